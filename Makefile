@@ -1,0 +1,171 @@
+# kvalind - monthly anonymous quality indicators for Norwegian general practice
+#
+#   make                 build the daemon and its plugins into build/
+#   make check           build and run every test: unit tests, plugin export
+#                        and documentation checks, and the unit tests again
+#                        under valgrind (check-memory)
+#   make check-memory    only the unit tests under valgrind (CK_FORK=no)
+#   make install         install under $(DESTDIR)$(PREFIX)
+#
+# Dependencies come from Debian packages through pkg-config: inih, libpq,
+# unixODBC, check (tests). See README.md.
+
+VERSION     := 0.1.0
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+PKGLIBDIR   ?= $(LIBDIR)/kvalind
+SYSCONFDIR  ?= $(PREFIX)/etc
+LOCALSTATEDIR ?= /var/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+DESTDIR     ?=
+
+CC          ?= gcc
+PKG_CONFIG  ?= pkg-config
+CFLAGS      ?= -O2 -g
+SANITIZE    ?=
+
+B := build
+
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
+DEFS     := -D_POSIX_C_SOURCE=200809L \
+	    -DKV_VERSION='"$(VERSION)"' \
+	    -DKV_CONNECTOR_DIR='"$(PKGLIBDIR)/connectors"' \
+	    -DKV_INDICATOR_DIR='"$(PKGLIBDIR)/indicators"' \
+	    -DKV_DEFAULT_CONFIG='"$(SYSCONFDIR)/kvalind/kvalind.ini"' \
+	    -DKV_STATE_DIR='"$(LOCALSTATEDIR)/kvalind"'
+INCLUDES := -Icore/include -Icore
+ALL_CFLAGS = $(WARN) $(DEFS) $(INCLUDES) $(CFLAGS) $(SANITIZE)
+
+INIH_CFLAGS  := $(shell $(PKG_CONFIG) --cflags inih 2>/dev/null)
+INIH_LIBS    := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
+
+# ---- the core ---------------------------------------------------------------
+
+CORE_SRCS := core/util.c core/log.c core/diag.c core/ini_store.c core/config.c \
+	     core/config_keys.c core/plugin.c core/host.c core/setup.c \
+	     core/cmd_config.c core/cmd_plugins.c core/cmd_compute.c
+CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
+MAIN_OBJ  := $(B)/core/main.o
+CORE_LIB  := $(B)/libkvcore.a
+CORE_LIBS := $(INIH_LIBS) -ldl
+
+HEADERS := $(wildcard core/*.h core/include/kvalind/*.h)
+
+# ---- plugins: one folder each under plugins/ (connectors), indicators/ ------
+# A folder may hold plugin.mk setting <NAME>_LIBS (pkg-config names).
+
+CONNECTORS := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/*.c))))
+INDICATORS := $(notdir $(patsubst %/,%,$(dir $(wildcard indicators/*/*.c))))
+CONNECTOR_SOS := $(sort $(CONNECTORS:%=$(B)/connectors/%.so))
+INDICATOR_SOS := $(sort $(INDICATORS:%=$(B)/indicators/%.so))
+-include $(wildcard plugins/*/plugin.mk indicators/*/plugin.mk)
+
+PLUGIN_CFLAGS = -fPIC -fvisibility=hidden $(WARN) -D_POSIX_C_SOURCE=200809L \
+		-Icore/include $(CFLAGS) $(SANITIZE)
+PLUGIN_LDFLAGS = -shared -Wl,--no-undefined -Wl,-z,defs
+
+# ---- tests ------------------------------------------------------------------
+
+TEST_SRCS := $(wildcard tests/unit/*.c)
+TEST_BIN  := $(B)/tests/check_unit
+TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
+TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
+
+.PHONY: all check check-unit check-exports check-docs check-memory clean install \
+	install-bin install-plugins install-conf install-headers uninstall
+
+all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
+
+$(B)/core/%.o: core/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(INIH_CFLAGS) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/kvalind: $(MAIN_OBJ) $(CORE_LIB)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(CORE_LIBS) $(LDFLAGS)
+
+# Each plugin is every .c of its folder, linked with its declared libraries.
+.SECONDEXPANSION:
+$(B)/connectors/%.so: $$(wildcard plugins/%/*.c plugins/%/*.h) $(wildcard core/include/kvalind/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(PLUGIN_CFLAGS) $(if $($*_LIBS),$(shell $(PKG_CONFIG) --cflags $($*_LIBS))) \
+		-o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) \
+		$(if $($*_LIBS),$(shell $(PKG_CONFIG) --libs $($*_LIBS))) $($*_LDLIBS)
+
+$(B)/indicators/%.so: $$(wildcard indicators/%/*.c indicators/%/*.h) $(wildcard core/include/kvalind/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(PLUGIN_CFLAGS) -o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) -lm
+
+# Test plugins: deliberately good and bad ones, one file each.
+$(B)/tests/plugins/%.so: tests/plugins/%.c $(wildcard core/include/kvalind/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(PLUGIN_CFLAGS) -Wno-missing-field-initializers -o $@ $< -shared
+
+$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(TEST_SRCS) $(CORE_LIB) \
+		$(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+
+# ---- checks -----------------------------------------------------------------
+
+check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-unit check-memory
+
+check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
+	KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
+
+# Every real plugin exports exactly its one descriptor.
+check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
+	@sh tests/check_exports.sh $(CONNECTOR_SOS) $(INDICATOR_SOS)
+
+# Every declared configuration key appears in the README and the example INI.
+check-docs: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
+	@sh tests/check_docs.sh $(B)/kvalind README.md conf/kvalind.ini
+
+# The unit tests in one process under valgrind: zero errors, zero leaks.
+check-memory: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
+	KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no valgrind --quiet --error-exitcode=1 \
+		--leak-check=full --show-leak-kinds=definite,indirect,possible \
+		--errors-for-leak-kinds=definite,indirect,possible \
+		--suppressions=tests/valgrind.supp $(TEST_BIN)
+
+clean:
+	rm -rf $(B)
+
+# ---- install ----------------------------------------------------------------
+
+install: install-bin install-plugins install-conf install-headers
+
+install-bin: $(B)/kvalind
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(B)/kvalind $(DESTDIR)$(BINDIR)/kvalind
+
+install-plugins: $(CONNECTOR_SOS) $(INDICATOR_SOS)
+	install -d -m 0755 $(DESTDIR)$(PKGLIBDIR)/connectors $(DESTDIR)$(PKGLIBDIR)/indicators
+	$(if $(CONNECTOR_SOS),install -m 0644 $(CONNECTOR_SOS) $(DESTDIR)$(PKGLIBDIR)/connectors/)
+	$(if $(INDICATOR_SOS),install -m 0644 $(INDICATOR_SOS) $(DESTDIR)$(PKGLIBDIR)/indicators/)
+
+# Never overwrites a configuration the office has edited.
+install-conf:
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/kvalind
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/kvalind/kvalind.ini ]; then \
+		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/kvalind/kvalind.ini"; \
+	else \
+		sed -e 's|^connector_dir = .*|connector_dir = $(PKGLIBDIR)/connectors|' \
+		    -e 's|^indicator_dir = .*|indicator_dir = $(PKGLIBDIR)/indicators|' \
+		    conf/kvalind.ini > $(DESTDIR)$(SYSCONFDIR)/kvalind/kvalind.ini && \
+		chmod 0640 $(DESTDIR)$(SYSCONFDIR)/kvalind/kvalind.ini; \
+	fi
+
+install-headers:
+	install -d $(DESTDIR)$(INCLUDEDIR)/kvalind
+	install -m 0644 core/include/kvalind/*.h $(DESTDIR)$(INCLUDEDIR)/kvalind/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kvalind
+	rm -rf $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(INCLUDEDIR)/kvalind

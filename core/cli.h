@@ -1,0 +1,36 @@
+/*
+ * cli.h - kvalind's subcommands
+ *
+ * Each takes the arguments after its name (argv[0] is the subcommand) and
+ * returns an enum kv_exit code. Output for people goes to stdout, errors to
+ * stderr as "kvalind: error: ...".
+ */
+#ifndef KVALIND_CLI_H
+#define KVALIND_CLI_H
+
+#include <stdio.h>
+
+int kv_cmd_version(int argc, char **argv);
+int kv_cmd_check_config(int argc, char **argv);
+int kv_cmd_list_keys(int argc, char **argv);
+int kv_cmd_list_plugins(int argc, char **argv);
+int kv_cmd_describe_plugin(int argc, char **argv);
+int kv_cmd_compute(int argc, char **argv);
+
+/* The configuration path: --config, else $KVALIND_CONFIG, else the built-in
+ * default. */
+const char *kv_cli_config_path(const char *from_option);
+
+/* Print "kvalind: error: usage: ..." hint and return KV_EXIT_USAGE. */
+int kv_cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define KV_EXIT_CODES_HELP                                                     \
+	"Exit status:\n"                                                       \
+	"  0  success\n"                                                       \
+	"  1  the run failed (database, files, an indicator)\n"                \
+	"  2  bad command line\n"                                              \
+	"  3  the configuration is invalid\n"                                  \
+	"  4  a plugin was refused or not found\n"
+
+#endif /* KVALIND_CLI_H */

@@ -1,0 +1,98 @@
+/*
+ * config_keys.c - every key the core declares, section by section
+ *
+ * This table is the reference: `kvalind list-keys` prints it, the README's
+ * configuration reference and conf/kvalind.ini are checked against it by
+ * `make check-docs`.
+ */
+#include "config.h"
+
+#include "util.h"
+
+#ifndef KV_CONNECTOR_DIR
+#define KV_CONNECTOR_DIR "/usr/local/lib/kvalind/connectors"
+#endif
+#ifndef KV_INDICATOR_DIR
+#define KV_INDICATOR_DIR "/usr/local/lib/kvalind/indicators"
+#endif
+#ifndef KV_STATE_DIR
+#define KV_STATE_DIR "/var/lib/kvalind"
+#endif
+
+static const struct kv_config_key office_keys[] = {
+	{"id", KV_CONFIG_STRING, NULL, true, NULL,
+	 "the office's participant id, a pseudonym (letters, digits, '-', '_'); the only name "
+	 "of the office that leaves it"},
+	{"name", KV_CONFIG_STRING, NULL, false, NULL,
+	 "the office's name, shown locally only and never exported"},
+};
+
+static const struct kv_config_key core_keys[] = {
+	{"connector_dir", KV_CONFIG_PATH, KV_CONNECTOR_DIR, false, NULL,
+	 "directory connector plugins are loaded from (not writable by group or others)"},
+	{"indicator_dir", KV_CONFIG_PATH, KV_INDICATOR_DIR, false, NULL,
+	 "directory indicator plugins are loaded from (not writable by group or others)"},
+	{"state_dir", KV_CONFIG_PATH, KV_STATE_DIR, false, NULL,
+	 "directory for results, the outbox and the run state"},
+	{"log_level", KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",
+	 "how much to log"},
+	{"secrets_file", KV_CONFIG_PATH, NULL, false, NULL,
+	 "INI file with the secret keys (passwords, passphrases), readable by its owner only"},
+	{"memory_budget_mb", KV_CONFIG_INT, "256", false, "16..65536",
+	 "most memory, in MB, the connector may hold while reading the record system"},
+};
+
+static const struct kv_config_key disclosure_keys[] = {
+	{"min_count", KV_CONFIG_INT, "5", false, "1..1000",
+	 "counts below this (and complements below it) are suppressed before anything leaves"},
+	{"rounding_base", KV_CONFIG_INT, "5", false, "1..100",
+	 "published counts are rounded to a multiple of this"},
+};
+
+static const struct kv_config_key push_keys[] = {
+	{"transport", KV_CONFIG_ENUM, "none", false, "none|https|directory",
+	 "how extracts leave the office: not at all, HTTPS POST, or a drop directory"},
+	{"url", KV_CONFIG_STRING, NULL, false, NULL, "the receiver's https:// address"},
+	{"drop_dir", KV_CONFIG_PATH, NULL, false, NULL,
+	 "directory extracts are written to for pickup (transport = directory)"},
+	{"ca_file", KV_CONFIG_PATH, NULL, false, NULL,
+	 "CA certificate(s) that verify the receiver (default: the system's)"},
+	{"client_cert", KV_CONFIG_PATH, NULL, false, NULL,
+	 "the office's client certificate (PEM)"},
+	{"client_key", KV_CONFIG_PATH, NULL, false, NULL, "the client certificate's key (PEM)"},
+	{"key_passphrase", KV_CONFIG_SECRET, NULL, false, NULL,
+	 "passphrase of client_key, if it has one"},
+	{"approval", KV_CONFIG_ENUM, "automatic", false, "automatic|manual",
+	 "manual: extracts wait in the outbox until approved"},
+};
+
+static const struct kv_config_key schedule_keys[] = {
+	{"day", KV_CONFIG_INT, "5", false, "1..28",
+	 "day of the month the previous month is computed and pushed"},
+	{"hour", KV_CONFIG_INT, "2", false, "0..23", "hour of that day"},
+	{"backfill_from", KV_CONFIG_MONTH, "2014-12", false, NULL,
+	 "first reference month computed on first start"},
+};
+
+#define SECTION(name, desc, keys) {name, desc, keys, KV_ARRAY_SIZE(keys)}
+
+const struct kv_core_section kv_core_sections[] = {
+	SECTION("office", "who this office is", office_keys),
+	SECTION("core", "where kvalind finds its plugins and keeps its state", core_keys),
+	SECTION("disclosure", "disclosure control of everything that leaves", disclosure_keys),
+	SECTION("push", "where extracts go", push_keys),
+	SECTION("schedule", "when the daemon computes and pushes", schedule_keys),
+};
+const size_t kv_n_core_sections = KV_ARRAY_SIZE(kv_core_sections);
+
+/* Core-owned keys inside plugin sections. */
+const struct kv_config_key kv_connector_section_keys[] = {
+	{"enabled", KV_CONFIG_BOOL, "true", false, NULL,
+	 "read the record system through this connector (exactly one must be enabled)"},
+};
+const size_t kv_n_connector_section_keys = KV_ARRAY_SIZE(kv_connector_section_keys);
+
+const struct kv_config_key kv_indicator_section_keys[] = {
+	{"enabled", KV_CONFIG_BOOL, "true", false, NULL, "compute this indicator family"},
+};
+const size_t kv_n_indicator_section_keys = KV_ARRAY_SIZE(kv_indicator_section_keys);

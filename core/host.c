@@ -1,0 +1,185 @@
+/*
+ * host.c - the host API: logging, configuration values, errors, row counts
+ */
+#include "host.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+static void host_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
+    KV_PRINTF(3, 4);
+static void host_set_error(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
+
+static void prefix_of(const struct kv_ctx *ctx, char *buf, size_t size)
+{
+	if (kv_snprintf(buf, size, "%s:%s%s%s", kv_plugin_kind_name(ctx->kind), ctx->name,
+			ctx->callback ? " " : "", ctx->callback ? ctx->callback : "") != 0)
+		buf[size - 1] = '\0';
+}
+
+static void host_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
+{
+	char prefix[128];
+	prefix_of(ctx, prefix, sizeof prefix);
+	if (level > KV_LOG_DEBUG)
+		level = KV_LOG_DEBUG;
+	va_list ap;
+	va_start(ap, fmt);
+	kv_logv(level, prefix, fmt, ap);
+	va_end(ap);
+}
+
+static void host_set_error(struct kv_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ctx->error, sizeof ctx->error, fmt, ap);
+	va_end(ap);
+	for (char *p = ctx->error; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
+static const struct kv_config_key *declared(struct kv_ctx *ctx, const char *key)
+{
+	const struct kv_config_key *k = kv_config_find_key(ctx->plugin_keys, ctx->n_plugin_keys,
+							   key);
+	if (k == NULL)
+		k = kv_config_find_key(ctx->core_keys, ctx->n_core_keys, key);
+	if (k == NULL)
+		host_log(ctx, KV_LOG_ERROR, "asked for undeclared configuration key \"%s\"", key);
+	return k;
+}
+
+static const char *host_config_string(struct kv_ctx *ctx, const char *key)
+{
+	const struct kv_config_key *k = declared(ctx, key);
+	if (k == NULL || ctx->cfg == NULL)
+		return k ? k->default_value : NULL;
+	return kv_config_value(ctx->cfg, ctx->section, k);
+}
+
+static int64_t host_config_int(struct kv_ctx *ctx, const char *key)
+{
+	const char *v = host_config_string(ctx, key);
+	long long out = 0;
+	if (v == NULL || !kv_parse_int64(v, &out))
+		return 0;
+	return out;
+}
+
+static bool host_config_bool(struct kv_ctx *ctx, const char *key)
+{
+	const char *v = host_config_string(ctx, key);
+	bool out = false;
+	if (v == NULL || !kv_parse_bool(v, &out))
+		return false;
+	return out;
+}
+
+static void add_count(struct kv_ctx *ctx, const char *table, const char *reason, uint64_t n)
+{
+	if (table == NULL)
+		return;
+	for (size_t i = 0; i < ctx->n_counts; i++) {
+		struct kv_row_count *c = &ctx->counts[i];
+		if (strcmp(c->table, table) == 0 &&
+		    ((reason == NULL && c->reason == NULL) ||
+		     (reason != NULL && c->reason != NULL && strcmp(c->reason, reason) == 0))) {
+			c->n += n;
+			return;
+		}
+	}
+	ctx->counts = kv_xrealloc(ctx->counts, ctx->n_counts + 1, sizeof *ctx->counts);
+	struct kv_row_count *c = &ctx->counts[ctx->n_counts++];
+	c->table = kv_xstrdup(table);
+	c->reason = reason ? kv_xstrdup(reason) : NULL;
+	c->n = n;
+}
+
+static void host_count_rows(struct kv_ctx *ctx, const char *table, uint64_t n)
+{
+	add_count(ctx, table, NULL, n);
+}
+
+static void host_count_bad_rows(struct kv_ctx *ctx, const char *table, const char *reason,
+				uint64_t n)
+{
+	add_count(ctx, table, reason ? reason : "unspecified", n);
+}
+
+const struct kv_host kv_host_api = {
+	.abi_major = KV_ABI_MAJOR,
+	.abi_minor = KV_ABI_MINOR,
+	.struct_size = sizeof(struct kv_host),
+	.log = host_log,
+	.set_error = host_set_error,
+	.config_string = host_config_string,
+	.config_int = host_config_int,
+	.config_bool = host_config_bool,
+	.count_rows = host_count_rows,
+	.count_bad_rows = host_count_bad_rows,
+};
+
+struct kv_ctx *kv_ctx_new(const struct kv_plugin *p, const struct kv_config *cfg)
+{
+	struct kv_ctx *ctx = kv_xcalloc(1, sizeof *ctx);
+	ctx->kind = p->kind;
+	kv_strlcpy(ctx->name, p->name, sizeof ctx->name);
+	kv_snprintf(ctx->section, sizeof ctx->section, "%s.%s", kv_plugin_kind_name(p->kind),
+		    p->name);
+	ctx->cfg = cfg;
+	ctx->plugin_keys = kv_plugin_keys(p, &ctx->n_plugin_keys);
+	if (p->kind == KV_PLUGIN_CONNECTOR) {
+		ctx->core_keys = kv_connector_section_keys;
+		ctx->n_core_keys = kv_n_connector_section_keys;
+	} else {
+		ctx->core_keys = kv_indicator_section_keys;
+		ctx->n_core_keys = kv_n_indicator_section_keys;
+	}
+	return ctx;
+}
+
+void kv_ctx_enter(struct kv_ctx *ctx, const char *callback)
+{
+	ctx->callback = callback;
+	ctx->error[0] = '\0';
+}
+
+const char *kv_ctx_error(struct kv_ctx *ctx)
+{
+	if (ctx->error[0] == '\0')
+		kv_snprintf(ctx->error, sizeof ctx->error, "%s() failed without saying why",
+			    ctx->callback ? ctx->callback : "a callback");
+	return ctx->error;
+}
+
+uint64_t kv_ctx_count(const struct kv_ctx *ctx, const char *table, const char *reason)
+{
+	for (size_t i = 0; i < ctx->n_counts; i++) {
+		const struct kv_row_count *c = &ctx->counts[i];
+		if (strcmp(c->table, table) != 0)
+			continue;
+		if ((reason == NULL && c->reason == NULL) ||
+		    (reason != NULL && c->reason != NULL && strcmp(c->reason, reason) == 0))
+			return c->n;
+	}
+	return 0;
+}
+
+void kv_ctx_free(struct kv_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	for (size_t i = 0; i < ctx->n_counts; i++) {
+		free(ctx->counts[i].table);
+		free(ctx->counts[i].reason);
+	}
+	free(ctx->counts);
+	free(ctx);
+}

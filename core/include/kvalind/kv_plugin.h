@@ -1,0 +1,268 @@
+/*
+ * kv_plugin.h - the kvalind plugin ABI
+ *
+ * This header (with kv_events.h, which it includes) is the only one a plugin
+ * includes. A plugin is a shared object that exports exactly one symbol, its
+ * descriptor:
+ *
+ *     KV_CONNECTOR_PLUGIN = {
+ *         KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin,
+ *                          "reference", "1.0.0", "reads the reference schema"),
+ *         KV_CONFIG_KEYS(reference_keys),
+ *         .open = ..., .provides = ..., .read = ..., .close = ...,
+ *     };
+ *
+ * Build plugins with -fvisibility=hidden; the macros mark the descriptor as
+ * the one visible symbol.
+ *
+ * Versioning (sudo's plugin API and PostgreSQL's PG_MODULE_MAGIC are the
+ * models). A descriptor starts with ABI major, ABI minor and its own struct
+ * size. The core reads those before it calls any plugin code:
+ *  - a different major is refused ("incompatible"): the layout changed;
+ *  - a newer minor than the core's is refused: the plugin may expect host
+ *    functions this core lacks;
+ *  - an older minor is accepted: minor versions only append fields at the end
+ *    of a struct, and the core reads an appended field only when the
+ *    plugin's struct_size covers it.
+ * Required callbacks are checked at load time, never when first needed.
+ *
+ * Plugins never link against the daemon. Everything they may do - log, read
+ * their configuration, report an error, count rows - goes through the
+ * struct kv_host the core passes to them, together with an opaque
+ * struct kv_ctx that identifies the plugin. The core stamps the plugin's kind
+ * and name on every log line.
+ *
+ * Roles are separate: a connector reads the EHR and never talks to the
+ * outside world; an indicator sees canonical events only; only the core writes
+ * anything that leaves the office.
+ */
+#ifndef KVALIND_KV_PLUGIN_H
+#define KVALIND_KV_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kv_events.h"
+
+#define KV_ABI_MAJOR 1
+#define KV_ABI_MINOR 0
+
+#define KV_PUBLIC __attribute__((visibility("default")))
+#define KV_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+
+/* Return codes of plugin callbacks. */
+#define KV_OK 0
+#define KV_ERROR (-1)
+
+enum kv_plugin_kind { KV_PLUGIN_CONNECTOR = 1, KV_PLUGIN_INDICATOR = 2 };
+
+enum kv_log_level { KV_LOG_ERROR = 0, KV_LOG_WARNING, KV_LOG_INFO, KV_LOG_DEBUG };
+
+/* ---- configuration declarations --------------------------------------- */
+
+/*
+ * Every key a plugin accepts in its [connector.NAME] or [indicator.NAME]
+ * section is declared in a table; the core validates the file against it
+ * (unknown keys, missing required keys and bad values are errors naming file,
+ * line and key) and `kvalind describe-plugin NAME` prints it.
+ */
+enum kv_config_type {
+	KV_CONFIG_STRING = 1, /* free text on one line */
+	KV_CONFIG_INT,        /* decimal integer; `allowed` is "MIN..MAX" */
+	KV_CONFIG_BOOL,       /* true/false, yes/no, on/off, 1/0 */
+	KV_CONFIG_ENUM,       /* one of `allowed`, "a|b|c" */
+	KV_CONFIG_PATH,       /* an absolute or config-relative path */
+	KV_CONFIG_MONTH,      /* YYYY-MM */
+	/* A connection string (libpq URI or ODBC "KEY=value;..."). Taken raw:
+	 * ';' is not a comment on this line, and a long one may continue on
+	 * following lines indented by whitespace, joined without separator. */
+	KV_CONFIG_CONNSTR,
+	/* A secret (password, passphrase): may live in the secrets file, is
+	 * never printed or logged by the core. */
+	KV_CONFIG_SECRET
+};
+
+struct kv_config_key {
+	const char *key;
+	enum kv_config_type type;
+	const char *default_value; /* NULL: no default */
+	bool required;
+	const char *allowed;       /* see enum kv_config_type; NULL for any */
+	const char *description;   /* one sentence for --help and the README */
+};
+
+/* ---- the host API ------------------------------------------------------ */
+
+/* Opaque: identifies the calling plugin to the host. Owned by the core. */
+struct kv_ctx;
+
+struct kv_host {
+	uint16_t abi_major;
+	uint16_t abi_minor;
+	uint32_t struct_size;
+
+	/* Log a line; the core prefixes "[kind:name callback]". Never pass an
+	 * identifier or free text. */
+	void (*log)(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
+	    KV_PRINTF(3, 4);
+
+	/* Describe why the current callback fails; the core reports it once,
+	 * naming the plugin. The text is copied. */
+	void (*set_error)(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
+
+	/* The plugin's configuration, already validated against its table.
+	 * Strings are borrowed and valid until the plugin is unloaded; NULL when
+	 * the key is unset and has no default. Asking for an undeclared key
+	 * logs an error and returns NULL / 0 / false. */
+	const char *(*config_string)(struct kv_ctx *ctx, const char *key);
+	int64_t (*config_int)(struct kv_ctx *ctx, const char *key);
+	bool (*config_bool)(struct kv_ctx *ctx, const char *key);
+
+	/* Result sinks of a connector's read: rows read and bad rows skipped,
+	 * per table and reason (reason is a fixed phrase such as
+	 * "unparseable date"; never a value from the row). */
+	void (*count_rows)(struct kv_ctx *ctx, const char *table, uint64_t n);
+	void (*count_bad_rows)(struct kv_ctx *ctx, const char *table, const char *reason,
+			       uint64_t n);
+};
+
+/* ---- descriptors ------------------------------------------------------- */
+
+#define KV_PLUGIN_HEADER_FIELDS                                                \
+	uint16_t abi_major;                                                    \
+	uint16_t abi_minor;                                                    \
+	uint32_t struct_size;                                                  \
+	uint32_t kind;            /* enum kv_plugin_kind */                    \
+	const char *name;         /* must equal the file's name less ".so" */  \
+	const char *version;      /* the plugin's own version */               \
+	const char *description;                                               \
+	const struct kv_config_key *config_keys;                               \
+	size_t n_config_keys
+
+/* The common head of every descriptor. */
+struct kv_plugin_header {
+	KV_PLUGIN_HEADER_FIELDS;
+};
+
+/* ---- connector plugins -------------------------------------------------- */
+
+/*
+ * What the core asks a connector to read: events up to `to` (inclusive) and
+ * the keyword rules to match inside the database, in this order (the index
+ * of a rule is kv_note_match.pattern).
+ *
+ * A keyword rule is a list of words separated by '|', e.g.
+ * "legemiddelgjennomgang|lmg". A note matches when one of the words occurs
+ * case-insensitively, preceded by the start of the text or a character that
+ * is not a letter (ASCII or U+00C0..U+017F less U+00D7 and U+00F7), digit or
+ * '_', and followed by space, tab, CR, LF, ',', '.', ':' or the end of the
+ * text (indicators.md, precise rules 9 and 16). The connector translates the
+ * rule into its database's dialect, independent of the database's locale;
+ * the note text itself never enters the process.
+ */
+struct kv_read_request {
+	kv_date to;
+	const char *const *note_patterns; /* keyword rules, see above */
+	size_t n_note_patterns;
+	size_t memory_budget;             /* bytes the connector may hold */
+};
+
+/* Called once per patient with that patient's events, borrowed for the call.
+ * A non-zero return stops the read (the connector returns KV_ERROR). */
+typedef int (*kv_patient_sink)(void *arg, const struct kv_patient *patient);
+
+struct kv_connector_plugin {
+	KV_PLUGIN_HEADER_FIELDS;
+
+	/* Required. Connect (read-only) and check the schema. On success
+	 * *state is the plugin's own, passed to the other callbacks. On failure
+	 * call host->set_error and return KV_ERROR; close() is not called. */
+	int (*open)(const struct kv_host *host, struct kv_ctx *ctx, void **state);
+
+	/* Required. What this office's data provides: enum kv_provides bits. */
+	uint32_t (*provides)(void *state);
+
+	/* Required. Deliver every patient once, each with all events up to
+	 * req->to, holding at most req->memory_budget bytes. Count rows and bad
+	 * rows through the host. KV_OK, or KV_ERROR after host->set_error. */
+	int (*read)(void *state, const struct kv_read_request *req, kv_patient_sink sink,
+		    void *sink_arg);
+
+	/* Required. Disconnect and free everything. */
+	void (*close)(void *state);
+};
+
+/* ---- indicator plugins -------------------------------------------------- */
+
+enum kv_indicator_type {
+	KV_INDICATOR_PROPORTION = 1, /* numerator / denominator */
+	KV_INDICATOR_MEAN = 2        /* value sum / denominator */
+};
+
+struct kv_indicator_def {
+	const char *id;        /* stable catalogue ID, e.g. "DM_ANNUAL_CHECK" */
+	uint32_t version;      /* bumped whenever the definition changes */
+	uint32_t type;         /* enum kv_indicator_type */
+	uint32_t requires;     /* enum kv_provides bits it cannot do without */
+	const char *title;
+};
+
+/* The reference months of one run, oldest first. */
+struct kv_run {
+	kv_month first_month;
+	size_t n_months;
+	const kv_date *reference_dates; /* R of each month, n_months entries */
+	uint32_t provides;              /* what the connector provides */
+	const char *const *note_patterns; /* keyword rules, as in kv_read_request */
+	size_t n_note_patterns;
+};
+
+/* Per-patient results, zeroed by the core before each compute() call.
+ * Entry [i * n_months + m] is indicator i (in the descriptor's order) for
+ * reference month m of the run. */
+#define KV_IN_DENOMINATOR 0x1u
+#define KV_IN_NUMERATOR 0x2u
+struct kv_result_block {
+	size_t n_indicators;
+	size_t n_months;
+	uint8_t *flags;  /* KV_IN_* bits; a numerator outside the denominator is an error */
+	double *values;  /* mean-type indicators: the patient's value */
+};
+
+struct kv_indicator_plugin {
+	KV_PLUGIN_HEADER_FIELDS;
+
+	const struct kv_indicator_def *indicators;
+	size_t n_indicators;
+
+	/* Required. Prepare a run; *state is passed to compute() and fini(). */
+	int (*init)(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
+		    void **state);
+
+	/* Required. Mark, for one patient, every (indicator, month) the patient
+	 * is in. Must not keep pointers into `patient` after returning. */
+	int (*compute)(void *state, const struct kv_patient *patient,
+		       struct kv_result_block *out);
+
+	/* Required. Free the run's state. */
+	void (*fini)(void *state);
+};
+
+/* The descriptor symbols. Declared here so the compiler checks their type. */
+extern const struct kv_connector_plugin kv_connector_plugin;
+extern const struct kv_indicator_plugin kv_indicator_plugin;
+
+#define KV_CONNECTOR_PLUGIN KV_PUBLIC const struct kv_connector_plugin kv_connector_plugin
+#define KV_INDICATOR_PLUGIN KV_PUBLIC const struct kv_indicator_plugin kv_indicator_plugin
+
+/* Fills the common head; the struct size is taken from the descriptor type. */
+#define KV_PLUGIN_HEADER(kind_, type_, name_, version_, description_)          \
+	.abi_major = KV_ABI_MAJOR, .abi_minor = KV_ABI_MINOR,                  \
+	.struct_size = sizeof(type_), .kind = (kind_), .name = (name_),        \
+	.version = (version_), .description = (description_)
+
+#define KV_CONFIG_KEYS(table_)                                                 \
+	.config_keys = (table_), .n_config_keys = sizeof(table_) / sizeof((table_)[0])
+
+#endif /* KVALIND_KV_PLUGIN_H */

@@ -1,0 +1,103 @@
+/*
+ * main.c - the kvalind command: dispatch to subcommands
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "setup.h"
+
+#ifndef KV_VERSION
+#define KV_VERSION "0.1.0"
+#endif
+#ifndef KV_DEFAULT_CONFIG
+#define KV_DEFAULT_CONFIG "/etc/kvalind/kvalind.ini"
+#endif
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"version", kv_cmd_version, "print kvalind's version and plugin ABI"},
+	{"check-config", kv_cmd_check_config, "validate the configuration and its plugins"},
+	{"list-plugins", kv_cmd_list_plugins, "list the plugins in the plugin directories"},
+	{"describe-plugin", kv_cmd_describe_plugin, "show a plugin's configuration keys"},
+	{"list-keys", kv_cmd_list_keys, "list every configuration key (core and plugins)"},
+	{"compute", kv_cmd_compute, "compute indicators for a range of months"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: kvalind COMMAND [OPTIONS]\n"
+		"\n"
+		"kvalind reads a GP office's record system, computes monthly anonymous\n"
+		"office-level quality indicators and sends only aggregates onward.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\n"
+		"Run 'kvalind COMMAND --help' for a command's options. The configuration\n"
+		"is --config FILE, else $KVALIND_CONFIG, else %s.\n"
+		"\n" KV_EXIT_CODES_HELP,
+		KV_DEFAULT_CONFIG);
+}
+
+const char *kv_cli_config_path(const char *from_option)
+{
+	if (from_option != NULL)
+		return from_option;
+	const char *env = getenv("KVALIND_CONFIG");
+	return env != NULL && *env ? env : KV_DEFAULT_CONFIG;
+}
+
+int kv_cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("kvalind: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'kvalind %s --help'.\n", command ? command : "");
+	return KV_EXIT_USAGE;
+}
+
+int kv_cmd_version(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("Usage: kvalind version\n\nPrint kvalind's version and the plugin ABI "
+		       "version it loads.\n\n" KV_EXIT_CODES_HELP);
+		return KV_EXIT_OK;
+	}
+	if (argc > 1)
+		return kv_cli_usage_error("version", "unexpected argument \"%s\"", argv[1]);
+	printf("kvalind %s (plugin ABI %d.%d)\n", KV_VERSION, KV_ABI_MAJOR, KV_ABI_MINOR);
+	return KV_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return KV_EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+		usage(stdout);
+		return KV_EXIT_OK;
+	}
+	if (strcmp(name, "--version") == 0)
+		return kv_cmd_version(1, argv + 1);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "kvalind: error: unknown command \"%s\"\nTry 'kvalind --help'.\n", name);
+	return KV_EXIT_USAGE;
+}

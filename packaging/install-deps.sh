@@ -1,0 +1,37 @@
+#!/bin/sh
+# Install what building, testing and running the demo of kvalind need, from
+# Debian 12's packages. Installs only what is missing; needs root for that.
+# Usage: sh packaging/install-deps.sh
+set -eu
+
+packages="
+  build-essential pkg-config
+  libinih-dev libpq-dev unixodbc-dev
+  check valgrind
+  postgresql odbc-postgresql libsqliteodbc sqlite3 libsqlite3-dev
+"
+
+missing=""
+for p in $packages; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "install-deps: all build and test packages are installed"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: run as root (or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq $missing
+echo "install-deps: done"

@@ -1,0 +1,53 @@
+/* A well-formed connector plugin for the loader and configuration tests. */
+#include "kvalind/kv_plugin.h"
+
+static const struct kv_config_key keys[] = {
+	{"dsn", KV_CONFIG_CONNSTR, NULL, true, NULL, "where the data are"},
+	{"password", KV_CONFIG_SECRET, NULL, false, NULL, "the database password"},
+	{"mode", KV_CONFIG_ENUM, "fast", false, "fast|slow", "how to read"},
+};
+
+static int t_open(const struct kv_host *host, struct kv_ctx *ctx, void **state)
+{
+	const char *dsn = host->config_string(ctx, "dsn");
+	if (dsn == NULL) {
+		host->set_error(ctx, "no dsn");
+		return KV_ERROR;
+	}
+	*state = (void *)dsn;
+	return KV_OK;
+}
+
+static uint32_t t_provides(void *state)
+{
+	(void)state;
+	return KV_PROVIDES_LIST_PERIODS;
+}
+
+static int t_read(void *state, const struct kv_read_request *req, kv_patient_sink sink, void *arg)
+{
+	(void)state;
+	(void)req;
+	struct kv_list_period period = {kv_date_from_ymd(2020, 1, 1), KV_DATE_OPEN};
+	struct kv_patient p = {.birth = kv_date_from_ymd(1950, 2, 28),
+			       .death = KV_DATE_OPEN,
+			       .sex = KV_SEX_FEMALE,
+			       .periods = &period,
+			       .n_periods = 1};
+	return sink(arg, &p) == 0 ? KV_OK : KV_ERROR;
+}
+
+static void t_close(void *state)
+{
+	(void)state;
+}
+
+KV_CONNECTOR_PLUGIN = {
+	KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin, "t_good_connector",
+			 "0.9.0", "a test connector plugin"),
+	KV_CONFIG_KEYS(keys),
+	.open = t_open,
+	.provides = t_provides,
+	.read = t_read,
+	.close = t_close,
+};

@@ -1,0 +1,58 @@
+/* Test plugin t_no_compute: misses the required compute() callback. */
+#include "kvalind/kv_plugin.h"
+
+#include <stdlib.h>
+
+static const struct kv_config_key keys[] = {
+	{"threshold", KV_CONFIG_INT, "3", false, "1..10", "a threshold"},
+	{"label", KV_CONFIG_STRING, NULL, false, NULL, "a label"},
+};
+
+static const struct kv_indicator_def defs[] = {
+	{"T_ALL", 1, KV_INDICATOR_PROPORTION, 0, "every patient"},
+	{"T_MEAN", 1, KV_INDICATOR_MEAN, 0, "a mean"},
+};
+
+struct state {
+	const struct kv_host *host;
+	struct kv_ctx *ctx;
+};
+
+static int t_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
+		  void **state)
+{
+	(void)run;
+	struct state *s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return KV_ERROR;
+	s->host = host;
+	s->ctx = ctx;
+	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)host->config_int(ctx, "threshold"));
+	*state = s;
+	return KV_OK;
+}
+
+__attribute__((unused)) static int t_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+{
+	(void)state;
+	(void)p;
+	for (size_t m = 0; m < out->n_months; m++)
+		out->flags[m] = KV_IN_DENOMINATOR | KV_IN_NUMERATOR;
+	return KV_OK;
+}
+
+static void t_fini(void *state)
+{
+	free(state);
+}
+
+KV_INDICATOR_PLUGIN = {
+	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "t_no_compute",
+			 "1.2.3", "a test indicator plugin"),
+	KV_CONFIG_KEYS(keys),
+	.indicators = defs,
+	.n_indicators = sizeof defs / sizeof defs[0],
+	.init = t_init,
+	.compute = NULL,
+	.fini = t_fini,
+};

@@ -1,0 +1,23 @@
+/* Test plugin t_wrong_kind: an indicator descriptor whose kind says connector. */
+#include "kvalind/kv_plugin.h"
+
+static int t_init(const struct kv_host *h, struct kv_ctx *c, const struct kv_run *r, void **s)
+{
+	(void)h; (void)c; (void)r; (void)s;
+	return KV_OK;
+}
+static int t_compute(void *s, const struct kv_patient *p, struct kv_result_block *o)
+{
+	(void)s; (void)p; (void)o;
+	return KV_OK;
+}
+static void t_fini(void *s) { (void)s; }
+static const struct kv_indicator_def defs[] = {{"T_X", 1, KV_INDICATOR_PROPORTION, 0, "x"}};
+
+KV_INDICATOR_PLUGIN = {
+	.abi_major = KV_ABI_MAJOR, .abi_minor = KV_ABI_MINOR, .struct_size = sizeof(struct kv_indicator_plugin),
+	.kind = KV_PLUGIN_CONNECTOR, .name = "t_wrong_kind", .version = "2.0.0",
+	.description = "from the future",
+	.indicators = defs, .n_indicators = 1,
+	.init = t_init, .compute = t_compute, .fini = t_fini,
+};

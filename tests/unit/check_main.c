@@ -1,0 +1,20 @@
+/*
+ * check_main.c - runs every unit suite; the exit status is the verdict
+ */
+#include <stdlib.h>
+
+#include "testutil.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite_util());
+	srunner_add_suite(sr, suite_dates());
+	srunner_add_suite(sr, suite_config());
+	srunner_add_suite(sr, suite_plugin());
+	srunner_add_suite(sr, suite_setup());
+	srunner_add_suite(sr, suite_cli());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,160 @@
+/*
+ * test_cli.c - the kvalind command as a user runs it: exit codes, --help,
+ * messages
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static char *dir, *out, *err;
+
+static void setup(void)
+{
+	dir = tu_mkdtemp();
+	tu_install_test_plugin(dir, "t_good_connector");
+	tu_install_test_plugin(dir, "t_good_indicator");
+	out = err = NULL;
+}
+
+static void teardown(void)
+{
+	tu_rmtree(dir);
+	free(dir);
+	free(out);
+	free(err);
+}
+
+static void reset(void)
+{
+	free(out);
+	free(err);
+	out = err = NULL;
+}
+
+static const char *write_config(const char *body, int mode)
+{
+	char text[8192];
+	snprintf(text, sizeof text,
+		 "[office]\nid = test-office\n[core]\nconnector_dir = %s\nindicator_dir = %s\n"
+		 "[connector.t_good_connector]\ndsn = x\n[indicator.t_good_indicator]\n%s",
+		 dir, dir, body);
+	const char *path = tu_path(dir, "kvalind.ini");
+	tu_write_file(path, text, (mode_t)mode);
+	return path;
+}
+
+START_TEST(version_and_help)
+{
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "version", NULL), 0);
+	ck_assert(strstr(out, "kvalind ") == out);
+	ck_assert(strstr(out, "(plugin ABI 1.0)") != NULL);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "--help", NULL), 0);
+	ck_assert(strstr(out, "check-config") != NULL && strstr(out, "Exit status") != NULL);
+	reset();
+	const char *cmds[] = {"version", "check-config", "list-plugins", "describe-plugin",
+			      "list-keys", "compute"};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		ck_assert_int_eq(tu_run_kvalind(&out, &err, cmds[i], "--help", NULL), 0);
+		ck_assert_msg(strstr(out, "Usage: kvalind ") == out, "%s --help: %s", cmds[i], out);
+		reset();
+	}
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, NULL), 2);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "frobnicate", NULL), 2);
+	ck_assert(strstr(err, "unknown command \"frobnicate\"") != NULL);
+}
+END_TEST
+
+START_TEST(check_config_success_and_errors)
+{
+	const char *path = write_config("threshold = 4\n", 0644);
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "--config", path, NULL), 0);
+	ck_assert_msg(strstr(out, "is valid") != NULL, "%s%s", out, err);
+	ck_assert(strstr(out, "connector:  t_good_connector 0.9.0") != NULL);
+	ck_assert(strstr(out, "indicator:  t_good_indicator 1.2.3, 2 indicators") != NULL);
+	reset();
+
+	path = write_config("threshold = 4\nshade = blue\n", 0644);
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "-c", path, NULL), 3);
+	char want[4200];
+	snprintf(want, sizeof want, "kvalind: error: %s:10: unknown key \"shade\"", path);
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	ck_assert(strstr(err, "has 1 error") != NULL);
+	reset();
+
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "--config",
+					"/nonexistent/kvalind.ini", NULL), 3);
+	ck_assert(strstr(err, "could not open \"/nonexistent/kvalind.ini\"") != NULL);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "--config", NULL), 2);
+	ck_assert(strstr(err, "needs a value") != NULL);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "--colour", NULL), 2);
+}
+END_TEST
+
+START_TEST(plugin_listing)
+{
+	const char *path = write_config("", 0644);
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "list-plugins", "--config", path, NULL), 0);
+	ck_assert(strstr(out, "t_good_connector") != NULL);
+	ck_assert(strstr(out, "T_MEAN v1  a mean") != NULL);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "describe-plugin", "--config", path,
+					"t_good_connector", NULL), 0);
+	ck_assert(strstr(out, "Configuration keys of [connector.t_good_connector]") != NULL);
+	ck_assert(strstr(out, "  dsn\n      type: connection string, required") != NULL);
+	ck_assert(strstr(out, "type: one of fast|slow, default fast") != NULL);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "describe-plugin", "--config", path, "absent",
+					NULL), 4);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "describe-plugin", "--config", path,
+					"../etc/x", NULL), 2);
+	reset();
+	/* a refused plugin is listed with its reason and the status says so */
+	tu_install_test_plugin(dir, "t_abi_major");
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "list-plugins", "--config", path, NULL), 4);
+	ck_assert(strstr(out, "t_abi_major") != NULL && strstr(out, "REFUSED") != NULL);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "list-keys", "--config", path, NULL), 4);
+	ck_assert(strstr(out, "connector.t_good_connector\tdsn\tconnection string") != NULL);
+	ck_assert(strstr(out, "office\tid\tstring\t-\trequired") != NULL);
+}
+END_TEST
+
+START_TEST(compute_arguments)
+{
+	const char *path = write_config("", 0644);
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "compute", "--config", path, NULL), 2);
+	ck_assert(strstr(err, "--from and --to are required") != NULL);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "compute", "--config", path, "--from",
+					"2020-13", "--to", "2021-01", NULL), 2);
+	ck_assert(strstr(err, "--from \"2020-13\" is not a month") != NULL);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "compute", "--config", path, "--from",
+					"2021-02", "--to", "2021-01", NULL), 2);
+	ck_assert(strstr(err, "is before --from") != NULL);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "compute", "--config", path, "--from",
+					"2021-01", "--to", "2021-01", "--format", "xml", NULL), 2);
+}
+END_TEST
+
+Suite *suite_cli(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("cli");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, version_and_help);
+	tcase_add_test(tc, check_config_success_and_errors);
+	tcase_add_test(tc, plugin_listing);
+	tcase_add_test(tc, compute_arguments);
+	suite_add_tcase(s, tc);
+	return s;
+}
