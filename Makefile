@@ -17,6 +17,8 @@ LIBDIR      ?= $(PREFIX)/lib
 PKGLIBDIR   ?= $(LIBDIR)/kvalind
 SYSCONFDIR  ?= $(PREFIX)/etc
 LOCALSTATEDIR ?= /var/lib
+DATADIR     ?= $(PREFIX)/share
+PKGDATADIR  ?= $(DATADIR)/kvalind
 INCLUDEDIR  ?= $(PREFIX)/include
 DESTDIR     ?=
 
@@ -33,7 +35,8 @@ DEFS     := -D_POSIX_C_SOURCE=200809L \
 	    -DKV_CONNECTOR_DIR='"$(PKGLIBDIR)/connectors"' \
 	    -DKV_INDICATOR_DIR='"$(PKGLIBDIR)/indicators"' \
 	    -DKV_DEFAULT_CONFIG='"$(SYSCONFDIR)/kvalind/kvalind.ini"' \
-	    -DKV_STATE_DIR='"$(LOCALSTATEDIR)/kvalind"'
+	    -DKV_STATE_DIR='"$(LOCALSTATEDIR)/kvalind"' \
+	    -DKV_VALUE_SETS='"$(PKGDATADIR)/valuesets.txt"'
 INCLUDES := -Icore/include -Icore
 ALL_CFLAGS = $(WARN) $(DEFS) $(INCLUDES) $(CFLAGS) $(SANITIZE)
 
@@ -45,8 +48,9 @@ CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
 # ---- the core ---------------------------------------------------------------
 
 CORE_SRCS := core/util.c core/log.c core/diag.c core/ini_store.c core/config.c \
-	     core/config_keys.c core/plugin.c core/host.c core/setup.c \
-	     core/cmd_config.c core/cmd_plugins.c core/cmd_compute.c
+	     core/config_keys.c core/plugin.c core/host.c core/setup.c core/valueset.c \
+	     core/cmd_config.c core/cmd_plugins.c core/cmd_compute.c \
+	     core/cmd_inspect.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
 MAIN_OBJ  := $(B)/core/main.o
 CORE_LIB  := $(B)/libkvcore.a
@@ -74,8 +78,8 @@ TEST_BIN  := $(B)/tests/check_unit
 TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
-.PHONY: all check check-unit check-exports check-docs check-memory clean install \
-	install-bin install-plugins install-conf install-headers uninstall
+.PHONY: all demo check check-unit check-exports check-docs check-memory clean install \
+	install-bin install-plugins install-data install-conf install-headers uninstall
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
 
@@ -112,12 +116,25 @@ $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h) $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(TEST_SRCS) $(CORE_LIB) \
 		$(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
+# The synthetic practice generator (tests, demo, benchmarks).
+SYNTH_SRCS := $(wildcard tests/synth/*.c)
+$(B)/kvalind-synth: $(SYNTH_SRCS) $(wildcard tests/synth/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) \
+		$(shell $(PKG_CONFIG) --cflags libpq sqlite3) -o $@ $(SYNTH_SRCS) \
+		$(shell $(PKG_CONFIG) --libs libpq sqlite3) -lm
+
+# ---- demo -------------------------------------------------------------------
+
+demo: all $(B)/kvalind-synth
+	sh tests/demo.sh $(B)
+
 # ---- checks -----------------------------------------------------------------
 
 check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-unit check-memory
 
 check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
-	KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
+	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
 
 # Every real plugin exports exactly its one descriptor.
 check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -129,7 +146,7 @@ check-docs: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
 
 # The unit tests in one process under valgrind: zero errors, zero leaks.
 check-memory: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
-	KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no valgrind --quiet --error-exitcode=1 \
+	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no valgrind --quiet --error-exitcode=1 \
 		--leak-check=full --show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible \
 		--suppressions=tests/valgrind.supp $(TEST_BIN)
@@ -139,7 +156,7 @@ clean:
 
 # ---- install ----------------------------------------------------------------
 
-install: install-bin install-plugins install-conf install-headers
+install: install-bin install-plugins install-data install-conf install-headers
 
 install-bin: $(B)/kvalind
 	install -d $(DESTDIR)$(BINDIR)
@@ -149,6 +166,11 @@ install-plugins: $(CONNECTOR_SOS) $(INDICATOR_SOS)
 	install -d -m 0755 $(DESTDIR)$(PKGLIBDIR)/connectors $(DESTDIR)$(PKGLIBDIR)/indicators
 	$(if $(CONNECTOR_SOS),install -m 0644 $(CONNECTOR_SOS) $(DESTDIR)$(PKGLIBDIR)/connectors/)
 	$(if $(INDICATOR_SOS),install -m 0644 $(INDICATOR_SOS) $(DESTDIR)$(PKGLIBDIR)/indicators/)
+
+# The shipped value sets (offices that change them copy them to /etc).
+install-data:
+	install -d $(DESTDIR)$(PKGDATADIR)
+	install -m 0644 conf/valuesets.txt $(DESTDIR)$(PKGDATADIR)/valuesets.txt
 
 # Never overwrites a configuration the office has edited.
 install-conf:
@@ -168,4 +190,4 @@ install-headers:
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kvalind
-	rm -rf $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(INCLUDEDIR)/kvalind
+	rm -rf $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(INCLUDEDIR)/kvalind

@@ -15,6 +15,9 @@
 #ifndef KV_INDICATOR_DIR
 #define KV_INDICATOR_DIR "/usr/local/lib/kvalind/indicators"
 #endif
+#ifndef KV_VALUE_SETS
+#define KV_VALUE_SETS "/usr/local/share/kvalind/valuesets.txt"
+#endif
 #ifndef KV_STATE_DIR
 #define KV_STATE_DIR "/var/lib/kvalind"
 #endif
@@ -32,6 +35,8 @@ static const struct kv_config_key core_keys[] = {
 	 "directory connector plugins are loaded from (not writable by group or others)"},
 	{"indicator_dir", KV_CONFIG_PATH, KV_INDICATOR_DIR, false, NULL,
 	 "directory indicator plugins are loaded from (not writable by group or others)"},
+	{"value_sets", KV_CONFIG_PATH, KV_VALUE_SETS, false, NULL,
+	 "value-set file: the codes each indicator looks for, with validity periods"},
 	{"state_dir", KV_CONFIG_PATH, KV_STATE_DIR, false, NULL,
 	 "directory for results, the outbox and the run state"},
 	{"log_level", KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",

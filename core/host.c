@@ -113,6 +113,34 @@ static void host_count_bad_rows(struct kv_ctx *ctx, const char *table, const cha
 	add_count(ctx, table, reason ? reason : "unspecified", n);
 }
 
+static const struct kv_value_set *host_value_set(struct kv_ctx *ctx, const char *name)
+{
+	const struct kv_value_set *set =
+	    ctx->value_sets != NULL ? kv_value_sets_find(ctx->value_sets, name) : NULL;
+	if (set == NULL)
+		host_log(ctx, KV_LOG_ERROR, "value set \"%s\" does not exist in the value-set file",
+			 name);
+	return set;
+}
+
+static bool host_in_value_set(const struct kv_value_set *set, enum kv_code_kind kind,
+			      const char *code, kv_date date)
+{
+	return kv_value_set_contains(set, kind, code, date);
+}
+
+static int host_note_pattern(struct kv_ctx *ctx, const char *name)
+{
+	if (ctx->value_sets == NULL)
+		return -1;
+	const char *const *names, *const *rules;
+	size_t n = kv_value_sets_keywords(ctx->value_sets, &names, &rules);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
 const struct kv_host kv_host_api = {
 	.abi_major = KV_ABI_MAJOR,
 	.abi_minor = KV_ABI_MINOR,
@@ -124,6 +152,9 @@ const struct kv_host kv_host_api = {
 	.config_bool = host_config_bool,
 	.count_rows = host_count_rows,
 	.count_bad_rows = host_count_bad_rows,
+	.value_set = host_value_set,
+	.in_value_set = host_in_value_set,
+	.note_pattern = host_note_pattern,
 };
 
 struct kv_ctx *kv_ctx_new(const struct kv_plugin *p, const struct kv_config *cfg)

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "kvalind/kv_plugin.h"
 #include "plugin.h"
+#include "valueset.h"
 
 extern const struct kv_host kv_host_api;
 
@@ -30,6 +31,7 @@ struct kv_ctx {
 	char section[64];
 	const char *callback;   /* static string: "open", "read", ... */
 	const struct kv_config *cfg;     /* borrowed */
+	const struct kv_value_sets *value_sets; /* borrowed; NULL until loaded */
 	const struct kv_config_key *core_keys, *plugin_keys;
 	size_t n_core_keys, n_plugin_keys;
 	char error[1024];

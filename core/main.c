@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{"list-plugins", kv_cmd_list_plugins, "list the plugins in the plugin directories"},
 	{"describe-plugin", kv_cmd_describe_plugin, "show a plugin's configuration keys"},
 	{"list-keys", kv_cmd_list_keys, "list every configuration key (core and plugins)"},
+	{"inspect", kv_cmd_inspect, "count what the connector reads from the record system"},
 	{"compute", kv_cmd_compute, "compute indicators for a range of months"},
 };
 

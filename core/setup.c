@@ -59,6 +59,7 @@ static bool load_section(struct kv_setup *s, const char *dir, const char *name, 
 	const struct kv_config_key *keys = kv_plugin_keys(out->plugin, &n_keys);
 	kv_config_check_plugin_section(s->cfg, section, core_keys, n_core, keys, n_keys, d);
 	out->ctx = kv_ctx_new(out->plugin, s->cfg);
+	out->ctx->value_sets = s->value_sets;
 	return true;
 }
 
@@ -76,6 +77,17 @@ static void report_unused_secrets(const struct kv_config *cfg, struct kv_diags *
 	}
 }
 
+static void load_value_sets(struct kv_setup *s, struct kv_diags *d)
+{
+	char path[4096];
+	const char *v = kv_config_core_value(s->cfg, "core", "value_sets");
+	if (v == NULL || kv_config_resolve_path(s->cfg, v, path, sizeof path) != 0) {
+		kv_diags_add(d, "%s: value_sets path is too long", s->cfg->main->path);
+		return;
+	}
+	s->value_sets = kv_value_sets_load(path, d);
+}
+
 enum kv_exit kv_setup_load(const char *config_path, struct kv_setup *s, struct kv_diags *d)
 {
 	memset(s, 0, sizeof *s);
@@ -91,6 +103,7 @@ enum kv_exit kv_setup_load(const char *config_path, struct kv_setup *s, struct k
 		kv_log_set_level(level);
 	kv_setup_plugin_dirs(s->cfg, s->connector_dir, s->indicator_dir,
 			     sizeof s->connector_dir);
+	load_value_sets(s, d);
 
 	const char *names[MAX_PLUGIN_SECTIONS];
 	int lines[MAX_PLUGIN_SECTIONS];
@@ -135,9 +148,6 @@ enum kv_exit kv_setup_load(const char *config_path, struct kv_setup *s, struct k
 		else
 			plugin_refused = true;
 	}
-	if (n == 0)
-		kv_diags_add(d, "%s: no [indicator.NAME] section; nothing would be computed",
-			     s->cfg->main->path);
 	report_unused_secrets(s->cfg, d);
 
 	if (plugin_refused)
@@ -154,6 +164,7 @@ void kv_setup_free(struct kv_setup *s)
 		kv_plugin_unload(s->indicators[i].plugin);
 	}
 	free(s->indicators);
+	kv_value_sets_free(s->value_sets);
 	kv_config_free(s->cfg);
 	memset(s, 0, sizeof *s);
 }

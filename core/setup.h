@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "host.h"
 #include "plugin.h"
+#include "valueset.h"
 
 /* Exit codes of the kvalind command (documented in --help and the README). */
 enum kv_exit {
@@ -32,6 +33,7 @@ struct kv_loaded {
 
 struct kv_setup {
 	struct kv_config *cfg;
+	struct kv_value_sets *value_sets; /* NULL if the file has errors */
 	char connector_dir[4096];
 	char indicator_dir[4096];
 	struct kv_loaded connector;      /* plugin NULL when none is enabled */

@@ -12,6 +12,7 @@ int main(void)
 	srunner_add_suite(sr, suite_config());
 	srunner_add_suite(sr, suite_plugin());
 	srunner_add_suite(sr, suite_setup());
+	srunner_add_suite(sr, suite_valueset());
 	srunner_add_suite(sr, suite_cli());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

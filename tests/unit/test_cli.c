@@ -37,9 +37,9 @@ static const char *write_config(const char *body, int mode)
 {
 	char text[8192];
 	snprintf(text, sizeof text,
-		 "[office]\nid = test-office\n[core]\nconnector_dir = %s\nindicator_dir = %s\n"
+		 "[office]\nid = test-office\n[core]\nconnector_dir = %s\nindicator_dir = %s\nvalue_sets = %s\n"
 		 "[connector.t_good_connector]\ndsn = x\n[indicator.t_good_indicator]\n%s",
-		 dir, dir, body);
+		 dir, dir, tu_value_sets(), body);
 	const char *path = tu_path(dir, "kvalind.ini");
 	tu_write_file(path, text, (mode_t)mode);
 	return path;
@@ -55,7 +55,7 @@ START_TEST(version_and_help)
 	ck_assert(strstr(out, "check-config") != NULL && strstr(out, "Exit status") != NULL);
 	reset();
 	const char *cmds[] = {"version", "check-config", "list-plugins", "describe-plugin",
-			      "list-keys", "compute"};
+			      "list-keys", "inspect", "compute"};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		ck_assert_int_eq(tu_run_kvalind(&out, &err, cmds[i], "--help", NULL), 0);
 		ck_assert_msg(strstr(out, "Usage: kvalind ") == out, "%s --help: %s", cmds[i], out);
@@ -80,7 +80,7 @@ START_TEST(check_config_success_and_errors)
 	path = write_config("threshold = 4\nshade = blue\n", 0644);
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "-c", path, NULL), 3);
 	char want[4200];
-	snprintf(want, sizeof want, "kvalind: error: %s:10: unknown key \"shade\"", path);
+	snprintf(want, sizeof want, "kvalind: error: %s:11: unknown key \"shade\"", path);
 	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
 	ck_assert(strstr(err, "has 1 error") != NULL);
 	reset();
@@ -145,6 +145,17 @@ START_TEST(compute_arguments)
 }
 END_TEST
 
+START_TEST(inspect_counts_what_the_connector_delivers)
+{
+	const char *path = write_config("", 0644);
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "inspect", "--config", path, NULL), 0);
+	ck_assert_msg(strstr(out, "  patients                          1\n") != NULL, "%s", out);
+	ck_assert(strstr(out, "  list_periods                      1\n") != NULL);
+	ck_assert(strstr(out, "  contacts                          0\n") != NULL);
+	ck_assert(strstr(out, "provides: 0x0001") != NULL);
+}
+END_TEST
+
 Suite *suite_cli(void)
 {
 	Suite *s = suite_create("cli");
@@ -155,6 +166,7 @@ Suite *suite_cli(void)
 	tcase_add_test(tc, check_config_success_and_errors);
 	tcase_add_test(tc, plugin_listing);
 	tcase_add_test(tc, compute_arguments);
+	tcase_add_test(tc, inspect_counts_what_the_connector_delivers);
 	suite_add_tcase(s, tc);
 	return s;
 }

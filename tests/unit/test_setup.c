@@ -33,8 +33,8 @@ static const char *write_config(const char *body)
 {
 	char text[8192];
 	snprintf(text, sizeof text,
-		 "[office]\nid = test-office\n[core]\nconnector_dir = %s\nindicator_dir = %s\n%s",
-		 dir, dir, body);
+		 "[office]\nid = test-office\n[core]\nconnector_dir = %s\nindicator_dir = %s\nvalue_sets = %s\n%s",
+		 dir, dir, tu_value_sets(), body);
 	const char *path = tu_path(dir, "kvalind.ini");
 	tu_write_file(path, text, 0644);
 	return path;
@@ -100,13 +100,13 @@ START_TEST(plugin_key_errors_name_file_and_line)
 	struct kv_setup s;
 	ck_assert_int_eq(kv_setup_load(path, &s, &d), KV_EXIT_CONFIG);
 	char want[4200];
-	snprintf(want, sizeof want, "%s:7: bad value for key \"mode\" in [connector.t_good_connector]", path);
+	snprintf(want, sizeof want, "%s:8: bad value for key \"mode\" in [connector.t_good_connector]", path);
 	ck_assert_msg(kv_diags_contains(&d, want), "%s", d.msgs[0]);
-	snprintf(want, sizeof want, "%s:6: missing required key \"dsn\"", path);
+	snprintf(want, sizeof want, "%s:7: missing required key \"dsn\"", path);
 	ck_assert(kv_diags_contains(&d, want));
-	snprintf(want, sizeof want, "%s:9: bad value for key \"threshold\"", path);
+	snprintf(want, sizeof want, "%s:10: bad value for key \"threshold\"", path);
 	ck_assert(kv_diags_contains(&d, want));
-	snprintf(want, sizeof want, "%s:10: unknown key \"colour\" in [indicator.t_good_indicator]; "
+	snprintf(want, sizeof want, "%s:11: unknown key \"colour\" in [indicator.t_good_indicator]; "
 		 "allowed: enabled, threshold, label", path);
 	ck_assert(kv_diags_contains(&d, want));
 	kv_setup_free(&s);
@@ -121,8 +121,8 @@ START_TEST(refused_and_missing_plugins)
 	struct kv_diags d = {0};
 	struct kv_setup s;
 	ck_assert_int_eq(kv_setup_load(path, &s, &d), KV_EXIT_PLUGIN);
-	ck_assert(kv_diags_contains(&d, ":8: [indicator.t_abi_major]: incompatible plugin"));
-	ck_assert(kv_diags_contains(&d, ":9: [indicator.nothere]: could not find plugin"));
+	ck_assert(kv_diags_contains(&d, ":9: [indicator.t_abi_major]: incompatible plugin"));
+	ck_assert(kv_diags_contains(&d, ":10: [indicator.nothere]: could not find plugin"));
 	kv_setup_free(&s);
 	kv_diags_free(&d);
 }
@@ -141,7 +141,7 @@ START_TEST(exactly_one_connector)
 	path = write_config("[connector.t_good_connector]\ndsn = x\n[connector.other]\ndsn = y\n"
 			    "[indicator.t_good_indicator]\n");
 	ck_assert_int_eq(kv_setup_load(path, &s, &d), KV_EXIT_CONFIG);
-	ck_assert(kv_diags_contains(&d, ":8: [connector.other] is a second enabled connector"));
+	ck_assert(kv_diags_contains(&d, ":9: [connector.other] is a second enabled connector"));
 	kv_setup_free(&s);
 	kv_diags_free(&d);
 

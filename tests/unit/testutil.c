@@ -21,6 +21,22 @@ const char *tu_build_dir(void)
 	return b && *b ? b : "build";
 }
 
+const char *tu_source_dir(void)
+{
+	const char *b = getenv("KV_SOURCE_DIR");
+	return b && *b ? b : ".";
+}
+
+const char *tu_value_sets(void)
+{
+	static char path[4096];
+	char *real = realpath(tu_source_dir(), NULL);
+	ck_assert_ptr_nonnull(real);
+	snprintf(path, sizeof path, "%s/conf/valuesets.txt", real);
+	free(real);
+	return path;
+}
+
 char *tu_mkdtemp(void)
 {
 	char tmpl[] = "/tmp/kvtest.XXXXXX";

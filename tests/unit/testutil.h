@@ -15,6 +15,11 @@
 /* The build directory ($KV_BUILD_DIR, else "build"). Borrowed. */
 const char *tu_build_dir(void);
 
+/* The source tree ($KV_SOURCE_DIR, else "."). Borrowed. */
+const char *tu_source_dir(void);
+/* The shipped value-set file, conf/valuesets.txt, as an absolute path. */
+const char *tu_value_sets(void);
+
 /* A new private directory under /tmp; free the string, remove with tu_rmtree. */
 char *tu_mkdtemp(void);
 void tu_rmtree(const char *dir);
@@ -38,5 +43,6 @@ Suite *suite_config(void);
 Suite *suite_plugin(void);
 Suite *suite_setup(void);
 Suite *suite_cli(void);
+Suite *suite_valueset(void);
 
 #endif /* KVALIND_TESTUTIL_H */

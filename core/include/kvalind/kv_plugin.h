@@ -92,6 +92,24 @@ struct kv_config_key {
 	const char *description;   /* one sentence for --help and the README */
 };
 
+/* ---- value sets ---------------------------------------------------------- */
+
+/* Opaque: a named list of codes, owned by the core. */
+struct kv_value_set;
+
+/* What kind of code is being looked up. The first two equal enum
+ * kv_code_system, so a diagnosis's system can be passed as it is. */
+enum kv_code_kind {
+	KV_CODES_ICPC2 = 1,
+	KV_CODES_ICD10 = 2,
+	KV_CODES_ATC,
+	KV_CODES_ANALYSIS,   /* NLK/NPU laboratory analysis codes */
+	KV_CODES_FEE,        /* Normaltariffen fee codes */
+	KV_CODES_FORM,       /* form types */
+	KV_CODES_RXGROUP,    /* reseptgruppe letters A, B, C, F */
+	KV_CODES_KEYWORD     /* words matched in journal notes (inside the database) */
+};
+
 /* ---- the host API ------------------------------------------------------ */
 
 /* Opaque: identifies the calling plugin to the host. Owned by the core. */
@@ -125,6 +143,22 @@ struct kv_host {
 	void (*count_rows)(struct kv_ctx *ctx, const char *table, uint64_t n);
 	void (*count_bad_rows)(struct kv_ctx *ctx, const char *table, const char *reason,
 			       uint64_t n);
+
+	/* Value sets (the office's value-set file, shipped defaults = the
+	 * indicator catalogue's tables). NULL when the set does not exist (an
+	 * error naming it is logged). Borrowed until the plugin is unloaded. */
+	const struct kv_value_set *(*value_set)(struct kv_ctx *ctx, const char *name);
+
+	/* True when a normalised code of the given kind belongs to the set on
+	 * date (each code may have a validity period). ICD-10 entries match by
+	 * prefix (categories), ATC entries ending in '*' by prefix, the rest
+	 * exactly; an exclusion entry ("!N05AN01") wins over inclusions. */
+	bool (*in_value_set)(const struct kv_value_set *set, enum kv_code_kind kind,
+			     const char *code, kv_date date);
+
+	/* The index (as in kv_note_match.pattern) of the keyword rule of value
+	 * set `name` (kind KEYWORD) in the current run, or -1. */
+	int (*note_pattern)(struct kv_ctx *ctx, const char *name);
 };
 
 /* ---- descriptors ------------------------------------------------------- */
@@ -214,8 +248,10 @@ struct kv_run {
 	size_t n_months;
 	const kv_date *reference_dates; /* R of each month, n_months entries */
 	uint32_t provides;              /* what the connector provides */
-	const char *const *note_patterns; /* keyword rules, as in kv_read_request */
+	const char *const *note_patterns; /* names of the KEYWORD value sets, by index */
 	size_t n_note_patterns;
+	const char *catalogue_version;    /* of the indicator catalogue */
+	const char *value_set_version;    /* of the value-set file in use */
 };
 
 /* Per-patient results, zeroed by the core before each compute() call.
