@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "atomic.h"
 #include "cli.h"
+#include "engine.h"
+#include "results.h"
 #include "setup.h"
 #include "util.h"
 
@@ -92,12 +97,49 @@ static int parse_args(int argc, char **argv, struct compute_args *a)
 		return kv_cli_usage_error("compute", "--to \"%s\" is not a month as YYYY-MM", to);
 	if (a->to < a->from)
 		return kv_cli_usage_error("compute", "--to %s is before --from %s", to, from);
+	if (a->to - a->from >= 1200)
+		return kv_cli_usage_error("compute", "--from %s --to %s spans more than 100 years",
+					  from, to);
 	return -1;
+}
+
+static int write_results(const struct compute_args *a, const struct kv_result *res,
+			 const struct kv_result_meta *meta)
+{
+	char err[1024];
+	if (a->output == NULL) {
+		int rc = a->json ? kv_results_write_json(stdout, res, meta) :
+				   kv_results_write_csv(stdout, res, meta);
+		if (rc != 0 || fflush(stdout) != 0) {
+			fprintf(stderr, "kvalind: error: could not write the results to standard "
+					"output\n");
+			return KV_EXIT_FAILURE;
+		}
+		return KV_EXIT_OK;
+	}
+	struct kv_atomic_file f;
+	if (kv_atomic_open(&f, a->output, 0640, err, sizeof err) != 0) {
+		fprintf(stderr, "kvalind: error: %s\n", err);
+		return KV_EXIT_FAILURE;
+	}
+	int rc = a->json ? kv_results_write_json(f.fp, res, meta) :
+			   kv_results_write_csv(f.fp, res, meta);
+	if (rc != 0) {
+		kv_atomic_abort(&f);
+		fprintf(stderr, "kvalind: error: could not write \"%s\"\n", a->output);
+		return KV_EXIT_FAILURE;
+	}
+	if (kv_atomic_commit(&f, err, sizeof err) != 0) {
+		fprintf(stderr, "kvalind: error: %s\n", err);
+		return KV_EXIT_FAILURE;
+	}
+	return KV_EXIT_OK;
 }
 
 int kv_cmd_compute(int argc, char **argv)
 {
 	struct compute_args a = {0};
+	struct kv_result res = {0};
 	int rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		return rc;
@@ -111,9 +153,33 @@ int kv_cmd_compute(int argc, char **argv)
 			rc = KV_EXIT_CONFIG;
 		goto done;
 	}
-	fprintf(stderr, "kvalind: error: compute: the monthly indicator engine is not built yet\n");
-	rc = KV_EXIT_FAILURE;
+	if (s.n_indicators == 0) {
+		fprintf(stderr, "kvalind: error: %s: no enabled [indicator.NAME] section; nothing to "
+				"compute\n",
+			path);
+		rc = KV_EXIT_CONFIG;
+		goto done;
+	}
+	if (kv_engine_run(&s, a.from, a.to, isatty(STDERR_FILENO) == 1, &res) != 0) {
+		fprintf(stderr, "kvalind: error: %s; no results were written\n", res.failure);
+		rc = KV_EXIT_FAILURE;
+		goto done;
+	}
+	struct kv_result_meta meta = {
+		.office = kv_config_core_value(s.cfg, "office", "id"),
+		.catalogue_version = kv_value_sets_catalogue(s.value_sets),
+		.value_set_version = kv_value_sets_version(s.value_sets),
+		.connector = s.connector.ctx,
+	};
+	rc = write_results(&a, &res, &meta);
+	kv_results_write_summary(stderr, &res, &meta);
+	if (rc == KV_EXIT_OK && res.plugin_failures[0] != '\0') {
+		fprintf(stderr, "kvalind: error: indicator plugins failed: %s\n",
+			res.plugin_failures);
+		rc = KV_EXIT_FAILURE;
+	}
 done:
+	kv_result_free(&res);
 	kv_diags_free(&d);
 	kv_setup_free(&s);
 	return rc;

@@ -1,6 +1,7 @@
 /* A well-formed indicator plugin for the loader tests: two indicators, keys. */
 #include "kvalind/kv_plugin.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 static const struct kv_config_key keys[] = {
@@ -16,28 +17,44 @@ static const struct kv_indicator_def defs[] = {
 struct state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const kv_date *refs;
 };
 
 static int t_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
 		  void **state)
 {
-	(void)run;
 	struct state *s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
+	s->refs = run->reference_dates;
 	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)host->config_int(ctx, "threshold"));
 	*state = s;
 	return KV_OK;
 }
 
+static bool listed_at(const struct kv_patient *p, kv_date r)
+{
+	for (size_t i = 0; i < p->n_periods; i++)
+		if (p->periods[i].from <= r && p->periods[i].to > r)
+			return true;
+	return false;
+}
+
+/* T_ALL: every patient, numerator if listed at R. T_MEAN: listed patients,
+ * value their age at R. */
 static int t_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
 {
-	(void)state;
-	(void)p;
-	for (size_t m = 0; m < out->n_months; m++)
-		out->flags[m] = KV_IN_DENOMINATOR | KV_IN_NUMERATOR;
+	const struct state *s = state;
+	for (size_t m = 0; m < out->n_months; m++) {
+		bool listed = listed_at(p, s->refs[m]);
+		out->flags[m] = KV_IN_DENOMINATOR | (listed ? KV_IN_NUMERATOR : 0);
+		if (listed) {
+			out->flags[out->n_months + m] = KV_IN_DENOMINATOR | KV_IN_NUMERATOR;
+			out->values[out->n_months + m] = kv_age_at(p->birth, s->refs[m]);
+		}
+	}
 	return KV_OK;
 }
 

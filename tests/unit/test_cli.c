@@ -156,6 +156,50 @@ START_TEST(inspect_counts_what_the_connector_delivers)
 }
 END_TEST
 
+START_TEST(compute_results_csv_json_and_file)
+{
+	const char *path = write_config("", 0644);
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "compute", "--config", path, "--from",
+					"2019-12", "--to", "2020-02", NULL), 0);
+	/* the test connector's one patient: born 1950-02-28, listed from 2020-01-01 */
+	ck_assert_str_eq(out, "office,indicator,indicator_version,month,numerator,denominator,value_sum\n"
+			      "test-office,T_ALL,1,2019-12,0,1,\n"
+			      "test-office,T_ALL,1,2020-01,1,1,\n"
+			      "test-office,T_ALL,1,2020-02,1,1,\n"
+			      "test-office,T_MEAN,1,2019-12,0,0,0\n"
+			      "test-office,T_MEAN,1,2020-01,1,1,69\n"
+			      "test-office,T_MEAN,1,2020-02,1,1,70\n");
+	ck_assert(strstr(err, "run summary: office test-office, months 2019-12..2020-02 (3)") != NULL);
+	reset();
+
+	const char *json = tu_path(dir, "out.json");
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "compute", "--config", path, "--from",
+					"2020-01", "--to", "2020-01", "--format", "json", "--output",
+					json, NULL), 0);
+	ck_assert_str_eq(out, "");
+	char *text = tu_read_file(json);
+	ck_assert(strstr(text, "{\"indicator\":\"T_MEAN\",\"indicator_version\":1,\"month\":"
+			       "\"2020-01\",\"numerator\":1,\"denominator\":1,\"value_sum\":69}") != NULL);
+	ck_assert(strstr(text, "\"catalogue_version\":\"1\",\"value_set_version\":\"1.0\"") != NULL);
+	free(text);
+}
+END_TEST
+
+START_TEST(numerator_outside_denominator_fails_that_plugin)
+{
+	tu_install_test_plugin(dir, "t_bad_numerator");
+	const char *path = write_config("[indicator.t_bad_numerator]\n", 0644);
+	const char *csv = tu_path(dir, "out.csv");
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "compute", "--config", path, "--from",
+					"2020-01", "--to", "2020-02", "-o", csv, NULL), 1);
+	ck_assert(strstr(err, "T_BAD_ALL put a patient in the numerator but not the denominator") != NULL);
+	char *text = tu_read_file(csv);
+	ck_assert(strstr(text, "T_ALL") != NULL);
+	ck_assert(strstr(text, "T_BAD") == NULL);
+	free(text);
+}
+END_TEST
+
 Suite *suite_cli(void)
 {
 	Suite *s = suite_create("cli");
@@ -167,6 +211,8 @@ Suite *suite_cli(void)
 	tcase_add_test(tc, plugin_listing);
 	tcase_add_test(tc, compute_arguments);
 	tcase_add_test(tc, inspect_counts_what_the_connector_delivers);
+	tcase_add_test(tc, compute_results_csv_json_and_file);
+	tcase_add_test(tc, numerator_outside_denominator_fails_that_plugin);
 	suite_add_tcase(s, tc);
 	return s;
 }

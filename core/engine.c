@@ -1,0 +1,278 @@
+/*
+ * engine.c - the monthly indicator engine
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+/* Per loaded indicator plugin, during a run. */
+struct plugin_run {
+	struct kv_loaded *loaded;
+	void *state;
+	bool active;                /* initialised and not failed */
+	struct kv_series **series;  /* its indicators, descriptor order */
+	struct kv_result_block block;
+};
+
+struct run {
+	struct kv_setup *setup;
+	struct kv_result *result;
+	struct plugin_run *plugins;
+	size_t n_plugins;
+	bool progress;
+	double started, last_progress;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void plugin_failed(struct run *r, struct plugin_run *p, const char *why)
+{
+	p->active = false;
+	const char *name = p->loaded->plugin->name;
+	kv_error("indicator plugin \"%s\" failed: %s; its results are marked failed", name, why);
+	const struct kv_indicator_plugin *ip = p->loaded->plugin->indicator;
+	for (size_t i = 0; i < ip->n_indicators; i++)
+		p->series[i]->failed = true;
+	size_t used = strlen(r->result->plugin_failures);
+	kv_snprintf(r->result->plugin_failures + used, sizeof r->result->plugin_failures - used,
+		    "%s%s: %s", used ? "; " : "", name, why);
+}
+
+static void show_progress(struct run *r, bool final)
+{
+	double t = now_seconds();
+	if (!final && t - r->last_progress < 0.5)
+		return;
+	r->last_progress = t;
+	double elapsed = t - r->started;
+	double rate = elapsed > 0 ? (double)r->result->patients / elapsed : 0;
+	fprintf(stderr, "\rkvalind: %llu patients, %.0f patients/s, %.1f s%s",
+		(unsigned long long)r->result->patients, rate, elapsed, final ? "\n" : "");
+	fflush(stderr);
+}
+
+static int on_patient(void *arg, const struct kv_patient *patient)
+{
+	struct run *r = arg;
+	size_t n_months = r->result->n_months;
+	for (size_t k = 0; k < r->n_plugins; k++) {
+		struct plugin_run *p = &r->plugins[k];
+		if (!p->active)
+			continue;
+		size_t cells = p->block.n_indicators * n_months;
+		memset(p->block.flags, 0, cells);
+		memset(p->block.values, 0, cells * sizeof *p->block.values);
+		kv_ctx_enter(p->loaded->ctx, "compute");
+		if (p->loaded->plugin->indicator->compute(p->state, patient, &p->block) != KV_OK) {
+			plugin_failed(r, p, kv_ctx_error(p->loaded->ctx));
+			continue;
+		}
+		for (size_t i = 0; i < p->block.n_indicators; i++) {
+			struct kv_cell *out = p->series[i]->cells;
+			const uint8_t *f = p->block.flags + i * n_months;
+			const double *v = p->block.values + i * n_months;
+			for (size_t m = 0; m < n_months; m++) {
+				if (f[m] == 0)
+					continue;
+				if ((f[m] & KV_IN_NUMERATOR) && !(f[m] & KV_IN_DENOMINATOR)) {
+					char why[256];
+					kv_snprintf(why, sizeof why,
+						    "%s put a patient in the numerator but not the "
+						    "denominator",
+						    p->series[i]->id);
+					plugin_failed(r, p, why);
+					goto next_plugin;
+				}
+				out[m].denominator++;
+				if (f[m] & KV_IN_NUMERATOR)
+					out[m].numerator++;
+				out[m].value_sum += v[m];
+			}
+		}
+next_plugin:;
+	}
+	r->result->patients++;
+	if (r->progress)
+		show_progress(r, false);
+	return 0;
+}
+
+static int compare_series(const void *a, const void *b)
+{
+	const struct kv_series *x = a, *y = b;
+	return strcmp(x->id, y->id);
+}
+
+/* Allocate the series of every enabled indicator, sorted by id. */
+static void make_series(struct kv_setup *s, struct kv_result *res, uint32_t provides)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < s->n_indicators; k++)
+		n += s->indicators[k].plugin->indicator->n_indicators;
+	res->series = kv_xcalloc(n, sizeof *res->series);
+	res->n_series = 0;
+	for (size_t k = 0; k < s->n_indicators; k++) {
+		const struct kv_plugin *pl = s->indicators[k].plugin;
+		for (size_t i = 0; i < pl->indicator->n_indicators; i++) {
+			const struct kv_indicator_def *def = &pl->indicator->indicators[i];
+			struct kv_series *se = &res->series[res->n_series++];
+			se->id = def->id;
+			se->version = def->version;
+			se->type = def->type;
+			se->plugin = pl->name;
+			se->missing = def->requires & ~provides;
+			se->computable = se->missing == 0;
+			se->cells = kv_xcalloc(res->n_months, sizeof *se->cells);
+		}
+	}
+	qsort(res->series, res->n_series, sizeof *res->series, compare_series);
+}
+
+static struct kv_series *find_series(struct kv_result *res, const char *plugin, const char *id)
+{
+	for (size_t i = 0; i < res->n_series; i++)
+		if (strcmp(res->series[i].id, id) == 0 && strcmp(res->series[i].plugin, plugin) == 0)
+			return &res->series[i];
+	return NULL;
+}
+
+static int check_unique_ids(struct kv_result *res)
+{
+	for (size_t i = 1; i < res->n_series; i++) {
+		if (strcmp(res->series[i].id, res->series[i - 1].id) == 0) {
+			kv_snprintf(res->failure, sizeof res->failure,
+				    "indicator %s is provided by both \"%s\" and \"%s\"",
+				    res->series[i].id, res->series[i - 1].plugin,
+				    res->series[i].plugin);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progress,
+		  struct kv_result *res)
+{
+	int ret = -1;
+	void *conn_state = NULL;
+	kv_date *refs = NULL;
+	struct run r = {.setup = s, .result = res, .progress = progress};
+	const struct kv_connector_plugin *conn = s->connector.plugin->connector;
+	struct kv_ctx *cctx = s->connector.ctx;
+
+	memset(res, 0, sizeof *res);
+	res->first_month = first;
+	res->n_months = (size_t)(last - first + 1);
+	r.started = now_seconds();
+
+	kv_ctx_enter(cctx, "open");
+	if (conn->open(&kv_host_api, cctx, &conn_state) != KV_OK) {
+		kv_snprintf(res->failure, sizeof res->failure, "connector \"%s\": %s",
+			    s->connector.plugin->name, kv_ctx_error(cctx));
+		conn_state = NULL;
+		goto done;
+	}
+	kv_ctx_enter(cctx, "provides");
+	uint32_t provides = conn->provides(conn_state);
+	make_series(s, res, provides);
+	if (check_unique_ids(res) != 0)
+		goto done;
+
+	refs = kv_xcalloc(res->n_months, sizeof *refs);
+	for (size_t m = 0; m < res->n_months; m++)
+		refs[m] = kv_month_last_day(first + (kv_month)m);
+	const char *const *kw_names = NULL, *const *kw_rules = NULL;
+	size_t n_kw = kv_value_sets_keywords(s->value_sets, &kw_names, &kw_rules);
+	struct kv_run run = {
+		.first_month = first,
+		.n_months = res->n_months,
+		.reference_dates = refs,
+		.provides = provides,
+		.note_patterns = kw_names,
+		.n_note_patterns = n_kw,
+		.catalogue_version = kv_value_sets_catalogue(s->value_sets),
+		.value_set_version = kv_value_sets_version(s->value_sets),
+	};
+
+	r.n_plugins = s->n_indicators;
+	r.plugins = kv_xcalloc(r.n_plugins ? r.n_plugins : 1, sizeof *r.plugins);
+	for (size_t k = 0; k < s->n_indicators; k++) {
+		struct plugin_run *p = &r.plugins[k];
+		const struct kv_indicator_plugin *ip = s->indicators[k].plugin->indicator;
+		p->loaded = &s->indicators[k];
+		p->series = kv_xcalloc(ip->n_indicators, sizeof *p->series);
+		for (size_t i = 0; i < ip->n_indicators; i++)
+			p->series[i] = find_series(res, p->loaded->plugin->name, ip->indicators[i].id);
+		p->block.n_indicators = ip->n_indicators;
+		p->block.n_months = res->n_months;
+		p->block.flags = kv_xcalloc(ip->n_indicators * res->n_months, 1);
+		p->block.values = kv_xcalloc(ip->n_indicators * res->n_months, sizeof(double));
+		kv_ctx_enter(p->loaded->ctx, "init");
+		if (ip->init(&kv_host_api, p->loaded->ctx, &run, &p->state) != KV_OK) {
+			p->state = NULL;
+			plugin_failed(&r, p, kv_ctx_error(p->loaded->ctx));
+			continue;
+		}
+		p->active = true;
+	}
+
+	long long budget_mb = 256;
+	const char *mb = kv_config_core_value(s->cfg, "core", "memory_budget_mb");
+	if (mb != NULL)
+		kv_parse_int64(mb, &budget_mb);
+	struct kv_read_request req = {
+		.to = refs[res->n_months - 1],
+		.note_patterns = kw_rules,
+		.n_note_patterns = n_kw,
+		.memory_budget = (size_t)budget_mb * 1024 * 1024,
+	};
+	kv_ctx_enter(cctx, "read");
+	if (conn->read(conn_state, &req, on_patient, &r) != KV_OK) {
+		kv_snprintf(res->failure, sizeof res->failure, "connector \"%s\": %s",
+			    s->connector.plugin->name, kv_ctx_error(cctx));
+		goto done;
+	}
+	if (progress)
+		show_progress(&r, true);
+	ret = 0;
+done:
+	for (size_t k = 0; k < r.n_plugins; k++) {
+		struct plugin_run *p = &r.plugins[k];
+		if (p->state != NULL) {
+			kv_ctx_enter(p->loaded->ctx, "fini");
+			p->loaded->plugin->indicator->fini(p->state);
+		}
+		free(p->series);
+		free(p->block.flags);
+		free(p->block.values);
+	}
+	free(r.plugins);
+	if (conn_state != NULL) {
+		kv_ctx_enter(cctx, "close");
+		conn->close(conn_state);
+	}
+	free(refs);
+	res->seconds = now_seconds() - r.started;
+	return ret;
+}
+
+void kv_result_free(struct kv_result *res)
+{
+	for (size_t i = 0; i < res->n_series; i++)
+		free(res->series[i].cells);
+	free(res->series);
+	memset(res, 0, sizeof *res);
+}

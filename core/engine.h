@@ -1,0 +1,61 @@
+/*
+ * engine.h - the monthly indicator engine: one pass over the record system
+ * for every reference month of a run
+ *
+ * The connector delivers each patient once with all events up to the last
+ * reference date; every enabled indicator plugin marks, per indicator and
+ * month, whether the patient is in the denominator and the numerator; the
+ * engine sums. A numerator outside its denominator, or a failing callback,
+ * fails that plugin's results (never silently).
+ *
+ * Ownership: kv_engine_run fills a result the caller frees with
+ * kv_result_free. Counts are exact and local: they never leave the office
+ * without disclosure control.
+ */
+#ifndef KVALIND_ENGINE_H
+#define KVALIND_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "setup.h"
+
+struct kv_cell {
+	uint64_t numerator;
+	uint64_t denominator;
+	double value_sum;
+};
+
+/* One indicator's series over the run's months. */
+struct kv_series {
+	const char *id;        /* borrowed from the plugin descriptor */
+	uint32_t version;
+	uint32_t type;         /* enum kv_indicator_type */
+	const char *plugin;    /* plugin name, borrowed */
+	bool computable;       /* the connector provides what it requires */
+	uint32_t missing;      /* kv_provides bits it lacks */
+	bool failed;           /* its plugin failed during the run */
+	struct kv_cell *cells; /* n_months */
+};
+
+struct kv_result {
+	kv_month first_month;
+	size_t n_months;
+	struct kv_series *series; /* sorted by indicator id */
+	size_t n_series;
+	uint64_t patients;
+	double seconds;
+	char failure[1024];       /* why the run failed; "" when it did not */
+	char plugin_failures[2048];
+};
+
+/* Compute [first, last] (month indexes). Returns 0, or -1 with
+ * result->failure set (the connector failed: nothing is usable). A plugin
+ * failure does not fail the run; its series are marked failed. */
+int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progress,
+		  struct kv_result *result);
+
+void kv_result_free(struct kv_result *result);
+
+#endif /* KVALIND_ENGINE_H */

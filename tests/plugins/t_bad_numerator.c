@@ -1,0 +1,75 @@
+/* Test plugin t_bad_numerator: puts patients in a numerator outside its denominator. */
+#include "kvalind/kv_plugin.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+static const struct kv_config_key keys[] = {
+	{"threshold", KV_CONFIG_INT, "3", false, "1..10", "a threshold"},
+	{"label", KV_CONFIG_STRING, NULL, false, NULL, "a label"},
+};
+
+static const struct kv_indicator_def defs[] = {
+	{"T_BAD_ALL", 1, KV_INDICATOR_PROPORTION, 0, "every patient"},
+	{"T_BAD_MEAN", 1, KV_INDICATOR_MEAN, 0, "a mean"},
+};
+
+struct state {
+	const struct kv_host *host;
+	struct kv_ctx *ctx;
+	const kv_date *refs;
+};
+
+static int t_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
+		  void **state)
+{
+	struct state *s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return KV_ERROR;
+	s->host = host;
+	s->ctx = ctx;
+	s->refs = run->reference_dates;
+	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)host->config_int(ctx, "threshold"));
+	*state = s;
+	return KV_OK;
+}
+
+static bool listed_at(const struct kv_patient *p, kv_date r)
+{
+	for (size_t i = 0; i < p->n_periods; i++)
+		if (p->periods[i].from <= r && p->periods[i].to > r)
+			return true;
+	return false;
+}
+
+/* T_ALL: every patient, numerator if listed at R. T_MEAN: listed patients,
+ * value their age at R. */
+static int t_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+{
+	const struct state *s = state;
+	for (size_t m = 0; m < out->n_months; m++) {
+		bool listed = listed_at(p, s->refs[m]);
+		out->flags[m] = listed ? KV_IN_NUMERATOR : KV_IN_DENOMINATOR; /* the bug */
+		if (listed) {
+			out->flags[out->n_months + m] = KV_IN_DENOMINATOR | KV_IN_NUMERATOR;
+			out->values[out->n_months + m] = kv_age_at(p->birth, s->refs[m]);
+		}
+	}
+	return KV_OK;
+}
+
+static void t_fini(void *state)
+{
+	free(state);
+}
+
+KV_INDICATOR_PLUGIN = {
+	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "t_bad_numerator",
+			 "1.2.3", "a test indicator plugin"),
+	KV_CONFIG_KEYS(keys),
+	.indicators = defs,
+	.n_indicators = sizeof defs / sizeof defs[0],
+	.init = t_init,
+	.compute = t_compute,
+	.fini = t_fini,
+};
