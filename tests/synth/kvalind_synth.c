@@ -45,6 +45,8 @@ static const char usage_text[] =
     "  --dirt RATE              rate of realistic dirt, 0..0.2 (default 0.01; 0 = clean)\n"
     "  --ids-out FILE           write every patient national_id and name and every\n"
     "                           practitioner name and hpr_number, one per line\n"
+    "  --no-bad-dates           write SQLite's few unparseable dates as the valid\n"
+    "                           dates PostgreSQL gets (identical data in both)\n"
     "  --quiet                  no progress or summary on stderr\n"
     "  --print-schema           print the embedded schema (reference-ehr.sql) and exit\n"
     "  -h, --help               show this help\n"
@@ -136,12 +138,15 @@ static int parse_args(int argc, char **argv, synth_opts *o)
             fputs(synth_ddl, stdout);
             return 1;
         }
-        int flag = !strcmp(name, "--quiet") || !strcmp(name, "--no-team-effect");
+        int flag = !strcmp(name, "--quiet") || !strcmp(name, "--no-team-effect") ||
+                   !strcmp(name, "--no-bad-dates");
         if (flag) {
             if (val)
                 return usage_error("%s takes no value", name);
             if (!strcmp(name, "--quiet"))
                 o->quiet = 1;
+            else if (!strcmp(name, "--no-bad-dates"))
+                o->no_bad_dates = 1;
             else {
                 if (team_given == 1)
                     return usage_error("%s conflicts with --team-effect-from", name);

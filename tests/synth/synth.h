@@ -132,6 +132,7 @@ typedef struct {
     int team_y, team_m;
     double dirt;
     int quiet;
+    int no_bad_dates;                   /* SQLite gets the same valid dates as PG */
 } synth_opts;
 
 typedef struct {

@@ -167,6 +167,9 @@ static sval maybe_bad_date(model *m, patient_t *p, int32_t day, char *buf, size_
         sfmt(buf, n, "%04d-%02d-%02d", y, 13, d);
         break;
     }
+    /* The draws above happen either way, so both back ends stay in step. */
+    if (m->o->no_bad_dates)
+        return sv_date(day);
     return (sval){SV_BADDATE, day, 0, buf};
 }
 
