@@ -78,7 +78,8 @@ TEST_BIN  := $(B)/tests/check_unit
 TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
-.PHONY: all demo check check-unit check-exports check-docs check-memory clean install \
+.PHONY: all demo check check-unit check-plugins check-connector check-decks \
+	check-integration check-exports check-docs check-memory clean install \
 	install-bin install-plugins install-data install-conf install-headers uninstall
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -111,6 +112,21 @@ $(B)/tests/plugins/%.so: tests/plugins/%.c $(wildcard core/include/kvalind/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(PLUGIN_CFLAGS) -Wno-missing-field-initializers -o $@ $< -shared
 
+# The indicator plugins driven directly through a fake host.
+PLUGIN_TEST_BIN := $(B)/tests/check_plugins
+$(PLUGIN_TEST_BIN): tests/decks/check_plugins.c $(wildcard core/include/kvalind/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include $(CFLAGS) $(SANITIZE) \
+		$(CHECK_CFLAGS) -o $@ $< $(CHECK_LIBS) -ldl $(LDFLAGS)
+
+# The reference connector against a real PostgreSQL and real ODBC drivers.
+CONNECTOR_TEST_BIN := $(B)/tests/check_reference
+$(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(wildcard core/include/kvalind/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore/include $(CFLAGS) \
+		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq sqlite3) -o $@ $< \
+		$(shell $(PKG_CONFIG) --libs check libpq sqlite3) -ldl -pthread $(LDFLAGS)
+
 $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(TEST_SRCS) $(CORE_LIB) \
@@ -131,10 +147,25 @@ demo: all $(B)/kvalind-synth
 
 # ---- checks -----------------------------------------------------------------
 
-check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-unit check-memory
+check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-unit check-plugins \
+	check-connector check-decks check-integration check-memory
 
 check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
+
+check-plugins: $(PLUGIN_TEST_BIN) $(INDICATOR_SOS)
+	KV_BUILD_DIR=$(CURDIR)/$(B) $(PLUGIN_TEST_BIN)
+
+check-connector: $(CONNECTOR_TEST_BIN) $(CONNECTOR_SOS)
+	KV_BUILD_DIR=$(CURDIR)/$(B) $(CONNECTOR_TEST_BIN)
+
+# Indicator test decks through SQLite ODBC, libpq and psqlODBC.
+check-decks: all
+	bash tests/decks.sh $(B)
+
+# The data path against real servers: three transports, failures, leaks.
+check-integration: all $(B)/kvalind-synth
+	bash tests/integration.sh $(B)
 
 # Every real plugin exports exactly its one descriptor.
 check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -144,12 +175,19 @@ check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
 check-docs: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
 	@sh tests/check_docs.sh $(B)/kvalind README.md conf/kvalind.ini
 
-# The unit tests in one process under valgrind: zero errors, zero leaks.
-check-memory: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
-	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no valgrind --quiet --error-exitcode=1 \
-		--leak-check=full --show-leak-kinds=definite,indirect,possible \
-		--errors-for-leak-kinds=definite,indirect,possible \
-		--suppressions=tests/valgrind.supp $(TEST_BIN)
+# The Check tests in one process each under valgrind: zero errors, zero
+# leaks. The connector test keeps its plugin loaded (KV_NO_DLCLOSE), since
+# unloading it unloads libodbc, whose process-wide caches valgrind would
+# report as lost.
+VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
+	--show-leak-kinds=definite,indirect,possible \
+	--errors-for-leak-kinds=definite,indirect,possible --suppressions=tests/valgrind.supp
+check-memory: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind $(PLUGIN_TEST_BIN) $(CONNECTOR_TEST_BIN) \
+		$(CONNECTOR_SOS) $(INDICATOR_SOS)
+	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(TEST_BIN)
+	KV_BUILD_DIR=$(CURDIR)/$(B) KV_PERF_PATIENTS=2000 CK_FORK=no $(VALGRIND) $(PLUGIN_TEST_BIN)
+	KV_BUILD_DIR=$(CURDIR)/$(B) KV_NO_DLCLOSE=1 CK_FORK=no $(VALGRIND) \
+		--suppressions=tests/connector/valgrind.supp $(CONNECTOR_TEST_BIN)
 
 clean:
 	rm -rf $(B)

@@ -447,6 +447,13 @@ const char *kv_config_core_value(const struct kv_config *cfg, const char *sectio
 	return k != NULL ? kv_config_value(cfg, section, k) : NULL;
 }
 
+const char *kv_config_core_default(const char *section, const char *key)
+{
+	const struct kv_core_section *s = core_section(section);
+	const struct kv_config_key *k = s ? kv_config_find_key(s->keys, s->n_keys, key) : NULL;
+	return k ? k->default_value : NULL;
+}
+
 int kv_config_resolve_path(const struct kv_config *cfg, const char *value, char *buf,
 			   size_t size)
 {

@@ -73,6 +73,9 @@ const char *kv_config_value(const struct kv_config *cfg, const char *section,
 const char *kv_config_core_value(const struct kv_config *cfg, const char *section,
 				 const char *key);
 
+/* The built-in default of a core key (NULL when it has none). */
+const char *kv_config_core_default(const char *section, const char *key);
+
 /* A path value resolved against the main file's directory. 0 or -1 when it
  * does not fit in buf. */
 int kv_config_resolve_path(const struct kv_config *cfg, const char *value, char *buf,

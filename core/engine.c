@@ -196,6 +196,9 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 		refs[m] = kv_month_last_day(first + (kv_month)m);
 	const char *const *kw_names = NULL, *const *kw_rules = NULL;
 	size_t n_kw = kv_value_sets_keywords(s->value_sets, &kw_names, &kw_rules);
+	/* A record system the connector cannot match notes in gets no rules. */
+	if (!(provides & KV_PROVIDES_NOTE_MATCHES))
+		n_kw = 0;
 	struct kv_run run = {
 		.first_month = first,
 		.n_months = res->n_months,

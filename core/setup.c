@@ -19,11 +19,10 @@ void kv_setup_plugin_dirs(const struct kv_config *cfg, char *connector_dir, char
 		c = kv_config_core_value(cfg, "core", "connector_dir");
 		i = kv_config_core_value(cfg, "core", "indicator_dir");
 	}
-	if (c == NULL || i == NULL) {
-		const struct kv_core_section *core = &kv_core_sections[1];
-		c = c ? c : kv_config_find_key(core->keys, core->n_keys, "connector_dir")->default_value;
-		i = i ? i : kv_config_find_key(core->keys, core->n_keys, "indicator_dir")->default_value;
-	}
+	if (c == NULL)
+		c = kv_config_core_default("core", "connector_dir");
+	if (i == NULL)
+		i = kv_config_core_default("core", "indicator_dir");
 	if (cfg == NULL || kv_config_resolve_path(cfg, c, connector_dir, size) != 0)
 		kv_strlcpy(connector_dir, c, size);
 	if (cfg == NULL || kv_config_resolve_path(cfg, i, indicator_dir, size) != 0)
