@@ -165,11 +165,17 @@ int kv_cmd_compute(int argc, char **argv)
 		rc = KV_EXIT_FAILURE;
 		goto done;
 	}
+	const struct kv_ctx *ictx[64];
+	size_t n_ictx = 0;
+	for (size_t k = 0; k < s.n_indicators && n_ictx < 64; k++)
+		ictx[n_ictx++] = s.indicators[k].ctx;
 	struct kv_result_meta meta = {
 		.office = kv_config_core_value(s.cfg, "office", "id"),
 		.catalogue_version = kv_value_sets_catalogue(s.value_sets),
 		.value_set_version = kv_value_sets_version(s.value_sets),
 		.connector = s.connector.ctx,
+		.indicators = ictx,
+		.n_indicators = n_ictx,
 	};
 	rc = write_results(&a, &res, &meta);
 	kv_results_write_summary(stderr, &res, &meta);

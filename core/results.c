@@ -151,7 +151,22 @@ int kv_results_write_json(FILE *out, const struct kv_result *res, const struct k
 	json_counts(out, m->connector, false);
 	fputs(",\"bad_rows\":", out);
 	json_counts(out, m->connector, true);
-	fputs("}}\n", out);
+	fputs(",\"indicator_data_quality\":[", out);
+	first = true;
+	for (size_t k = 0; k < m->n_indicators; k++) {
+		const struct kv_ctx *ctx = m->indicators[k];
+		for (size_t i = 0; i < ctx->n_counts; i++) {
+			fprintf(out, "%s{\"plugin\":", first ? "" : ",");
+			json_string(out, ctx->name);
+			fputs(",\"table\":", out);
+			json_string(out, ctx->counts[i].table);
+			fputs(",\"reason\":", out);
+			json_string(out, ctx->counts[i].reason ? ctx->counts[i].reason : "rows");
+			fprintf(out, ",\"rows\":%" PRIu64 "}", ctx->counts[i].n);
+			first = false;
+		}
+	}
+	fputs("]}}\n", out);
 	return ferror(out) ? -1 : 0;
 }
 
@@ -191,6 +206,13 @@ void kv_results_write_summary(FILE *out, const struct kv_result *res,
 		}
 	if (bad == 0)
 		fprintf(out, "    (none)\n");
+	for (size_t k = 0; k < m->n_indicators; k++) {
+		const struct kv_ctx *ctx = m->indicators[k];
+		for (size_t i = 0; i < ctx->n_counts; i++)
+			fprintf(out, "  data quality (%s): %-14s %10" PRIu64 "  %s\n", ctx->name,
+				ctx->counts[i].table, ctx->counts[i].n,
+				ctx->counts[i].reason ? ctx->counts[i].reason : "rows");
+	}
 	for (size_t i = 0; i < res->n_series; i++) {
 		const struct kv_series *s = &res->series[i];
 		if (!s->computable) {

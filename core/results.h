@@ -21,6 +21,10 @@ struct kv_result_meta {
 	const char *catalogue_version;
 	const char *value_set_version;
 	const struct kv_ctx *connector;  /* its row and bad-row counts */
+	/* Indicator plugins' data-quality counts (e.g. prescriptions without
+	 * DDD in a mean), as count_bad_rows reported them. */
+	const struct kv_ctx *const *indicators;
+	size_t n_indicators;
 };
 
 /* 0, or -1 when writing failed (errno set). */
