@@ -62,7 +62,9 @@ HEADERS := $(wildcard core/*.h core/include/kvalind/*.h)
 # A folder may hold plugin.mk setting <NAME>_LIBS (pkg-config names).
 
 CONNECTORS := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/*.c))))
-INDICATORS := $(notdir $(patsubst %/,%,$(dir $(wildcard indicators/*/*.c))))
+INDICATORS := $(filter-out common,$(notdir $(patsubst %/,%,$(dir $(wildcard indicators/*/*.c)))))
+# indicators/common/ holds helpers compiled into every indicator plugin.
+INDICATOR_COMMON := $(wildcard indicators/common/*.c)
 CONNECTOR_SOS := $(sort $(CONNECTORS:%=$(B)/connectors/%.so))
 INDICATOR_SOS := $(sort $(INDICATORS:%=$(B)/indicators/%.so))
 -include $(wildcard plugins/*/plugin.mk indicators/*/plugin.mk)
@@ -103,9 +105,10 @@ $(B)/connectors/%.so: $$(wildcard plugins/%/*.c plugins/%/*.h) $(wildcard core/i
 		-o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) \
 		$(if $($*_LIBS),$(shell $(PKG_CONFIG) --libs $($*_LIBS))) $($*_LDLIBS)
 
-$(B)/indicators/%.so: $$(wildcard indicators/%/*.c indicators/%/*.h) $(wildcard core/include/kvalind/*.h)
+$(B)/indicators/%.so: $$(wildcard indicators/%/*.c indicators/%/*.h) $(INDICATOR_COMMON) \
+		$(wildcard indicators/common/*.h core/include/kvalind/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(PLUGIN_CFLAGS) -o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) -lm
+	$(CC) $(PLUGIN_CFLAGS) -Iindicators/common -o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) -lm
 
 # Test plugins: deliberately good and bad ones, one file each.
 $(B)/tests/plugins/%.so: tests/plugins/%.c $(wildcard core/include/kvalind/*.h)

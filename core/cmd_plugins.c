@@ -95,11 +95,11 @@ static void list_dir(const char *dir, const char *title, int *refused)
 			       kv_plugin_kind_name(p->kind), p->header->abi_major,
 			       p->header->abi_minor, p->header->version);
 			if (p->indicator != NULL) {
-				for (size_t j = 0; j < p->indicator->n_indicators; j++)
-					printf("  %-20s   %s v%u  %s\n", "",
-					       p->indicator->indicators[j].id,
-					       (unsigned)p->indicator->indicators[j].version,
-					       p->indicator->indicators[j].title);
+				for (size_t j = 0; j < p->indicator->n_indicators; j++) {
+					const struct kv_indicator_def *def = kv_plugin_indicator(p, j);
+					printf("  %-20s   %s v%u  %s / %s\n", "", def->id,
+					       (unsigned)def->version, def->title, def->title_nb);
+				}
 			}
 			kv_plugin_unload(p);
 		}
@@ -175,10 +175,15 @@ static void describe(const struct kv_plugin *p)
 	if (p->indicator != NULL) {
 		printf("\nIndicators:\n");
 		for (size_t j = 0; j < p->indicator->n_indicators; j++) {
-			const struct kv_indicator_def *def = &p->indicator->indicators[j];
-			printf("  %-22s v%u %-10s %s\n", def->id, (unsigned)def->version,
+			const struct kv_indicator_def *def = kv_plugin_indicator(p, j);
+			printf("  %s v%u, %s, %s\n", def->id, (unsigned)def->version,
 			       def->type == KV_INDICATOR_MEAN ? "mean" : "proportion",
-			       def->title);
+			       def->direction > 0 ? "higher is better" :
+			       def->direction < 0 ? "lower is better" : "neither higher nor lower "
+									"is better");
+			printf("      %s\n      %s\n", def->title, def->title_nb);
+			printf("      numerator:   %s\n      denominator: %s\n", def->numerator,
+			       def->denominator);
 		}
 		describe_keys(section, kv_indicator_section_keys, kv_n_indicator_section_keys, keys,
 			      nk);

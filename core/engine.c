@@ -127,7 +127,7 @@ static void make_series(struct kv_setup *s, struct kv_result *res, uint32_t prov
 	for (size_t k = 0; k < s->n_indicators; k++) {
 		const struct kv_plugin *pl = s->indicators[k].plugin;
 		for (size_t i = 0; i < pl->indicator->n_indicators; i++) {
-			const struct kv_indicator_def *def = &pl->indicator->indicators[i];
+			const struct kv_indicator_def *def = kv_plugin_indicator(pl, i);
 			struct kv_series *se = &res->series[res->n_series++];
 			se->id = def->id;
 			se->version = def->version;
@@ -218,7 +218,8 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 		p->loaded = &s->indicators[k];
 		p->series = kv_xcalloc(ip->n_indicators, sizeof *p->series);
 		for (size_t i = 0; i < ip->n_indicators; i++)
-			p->series[i] = find_series(res, p->loaded->plugin->name, ip->indicators[i].id);
+			p->series[i] = find_series(res, p->loaded->plugin->name,
+						   kv_plugin_indicator(p->loaded->plugin, i)->id);
 		p->block.n_indicators = ip->n_indicators;
 		p->block.n_months = res->n_months;
 		p->block.flags = kv_xcalloc(ip->n_indicators * res->n_months, 1);

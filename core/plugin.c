@@ -165,6 +165,17 @@ static int check_connector(const struct kv_connector_plugin *c, const char *path
 	return 0;
 }
 
+static const struct kv_indicator_def *def_at(const struct kv_indicator_plugin *p, size_t i)
+{
+	return (const struct kv_indicator_def *)(const void *)((const char *)p->indicators +
+							       i * p->indicator_def_size);
+}
+
+const struct kv_indicator_def *kv_plugin_indicator(const struct kv_plugin *plugin, size_t i)
+{
+	return def_at(plugin->indicator, i);
+}
+
 static int check_indicator(const struct kv_indicator_plugin *p, const char *path, char *err,
 			   size_t errlen)
 {
@@ -176,18 +187,29 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 			    path);
 		return -1;
 	}
+	if (p->indicator_def_size < sizeof(struct kv_indicator_def)) {
+		kv_snprintf(err, errlen,
+			    "plugin \"%s\" is refused: its indicator definitions are %u bytes, "
+			    "ABI %d.%d's are %zu",
+			    path, (unsigned)p->indicator_def_size, KV_ABI_MAJOR, KV_ABI_MINOR,
+			    sizeof(struct kv_indicator_def));
+		return -1;
+	}
 	for (size_t i = 0; i < p->n_indicators; i++) {
-		const struct kv_indicator_def *def = &p->indicators[i];
-		if (def->id == NULL || def->title == NULL || def->id[0] == '\0' ||
-		    (def->type != KV_INDICATOR_PROPORTION && def->type != KV_INDICATOR_MEAN)) {
+		const struct kv_indicator_def *def = def_at(p, i);
+		if (def->id == NULL || def->id[0] == '\0' || def->title == NULL ||
+		    def->title_nb == NULL || def->numerator == NULL || def->denominator == NULL ||
+		    (def->type != KV_INDICATOR_PROPORTION && def->type != KV_INDICATOR_MEAN) ||
+		    def->direction < KV_LOWER_IS_BETTER || def->direction > KV_HIGHER_IS_BETTER) {
 			kv_snprintf(err, errlen,
-				    "plugin \"%s\" is refused: indicator %zu has no id, no title "
-				    "or an unknown type",
+				    "plugin \"%s\" is refused: indicator %zu lacks an id, a title "
+				    "(English and Norwegian), a numerator or denominator text, or "
+				    "has an unknown type or direction",
 				    path, i);
 			return -1;
 		}
 		for (size_t j = 0; j < i; j++) {
-			if (strcmp(p->indicators[j].id, def->id) == 0) {
+			if (strcmp(def_at(p, j)->id, def->id) == 0) {
 				kv_snprintf(err, errlen,
 					    "plugin \"%s\" is refused: indicator \"%s\" is declared "
 					    "twice",

@@ -57,6 +57,9 @@ KV_MUST_CHECK int kv_plugin_load(const char *dir, const char *name, enum kv_plug
 
 void kv_plugin_unload(struct kv_plugin *plugin);
 
+/* Indicator i of an indicator plugin (stepping by its indicator_def_size). */
+const struct kv_indicator_def *kv_plugin_indicator(const struct kv_plugin *plugin, size_t i);
+
 /* The descriptor's key table (empty when it has none). */
 const struct kv_config_key *kv_plugin_keys(const struct kv_plugin *plugin, size_t *n);
 

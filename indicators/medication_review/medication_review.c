@@ -23,10 +23,15 @@
 enum lmg_indicator { LMG_4PLUS = 0, LMG_N_INDICATORS };
 
 static const struct kv_indicator_def lmg_defs[LMG_N_INDICATORS] = {
-	[LMG_4PLUS] = {"LMG_4PLUS", 1, KV_INDICATOR_PROPORTION,
-		       KV_PROVIDES_LIST_PERIODS | KV_PROVIDES_MEDICATIONS | KV_PROVIDES_FEES,
-		       "patients on 4 or more regular drugs with a medication review in 12 "
-		       "months"},
+	[LMG_4PLUS] = {
+		.id = "LMG_4PLUS", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = KV_PROVIDES_LIST_PERIODS | KV_PROVIDES_MEDICATIONS | KV_PROVIDES_FEES,
+		.title = "medication review of patients on 4 or more regular drugs",
+		.title_nb = "legemiddelgjennomgang hos pasienter med 4 eller flere faste legemidler",
+		.numerator = "fee 2ld or a journal note matching LMG/legemiddelgjennomgang in W12",
+		.denominator = "listed patients with at least 4 regular drugs in use at R",
+		.direction = KV_HIGHER_IS_BETTER,
+	},
 };
 
 static const struct kv_config_key lmg_keys[] = {
@@ -311,8 +316,7 @@ KV_INDICATOR_PLUGIN = {
 			 "medication review (legemiddelgjennomgang) of patients on many "
 			 "regular drugs"),
 	KV_CONFIG_KEYS(lmg_keys),
-	.indicators = lmg_defs,
-	.n_indicators = LMG_N_INDICATORS,
+	KV_INDICATORS(lmg_defs),
 	.init = lmg_init,
 	.compute = lmg_compute,
 	.fini = lmg_fini,

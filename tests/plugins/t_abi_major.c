@@ -12,12 +12,12 @@ static int t_compute(void *s, const struct kv_patient *p, struct kv_result_block
 	return KV_OK;
 }
 static void t_fini(void *s) { (void)s; }
-static const struct kv_indicator_def defs[] = {{"T_X", 1, KV_INDICATOR_PROPORTION, 0, "x"}};
+static const struct kv_indicator_def defs[] = {{"T_X", 1, KV_INDICATOR_PROPORTION, 0, "x", "x", "n", "d", KV_HIGHER_IS_BETTER}};
 
 KV_INDICATOR_PLUGIN = {
 	.abi_major = 2, .abi_minor = 0, .struct_size = sizeof(struct kv_indicator_plugin),
 	.kind = KV_PLUGIN_INDICATOR, .name = "t_abi_major", .version = "2.0.0",
 	.description = "from the future",
-	.indicators = defs, .n_indicators = 1,
+	KV_INDICATORS(defs),
 	.init = t_init, .compute = t_compute, .fini = t_fini,
 };

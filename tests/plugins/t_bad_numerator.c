@@ -10,8 +10,8 @@ static const struct kv_config_key keys[] = {
 };
 
 static const struct kv_indicator_def defs[] = {
-	{"T_BAD_ALL", 1, KV_INDICATOR_PROPORTION, 0, "every patient"},
-	{"T_BAD_MEAN", 1, KV_INDICATOR_MEAN, 0, "a mean"},
+	{"T_BAD_ALL", 1, KV_INDICATOR_PROPORTION, 0, "every patient", "every patient (nb)", "patients counted", "patients considered", KV_HIGHER_IS_BETTER},
+	{"T_BAD_MEAN", 1, KV_INDICATOR_MEAN, 0, "a mean", "a mean (nb)", "patients counted", "patients considered", KV_HIGHER_IS_BETTER},
 };
 
 struct state {
@@ -67,8 +67,7 @@ KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "t_bad_numerator",
 			 "1.2.3", "a test indicator plugin"),
 	KV_CONFIG_KEYS(keys),
-	.indicators = defs,
-	.n_indicators = sizeof defs / sizeof defs[0],
+	KV_INDICATORS(defs),
 	.init = t_init,
 	.compute = t_compute,
 	.fini = t_fini,

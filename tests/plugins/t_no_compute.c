@@ -9,8 +9,8 @@ static const struct kv_config_key keys[] = {
 };
 
 static const struct kv_indicator_def defs[] = {
-	{"T_ALL", 1, KV_INDICATOR_PROPORTION, 0, "every patient"},
-	{"T_MEAN", 1, KV_INDICATOR_MEAN, 0, "a mean"},
+	{"T_ALL", 1, KV_INDICATOR_PROPORTION, 0, "every patient", "every patient (nb)", "patients counted", "patients considered", KV_HIGHER_IS_BETTER},
+	{"T_MEAN", 1, KV_INDICATOR_MEAN, 0, "a mean", "a mean (nb)", "patients counted", "patients considered", KV_HIGHER_IS_BETTER},
 };
 
 struct state {
@@ -50,8 +50,7 @@ KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "t_no_compute",
 			 "1.2.3", "a test indicator plugin"),
 	KV_CONFIG_KEYS(keys),
-	.indicators = defs,
-	.n_indicators = sizeof defs / sizeof defs[0],
+	KV_INDICATORS(defs),
 	.init = t_init,
 	.compute = NULL,
 	.fini = t_fini,

@@ -74,7 +74,7 @@ START_TEST(check_config_success_and_errors)
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "--config", path, NULL), 0);
 	ck_assert_msg(strstr(out, "is valid") != NULL, "%s%s", out, err);
 	ck_assert(strstr(out, "connector:  t_good_connector 0.9.0") != NULL);
-	ck_assert(strstr(out, "indicator:  t_good_indicator 1.2.3, 2 indicators") != NULL);
+	ck_assert(strstr(out, "indicator:  t_good_indicator 1.2.3, 3 indicators") != NULL);
 	reset();
 
 	path = write_config("threshold = 4\nshade = blue\n", 0644);
@@ -101,7 +101,7 @@ START_TEST(plugin_listing)
 	const char *path = write_config("", 0644);
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "list-plugins", "--config", path, NULL), 0);
 	ck_assert(strstr(out, "t_good_connector") != NULL);
-	ck_assert(strstr(out, "T_MEAN v1  a mean") != NULL);
+	ck_assert(strstr(out, "T_MEAN v1  a mean / a mean (nb)") != NULL);
 	reset();
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "describe-plugin", "--config", path,
 					"t_good_connector", NULL), 0);
@@ -170,6 +170,9 @@ START_TEST(compute_results_csv_json_and_file)
 			      "test-office,T_MEAN,1,2020-01,1,1,69\n"
 			      "test-office,T_MEAN,1,2020-02,1,1,70\n");
 	ck_assert(strstr(err, "run summary: office test-office, months 2019-12..2020-02 (3)") != NULL);
+	/* an indicator whose inputs the record system lacks is not computable, not zero */
+	ck_assert_msg(strstr(err, "not computable: T_LABS (the record system lacks lab results)") != NULL,
+		      "%s", err);
 	reset();
 
 	const char *json = tu_path(dir, "out.json");
@@ -181,6 +184,7 @@ START_TEST(compute_results_csv_json_and_file)
 	ck_assert(strstr(text, "{\"indicator\":\"T_MEAN\",\"indicator_version\":1,\"month\":"
 			       "\"2020-01\",\"numerator\":1,\"denominator\":1,\"value_sum\":69}") != NULL);
 	ck_assert(strstr(text, "\"catalogue_version\":\"1\",\"value_set_version\":\"1.0\"") != NULL);
+	ck_assert(strstr(text, "\"not_computable\":[\"T_LABS\"]") != NULL);
 	free(text);
 }
 END_TEST

@@ -58,8 +58,9 @@ START_TEST(good_plugins_load)
 	ck_assert_int_eq(kv_plugin_load(dir, "t_good_indicator", KV_PLUGIN_INDICATOR, &p, err,
 					sizeof err), 0);
 	ck_assert_str_eq(p->header->version, "1.2.3");
-	ck_assert_uint_eq(p->indicator->n_indicators, 2);
-	ck_assert_str_eq(p->indicator->indicators[1].id, "T_MEAN");
+	ck_assert_uint_eq(p->indicator->n_indicators, 3);
+	ck_assert_str_eq(kv_plugin_indicator(p, 1)->id, "T_MEAN");
+	ck_assert_str_eq(kv_plugin_indicator(p, 2)->title_nb, "trenger lab");
 	size_t n;
 	const struct kv_config_key *keys = kv_plugin_keys(p, &n);
 	ck_assert_uint_eq(n, 2);

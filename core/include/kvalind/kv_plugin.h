@@ -12,6 +12,9 @@
  *         .open = ..., .provides = ..., .read = ..., .close = ...,
  *     };
  *
+ * and an indicator plugin likewise with KV_INDICATORS(defs) and .init,
+ * .compute, .fini.
+ *
  * Build plugins with -fvisibility=hidden; the macros mark the descriptor as
  * the one visible symbol.
  *
@@ -234,12 +237,28 @@ enum kv_indicator_type {
 	KV_INDICATOR_MEAN = 2        /* value sum / denominator */
 };
 
+/* Which way is better, for comparison reports. */
+enum kv_direction {
+	KV_LOWER_IS_BETTER = -1,
+	KV_NEITHER_IS_BETTER = 0, /* a description (prevalence), not a target */
+	KV_HIGHER_IS_BETTER = 1
+};
+
+/*
+ * One indicator. The core steps through a plugin's array with the stride the
+ * descriptor gives (indicator_def_size), so minor versions may append fields
+ * here too.
+ */
 struct kv_indicator_def {
 	const char *id;        /* stable catalogue ID, e.g. "DM_ANNUAL_CHECK" */
 	uint32_t version;      /* bumped whenever the definition changes */
 	uint32_t type;         /* enum kv_indicator_type */
 	uint32_t requires;     /* enum kv_provides bits it cannot do without */
-	const char *title;
+	const char *title;     /* English */
+	const char *title_nb;  /* Norwegian (bokmål) */
+	const char *numerator;   /* one line: who is counted */
+	const char *denominator; /* one line: among whom */
+	int32_t direction;     /* enum kv_direction */
 };
 
 /* The reference months of one run, oldest first. */
@@ -271,6 +290,7 @@ struct kv_indicator_plugin {
 
 	const struct kv_indicator_def *indicators;
 	size_t n_indicators;
+	uint32_t indicator_def_size; /* sizeof(struct kv_indicator_def) built against */
 
 	/* Required. Prepare a run; *state is passed to compute() and fini(). */
 	int (*init)(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
@@ -297,6 +317,11 @@ extern const struct kv_indicator_plugin kv_indicator_plugin;
 	.abi_major = KV_ABI_MAJOR, .abi_minor = KV_ABI_MINOR,                  \
 	.struct_size = sizeof(type_), .kind = (kind_), .name = (name_),        \
 	.version = (version_), .description = (description_)
+
+/* Fills indicators, n_indicators and indicator_def_size from an array. */
+#define KV_INDICATORS(defs_)                                                   \
+	.indicators = (defs_), .n_indicators = sizeof(defs_) / sizeof((defs_)[0]), \
+	.indicator_def_size = sizeof((defs_)[0])
 
 #define KV_CONFIG_KEYS(table_)                                                 \
 	.config_keys = (table_), .n_config_keys = sizeof(table_) / sizeof((table_)[0])
