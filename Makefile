@@ -81,7 +81,7 @@ TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
 .PHONY: all demo check check-unit check-plugins check-connector check-decks \
-	check-integration check-exports check-docs check-memory clean install \
+	check-integration check-exports check-docs check-memory readme clean install \
 	install-bin install-plugins install-data install-conf install-headers uninstall
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -177,6 +177,10 @@ check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
 # Every declared configuration key appears in the README and the example INI.
 check-docs: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
 	@sh tests/check_docs.sh $(B)/kvalind README.md conf/kvalind.ini
+
+# Regenerate the README's tables from the built kvalind and plugins.
+readme: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
+	sh tests/readme_tables.sh $(B) README.md
 
 # The Check tests in one process each under valgrind: zero errors, zero
 # leaks. The connector test keeps its plugin loaded (KV_NO_DLCLOSE), since

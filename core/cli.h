@@ -15,6 +15,7 @@ int kv_cmd_check_config(int argc, char **argv);
 int kv_cmd_list_keys(int argc, char **argv);
 int kv_cmd_list_plugins(int argc, char **argv);
 int kv_cmd_describe_plugin(int argc, char **argv);
+int kv_cmd_list_indicators(int argc, char **argv);
 int kv_cmd_compute(int argc, char **argv);
 int kv_cmd_inspect(int argc, char **argv);
 

@@ -239,3 +239,117 @@ int kv_cmd_describe_plugin(int argc, char **argv)
 	}
 	return KV_EXIT_OK;
 }
+
+static const char indicators_help[] =
+    "Usage: kvalind list-indicators [--config FILE] [--markdown]\n"
+    "\n"
+    "List every indicator the installed indicator plugins provide, sorted by\n"
+    "ID: plugin, type, which way is better, the English and Norwegian title,\n"
+    "numerator and denominator. --markdown prints the README's table.\n"
+    "\n"
+    "  -c, --config FILE   take the plugin directory from this configuration\n"
+    "\n" KV_EXIT_CODES_HELP;
+
+struct listed_indicator {
+	const struct kv_indicator_def *def;
+	const char *plugin;
+};
+
+static int compare_listed(const void *a, const void *b)
+{
+	return strcmp(((const struct listed_indicator *)a)->def->id,
+		      ((const struct listed_indicator *)b)->def->id);
+}
+
+static const char *direction_word(int32_t d)
+{
+	return d > 0 ? "higher" : d < 0 ? "lower" : "neither";
+}
+
+int kv_cmd_list_indicators(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"markdown", no_argument, NULL, 'm'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config = NULL;
+	bool markdown = false;
+	int opt;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":c:mh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'm':
+			markdown = true;
+			break;
+		case 'h':
+			fputs(indicators_help, stdout);
+			return KV_EXIT_OK;
+		case ':':
+			return kv_cli_usage_error("list-indicators", "option \"%s\" needs a value",
+						  argv[optind - 1]);
+		default:
+			return kv_cli_usage_error("list-indicators", "unknown option \"%s\"",
+						  argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return kv_cli_usage_error("list-indicators", "unexpected argument \"%s\"",
+					  argv[optind]);
+	char cdir[4096], idir[4096], err[1024];
+	int rc = plugin_dirs(config, cdir, idir, sizeof cdir);
+	if (rc != KV_EXIT_OK)
+		return rc;
+	char **names = NULL;
+	int n = kv_plugin_scan(idir, &names, err, sizeof err);
+	if (n < 0) {
+		fprintf(stderr, "kvalind: error: %s\n", err);
+		return KV_EXIT_PLUGIN;
+	}
+	struct kv_plugin **loaded = calloc((size_t)n + 1, sizeof *loaded);
+	struct listed_indicator *list = NULL;
+	size_t count = 0;
+	rc = KV_EXIT_OK;
+	for (int i = 0; i < n; i++) {
+		if (kv_plugin_load(idir, names[i], KV_PLUGIN_INDICATOR, &loaded[i], err, sizeof err) != 0) {
+			fprintf(stderr, "kvalind: error: %s\n", err);
+			rc = KV_EXIT_PLUGIN;
+			continue;
+		}
+		const struct kv_plugin *p = loaded[i];
+		list = kv_xrealloc(list, count + p->indicator->n_indicators, sizeof *list);
+		for (size_t j = 0; j < p->indicator->n_indicators; j++)
+			list[count++] = (struct listed_indicator){kv_plugin_indicator(p, j), p->name};
+	}
+	if (count > 0)
+		qsort(list, count, sizeof *list, compare_listed);
+	if (markdown)
+		printf("| ID | plugin | title | tittel | numerator | denominator | better |\n"
+		       "|---|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < count; i++) {
+		const struct kv_indicator_def *d = list[i].def;
+		if (markdown)
+			printf("| `%s` | %s | %s | %s | %s%s | %s | %s |\n", d->id, list[i].plugin,
+			       d->title, d->title_nb, d->type == KV_INDICATOR_MEAN ? "(mean) " : "",
+			       d->numerator, d->denominator, direction_word(d->direction));
+		else
+			printf("%s\t%s\t%s\t%s better\t%s\t%s\n  numerator:   %s\n  denominator: %s\n",
+			       d->id, list[i].plugin,
+			       d->type == KV_INDICATOR_MEAN ? "mean" : "proportion",
+			       direction_word(d->direction), d->title, d->title_nb, d->numerator,
+			       d->denominator);
+	}
+	for (int i = 0; i < n; i++) {
+		kv_plugin_unload(loaded[i]);
+		free(names[i]);
+	}
+	free(loaded);
+	free(names);
+	free(list);
+	return rc;
+}

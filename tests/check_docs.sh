@@ -41,5 +41,15 @@ unknown_ini=$(comm -13 "$tmp/declared" "$tmp/ini")
 [ -n "$missing_ini" ] && { echo "check-docs: keys missing from $ini:" $missing_ini >&2; status=1; }
 [ -n "$unknown_readme" ] && { echo "check-docs: $readme documents undeclared keys:" $unknown_readme >&2; status=1; }
 [ -n "$unknown_ini" ] && { echo "check-docs: $ini has undeclared keys:" $unknown_ini >&2; status=1; }
-echo "check-docs: $(wc -l < "$tmp/declared") declared keys checked against $readme and $ini"
+# The README's generated tables (configuration reference, indicator list)
+# must be what the built kvalind and plugins say now.
+cp "$readme" "$tmp/README.md"
+sh "$(dirname "$0")/readme_tables.sh" "$(dirname "$kvalind")" "$tmp/README.md"
+if ! diff -u "$readme" "$tmp/README.md" > "$tmp/readme.diff"; then
+	echo "check-docs: the generated tables in $readme are out of date; run 'make readme':" >&2
+	head -20 "$tmp/readme.diff" >&2
+	status=1
+fi
+echo "check-docs: $(wc -l < "$tmp/declared") declared keys checked against $readme and $ini;" \
+	"$(grep -c '^| `[A-Z0-9_]*` |' "$readme") indicators listed"
 exit $status

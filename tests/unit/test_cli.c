@@ -55,7 +55,7 @@ START_TEST(version_and_help)
 	ck_assert(strstr(out, "check-config") != NULL && strstr(out, "Exit status") != NULL);
 	reset();
 	const char *cmds[] = {"version", "check-config", "list-plugins", "describe-plugin",
-			      "list-keys", "inspect", "compute"};
+			      "list-keys", "list-indicators", "inspect", "compute"};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		ck_assert_int_eq(tu_run_kvalind(&out, &err, cmds[i], "--help", NULL), 0);
 		ck_assert_msg(strstr(out, "Usage: kvalind ") == out, "%s --help: %s", cmds[i], out);
@@ -108,6 +108,13 @@ START_TEST(plugin_listing)
 	ck_assert(strstr(out, "Configuration keys of [connector.t_good_connector]") != NULL);
 	ck_assert(strstr(out, "  dsn\n      type: connection string, required") != NULL);
 	ck_assert(strstr(out, "type: one of fast|slow, default fast") != NULL);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "list-indicators", "--config", path, NULL), 0);
+	ck_assert_msg(strstr(out, "T_LABS\tt_good_indicator\tproportion\tneither better\tneeds labs\t"
+				  "trenger lab\n  numerator:   patients with labs\n") != NULL, "%s", out);
+	reset();
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "list-indicators", "--config", path, "--markdown", NULL), 0);
+	ck_assert(strstr(out, "| `T_ALL` | t_good_indicator | every patient | every patient (nb) |") != NULL);
 	reset();
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "describe-plugin", "--config", path, "absent",
 					NULL), 4);
