@@ -316,12 +316,14 @@ int kv_cmd_list_indicators(int argc, char **argv)
 	size_t count = 0;
 	rc = KV_EXIT_OK;
 	for (int i = 0; i < n; i++) {
-		if (kv_plugin_load(idir, names[i], KV_PLUGIN_INDICATOR, &loaded[i], err, sizeof err) != 0) {
+		if (kv_plugin_load(idir, names[i], KV_PLUGIN_ANY_KIND, &loaded[i], err, sizeof err) != 0) {
 			fprintf(stderr, "kvalind: error: %s\n", err);
 			rc = KV_EXIT_PLUGIN;
 			continue;
 		}
 		const struct kv_plugin *p = loaded[i];
+		if (p->kind != KV_PLUGIN_INDICATOR)
+			continue;
 		list = kv_xrealloc(list, count + p->indicator->n_indicators, sizeof *list);
 		for (size_t j = 0; j < p->indicator->n_indicators; j++)
 			list[count++] = (struct listed_indicator){kv_plugin_indicator(p, j), p->name};
