@@ -58,9 +58,18 @@ static void show_progress(struct run *r, bool final)
 		return;
 	r->last_progress = t;
 	double elapsed = t - r->started;
-	double rate = elapsed > 0 ? (double)r->result->patients / elapsed : 0;
-	fprintf(stderr, "\rkvalind: %llu patients, %.0f patients/s, %.1f s%s",
-		(unsigned long long)r->result->patients, rate, elapsed, final ? "\n" : "");
+	uint64_t done = r->result->patients;
+	uint64_t total = r->setup->connector.ctx->expected_patients;
+	double rate = elapsed > 0 ? (double)done / elapsed : 0;
+	if (total > done && rate > 0 && done * 100 >= total)
+		fprintf(stderr, "\rkvalind: %llu of %llu patients, %.0f/s, %.0f s left   ",
+			(unsigned long long)done, (unsigned long long)total, rate,
+			(double)(total - done) / rate);
+	else
+		fprintf(stderr, "\rkvalind: %llu patients, %.0f/s, %.1f s%*s",
+			(unsigned long long)done, rate, elapsed, 12, "");
+	if (final)
+		fputc('\n', stderr);
 	fflush(stderr);
 }
 

@@ -141,6 +141,11 @@ static int host_note_pattern(struct kv_ctx *ctx, const char *name)
 	return -1;
 }
 
+static void host_expect_patients(struct kv_ctx *ctx, uint64_t n)
+{
+	ctx->expected_patients = n;
+}
+
 const struct kv_host kv_host_api = {
 	.abi_major = KV_ABI_MAJOR,
 	.abi_minor = KV_ABI_MINOR,
@@ -155,6 +160,7 @@ const struct kv_host kv_host_api = {
 	.value_set = host_value_set,
 	.in_value_set = host_in_value_set,
 	.note_pattern = host_note_pattern,
+	.expect_patients = host_expect_patients,
 };
 
 struct kv_ctx *kv_ctx_new(const struct kv_plugin *p, const struct kv_config *cfg)

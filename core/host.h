@@ -37,6 +37,7 @@ struct kv_ctx {
 	char error[1024];
 	struct kv_row_count *counts;
 	size_t n_counts;
+	uint64_t expected_patients; /* 0 when the connector did not say */
 };
 
 /* A context for plugin p reading its section of cfg (both borrowed and

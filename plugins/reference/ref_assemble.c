@@ -1280,6 +1280,11 @@ int ref_read(struct ref_ctx *rc, struct ref_transport *t, const struct kv_read_r
 	if (ref_plan_totals(r, &tot) != 0 || load_roles(r, &tot) != 0 ||
 	    ref_plan_make(r, &tot, &plan) != 0)
 		goto done;
+	/* Progress for the core; a host older than the field simply lacks it. */
+	const struct kv_host *h = rc->host;
+	if (h->struct_size >= offsetof(struct kv_host, expect_patients) + sizeof h->expect_patients &&
+	    h->expect_patients != NULL)
+		h->expect_patients(rc->ctx, tot.rows[REF_TAB_PATIENT]);
 	for (size_t i = 0; i < plan.n; i++)
 		if (process_range(r, &plan.ranges[i]) != 0)
 			goto done;

@@ -162,6 +162,11 @@ struct kv_host {
 	/* The index (as in kv_note_match.pattern) of the keyword rule of value
 	 * set `name` (kind KEYWORD) in the current run, or -1. */
 	int (*note_pattern)(struct kv_ctx *ctx, const char *name);
+
+	/* Progress: about how many patients read() is going to deliver; the
+	 * core shows done/total and the time left on a terminal. Optional for
+	 * a connector to call. */
+	void (*expect_patients)(struct kv_ctx *ctx, uint64_t n);
 };
 
 /* ---- descriptors ------------------------------------------------------- */
