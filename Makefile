@@ -80,13 +80,19 @@ TEST_BIN  := $(B)/tests/check_unit
 TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
-.PHONY: all demo check check-unit check-plugins check-connector check-decks \
+.PHONY: FORCE all demo check check-unit check-plugins check-connector check-decks \
 	check-integration check-exports check-docs check-memory readme clean install \
 	install-bin install-plugins install-data install-conf install-headers uninstall
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
 
-$(B)/core/%.o: core/%.c $(HEADERS)
+# Rebuild when the flags or installation paths change (they are compiled in).
+$(B)/build-flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS)' > $@
+FORCE:
+
+$(B)/core/%.o: core/%.c $(HEADERS) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INIH_CFLAGS) -c -o $@ $<
 
@@ -223,8 +229,10 @@ install-conf:
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/kvalind/kvalind.ini ]; then \
 		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/kvalind/kvalind.ini"; \
 	else \
-		sed -e 's|^connector_dir = .*|connector_dir = $(PKGLIBDIR)/connectors|' \
-		    -e 's|^indicator_dir = .*|indicator_dir = $(PKGLIBDIR)/indicators|' \
+		sed -e 's|^\(;*\)connector_dir = .*|\1connector_dir = $(PKGLIBDIR)/connectors|' \
+		    -e 's|^\(;*\)indicator_dir = .*|\1indicator_dir = $(PKGLIBDIR)/indicators|' \
+		    -e 's|^\(;*\)value_sets = .*|\1value_sets = $(PKGDATADIR)/valuesets.txt|' \
+		    -e 's|^\(;*\)state_dir = .*|\1state_dir = $(LOCALSTATEDIR)/kvalind|' \
 		    conf/kvalind.ini > $(DESTDIR)$(SYSCONFDIR)/kvalind/kvalind.ini && \
 		chmod 0640 $(DESTDIR)$(SYSCONFDIR)/kvalind/kvalind.ini; \
 	fi
