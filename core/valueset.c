@@ -198,11 +198,15 @@ static void build_keywords(struct kv_value_sets *vs)
 		for (size_t j = 0; j < s->n; j++)
 			len += strlen(s->entries[j].code) + 1;
 		char *rule = kv_xcalloc(len, 1);
+		size_t used = 0;
 		for (size_t j = 0; j < s->n; j++) {
+			size_t n = strlen(s->entries[j].code);
 			if (j > 0)
-				strcat(rule, "|");
-			strcat(rule, s->entries[j].code);
+				rule[used++] = '|';
+			memcpy(rule + used, s->entries[j].code, n);
+			used += n;
 		}
+		rule[used] = '\0';
 		vs->keyword_names = kv_xrealloc(vs->keyword_names, vs->n_keywords + 1, sizeof(char *));
 		vs->keyword_rules = kv_xrealloc(vs->keyword_rules, vs->n_keywords + 1, sizeof(char *));
 		vs->keyword_names[vs->n_keywords] = kv_xstrdup(s->name);
