@@ -1,0 +1,546 @@
+/*
+ * anxiety.c - the "anxiety" indicator plugin: the ANX_* indicators and
+ * AD_WITH_DIAGNOSIS of the indicator catalogue (indicators.md, section
+ * Anxiety)
+ *
+ *  ANX_PREVALENCE        D: L(R). N: an ANXIETY diagnosis recorded in W12.
+ *  ANX_NEW_SOMATIC       D: L(R) with a new ANXIETY diagnosis at d, the last
+ *                        such d in W12 with d <= R - 28 days. N: a
+ *                        SOMATIC_WORKUP lab result in [d - 28, d + 28].
+ *  ANX_ANTIDEPRESSANT    D: L(R) with ANXIETY in W12. N: treated with
+ *                        ANTIDEPRESSANT.
+ *  ANX_FOLLOWUP_NEW      D: as ANX_NEW_SOMATIC with d <= R - 42 days.
+ *                        N: any contact (every kind but admin) in (d, d + 42].
+ *  ANX_CONTROL_AD_START  D: L(R) with ANXIETY in W24 and an ANTIDEPRESSANT
+ *                        start s in months m-23..m-12. N: a face-to-face
+ *                        contact in [s + 6 months, s + 12 months].
+ *  ANX_CBT_NEW           D: as ANX_NEW_SOMATIC with d <= R - 90 days.
+ *                        N: a CBT_FEE fee (valid on its date) in (d, d + 90].
+ *  ANX_BENZODIAZEPINE    D: L(R) with ANXIETY in W12. N: a BENZODIAZEPINE
+ *                        prescription issued in W12.
+ *  AD_WITH_DIAGNOSIS     D: L(R) treated with ANTIDEPRESSANT. N: DEPRESSION or
+ *                        ANXIETY recorded in W24.
+ *
+ * Terms (indicators.md, common terms and precise rules):
+ *  - W12 / W24: the 12 / 24 calendar months ending with m, R included.
+ *  - "Treated with X": a regular drug of X in use at R (start <= R < stop) or
+ *    a prescription of X issued in W12.
+ *  - New diagnosis at d: none of the set in [d - 24 months, d) (rule 5; month
+ *    arithmetic clamped, rule 4; the first in the data is new). An
+ *    antidepressant start s likewise: a prescription (never a medication-list
+ *    row, rule 11) with none in [s - 12 months, s).
+ *  - "Within K days after d" is (d, d + K] (rule 6); "from s + 6 months to
+ *    s + 12 months" is inclusive at both ends. "Within 28 days before or
+ *    after d" is [d - 28, d + 28]: a lab on d is 0 days from d (see
+ *    depression.c for the reasoning).
+ *  - Every anchored window closes by R (rule 6): d <= R - K for the day
+ *    windows, and a start in month m-12 or earlier puts s + 12 months in
+ *    month m or earlier, so on or before R. init refuses a configuration
+ *    whose windows would reach past R.
+ *  - With the default windows at most one start falls in months m-23..m-12
+ *    (two starts are more than 12 months apart); should a configuration allow
+ *    more, the latest counts, as "the last such d" does for diagnoses.
+ *
+ * Windows come from [indicator.anxiety], codes from value sets. compute()
+ * reads a patient's events once into sorted day lists
+ * (indicators/common/kv_ind.h) and answers every month by binary search.
+ */
+#include "kvalind/kv_plugin.h"
+
+#include <stdlib.h>
+
+#include "kv_ind.h"
+
+/* ---- the catalogue ---------------------------------------------------- */
+
+/* Descriptor order; the index of an indicator in kv_result_block. */
+enum anx_indicator {
+	ANX_PREVALENCE = 0,
+	ANX_NEW_SOMATIC,
+	ANX_ANTIDEPRESSANT,
+	ANX_FOLLOWUP_NEW,
+	ANX_CONTROL_AD_START,
+	ANX_CBT_NEW,
+	ANX_BENZODIAZEPINE,
+	AD_WITH_DIAGNOSIS,
+	ANX_N_INDICATORS
+};
+
+#define NEEDS_POPULATION (KV_PROVIDES_LIST_PERIODS | KV_PROVIDES_DIAGNOSES)
+#define NEEDS_TREATMENT (KV_PROVIDES_MEDICATIONS | KV_PROVIDES_PRESCRIPTIONS)
+
+static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
+	[ANX_PREVALENCE] = {
+		.id = "ANX_PREVALENCE", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION,
+		.title = "listed patients with anxiety in 12 months",
+		.title_nb = "listepasienter med angst siste 12 måneder",
+		.numerator = "listed patients with an ANXIETY diagnosis (P74, F41) recorded in W12",
+		.denominator = "listed patients at R",
+		.direction = KV_NEITHER_IS_BETTER,
+	},
+	[ANX_NEW_SOMATIC] = {
+		.id = "ANX_NEW_SOMATIC", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION | KV_PROVIDES_LABS,
+		.title = "new anxiety with somatic work-up",
+		.title_nb = "ny angstlidelse med somatisk utredning",
+		.numerator = "a SOMATIC_WORKUP lab result (TSH, Hb, HbA1c, creatinine) within 28 days before or after d",
+		.denominator = "listed patients whose last new ANXIETY diagnosis d in W12 has d <= R - 28 days",
+		.direction = KV_HIGHER_IS_BETTER,
+	},
+	[ANX_ANTIDEPRESSANT] = {
+		.id = "ANX_ANTIDEPRESSANT", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION | NEEDS_TREATMENT,
+		.title = "patients with anxiety treated with an antidepressant",
+		.title_nb = "pasienter med angst som bruker antidepressiva",
+		.numerator = "a regular antidepressant (N06A) in use at R or an antidepressant prescription in W12",
+		.denominator = "listed patients with an ANXIETY diagnosis recorded in W12",
+		.direction = KV_NEITHER_IS_BETTER,
+	},
+	[ANX_FOLLOWUP_NEW] = {
+		.id = "ANX_FOLLOWUP_NEW", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION | KV_PROVIDES_CONTACTS,
+		.title = "new anxiety followed up within 6 weeks",
+		.title_nb = "ny angstlidelse fulgt opp innen 6 uker",
+		.numerator = "a contact of any kind but admin in the 42 days after d",
+		.denominator = "listed patients whose last new ANXIETY diagnosis d in W12 has d <= R - 42 days",
+		.direction = KV_HIGHER_IS_BETTER,
+	},
+	[ANX_CONTROL_AD_START] = {
+		.id = "ANX_CONTROL_AD_START", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION | KV_PROVIDES_PRESCRIPTIONS | KV_PROVIDES_CONTACTS,
+		.title = "anxiety patients seen 6-12 months after starting an antidepressant",
+		.title_nb = "angstpasienter til kontroll 6-12 måneder etter oppstart med antidepressiva",
+		.numerator = "a face-to-face contact from s + 6 months to s + 12 months",
+		.denominator = "listed patients with ANXIETY in W24 who started an antidepressant (first prescription in 12 months) at s in months m-23..m-12",
+		.direction = KV_HIGHER_IS_BETTER,
+	},
+	[ANX_CBT_NEW] = {
+		.id = "ANX_CBT_NEW", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION | KV_PROVIDES_FEES,
+		.title = "new anxiety with cognitive therapy within 90 days",
+		.title_nb = "ny angstlidelse med kognitiv terapi innen 90 dager",
+		.numerator = "a CBT_FEE fee (2pa, 2pb) billed in the 90 days after d",
+		.denominator = "listed patients whose last new ANXIETY diagnosis d in W12 has d <= R - 90 days",
+		.direction = KV_HIGHER_IS_BETTER,
+	},
+	[ANX_BENZODIAZEPINE] = {
+		.id = "ANX_BENZODIAZEPINE", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION | KV_PROVIDES_PRESCRIPTIONS,
+		.title = "patients with anxiety prescribed a benzodiazepine",
+		.title_nb = "pasienter med angst som har fått resept på benzodiazepin",
+		.numerator = "a BENZODIAZEPINE prescription (N05BA, N05CD) issued in W12",
+		.denominator = "listed patients with an ANXIETY diagnosis recorded in W12",
+		.direction = KV_LOWER_IS_BETTER,
+	},
+	[AD_WITH_DIAGNOSIS] = {
+		.id = "AD_WITH_DIAGNOSIS", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION | NEEDS_TREATMENT,
+		.title = "antidepressant users with a depression or anxiety diagnosis",
+		.title_nb = "brukere av antidepressiva med diagnose depresjon eller angst",
+		.numerator = "a DEPRESSION or ANXIETY diagnosis recorded in W24",
+		.denominator = "listed patients with a regular antidepressant in use at R or an antidepressant prescription in W12",
+		.direction = KV_HIGHER_IS_BETTER,
+	},
+};
+
+/* ---- configuration ------------------------------------------------------ */
+
+static const struct kv_config_key anx_keys[] = {
+	{"new_diagnosis_months", KV_CONFIG_INT, "24", false, "1..120",
+	 "an ANXIETY diagnosis is new when no ANXIETY diagnosis was recorded in this many "
+	 "months before it"},
+	{"somatic_workup_days", KV_CONFIG_INT, "28", false, "1..365",
+	 "days before and after a new anxiety diagnosis in which a SOMATIC_WORKUP lab result "
+	 "counts in ANX_NEW_SOMATIC (the diagnosis must be at least this many days before R)"},
+	{"followup_days", KV_CONFIG_INT, "42", false, "1..365",
+	 "days after a new anxiety diagnosis in which a contact counts in ANX_FOLLOWUP_NEW (the "
+	 "diagnosis must be at least this many days before R)"},
+	{"cbt_days", KV_CONFIG_INT, "90", false, "1..365",
+	 "days after a new anxiety diagnosis in which a CBT_FEE fee counts in ANX_CBT_NEW (the "
+	 "diagnosis must be at least this many days before R)"},
+	{"ad_start_lookback_months", KV_CONFIG_INT, "12", false, "1..120",
+	 "an ANTIDEPRESSANT prescription is a start when none was issued in this many months "
+	 "before it"},
+	{"ad_start_earliest_month", KV_CONFIG_INT, "23", false, "0..119",
+	 "months before the reference month of the earliest month in which an antidepressant "
+	 "start counts in ANX_CONTROL_AD_START (m-23)"},
+	{"ad_start_latest_month", KV_CONFIG_INT, "12", false, "0..119",
+	 "months before the reference month of the latest month in which an antidepressant "
+	 "start counts in ANX_CONTROL_AD_START (m-12); at least ad_control_to_months"},
+	{"ad_control_from_months", KV_CONFIG_INT, "6", false, "0..120",
+	 "months after an antidepressant start from which a face-to-face contact counts in "
+	 "ANX_CONTROL_AD_START"},
+	{"ad_control_to_months", KV_CONFIG_INT, "12", false, "0..120",
+	 "months after an antidepressant start up to which (inclusive) a face-to-face contact "
+	 "counts in ANX_CONTROL_AD_START"},
+	{"ad_start_anxiety_months", KV_CONFIG_INT, "24", false, "1..120",
+	 "calendar months ending with the reference month in which an ANXIETY diagnosis puts an "
+	 "antidepressant starter in ANX_CONTROL_AD_START's denominator (W24)"},
+	{"ad_diagnosis_months", KV_CONFIG_INT, "24", false, "1..120",
+	 "calendar months ending with the reference month in which a DEPRESSION or ANXIETY "
+	 "diagnosis counts in AD_WITH_DIAGNOSIS (W24)"},
+};
+
+struct anx_windows {
+	int new_months;        /* look-back of a new diagnosis */
+	int workup_days;       /* SOMATIC_WORKUP window around d */
+	int followup_days;     /* contact window after d */
+	int cbt_days;          /* CBT fee window after d */
+	int start_months;      /* look-back of an antidepressant start */
+	int start_earliest;    /* starts in months m-earliest .. m-latest */
+	int start_latest;
+	int control_from;      /* control window: s + from .. s + to months */
+	int control_to;
+	int anxiety_months;    /* ANXIETY window of ANX_CONTROL_AD_START */
+	int diagnosis_months;  /* diagnosis window of AD_WITH_DIAGNOSIS */
+};
+
+/* ---- state --------------------------------------------------------------- */
+
+/* The window bounds of one reference month. */
+struct anx_month {
+	kv_date r;              /* R */
+	kv_date w12_from;       /* first day of W12 */
+	kv_date start_from;     /* first day of month m-23 */
+	kv_date start_to;       /* last day of month m-12 */
+	kv_date anxiety_from;   /* first day of W24 (ANX_CONTROL_AD_START) */
+	kv_date diagnosis_from; /* first day of W24 (AD_WITH_DIAGNOSIS) */
+};
+
+struct anx_state {
+	const struct kv_host *host;
+	struct kv_ctx *ctx;
+	struct anx_windows win;
+	const struct kv_value_set *anxiety, *depression, *somatic, *antidepressant,
+	    *benzodiazepine, *cbt_fee;
+
+	size_t n_months;
+	struct anx_month *months;
+	uint8_t *listed;              /* per month, scratch: in L(R) */
+
+	/* Scratch day lists of the current patient. */
+	struct kv_ind_days anx;       /* ANXIETY diagnoses */
+	struct kv_ind_days new_anx;   /* new ANXIETY diagnoses */
+	struct kv_ind_days mood;      /* DEPRESSION or ANXIETY diagnoses */
+	struct kv_ind_days labs;      /* SOMATIC_WORKUP results */
+	struct kv_ind_days contacts;  /* contacts of any kind but admin */
+	struct kv_ind_days f2f;       /* face-to-face contacts */
+	struct kv_ind_days cbt;       /* CBT_FEE fees */
+	struct kv_ind_days ad_rx;     /* ANTIDEPRESSANT prescriptions */
+	struct kv_ind_days ad_start;  /* antidepressant starts */
+	struct kv_ind_days bzd_rx;    /* BENZODIAZEPINE prescriptions */
+	struct kv_ind_periods ad_use; /* regular ANTIDEPRESSANT on the medication list */
+};
+
+static void anx_fini(void *state)
+{
+	struct anx_state *s = state;
+	if (s == NULL)
+		return;
+	kv_ind_days_free(&s->anx);
+	kv_ind_days_free(&s->new_anx);
+	kv_ind_days_free(&s->mood);
+	kv_ind_days_free(&s->labs);
+	kv_ind_days_free(&s->contacts);
+	kv_ind_days_free(&s->f2f);
+	kv_ind_days_free(&s->cbt);
+	kv_ind_days_free(&s->ad_rx);
+	kv_ind_days_free(&s->ad_start);
+	kv_ind_days_free(&s->bzd_rx);
+	kv_ind_periods_free(&s->ad_use);
+	free(s->months);
+	free(s->listed);
+	free(s);
+}
+
+/* ---- init ---------------------------------------------------------------- */
+
+static int read_windows(struct anx_state *s)
+{
+	const struct kv_host *h = s->host;
+	struct kv_ctx *c = s->ctx;
+	struct anx_windows *w = &s->win;
+	w->new_months = (int)h->config_int(c, "new_diagnosis_months");
+	w->workup_days = (int)h->config_int(c, "somatic_workup_days");
+	w->followup_days = (int)h->config_int(c, "followup_days");
+	w->cbt_days = (int)h->config_int(c, "cbt_days");
+	w->start_months = (int)h->config_int(c, "ad_start_lookback_months");
+	w->start_earliest = (int)h->config_int(c, "ad_start_earliest_month");
+	w->start_latest = (int)h->config_int(c, "ad_start_latest_month");
+	w->control_from = (int)h->config_int(c, "ad_control_from_months");
+	w->control_to = (int)h->config_int(c, "ad_control_to_months");
+	w->anxiety_months = (int)h->config_int(c, "ad_start_anxiety_months");
+	w->diagnosis_months = (int)h->config_int(c, "ad_diagnosis_months");
+	if (w->start_latest > w->start_earliest) {
+		h->set_error(c, "ad_start_latest_month (%d) must not exceed ad_start_earliest_month "
+				"(%d)", w->start_latest, w->start_earliest);
+		return KV_ERROR;
+	}
+	if (w->control_from > w->control_to) {
+		h->set_error(c, "ad_control_from_months (%d) must not exceed ad_control_to_months "
+				"(%d)", w->control_from, w->control_to);
+		return KV_ERROR;
+	}
+	/* A start in month m-k has its control window end in month m-k+to:
+	 * on or before R only when k >= to (precise rule 6). */
+	if (w->start_latest < w->control_to) {
+		h->set_error(c, "ad_start_latest_month (%d) must be at least ad_control_to_months "
+				"(%d), or the control window would reach past R",
+			     w->start_latest, w->control_to);
+		return KV_ERROR;
+	}
+	return KV_OK;
+}
+
+static int read_sets(struct anx_state *s)
+{
+	const struct kv_host *h = s->host;
+	struct kv_ctx *c = s->ctx;
+	if ((s->anxiety = kv_ind_need_set(h, c, "ANXIETY")) == NULL ||
+	    (s->depression = kv_ind_need_set(h, c, "DEPRESSION")) == NULL ||
+	    (s->somatic = kv_ind_need_set(h, c, "SOMATIC_WORKUP")) == NULL ||
+	    (s->antidepressant = kv_ind_need_set(h, c, "ANTIDEPRESSANT")) == NULL ||
+	    (s->benzodiazepine = kv_ind_need_set(h, c, "BENZODIAZEPINE")) == NULL ||
+	    (s->cbt_fee = kv_ind_need_set(h, c, "CBT_FEE")) == NULL)
+		return KV_ERROR;
+	return KV_OK;
+}
+
+static int read_months(struct anx_state *s, const struct kv_run *run)
+{
+	const struct anx_windows *w = &s->win;
+	s->n_months = run->n_months;
+	size_t n = run->n_months ? run->n_months : 1;
+	s->months = calloc(n, sizeof *s->months);
+	s->listed = calloc(n, sizeof *s->listed);
+	if (s->months == NULL || s->listed == NULL) {
+		s->host->set_error(s->ctx, "out of memory");
+		return KV_ERROR;
+	}
+	for (size_t m = 0; m < run->n_months; m++) {
+		struct anx_month *a = &s->months[m];
+		kv_month mo = kv_month_of(run->reference_dates[m]);
+		a->r = run->reference_dates[m];
+		a->w12_from = kv_month_first_day(mo - 11);
+		a->start_from = kv_month_first_day(mo - w->start_earliest);
+		a->start_to = kv_month_last_day(mo - w->start_latest);
+		a->anxiety_from = kv_month_first_day(mo - (w->anxiety_months - 1));
+		a->diagnosis_from = kv_month_first_day(mo - (w->diagnosis_months - 1));
+	}
+	return KV_OK;
+}
+
+static int anx_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
+		    void **state)
+{
+	*state = NULL;
+	struct anx_state *s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		host->set_error(ctx, "out of memory");
+		return KV_ERROR;
+	}
+	s->host = host;
+	s->ctx = ctx;
+	if (read_windows(s) != KV_OK || read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
+		anx_fini(s);
+		return KV_ERROR;
+	}
+	*state = s;
+	return KV_OK;
+}
+
+/* ---- one patient --------------------------------------------------------- */
+
+static int reserve(struct anx_state *s, const struct kv_patient *p)
+{
+	if (kv_ind_days_reset(&s->anx, p->n_diagnoses) != 0 ||
+	    kv_ind_days_reset(&s->new_anx, p->n_diagnoses) != 0 ||
+	    kv_ind_days_reset(&s->mood, p->n_diagnoses) != 0 ||
+	    kv_ind_days_reset(&s->labs, p->n_labs) != 0 ||
+	    kv_ind_days_reset(&s->contacts, p->n_contacts) != 0 ||
+	    kv_ind_days_reset(&s->f2f, p->n_contacts) != 0 ||
+	    kv_ind_days_reset(&s->cbt, p->n_fees) != 0 ||
+	    kv_ind_days_reset(&s->ad_rx, p->n_prescriptions) != 0 ||
+	    kv_ind_days_reset(&s->ad_start, p->n_prescriptions) != 0 ||
+	    kv_ind_days_reset(&s->bzd_rx, p->n_prescriptions) != 0 ||
+	    kv_ind_periods_reset(&s->ad_use, p->n_medications) != 0) {
+		s->host->set_error(s->ctx, "out of memory for a patient's events");
+		return KV_ERROR;
+	}
+	return KV_OK;
+}
+
+/* ANXIETY, DEPRESSION-or-ANXIETY and new ANXIETY diagnosis days. */
+static void collect_diagnoses(struct anx_state *s, const struct kv_patient *p)
+{
+	const struct kv_host *h = s->host;
+	for (size_t i = 0; i < p->n_diagnoses; i++) {
+		const struct kv_diagnosis *d = &p->diagnoses[i];
+		enum kv_code_kind kind = (enum kv_code_kind)d->system;
+		if (h->in_value_set(s->anxiety, kind, d->code, d->date)) {
+			kv_ind_days_add(&s->anx, d->date);
+			kv_ind_days_add(&s->mood, d->date);
+		} else if (h->in_value_set(s->depression, kind, d->code, d->date)) {
+			kv_ind_days_add(&s->mood, d->date);
+		}
+	}
+	kv_ind_days_finish(&s->anx);
+	kv_ind_days_finish(&s->mood);
+	kv_ind_episode_starts(&s->anx, s->win.new_months, &s->new_anx);
+}
+
+/* Work-up labs; contacts of any kind but admin (rule 13) and face-to-face
+ * ones; CBT fees valid on their date (a fee's date is its contact's). */
+static void collect_care(struct anx_state *s, const struct kv_patient *p)
+{
+	const struct kv_host *h = s->host;
+	for (size_t i = 0; i < p->n_labs; i++)
+		if (h->in_value_set(s->somatic, KV_CODES_ANALYSIS, p->labs[i].code, p->labs[i].date))
+			kv_ind_days_add(&s->labs, p->labs[i].date);
+	for (size_t i = 0; i < p->n_contacts; i++) {
+		const struct kv_contact *c = &p->contacts[i];
+		if (c->kind < KV_CONTACT_CONSULTATION || c->kind >= KV_CONTACT_ADMIN)
+			continue;
+		kv_ind_days_add(&s->contacts, c->date);
+		if (kv_contact_is_face_to_face(c->kind))
+			kv_ind_days_add(&s->f2f, c->date);
+	}
+	for (size_t i = 0; i < p->n_fees; i++)
+		if (h->in_value_set(s->cbt_fee, KV_CODES_FEE, p->fees[i].code, p->fees[i].date))
+			kv_ind_days_add(&s->cbt, p->fees[i].date);
+	kv_ind_days_finish(&s->labs);
+	kv_ind_days_finish(&s->contacts);
+	kv_ind_days_finish(&s->f2f);
+	kv_ind_days_finish(&s->cbt);
+}
+
+/* Antidepressants (regular use, prescriptions, starts from prescriptions
+ * only) and benzodiazepine prescriptions. The value set is asked on the
+ * row's start / issue date; a prescription counts on its own ATC (rule 11). */
+static void collect_drugs(struct anx_state *s, const struct kv_patient *p)
+{
+	const struct kv_host *h = s->host;
+	for (size_t i = 0; i < p->n_medications; i++) {
+		const struct kv_medication *md = &p->medications[i];
+		if (md->use_type == KV_USE_REGULAR && md->start < md->stop &&
+		    h->in_value_set(s->antidepressant, KV_CODES_ATC, md->atc, md->start))
+			kv_ind_periods_add(&s->ad_use, md->start, md->stop);
+	}
+	for (size_t i = 0; i < p->n_prescriptions; i++) {
+		const struct kv_prescription *rx = &p->prescriptions[i];
+		if (h->in_value_set(s->antidepressant, KV_CODES_ATC, rx->atc, rx->date))
+			kv_ind_days_add(&s->ad_rx, rx->date);
+		if (h->in_value_set(s->benzodiazepine, KV_CODES_ATC, rx->atc, rx->date))
+			kv_ind_days_add(&s->bzd_rx, rx->date);
+	}
+	kv_ind_days_finish(&s->ad_rx);
+	kv_ind_days_finish(&s->bzd_rx);
+	kv_ind_episode_starts(&s->ad_rx, s->win.start_months, &s->ad_start);
+}
+
+static void mark(struct kv_result_block *out, enum anx_indicator i, size_t m, uint8_t bits)
+{
+	out->flags[(size_t)i * out->n_months + m] |= bits;
+}
+
+/* D: the last new ANXIETY diagnosis d in W12 with d <= R - days; N: a day of
+ * `events` in [d + first, d + days]. */
+static void mark_new(const struct anx_state *s, const struct anx_month *a, size_t m,
+		     enum anx_indicator ind, int first, int days,
+		     const struct kv_ind_days *events, struct kv_result_block *out)
+{
+	kv_date d;
+	if (!kv_ind_days_last_in(&s->new_anx, a->w12_from, a->r - days, &d))
+		return;
+	mark(out, ind, m, KV_IN_DENOMINATOR);
+	if (kv_ind_days_any_in(events, d + first, d + days))
+		mark(out, ind, m, KV_IN_NUMERATOR);
+}
+
+/* ANX_CONTROL_AD_START: the latest start s in months m-23..m-12 of a patient
+ * with ANXIETY in W24; N: a face-to-face contact in [s + 6 mo, s + 12 mo]. */
+static void mark_ad_start(const struct anx_state *s, const struct anx_month *a, size_t m,
+			  struct kv_result_block *out)
+{
+	kv_date start;
+	if (!kv_ind_days_any_in(&s->anx, a->anxiety_from, a->r) ||
+	    !kv_ind_days_last_in(&s->ad_start, a->start_from, a->start_to, &start))
+		return;
+	mark(out, ANX_CONTROL_AD_START, m, KV_IN_DENOMINATOR);
+	if (kv_ind_days_any_in(&s->f2f, kv_date_add_months(start, s->win.control_from),
+			       kv_date_add_months(start, s->win.control_to)))
+		mark(out, ANX_CONTROL_AD_START, m, KV_IN_NUMERATOR);
+}
+
+/* Every indicator for a patient in L(R) of month m. */
+static void mark_month(const struct anx_state *s, size_t m, struct kv_result_block *out)
+{
+	const struct anx_month *a = &s->months[m];
+	const struct anx_windows *w = &s->win;
+	const bool treated = kv_ind_periods_cover(&s->ad_use, a->r) ||
+			     kv_ind_days_any_in(&s->ad_rx, a->w12_from, a->r);
+
+	mark(out, ANX_PREVALENCE, m, KV_IN_DENOMINATOR);
+	if (kv_ind_days_any_in(&s->anx, a->w12_from, a->r)) {
+		mark(out, ANX_PREVALENCE, m, KV_IN_NUMERATOR);
+		mark(out, ANX_ANTIDEPRESSANT, m, KV_IN_DENOMINATOR);
+		if (treated)
+			mark(out, ANX_ANTIDEPRESSANT, m, KV_IN_NUMERATOR);
+		mark(out, ANX_BENZODIAZEPINE, m, KV_IN_DENOMINATOR);
+		if (kv_ind_days_any_in(&s->bzd_rx, a->w12_from, a->r))
+			mark(out, ANX_BENZODIAZEPINE, m, KV_IN_NUMERATOR);
+	}
+
+	/* Labs in [d - 28, d + 28]; contacts in (d, d + 42]; fees in (d, d + 90]. */
+	mark_new(s, a, m, ANX_NEW_SOMATIC, -w->workup_days, w->workup_days, &s->labs, out);
+	mark_new(s, a, m, ANX_FOLLOWUP_NEW, 1, w->followup_days, &s->contacts, out);
+	mark_new(s, a, m, ANX_CBT_NEW, 1, w->cbt_days, &s->cbt, out);
+
+	mark_ad_start(s, a, m, out);
+
+	if (treated) {
+		mark(out, AD_WITH_DIAGNOSIS, m, KV_IN_DENOMINATOR);
+		if (kv_ind_days_any_in(&s->mood, a->diagnosis_from, a->r))
+			mark(out, AD_WITH_DIAGNOSIS, m, KV_IN_NUMERATOR);
+	}
+}
+
+static int anx_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+{
+	struct anx_state *s = state;
+	if (out->n_indicators != ANX_N_INDICATORS || out->n_months != s->n_months) {
+		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
+				   out->n_indicators, out->n_months, ANX_N_INDICATORS,
+				   s->n_months);
+		return KV_ERROR;
+	}
+	bool any = false;
+	for (size_t m = 0; m < s->n_months; m++) {
+		s->listed[m] = kv_ind_listed_at(p, s->months[m].r);
+		any = any || s->listed[m];
+	}
+	if (!any)
+		return KV_OK;
+	if (reserve(s, p) != KV_OK)
+		return KV_ERROR;
+	collect_diagnoses(s, p);
+	collect_care(s, p);
+	collect_drugs(s, p);
+	for (size_t m = 0; m < s->n_months; m++)
+		if (s->listed[m])
+			mark_month(s, m, out);
+	return KV_OK;
+}
+
+KV_INDICATOR_PLUGIN = {
+	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "anxiety", "1.0.0",
+			 "anxiety: prevalence, somatic work-up, follow-up and cognitive therapy "
+			 "of new cases, antidepressant and benzodiazepine treatment, and "
+			 "antidepressant users with a diagnosis"),
+	KV_CONFIG_KEYS(anx_keys),
+	KV_INDICATORS(anx_defs),
+	.init = anx_init,
+	.compute = anx_compute,
+	.fini = anx_fini,
+};

@@ -1,0 +1,273 @@
+/*
+ * depression.c - the "depression" indicator plugin: the DEP_* indicators of
+ * the indicator catalogue (indicators.md, section Depression)
+ *
+ *  DEP_PREVALENCE      D: L(R). N: a DEPRESSION diagnosis recorded in W12.
+ *  DEP_NEW_SOMATIC     D: L(R) with a new DEPRESSION diagnosis at d, the last
+ *                      such d in W12 with d <= R - 28 days. N: a
+ *                      SOMATIC_WORKUP lab result in [d - 28, d + 28].
+ *  DEP_ANTIDEPRESSANT  D: L(R) with DEPRESSION in W12. N: treated with
+ *                      ANTIDEPRESSANT (a regular one in use at R, or a
+ *                      prescription issued in W12).
+ *
+ * "New" at d: no DEPRESSION diagnosis in [d - 24 months, d), month
+ * arithmetic clamped (precise rules 4 and 5); the first in the data is new.
+ *
+ * "Within 28 days before or after d" is the closed interval [d - 28, d + 28]:
+ * a lab on d itself is 0 days from d, so within 28 days of it. Precise rule
+ * 6 makes "after d" exclude d where d's own event is not a follow-up of
+ * itself (a contact, a fee "after" a diagnosis); a work-up taken the day the
+ * diagnosis is made is the work-up the indicator asks about, and the two
+ * halves "before" [d - 28, d) and "after" (d, d + 28] taken strictly would
+ * leave out exactly that most common day. The denominator waits until
+ * d + 28 <= R, so the window has closed by R (rule 6).
+ *
+ * Windows come from [indicator.depression], codes from value sets.
+ * compute() reads a patient's events once into sorted day lists
+ * (indicators/common/kv_ind.h) and answers every month by binary search.
+ */
+#include "kvalind/kv_plugin.h"
+
+#include <stdlib.h>
+
+#include "kv_ind.h"
+
+/* ---- the catalogue ---------------------------------------------------- */
+
+/* Descriptor order; the index of an indicator in kv_result_block. */
+enum dep_indicator {
+	DEP_PREVALENCE = 0,
+	DEP_NEW_SOMATIC,
+	DEP_ANTIDEPRESSANT,
+	DEP_N_INDICATORS
+};
+
+#define NEEDS_POPULATION (KV_PROVIDES_LIST_PERIODS | KV_PROVIDES_DIAGNOSES)
+#define NEEDS_TREATMENT (KV_PROVIDES_MEDICATIONS | KV_PROVIDES_PRESCRIPTIONS)
+
+static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
+	[DEP_PREVALENCE] = {
+		.id = "DEP_PREVALENCE", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION,
+		.title = "listed patients with depression in 12 months",
+		.title_nb = "listepasienter med depresjon siste 12 måneder",
+		.numerator = "listed patients with a DEPRESSION diagnosis (P76, F32, F33) recorded in W12",
+		.denominator = "listed patients at R",
+		.direction = KV_NEITHER_IS_BETTER,
+	},
+	[DEP_NEW_SOMATIC] = {
+		.id = "DEP_NEW_SOMATIC", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION | KV_PROVIDES_LABS,
+		.title = "new depression with somatic work-up",
+		.title_nb = "ny depresjon med somatisk utredning",
+		.numerator = "a SOMATIC_WORKUP lab result (TSH, Hb, HbA1c, creatinine) within 28 days before or after d",
+		.denominator = "listed patients whose last new DEPRESSION diagnosis d in W12 has d <= R - 28 days",
+		.direction = KV_HIGHER_IS_BETTER,
+	},
+	[DEP_ANTIDEPRESSANT] = {
+		.id = "DEP_ANTIDEPRESSANT", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION | NEEDS_TREATMENT,
+		.title = "patients with depression treated with an antidepressant",
+		.title_nb = "pasienter med depresjon som bruker antidepressiva",
+		.numerator = "a regular antidepressant (N06A) in use at R or an antidepressant prescription in W12",
+		.denominator = "listed patients with a DEPRESSION diagnosis recorded in W12",
+		.direction = KV_NEITHER_IS_BETTER,
+	},
+};
+
+/* ---- configuration ------------------------------------------------------ */
+
+static const struct kv_config_key dep_keys[] = {
+	{"new_diagnosis_months", KV_CONFIG_INT, "24", false, "1..120",
+	 "a DEPRESSION diagnosis is new when no DEPRESSION diagnosis was recorded in this many "
+	 "months before it"},
+	{"somatic_workup_days", KV_CONFIG_INT, "28", false, "1..365",
+	 "days before and after a new depression diagnosis in which a SOMATIC_WORKUP lab result "
+	 "counts in DEP_NEW_SOMATIC (the diagnosis must be at least this many days before R)"},
+};
+
+/* ---- state --------------------------------------------------------------- */
+
+struct dep_state {
+	const struct kv_host *host;
+	struct kv_ctx *ctx;
+	int new_months;     /* look-back of a new diagnosis */
+	int workup_days;    /* SOMATIC_WORKUP window around d */
+	const struct kv_value_set *depression, *somatic, *antidepressant;
+
+	size_t n_months;
+	kv_date *ref;       /* R of each month */
+	kv_date *w12_from;  /* first day of W12 of each month */
+	uint8_t *listed;    /* per month, scratch: in L(R) */
+
+	/* Scratch day lists of the current patient. */
+	struct kv_ind_days dx;        /* DEPRESSION diagnoses */
+	struct kv_ind_days new_dx;    /* new DEPRESSION diagnoses */
+	struct kv_ind_days labs;      /* SOMATIC_WORKUP results */
+	struct kv_ind_days ad_rx;     /* ANTIDEPRESSANT prescriptions */
+	struct kv_ind_periods ad_use; /* regular ANTIDEPRESSANT on the medication list */
+};
+
+static void dep_fini(void *state)
+{
+	struct dep_state *s = state;
+	if (s == NULL)
+		return;
+	kv_ind_days_free(&s->dx);
+	kv_ind_days_free(&s->new_dx);
+	kv_ind_days_free(&s->labs);
+	kv_ind_days_free(&s->ad_rx);
+	kv_ind_periods_free(&s->ad_use);
+	free(s->ref);
+	free(s->w12_from);
+	free(s->listed);
+	free(s);
+}
+
+/* ---- init ---------------------------------------------------------------- */
+
+static int read_months(struct dep_state *s, const struct kv_run *run)
+{
+	s->n_months = run->n_months;
+	size_t n = run->n_months ? run->n_months : 1;
+	s->ref = calloc(n, sizeof *s->ref);
+	s->w12_from = calloc(n, sizeof *s->w12_from);
+	s->listed = calloc(n, sizeof *s->listed);
+	if (s->ref == NULL || s->w12_from == NULL || s->listed == NULL) {
+		s->host->set_error(s->ctx, "out of memory");
+		return KV_ERROR;
+	}
+	for (size_t m = 0; m < run->n_months; m++) {
+		s->ref[m] = run->reference_dates[m];
+		s->w12_from[m] = kv_month_first_day(kv_month_of(s->ref[m]) - 11);
+	}
+	return KV_OK;
+}
+
+static int dep_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
+		    void **state)
+{
+	*state = NULL;
+	struct dep_state *s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		host->set_error(ctx, "out of memory");
+		return KV_ERROR;
+	}
+	s->host = host;
+	s->ctx = ctx;
+	s->new_months = (int)host->config_int(ctx, "new_diagnosis_months");
+	s->workup_days = (int)host->config_int(ctx, "somatic_workup_days");
+	if ((s->depression = kv_ind_need_set(host, ctx, "DEPRESSION")) == NULL ||
+	    (s->somatic = kv_ind_need_set(host, ctx, "SOMATIC_WORKUP")) == NULL ||
+	    (s->antidepressant = kv_ind_need_set(host, ctx, "ANTIDEPRESSANT")) == NULL ||
+	    read_months(s, run) != KV_OK) {
+		dep_fini(s);
+		return KV_ERROR;
+	}
+	*state = s;
+	return KV_OK;
+}
+
+/* ---- one patient --------------------------------------------------------- */
+
+static int collect(struct dep_state *s, const struct kv_patient *p)
+{
+	const struct kv_host *h = s->host;
+	if (kv_ind_days_reset(&s->dx, p->n_diagnoses) != 0 ||
+	    kv_ind_days_reset(&s->new_dx, p->n_diagnoses) != 0 ||
+	    kv_ind_days_reset(&s->labs, p->n_labs) != 0 ||
+	    kv_ind_days_reset(&s->ad_rx, p->n_prescriptions) != 0 ||
+	    kv_ind_periods_reset(&s->ad_use, p->n_medications) != 0) {
+		h->set_error(s->ctx, "out of memory for a patient's events");
+		return KV_ERROR;
+	}
+	for (size_t i = 0; i < p->n_diagnoses; i++) {
+		const struct kv_diagnosis *d = &p->diagnoses[i];
+		if (h->in_value_set(s->depression, (enum kv_code_kind)d->system, d->code, d->date))
+			kv_ind_days_add(&s->dx, d->date);
+	}
+	kv_ind_days_finish(&s->dx);
+	kv_ind_episode_starts(&s->dx, s->new_months, &s->new_dx);
+
+	for (size_t i = 0; i < p->n_labs; i++)
+		if (h->in_value_set(s->somatic, KV_CODES_ANALYSIS, p->labs[i].code, p->labs[i].date))
+			kv_ind_days_add(&s->labs, p->labs[i].date);
+	kv_ind_days_finish(&s->labs);
+
+	/* Treated with ANTIDEPRESSANT: the value set is asked on the row's start
+	 * or issue date; a prescription counts on its own ATC (rule 11). */
+	for (size_t i = 0; i < p->n_medications; i++) {
+		const struct kv_medication *md = &p->medications[i];
+		if (md->use_type == KV_USE_REGULAR && md->start < md->stop &&
+		    h->in_value_set(s->antidepressant, KV_CODES_ATC, md->atc, md->start))
+			kv_ind_periods_add(&s->ad_use, md->start, md->stop);
+	}
+	for (size_t i = 0; i < p->n_prescriptions; i++) {
+		const struct kv_prescription *rx = &p->prescriptions[i];
+		if (h->in_value_set(s->antidepressant, KV_CODES_ATC, rx->atc, rx->date))
+			kv_ind_days_add(&s->ad_rx, rx->date);
+	}
+	kv_ind_days_finish(&s->ad_rx);
+	return KV_OK;
+}
+
+static void mark(struct kv_result_block *out, enum dep_indicator i, size_t m, uint8_t bits)
+{
+	out->flags[(size_t)i * out->n_months + m] |= bits;
+}
+
+/* Every DEP_* for a patient in L(R) of month m. */
+static void mark_month(const struct dep_state *s, size_t m, struct kv_result_block *out)
+{
+	const kv_date r = s->ref[m], from = s->w12_from[m];
+
+	mark(out, DEP_PREVALENCE, m, KV_IN_DENOMINATOR);
+	if (kv_ind_days_any_in(&s->dx, from, r)) {
+		mark(out, DEP_PREVALENCE, m, KV_IN_NUMERATOR);
+		mark(out, DEP_ANTIDEPRESSANT, m, KV_IN_DENOMINATOR);
+		if (kv_ind_periods_cover(&s->ad_use, r) || kv_ind_days_any_in(&s->ad_rx, from, r))
+			mark(out, DEP_ANTIDEPRESSANT, m, KV_IN_NUMERATOR);
+	}
+
+	kv_date d;
+	if (kv_ind_days_last_in(&s->new_dx, from, r - s->workup_days, &d)) {
+		mark(out, DEP_NEW_SOMATIC, m, KV_IN_DENOMINATOR);
+		if (kv_ind_days_any_in(&s->labs, d - s->workup_days, d + s->workup_days))
+			mark(out, DEP_NEW_SOMATIC, m, KV_IN_NUMERATOR);
+	}
+}
+
+static int dep_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+{
+	struct dep_state *s = state;
+	if (out->n_indicators != DEP_N_INDICATORS || out->n_months != s->n_months) {
+		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
+				   out->n_indicators, out->n_months, DEP_N_INDICATORS,
+				   s->n_months);
+		return KV_ERROR;
+	}
+	bool any = false;
+	for (size_t m = 0; m < s->n_months; m++) {
+		s->listed[m] = kv_ind_listed_at(p, s->ref[m]);
+		any = any || s->listed[m];
+	}
+	if (!any)
+		return KV_OK;
+	if (collect(s, p) != KV_OK)
+		return KV_ERROR;
+	for (size_t m = 0; m < s->n_months; m++)
+		if (s->listed[m])
+			mark_month(s, m, out);
+	return KV_OK;
+}
+
+KV_INDICATOR_PLUGIN = {
+	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "depression", "1.0.0",
+			 "depression: prevalence, somatic work-up of new cases, antidepressant "
+			 "treatment"),
+	KV_CONFIG_KEYS(dep_keys),
+	KV_INDICATORS(dep_defs),
+	.init = dep_init,
+	.compute = dep_compute,
+	.fini = dep_fini,
+};
