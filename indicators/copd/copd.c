@@ -1,0 +1,365 @@
+/*
+ * copd.c - the "copd" indicator plugin: the COPD_* indicators of the
+ * indicator catalogue (indicators.md, section COPD)
+ *
+ * COPD_PREVALENCE: D = the listed population L(R), N = those with a COPD
+ * diagnosis ever (recorded on or before R).
+ *
+ * An exacerbation, for a patient with COPD ever at R, is on day e:
+ *  - a COPD_EXACERBATION_DX diagnosis recorded on e;
+ *  - an ORAL_STEROID prescription issued on e, unless a regular ORAL_STEROID
+ *    medication row is in use on e (start <= e < stop: a renewal of a
+ *    maintenance dose is no exacerbation);
+ *  - an ORAL_STEROID medication row with use_type course starting on e.
+ * A control is a face-to-face contact (consultation, home visit, video) with
+ * a diagnosis row linked to it whose code is in COPD; its day is the
+ * contact's.
+ *
+ * COPD_CONTROL_AFTER_EXAC and COPD_CONTROL_6W share one denominator: COPD
+ * patients in L(R) whose last exacerbation with e in W12 has e <= R - 42
+ * days. The condition is on the last exacerbation of W12 itself: a patient
+ * whose last W12 exacerbation is within the 42 days before R is out of D,
+ * even when an earlier W12 exacerbation is older (the catalogue says "whose
+ * last exacerbation ... has e <= R - 42", not "the last exacerbation with
+ * e <= R - 42" as DEP_NEW_SOMATIC does; precise rule 6: no window reaches
+ * past R). N of COPD_CONTROL_AFTER_EXAC: a control in (e, R]; N of
+ * COPD_CONTROL_6W: a control in (e, e + 42] (which is within (e, R]).
+ *
+ * Codes come from value sets, the window lengths from the [indicator.copd]
+ * section; nothing clinical is a literal here. Each value set is asked on
+ * the row's own date (a medication row's: its start). compute() reads a
+ * patient's events once into sorted day lists (kv_ind.h) and answers every
+ * month of the run from them by binary search.
+ */
+#include "kvalind/kv_plugin.h"
+
+#include <stdlib.h>
+
+#include "kv_ind.h"
+
+/* ---- the catalogue ---------------------------------------------------- */
+
+/* Descriptor order; the index of an indicator in kv_result_block. */
+enum copd_indicator {
+	COPD_PREVALENCE = 0,
+	COPD_CONTROL_AFTER_EXAC,
+	COPD_CONTROL_6W,
+	COPD_N_INDICATORS
+};
+
+/* What the population needs: lists and diagnoses. */
+#define NEEDS_POPULATION (KV_PROVIDES_LIST_PERIODS | KV_PROVIDES_DIAGNOSES)
+/* What exacerbations and controls need on top: steroids from both the
+ * prescriptions and the medication list, and face-to-face contacts that
+ * diagnoses are linked to. */
+#define NEEDS_CONTROL                                                          \
+	(NEEDS_POPULATION | KV_PROVIDES_PRESCRIPTIONS | KV_PROVIDES_MEDICATIONS | \
+	 KV_PROVIDES_CONTACTS | KV_PROVIDES_DIAGNOSIS_CONTACT)
+
+static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
+	[COPD_PREVALENCE] = {
+		.id = "COPD_PREVALENCE", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION,
+		.title = "listed patients with COPD",
+		.title_nb = "listepasienter med kols",
+		.numerator = "listed patients with a COPD diagnosis recorded on or before R",
+		.denominator = "listed patients at R",
+		.direction = KV_NEITHER_IS_BETTER,
+	},
+	[COPD_CONTROL_AFTER_EXAC] = {
+		.id = "COPD_CONTROL_AFTER_EXAC", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_CONTROL,
+		.title = "COPD patients with a control after their last exacerbation",
+		.title_nb = "kolspasienter med kontroll etter siste forverring",
+		.numerator = "a face-to-face contact with a linked COPD diagnosis after e, up to R",
+		.denominator = "listed COPD patients whose last exacerbation e in W12 is on or "
+			       "before R - 42 days",
+		.direction = KV_HIGHER_IS_BETTER,
+	},
+	[COPD_CONTROL_6W] = {
+		.id = "COPD_CONTROL_6W", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_CONTROL,
+		.title = "COPD patients with a control within 6 weeks after their last exacerbation",
+		.title_nb = "kolspasienter med kontroll innen 6 uker etter siste forverring",
+		.numerator = "a face-to-face contact with a linked COPD diagnosis within 42 days "
+			     "after e",
+		.denominator = "listed COPD patients whose last exacerbation e in W12 is on or "
+			       "before R - 42 days",
+		.direction = KV_HIGHER_IS_BETTER,
+	},
+};
+
+/* ---- configuration ------------------------------------------------------ */
+
+static const struct kv_config_key copd_keys[] = {
+	{"exacerbation_window_months", KV_CONFIG_INT, "12", false, "1..120",
+	 "calendar months, ending with the reference month, in which the last exacerbation "
+	 "is looked for (W12)"},
+	{"control_days", KV_CONFIG_INT, "42", false, "1..365",
+	 "days after an exacerbation within which a control counts in COPD_CONTROL_6W, and "
+	 "which must have passed by R for the exacerbation to enter the denominator"},
+};
+
+/* ---- state --------------------------------------------------------------- */
+
+struct copd_sets {
+	const struct kv_value_set *copd;
+	const struct kv_value_set *exacerbation_dx;
+	const struct kv_value_set *oral_steroid;
+};
+
+struct copd_state {
+	const struct kv_host *host;
+	struct kv_ctx *ctx;
+	struct copd_sets sets;
+	kv_date control_days;  /* the 42 days */
+	size_t n_months;
+	kv_date *ref;          /* R of each month */
+	kv_date *window_from;  /* first day of W12 of each month */
+	uint8_t *copd;         /* per month, scratch: listed with COPD at R */
+
+	/* Scratch of the current patient (kv_ind.h). */
+	struct kv_ind_days exacerbations;    /* days of an exacerbation */
+	struct kv_ind_days controls;         /* days of a control */
+	struct kv_ind_periods steroid_use;   /* regular oral steroids in use */
+};
+
+static void copd_fini(void *state)
+{
+	struct copd_state *s = state;
+	if (s == NULL)
+		return;
+	kv_ind_days_free(&s->exacerbations);
+	kv_ind_days_free(&s->controls);
+	kv_ind_periods_free(&s->steroid_use);
+	free(s->ref);
+	free(s->window_from);
+	free(s->copd);
+	free(s);
+}
+
+/* ---- init ---------------------------------------------------------------- */
+
+static int read_sets(struct copd_state *s)
+{
+	struct copd_sets *v = &s->sets;
+	if ((v->copd = kv_ind_need_set(s->host, s->ctx, "COPD")) == NULL)
+		return KV_ERROR;
+	v->exacerbation_dx = kv_ind_need_set(s->host, s->ctx, "COPD_EXACERBATION_DX");
+	if (v->exacerbation_dx == NULL)
+		return KV_ERROR;
+	if ((v->oral_steroid = kv_ind_need_set(s->host, s->ctx, "ORAL_STEROID")) == NULL)
+		return KV_ERROR;
+	return KV_OK;
+}
+
+/* R and the first day of W12 of every month of the run, and the control
+ * window. */
+static int read_months(struct copd_state *s, const struct kv_run *run)
+{
+	const int window = (int)s->host->config_int(s->ctx, "exacerbation_window_months");
+	s->control_days = (kv_date)s->host->config_int(s->ctx, "control_days");
+	s->n_months = run->n_months;
+	size_t n = run->n_months ? run->n_months : 1;
+	s->ref = calloc(n, sizeof *s->ref);
+	s->window_from = calloc(n, sizeof *s->window_from);
+	s->copd = calloc(n, sizeof *s->copd);
+	if (s->ref == NULL || s->window_from == NULL || s->copd == NULL) {
+		s->host->set_error(s->ctx, "out of memory");
+		return KV_ERROR;
+	}
+	for (size_t m = 0; m < run->n_months; m++) {
+		s->ref[m] = run->reference_dates[m];
+		s->window_from[m] = kv_month_first_day(kv_month_of(s->ref[m]) - (window - 1));
+	}
+	return KV_OK;
+}
+
+static int copd_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
+		     void **state)
+{
+	*state = NULL;
+	struct copd_state *s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		host->set_error(ctx, "out of memory");
+		return KV_ERROR;
+	}
+	s->host = host;
+	s->ctx = ctx;
+	if (read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
+		copd_fini(s);
+		return KV_ERROR;
+	}
+	*state = s;
+	return KV_OK;
+}
+
+/* ---- population ---------------------------------------------------------- */
+
+static bool is_copd(const struct copd_state *s, const struct kv_diagnosis *d)
+{
+	return s->host->in_value_set(s->sets.copd, (enum kv_code_kind)d->system, d->code,
+				     d->date);
+}
+
+/* The earliest COPD diagnosis, KV_DATE_OPEN when there is none. */
+static kv_date copd_since(const struct copd_state *s, const struct kv_patient *p)
+{
+	kv_date first = KV_DATE_OPEN;
+	for (size_t i = 0; i < p->n_diagnoses; i++)
+		if (p->diagnoses[i].date < first && is_copd(s, &p->diagnoses[i]))
+			first = p->diagnoses[i].date;
+	return first;
+}
+
+static void mark(struct kv_result_block *out, enum copd_indicator i, size_t m, uint8_t bits)
+{
+	out->flags[(size_t)i * out->n_months + m] |= bits;
+}
+
+/* COPD_PREVALENCE for every month; s->copd[m] tells the control indicators
+ * whether the patient is a listed COPD patient at R. True when in any. */
+static bool mark_population(struct copd_state *s, const struct kv_patient *p,
+			    struct kv_result_block *out)
+{
+	kv_date since = copd_since(s, p);
+	bool any = false;
+	for (size_t m = 0; m < s->n_months; m++) {
+		s->copd[m] = 0;
+		if (!kv_ind_listed_at(p, s->ref[m]))
+			continue;
+		mark(out, COPD_PREVALENCE, m, KV_IN_DENOMINATOR);
+		if (since <= s->ref[m]) {
+			mark(out, COPD_PREVALENCE, m, KV_IN_NUMERATOR);
+			s->copd[m] = 1;
+			any = true;
+		}
+	}
+	return any;
+}
+
+/* ---- the patient's day lists --------------------------------------------- */
+
+/*
+ * Exacerbation days from diagnoses, and control days: the day of each
+ * face-to-face contact a COPD diagnosis is linked to. A link to a contact
+ * the patient does not have is a data-quality finding; the diagnosis then
+ * counts as unlinked.
+ */
+static void collect_diagnoses(struct copd_state *s, const struct kv_patient *p)
+{
+	const struct kv_host *h = s->host;
+	uint64_t bad_links = 0;
+	for (size_t i = 0; i < p->n_diagnoses; i++) {
+		const struct kv_diagnosis *d = &p->diagnoses[i];
+		if (h->in_value_set(s->sets.exacerbation_dx, (enum kv_code_kind)d->system,
+				    d->code, d->date))
+			kv_ind_days_add(&s->exacerbations, d->date);
+		if (d->contact < 0)
+			continue;
+		if ((size_t)d->contact >= p->n_contacts) {
+			bad_links++;
+			continue;
+		}
+		const struct kv_contact *c = &p->contacts[d->contact];
+		if (kv_contact_is_face_to_face(c->kind) && is_copd(s, d))
+			kv_ind_days_add(&s->controls, c->date);
+	}
+	if (bad_links)
+		h->count_bad_rows(s->ctx, "diagnosis", "linked to a missing contact", bad_links);
+}
+
+/*
+ * Oral steroids: course rows of the medication list are exacerbations on
+ * their start day; regular rows are the periods that make a prescription a
+ * maintenance renewal; prescriptions outside those periods are
+ * exacerbations on their issue day.
+ */
+static void collect_steroids(struct copd_state *s, const struct kv_patient *p)
+{
+	const struct kv_host *h = s->host;
+	for (size_t i = 0; i < p->n_medications; i++) {
+		const struct kv_medication *md = &p->medications[i];
+		if (md->use_type != KV_USE_COURSE && md->use_type != KV_USE_REGULAR)
+			continue;
+		if (!h->in_value_set(s->sets.oral_steroid, KV_CODES_ATC, md->atc, md->start))
+			continue;
+		if (md->use_type == KV_USE_COURSE)
+			kv_ind_days_add(&s->exacerbations, md->start);
+		else if (md->start < md->stop)
+			kv_ind_periods_add(&s->steroid_use, md->start, md->stop);
+	}
+	for (size_t i = 0; i < p->n_prescriptions; i++) {
+		const struct kv_prescription *rx = &p->prescriptions[i];
+		if (h->in_value_set(s->sets.oral_steroid, KV_CODES_ATC, rx->atc, rx->date) &&
+		    !kv_ind_periods_cover(&s->steroid_use, rx->date))
+			kv_ind_days_add(&s->exacerbations, rx->date);
+	}
+}
+
+static int collect(struct copd_state *s, const struct kv_patient *p)
+{
+	if (kv_ind_days_reset(&s->exacerbations,
+			      p->n_diagnoses + p->n_medications + p->n_prescriptions) != 0 ||
+	    kv_ind_days_reset(&s->controls, p->n_diagnoses) != 0 ||
+	    kv_ind_periods_reset(&s->steroid_use, p->n_medications) != 0) {
+		s->host->set_error(s->ctx, "out of memory for a patient's events");
+		return KV_ERROR;
+	}
+	collect_diagnoses(s, p);
+	collect_steroids(s, p);
+	kv_ind_days_finish(&s->exacerbations);
+	kv_ind_days_finish(&s->controls);
+	return KV_OK;
+}
+
+/* ---- one month ----------------------------------------------------------- */
+
+/* The control indicators for a listed COPD patient in month m. */
+static void mark_month(const struct copd_state *s, size_t m, struct kv_result_block *out)
+{
+	const kv_date r = s->ref[m];
+	kv_date e;
+	/* The last exacerbation in W12 decides; it must leave the whole control
+	 * window (e, e + control_days] inside ..R. */
+	if (!kv_ind_days_last_in(&s->exacerbations, s->window_from[m], r, &e) ||
+	    e > r - s->control_days)
+		return;
+	mark(out, COPD_CONTROL_AFTER_EXAC, m, KV_IN_DENOMINATOR);
+	mark(out, COPD_CONTROL_6W, m, KV_IN_DENOMINATOR);
+	if (kv_ind_days_any_in(&s->controls, e + 1, r))
+		mark(out, COPD_CONTROL_AFTER_EXAC, m, KV_IN_NUMERATOR);
+	if (kv_ind_days_any_in(&s->controls, e + 1, e + s->control_days))
+		mark(out, COPD_CONTROL_6W, m, KV_IN_NUMERATOR);
+}
+
+static int copd_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+{
+	struct copd_state *s = state;
+	if (out->n_indicators != COPD_N_INDICATORS || out->n_months != s->n_months) {
+		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
+				   out->n_indicators, out->n_months, COPD_N_INDICATORS,
+				   s->n_months);
+		return KV_ERROR;
+	}
+	if (!mark_population(s, p, out))
+		return KV_OK;
+	if (collect(s, p) != KV_OK)
+		return KV_ERROR;
+	if (s->exacerbations.n == 0)
+		return KV_OK;
+	for (size_t m = 0; m < s->n_months; m++)
+		if (s->copd[m])
+			mark_month(s, m, out);
+	return KV_OK;
+}
+
+KV_INDICATOR_PLUGIN = {
+	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "copd", "1.0.0",
+			 "COPD: prevalence, control after the last exacerbation"),
+	KV_CONFIG_KEYS(copd_keys),
+	KV_INDICATORS(copd_defs),
+	.init = copd_init,
+	.compute = copd_compute,
+	.fini = copd_fini,
+};
