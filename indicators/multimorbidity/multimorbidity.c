@@ -1,0 +1,331 @@
+/*
+ * multimorbidity.c - the "multimorbidity" indicator plugin: MM_COMORBIDITY,
+ * MM_COMORBID_SEEN and MM_4PLUS of the indicator catalogue (indicators.md,
+ * section Multimorbidity)
+ *
+ * A patient has a chronic category at R when a diagnosis of the category's
+ * value set was recorded on or before R ("diagnosis ever"). The 16
+ * categories are the value sets CHRONIC_DIABETES .. CHRONIC_EPILEPSY of the
+ * catalogue's CHRONIC table; a category counts once however many of its
+ * codes a patient has.
+ *
+ * MM_COMORBIDITY: D = L(R) with at least one category; N = at least
+ * `comorbid_categories` (2). MM_COMORBID_SEEN: D = L(R) with at least
+ * `comorbid_categories`; N = a face-to-face contact (consultation, home
+ * visit, video) in W12. MM_4PLUS: D = L(R); N = at least `many_categories`
+ * (4).
+ *
+ * The seed report's Johns Hopkins ACG indicators (RUB 4-5, frailty marker,
+ * predicted risk) need a licensed proprietary grouper and are out of scope;
+ * these open indicators stand in for them.
+ *
+ * compute() finds the first day of each category once (one pass over the
+ * diagnoses) and the face-to-face days, then answers every month.
+ */
+#include "kvalind/kv_plugin.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+enum mm_indicator { MM_COMORBIDITY = 0, MM_COMORBID_SEEN, MM_4PLUS, MM_N_INDICATORS };
+
+#define NEEDS_POPULATION (KV_PROVIDES_LIST_PERIODS | KV_PROVIDES_DIAGNOSES)
+
+static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
+	[MM_COMORBIDITY] = {
+		.id = "MM_COMORBIDITY", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION,
+		.title = "patients with a chronic disease who have more than one",
+		.title_nb = "pasienter med kronisk tilstand som har mer enn én sykdom",
+		.numerator = "2 or more of the 16 chronic disease categories recorded on or "
+			     "before R",
+		.denominator = "listed patients with 1 or more chronic disease categories",
+		.direction = KV_NEITHER_IS_BETTER,
+	},
+	[MM_COMORBID_SEEN] = {
+		.id = "MM_COMORBID_SEEN", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION | KV_PROVIDES_CONTACTS,
+		.title = "patients with 2 or more chronic diseases seen in 12 months",
+		.title_nb = "pasienter med 2 eller flere kroniske sykdommer som har hatt "
+			    "konsultasjon siste 12 måneder",
+		.numerator = "a face-to-face contact (consultation, home visit, video) in W12",
+		.denominator = "listed patients with 2 or more chronic disease categories",
+		.direction = KV_HIGHER_IS_BETTER,
+	},
+	[MM_4PLUS] = {
+		.id = "MM_4PLUS", .version = 1, .type = KV_INDICATOR_PROPORTION,
+		.requires = NEEDS_POPULATION,
+		.title = "listed patients with 4 or more chronic diseases",
+		.title_nb = "listepasienter med flere enn 3 kroniske tilstander",
+		.numerator = "4 or more of the 16 chronic disease categories recorded on or "
+			     "before R",
+		.denominator = "listed patients at R",
+		.direction = KV_NEITHER_IS_BETTER,
+	},
+};
+
+static const struct kv_config_key mm_keys[] = {
+	{"comorbid_categories", KV_CONFIG_INT, "2", false, "2..16",
+	 "chronic disease categories that make a patient comorbid (MM_COMORBIDITY's "
+	 "numerator, MM_COMORBID_SEEN's denominator)"},
+	{"many_categories", KV_CONFIG_INT, "4", false, "1..16",
+	 "chronic disease categories that put a listed patient in MM_4PLUS's numerator"},
+	{"window_months", KV_CONFIG_INT, "12", false, "1..120",
+	 "calendar months, ending with the reference month, in which MM_COMORBID_SEEN looks "
+	 "for a face-to-face contact (W12)"},
+};
+
+/* The CHRONIC table of the catalogue: one value set per category. */
+static const char *const mm_categories[] = {
+	"CHRONIC_DIABETES",       "CHRONIC_COPD_ASTHMA",    "CHRONIC_IHD",
+	"CHRONIC_HEART_FAILURE",  "CHRONIC_ATRIAL_FIBRILLATION",
+	"CHRONIC_HYPERTENSION",   "CHRONIC_STROKE_TIA",     "CHRONIC_KIDNEY_DISEASE",
+	"CHRONIC_DEMENTIA",       "CHRONIC_DEPRESSION",     "CHRONIC_ANXIETY",
+	"CHRONIC_OSTEOARTHRITIS", "CHRONIC_OSTEOPOROSIS",   "CHRONIC_CANCER",
+	"CHRONIC_PARKINSON",      "CHRONIC_EPILEPSY",
+};
+#define MM_N_CATEGORIES (sizeof mm_categories / sizeof mm_categories[0])
+
+struct mm_state {
+	const struct kv_host *host;
+	struct kv_ctx *ctx;
+	const struct kv_value_set *sets[MM_N_CATEGORIES];
+	int comorbid;        /* categories for "comorbid" */
+	int many;            /* categories for MM_4PLUS */
+	size_t n_months;
+	kv_date *ref;        /* R of each month */
+	kv_date *from;       /* first day of W12 of each month */
+
+	/* Scratch of the current patient, reused: grows to the largest. */
+	kv_date since[MM_N_CATEGORIES]; /* first diagnosis of each category, sorted */
+	kv_date *days;       /* face-to-face days, sorted */
+	size_t n_days, cap_days;
+};
+
+static void mm_fini(void *state)
+{
+	struct mm_state *s = state;
+	if (s == NULL)
+		return;
+	free(s->ref);
+	free(s->from);
+	free(s->days);
+	free(s);
+}
+
+/* ---- init ---------------------------------------------------------------- */
+
+static int read_sets(struct mm_state *s)
+{
+	for (size_t c = 0; c < MM_N_CATEGORIES; c++) {
+		s->sets[c] = s->host->value_set(s->ctx, mm_categories[c]);
+		if (s->sets[c] == NULL) {
+			s->host->set_error(s->ctx,
+					   "value set %s is missing from the value-set file",
+					   mm_categories[c]);
+			return KV_ERROR;
+		}
+	}
+	return KV_OK;
+}
+
+static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
+		   void **state)
+{
+	*state = NULL;
+	struct mm_state *s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		host->set_error(ctx, "out of memory");
+		return KV_ERROR;
+	}
+	s->host = host;
+	s->ctx = ctx;
+	s->comorbid = (int)host->config_int(ctx, "comorbid_categories");
+	s->many = (int)host->config_int(ctx, "many_categories");
+	int window = (int)host->config_int(ctx, "window_months");
+	if (s->comorbid < 2 || s->many < 1 || window < 1) {
+		host->set_error(ctx,
+				"comorbid_categories (%d) must be at least 2, many_categories "
+				"(%d) and window_months (%d) at least 1",
+				s->comorbid, s->many, window);
+		mm_fini(s);
+		return KV_ERROR;
+	}
+	if (read_sets(s) != KV_OK) {
+		mm_fini(s);
+		return KV_ERROR;
+	}
+	s->n_months = run->n_months;
+	size_t n = run->n_months ? run->n_months : 1;
+	s->ref = calloc(n, sizeof *s->ref);
+	s->from = calloc(n, sizeof *s->from);
+	if (s->ref == NULL || s->from == NULL) {
+		host->set_error(ctx, "out of memory");
+		mm_fini(s);
+		return KV_ERROR;
+	}
+	for (size_t m = 0; m < run->n_months; m++) {
+		s->ref[m] = run->reference_dates[m];
+		s->from[m] = kv_month_first_day(kv_month_of(s->ref[m]) - (window - 1));
+	}
+	*state = s;
+	return KV_OK;
+}
+
+/* ---- the patient ----------------------------------------------------------- */
+
+static int reserve(void **buf, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t want = *cap ? *cap : 16;
+	while (want < need)
+		want *= 2;
+	if (want > SIZE_MAX / size)
+		return -1;
+	void *p = realloc(*buf, want * size);
+	if (p == NULL)
+		return -1;
+	*buf = p;
+	*cap = want;
+	return 0;
+}
+
+/* In L(R): a list period covering R (valid_to exclusive) and alive at R. */
+static bool listed_at(const struct kv_patient *p, kv_date r)
+{
+	if (p->death <= r)
+		return false;
+	for (size_t i = 0; i < p->n_periods; i++)
+		if (p->periods[i].from <= r && r < p->periods[i].to)
+			return true;
+	return false;
+}
+
+static int cmp_date(const void *a, const void *b)
+{
+	kv_date x = *(const kv_date *)a, y = *(const kv_date *)b;
+	return (x > y) - (x < y);
+}
+
+/* The first diagnosis day of every category, sorted, KV_DATE_OPEN for the
+ * categories the patient does not have; how many categories there are. A
+ * category already found on or before a diagnosis's day is not asked again,
+ * so with diagnoses in date order each is looked up until first found. */
+static size_t collect_categories(struct mm_state *s, const struct kv_patient *p)
+{
+	for (size_t c = 0; c < MM_N_CATEGORIES; c++)
+		s->since[c] = KV_DATE_OPEN;
+	for (size_t i = 0; i < p->n_diagnoses; i++) {
+		const struct kv_diagnosis *d = &p->diagnoses[i];
+		for (size_t c = 0; c < MM_N_CATEGORIES; c++)
+			if (d->date < s->since[c] &&
+			    s->host->in_value_set(s->sets[c], (enum kv_code_kind)d->system,
+						  d->code, d->date))
+				s->since[c] = d->date;
+	}
+	qsort(s->since, MM_N_CATEGORIES, sizeof s->since[0], cmp_date);
+	size_t n = 0;
+	while (n < MM_N_CATEGORIES && s->since[n] != KV_DATE_OPEN)
+		n++;
+	return n;
+}
+
+/* Categories recorded on or before r (s->since is sorted). */
+static int categories_at(const struct mm_state *s, size_t n_categories, kv_date r)
+{
+	int n = 0;
+	while ((size_t)n < n_categories && s->since[n] <= r)
+		n++;
+	return n;
+}
+
+static void collect_days(struct mm_state *s, const struct kv_patient *p)
+{
+	s->n_days = 0;
+	bool sorted = true;
+	for (size_t i = 0; i < p->n_contacts; i++) {
+		if (!kv_contact_is_face_to_face(p->contacts[i].kind))
+			continue;
+		kv_date d = p->contacts[i].date;
+		if (s->n_days > 0 && d < s->days[s->n_days - 1])
+			sorted = false;
+		s->days[s->n_days++] = d;
+	}
+	if (!sorted)
+		qsort(s->days, s->n_days, sizeof *s->days, cmp_date);
+}
+
+/* True when a face-to-face day lies in [from, to]. */
+static bool seen_in(const struct mm_state *s, kv_date from, kv_date to)
+{
+	size_t lo = 0, hi = s->n_days;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->days[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n_days && s->days[lo] <= to;
+}
+
+/* ---- compute ------------------------------------------------------------- */
+
+static void mark(struct kv_result_block *out, enum mm_indicator i, size_t m, uint8_t bits)
+{
+	out->flags[(size_t)i * out->n_months + m] |= bits;
+}
+
+static int mm_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+{
+	struct mm_state *s = state;
+	if (out->n_indicators != MM_N_INDICATORS || out->n_months != s->n_months) {
+		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
+				   out->n_indicators, out->n_months, MM_N_INDICATORS,
+				   s->n_months);
+		return KV_ERROR;
+	}
+	size_t n_categories = p->n_diagnoses ? collect_categories(s, p) : 0;
+	bool days_collected = false;
+	for (size_t m = 0; m < s->n_months; m++) {
+		if (!listed_at(p, s->ref[m]))
+			continue;
+		mark(out, MM_4PLUS, m, KV_IN_DENOMINATOR);
+		int n = categories_at(s, n_categories, s->ref[m]);
+		if (n == 0)
+			continue;
+		if (n >= s->many)
+			mark(out, MM_4PLUS, m, KV_IN_NUMERATOR);
+		mark(out, MM_COMORBIDITY, m, KV_IN_DENOMINATOR);
+		if (n < s->comorbid)
+			continue;
+		mark(out, MM_COMORBIDITY, m, KV_IN_NUMERATOR);
+		mark(out, MM_COMORBID_SEEN, m, KV_IN_DENOMINATOR);
+		if (!days_collected) {
+			if (reserve((void **)&s->days, &s->cap_days, p->n_contacts + 1,
+				    sizeof *s->days) != 0) {
+				s->host->set_error(s->ctx, "out of memory for a patient's events");
+				return KV_ERROR;
+			}
+			collect_days(s, p);
+			days_collected = true;
+		}
+		if (seen_in(s, s->from[m], s->ref[m]))
+			mark(out, MM_COMORBID_SEEN, m, KV_IN_NUMERATOR);
+	}
+	return KV_OK;
+}
+
+KV_INDICATOR_PLUGIN = {
+	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "multimorbidity",
+			 "1.0.0",
+			 "multimorbidity over 16 chronic disease categories; the Johns Hopkins "
+			 "ACG indicators (RUB, frailty, predicted risk) need a licensed grouper "
+			 "and are out of scope"),
+	KV_CONFIG_KEYS(mm_keys),
+	KV_INDICATORS(mm_defs),
+	.init = mm_init,
+	.compute = mm_compute,
+	.fini = mm_fini,
+};
