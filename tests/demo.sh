@@ -33,9 +33,10 @@ log_level = warning
 [connector.reference]
 dsn = Driver=SQLite3;Database=$db
 
-[indicator.diabetes]
-[indicator.medication_review]
 INI
+for plugin in "$build"/indicators/*.so; do
+	echo "[indicator.$(basename "$plugin" .so)]" >> "$config"
+done
 
 echo
 echo "demo: kvalind check-config --config $config"
