@@ -81,7 +81,7 @@ TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
 .PHONY: FORCE all demo check check-unit check-plugins check-connector check-decks \
-	check-integration check-exports check-docs check-memory readme clean install \
+	check-integration check-exports check-docs check-memory check-asan readme clean install \
 	install-bin install-plugins install-data install-conf install-headers uninstall
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -157,7 +157,7 @@ demo: all $(B)/kvalind-synth
 # ---- checks -----------------------------------------------------------------
 
 check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-unit check-plugins \
-	check-connector check-decks check-integration check-memory
+	check-connector check-decks check-integration check-memory check-asan
 
 check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
@@ -184,6 +184,12 @@ check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
 check-docs: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
 	@sh tests/check_docs.sh $(B)/kvalind README.md conf/kvalind.ini
 
+# The core's Check tests (and the kvalind they run) built with ASan+UBSan,
+# in build-asan/.
+check-asan:
+	$(MAKE) B=build-asan CFLAGS="-O1 -g" \
+		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" check-unit
+
 # Regenerate the README's tables from the built kvalind and plugins.
 readme: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
 	sh tests/readme_tables.sh $(B) README.md
@@ -203,7 +209,7 @@ check-memory: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind $(PLUGIN_TEST_BIN) $(CONN
 		--suppressions=tests/connector/valgrind.supp $(CONNECTOR_TEST_BIN)
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) build-asan
 
 # ---- install ----------------------------------------------------------------
 
