@@ -23,10 +23,9 @@
  * month. compute() collects a patient's contact days and ADDICTIVE
  * prescriptions once, sorted, and answers every month by binary search.
  */
-#include "kvalind/kv_plugin.h"
-
-#include <stdint.h>
 #include <stdlib.h>
+
+#include "kv_ind.h"
 
 enum add_indicator { ADD_PRESCRIBED = 0, ADD_DDD_MEAN, ADD_N_INDICATORS };
 
@@ -79,14 +78,10 @@ struct add_state {
 	struct kv_ctx *ctx;
 	const struct kv_value_set *addictive;
 	bool count_null_ddd;  /* ADD_DDD_MEAN is computable in this run */
-	size_t n_months;
-	kv_date *ref;         /* R of each month */
-	kv_date *from;        /* first day of W12 of each month */
-	uint8_t *listed;      /* per month, scratch: in L(R) */
+	struct kv_ind_months months; /* R, first day of W12; flag: in L(R) */
 
 	/* Scratch of the current patient, reused: grows to the largest. */
-	kv_date *contacts;    /* days of a contact other than admin, sorted */
-	size_t n_contacts, cap_contacts;
+	struct kv_ind_days contacts; /* days of a contact other than admin */
 	struct add_rx *rx;    /* ADDICTIVE prescriptions, sorted by date */
 	size_t n_rx, cap_rx;
 };
@@ -96,58 +91,27 @@ static void add_fini(void *state)
 	struct add_state *s = state;
 	if (s == NULL)
 		return;
-	free(s->ref);
-	free(s->from);
-	free(s->listed);
-	free(s->contacts);
+	kv_ind_months_free(&s->months);
+	kv_ind_days_free(&s->contacts);
 	free(s->rx);
 	free(s);
 }
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int read_months(struct add_state *s, const struct kv_run *run, int window)
-{
-	s->n_months = run->n_months;
-	size_t n = run->n_months ? run->n_months : 1;
-	s->ref = calloc(n, sizeof *s->ref);
-	s->from = calloc(n, sizeof *s->from);
-	s->listed = calloc(n, sizeof *s->listed);
-	if (s->ref == NULL || s->from == NULL || s->listed == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
-		return KV_ERROR;
-	}
-	for (size_t m = 0; m < run->n_months; m++) {
-		s->ref[m] = run->reference_dates[m];
-		s->from[m] = kv_month_first_day(kv_month_of(s->ref[m]) - (window - 1));
-	}
-	return KV_OK;
-}
-
 static int add_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
 		    void **state)
 {
 	*state = NULL;
-	struct add_state *s = calloc(1, sizeof *s);
-	if (s == NULL) {
-		host->set_error(ctx, "out of memory");
+	struct add_state *s = kv_ind_new_state(host, ctx, sizeof *s);
+	if (s == NULL)
 		return KV_ERROR;
-	}
 	s->host = host;
 	s->ctx = ctx;
-	s->addictive = host->value_set(ctx, "ADDICTIVE");
-	if (s->addictive == NULL) {
-		host->set_error(ctx, "value set ADDICTIVE is missing from the value-set file");
-		add_fini(s);
-		return KV_ERROR;
-	}
-	int window = (int)host->config_int(ctx, "window_months");
-	if (window < 1) {
-		host->set_error(ctx, "window_months must be at least 1, not %d", window);
-		add_fini(s);
-		return KV_ERROR;
-	}
-	if (read_months(s, run, window) != KV_OK) {
+	int window;
+	if ((s->addictive = kv_ind_need_set(host, ctx, "ADDICTIVE")) == NULL ||
+	    kv_ind_config_months(host, ctx, "window_months", &window) != KV_OK ||
+	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
 		add_fini(s);
 		return KV_ERROR;
 	}
@@ -158,37 +122,7 @@ static int add_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 	return KV_OK;
 }
 
-/* ---- scratch ------------------------------------------------------------- */
-
-static int reserve(void **buf, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t want = *cap ? *cap : 16;
-	while (want < need)
-		want *= 2;
-	if (want > SIZE_MAX / size)
-		return -1;
-	void *p = realloc(*buf, want * size);
-	if (p == NULL)
-		return -1;
-	*buf = p;
-	*cap = want;
-	return 0;
-}
-
 /* ---- the patient ----------------------------------------------------------- */
-
-/* In L(R): a list period covering R (valid_to exclusive) and alive at R. */
-static bool listed_at(const struct kv_patient *p, kv_date r)
-{
-	if (p->death <= r)
-		return false;
-	for (size_t i = 0; i < p->n_periods; i++)
-		if (p->periods[i].from <= r && r < p->periods[i].to)
-			return true;
-	return false;
-}
 
 /* Precise rule 11: the group decides where it is known, the ATC code only
  * where it is not. */
@@ -205,26 +139,17 @@ static bool is_addictive(const struct add_state *s, const struct kv_prescription
 				     rx->date);
 }
 
-static int cmp_date(const void *a, const void *b)
+static int collect(struct add_state *s, const struct kv_patient *p)
 {
-	kv_date x = *(const kv_date *)a, y = *(const kv_date *)b;
-	return (x > y) - (x < y);
-}
-
-/* struct add_rx starts with its date. */
-static int cmp_rx(const void *a, const void *b)
-{
-	return cmp_date(a, b);
-}
-
-static void collect(struct add_state *s, const struct kv_patient *p)
-{
-	s->n_contacts = 0;
+	if (kv_ind_days_reset(&s->contacts, p->n_contacts) != 0 ||
+	    kv_ind_reserve((void **)&s->rx, &s->cap_rx, p->n_prescriptions, sizeof *s->rx) != 0) {
+		s->host->set_error(s->ctx, "out of memory for a patient's events");
+		return KV_ERROR;
+	}
 	for (size_t i = 0; i < p->n_contacts; i++)
 		if (p->contacts[i].kind != KV_CONTACT_ADMIN)
-			s->contacts[s->n_contacts++] = p->contacts[i].date;
-	if (s->n_contacts > 1)
-		qsort(s->contacts, s->n_contacts, sizeof *s->contacts, cmp_date);
+			kv_ind_days_add(&s->contacts, p->contacts[i].date);
+	kv_ind_days_finish(&s->contacts);
 
 	s->n_rx = 0;
 	for (size_t i = 0; i < p->n_prescriptions; i++) {
@@ -234,44 +159,22 @@ static void collect(struct add_state *s, const struct kv_patient *p)
 			    .date = rx->date, .has_ddd = rx->has_ddd,
 			    .ddd = rx->has_ddd ? rx->ddd : 0.0};
 	}
-	if (s->n_rx > 1)
-		qsort(s->rx, s->n_rx, sizeof *s->rx, cmp_rx);
-}
-
-/* The first index of a date series (`size` bytes an element, each starting
- * with its kv_date) whose date is > `date` (after = true) or >= `date`. */
-static size_t bound(const void *base, size_t n, size_t size, kv_date date, bool after)
-{
-	const unsigned char *b = base;
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		kv_date d = *(const kv_date *)(const void *)(b + mid * size);
-		if (after ? d <= date : d < date)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static bool contact_in(const struct add_state *s, kv_date from, kv_date to)
-{
-	size_t i = bound(s->contacts, s->n_contacts, sizeof *s->contacts, from, false);
-	return i < s->n_contacts && s->contacts[i] <= to;
+	kv_ind_dated_sort(s->rx, s->n_rx, sizeof *s->rx); /* struct add_rx starts with its date */
+	return KV_OK;
 }
 
 /* ADDICTIVE prescriptions with NULL DDD that were counted as 0 for at least
  * one month: in W12 of a month in which the patient is in ADD_DDD_MEAN. */
 static uint64_t null_ddd_counted(const struct add_state *s)
 {
+	const struct kv_ind_months *mo = &s->months;
 	uint64_t n = 0;
 	for (size_t i = 0; i < s->n_rx; i++) {
 		if (s->rx[i].has_ddd)
 			continue;
-		for (size_t m = 0; m < s->n_months; m++)
-			if (s->listed[m] && s->from[m] <= s->rx[i].date &&
-			    s->rx[i].date <= s->ref[m]) {
+		for (size_t m = 0; m < mo->n; m++)
+			if (mo->flag[m] && mo->from[m] <= s->rx[i].date &&
+			    s->rx[i].date <= mo->ref[m]) {
 				n++;
 				break;
 			}
@@ -284,45 +187,30 @@ static uint64_t null_ddd_counted(const struct add_state *s)
 static int add_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
 {
 	struct add_state *s = state;
-	if (out->n_indicators != ADD_N_INDICATORS || out->n_months != s->n_months) {
-		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
-				   out->n_indicators, out->n_months, ADD_N_INDICATORS,
-				   s->n_months);
+	const struct kv_ind_months *mo = &s->months;
+	if (kv_ind_check_block(s->host, s->ctx, out, ADD_N_INDICATORS, mo->n) != KV_OK)
 		return KV_ERROR;
-	}
-	bool any = false;
-	for (size_t m = 0; m < s->n_months; m++) {
-		s->listed[m] = listed_at(p, s->ref[m]);
-		any = any || s->listed[m];
-	}
-	if (!any || (p->n_contacts == 0 && p->n_prescriptions == 0))
+	if (!kv_ind_mark_listed(p, &s->months) || (p->n_contacts == 0 && p->n_prescriptions == 0))
 		return KV_OK;
-	if (reserve((void **)&s->contacts, &s->cap_contacts, p->n_contacts + 1,
-		    sizeof *s->contacts) != 0 ||
-	    reserve((void **)&s->rx, &s->cap_rx, p->n_prescriptions + 1, sizeof *s->rx) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
+	if (collect(s, p) != KV_OK)
 		return KV_ERROR;
-	}
-	collect(s, p);
-	uint8_t *prescribed = out->flags + (size_t)ADD_PRESCRIBED * out->n_months;
-	uint8_t *mean = out->flags + (size_t)ADD_DDD_MEAN * out->n_months;
 	double *ddd = out->values + (size_t)ADD_DDD_MEAN * out->n_months;
-	for (size_t m = 0; m < s->n_months; m++) {
-		if (!s->listed[m])
+	for (size_t m = 0; m < mo->n; m++) {
+		if (!mo->flag[m])
 			continue;
-		size_t lo = bound(s->rx, s->n_rx, sizeof *s->rx, s->from[m], false);
-		size_t hi = bound(s->rx, s->n_rx, sizeof *s->rx, s->ref[m], true);
+		size_t lo = kv_ind_dated_count_before(s->rx, s->n_rx, sizeof *s->rx, mo->from[m]);
+		size_t hi = kv_ind_dated_count_upto(s->rx, s->n_rx, sizeof *s->rx, mo->ref[m]);
 		if (hi > lo) {
 			double sum = 0.0;
 			for (size_t i = lo; i < hi; i++)
 				sum += s->rx[i].ddd;
-			mean[m] = KV_IN_DENOMINATOR | KV_IN_NUMERATOR;
+			kv_ind_mark(out, ADD_DDD_MEAN, m, KV_IN_DENOMINATOR | KV_IN_NUMERATOR);
 			ddd[m] = sum;
 		}
-		if (contact_in(s, s->from[m], s->ref[m])) {
-			prescribed[m] = KV_IN_DENOMINATOR;
+		if (kv_ind_days_any_in(&s->contacts, mo->from[m], mo->ref[m])) {
+			kv_ind_mark(out, ADD_PRESCRIBED, m, KV_IN_DENOMINATOR);
 			if (hi > lo)
-				prescribed[m] |= KV_IN_NUMERATOR;
+				kv_ind_mark(out, ADD_PRESCRIBED, m, KV_IN_NUMERATOR);
 		}
 	}
 	if (s->count_null_ddd) {

@@ -227,10 +227,9 @@ struct anx_state {
 	struct kv_ind_days contacts;  /* contacts of any kind but admin */
 	struct kv_ind_days f2f;       /* face-to-face contacts */
 	struct kv_ind_days cbt;       /* CBT_FEE fees */
-	struct kv_ind_days ad_rx;     /* ANTIDEPRESSANT prescriptions */
+	struct kv_ind_treatment ad;   /* regular ANTIDEPRESSANT, its prescriptions */
 	struct kv_ind_days ad_start;  /* antidepressant starts */
 	struct kv_ind_days bzd_rx;    /* BENZODIAZEPINE prescriptions */
-	struct kv_ind_periods ad_use; /* regular ANTIDEPRESSANT on the medication list */
 };
 
 static void anx_fini(void *state)
@@ -245,10 +244,9 @@ static void anx_fini(void *state)
 	kv_ind_days_free(&s->contacts);
 	kv_ind_days_free(&s->f2f);
 	kv_ind_days_free(&s->cbt);
-	kv_ind_days_free(&s->ad_rx);
+	kv_ind_treatment_free(&s->ad);
 	kv_ind_days_free(&s->ad_start);
 	kv_ind_days_free(&s->bzd_rx);
-	kv_ind_periods_free(&s->ad_use);
 	free(s->months);
 	free(s->listed);
 	free(s);
@@ -335,11 +333,9 @@ static int anx_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 		    void **state)
 {
 	*state = NULL;
-	struct anx_state *s = calloc(1, sizeof *s);
-	if (s == NULL) {
-		host->set_error(ctx, "out of memory");
+	struct anx_state *s = kv_ind_new_state(host, ctx, sizeof *s);
+	if (s == NULL)
 		return KV_ERROR;
-	}
 	s->host = host;
 	s->ctx = ctx;
 	if (read_windows(s) != KV_OK || read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
@@ -352,19 +348,21 @@ static int anx_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 
 /* ---- one patient --------------------------------------------------------- */
 
-static int reserve(struct anx_state *s, const struct kv_patient *p)
+/* Make room in every day list; collect face-to-face days and antidepressant
+ * treatment. */
+static int prepare(struct anx_state *s, const struct kv_patient *p)
 {
 	if (kv_ind_days_reset(&s->anx, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->new_anx, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->mood, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->labs, p->n_labs) != 0 ||
 	    kv_ind_days_reset(&s->contacts, p->n_contacts) != 0 ||
-	    kv_ind_days_reset(&s->f2f, p->n_contacts) != 0 ||
 	    kv_ind_days_reset(&s->cbt, p->n_fees) != 0 ||
-	    kv_ind_days_reset(&s->ad_rx, p->n_prescriptions) != 0 ||
 	    kv_ind_days_reset(&s->ad_start, p->n_prescriptions) != 0 ||
 	    kv_ind_days_reset(&s->bzd_rx, p->n_prescriptions) != 0 ||
-	    kv_ind_periods_reset(&s->ad_use, p->n_medications) != 0) {
+	    kv_ind_face_to_face_days(p, &s->f2f) != 0 ||
+	    /* antidepressants: regular use and prescriptions (rule 11) */
+	    kv_ind_treatment_collect(&s->ad, s->host, s->antidepressant, p) != 0) {
 		s->host->set_error(s->ctx, "out of memory for a patient's events");
 		return KV_ERROR;
 	}
@@ -390,8 +388,9 @@ static void collect_diagnoses(struct anx_state *s, const struct kv_patient *p)
 	kv_ind_episode_starts(&s->anx, s->win.new_months, &s->new_anx);
 }
 
-/* Work-up labs; contacts of any kind but admin (rule 13) and face-to-face
- * ones; CBT fees valid on their date (a fee's date is its contact's). */
+/* Work-up labs; contacts of any kind but admin (rule 13); CBT fees valid on
+ * their date (a fee's date is its contact's). Face-to-face days are
+ * collected with the buffers (prepare()). */
 static void collect_care(struct anx_state *s, const struct kv_patient *p)
 {
 	const struct kv_host *h = s->host;
@@ -403,45 +402,29 @@ static void collect_care(struct anx_state *s, const struct kv_patient *p)
 		if (c->kind < KV_CONTACT_CONSULTATION || c->kind >= KV_CONTACT_ADMIN)
 			continue;
 		kv_ind_days_add(&s->contacts, c->date);
-		if (kv_contact_is_face_to_face(c->kind))
-			kv_ind_days_add(&s->f2f, c->date);
 	}
 	for (size_t i = 0; i < p->n_fees; i++)
 		if (h->in_value_set(s->cbt_fee, KV_CODES_FEE, p->fees[i].code, p->fees[i].date))
 			kv_ind_days_add(&s->cbt, p->fees[i].date);
 	kv_ind_days_finish(&s->labs);
 	kv_ind_days_finish(&s->contacts);
-	kv_ind_days_finish(&s->f2f);
 	kv_ind_days_finish(&s->cbt);
 }
 
-/* Antidepressants (regular use, prescriptions, starts from prescriptions
- * only) and benzodiazepine prescriptions. The value set is asked on the
- * row's start / issue date; a prescription counts on its own ATC (rule 11). */
+/* Antidepressant starts (from prescriptions only; the treatment itself is
+ * collected with the buffers, prepare()) and benzodiazepine prescriptions.
+ * The value set is asked on the issue date; a prescription counts on its
+ * own ATC (rule 11). */
 static void collect_drugs(struct anx_state *s, const struct kv_patient *p)
 {
 	const struct kv_host *h = s->host;
-	for (size_t i = 0; i < p->n_medications; i++) {
-		const struct kv_medication *md = &p->medications[i];
-		if (md->use_type == KV_USE_REGULAR && md->start < md->stop &&
-		    h->in_value_set(s->antidepressant, KV_CODES_ATC, md->atc, md->start))
-			kv_ind_periods_add(&s->ad_use, md->start, md->stop);
-	}
 	for (size_t i = 0; i < p->n_prescriptions; i++) {
 		const struct kv_prescription *rx = &p->prescriptions[i];
-		if (h->in_value_set(s->antidepressant, KV_CODES_ATC, rx->atc, rx->date))
-			kv_ind_days_add(&s->ad_rx, rx->date);
 		if (h->in_value_set(s->benzodiazepine, KV_CODES_ATC, rx->atc, rx->date))
 			kv_ind_days_add(&s->bzd_rx, rx->date);
 	}
-	kv_ind_days_finish(&s->ad_rx);
 	kv_ind_days_finish(&s->bzd_rx);
-	kv_ind_episode_starts(&s->ad_rx, s->win.start_months, &s->ad_start);
-}
-
-static void mark(struct kv_result_block *out, enum anx_indicator i, size_t m, uint8_t bits)
-{
-	out->flags[(size_t)i * out->n_months + m] |= bits;
+	kv_ind_episode_starts(&s->ad.rx, s->win.start_months, &s->ad_start);
 }
 
 /* D: the last new ANXIETY diagnosis d in W12 with d <= R - days; N: a day of
@@ -453,9 +436,9 @@ static void mark_new(const struct anx_state *s, const struct anx_month *a, size_
 	kv_date d;
 	if (!kv_ind_days_last_in(&s->new_anx, a->w12_from, a->r - days, &d))
 		return;
-	mark(out, ind, m, KV_IN_DENOMINATOR);
+	kv_ind_mark(out, ind, m, KV_IN_DENOMINATOR);
 	if (kv_ind_days_any_in(events, d + first, d + days))
-		mark(out, ind, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, ind, m, KV_IN_NUMERATOR);
 }
 
 /* ANX_CONTROL_AD_START: the latest start s in months m-23..m-12 of a patient
@@ -467,10 +450,10 @@ static void mark_ad_start(const struct anx_state *s, const struct anx_month *a, 
 	if (!kv_ind_days_any_in(&s->anx, a->anxiety_from, a->r) ||
 	    !kv_ind_days_last_in(&s->ad_start, a->start_from, a->start_to, &start))
 		return;
-	mark(out, ANX_CONTROL_AD_START, m, KV_IN_DENOMINATOR);
+	kv_ind_mark(out, ANX_CONTROL_AD_START, m, KV_IN_DENOMINATOR);
 	if (kv_ind_days_any_in(&s->f2f, kv_date_add_months(start, s->win.control_from),
 			       kv_date_add_months(start, s->win.control_to)))
-		mark(out, ANX_CONTROL_AD_START, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, ANX_CONTROL_AD_START, m, KV_IN_NUMERATOR);
 }
 
 /* Every indicator for a patient in L(R) of month m. */
@@ -478,18 +461,17 @@ static void mark_month(const struct anx_state *s, size_t m, struct kv_result_blo
 {
 	const struct anx_month *a = &s->months[m];
 	const struct anx_windows *w = &s->win;
-	const bool treated = kv_ind_periods_cover(&s->ad_use, a->r) ||
-			     kv_ind_days_any_in(&s->ad_rx, a->w12_from, a->r);
+	const bool treated = kv_ind_treated(&s->ad, a->w12_from, a->r);
 
-	mark(out, ANX_PREVALENCE, m, KV_IN_DENOMINATOR);
+	kv_ind_mark(out, ANX_PREVALENCE, m, KV_IN_DENOMINATOR);
 	if (kv_ind_days_any_in(&s->anx, a->w12_from, a->r)) {
-		mark(out, ANX_PREVALENCE, m, KV_IN_NUMERATOR);
-		mark(out, ANX_ANTIDEPRESSANT, m, KV_IN_DENOMINATOR);
+		kv_ind_mark(out, ANX_PREVALENCE, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, ANX_ANTIDEPRESSANT, m, KV_IN_DENOMINATOR);
 		if (treated)
-			mark(out, ANX_ANTIDEPRESSANT, m, KV_IN_NUMERATOR);
-		mark(out, ANX_BENZODIAZEPINE, m, KV_IN_DENOMINATOR);
+			kv_ind_mark(out, ANX_ANTIDEPRESSANT, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, ANX_BENZODIAZEPINE, m, KV_IN_DENOMINATOR);
 		if (kv_ind_days_any_in(&s->bzd_rx, a->w12_from, a->r))
-			mark(out, ANX_BENZODIAZEPINE, m, KV_IN_NUMERATOR);
+			kv_ind_mark(out, ANX_BENZODIAZEPINE, m, KV_IN_NUMERATOR);
 	}
 
 	/* Labs in [d - 28, d + 28]; contacts in (d, d + 42]; fees in (d, d + 90]. */
@@ -500,21 +482,17 @@ static void mark_month(const struct anx_state *s, size_t m, struct kv_result_blo
 	mark_ad_start(s, a, m, out);
 
 	if (treated) {
-		mark(out, AD_WITH_DIAGNOSIS, m, KV_IN_DENOMINATOR);
+		kv_ind_mark(out, AD_WITH_DIAGNOSIS, m, KV_IN_DENOMINATOR);
 		if (kv_ind_days_any_in(&s->mood, a->diagnosis_from, a->r))
-			mark(out, AD_WITH_DIAGNOSIS, m, KV_IN_NUMERATOR);
+			kv_ind_mark(out, AD_WITH_DIAGNOSIS, m, KV_IN_NUMERATOR);
 	}
 }
 
 static int anx_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
 {
 	struct anx_state *s = state;
-	if (out->n_indicators != ANX_N_INDICATORS || out->n_months != s->n_months) {
-		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
-				   out->n_indicators, out->n_months, ANX_N_INDICATORS,
-				   s->n_months);
+	if (kv_ind_check_block(s->host, s->ctx, out, ANX_N_INDICATORS, s->n_months) != KV_OK)
 		return KV_ERROR;
-	}
 	bool any = false;
 	for (size_t m = 0; m < s->n_months; m++) {
 		s->listed[m] = kv_ind_listed_at(p, s->months[m].r);
@@ -522,7 +500,7 @@ static int anx_compute(void *state, const struct kv_patient *p, struct kv_result
 	}
 	if (!any)
 		return KV_OK;
-	if (reserve(s, p) != KV_OK)
+	if (prepare(s, p) != KV_OK)
 		return KV_ERROR;
 	collect_diagnoses(s, p);
 	collect_care(s, p);

@@ -6,8 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-/* Grow *buf to hold at least `need` elements of `size` bytes. */
-static int kv_ind_reserve(void **buf, size_t *cap, size_t need, size_t size)
+int kv_ind_reserve(void **buf, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
 		return 0;
@@ -63,13 +62,28 @@ void kv_ind_days_finish(struct kv_ind_days *d)
 	d->n = w + 1;
 }
 
-/* How many days of the sorted list are on or before `date`. */
-static size_t kv_ind_count_upto(const struct kv_ind_days *d, kv_date date)
+/* ---- dated arrays ------------------------------------------------------ */
+
+static kv_date kv_ind_date_at(const void *base, size_t i, size_t size)
 {
-	size_t lo = 0, hi = d->n;
+	return *(const kv_date *)(const void *)((const unsigned char *)base + i * size);
+}
+
+void kv_ind_dated_sort(void *base, size_t n, size_t size)
+{
+	if (n > 1)
+		qsort(base, n, size, kv_ind_cmp_date); /* the date leads */
+}
+
+/* The first index whose date is > `date` (after) or >= `date`. */
+static size_t kv_ind_dated_bound(const void *base, size_t n, size_t size, kv_date date,
+				 bool after)
+{
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (d->v[mid] <= date)
+		kv_date d = kv_ind_date_at(base, mid, size);
+		if (after ? d <= date : d < date)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -77,15 +91,44 @@ static size_t kv_ind_count_upto(const struct kv_ind_days *d, kv_date date)
 	return lo;
 }
 
-bool kv_ind_days_last_in(const struct kv_ind_days *d, kv_date from, kv_date to, kv_date *out)
+size_t kv_ind_dated_count_before(const void *base, size_t n, size_t size, kv_date date)
+{
+	return kv_ind_dated_bound(base, n, size, date, false);
+}
+
+size_t kv_ind_dated_count_upto(const void *base, size_t n, size_t size, kv_date date)
+{
+	return kv_ind_dated_bound(base, n, size, date, true);
+}
+
+const void *kv_ind_dated_last_in(const void *base, size_t n, size_t size, kv_date from,
+				 kv_date to)
 {
 	if (from > to)
+		return NULL;
+	size_t k = kv_ind_dated_count_upto(base, n, size, to);
+	if (k == 0 || kv_ind_date_at(base, k - 1, size) < from)
+		return NULL;
+	return (const unsigned char *)base + (k - 1) * size;
+}
+
+/* ---- day lists ----------------------------------------------------------- */
+
+bool kv_ind_days_last_in(const struct kv_ind_days *d, kv_date from, kv_date to, kv_date *out)
+{
+	const kv_date *last = kv_ind_dated_last_in(d->v, d->n, sizeof *d->v, from, to);
+	if (last == NULL)
 		return false;
-	size_t k = kv_ind_count_upto(d, to);
-	if (k == 0 || d->v[k - 1] < from)
-		return false;
-	*out = d->v[k - 1];
+	*out = *last;
 	return true;
+}
+
+size_t kv_ind_days_count_in(const struct kv_ind_days *d, kv_date from, kv_date to)
+{
+	if (from > to)
+		return 0;
+	return kv_ind_dated_count_upto(d->v, d->n, sizeof *d->v, to) -
+	       kv_ind_dated_count_before(d->v, d->n, sizeof *d->v, from);
 }
 
 bool kv_ind_days_any_in(const struct kv_ind_days *d, kv_date from, kv_date to)
@@ -110,6 +153,37 @@ void kv_ind_episode_starts(const struct kv_ind_days *all, int months, struct kv_
 			out->v[out->n++] = all->v[i];
 }
 
+/* ---- the run's months ------------------------------------------------- */
+
+int kv_ind_months_init(struct kv_ind_months *mo, const struct kv_host *host, struct kv_ctx *ctx,
+		       const struct kv_run *run, int window)
+{
+	mo->n = run->n_months;
+	size_t n = run->n_months ? run->n_months : 1;
+	mo->ref = calloc(n, sizeof *mo->ref);
+	mo->from = calloc(n, sizeof *mo->from);
+	mo->flag = calloc(n, sizeof *mo->flag);
+	if (mo->ref == NULL || mo->from == NULL || mo->flag == NULL) {
+		host->set_error(ctx, "out of memory");
+		return KV_ERROR;
+	}
+	for (size_t m = 0; m < run->n_months; m++) {
+		mo->ref[m] = run->reference_dates[m];
+		mo->from[m] = kv_month_first_day(kv_month_of(mo->ref[m]) - (window - 1));
+	}
+	return KV_OK;
+}
+
+void kv_ind_months_free(struct kv_ind_months *mo)
+{
+	free(mo->ref);
+	free(mo->from);
+	free(mo->flag);
+	*mo = (struct kv_ind_months){0};
+}
+
+/* ---- the population ----------------------------------------------------- */
+
 bool kv_ind_listed_at(const struct kv_patient *p, kv_date r)
 {
 	if (p->death <= r)
@@ -118,6 +192,131 @@ bool kv_ind_listed_at(const struct kv_patient *p, kv_date r)
 		if (p->periods[i].from <= r && r < p->periods[i].to)
 			return true;
 	return false;
+}
+
+bool kv_ind_mark_listed(const struct kv_patient *p, struct kv_ind_months *mo)
+{
+	bool any = false;
+	for (size_t m = 0; m < mo->n; m++) {
+		mo->flag[m] = kv_ind_listed_at(p, mo->ref[m]);
+		any = any || mo->flag[m];
+	}
+	return any;
+}
+
+kv_date kv_ind_first_diagnosis(const struct kv_host *host, const struct kv_value_set *set,
+			       const struct kv_patient *p)
+{
+	kv_date first = KV_DATE_OPEN;
+	for (size_t i = 0; i < p->n_diagnoses; i++) {
+		const struct kv_diagnosis *d = &p->diagnoses[i];
+		if (d->date < first &&
+		    host->in_value_set(set, (enum kv_code_kind)d->system, d->code, d->date))
+			first = d->date;
+	}
+	return first;
+}
+
+bool kv_ind_mark_prevalence(const struct kv_patient *p, kv_date since, struct kv_ind_months *mo,
+			    struct kv_result_block *out, size_t indicator)
+{
+	bool any = false;
+	for (size_t m = 0; m < mo->n; m++) {
+		mo->flag[m] = 0;
+		if (!kv_ind_listed_at(p, mo->ref[m]))
+			continue;
+		kv_ind_mark(out, indicator, m, KV_IN_DENOMINATOR);
+		if (since <= mo->ref[m]) {
+			kv_ind_mark(out, indicator, m, KV_IN_NUMERATOR);
+			mo->flag[m] = 1;
+			any = true;
+		}
+	}
+	return any;
+}
+
+/* ---- day lists most plugins collect ------------------------------------- */
+
+int kv_ind_face_to_face_days(const struct kv_patient *p, struct kv_ind_days *out)
+{
+	if (kv_ind_days_reset(out, p->n_contacts) != 0)
+		return -1;
+	for (size_t i = 0; i < p->n_contacts; i++)
+		if (kv_contact_is_face_to_face(p->contacts[i].kind))
+			kv_ind_days_add(out, p->contacts[i].date);
+	kv_ind_days_finish(out);
+	return 0;
+}
+
+int kv_ind_regular_use(struct kv_ind_periods *use, const struct kv_host *host,
+		       const struct kv_value_set *set, const struct kv_patient *p)
+{
+	if (kv_ind_periods_reset(use, p->n_medications) != 0)
+		return -1;
+	for (size_t i = 0; i < p->n_medications; i++) {
+		const struct kv_medication *md = &p->medications[i];
+		if (md->use_type == KV_USE_REGULAR && md->start < md->stop &&
+		    host->in_value_set(set, KV_CODES_ATC, md->atc, md->start))
+			kv_ind_periods_add(use, md->start, md->stop);
+	}
+	return 0;
+}
+
+int kv_ind_treatment_collect(struct kv_ind_treatment *t, const struct kv_host *host,
+			     const struct kv_value_set *set, const struct kv_patient *p)
+{
+	if (kv_ind_regular_use(&t->use, host, set, p) != 0 ||
+	    kv_ind_days_reset(&t->rx, p->n_prescriptions) != 0)
+		return -1;
+	for (size_t i = 0; i < p->n_prescriptions; i++) {
+		const struct kv_prescription *rx = &p->prescriptions[i];
+		if (host->in_value_set(set, KV_CODES_ATC, rx->atc, rx->date))
+			kv_ind_days_add(&t->rx, rx->date);
+	}
+	kv_ind_days_finish(&t->rx);
+	return 0;
+}
+
+bool kv_ind_treated(const struct kv_ind_treatment *t, kv_date from, kv_date r)
+{
+	return kv_ind_periods_cover(&t->use, r) || kv_ind_days_any_in(&t->rx, from, r);
+}
+
+void kv_ind_treatment_free(struct kv_ind_treatment *t)
+{
+	kv_ind_periods_free(&t->use);
+	kv_ind_days_free(&t->rx);
+}
+
+/* ---- init and compute boilerplate ----------------------------------------- */
+
+void *kv_ind_new_state(const struct kv_host *host, struct kv_ctx *ctx, size_t size)
+{
+	void *s = calloc(1, size);
+	if (s == NULL)
+		host->set_error(ctx, "out of memory");
+	return s;
+}
+
+int kv_ind_config_months(const struct kv_host *host, struct kv_ctx *ctx, const char *key,
+			 int *out)
+{
+	*out = (int)host->config_int(ctx, key);
+	if (*out < 1) {
+		host->set_error(ctx, "%s must be at least 1, not %d", key, *out);
+		return KV_ERROR;
+	}
+	return KV_OK;
+}
+
+int kv_ind_check_block(const struct kv_host *host, struct kv_ctx *ctx,
+		       const struct kv_result_block *out, size_t n_indicators, size_t n_months)
+{
+	if (out->n_indicators == n_indicators && out->n_months == n_months)
+		return KV_OK;
+	host->set_error(ctx, "result block is %zu x %zu, expected %zu x %zu", out->n_indicators,
+			out->n_months, n_indicators, n_months);
+	return KV_ERROR;
 }
 
 const struct kv_value_set *kv_ind_need_set(const struct kv_host *host, struct kv_ctx *ctx,

@@ -13,8 +13,19 @@
  *  - kv_ind_episode_starts: the days of a sorted day list with no earlier
  *    day in the N months before them (indicators.md, precise rule 5: a "new
  *    diagnosis", an antidepressant "start");
- *  - kv_ind_listed_at: the listed population L(R);
- *  - kv_ind_need_set: a value set, or an init error naming it.
+ *  - kv_ind_dated_*: the same searches over arrays of a plugin's own
+ *    element type that starts with its kv_date, and kv_ind_reserve to grow
+ *    such an array;
+ *  - kv_ind_months: R, the first day of a window of calendar months ending
+ *    with the reference month (W12) and a per-month scratch flag;
+ *  - kv_ind_listed_at / kv_ind_mark_listed: the listed population L(R);
+ *  - kv_ind_first_diagnosis / kv_ind_mark_prevalence: "a diagnosis of the
+ *    set recorded on or before R" among L(R);
+ *  - kv_ind_face_to_face_days, kv_ind_treatment: day lists most plugins
+ *    collect (face-to-face contacts; a drug in regular use or prescribed);
+ *  - kv_ind_new_state, kv_ind_config_months, kv_ind_need_set,
+ *    kv_ind_check_block, kv_ind_mark: init and compute boilerplate, with the
+ *    host->set_error messages every plugin gives.
  *
  * Buffers grow to the largest patient seen and are freed by the plugin's
  * fini(); nothing is allocated per event.
@@ -24,6 +35,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kvalind/kv_plugin.h"
 
@@ -42,6 +54,11 @@ struct kv_ind_periods {
 	struct kv_ind_period *v;
 	size_t n, cap;
 };
+
+/* Grow *buf (*cap elements of `size` bytes) to hold at least `need`
+ * elements, doubling from 16: 0, or -1 when out of memory (the old buffer
+ * is kept, to be freed by the caller). Never shrinks. */
+int kv_ind_reserve(void **buf, size_t *cap, size_t need, size_t size);
 
 /* Empty the list and make room for `need` elements: 0, or -1 when out of
  * memory (the old buffer is kept, to be freed later). */
@@ -68,6 +85,10 @@ bool kv_ind_days_any_in(const struct kv_ind_days *d, kv_date from, kv_date to);
 /* The latest day in [from, to] into *out: true, or false when there is none. */
 bool kv_ind_days_last_in(const struct kv_ind_days *d, kv_date from, kv_date to, kv_date *out);
 
+/* How many days of the list lie in [from, to] (0 when from > to); after
+ * kv_ind_days_finish, distinct days. */
+size_t kv_ind_days_count_in(const struct kv_ind_days *d, kv_date from, kv_date to);
+
 /* True when a period covers `date` (start <= date < stop). */
 bool kv_ind_periods_cover(const struct kv_ind_periods *p, kv_date date);
 
@@ -79,12 +100,119 @@ bool kv_ind_periods_cover(const struct kv_ind_periods *p, kv_date date);
  */
 void kv_ind_episode_starts(const struct kv_ind_days *all, int months, struct kv_ind_days *out);
 
+/*
+ * Dated arrays: n elements of `size` bytes, each starting with its kv_date
+ * (the caller's own type, e.g. a day and a value), sorted by date.
+ */
+
+/* Sort by date (qsort; the order of same-day elements is unspecified). */
+void kv_ind_dated_sort(void *base, size_t n, size_t size);
+
+/* How many elements are dated before `date` / on or before `date`. */
+size_t kv_ind_dated_count_before(const void *base, size_t n, size_t size, kv_date date);
+size_t kv_ind_dated_count_upto(const void *base, size_t n, size_t size, kv_date date);
+
+/* The last element dated in [from, to], or NULL; borrowed from `base`. */
+const void *kv_ind_dated_last_in(const void *base, size_t n, size_t size, kv_date from,
+				 kv_date to);
+
+/* ---- the run's months ------------------------------------------------- */
+
+/* The reference months of a run (owned by the plugin's state). */
+struct kv_ind_months {
+	size_t n;       /* kv_run.n_months */
+	kv_date *ref;   /* R of each month */
+	kv_date *from;  /* first day of the window (W12) of each month */
+	uint8_t *flag;  /* per month, scratch of the plugin (e.g. in L(R)) */
+};
+
+/*
+ * Fill `mo` from the run: R of every month and the first day of the window
+ * of `window` (>= 1) calendar months ending with it (month m-(window-1));
+ * flags zeroed. KV_OK, or KV_ERROR after host->set_error("out of memory");
+ * either way kv_ind_months_free releases what was allocated.
+ */
+int kv_ind_months_init(struct kv_ind_months *mo, const struct kv_host *host, struct kv_ctx *ctx,
+		       const struct kv_run *run, int window);
+void kv_ind_months_free(struct kv_ind_months *mo);
+
+/* ---- the population ----------------------------------------------------- */
+
 /* In L(R): a list period with from <= r < to, and alive at r (death > r). */
 bool kv_ind_listed_at(const struct kv_patient *p, kv_date r);
+
+/* mo->flag[m] = in L(R) of month m, for every month; true when in any. */
+bool kv_ind_mark_listed(const struct kv_patient *p, struct kv_ind_months *mo);
+
+/* The earliest diagnosis of `set` (asked with the diagnosis's system on its
+ * date), KV_DATE_OPEN when there is none. */
+kv_date kv_ind_first_diagnosis(const struct kv_host *host, const struct kv_value_set *set,
+			       const struct kv_patient *p);
+
+/*
+ * A prevalence indicator for every month: D = L(R), N = of those, `since`
+ * (the first diagnosis) <= R. mo->flag[m] is set for the months the patient
+ * is in N (the population of the plugin's other indicators), cleared for
+ * the rest. True when in N in any month.
+ */
+bool kv_ind_mark_prevalence(const struct kv_patient *p, kv_date since, struct kv_ind_months *mo,
+			    struct kv_result_block *out, size_t indicator);
+
+/* ---- day lists most plugins collect ------------------------------------- */
+
+/* Reset `out` and fill it with the days of the patient's face-to-face
+ * contacts (consultation, home visit, video), finished (sorted, unique).
+ * 0, or -1 when out of memory. */
+int kv_ind_face_to_face_days(const struct kv_patient *p, struct kv_ind_days *out);
+
+/* Treated with a drug of a value set: regular rows of the medication list
+ * (use_type regular, start < stop; the set asked on the row's start date)
+ * and the days of prescriptions of the set (matched on their own ATC code
+ * on their date, precise rule 11). */
+struct kv_ind_treatment {
+	struct kv_ind_periods use; /* regular rows in use */
+	struct kv_ind_days rx;     /* prescription days, finished */
+};
+
+/* Reset `use` and fill it with the regular rows of `set` alone: 0, or -1
+ * when out of memory. */
+int kv_ind_regular_use(struct kv_ind_periods *use, const struct kv_host *host,
+		       const struct kv_value_set *set, const struct kv_patient *p);
+
+/* Collect the patient's treatment with `set`: 0, or -1 when out of memory. */
+int kv_ind_treatment_collect(struct kv_ind_treatment *t, const struct kv_host *host,
+			     const struct kv_value_set *set, const struct kv_patient *p);
+
+/* A regular drug in use at r, or a prescription in [from, r]. */
+bool kv_ind_treated(const struct kv_ind_treatment *t, kv_date from, kv_date r);
+
+void kv_ind_treatment_free(struct kv_ind_treatment *t);
+
+/* ---- init and compute boilerplate ----------------------------------------- */
+
+/* A zeroed state of `size` bytes for init(), or NULL after
+ * host->set_error("out of memory"). The caller frees it in fini(). */
+void *kv_ind_new_state(const struct kv_host *host, struct kv_ctx *ctx, size_t size);
+
+/* The configuration key `key`, a number of months, into *out: KV_OK, or
+ * KV_ERROR after host->set_error when it is below 1. */
+int kv_ind_config_months(const struct kv_host *host, struct kv_ctx *ctx, const char *key,
+			 int *out);
 
 /* The value set `name`, or NULL after host->set_error naming it. */
 const struct kv_value_set *kv_ind_need_set(const struct kv_host *host, struct kv_ctx *ctx,
 					   const char *name);
+
+/* KV_OK when the result block is n_indicators x n_months, else KV_ERROR
+ * after host->set_error saying both shapes. */
+int kv_ind_check_block(const struct kv_host *host, struct kv_ctx *ctx,
+		       const struct kv_result_block *out, size_t n_indicators, size_t n_months);
+
+/* Set KV_IN_* bits of indicator i (descriptor order) in month m. */
+static inline void kv_ind_mark(struct kv_result_block *out, size_t i, size_t m, uint8_t bits)
+{
+	out->flags[i * out->n_months + m] |= bits;
+}
 
 void kv_ind_days_free(struct kv_ind_days *d);
 void kv_ind_periods_free(struct kv_ind_periods *p);

@@ -113,10 +113,8 @@ struct copd_state {
 	struct kv_ctx *ctx;
 	struct copd_sets sets;
 	kv_date control_days;  /* the 42 days */
-	size_t n_months;
-	kv_date *ref;          /* R of each month */
-	kv_date *window_from;  /* first day of W12 of each month */
-	uint8_t *copd;         /* per month, scratch: listed with COPD at R */
+	/* R, first day of W12; flag: listed with COPD at R */
+	struct kv_ind_months months;
 
 	/* Scratch of the current patient (kv_ind.h). */
 	struct kv_ind_days exacerbations;    /* days of an exacerbation */
@@ -132,9 +130,7 @@ static void copd_fini(void *state)
 	kv_ind_days_free(&s->exacerbations);
 	kv_ind_days_free(&s->controls);
 	kv_ind_periods_free(&s->steroid_use);
-	free(s->ref);
-	free(s->window_from);
-	free(s->copd);
+	kv_ind_months_free(&s->months);
 	free(s);
 }
 
@@ -159,31 +155,16 @@ static int read_months(struct copd_state *s, const struct kv_run *run)
 {
 	const int window = (int)s->host->config_int(s->ctx, "exacerbation_window_months");
 	s->control_days = (kv_date)s->host->config_int(s->ctx, "control_days");
-	s->n_months = run->n_months;
-	size_t n = run->n_months ? run->n_months : 1;
-	s->ref = calloc(n, sizeof *s->ref);
-	s->window_from = calloc(n, sizeof *s->window_from);
-	s->copd = calloc(n, sizeof *s->copd);
-	if (s->ref == NULL || s->window_from == NULL || s->copd == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
-		return KV_ERROR;
-	}
-	for (size_t m = 0; m < run->n_months; m++) {
-		s->ref[m] = run->reference_dates[m];
-		s->window_from[m] = kv_month_first_day(kv_month_of(s->ref[m]) - (window - 1));
-	}
-	return KV_OK;
+	return kv_ind_months_init(&s->months, s->host, s->ctx, run, window);
 }
 
 static int copd_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
 		     void **state)
 {
 	*state = NULL;
-	struct copd_state *s = calloc(1, sizeof *s);
-	if (s == NULL) {
-		host->set_error(ctx, "out of memory");
+	struct copd_state *s = kv_ind_new_state(host, ctx, sizeof *s);
+	if (s == NULL)
 		return KV_ERROR;
-	}
 	s->host = host;
 	s->ctx = ctx;
 	if (read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
@@ -194,51 +175,13 @@ static int copd_init(const struct kv_host *host, struct kv_ctx *ctx, const struc
 	return KV_OK;
 }
 
-/* ---- population ---------------------------------------------------------- */
+/* ---- the patient's day lists --------------------------------------------- */
 
 static bool is_copd(const struct copd_state *s, const struct kv_diagnosis *d)
 {
 	return s->host->in_value_set(s->sets.copd, (enum kv_code_kind)d->system, d->code,
 				     d->date);
 }
-
-/* The earliest COPD diagnosis, KV_DATE_OPEN when there is none. */
-static kv_date copd_since(const struct copd_state *s, const struct kv_patient *p)
-{
-	kv_date first = KV_DATE_OPEN;
-	for (size_t i = 0; i < p->n_diagnoses; i++)
-		if (p->diagnoses[i].date < first && is_copd(s, &p->diagnoses[i]))
-			first = p->diagnoses[i].date;
-	return first;
-}
-
-static void mark(struct kv_result_block *out, enum copd_indicator i, size_t m, uint8_t bits)
-{
-	out->flags[(size_t)i * out->n_months + m] |= bits;
-}
-
-/* COPD_PREVALENCE for every month; s->copd[m] tells the control indicators
- * whether the patient is a listed COPD patient at R. True when in any. */
-static bool mark_population(struct copd_state *s, const struct kv_patient *p,
-			    struct kv_result_block *out)
-{
-	kv_date since = copd_since(s, p);
-	bool any = false;
-	for (size_t m = 0; m < s->n_months; m++) {
-		s->copd[m] = 0;
-		if (!kv_ind_listed_at(p, s->ref[m]))
-			continue;
-		mark(out, COPD_PREVALENCE, m, KV_IN_DENOMINATOR);
-		if (since <= s->ref[m]) {
-			mark(out, COPD_PREVALENCE, m, KV_IN_NUMERATOR);
-			s->copd[m] = 1;
-			any = true;
-		}
-	}
-	return any;
-}
-
-/* ---- the patient's day lists --------------------------------------------- */
 
 /*
  * Exacerbation days from diagnoses, and control days: the day of each
@@ -318,38 +261,38 @@ static int collect(struct copd_state *s, const struct kv_patient *p)
 /* The control indicators for a listed COPD patient in month m. */
 static void mark_month(const struct copd_state *s, size_t m, struct kv_result_block *out)
 {
-	const kv_date r = s->ref[m];
+	const kv_date r = s->months.ref[m];
 	kv_date e;
 	/* The last exacerbation in W12 decides; it must leave the whole control
 	 * window (e, e + control_days] inside ..R. */
-	if (!kv_ind_days_last_in(&s->exacerbations, s->window_from[m], r, &e) ||
+	if (!kv_ind_days_last_in(&s->exacerbations, s->months.from[m], r, &e) ||
 	    e > r - s->control_days)
 		return;
-	mark(out, COPD_CONTROL_AFTER_EXAC, m, KV_IN_DENOMINATOR);
-	mark(out, COPD_CONTROL_6W, m, KV_IN_DENOMINATOR);
+	kv_ind_mark(out, COPD_CONTROL_AFTER_EXAC, m, KV_IN_DENOMINATOR);
+	kv_ind_mark(out, COPD_CONTROL_6W, m, KV_IN_DENOMINATOR);
 	if (kv_ind_days_any_in(&s->controls, e + 1, r))
-		mark(out, COPD_CONTROL_AFTER_EXAC, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, COPD_CONTROL_AFTER_EXAC, m, KV_IN_NUMERATOR);
 	if (kv_ind_days_any_in(&s->controls, e + 1, e + s->control_days))
-		mark(out, COPD_CONTROL_6W, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, COPD_CONTROL_6W, m, KV_IN_NUMERATOR);
 }
 
 static int copd_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
 {
 	struct copd_state *s = state;
-	if (out->n_indicators != COPD_N_INDICATORS || out->n_months != s->n_months) {
-		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
-				   out->n_indicators, out->n_months, COPD_N_INDICATORS,
-				   s->n_months);
+	struct kv_ind_months *mo = &s->months;
+	if (kv_ind_check_block(s->host, s->ctx, out, COPD_N_INDICATORS, mo->n) != KV_OK)
 		return KV_ERROR;
-	}
-	if (!mark_population(s, p, out))
+	/* COPD_PREVALENCE for every month; mo->flag[m]: a listed COPD patient,
+	 * in the control indicators' population. */
+	kv_date since = kv_ind_first_diagnosis(s->host, s->sets.copd, p);
+	if (!kv_ind_mark_prevalence(p, since, mo, out, COPD_PREVALENCE))
 		return KV_OK;
 	if (collect(s, p) != KV_OK)
 		return KV_ERROR;
 	if (s->exacerbations.n == 0)
 		return KV_OK;
-	for (size_t m = 0; m < s->n_months; m++)
-		if (s->copd[m])
+	for (size_t m = 0; m < mo->n; m++)
+		if (mo->flag[m])
 			mark_month(s, m, out);
 	return KV_OK;
 }

@@ -95,17 +95,13 @@ struct dep_state {
 	int workup_days;    /* SOMATIC_WORKUP window around d */
 	const struct kv_value_set *depression, *somatic, *antidepressant;
 
-	size_t n_months;
-	kv_date *ref;       /* R of each month */
-	kv_date *w12_from;  /* first day of W12 of each month */
-	uint8_t *listed;    /* per month, scratch: in L(R) */
+	struct kv_ind_months months; /* R, first day of W12; flag: in L(R) */
 
 	/* Scratch day lists of the current patient. */
 	struct kv_ind_days dx;        /* DEPRESSION diagnoses */
 	struct kv_ind_days new_dx;    /* new DEPRESSION diagnoses */
 	struct kv_ind_days labs;      /* SOMATIC_WORKUP results */
-	struct kv_ind_days ad_rx;     /* ANTIDEPRESSANT prescriptions */
-	struct kv_ind_periods ad_use; /* regular ANTIDEPRESSANT on the medication list */
+	struct kv_ind_treatment ad;   /* regular ANTIDEPRESSANT, its prescriptions */
 };
 
 static void dep_fini(void *state)
@@ -116,43 +112,20 @@ static void dep_fini(void *state)
 	kv_ind_days_free(&s->dx);
 	kv_ind_days_free(&s->new_dx);
 	kv_ind_days_free(&s->labs);
-	kv_ind_days_free(&s->ad_rx);
-	kv_ind_periods_free(&s->ad_use);
-	free(s->ref);
-	free(s->w12_from);
-	free(s->listed);
+	kv_ind_treatment_free(&s->ad);
+	kv_ind_months_free(&s->months);
 	free(s);
 }
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int read_months(struct dep_state *s, const struct kv_run *run)
-{
-	s->n_months = run->n_months;
-	size_t n = run->n_months ? run->n_months : 1;
-	s->ref = calloc(n, sizeof *s->ref);
-	s->w12_from = calloc(n, sizeof *s->w12_from);
-	s->listed = calloc(n, sizeof *s->listed);
-	if (s->ref == NULL || s->w12_from == NULL || s->listed == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
-		return KV_ERROR;
-	}
-	for (size_t m = 0; m < run->n_months; m++) {
-		s->ref[m] = run->reference_dates[m];
-		s->w12_from[m] = kv_month_first_day(kv_month_of(s->ref[m]) - 11);
-	}
-	return KV_OK;
-}
-
 static int dep_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
 		    void **state)
 {
 	*state = NULL;
-	struct dep_state *s = calloc(1, sizeof *s);
-	if (s == NULL) {
-		host->set_error(ctx, "out of memory");
+	struct dep_state *s = kv_ind_new_state(host, ctx, sizeof *s);
+	if (s == NULL)
 		return KV_ERROR;
-	}
 	s->host = host;
 	s->ctx = ctx;
 	s->new_months = (int)host->config_int(ctx, "new_diagnosis_months");
@@ -160,7 +133,7 @@ static int dep_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 	if ((s->depression = kv_ind_need_set(host, ctx, "DEPRESSION")) == NULL ||
 	    (s->somatic = kv_ind_need_set(host, ctx, "SOMATIC_WORKUP")) == NULL ||
 	    (s->antidepressant = kv_ind_need_set(host, ctx, "ANTIDEPRESSANT")) == NULL ||
-	    read_months(s, run) != KV_OK) {
+	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
 		dep_fini(s);
 		return KV_ERROR;
 	}
@@ -176,8 +149,8 @@ static int collect(struct dep_state *s, const struct kv_patient *p)
 	if (kv_ind_days_reset(&s->dx, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->new_dx, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->labs, p->n_labs) != 0 ||
-	    kv_ind_days_reset(&s->ad_rx, p->n_prescriptions) != 0 ||
-	    kv_ind_periods_reset(&s->ad_use, p->n_medications) != 0) {
+	    /* treated with ANTIDEPRESSANT: rule 11, the set asked on the row's date */
+	    kv_ind_treatment_collect(&s->ad, h, s->antidepressant, p) != 0) {
 		h->set_error(s->ctx, "out of memory for a patient's events");
 		return KV_ERROR;
 	}
@@ -193,70 +166,41 @@ static int collect(struct dep_state *s, const struct kv_patient *p)
 		if (h->in_value_set(s->somatic, KV_CODES_ANALYSIS, p->labs[i].code, p->labs[i].date))
 			kv_ind_days_add(&s->labs, p->labs[i].date);
 	kv_ind_days_finish(&s->labs);
-
-	/* Treated with ANTIDEPRESSANT: the value set is asked on the row's start
-	 * or issue date; a prescription counts on its own ATC (rule 11). */
-	for (size_t i = 0; i < p->n_medications; i++) {
-		const struct kv_medication *md = &p->medications[i];
-		if (md->use_type == KV_USE_REGULAR && md->start < md->stop &&
-		    h->in_value_set(s->antidepressant, KV_CODES_ATC, md->atc, md->start))
-			kv_ind_periods_add(&s->ad_use, md->start, md->stop);
-	}
-	for (size_t i = 0; i < p->n_prescriptions; i++) {
-		const struct kv_prescription *rx = &p->prescriptions[i];
-		if (h->in_value_set(s->antidepressant, KV_CODES_ATC, rx->atc, rx->date))
-			kv_ind_days_add(&s->ad_rx, rx->date);
-	}
-	kv_ind_days_finish(&s->ad_rx);
 	return KV_OK;
-}
-
-static void mark(struct kv_result_block *out, enum dep_indicator i, size_t m, uint8_t bits)
-{
-	out->flags[(size_t)i * out->n_months + m] |= bits;
 }
 
 /* Every DEP_* for a patient in L(R) of month m. */
 static void mark_month(const struct dep_state *s, size_t m, struct kv_result_block *out)
 {
-	const kv_date r = s->ref[m], from = s->w12_from[m];
+	const kv_date r = s->months.ref[m], from = s->months.from[m];
 
-	mark(out, DEP_PREVALENCE, m, KV_IN_DENOMINATOR);
+	kv_ind_mark(out, DEP_PREVALENCE, m, KV_IN_DENOMINATOR);
 	if (kv_ind_days_any_in(&s->dx, from, r)) {
-		mark(out, DEP_PREVALENCE, m, KV_IN_NUMERATOR);
-		mark(out, DEP_ANTIDEPRESSANT, m, KV_IN_DENOMINATOR);
-		if (kv_ind_periods_cover(&s->ad_use, r) || kv_ind_days_any_in(&s->ad_rx, from, r))
-			mark(out, DEP_ANTIDEPRESSANT, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, DEP_PREVALENCE, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, DEP_ANTIDEPRESSANT, m, KV_IN_DENOMINATOR);
+		if (kv_ind_treated(&s->ad, from, r))
+			kv_ind_mark(out, DEP_ANTIDEPRESSANT, m, KV_IN_NUMERATOR);
 	}
 
 	kv_date d;
 	if (kv_ind_days_last_in(&s->new_dx, from, r - s->workup_days, &d)) {
-		mark(out, DEP_NEW_SOMATIC, m, KV_IN_DENOMINATOR);
+		kv_ind_mark(out, DEP_NEW_SOMATIC, m, KV_IN_DENOMINATOR);
 		if (kv_ind_days_any_in(&s->labs, d - s->workup_days, d + s->workup_days))
-			mark(out, DEP_NEW_SOMATIC, m, KV_IN_NUMERATOR);
+			kv_ind_mark(out, DEP_NEW_SOMATIC, m, KV_IN_NUMERATOR);
 	}
 }
 
 static int dep_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
 {
 	struct dep_state *s = state;
-	if (out->n_indicators != DEP_N_INDICATORS || out->n_months != s->n_months) {
-		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
-				   out->n_indicators, out->n_months, DEP_N_INDICATORS,
-				   s->n_months);
+	if (kv_ind_check_block(s->host, s->ctx, out, DEP_N_INDICATORS, s->months.n) != KV_OK)
 		return KV_ERROR;
-	}
-	bool any = false;
-	for (size_t m = 0; m < s->n_months; m++) {
-		s->listed[m] = kv_ind_listed_at(p, s->ref[m]);
-		any = any || s->listed[m];
-	}
-	if (!any)
+	if (!kv_ind_mark_listed(p, &s->months))
 		return KV_OK;
 	if (collect(s, p) != KV_OK)
 		return KV_ERROR;
-	for (size_t m = 0; m < s->n_months; m++)
-		if (s->listed[m])
+	for (size_t m = 0; m < s->months.n; m++)
+		if (s->months.flag[m])
 			mark_month(s, m, out);
 	return KV_OK;
 }

@@ -10,14 +10,13 @@
  *
  * Codes come from value sets, thresholds from the [indicator.diabetes]
  * section; nothing clinical is a literal here. compute() reads a patient's
- * events once into sorted per-day series (dm_series.h) and answers every
- * month of the run from them by binary search.
+ * events once into sorted per-day series (kv_ind.h, dm_series.h) and
+ * answers every month of the run from them by binary search.
  */
-#include "kvalind/kv_plugin.h"
-
 #include <stdlib.h>
 
 #include "dm_series.h"
+#include "kv_ind.h"
 
 /* ---- the catalogue ---------------------------------------------------- */
 
@@ -218,20 +217,17 @@ struct dm_state {
 	struct kv_ctx *ctx;
 	struct dm_limits lim;
 	struct dm_sets sets;
-	size_t n_months;
-	kv_date *ref;       /* R of each month */
-	kv_date *w12_from;  /* first day of W12 of each month */
-	uint8_t *diabetic;  /* per month, scratch: listed with diabetes at R */
+	/* R, first day of W12; flag: listed with diabetes at R */
+	struct kv_ind_months months;
 
-	/* Scratch series of the current patient (dm_series.h). */
-	struct dm_dates checks;       /* Noklus form or fee */
-	struct dm_dates hba1c_rows;   /* every HbA1c result, numeric or not */
-	struct dm_values hba1c;       /* numeric HbA1c in mmol/mol, day maximum */
-	struct dm_dates uacr_rows;    /* every UACR result */
-	struct dm_values uacr;        /* numeric UACR, day maximum */
-	struct dm_bps bp;             /* worst reading of each day */
-	struct dm_dates statin_rx;    /* statin prescriptions */
-	struct dm_periods statin_use; /* regular statins on the medication list */
+	/* Scratch series of the current patient (kv_ind.h, dm_series.h). */
+	struct kv_ind_days checks;     /* Noklus form or fee */
+	struct kv_ind_days hba1c_rows; /* every HbA1c result, numeric or not */
+	struct dm_values hba1c;        /* numeric HbA1c in mmol/mol, day maximum */
+	struct kv_ind_days uacr_rows;  /* every UACR result */
+	struct dm_values uacr;         /* numeric UACR, day maximum */
+	struct dm_bps bp;              /* worst reading of each day */
+	struct kv_ind_treatment statin; /* regular statins, statin prescriptions */
 };
 
 static void dm_fini(void *state)
@@ -239,17 +235,14 @@ static void dm_fini(void *state)
 	struct dm_state *s = state;
 	if (s == NULL)
 		return;
-	dm_dates_free(&s->checks);
-	dm_dates_free(&s->hba1c_rows);
+	kv_ind_days_free(&s->checks);
+	kv_ind_days_free(&s->hba1c_rows);
 	dm_values_free(&s->hba1c);
-	dm_dates_free(&s->uacr_rows);
+	kv_ind_days_free(&s->uacr_rows);
 	dm_values_free(&s->uacr);
 	dm_bps_free(&s->bp);
-	dm_dates_free(&s->statin_rx);
-	dm_periods_free(&s->statin_use);
-	free(s->ref);
-	free(s->w12_from);
-	free(s->diabetic);
+	kv_ind_treatment_free(&s->statin);
+	kv_ind_months_free(&s->months);
 	free(s);
 }
 
@@ -283,48 +276,19 @@ static int read_limits(struct dm_state *s)
 	return KV_OK;
 }
 
-/* Look a value set up; fail init naming it when it is missing. */
-static int need_set(struct dm_state *s, const char *name, const struct kv_value_set **out)
-{
-	*out = s->host->value_set(s->ctx, name);
-	if (*out == NULL) {
-		s->host->set_error(s->ctx, "value set %s is missing from the value-set file",
-				   name);
-		return KV_ERROR;
-	}
-	return KV_OK;
-}
-
 static int read_sets(struct dm_state *s)
 {
+	const struct kv_host *h = s->host;
+	struct kv_ctx *c = s->ctx;
 	struct dm_sets *v = &s->sets;
-	if (need_set(s, "DIABETES", &v->diabetes) != KV_OK ||
-	    need_set(s, "HBA1C_MMOL", &v->hba1c_mmol) != KV_OK ||
-	    need_set(s, "HBA1C_PERCENT", &v->hba1c_percent) != KV_OK ||
-	    need_set(s, "UACR", &v->uacr) != KV_OK ||
-	    need_set(s, "NOKLUS_FORM_FEE", &v->noklus_fee) != KV_OK ||
-	    need_set(s, "NOKLUS_FORM", &v->noklus_form) != KV_OK ||
-	    need_set(s, "STATIN", &v->statin) != KV_OK)
+	if ((v->diabetes = kv_ind_need_set(h, c, "DIABETES")) == NULL ||
+	    (v->hba1c_mmol = kv_ind_need_set(h, c, "HBA1C_MMOL")) == NULL ||
+	    (v->hba1c_percent = kv_ind_need_set(h, c, "HBA1C_PERCENT")) == NULL ||
+	    (v->uacr = kv_ind_need_set(h, c, "UACR")) == NULL ||
+	    (v->noklus_fee = kv_ind_need_set(h, c, "NOKLUS_FORM_FEE")) == NULL ||
+	    (v->noklus_form = kv_ind_need_set(h, c, "NOKLUS_FORM")) == NULL ||
+	    (v->statin = kv_ind_need_set(h, c, "STATIN")) == NULL)
 		return KV_ERROR;
-	return KV_OK;
-}
-
-/* R and the first day of W12 (month m-11) of every month of the run. */
-static int read_months(struct dm_state *s, const struct kv_run *run)
-{
-	s->n_months = run->n_months;
-	size_t n = run->n_months ? run->n_months : 1;
-	s->ref = calloc(n, sizeof *s->ref);
-	s->w12_from = calloc(n, sizeof *s->w12_from);
-	s->diabetic = calloc(n, sizeof *s->diabetic);
-	if (s->ref == NULL || s->w12_from == NULL || s->diabetic == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
-		return KV_ERROR;
-	}
-	for (size_t m = 0; m < run->n_months; m++) {
-		s->ref[m] = run->reference_dates[m];
-		s->w12_from[m] = kv_month_first_day(kv_month_of(s->ref[m]) - 11);
-	}
 	return KV_OK;
 }
 
@@ -332,72 +296,19 @@ static int dm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
 		   void **state)
 {
 	*state = NULL;
-	struct dm_state *s = calloc(1, sizeof *s);
-	if (s == NULL) {
-		host->set_error(ctx, "out of memory");
+	struct dm_state *s = kv_ind_new_state(host, ctx, sizeof *s);
+	if (s == NULL)
 		return KV_ERROR;
-	}
 	s->host = host;
 	s->ctx = ctx;
-	if (read_limits(s) != KV_OK || read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
+	/* W12: the first day of month m-11 .. R. */
+	if (read_limits(s) != KV_OK || read_sets(s) != KV_OK ||
+	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
 		dm_fini(s);
 		return KV_ERROR;
 	}
 	*state = s;
 	return KV_OK;
-}
-
-/* ---- population ---------------------------------------------------------- */
-
-/* In L(R): a list period covering R (valid_to exclusive) and alive at R. */
-static bool listed_at(const struct kv_patient *p, kv_date r)
-{
-	if (p->death <= r)
-		return false;
-	for (size_t i = 0; i < p->n_periods; i++)
-		if (p->periods[i].from <= r && r < p->periods[i].to)
-			return true;
-	return false;
-}
-
-/* The earliest DIABETES diagnosis, KV_DATE_OPEN when there is none. */
-static kv_date diabetes_since(const struct dm_state *s, const struct kv_patient *p)
-{
-	kv_date first = KV_DATE_OPEN;
-	for (size_t i = 0; i < p->n_diagnoses; i++) {
-		const struct kv_diagnosis *d = &p->diagnoses[i];
-		if (d->date < first &&
-		    s->host->in_value_set(s->sets.diabetes, (enum kv_code_kind)d->system, d->code,
-					  d->date))
-			first = d->date;
-	}
-	return first;
-}
-
-static void mark(struct kv_result_block *out, enum dm_indicator i, size_t m, uint8_t bits)
-{
-	out->flags[(size_t)i * out->n_months + m] |= bits;
-}
-
-/* DM_PREVALENCE for every month; s->diabetic[m] tells the other indicators
- * whether the patient is in their denominator. True when in any. */
-static bool mark_population(struct dm_state *s, const struct kv_patient *p,
-			    struct kv_result_block *out)
-{
-	kv_date since = diabetes_since(s, p);
-	bool any = false;
-	for (size_t m = 0; m < s->n_months; m++) {
-		s->diabetic[m] = 0;
-		if (!listed_at(p, s->ref[m]))
-			continue;
-		mark(out, DM_PREVALENCE, m, KV_IN_DENOMINATOR);
-		if (since <= s->ref[m]) {
-			mark(out, DM_PREVALENCE, m, KV_IN_NUMERATOR);
-			s->diabetic[m] = 1;
-			any = true;
-		}
-	}
-	return any;
 }
 
 /* ---- the patient's series ------------------------------------------------ */
@@ -409,12 +320,12 @@ static void collect_checks(struct dm_state *s, const struct kv_patient *p)
 	for (size_t i = 0; i < p->n_forms; i++)
 		if (h->in_value_set(s->sets.noklus_form, KV_CODES_FORM, p->forms[i].type,
 				    p->forms[i].date))
-			dm_dates_add(&s->checks, p->forms[i].date);
+			kv_ind_days_add(&s->checks, p->forms[i].date);
 	for (size_t i = 0; i < p->n_fees; i++)
 		if (h->in_value_set(s->sets.noklus_fee, KV_CODES_FEE, p->fees[i].code,
 				    p->fees[i].date))
-			dm_dates_add(&s->checks, p->fees[i].date);
-	dm_dates_finish(&s->checks);
+			kv_ind_days_add(&s->checks, p->fees[i].date);
+	kv_ind_days_finish(&s->checks);
 }
 
 /* HbA1c (either unit, converted to mmol/mol) and UACR results. */
@@ -424,24 +335,24 @@ static void collect_labs(struct dm_state *s, const struct kv_patient *p)
 	for (size_t i = 0; i < p->n_labs; i++) {
 		const struct kv_lab_result *l = &p->labs[i];
 		if (h->in_value_set(s->sets.hba1c_mmol, KV_CODES_ANALYSIS, l->code, l->date)) {
-			dm_dates_add(&s->hba1c_rows, l->date);
+			kv_ind_days_add(&s->hba1c_rows, l->date);
 			if (l->has_value)
 				dm_values_add(&s->hba1c, l->date, l->value);
 		} else if (h->in_value_set(s->sets.hba1c_percent, KV_CODES_ANALYSIS, l->code,
 					   l->date)) {
-			dm_dates_add(&s->hba1c_rows, l->date);
+			kv_ind_days_add(&s->hba1c_rows, l->date);
 			if (l->has_value)
 				dm_values_add(&s->hba1c, l->date,
 					      HBA1C_IFCC_PER_DCCT * l->value - HBA1C_IFCC_OFFSET);
 		} else if (h->in_value_set(s->sets.uacr, KV_CODES_ANALYSIS, l->code, l->date)) {
-			dm_dates_add(&s->uacr_rows, l->date);
+			kv_ind_days_add(&s->uacr_rows, l->date);
 			if (l->has_value)
 				dm_values_add(&s->uacr, l->date, l->value);
 		}
 	}
-	dm_dates_finish(&s->hba1c_rows);
+	kv_ind_days_finish(&s->hba1c_rows);
 	dm_values_finish(&s->hba1c);
-	dm_dates_finish(&s->uacr_rows);
+	kv_ind_days_finish(&s->uacr_rows);
 	dm_values_finish(&s->uacr);
 }
 
@@ -452,42 +363,21 @@ static void collect_bps(struct dm_state *s, const struct kv_patient *p)
 	dm_bps_finish(&s->bp);
 }
 
-/* Regular statins on the medication list and statin prescriptions. The
- * value set is asked on the row's start / issue date. */
-static void collect_statins(struct dm_state *s, const struct kv_patient *p)
-{
-	const struct kv_host *h = s->host;
-	for (size_t i = 0; i < p->n_medications; i++) {
-		const struct kv_medication *md = &p->medications[i];
-		if (md->use_type == KV_USE_REGULAR && md->start < md->stop &&
-		    h->in_value_set(s->sets.statin, KV_CODES_ATC, md->atc, md->start))
-			dm_periods_add(&s->statin_use, md->start, md->stop);
-	}
-	for (size_t i = 0; i < p->n_prescriptions; i++) {
-		const struct kv_prescription *rx = &p->prescriptions[i];
-		if (h->in_value_set(s->sets.statin, KV_CODES_ATC, rx->atc, rx->date))
-			dm_dates_add(&s->statin_rx, rx->date);
-	}
-	dm_dates_finish(&s->statin_rx);
-}
-
 static int collect(struct dm_state *s, const struct kv_patient *p)
 {
-	if (dm_dates_reset(&s->checks, p->n_forms + p->n_fees) != 0 ||
-	    dm_dates_reset(&s->hba1c_rows, p->n_labs) != 0 ||
+	if (kv_ind_days_reset(&s->checks, p->n_forms + p->n_fees) != 0 ||
+	    kv_ind_days_reset(&s->hba1c_rows, p->n_labs) != 0 ||
 	    dm_values_reset(&s->hba1c, p->n_labs) != 0 ||
-	    dm_dates_reset(&s->uacr_rows, p->n_labs) != 0 ||
+	    kv_ind_days_reset(&s->uacr_rows, p->n_labs) != 0 ||
 	    dm_values_reset(&s->uacr, p->n_labs) != 0 ||
 	    dm_bps_reset(&s->bp, p->n_bps) != 0 ||
-	    dm_dates_reset(&s->statin_rx, p->n_prescriptions) != 0 ||
-	    dm_periods_reset(&s->statin_use, p->n_medications) != 0) {
+	    kv_ind_treatment_collect(&s->statin, s->host, s->sets.statin, p) != 0) {
 		s->host->set_error(s->ctx, "out of memory for a patient's events");
 		return KV_ERROR;
 	}
 	collect_checks(s, p);
 	collect_labs(s, p);
 	collect_bps(s, p);
-	collect_statins(s, p);
 	return KV_OK;
 }
 
@@ -496,17 +386,17 @@ static int collect(struct dm_state *s, const struct kv_patient *p)
 static void mark_hba1c(const struct dm_state *s, size_t m, kv_date from, kv_date r,
 		       struct kv_result_block *out)
 {
-	if (dm_dates_any_in(&s->hba1c_rows, from, r))
-		mark(out, DM_HBA1C_MEASURED, m, KV_IN_NUMERATOR);
+	if (kv_ind_days_any_in(&s->hba1c_rows, from, r))
+		kv_ind_mark(out, DM_HBA1C_MEASURED, m, KV_IN_NUMERATOR);
 	const struct dm_day_value *last = dm_values_last_in(&s->hba1c, from, r);
 	if (last == NULL)
 		return;
 	if (last->value < s->lim.hba1c_low)
-		mark(out, DM_HBA1C_LT52, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, DM_HBA1C_LT52, m, KV_IN_NUMERATOR);
 	else if (last->value <= s->lim.hba1c_high)
-		mark(out, DM_HBA1C_52_70, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, DM_HBA1C_52_70, m, KV_IN_NUMERATOR);
 	else
-		mark(out, DM_HBA1C_GT70, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, DM_HBA1C_GT70, m, KV_IN_NUMERATOR);
 }
 
 static void mark_bp(const struct dm_state *s, size_t m, kv_date from, kv_date r,
@@ -515,56 +405,56 @@ static void mark_bp(const struct dm_state *s, size_t m, kv_date from, kv_date r,
 	const struct dm_day_bp *last = dm_bps_last_in(&s->bp, from, r);
 	if (last == NULL)
 		return;
-	mark(out, DM_BP_MEASURED, m, KV_IN_NUMERATOR);
+	kv_ind_mark(out, DM_BP_MEASURED, m, KV_IN_NUMERATOR);
 	const struct dm_limits *l = &s->lim;
 	if (last->systolic <= l->good_systolic && last->diastolic <= l->good_diastolic)
-		mark(out, DM_BP_LE140_85, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, DM_BP_LE140_85, m, KV_IN_NUMERATOR);
 	else if (last->systolic >= l->high_systolic || last->diastolic >= l->high_diastolic)
-		mark(out, DM_BP_GE150_90, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, DM_BP_GE150_90, m, KV_IN_NUMERATOR);
 	else
-		mark(out, DM_BP_141_149, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, DM_BP_141_149, m, KV_IN_NUMERATOR);
 }
 
 static void mark_uacr(const struct dm_state *s, size_t m, kv_date from, kv_date r,
 		      struct kv_result_block *out)
 {
-	if (dm_dates_any_in(&s->uacr_rows, from, r))
-		mark(out, DM_UACR_MEASURED, m, KV_IN_NUMERATOR);
+	if (kv_ind_days_any_in(&s->uacr_rows, from, r))
+		kv_ind_mark(out, DM_UACR_MEASURED, m, KV_IN_NUMERATOR);
 	const struct dm_day_value *last = dm_values_last_in(&s->uacr, from, r);
 	if (last != NULL && last->value >= s->lim.uacr_albuminuria)
-		mark(out, DM_ALBUMINURIA, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, DM_ALBUMINURIA, m, KV_IN_NUMERATOR);
 }
 
 /* Every DM_* but DM_PREVALENCE, for a listed diabetic in month m. */
 static void mark_month(const struct dm_state *s, size_t m, struct kv_result_block *out)
 {
-	const kv_date r = s->ref[m], from = s->w12_from[m];
+	const kv_date r = s->months.ref[m], from = s->months.from[m];
 	for (int i = DM_PREVALENCE + 1; i < DM_N_INDICATORS; i++)
-		mark(out, (enum dm_indicator)i, m, KV_IN_DENOMINATOR);
-	if (dm_dates_any_in(&s->checks, from, r))
-		mark(out, DM_ANNUAL_CHECK, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, (size_t)i, m, KV_IN_DENOMINATOR);
+	if (kv_ind_days_any_in(&s->checks, from, r))
+		kv_ind_mark(out, DM_ANNUAL_CHECK, m, KV_IN_NUMERATOR);
 	mark_hba1c(s, m, from, r, out);
 	mark_bp(s, m, from, r, out);
-	if (dm_periods_cover(&s->statin_use, r) || dm_dates_any_in(&s->statin_rx, from, r))
-		mark(out, DM_STATIN, m, KV_IN_NUMERATOR);
+	if (kv_ind_treated(&s->statin, from, r))
+		kv_ind_mark(out, DM_STATIN, m, KV_IN_NUMERATOR);
 	mark_uacr(s, m, from, r, out);
 }
 
 static int dm_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
 {
 	struct dm_state *s = state;
-	if (out->n_indicators != DM_N_INDICATORS || out->n_months != s->n_months) {
-		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
-				   out->n_indicators, out->n_months, DM_N_INDICATORS,
-				   s->n_months);
+	struct kv_ind_months *mo = &s->months;
+	if (kv_ind_check_block(s->host, s->ctx, out, DM_N_INDICATORS, mo->n) != KV_OK)
 		return KV_ERROR;
-	}
-	if (!mark_population(s, p, out))
+	/* DM_PREVALENCE for every month; mo->flag[m]: a listed diabetic, in
+	 * the denominator of every other DM_* indicator. */
+	kv_date since = kv_ind_first_diagnosis(s->host, s->sets.diabetes, p);
+	if (!kv_ind_mark_prevalence(p, since, mo, out, DM_PREVALENCE))
 		return KV_OK;
 	if (collect(s, p) != KV_OK)
 		return KV_ERROR;
-	for (size_t m = 0; m < s->n_months; m++)
-		if (s->diabetic[m])
+	for (size_t m = 0; m < mo->n; m++)
+		if (mo->flag[m])
 			mark_month(s, m, out);
 	return KV_OK;
 }

@@ -14,11 +14,10 @@
  * counts distinct drugs in one pass; the LMG days are collected once and
  * each month is answered by binary search.
  */
-#include "kvalind/kv_plugin.h"
-
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "kv_ind.h"
 
 enum lmg_indicator { LMG_4PLUS = 0, LMG_N_INDICATORS };
 
@@ -55,16 +54,12 @@ struct lmg_state {
 	const struct kv_value_set *fee_set;
 	int note_pattern;         /* kv_note_match.pattern of LMG_NOTE, -1: none */
 	int64_t min_drugs;
-	size_t n_months;
-	kv_date *ref;             /* R of each month */
-	kv_date *w12_from;        /* first day of W12 of each month */
-	uint8_t *in_denominator;  /* per month, scratch */
+	struct kv_ind_months months; /* R, first day of W12; flag: in D */
 
 	/* Scratch of the current patient, reused: grows to the largest. */
 	struct lmg_drug *drugs;
 	size_t n_drugs, cap_drugs;
-	kv_date *reviews;         /* days with an LMG fee or note, sorted */
-	size_t n_reviews, cap_reviews;
+	struct kv_ind_days reviews; /* days with an LMG fee or note */
 };
 
 static void lmg_fini(void *state)
@@ -72,11 +67,9 @@ static void lmg_fini(void *state)
 	struct lmg_state *s = state;
 	if (s == NULL)
 		return;
-	free(s->ref);
-	free(s->w12_from);
-	free(s->in_denominator);
+	kv_ind_months_free(&s->months);
 	free(s->drugs);
-	free(s->reviews);
+	kv_ind_days_free(&s->reviews);
 	free(s);
 }
 
@@ -102,43 +95,18 @@ static int find_note_pattern(struct lmg_state *s, const struct kv_run *run)
 	return idx;
 }
 
-static int read_months(struct lmg_state *s, const struct kv_run *run)
-{
-	s->n_months = run->n_months;
-	size_t n = run->n_months ? run->n_months : 1;
-	s->ref = calloc(n, sizeof *s->ref);
-	s->w12_from = calloc(n, sizeof *s->w12_from);
-	s->in_denominator = calloc(n, sizeof *s->in_denominator);
-	if (s->ref == NULL || s->w12_from == NULL || s->in_denominator == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
-		return KV_ERROR;
-	}
-	for (size_t m = 0; m < run->n_months; m++) {
-		s->ref[m] = run->reference_dates[m];
-		s->w12_from[m] = kv_month_first_day(kv_month_of(s->ref[m]) - 11);
-	}
-	return KV_OK;
-}
-
 static int lmg_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
 		    void **state)
 {
 	*state = NULL;
-	struct lmg_state *s = calloc(1, sizeof *s);
-	if (s == NULL) {
-		host->set_error(ctx, "out of memory");
+	struct lmg_state *s = kv_ind_new_state(host, ctx, sizeof *s);
+	if (s == NULL)
 		return KV_ERROR;
-	}
 	s->host = host;
 	s->ctx = ctx;
 	s->min_drugs = host->config_int(ctx, "min_regular_drugs");
-	s->fee_set = host->value_set(ctx, "LMG_FEE");
-	if (s->fee_set == NULL) {
-		host->set_error(ctx, "value set LMG_FEE is missing from the value-set file");
-		lmg_fini(s);
-		return KV_ERROR;
-	}
-	if (read_months(s, run) != KV_OK) {
+	if ((s->fee_set = kv_ind_need_set(host, ctx, "LMG_FEE")) == NULL ||
+	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
 		lmg_fini(s);
 		return KV_ERROR;
 	}
@@ -147,37 +115,7 @@ static int lmg_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 	return KV_OK;
 }
 
-/* ---- scratch ------------------------------------------------------------- */
-
-static int reserve(void **buf, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t want = *cap ? *cap : 16;
-	while (want < need)
-		want *= 2;
-	if (want > SIZE_MAX / size)
-		return -1;
-	void *p = realloc(*buf, want * size);
-	if (p == NULL)
-		return -1;
-	*buf = p;
-	*cap = want;
-	return 0;
-}
-
 /* ---- population ---------------------------------------------------------- */
-
-/* In L(R): a list period covering R (valid_to exclusive) and alive at R. */
-static bool listed_at(const struct kv_patient *p, kv_date r)
-{
-	if (p->death <= r)
-		return false;
-	for (size_t i = 0; i < p->n_periods; i++)
-		if (p->periods[i].from <= r && r < p->periods[i].to)
-			return true;
-	return false;
-}
 
 /* Rows without ATC sort first, each its own drug; then by ATC code. */
 static int cmp_drug(const void *a, const void *b)
@@ -234,40 +172,18 @@ static int64_t regular_drugs_at(const struct lmg_state *s, kv_date r, int64_t en
 
 /* ---- numerator ----------------------------------------------------------- */
 
-static int cmp_date(const void *a, const void *b)
-{
-	kv_date x = *(const kv_date *)a, y = *(const kv_date *)b;
-	return (x > y) - (x < y);
-}
-
 /* Days of an LMG_FEE fee (valid on its date) or an LMG_NOTE note, sorted. */
 static void collect_reviews(struct lmg_state *s, const struct kv_patient *p)
 {
-	s->n_reviews = 0;
 	for (size_t i = 0; i < p->n_fees; i++)
 		if (s->host->in_value_set(s->fee_set, KV_CODES_FEE, p->fees[i].code,
 					  p->fees[i].date))
-			s->reviews[s->n_reviews++] = p->fees[i].date;
+			kv_ind_days_add(&s->reviews, p->fees[i].date);
 	if (s->note_pattern >= 0)
 		for (size_t i = 0; i < p->n_notes; i++)
 			if (p->notes[i].pattern == (uint16_t)s->note_pattern)
-				s->reviews[s->n_reviews++] = p->notes[i].date;
-	if (s->n_reviews > 1)
-		qsort(s->reviews, s->n_reviews, sizeof *s->reviews, cmp_date);
-}
-
-/* True when a review day lies in [from, to]: the last day <= to is >= from. */
-static bool reviewed_in(const struct lmg_state *s, kv_date from, kv_date to)
-{
-	size_t lo = 0, hi = s->n_reviews;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->reviews[mid] <= to)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo > 0 && s->reviews[lo - 1] >= from;
+				kv_ind_days_add(&s->reviews, p->notes[i].date);
+	kv_ind_days_finish(&s->reviews);
 }
 
 /* ---- compute ------------------------------------------------------------- */
@@ -275,37 +191,33 @@ static bool reviewed_in(const struct lmg_state *s, kv_date from, kv_date to)
 static int lmg_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
 {
 	struct lmg_state *s = state;
-	if (out->n_indicators != LMG_N_INDICATORS || out->n_months != s->n_months) {
-		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
-				   out->n_indicators, out->n_months, LMG_N_INDICATORS,
-				   s->n_months);
+	struct kv_ind_months *mo = &s->months;
+	if (kv_ind_check_block(s->host, s->ctx, out, LMG_N_INDICATORS, mo->n) != KV_OK)
 		return KV_ERROR;
-	}
 	if (p->n_medications == 0)
 		return KV_OK;
-	if (reserve((void **)&s->drugs, &s->cap_drugs, p->n_medications, sizeof *s->drugs) != 0 ||
-	    reserve((void **)&s->reviews, &s->cap_reviews, p->n_fees + p->n_notes + 1,
-		    sizeof *s->reviews) != 0) {
+	if (kv_ind_reserve((void **)&s->drugs, &s->cap_drugs, p->n_medications,
+			   sizeof *s->drugs) != 0 ||
+	    kv_ind_days_reset(&s->reviews, p->n_fees + p->n_notes) != 0) {
 		s->host->set_error(s->ctx, "out of memory for a patient's events");
 		return KV_ERROR;
 	}
 	collect_drugs(s, p);
 	bool any = false;
-	for (size_t m = 0; m < s->n_months; m++) {
-		s->in_denominator[m] = listed_at(p, s->ref[m]) &&
-				       regular_drugs_at(s, s->ref[m], s->min_drugs) >= s->min_drugs;
-		any = any || s->in_denominator[m];
+	for (size_t m = 0; m < mo->n; m++) {
+		mo->flag[m] = kv_ind_listed_at(p, mo->ref[m]) &&
+			      regular_drugs_at(s, mo->ref[m], s->min_drugs) >= s->min_drugs;
+		any = any || mo->flag[m];
 	}
 	if (!any)
 		return KV_OK;
 	collect_reviews(s, p);
-	for (size_t m = 0; m < s->n_months; m++) {
-		if (!s->in_denominator[m])
+	for (size_t m = 0; m < mo->n; m++) {
+		if (!mo->flag[m])
 			continue;
-		uint8_t *flag = &out->flags[(size_t)LMG_4PLUS * out->n_months + m];
-		*flag |= KV_IN_DENOMINATOR;
-		if (reviewed_in(s, s->w12_from[m], s->ref[m]))
-			*flag |= KV_IN_NUMERATOR;
+		kv_ind_mark(out, LMG_4PLUS, m, KV_IN_DENOMINATOR);
+		if (kv_ind_days_any_in(&s->reviews, mo->from[m], mo->ref[m]))
+			kv_ind_mark(out, LMG_4PLUS, m, KV_IN_NUMERATOR);
 	}
 	return KV_OK;
 }

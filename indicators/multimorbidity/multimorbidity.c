@@ -22,10 +22,9 @@
  * compute() finds the first day of each category once (one pass over the
  * diagnoses) and the face-to-face days, then answers every month.
  */
-#include "kvalind/kv_plugin.h"
-
-#include <stdint.h>
 #include <stdlib.h>
+
+#include "kv_ind.h"
 
 enum mm_indicator { MM_COMORBIDITY = 0, MM_COMORBID_SEEN, MM_4PLUS, MM_N_INDICATORS };
 
@@ -92,14 +91,11 @@ struct mm_state {
 	const struct kv_value_set *sets[MM_N_CATEGORIES];
 	int comorbid;        /* categories for "comorbid" */
 	int many;            /* categories for MM_4PLUS */
-	size_t n_months;
-	kv_date *ref;        /* R of each month */
-	kv_date *from;       /* first day of W12 of each month */
+	struct kv_ind_months months; /* R and the first day of W12 */
 
 	/* Scratch of the current patient, reused: grows to the largest. */
 	kv_date since[MM_N_CATEGORIES]; /* first diagnosis of each category, sorted */
-	kv_date *days;       /* face-to-face days, sorted */
-	size_t n_days, cap_days;
+	struct kv_ind_days days;        /* face-to-face days */
 };
 
 static void mm_fini(void *state)
@@ -107,9 +103,8 @@ static void mm_fini(void *state)
 	struct mm_state *s = state;
 	if (s == NULL)
 		return;
-	free(s->ref);
-	free(s->from);
-	free(s->days);
+	kv_ind_months_free(&s->months);
+	kv_ind_days_free(&s->days);
 	free(s);
 }
 
@@ -117,15 +112,9 @@ static void mm_fini(void *state)
 
 static int read_sets(struct mm_state *s)
 {
-	for (size_t c = 0; c < MM_N_CATEGORIES; c++) {
-		s->sets[c] = s->host->value_set(s->ctx, mm_categories[c]);
-		if (s->sets[c] == NULL) {
-			s->host->set_error(s->ctx,
-					   "value set %s is missing from the value-set file",
-					   mm_categories[c]);
+	for (size_t c = 0; c < MM_N_CATEGORIES; c++)
+		if ((s->sets[c] = kv_ind_need_set(s->host, s->ctx, mm_categories[c])) == NULL)
 			return KV_ERROR;
-		}
-	}
 	return KV_OK;
 }
 
@@ -133,11 +122,9 @@ static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
 		   void **state)
 {
 	*state = NULL;
-	struct mm_state *s = calloc(1, sizeof *s);
-	if (s == NULL) {
-		host->set_error(ctx, "out of memory");
+	struct mm_state *s = kv_ind_new_state(host, ctx, sizeof *s);
+	if (s == NULL)
 		return KV_ERROR;
-	}
 	s->host = host;
 	s->ctx = ctx;
 	s->comorbid = (int)host->config_int(ctx, "comorbid_categories");
@@ -151,62 +138,15 @@ static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
 		mm_fini(s);
 		return KV_ERROR;
 	}
-	if (read_sets(s) != KV_OK) {
+	if (read_sets(s) != KV_OK || kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
 		mm_fini(s);
 		return KV_ERROR;
-	}
-	s->n_months = run->n_months;
-	size_t n = run->n_months ? run->n_months : 1;
-	s->ref = calloc(n, sizeof *s->ref);
-	s->from = calloc(n, sizeof *s->from);
-	if (s->ref == NULL || s->from == NULL) {
-		host->set_error(ctx, "out of memory");
-		mm_fini(s);
-		return KV_ERROR;
-	}
-	for (size_t m = 0; m < run->n_months; m++) {
-		s->ref[m] = run->reference_dates[m];
-		s->from[m] = kv_month_first_day(kv_month_of(s->ref[m]) - (window - 1));
 	}
 	*state = s;
 	return KV_OK;
 }
 
 /* ---- the patient ----------------------------------------------------------- */
-
-static int reserve(void **buf, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t want = *cap ? *cap : 16;
-	while (want < need)
-		want *= 2;
-	if (want > SIZE_MAX / size)
-		return -1;
-	void *p = realloc(*buf, want * size);
-	if (p == NULL)
-		return -1;
-	*buf = p;
-	*cap = want;
-	return 0;
-}
-
-/* In L(R): a list period covering R (valid_to exclusive) and alive at R. */
-static bool listed_at(const struct kv_patient *p, kv_date r)
-{
-	if (p->death <= r)
-		return false;
-	for (size_t i = 0; i < p->n_periods; i++)
-		if (p->periods[i].from <= r && r < p->periods[i].to)
-			return true;
-	return false;
-}
-
-static int cmp_date(const void *a, const void *b)
-{
-	kv_date x = *(const kv_date *)a, y = *(const kv_date *)b;
-	return (x > y) - (x < y);
-}
 
 /* The first diagnosis day of every category, sorted, KV_DATE_OPEN for the
  * categories the patient does not have; how many categories there are. A
@@ -224,7 +164,7 @@ static size_t collect_categories(struct mm_state *s, const struct kv_patient *p)
 						  d->code, d->date))
 				s->since[c] = d->date;
 	}
-	qsort(s->since, MM_N_CATEGORIES, sizeof s->since[0], cmp_date);
+	kv_ind_dated_sort(s->since, MM_N_CATEGORIES, sizeof s->since[0]);
 	size_t n = 0;
 	while (n < MM_N_CATEGORIES && s->since[n] != KV_DATE_OPEN)
 		n++;
@@ -240,79 +180,39 @@ static int categories_at(const struct mm_state *s, size_t n_categories, kv_date 
 	return n;
 }
 
-static void collect_days(struct mm_state *s, const struct kv_patient *p)
-{
-	s->n_days = 0;
-	bool sorted = true;
-	for (size_t i = 0; i < p->n_contacts; i++) {
-		if (!kv_contact_is_face_to_face(p->contacts[i].kind))
-			continue;
-		kv_date d = p->contacts[i].date;
-		if (s->n_days > 0 && d < s->days[s->n_days - 1])
-			sorted = false;
-		s->days[s->n_days++] = d;
-	}
-	if (!sorted)
-		qsort(s->days, s->n_days, sizeof *s->days, cmp_date);
-}
-
-/* True when a face-to-face day lies in [from, to]. */
-static bool seen_in(const struct mm_state *s, kv_date from, kv_date to)
-{
-	size_t lo = 0, hi = s->n_days;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->days[mid] < from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < s->n_days && s->days[lo] <= to;
-}
-
 /* ---- compute ------------------------------------------------------------- */
-
-static void mark(struct kv_result_block *out, enum mm_indicator i, size_t m, uint8_t bits)
-{
-	out->flags[(size_t)i * out->n_months + m] |= bits;
-}
 
 static int mm_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
 {
 	struct mm_state *s = state;
-	if (out->n_indicators != MM_N_INDICATORS || out->n_months != s->n_months) {
-		s->host->set_error(s->ctx, "result block is %zu x %zu, expected %d x %zu",
-				   out->n_indicators, out->n_months, MM_N_INDICATORS,
-				   s->n_months);
+	const struct kv_ind_months *mo = &s->months;
+	if (kv_ind_check_block(s->host, s->ctx, out, MM_N_INDICATORS, mo->n) != KV_OK)
 		return KV_ERROR;
-	}
 	size_t n_categories = p->n_diagnoses ? collect_categories(s, p) : 0;
 	bool days_collected = false;
-	for (size_t m = 0; m < s->n_months; m++) {
-		if (!listed_at(p, s->ref[m]))
+	for (size_t m = 0; m < mo->n; m++) {
+		if (!kv_ind_listed_at(p, mo->ref[m]))
 			continue;
-		mark(out, MM_4PLUS, m, KV_IN_DENOMINATOR);
-		int n = categories_at(s, n_categories, s->ref[m]);
+		kv_ind_mark(out, MM_4PLUS, m, KV_IN_DENOMINATOR);
+		int n = categories_at(s, n_categories, mo->ref[m]);
 		if (n == 0)
 			continue;
 		if (n >= s->many)
-			mark(out, MM_4PLUS, m, KV_IN_NUMERATOR);
-		mark(out, MM_COMORBIDITY, m, KV_IN_DENOMINATOR);
+			kv_ind_mark(out, MM_4PLUS, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, MM_COMORBIDITY, m, KV_IN_DENOMINATOR);
 		if (n < s->comorbid)
 			continue;
-		mark(out, MM_COMORBIDITY, m, KV_IN_NUMERATOR);
-		mark(out, MM_COMORBID_SEEN, m, KV_IN_DENOMINATOR);
+		kv_ind_mark(out, MM_COMORBIDITY, m, KV_IN_NUMERATOR);
+		kv_ind_mark(out, MM_COMORBID_SEEN, m, KV_IN_DENOMINATOR);
 		if (!days_collected) {
-			if (reserve((void **)&s->days, &s->cap_days, p->n_contacts + 1,
-				    sizeof *s->days) != 0) {
+			if (kv_ind_face_to_face_days(p, &s->days) != 0) {
 				s->host->set_error(s->ctx, "out of memory for a patient's events");
 				return KV_ERROR;
 			}
-			collect_days(s, p);
 			days_collected = true;
 		}
-		if (seen_in(s, s->from[m], s->ref[m]))
-			mark(out, MM_COMORBID_SEEN, m, KV_IN_NUMERATOR);
+		if (kv_ind_days_any_in(&s->days, mo->from[m], mo->ref[m]))
+			kv_ind_mark(out, MM_COMORBID_SEEN, m, KV_IN_NUMERATOR);
 	}
 	return KV_OK;
 }
