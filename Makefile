@@ -187,7 +187,7 @@ check-docs: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
 # The core's Check tests (and the kvalind they run) built with ASan+UBSan,
 # in build-asan/.
 check-asan:
-	$(MAKE) B=build-asan CFLAGS="-O1 -g" \
+	$(MAKE) --no-print-directory B=build-asan CFLAGS="-O1 -g" \
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" check-unit
 
 # Regenerate the README's tables from the built kvalind and plugins.
