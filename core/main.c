@@ -12,9 +12,6 @@
 #ifndef KV_VERSION
 #define KV_VERSION "0.1.0"
 #endif
-#ifndef KV_DEFAULT_CONFIG
-#define KV_DEFAULT_CONFIG "/etc/kvalind/kvalind.ini"
-#endif
 
 struct command {
 	const char *name;

@@ -17,6 +17,10 @@
 #include "plugin.h"
 #include "valueset.h"
 
+#ifndef KV_DEFAULT_CONFIG
+#define KV_DEFAULT_CONFIG "/etc/kvalind/kvalind.ini"
+#endif
+
 /* Exit codes of the kvalind command (documented in --help and the README). */
 enum kv_exit {
 	KV_EXIT_OK = 0,
