@@ -49,7 +49,7 @@ CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
 
 CORE_SRCS := core/util.c core/log.c core/diag.c core/ini_store.c core/config.c \
 	     core/config_keys.c core/plugin.c core/host.c core/setup.c core/valueset.c \
-	     core/cmd_config.c core/cmd_plugins.c core/cmd_compute.c \
+	     core/cli_options.c core/cmd_config.c core/cmd_plugins.c core/cmd_compute.c \
 	     core/cmd_inspect.c core/engine.c core/results.c core/atomic.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
 MAIN_OBJ  := $(B)/core/main.o

@@ -8,6 +8,7 @@
 #ifndef KVALIND_CLI_H
 #define KVALIND_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 int kv_cmd_version(int argc, char **argv);
@@ -22,6 +23,15 @@ int kv_cmd_inspect(int argc, char **argv);
 /* The configuration path: --config, else $KVALIND_CONFIG, else the built-in
  * default. */
 const char *kv_cli_config_path(const char *from_option);
+
+/*
+ * Parse [--config FILE] [--help] (and [--markdown] when markdown is not NULL)
+ * followed by no operand, or exactly one when `operand` names it ("a plugin
+ * NAME"); it is left at argv[optind]. Returns -1 to go on, else the exit code
+ * to return (after --help, or a usage error).
+ */
+int kv_cli_common_options(int argc, char **argv, const char *command, const char *help,
+			  const char **config, bool *markdown, const char *operand);
 
 /* Print "kvalind: error: usage: ..." hint and return KV_EXIT_USAGE. */
 int kv_cli_usage_error(const char *command, const char *fmt, ...)

@@ -1,8 +1,6 @@
 /*
  * cmd_config.c - `kvalind check-config` and `kvalind list-keys`
  */
-#define _GNU_SOURCE /* getopt_long */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,47 +9,26 @@
 #include "setup.h"
 #include "util.h"
 
-static const struct option config_options[] = {
-	{"config", required_argument, NULL, 'c'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
+static const char check_config_help[] =
+	"Usage: kvalind check-config [--config FILE]\n"
+	"\n"
+	"Validate the configuration: every section and key against the\n"
+	"tables of the core and of the plugins it enables, file\n"
+	"permissions, the secrets file, and that each plugin loads and\n"
+	"passes its ABI checks. Every problem is reported with file and\n"
+	"line, not only the first.\n"
+	"\n"
+	"  -c, --config FILE   the configuration (default: $KVALIND_CONFIG,\n"
+	"                      else the built-in path)\n"
+	"\n" KV_EXIT_CODES_HELP;
 
 int kv_cmd_check_config(int argc, char **argv)
 {
 	const char *config = NULL;
-	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:h", config_options, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'h':
-			printf("Usage: kvalind check-config [--config FILE]\n"
-			       "\n"
-			       "Validate the configuration: every section and key against the\n"
-			       "tables of the core and of the plugins it enables, file\n"
-			       "permissions, the secrets file, and that each plugin loads and\n"
-			       "passes its ABI checks. Every problem is reported with file and\n"
-			       "line, not only the first.\n"
-			       "\n"
-			       "  -c, --config FILE   the configuration (default: $KVALIND_CONFIG,\n"
-			       "                      else the built-in path)\n"
-			       "\n" KV_EXIT_CODES_HELP);
-			return KV_EXIT_OK;
-		case ':':
-			return kv_cli_usage_error("check-config", "option \"%s\" needs a value",
-						  argv[optind - 1]);
-		default:
-			return kv_cli_usage_error("check-config", "unknown option \"%s\"",
-						  argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return kv_cli_usage_error("check-config", "unexpected argument \"%s\"",
-					  argv[optind]);
+	int rc0 = kv_cli_common_options(argc, argv, "check-config", check_config_help, &config,
+					NULL, NULL);
+	if (rc0 >= 0)
+		return rc0;
 
 	const char *path = kv_cli_config_path(config);
 	struct kv_diags d = {0};
@@ -164,48 +141,24 @@ static void list_plugin_keys(const char *dir, bool markdown, int *refused)
 	free(names);
 }
 
+static const char list_keys_help[] =
+	"Usage: kvalind list-keys [--config FILE] [--markdown]\n"
+	"\n"
+	"List every configuration key the core declares and every key of\n"
+	"the plugins found in the plugin directories: section, key, type,\n"
+	"default, required. --markdown prints the README's reference\n"
+	"tables. Without --config, or when the file is missing, the\n"
+	"built-in plugin directories are used.\n"
+	"\n" KV_EXIT_CODES_HELP;
+
 int kv_cmd_list_keys(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"markdown", no_argument, NULL, 'm'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *config = NULL;
 	bool markdown = false;
-	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:mh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'm':
-			markdown = true;
-			break;
-		case 'h':
-			printf("Usage: kvalind list-keys [--config FILE] [--markdown]\n"
-			       "\n"
-			       "List every configuration key the core declares and every key of\n"
-			       "the plugins found in the plugin directories: section, key, type,\n"
-			       "default, required. --markdown prints the README's reference\n"
-			       "tables. Without --config, or when the file is missing, the\n"
-			       "built-in plugin directories are used.\n"
-			       "\n" KV_EXIT_CODES_HELP);
-			return KV_EXIT_OK;
-		case ':':
-			return kv_cli_usage_error("list-keys", "option \"%s\" needs a value",
-						  argv[optind - 1]);
-		default:
-			return kv_cli_usage_error("list-keys", "unknown option \"%s\"",
-						  argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return kv_cli_usage_error("list-keys", "unexpected argument \"%s\"", argv[optind]);
-
+	int rc0 = kv_cli_common_options(argc, argv, "list-keys", list_keys_help, &config, &markdown,
+					NULL);
+	if (rc0 >= 0)
+		return rc0;
 	struct kv_diags d = {0};
 	struct kv_config *cfg = config ? kv_config_load(config, &d) : NULL;
 	if (config != NULL && cfg == NULL) {

@@ -9,8 +9,6 @@
  * new connector can be verified before any indicator trusts it. Nothing
  * patient-level is printed.
  */
-#define _GNU_SOURCE /* getopt_long */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,32 +123,10 @@ static void print_tally(const struct tally *t, const struct kv_ctx *ctx)
 
 int kv_cmd_inspect(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *config = NULL;
-	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'h':
-			fputs(inspect_help, stdout);
-			return KV_EXIT_OK;
-		case ':':
-			return kv_cli_usage_error("inspect", "option \"%s\" needs a value",
-						  argv[optind - 1]);
-		default:
-			return kv_cli_usage_error("inspect", "unknown option \"%s\"", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return kv_cli_usage_error("inspect", "unexpected argument \"%s\"", argv[optind]);
+	int rc0 = kv_cli_common_options(argc, argv, "inspect", inspect_help, &config, NULL, NULL);
+	if (rc0 >= 0)
+		return rc0;
 
 	const char *path = kv_cli_config_path(config);
 	struct kv_diags d = {0};

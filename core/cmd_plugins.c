@@ -1,8 +1,6 @@
 /*
  * cmd_plugins.c - `kvalind list-plugins` and `kvalind describe-plugin`
  */
-#define _GNU_SOURCE /* getopt_long */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,36 +9,6 @@
 #include "cli.h"
 #include "setup.h"
 #include "util.h"
-
-/* Parse [--config FILE] [--help]; returns -1 to go on, else an exit code. */
-static int parse_config_option(int argc, char **argv, const char *command, const char *help,
-			       const char **config)
-{
-	static const struct option options[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:c:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			*config = optarg;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return KV_EXIT_OK;
-		case ':':
-			return kv_cli_usage_error(command, "option \"%s\" needs a value",
-						  argv[optind - 1]);
-		default:
-			return kv_cli_usage_error(command, "unknown option \"%s\"", argv[optind - 1]);
-		}
-	}
-	return -1;
-}
 
 /* The plugin directories: from --config (which must then be readable), else
  * from the default configuration if it exists, else the built-in ones. */
@@ -111,12 +79,9 @@ static void list_dir(const char *dir, const char *title, int *refused)
 int kv_cmd_list_plugins(int argc, char **argv)
 {
 	const char *config = NULL;
-	int rc = parse_config_option(argc, argv, "list-plugins", list_help, &config);
+	int rc = kv_cli_common_options(argc, argv, "list-plugins", list_help, &config, NULL, NULL);
 	if (rc >= 0)
 		return rc;
-	if (optind < argc)
-		return kv_cli_usage_error("list-plugins", "unexpected argument \"%s\"",
-					  argv[optind]);
 	char cdir[4096], idir[4096];
 	rc = plugin_dirs(config, cdir, idir, sizeof cdir);
 	if (rc != KV_EXIT_OK)
@@ -196,11 +161,10 @@ static void describe(const struct kv_plugin *p)
 int kv_cmd_describe_plugin(int argc, char **argv)
 {
 	const char *config = NULL;
-	int rc = parse_config_option(argc, argv, "describe-plugin", describe_help, &config);
+	int rc = kv_cli_common_options(argc, argv, "describe-plugin", describe_help, &config, NULL,
+				       "a plugin NAME");
 	if (rc >= 0)
 		return rc;
-	if (optind != argc - 1)
-		return kv_cli_usage_error("describe-plugin", "expected one plugin NAME");
 	const char *name = argv[optind];
 	char err[1024];
 	if (kv_plugin_check_name(name, err, sizeof err) != 0) {
@@ -268,41 +232,14 @@ static const char *direction_word(int32_t d)
 
 int kv_cmd_list_indicators(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"markdown", no_argument, NULL, 'm'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *config = NULL;
 	bool markdown = false;
-	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:mh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'm':
-			markdown = true;
-			break;
-		case 'h':
-			fputs(indicators_help, stdout);
-			return KV_EXIT_OK;
-		case ':':
-			return kv_cli_usage_error("list-indicators", "option \"%s\" needs a value",
-						  argv[optind - 1]);
-		default:
-			return kv_cli_usage_error("list-indicators", "unknown option \"%s\"",
-						  argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return kv_cli_usage_error("list-indicators", "unexpected argument \"%s\"",
-					  argv[optind]);
+	int rc = kv_cli_common_options(argc, argv, "list-indicators", indicators_help, &config,
+				       &markdown, NULL);
+	if (rc >= 0)
+		return rc;
 	char cdir[4096], idir[4096], err[1024];
-	int rc = plugin_dirs(config, cdir, idir, sizeof cdir);
+	rc = plugin_dirs(config, cdir, idir, sizeof cdir);
 	if (rc != KV_EXIT_OK)
 		return rc;
 	char **names = NULL;

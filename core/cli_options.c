@@ -1,0 +1,54 @@
+/*
+ * cli_options.c - the options most kvalind commands share:
+ * --config FILE, --help, and for the listing commands --markdown
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "setup.h"
+
+int kv_cli_common_options(int argc, char **argv, const char *command, const char *help,
+			  const char **config, bool *markdown, const char *operand)
+{
+	static const struct option with_markdown[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{"markdown", no_argument, NULL, 'm'},
+		{NULL, 0, NULL, 0},
+	};
+	static const struct option without_markdown[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, markdown ? "+:c:hm" : "+:c:h",
+				  markdown ? with_markdown : without_markdown, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			*config = optarg;
+			break;
+		case 'm':
+			*markdown = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return KV_EXIT_OK;
+		case ':':
+			return kv_cli_usage_error(command, "option \"%s\" needs a value",
+						  argv[optind - 1]);
+		default:
+			return kv_cli_usage_error(command, "unknown option \"%s\"", argv[optind - 1]);
+		}
+	}
+	int wanted = operand != NULL ? 1 : 0;
+	if (argc - optind > wanted)
+		return kv_cli_usage_error(command, "unexpected argument \"%s\"", argv[optind + wanted]);
+	if (argc - optind < wanted)
+		return kv_cli_usage_error(command, "expected %s", operand);
+	return -1;
+}
