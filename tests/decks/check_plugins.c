@@ -1,17 +1,21 @@
 /*
- * check_plugins.c - unit tests of the diabetes and medication_review
- * indicator plugins, loaded with dlopen and driven through a fake host
+ * check_plugins.c - unit tests of the indicator plugins (all ten of
+ * build/indicators/NAME.so), loaded with dlopen and driven through a fake host
  *
  * The test decks beside this file check the plugins end to end through the
  * core and the reference connector. This file checks what the decks cannot
- * reach: init failures (a missing value set, inconsistent thresholds),
- * thresholds taken from configuration, the note half of LMG_4PLUS when the
- * connector matched no notes, input out of date order, a wrong result-block
- * shape, invariants (N within D, exactly one band) over many generated
- * patients, and the speed of one pass: 30,000 patients x 101 months.
+ * reach: for every plugin, init failures (each value set it asks for
+ * missing in turn, out-of-range or inconsistent settings it checks itself),
+ * settings taken from configuration (a crafted patient under the default and
+ * a changed value), invariants over a few thousand generated patients (N
+ * within D, mean values >= 0, no state carried from one patient to the next),
+ * the list of indicators (37 unique IDs, every definition complete) and the
+ * speed of one pass: 30,000 patients x 101 months, printed, never asserted.
+ * For diabetes and medication_review also the details tested below.
  *
  * The fake host serves each plugin's declared defaults unless a test
- * overrides a key, and value sets shaped like conf/valuesets.txt.
+ * overrides a key, and the value sets of conf/valuesets.txt (read from
+ * KV_SOURCE_DIR, KV_BUILD_DIR/.. or the working directory).
  *
  * Build and run from the top directory, after `make`:
  *   cc -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Icore/include \
@@ -32,44 +36,121 @@
 
 /* ---- fake value sets ------------------------------------------------------ */
 
+/*
+ * The shipped value-set file conf/valuesets.txt, read once at start-up
+ * (KV_SOURCE_DIR, else KV_BUILD_DIR/.., else the working directory), so every
+ * plugin sees the catalogue's own codes. Matching as the host documents it:
+ * ICD-10 by prefix, ATC ending in '*' by prefix, the rest exactly, '!'
+ * excludes, each entry valid from .. to (inclusive).
+ */
 struct fake_entry {
 	enum kv_code_kind kind;
-	const char *code;
-	bool prefix;
-	kv_date to; /* 0: open */
+	char code[KV_CODE_MAX + 2];
+	bool prefix, exclude;
+	kv_date from, to;
 };
 
 struct kv_value_set {
-	const char *name;
-	const struct fake_entry *entries;
-	size_t n;
+	char name[64];
+	struct fake_entry *entries;
+	size_t n, cap;
 };
 
-static const struct fake_entry diabetes_e[] = {
-	{KV_CODES_ICPC2, "T89", false, 0}, {KV_CODES_ICPC2, "T90", false, 0},
-	{KV_CODES_ICD10, "E10", true, 0},  {KV_CODES_ICD10, "E11", true, 0},
-	{KV_CODES_ICD10, "E13", true, 0},  {KV_CODES_ICD10, "E14", true, 0},
-};
-static const struct fake_entry mmol_e[] = {{KV_CODES_ANALYSIS, "NPU27300", false, 0}};
-static const struct fake_entry percent_e[] = {{KV_CODES_ANALYSIS, "NPU03835", false, 0}};
-static const struct fake_entry uacr_e[] = {{KV_CODES_ANALYSIS, "NOR15260", false, 0}};
-static const struct fake_entry form_e[] = {{KV_CODES_FORM, "noklus_diabetes", false, 0}};
-static const struct fake_entry statin_e[] = {
-	{KV_CODES_ATC, "C10AA", true, 0}, {KV_CODES_ATC, "C10BA", true, 0},
-	{KV_CODES_ATC, "C10BX", true, 0}};
-static const struct fake_entry lmg_fee_e[] = {{KV_CODES_FEE, "2LD", false, 0}};
-static struct fake_entry noklus_fee_e[] = {
-	{KV_CODES_FEE, "105", false, 0}, {KV_CODES_FEE, "100", false, 0},
-	{KV_CODES_FEE, "109", false, 1}, {KV_CODES_FEE, "109A", false, 1},
-	{KV_CODES_FEE, "109B", false, 1}}; /* `to` set in main: 2022-06-30 */
+static struct kv_value_set *all_sets;
+static size_t n_sets, cap_sets;
 
-#define SET(name, e) {name, e, sizeof e / sizeof e[0]}
-static const struct kv_value_set all_sets[] = {
-	SET("DIABETES", diabetes_e), SET("HBA1C_MMOL", mmol_e),
-	SET("HBA1C_PERCENT", percent_e), SET("UACR", uacr_e),
-	SET("NOKLUS_FORM", form_e),   SET("NOKLUS_FORM_FEE", noklus_fee_e),
-	SET("STATIN", statin_e),      SET("LMG_FEE", lmg_fee_e),
-};
+static kv_date parse_date(const char *s, kv_date open)
+{
+	int y, m, d;
+	if (s == NULL || strcmp(s, "-") == 0 || sscanf(s, "%d-%d-%d", &y, &m, &d) != 3)
+		return open;
+	return kv_date_from_ymd(y, m, d);
+}
+
+static void load_value_sets(void)
+{
+	const char *src = getenv("KV_SOURCE_DIR"), *bld = getenv("KV_BUILD_DIR");
+	char path[4096];
+	FILE *f = NULL;
+	if (src != NULL) {
+		snprintf(path, sizeof path, "%s/conf/valuesets.txt", src);
+		f = fopen(path, "r");
+	}
+	if (f == NULL && bld != NULL) {
+		snprintf(path, sizeof path, "%s/../conf/valuesets.txt", bld);
+		f = fopen(path, "r");
+	}
+	if (f == NULL)
+		f = fopen("conf/valuesets.txt", "r");
+	if (f == NULL) {
+		fprintf(stderr, "check_plugins: cannot find conf/valuesets.txt\n");
+		exit(2);
+	}
+	static const struct {
+		const char *word;
+		enum kv_code_kind kind;
+	} kinds[] = {{"ICPC-2", KV_CODES_ICPC2}, {"ICD-10", KV_CODES_ICD10},
+		     {"ATC", KV_CODES_ATC},       {"ANALYSIS", KV_CODES_ANALYSIS},
+		     {"FEE", KV_CODES_FEE},       {"FORM", KV_CODES_FORM},
+		     {"RXGROUP", KV_CODES_RXGROUP}, {"KEYWORD", KV_CODES_KEYWORD}};
+	char line[512];
+	while (fgets(line, sizeof line, f) != NULL) {
+		char name[64], kind[32], code[64], from[32], to[32];
+		int k = sscanf(line, "%63s %31s %63s %31s %31s", name, kind, code, from, to);
+		if (k < 3 || name[0] == '#')
+			continue;
+		size_t ki = 0;
+		while (ki < sizeof kinds / sizeof kinds[0] && strcmp(kinds[ki].word, kind) != 0)
+			ki++;
+		if (ki == sizeof kinds / sizeof kinds[0])
+			continue; /* "catalogue 1", "version 1.0" */
+		struct kv_value_set *set = NULL;
+		for (size_t i = 0; i < n_sets; i++)
+			if (strcmp(all_sets[i].name, name) == 0)
+				set = &all_sets[i];
+		if (set == NULL) {
+			if (n_sets == cap_sets) {
+				cap_sets = cap_sets ? 2 * cap_sets : 64;
+				all_sets = realloc(all_sets, cap_sets * sizeof *all_sets);
+			}
+			set = &all_sets[n_sets++];
+			memset(set, 0, sizeof *set);
+			snprintf(set->name, sizeof set->name, "%s", name);
+		}
+		if (set->n == set->cap) {
+			set->cap = set->cap ? 2 * set->cap : 8;
+			set->entries = realloc(set->entries, set->cap * sizeof *set->entries);
+		}
+		struct fake_entry *e = &set->entries[set->n++];
+		memset(e, 0, sizeof *e);
+		e->kind = kinds[ki].kind;
+		const char *c = code;
+		if (*c == '!')
+			e->exclude = true, c++;
+		size_t j = 0;
+		for (; *c != '\0' && j < sizeof e->code - 1; c++)
+			if (*c != '.')
+				e->code[j++] = *c;
+		if (j > 0 && e->code[j - 1] == '*')
+			e->code[--j] = '\0', e->prefix = true;
+		if (e->kind == KV_CODES_ICD10)
+			e->prefix = true;
+		e->from = parse_date(k >= 4 ? from : NULL, INT32_MIN);
+		e->to = parse_date(k >= 5 ? to : NULL, KV_DATE_OPEN);
+	}
+	fclose(f);
+	if (n_sets == 0) {
+		fprintf(stderr, "check_plugins: no value sets in %s\n", path);
+		exit(2);
+	}
+}
+
+static void free_value_sets(void)
+{
+	for (size_t i = 0; i < n_sets; i++)
+		free(all_sets[i].entries);
+	free(all_sets);
+}
 
 /* ---- the fake host --------------------------------------------------------- */
 
@@ -80,6 +161,8 @@ struct kv_ctx {
 	int note_pattern;            /* what note_pattern("LMG_NOTE") returns */
 	int warnings, errors;
 	char error[512];
+	const char *asked[32]; /* value sets asked for, in order (borrowed names) */
+	size_t n_asked;
 };
 
 static void fake_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
@@ -136,11 +219,13 @@ static void fake_count_bad(struct kv_ctx *ctx, const char *table, const char *re
 
 static const struct kv_value_set *fake_value_set(struct kv_ctx *ctx, const char *name)
 {
+	if (ctx->n_asked < 32)
+		ctx->asked[ctx->n_asked++] = name;
 	if (ctx->missing_set != NULL && strcmp(ctx->missing_set, name) == 0) {
 		ctx->errors++;
 		return NULL;
 	}
-	for (size_t i = 0; i < sizeof all_sets / sizeof all_sets[0]; i++)
+	for (size_t i = 0; i < n_sets; i++)
 		if (strcmp(all_sets[i].name, name) == 0)
 			return &all_sets[i];
 	ctx->errors++;
@@ -152,15 +237,19 @@ static bool fake_in_value_set(const struct kv_value_set *set, enum kv_code_kind 
 {
 	if (set == NULL || code == NULL || *code == '\0')
 		return false;
+	bool in = false;
 	for (size_t i = 0; i < set->n; i++) {
 		const struct fake_entry *e = &set->entries[i];
-		if (e->kind != kind || (e->to != 0 && date > e->to))
+		if (e->kind != kind || date < e->from || date > e->to)
 			continue;
 		if (e->prefix ? strncmp(code, e->code, strlen(e->code)) == 0
-			      : strcmp(code, e->code) == 0)
-			return true;
+			      : strcmp(code, e->code) == 0) {
+			if (e->exclude)
+				return false;
+			in = true;
+		}
 	}
-	return false;
+	return in;
 }
 
 static int fake_note_pattern(struct kv_ctx *ctx, const char *name)
@@ -186,8 +275,16 @@ static const struct kv_host host = {
 
 /* ---- loading and running ----------------------------------------------------- */
 
-static void *dm_handle, *lmg_handle;
 static const struct kv_indicator_plugin *dm, *lmg;
+
+/* Every indicator plugin, loaded once in main(). */
+static const char *const plugin_names[] = {
+	"addictive_drugs", "anxiety",           "chd",            "copd",          "depression",
+	"diabetes",        "elderly",           "medication_review", "multimorbidity", "risk_patients",
+};
+#define N_PLUGINS (sizeof plugin_names / sizeof plugin_names[0])
+static void *handles[N_PLUGINS];
+static const struct kv_indicator_plugin *plugins[N_PLUGINS];
 
 static const struct kv_indicator_plugin *load(const char *name, void **handle)
 {
@@ -259,6 +356,7 @@ static int run_init(struct run *r)
 static void run_compute(struct run *r, const struct kv_patient *p)
 {
 	memset(r->flags, 0, sizeof r->flags);
+	memset(r->values, 0, sizeof r->values);
 	ck_assert_int_eq(r->plugin->compute(r->state, p, &r->out), KV_OK);
 }
 
@@ -494,7 +592,8 @@ static uint32_t rnd(uint32_t n)
 struct gen_patient {
 	struct kv_patient p;
 	struct kv_list_period periods[2];
-	struct kv_diagnosis dx[4];
+	struct kv_contact contacts[GEN_MAX];
+	struct kv_diagnosis dx[2 * GEN_MAX];
 	struct kv_fee fees[GEN_MAX];
 	struct kv_medication meds[12];
 	struct kv_prescription rx[GEN_MAX];
@@ -504,26 +603,51 @@ struct gen_patient {
 	struct kv_note_match notes[8];
 };
 
-static const char *const fee_codes[] = {"2AD", "105", "109", "2LD", "100"};
-static const char *const atcs[] = {"C10AA05", "C09AA05", "A10BA02", "B01AC06", "", "C10BX03"};
-static const char *const labs_codes[] = {"NPU27300", "NPU03835", "NOR15260", "NPU01568"};
+static const char *const fee_codes[] = {"2AD", "105", "109", "2LD", "100", "2PA", "2PB", "109A", "999"};
+static const char *const atcs[] = {"C10AA05", "C09AA05", "A10BA02", "B01AC06", "",        "C10BX03",
+				   "C07AB02", "N06AB04", "N05BA01", "N05CD02", "N05CF01", "N05AN01",
+				   "N05AH03", "N02AA01", "H02AB06", "H02AB07", "M01AE01", "N06AA09",
+				   "R06AB04", "ZZ99ZZ9"};
+#define N_ATCS (sizeof atcs / sizeof atcs[0])
+static const char *const labs_codes[] = {"NPU27300", "NPU03835", "NOR15260", "NPU01568",
+					 "NPU03577", "NOR05172", "NPU18016"};
+/* Diagnoses of every set, and some outside every set. */
+static const struct {
+	uint8_t system;
+	const char *code;
+} dx_codes[] = {
+	{KV_CODE_ICPC2, "T90"}, {KV_CODE_ICPC2, "T89"}, {KV_CODE_ICPC2, "R95"}, {KV_CODE_ICPC2, "R96"},
+	{KV_CODE_ICPC2, "K74"}, {KV_CODE_ICPC2, "K76"}, {KV_CODE_ICPC2, "K77"}, {KV_CODE_ICPC2, "K78"},
+	{KV_CODE_ICPC2, "K86"}, {KV_CODE_ICPC2, "K90"}, {KV_CODE_ICPC2, "P70"}, {KV_CODE_ICPC2, "P74"},
+	{KV_CODE_ICPC2, "P76"}, {KV_CODE_ICPC2, "L90"}, {KV_CODE_ICPC2, "L95"}, {KV_CODE_ICPC2, "R84"},
+	{KV_CODE_ICPC2, "N87"}, {KV_CODE_ICPC2, "N88"}, {KV_CODE_ICPC2, "A04"}, {KV_CODE_ICPC2, "E11"},
+	{KV_CODE_ICD10, "E119"}, {KV_CODE_ICD10, "J44"}, {KV_CODE_ICD10, "J440"}, {KV_CODE_ICD10, "J441"},
+	{KV_CODE_ICD10, "J45"}, {KV_CODE_ICD10, "I219"}, {KV_CODE_ICD10, "I48"}, {KV_CODE_ICD10, "I50"},
+	{KV_CODE_ICD10, "I10"}, {KV_CODE_ICD10, "N184"}, {KV_CODE_ICD10, "G30"}, {KV_CODE_ICD10, "F32"},
+	{KV_CODE_ICD10, "F410"}, {KV_CODE_ICD10, "M16"}, {KV_CODE_ICD10, "M81"}, {KV_CODE_ICD10, "C18"},
+	{KV_CODE_ICD10, "G20"}, {KV_CODE_ICD10, "G40"}, {KV_CODE_ICD10, "Z00"}, {KV_CODE_ICD10, "T90"},
+};
+#define N_DX (sizeof dx_codes / sizeof dx_codes[0])
 
-/* A random patient over 2012 .. 2023, events sorted by date. */
+/* A random patient over 2012 .. 2023, every array sorted by date (same-day
+ * events included); empty arrays, patients never listed, deaths, codes
+ * outside every value set. */
 static void generate(struct gen_patient *g)
 {
 	memset(g, 0, sizeof *g);
 	kv_date base = D(2012, 1, 1), span = D(2023, 12, 31) - base;
 	struct kv_patient *p = &g->p;
-	p->birth = D(1940, 1, 1);
+	p->birth = D(1920, 1, 1) + (kv_date)rnd(90 * 365);
 	p->death = rnd(10) == 0 ? base + (kv_date)rnd((uint32_t)span) : KV_DATE_OPEN;
-	p->sex = KV_SEX_FEMALE;
+	p->sex = (uint8_t)(1 + rnd(3));
 	kv_date from = base + (kv_date)rnd((uint32_t)span / 2);
 	g->periods[0] = (struct kv_list_period){from, rnd(3) ? KV_DATE_OPEN : from + (kv_date)rnd(2000)};
-	p->periods = g->periods, p->n_periods = 1;
-	size_t n = rnd(4) == 0 ? 1 : 0;
-	for (size_t i = 0; i < n; i++)
-		g->dx[i] = (struct kv_diagnosis){base + (kv_date)rnd((uint32_t)span), -1, KV_CODE_ICPC2, "T90"};
-	p->diagnoses = g->dx, p->n_diagnoses = n;
+	p->periods = g->periods, p->n_periods = rnd(12) == 0 ? 0 : 1;
+	if (p->n_periods == 1 && g->periods[0].to != KV_DATE_OPEN && rnd(2) == 0) {
+		g->periods[1] = (struct kv_list_period){g->periods[0].to + (kv_date)rnd(400),
+							KV_DATE_OPEN};
+		p->n_periods = 2;
+	}
 	kv_date d = base;
 #define EVENTS(arr, count, make)                                                   \
 	do {                                                                       \
@@ -534,20 +658,41 @@ static void generate(struct gen_patient *g)
 			make;                                                      \
 		}                                                                  \
 	} while (0)
-	EVENTS(g->fees, 12, (g->fees[i] = (struct kv_fee){d, 0, ""},
-			     strcpy(g->fees[i].code, fee_codes[rnd(5)]), p->n_fees = i + 1));
+	EVENTS(g->contacts, GEN_MAX, (g->contacts[i] = (struct kv_contact){d, (uint8_t)(1 + rnd(8)),
+									    (uint8_t)rnd(6)},
+				      p->n_contacts = i + 1));
+	/* Diagnoses and fees on contact days (linked, or a diagnosis unlinked),
+	 * most of a patient's diagnoses of one "main" condition. */
+	size_t main_dx = rnd(N_DX), other_dx = rnd(N_DX);
+	for (size_t c = 0; c < p->n_contacts; c++) {
+		for (uint32_t k = rnd(3); k > 0 && p->n_diagnoses < 2 * GEN_MAX; k--) {
+			uint32_t pick = rnd(8);
+			size_t x = pick < 5 ? main_dx : pick < 7 ? other_dx : rnd(N_DX);
+			struct kv_diagnosis *dx = &g->dx[p->n_diagnoses++];
+			*dx = (struct kv_diagnosis){g->contacts[c].date, rnd(4) ? (int32_t)c : -1,
+						    dx_codes[x].system, ""};
+			strcpy(dx->code, dx_codes[x].code);
+		}
+		if (rnd(3) == 0) {
+			struct kv_fee *fee = &g->fees[p->n_fees++];
+			*fee = (struct kv_fee){g->contacts[c].date, (int32_t)c, ""};
+			strcpy(fee->code, fee_codes[rnd(sizeof fee_codes / sizeof fee_codes[0])]);
+		}
+	}
 	EVENTS(g->labs, GEN_MAX, (g->labs[i] = (struct kv_lab_result){d, rnd(8) != 0, 4.0 + rnd(900) / 10.0, ""},
-				  strcpy(g->labs[i].code, labs_codes[rnd(4)]), p->n_labs = i + 1));
+				  strcpy(g->labs[i].code, labs_codes[rnd(7)]), p->n_labs = i + 1));
 	EVENTS(g->bps, GEN_MAX, (g->bps[i] = (struct kv_blood_pressure){d, (int16_t)(110 + rnd(60)), (int16_t)(60 + rnd(40))},
 				 p->n_bps = i + 1));
-	EVENTS(g->rx, 20, (g->rx[i] = (struct kv_prescription){d, 0, false, 0, ""},
-			   strcpy(g->rx[i].atc, atcs[rnd(6)]), p->n_prescriptions = i + 1));
+	EVENTS(g->rx, GEN_MAX, (g->rx[i] = (struct kv_prescription){d, (uint8_t)rnd(5), rnd(4) != 0,
+								   rnd(600) / 10.0, ""},
+				strcpy(g->rx[i].atc, atcs[rnd(N_ATCS)]), p->n_prescriptions = i + 1));
 	EVENTS(g->forms, 4, (g->forms[i] = (struct kv_form){d, "noklus_diabetes"}, p->n_forms = i + 1));
 	EVENTS(g->notes, 8, (g->notes[i] = (struct kv_note_match){d, (uint16_t)rnd(2)}, p->n_notes = i + 1));
 	EVENTS(g->meds, 12, (g->meds[i] = (struct kv_medication){d, rnd(2) ? KV_DATE_OPEN : d + (kv_date)rnd(900),
 								(uint8_t)(1 + rnd(3)), ""},
-			     strcpy(g->meds[i].atc, atcs[rnd(6)]), p->n_medications = i + 1));
+			     strcpy(g->meds[i].atc, atcs[rnd(N_ATCS)]), p->n_medications = i + 1));
 #undef EVENTS
+	p->contacts = g->contacts, p->diagnoses = g->dx;
 	p->fees = g->fees, p->labs = g->labs, p->bps = g->bps, p->prescriptions = g->rx;
 	p->forms = g->forms, p->notes = g->notes, p->medications = g->meds;
 }
@@ -612,37 +757,362 @@ START_TEST(dm_invariants)
 }
 END_TEST
 
-/* One pass over many patients for 101 months (2014-12 .. 2023-04). */
+/* ---- every plugin ----------------------------------------------------------- */
+
+/* The list: 37 unique IDs across all plugins (indicators.md, precise rule 15),
+ * every definition complete. */
+START_TEST(all_descriptors)
+{
+	const char *ids[64];
+	size_t n = 0;
+	for (size_t k = 0; k < N_PLUGINS; k++) {
+		const struct kv_indicator_plugin *p = plugins[k];
+		ck_assert_str_eq(p->name, plugin_names[k]);
+		ck_assert_uint_eq(p->abi_major, KV_ABI_MAJOR);
+		ck_assert_uint_eq(p->kind, KV_PLUGIN_INDICATOR);
+		ck_assert_uint_eq(p->indicator_def_size, sizeof(struct kv_indicator_def));
+		ck_assert_uint_gt(p->n_indicators, 0);
+		ck_assert_uint_le(p->n_indicators, 16); /* struct run's flags */
+		ck_assert(p->init != NULL && p->compute != NULL && p->fini != NULL);
+		for (size_t i = 0; i < p->n_indicators; i++) {
+			const struct kv_indicator_def *d = &p->indicators[i];
+			ck_assert_msg(d->id != NULL && *d->id != '\0', "%s: indicator %zu has no id",
+				      p->name, i);
+			ck_assert_msg(d->title != NULL && *d->title != '\0', "%s: no title", d->id);
+			ck_assert_msg(d->title_nb != NULL && *d->title_nb != '\0', "%s: no title_nb",
+				      d->id);
+			ck_assert_msg(d->numerator != NULL && *d->numerator != '\0', "%s: no numerator",
+				      d->id);
+			ck_assert_msg(d->denominator != NULL && *d->denominator != '\0',
+				      "%s: no denominator", d->id);
+			ck_assert_msg(d->direction >= -1 && d->direction <= 1, "%s: direction %d",
+				      d->id, (int)d->direction);
+			ck_assert_msg(d->type == KV_INDICATOR_PROPORTION || d->type == KV_INDICATOR_MEAN,
+				      "%s: type %u", d->id, (unsigned)d->type);
+			ck_assert_uint_ge(d->version, 1);
+			for (size_t j = 0; j < n; j++)
+				ck_assert_msg(strcmp(ids[j], d->id) != 0, "%s appears twice", d->id);
+			ck_assert_uint_lt(n, 64);
+			ids[n++] = d->id;
+		}
+	}
+	ck_assert_uint_eq(n, 37);
+}
+END_TEST
+
+/* Each value set a plugin asks for, dropped in turn, fails init with a
+ * message naming it. The sets are those a successful init asks for. */
+START_TEST(all_missing_value_set)
+{
+	const struct kv_indicator_plugin *p = plugins[_i];
+	struct run r;
+	run_setup(&r, p, 2020, 1, 12);
+	ck_assert_int_eq(run_init(&r), KV_OK);
+	ck_assert_int_eq(r.ctx.errors, 0);
+	p->fini(r.state);
+	const char *asked[32];
+	size_t n = r.ctx.n_asked;
+	memcpy(asked, r.ctx.asked, sizeof asked);
+	if (strcmp(p->name, "elderly") != 0) /* the one plugin without codes */
+		ck_assert_msg(n > 0, "%s asks for no value set", p->name);
+	for (size_t k = 0; k < n; k++) {
+		run_setup(&r, p, 2020, 1, 12);
+		r.ctx.missing_set = asked[k];
+		r.state = &r; /* must be reset */
+		ck_assert_msg(run_init(&r) == KV_ERROR, "%s: init without %s succeeds", p->name,
+			      asked[k]);
+		ck_assert_ptr_null(r.state);
+		ck_assert_msg(strstr(r.ctx.error, asked[k]) != NULL, "%s without %s: \"%s\"",
+			      p->name, asked[k], r.ctx.error);
+	}
+}
+END_TEST
+
+/* Out-of-range or inconsistent configuration that a plugin checks itself
+ * (depression, copd and medication_review rely on the core's range checks). */
+static const struct {
+	const char *plugin, *key, *value, *key2, *value2;
+} bad_configs[] = {
+	{"addictive_drugs", "window_months", "0", NULL, NULL},
+	{"anxiety", "ad_start_latest_month", "24", NULL, NULL},     /* > earliest 23 */
+	{"anxiety", "ad_control_from_months", "13", NULL, NULL},    /* > to 12 */
+	{"anxiety", "ad_start_latest_month", "11", NULL, NULL},     /* < control_to 12 */
+	{"anxiety", "ad_control_to_months", "18", "ad_control_from_months", "6"},
+	{"chd", "window_months", "0", NULL, NULL},
+	{"diabetes", "hba1c_low", "71", NULL, NULL},
+	{"diabetes", "bp_good_systolic", "150", NULL, NULL},
+	{"elderly", "window_months", "0", NULL, NULL},
+	{"elderly", "window_months", "-3", NULL, NULL},
+	{"multimorbidity", "comorbid_categories", "1", NULL, NULL},
+	{"multimorbidity", "many_categories", "0", NULL, NULL},
+	{"multimorbidity", "window_months", "0", NULL, NULL},
+	{"risk_patients", "window_months", "0", NULL, NULL},
+	{"risk_patients", "window_months", "601", NULL, NULL},
+	{"risk_patients", "followup_windows", "0", NULL, NULL},
+	{"risk_patients", "followup_windows", "101", NULL, NULL},
+	{"risk_patients", "min_contact_days", "0", NULL, NULL},
+};
+#define N_BAD_CONFIGS (sizeof bad_configs / sizeof bad_configs[0])
+
+static const struct kv_indicator_plugin *plugin_named(const char *name)
+{
+	for (size_t k = 0; k < N_PLUGINS; k++)
+		if (strcmp(plugin_names[k], name) == 0)
+			return plugins[k];
+	ck_abort_msg("no plugin %s", name);
+	return NULL;
+}
+
+START_TEST(all_bad_config)
+{
+	const struct kv_indicator_plugin *p = plugin_named(bad_configs[_i].plugin);
+	struct run r;
+	run_setup(&r, p, 2020, 1, 12);
+	r.ctx.overrides[0][0] = bad_configs[_i].key;
+	r.ctx.overrides[0][1] = bad_configs[_i].value;
+	r.ctx.overrides[1][0] = bad_configs[_i].key2;
+	r.ctx.overrides[1][1] = bad_configs[_i].value2;
+	r.state = &r;
+	ck_assert_msg(run_init(&r) == KV_ERROR, "%s accepts %s = %s", p->name,
+		      bad_configs[_i].key, bad_configs[_i].value);
+	ck_assert_ptr_null(r.state);
+	ck_assert_str_ne(r.ctx.error, "");
+}
+END_TEST
+
+/* Over generated patients, for every indicator and month: N implies D; a
+ * mean-type value is >= 0 (and finite); computing another patient in between
+ * changes nothing (A, B, A gives A's flags and values twice); every
+ * indicator's numerator is reached by some patient. */
+#define GEN_PATIENTS 2000
+START_TEST(all_invariants)
+{
+	const struct kv_indicator_plugin *p = plugins[_i];
+	struct run r;
+	run_setup(&r, p, 2014, 12, 101);
+	ck_assert_int_eq(run_init(&r), KV_OK);
+	const size_t n_ind = p->n_indicators, n_mo = r.out.n_months, cells = n_ind * n_mo;
+	struct gen_patient *g = malloc(2 * sizeof *g);
+	uint8_t *flags = malloc(cells);
+	double *values = malloc(cells * sizeof *values);
+	ck_assert(g != NULL && flags != NULL && values != NULL);
+	size_t numerators[16] = {0}, denominators[16] = {0};
+	rng_state = 0x9e3779b97f4a7c15ull ^ (uint64_t)(_i + 1); /* the same patients every run */
+	for (int k = 0; k < GEN_PATIENTS; k++) {
+		struct gen_patient *a = &g[k % 2], *b = &g[(k + 1) % 2];
+		generate(a);
+		run_compute(&r, &a->p);
+		memcpy(flags, r.flags, cells);
+		memcpy(values, r.values, cells * sizeof *values);
+		for (size_t i = 0; i < n_ind; i++)
+			for (size_t m = 0; m < n_mo; m++) {
+				uint8_t f = flag(&r, i, m);
+				if ((f & KV_IN_NUMERATOR) && !(f & KV_IN_DENOMINATOR))
+					ck_abort_msg("%s patient %d month %zu: %s in N, not in D",
+						     p->name, k, m, p->indicators[i].id);
+				double v = r.values[i * n_mo + m];
+				if (p->indicators[i].type == KV_INDICATOR_MEAN && !(v >= 0 && v < 1e12))
+					ck_abort_msg("%s patient %d month %zu: %s value %g", p->name,
+						     k, m, p->indicators[i].id, v);
+				numerators[i] += (f & KV_IN_NUMERATOR) != 0;
+				denominators[i] += (f & KV_IN_DENOMINATOR) != 0;
+			}
+		if (k == 0)
+			continue;
+		run_compute(&r, &b->p); /* the previous patient */
+		run_compute(&r, &a->p);
+		for (size_t c = 0; c < cells; c++)
+			if (r.flags[c] != flags[c] || memcmp(&r.values[c], &values[c], sizeof *values))
+				ck_abort_msg("%s patient %d: %s month %zu differs after patient %d "
+					     "(flags %u then %u, value %g then %g)",
+					     p->name, k, p->indicators[c / n_mo].id, c % n_mo, k - 1,
+					     flags[c], r.flags[c], values[c], r.values[c]);
+	}
+	for (size_t i = 0; i < n_ind; i++) {
+		ck_assert_msg(denominators[i] > 0, "%s never in D", p->indicators[i].id);
+		ck_assert_msg(numerators[i] > 0, "%s never in N", p->indicators[i].id);
+	}
+	ck_assert_int_eq(r.ctx.errors, 0);
+	free(values);
+	free(flags);
+	free(g);
+	p->fini(r.state);
+}
+END_TEST
+
+/* ---- configuration honoured: a crafted patient under default and changed
+ * settings (diabetes and medication_review: tests above). ---------------------- */
+
+/* One month, 2020-03 (R = 2020-03-31); up to two overrides; the flag of `id`. */
+static char nd_with(const char *plugin, const struct kv_patient *pt, const char *id,
+		    const char *key, const char *value)
+{
+	struct run r;
+	run_setup(&r, plugin_named(plugin), 2020, 3, 1);
+	r.ctx.overrides[0][0] = key;
+	r.ctx.overrides[0][1] = value;
+	ck_assert_int_eq(run_init(&r), KV_OK);
+	run_compute(&r, pt);
+	char c = nd(&r, id, 0);
+	ck_assert_int_eq(r.ctx.errors, 0);
+	r.plugin->fini(r.state);
+	return c;
+}
+
+static struct kv_patient listed(kv_date birth)
+{
+	return (struct kv_patient){.birth = birth, .death = KV_DATE_OPEN, .sex = KV_SEX_MALE,
+				   .periods = listed_always, .n_periods = 1};
+}
+
+START_TEST(add_window_from_config)
+{
+	const struct kv_contact contacts[] = {{D(2020, 1, 15), KV_CONTACT_PHONE, KV_ROLE_GP}};
+	const struct kv_prescription rx[] = {{D(2019, 6, 15), KV_RX_GROUP_A, true, 30.0, "N05CF01"}};
+	struct kv_patient p = listed(D(1960, 1, 1));
+	p.contacts = contacts, p.n_contacts = 1, p.prescriptions = rx, p.n_prescriptions = 1;
+	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_PRESCRIBED", NULL, NULL), 'N');
+	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_DDD_MEAN", NULL, NULL), 'N');
+	/* 6 months: 2019-10 .. 2020-03 holds the contact, not the prescription */
+	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_PRESCRIBED", "window_months", "6"), 'D');
+	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_DDD_MEAN", "window_months", "6"), '-');
+	/* and the mean's value is the DDD sum */
+	struct run r;
+	run_setup(&r, plugin_named("addictive_drugs"), 2020, 3, 1);
+	ck_assert_int_eq(run_init(&r), KV_OK);
+	run_compute(&r, &p);
+	ck_assert_double_eq_tol(r.values[index_of(r.plugin, "ADD_DDD_MEAN")], 30.0, 1e-9);
+	r.plugin->fini(r.state);
+}
+END_TEST
+
+START_TEST(anx_followup_from_config)
+{
+	const struct kv_contact contacts[] = {{D(2020, 1, 10), KV_CONTACT_CONSULTATION, KV_ROLE_GP},
+					      {D(2020, 2, 15), KV_CONTACT_PHONE, KV_ROLE_NURSE}};
+	const struct kv_diagnosis dx[] = {{D(2020, 1, 10), 0, KV_CODE_ICPC2, "P74"}};
+	struct kv_patient p = listed(D(1980, 5, 5));
+	p.contacts = contacts, p.n_contacts = 2, p.diagnoses = dx, p.n_diagnoses = 1;
+	/* the phone call 36 days after the new diagnosis: within 42, not 30 */
+	ck_assert_int_eq(nd_with("anxiety", &p, "ANX_FOLLOWUP_NEW", NULL, NULL), 'N');
+	ck_assert_int_eq(nd_with("anxiety", &p, "ANX_FOLLOWUP_NEW", "followup_days", "30"), 'D');
+	/* a window reaching past R: out of D */
+	ck_assert_int_eq(nd_with("anxiety", &p, "ANX_FOLLOWUP_NEW", "followup_days", "90"), '-');
+}
+END_TEST
+
+START_TEST(chd_window_from_config)
+{
+	const struct kv_diagnosis dx[] = {{D(2019, 1, 1), -1, KV_CODE_ICD10, "I252"}};
+	const struct kv_prescription rx[] = {{D(2019, 6, 1), KV_RX_GROUP_C, false, 0, "C07AB02"}};
+	struct kv_patient p = listed(D(1950, 1, 1));
+	p.diagnoses = dx, p.n_diagnoses = 1, p.prescriptions = rx, p.n_prescriptions = 1;
+	ck_assert_int_eq(nd_with("chd", &p, "CHD_BETA_BLOCKER", NULL, NULL), 'N');
+	ck_assert_int_eq(nd_with("chd", &p, "CHD_BETA_BLOCKER", "window_months", "3"), 'D');
+}
+END_TEST
+
+START_TEST(copd_control_days_from_config)
+{
+	const struct kv_contact contacts[] = {{D(2020, 2, 15), KV_CONTACT_CONSULTATION, KV_ROLE_GP}};
+	const struct kv_diagnosis dx[] = {{D(2019, 1, 1), -1, KV_CODE_ICPC2, "R95"},
+					  {D(2020, 1, 10), -1, KV_CODE_ICD10, "J440"},
+					  {D(2020, 2, 15), 0, KV_CODE_ICPC2, "R95"}};
+	struct kv_patient p = listed(D(1950, 1, 1));
+	p.contacts = contacts, p.n_contacts = 1, p.diagnoses = dx, p.n_diagnoses = 3;
+	/* the control 36 days after the exacerbation: within 42, not 30 */
+	ck_assert_int_eq(nd_with("copd", &p, "COPD_CONTROL_6W", NULL, NULL), 'N');
+	ck_assert_int_eq(nd_with("copd", &p, "COPD_CONTROL_6W", "control_days", "30"), 'D');
+	ck_assert_int_eq(nd_with("copd", &p, "COPD_CONTROL_AFTER_EXAC", "control_days", "30"), 'N');
+	/* a 2-month window (2020-02 .. 2020-03) misses the exacerbation */
+	ck_assert_int_eq(nd_with("copd", &p, "COPD_CONTROL_AFTER_EXAC",
+				 "exacerbation_window_months", "2"), '-');
+}
+END_TEST
+
+START_TEST(dep_workup_from_config)
+{
+	const struct kv_diagnosis dx[] = {{D(2020, 1, 10), -1, KV_CODE_ICPC2, "P76"}};
+	const struct kv_lab_result labs[] = {{D(2020, 1, 30), true, 1.0, "NPU03577"}};
+	struct kv_patient p = listed(D(1980, 1, 1));
+	p.diagnoses = dx, p.n_diagnoses = 1, p.labs = labs, p.n_labs = 1;
+	/* the lab 20 days after the new diagnosis: within 28, not 14 */
+	ck_assert_int_eq(nd_with("depression", &p, "DEP_NEW_SOMATIC", NULL, NULL), 'N');
+	ck_assert_int_eq(nd_with("depression", &p, "DEP_NEW_SOMATIC", "somatic_workup_days", "14"),
+			 'D');
+}
+END_TEST
+
+START_TEST(eld_age_and_window_from_config)
+{
+	const struct kv_contact contacts[] = {{D(2019, 6, 1), KV_CONTACT_HOME_VISIT, KV_ROLE_NURSE}};
+	struct kv_patient p = listed(D(1945, 6, 1)); /* 74 at R */
+	p.contacts = contacts, p.n_contacts = 1;
+	ck_assert_int_eq(nd_with("elderly", &p, "ELD70_NO_CONTACT", NULL, NULL), 'D');
+	ck_assert_int_eq(nd_with("elderly", &p, "ELD70_NO_CONTACT", "window_months", "6"), 'N');
+	ck_assert_int_eq(nd_with("elderly", &p, "ELD70_NO_CONTACT", "min_age", "75"), '-');
+}
+END_TEST
+
+START_TEST(mm_categories_from_config)
+{
+	const struct kv_diagnosis dx[] = {{D(2015, 1, 1), -1, KV_CODE_ICPC2, "T90"},
+					  {D(2016, 1, 1), -1, KV_CODE_ICD10, "I10"}};
+	struct kv_patient p = listed(D(1950, 1, 1));
+	p.diagnoses = dx, p.n_diagnoses = 2;
+	ck_assert_int_eq(nd_with("multimorbidity", &p, "MM_COMORBIDITY", NULL, NULL), 'N');
+	ck_assert_int_eq(nd_with("multimorbidity", &p, "MM_COMORBIDITY", "comorbid_categories", "3"),
+			 'D');
+	ck_assert_int_eq(nd_with("multimorbidity", &p, "MM_4PLUS", NULL, NULL), 'D');
+	ck_assert_int_eq(nd_with("multimorbidity", &p, "MM_4PLUS", "many_categories", "2"), 'N');
+}
+END_TEST
+
+START_TEST(risk_from_config)
+{
+	const struct kv_medication meds[] = {{D(2019, 1, 1), KV_DATE_OPEN, KV_USE_REGULAR, "N05BA01"}};
+	struct kv_patient p = listed(D(1957, 1, 1)); /* 63 at R */
+	p.medications = meds, p.n_medications = 1;
+	ck_assert_int_eq(nd_with("risk_patients", &p, "RISK_HIGH_RISK_DRUGS", NULL, NULL), '-');
+	ck_assert_int_eq(nd_with("risk_patients", &p, "RISK_HIGH_RISK_DRUGS", "min_age", "60"), 'N');
+	/* one face-to-face day in each year-long window before W12, none in W12 */
+	const struct kv_contact contacts[] = {{D(2017, 6, 1), KV_CONTACT_CONSULTATION, KV_ROLE_GP},
+					      {D(2018, 6, 1), KV_CONTACT_CONSULTATION, KV_ROLE_GP}};
+	p.contacts = contacts, p.n_contacts = 2;
+	ck_assert_int_eq(nd_with("risk_patients", &p, "RISK_LOST_TO_FOLLOWUP", NULL, NULL), '-');
+	ck_assert_int_eq(nd_with("risk_patients", &p, "RISK_LOST_TO_FOLLOWUP", "min_contact_days",
+				 "1"), 'N');
+}
+END_TEST
+
+/* One pass of each plugin over many patients for 101 months (2014-12 ..
+ * 2023-04): printed, never asserted. */
 START_TEST(speed)
 {
 	const char *env = getenv("KV_PERF_PATIENTS");
 	long n = env ? strtol(env, NULL, 10) : 30000;
-	struct run a, b;
-	run_setup(&a, dm, 2014, 12, 101);
-	run_setup(&b, lmg, 2014, 12, 101);
+	const struct kv_indicator_plugin *p = plugins[_i];
+	struct run a;
+	run_setup(&a, p, 2014, 12, 101);
 	ck_assert_int_eq(run_init(&a), KV_OK);
-	ck_assert_int_eq(run_init(&b), KV_OK);
 	struct gen_patient *g = malloc(sizeof *g);
 	ck_assert_ptr_nonnull(g);
-	double spent[2] = {0, 0};
+	rng_state = 88172645463325252ull;
+	double spent = 0;
 	for (long k = 0; k < n; k++) {
 		generate(g);
-		struct run *runs[2] = {&a, &b};
-		for (int j = 0; j < 2; j++) {
-			memset(runs[j]->flags, 0, sizeof runs[j]->flags);
-			struct timespec t0, t1;
-			clock_gettime(CLOCK_MONOTONIC, &t0);
-			ck_assert_int_eq(runs[j]->plugin->compute(runs[j]->state, &g->p, &runs[j]->out),
-					 KV_OK);
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			spent[j] += (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-		}
+		memset(a.flags, 0, sizeof a.flags);
+		memset(a.values, 0, sizeof a.values);
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ck_assert_int_eq(p->compute(a.state, &g->p, &a.out), KV_OK);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		spent += (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	}
-	printf("speed: %ld patients x 101 months: diabetes %.3f s, medication_review %.3f s\n",
-	       n, spent[0], spent[1]);
+	printf("speed: %ld patients x 101 months: %-17s %.3f s\n", n, p->name, spent);
+	fflush(stdout);
 	free(g);
-	dm->fini(a.state);
-	lmg->fini(b.state);
+	p->fini(a.state);
 }
 END_TEST
 
@@ -664,24 +1134,44 @@ static Suite *plugins_suite(void)
 	tcase_add_loop_test(tc, lmg_notes, 0, 4);
 	tcase_add_test(tc, lmg_min_drugs_from_config);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("every plugin");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, all_descriptors);
+	tcase_add_loop_test(tc, all_missing_value_set, 0, (int)N_PLUGINS);
+	tcase_add_loop_test(tc, all_bad_config, 0, (int)N_BAD_CONFIGS);
+	tcase_add_loop_test(tc, all_invariants, 0, (int)N_PLUGINS);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("configuration");
+	tcase_add_test(tc, add_window_from_config);
+	tcase_add_test(tc, anx_followup_from_config);
+	tcase_add_test(tc, chd_window_from_config);
+	tcase_add_test(tc, copd_control_days_from_config);
+	tcase_add_test(tc, dep_workup_from_config);
+	tcase_add_test(tc, eld_age_and_window_from_config);
+	tcase_add_test(tc, mm_categories_from_config);
+	tcase_add_test(tc, risk_from_config);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("speed");
 	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, speed);
+	tcase_add_loop_test(tc, speed, 0, (int)N_PLUGINS);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	for (size_t i = 2; i < 5; i++)
-		noklus_fee_e[i].to = D(2022, 6, 30);
-	dm = load("diabetes", &dm_handle);
-	lmg = load("medication_review", &lmg_handle);
+	load_value_sets();
+	for (size_t k = 0; k < N_PLUGINS; k++)
+		plugins[k] = load(plugin_names[k], &handles[k]);
+	dm = plugin_named("diabetes");
+	lmg = plugin_named("medication_review");
 	SRunner *sr = srunner_create(plugins_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	dlclose(dm_handle);
-	dlclose(lmg_handle);
+	for (size_t k = 0; k < N_PLUGINS; k++)
+		if (getenv("KV_NO_DLCLOSE") == NULL)
+			dlclose(handles[k]);
+	free_value_sets();
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
