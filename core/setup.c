@@ -95,9 +95,9 @@ enum kv_exit kv_setup_load(const char *config_path, struct kv_setup *s, struct k
 
 	s->cfg = kv_config_load(config_path, d);
 	if (s->cfg == NULL) {
-		kv_diags_add(d, "kvalind reads the configuration named by --config FILE, else by "
-				"$KVALIND_CONFIG, else %s; conf/kvalind.ini is a documented example",
-			     KV_DEFAULT_CONFIG);
+		kv_diags_hint(d, "kvalind reads the configuration named by --config FILE, else by "
+				 "$KVALIND_CONFIG, else %s; conf/kvalind.ini is a documented example",
+			      KV_DEFAULT_CONFIG);
 		return KV_EXIT_CONFIG;
 	}
 	enum kv_log_level level;

@@ -88,6 +88,8 @@ START_TEST(check_config_success_and_errors)
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "--config",
 					"/nonexistent/kvalind.ini", NULL), 3);
 	ck_assert(strstr(err, "could not open \"/nonexistent/kvalind.ini\"") != NULL);
+	ck_assert(strstr(err, "kvalind: hint: kvalind reads the configuration named by --config FILE") != NULL);
+	ck_assert(strstr(err, "has 1 error\n") != NULL);
 	reset();
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "--config", NULL), 2);
 	ck_assert(strstr(err, "needs a value") != NULL);
