@@ -81,6 +81,11 @@ static char *reader_fgets(char *str, int num, void *stream)
 	}
 	while (len > 0 && (r->raw[len - 1] == '\n' || r->raw[len - 1] == '\r'))
 		r->raw[--len] = '\0';
+	/* A UTF-8 byte order mark, as editors on Windows write it. */
+	if (r->lineno == 1 && len >= 3 && memcmp(r->raw, "\xef\xbb\xbf", 3) == 0) {
+		memmove(r->raw, r->raw + 3, (size_t)len - 2);
+		len -= 3;
+	}
 	/* inih needs room for CR, LF and NUL after the text. */
 	if (len > num - 3) {
 		char msg[256];

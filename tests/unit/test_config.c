@@ -52,6 +52,20 @@ START_TEST(good_config_has_no_errors)
 }
 END_TEST
 
+START_TEST(windows_line_ends_and_byte_order_mark)
+{
+	struct kv_diags d;
+	struct kv_config *cfg = load("\xef\xbb\xbf[office]\r\nid = bom-office\r\n[core]\r\n"
+				     "log_level = debug\r\n",
+				     &d);
+	ck_assert_msg(d.n == 0, "%s", d.n ? d.msgs[0] : "");
+	ck_assert_str_eq(kv_config_core_value(cfg, "office", "id"), "bom-office");
+	ck_assert_str_eq(kv_config_core_value(cfg, "core", "log_level"), "debug");
+	kv_diags_free(&d);
+	kv_config_free(cfg);
+}
+END_TEST
+
 START_TEST(unknown_key_names_file_line_and_allowed_keys)
 {
 	struct kv_diags d;
@@ -321,6 +335,7 @@ Suite *suite_config(void)
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("config");
 	tcase_add_test(tc, good_config_has_no_errors);
+	tcase_add_test(tc, windows_line_ends_and_byte_order_mark);
 	tcase_add_test(tc, unknown_key_names_file_line_and_allowed_keys);
 	tcase_add_test(tc, every_error_is_reported_not_only_the_first);
 	tcase_add_test(tc, bad_values_say_what_is_allowed);
