@@ -141,10 +141,6 @@ int kv_cmd_inspect(int argc, char **argv)
 	}
 	const struct kv_connector_plugin *c = s.connector.plugin->connector;
 	struct kv_ctx *ctx = s.connector.ctx;
-	long long budget_mb = 256;
-	const char *mb = kv_config_core_value(s.cfg, "core", "memory_budget_mb");
-	if (mb != NULL)
-		kv_parse_int64(mb, &budget_mb);
 
 	kv_ctx_enter(ctx, "open");
 	if (c->open(&kv_host_api, ctx, &state) != KV_OK) {
@@ -158,7 +154,7 @@ int kv_cmd_inspect(int argc, char **argv)
 		.to = KV_DATE_OPEN - 1,
 		.note_patterns = inspect_patterns,
 		.n_note_patterns = KV_ARRAY_SIZE(inspect_patterns),
-		.memory_budget = (size_t)budget_mb * 1024 * 1024,
+		.memory_budget = kv_setup_memory_budget(&s),
 	};
 	struct tally t = {0};
 	kv_ctx_enter(ctx, "read");

@@ -242,15 +242,11 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 		p->active = true;
 	}
 
-	long long budget_mb = 256;
-	const char *mb = kv_config_core_value(s->cfg, "core", "memory_budget_mb");
-	if (mb != NULL)
-		kv_parse_int64(mb, &budget_mb);
 	struct kv_read_request req = {
 		.to = refs[res->n_months - 1],
 		.note_patterns = kw_rules,
 		.n_note_patterns = n_kw,
-		.memory_budget = (size_t)budget_mb * 1024 * 1024,
+		.memory_budget = kv_setup_memory_budget(s),
 	};
 	kv_ctx_enter(cctx, "read");
 	if (conn->read(conn_state, &req, on_patient, &r) != KV_OK) {

@@ -82,21 +82,32 @@ static bool host_config_bool(struct kv_ctx *ctx, const char *key)
 	return out;
 }
 
+/* The count for table and reason (NULL: rows read), or NULL. */
+static struct kv_row_count *find_count(const struct kv_ctx *ctx, const char *table,
+				       const char *reason)
+{
+	for (size_t i = 0; i < ctx->n_counts; i++) {
+		struct kv_row_count *c = &ctx->counts[i];
+		if (strcmp(c->table, table) != 0)
+			continue;
+		if ((reason == NULL && c->reason == NULL) ||
+		    (reason != NULL && c->reason != NULL && strcmp(c->reason, reason) == 0))
+			return c;
+	}
+	return NULL;
+}
+
 static void add_count(struct kv_ctx *ctx, const char *table, const char *reason, uint64_t n)
 {
 	if (table == NULL)
 		return;
-	for (size_t i = 0; i < ctx->n_counts; i++) {
-		struct kv_row_count *c = &ctx->counts[i];
-		if (strcmp(c->table, table) == 0 &&
-		    ((reason == NULL && c->reason == NULL) ||
-		     (reason != NULL && c->reason != NULL && strcmp(c->reason, reason) == 0))) {
-			c->n += n;
-			return;
-		}
+	struct kv_row_count *c = find_count(ctx, table, reason);
+	if (c != NULL) {
+		c->n += n;
+		return;
 	}
 	ctx->counts = kv_xrealloc(ctx->counts, ctx->n_counts + 1, sizeof *ctx->counts);
-	struct kv_row_count *c = &ctx->counts[ctx->n_counts++];
+	c = &ctx->counts[ctx->n_counts++];
 	c->table = kv_xstrdup(table);
 	c->reason = reason ? kv_xstrdup(reason) : NULL;
 	c->n = n;
@@ -198,15 +209,8 @@ const char *kv_ctx_error(struct kv_ctx *ctx)
 
 uint64_t kv_ctx_count(const struct kv_ctx *ctx, const char *table, const char *reason)
 {
-	for (size_t i = 0; i < ctx->n_counts; i++) {
-		const struct kv_row_count *c = &ctx->counts[i];
-		if (strcmp(c->table, table) != 0)
-			continue;
-		if ((reason == NULL && c->reason == NULL) ||
-		    (reason != NULL && c->reason != NULL && strcmp(c->reason, reason) == 0))
-			return c->n;
-	}
-	return 0;
+	const struct kv_row_count *c = find_count(ctx, table, reason);
+	return c != NULL ? c->n : 0;
 }
 
 void kv_ctx_free(struct kv_ctx *ctx)

@@ -158,6 +158,15 @@ enum kv_exit kv_setup_load(const char *config_path, struct kv_setup *s, struct k
 	return d->n > config_errors ? KV_EXIT_CONFIG : KV_EXIT_OK;
 }
 
+size_t kv_setup_memory_budget(const struct kv_setup *s)
+{
+	/* Validated against its range by kv_config_load; the table gives the
+	 * default, so the value is always there. */
+	long long mb = 0;
+	kv_parse_int64(kv_config_core_value(s->cfg, "core", "memory_budget_mb"), &mb);
+	return (size_t)mb * 1024 * 1024;
+}
+
 void kv_setup_free(struct kv_setup *s)
 {
 	kv_ctx_free(s->connector.ctx);

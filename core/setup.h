@@ -53,6 +53,9 @@ enum kv_exit kv_setup_load(const char *config_path, struct kv_setup *s, struct k
 void kv_setup_plugin_dirs(const struct kv_config *cfg, char *connector_dir, char *indicator_dir,
 			  size_t size);
 
+/* The connector's memory budget in bytes ([core] memory_budget_mb). */
+size_t kv_setup_memory_budget(const struct kv_setup *s);
+
 void kv_setup_free(struct kv_setup *s);
 
 #endif /* KVALIND_SETUP_H */
