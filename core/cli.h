@@ -19,6 +19,14 @@ int kv_cmd_describe_plugin(int argc, char **argv);
 int kv_cmd_list_indicators(int argc, char **argv);
 int kv_cmd_compute(int argc, char **argv);
 int kv_cmd_inspect(int argc, char **argv);
+int kv_cmd_list_relations(int argc, char **argv);
+int kv_cmd_export(int argc, char **argv);
+int kv_cmd_preview(int argc, char **argv);
+int kv_cmd_outbox(int argc, char **argv);
+int kv_cmd_approve(int argc, char **argv);
+int kv_cmd_reject(int argc, char **argv);
+int kv_cmd_push(int argc, char **argv);
+int kv_cmd_ledger(int argc, char **argv);
 
 /* The configuration path: --config, else $KVALIND_CONFIG, else the built-in
  * default. */

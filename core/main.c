@@ -28,6 +28,14 @@ static const struct command commands[] = {
 	{"list-keys", kv_cmd_list_keys, "list every configuration key (core and plugins)"},
 	{"inspect", kv_cmd_inspect, "count what the connector reads from the record system"},
 	{"compute", kv_cmd_compute, "compute indicators for a range of months"},
+	{"list-relations", kv_cmd_list_relations, "list the relations disclosure control protects"},
+	{"export", kv_cmd_export, "compute, control and put monthly extracts into the outbox"},
+	{"preview", kv_cmd_preview, "show exactly what would leave the office"},
+	{"outbox", kv_cmd_outbox, "list the extracts in the outbox and their state"},
+	{"approve", kv_cmd_approve, "let a waiting extract leave (approval = manual)"},
+	{"reject", kv_cmd_reject, "keep a waiting extract from ever leaving"},
+	{"push", kv_cmd_push, "send the approved extracts in the outbox"},
+	{"ledger", kv_cmd_ledger, "list what left the office; 'ledger verify' checks it"},
 };
 
 static void usage(FILE *out)

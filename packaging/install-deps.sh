@@ -6,9 +6,10 @@ set -eu
 
 packages="
   build-essential pkg-config
-  libinih-dev libpq-dev unixodbc-dev
+  libinih-dev libpq-dev unixodbc-dev libcurl4-openssl-dev libssl-dev
   check valgrind
   postgresql odbc-postgresql libsqliteodbc sqlite3 libsqlite3-dev
+  openssl python3
 "
 
 missing=""

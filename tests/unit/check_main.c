@@ -14,6 +14,9 @@ int main(void)
 	srunner_add_suite(sr, suite_setup());
 	srunner_add_suite(sr, suite_valueset());
 	srunner_add_suite(sr, suite_cli());
+	srunner_add_suite(sr, suite_ledger());
+	srunner_add_suite(sr, suite_disclosure());
+	srunner_add_suite(sr, suite_outbox());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -44,5 +44,8 @@ Suite *suite_plugin(void);
 Suite *suite_setup(void);
 Suite *suite_cli(void);
 Suite *suite_valueset(void);
+Suite *suite_ledger(void);
+Suite *suite_disclosure(void);
+Suite *suite_outbox(void);
 
 #endif /* KVALIND_TESTUTIL_H */

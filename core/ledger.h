@@ -1,0 +1,73 @@
+/*
+ * ledger.h - the append-only record of every payload that left the office
+ *
+ * The ledger is a text file (STATE_DIR/ledger), one entry per line, fields
+ * separated by a tab:
+ *
+ *   seq  time  destination  extract_id  bytes  sha256  prev  hash
+ *
+ *   seq          1, 2, 3, ... in file order
+ *   time         UTC, "YYYY-MM-DDTHH:MM:SSZ"
+ *   destination  where the payload went ("https://hub.example/extracts",
+ *                "directory:/srv/pickup"); never contains a tab or newline
+ *   extract_id   the extract's id in the outbox
+ *   bytes        size of the payload (manifest.json plus data.csv)
+ *   sha256       SHA-256 of the payload's manifest.json, which in turn holds
+ *                the SHA-256 of data.csv, so it pins both
+ *   prev         the previous entry's hash (64 zeros for the first entry)
+ *   hash         SHA-256 of the line's first seven fields joined by tabs
+ *                (seq .. prev, exactly as written)
+ *
+ * An edited, removed, reordered or inserted entry breaks the chain and
+ * kv_ledger_verify names the first line where it breaks. The file is opened
+ * with O_APPEND, each entry is one write() followed by fsync(); an entry
+ * torn by a crash (no final newline) is cut off before the next append and a
+ * warning is logged, since it was never completed. The ledger holds no
+ * identifier of any patient, practitioner or person.
+ *
+ * Errors: functions return 0, or -1 with a message naming the file (and the
+ * line) in err.
+ */
+#ifndef KVALIND_LEDGER_H
+#define KVALIND_LEDGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sha256.h"
+#include "util.h"
+
+struct kv_ledger_entry {
+	uint64_t seq;
+	char time[32];
+	char destination[1024];
+	char extract_id[256];
+	uint64_t bytes;
+	char sha256[KV_SHA256_HEX_SIZE];
+	char prev[KV_SHA256_HEX_SIZE];
+	char hash[KV_SHA256_HEX_SIZE];
+};
+
+/* Append one entry (creating the file, mode 0600, when it does not exist). */
+KV_MUST_CHECK int kv_ledger_append(const char *path, const char *destination,
+				   const char *extract_id, uint64_t bytes, const char *sha256_hex,
+				   char *err, size_t errlen);
+
+/* Call fn for each entry in order (stops when fn returns non-zero, and
+ * returns that). A file that does not exist is an empty ledger. A line that
+ * cannot be parsed is an error naming it. */
+int kv_ledger_each(const char *path, int (*fn)(const struct kv_ledger_entry *e, void *arg),
+		   void *arg, char *err, size_t errlen);
+
+/*
+ * Check the chain. Returns 0 when every entry's hash is right and links to the
+ * one before (report gets "ledger PATH: N entries, chain intact"), 1 when it
+ * is broken (report gets each broken line and why: "line 7: hash does not
+ * match its fields (edited?)", "line 8: prev does not match line 7's hash
+ * (removed or reordered?)", "line 9: seq 12 follows 10"), -1 when the file
+ * cannot be read (err).
+ */
+int kv_ledger_verify(const char *path, FILE *report, char *err, size_t errlen);
+
+#endif /* KVALIND_LEDGER_H */

@@ -1,0 +1,7 @@
+/* test_disclosure.c - (being written) */
+#include "testutil.h"
+
+Suite *suite_disclosure(void)
+{
+	return suite_create("disclosure");
+}
