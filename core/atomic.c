@@ -69,6 +69,20 @@ done:
 	return ret;
 }
 
+int kv_fsync_dir(const char *dir, char *err, size_t errlen)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		kv_snprintf(err, errlen, "could not sync directory \"%s\": %s", dir,
+			    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 void kv_atomic_abort(struct kv_atomic_file *f)
 {
 	if (f->fp != NULL)

@@ -23,6 +23,10 @@ KV_MUST_CHECK int kv_atomic_open(struct kv_atomic_file *f, const char *path, int
 /* Flush, fsync, rename into place. 0, or -1 with err (the temporary file is
  * removed either way). */
 KV_MUST_CHECK int kv_atomic_commit(struct kv_atomic_file *f, char *err, size_t errlen);
+/* fsync a directory, so a rename or new entry in it survives a crash. 0 or
+ * -1 with err. */
+KV_MUST_CHECK int kv_fsync_dir(const char *dir, char *err, size_t errlen);
+
 /* Give up: close and remove the temporary file. */
 void kv_atomic_abort(struct kv_atomic_file *f);
 

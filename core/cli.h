@@ -41,6 +41,15 @@ const char *kv_cli_config_path(const char *from_option);
 int kv_cli_common_options(int argc, char **argv, const char *command, const char *help,
 			  const char **config, bool *markdown, const char *operand);
 
+/* [core] state_dir of cfg, resolved, into buf; prints the error and returns
+ * -1 when it does not fit. */
+struct kv_config;
+int kv_cli_state_dir(const struct kv_config *cfg, char *buf, size_t size);
+
+/* `kvalind preview --month/--from/--to`: compute and show, write nothing.
+ * Returns -2 when no month option was given (preview the outbox instead). */
+int kv_preview_months(int argc, char **argv, const char *help);
+
 /* Print "kvalind: error: usage: ..." hint and return KV_EXIT_USAGE. */
 int kv_cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -27,7 +27,10 @@ static const struct kv_config_key office_keys[] = {
 	 "the office's participant id, a pseudonym (letters, digits, '-', '_'); the only name "
 	 "of the office that leaves it"},
 	{"name", KV_CONFIG_STRING, NULL, false, NULL,
-	 "the office's name, shown locally only and never exported"},
+	 "the office's name, shown locally; leaves the office only with export_name"},
+	{"export_name", KV_CONFIG_BOOL, "false", false, NULL,
+	 "also put the office's name in each extract's manifest (off: only the pseudonym "
+	 "leaves)"},
 };
 
 static const struct kv_config_key core_keys[] = {
@@ -48,10 +51,11 @@ static const struct kv_config_key core_keys[] = {
 };
 
 static const struct kv_config_key disclosure_keys[] = {
-	{"min_count", KV_CONFIG_INT, "5", false, "1..1000",
+	{"min_count", KV_CONFIG_INT, "5", false, "3..1000",
 	 "counts below this (and complements below it) are suppressed before anything leaves"},
-	{"rounding_base", KV_CONFIG_INT, "5", false, "1..100",
-	 "published counts are rounded to a multiple of this"},
+	{"rounding_base", KV_CONFIG_INT, "5", false, "3..100",
+	 "published counts are rounded to the nearest multiple of this (at least 3, so "
+	 "consecutive months cannot be differenced into single patients)"},
 };
 
 static const struct kv_config_key push_keys[] = {

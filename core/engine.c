@@ -119,7 +119,7 @@ next_plugin:;
 	return 0;
 }
 
-static int compare_series(const void *a, const void *b)
+int kv_series_compare(const void *a, const void *b)
 {
 	const struct kv_series *x = a, *y = b;
 	return strcmp(x->id, y->id);
@@ -138,6 +138,7 @@ static void make_series(struct kv_setup *s, struct kv_result *res, uint32_t prov
 		for (size_t i = 0; i < pl->indicator->n_indicators; i++) {
 			const struct kv_indicator_def *def = kv_plugin_indicator(pl, i);
 			struct kv_series *se = &res->series[res->n_series++];
+			se->def = def;
 			se->id = def->id;
 			se->version = def->version;
 			se->type = def->type;
@@ -147,7 +148,7 @@ static void make_series(struct kv_setup *s, struct kv_result *res, uint32_t prov
 			se->cells = kv_xcalloc(res->n_months, sizeof *se->cells);
 		}
 	}
-	qsort(res->series, res->n_series, sizeof *res->series, compare_series);
+	qsort(res->series, res->n_series, sizeof *res->series, kv_series_compare);
 }
 
 static struct kv_series *find_series(struct kv_result *res, const char *plugin, const char *id)

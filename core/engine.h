@@ -29,6 +29,7 @@ struct kv_cell {
 
 /* One indicator's series over the run's months. */
 struct kv_series {
+	const struct kv_indicator_def *def; /* borrowed from the loaded plugin */
 	const char *id;        /* borrowed from the plugin descriptor */
 	uint32_t version;
 	uint32_t type;         /* enum kv_indicator_type */
@@ -57,5 +58,8 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 		  struct kv_result *result);
 
 void kv_result_free(struct kv_result *result);
+
+/* qsort comparison of two struct kv_series by indicator id. */
+int kv_series_compare(const void *a, const void *b);
 
 #endif /* KVALIND_ENGINE_H */

@@ -12,6 +12,7 @@
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -173,7 +174,30 @@ static const struct kv_indicator_def *def_at(const struct kv_indicator_plugin *p
 
 const struct kv_indicator_def *kv_plugin_indicator(const struct kv_plugin *plugin, size_t i)
 {
-	return def_at(plugin->indicator, i);
+	return &plugin->defs[i];
+}
+
+/* Copies of the definitions at this core's size: fields a plugin built for
+ * an older minor version lacks are NULL / 0. */
+static struct kv_indicator_def *copy_defs(const struct kv_indicator_plugin *p)
+{
+	struct kv_indicator_def *defs = kv_xcalloc(p->n_indicators, sizeof *defs);
+	size_t n = p->indicator_def_size < sizeof *defs ? p->indicator_def_size : sizeof *defs;
+	for (size_t i = 0; i < p->n_indicators; i++)
+		memcpy(&defs[i], def_at(p, i), n);
+	return defs;
+}
+
+static bool relation_name_ok(const char *name)
+{
+	if (name == NULL)
+		return true;
+	if (name[0] == '\0' || strlen(name) > 64)
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+			return false;
+	return true;
 }
 
 static int check_indicator(const struct kv_indicator_plugin *p, const char *path, char *err,
@@ -187,14 +211,15 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 			    path);
 		return -1;
 	}
-	if (p->indicator_def_size < sizeof(struct kv_indicator_def)) {
+	if (p->indicator_def_size < KV_INDICATOR_DEF_V1_0_SIZE) {
 		kv_snprintf(err, errlen,
 			    "plugin \"%s\" is refused: its indicator definitions are %u bytes, "
-			    "ABI %d.%d's are %zu",
-			    path, (unsigned)p->indicator_def_size, KV_ABI_MAJOR, KV_ABI_MINOR,
-			    sizeof(struct kv_indicator_def));
+			    "ABI %d.0's are at least %zu",
+			    path, (unsigned)p->indicator_def_size, KV_ABI_MAJOR,
+			    (size_t)KV_INDICATOR_DEF_V1_0_SIZE);
 		return -1;
 	}
+	bool has_relations = p->indicator_def_size >= sizeof(struct kv_indicator_def);
 	for (size_t i = 0; i < p->n_indicators; i++) {
 		const struct kv_indicator_def *def = def_at(p, i);
 		if (def->id == NULL || def->id[0] == '\0' || def->title == NULL ||
@@ -206,6 +231,19 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 				    "(English and Norwegian), a numerator or denominator text, or "
 				    "has an unknown type or direction",
 				    path, i);
+			return -1;
+		}
+		if (has_relations &&
+		    (!relation_name_ok(def->denominator_population) ||
+		     !relation_name_ok(def->numerator_population) ||
+		     !relation_name_ok(def->numerator_part_of) ||
+		     (def->relation_flags & ~KV_PARTS_COMPLETE) != 0 ||
+		     ((def->relation_flags & KV_PARTS_COMPLETE) && def->numerator_part_of == NULL))) {
+			kv_snprintf(err, errlen,
+				    "plugin \"%s\" is refused: indicator \"%s\" declares a population "
+				    "name that is not 1-64 of [a-z0-9_], an unknown relation flag, or "
+				    "KV_PARTS_COMPLETE without numerator_part_of",
+				    path, def->id);
 			return -1;
 		}
 		for (size_t j = 0; j < i; j++) {
@@ -320,8 +358,10 @@ int kv_plugin_load(const char *dir, const char *name, enum kv_plugin_kind kind,
 	p->header = h;
 	if (kind == KV_PLUGIN_CONNECTOR)
 		p->connector = sym;
-	else
+	else {
 		p->indicator = sym;
+		p->defs = copy_defs(p->indicator);
+	}
 	handle = NULL;
 	*out = p;
 	ret = 0;
@@ -337,6 +377,7 @@ void kv_plugin_unload(struct kv_plugin *plugin)
 		return;
 	if (plugin->handle != NULL)
 		dlclose(plugin->handle);
+	free(plugin->defs);
 	free(plugin->name);
 	free(plugin->path);
 	free(plugin);

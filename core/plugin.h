@@ -34,6 +34,9 @@ struct kv_plugin {
 	const struct kv_plugin_header *header;
 	const struct kv_connector_plugin *connector; /* when kind is connector */
 	const struct kv_indicator_plugin *indicator; /* when kind is indicator */
+	/* The indicator definitions copied at this core's struct size (fields
+	 * of newer minor versions zeroed for older plugins); owned. */
+	struct kv_indicator_def *defs;
 };
 
 /* "connector" / "indicator". */
@@ -57,7 +60,7 @@ KV_MUST_CHECK int kv_plugin_load(const char *dir, const char *name, enum kv_plug
 
 void kv_plugin_unload(struct kv_plugin *plugin);
 
-/* Indicator i of an indicator plugin (stepping by its indicator_def_size). */
+/* Indicator i of an indicator plugin, with every field of this ABI readable. */
 const struct kv_indicator_def *kv_plugin_indicator(const struct kv_plugin *plugin, size_t i);
 
 /* The descriptor's key table (empty when it has none). */

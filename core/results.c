@@ -56,7 +56,7 @@ int kv_results_write_csv(FILE *out, const struct kv_result *res, const struct kv
 
 /* Identifiers, table names and reasons are plain ASCII by construction;
  * escape anyway so the output is always valid JSON. */
-static void json_string(FILE *out, const char *s)
+void kv_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -79,10 +79,10 @@ static void json_counts(FILE *out, const struct kv_ctx *ctx, bool bad)
 		if ((c->reason != NULL) != bad)
 			continue;
 		fprintf(out, "%s{\"table\":", first ? "" : ",");
-		json_string(out, c->table);
+		kv_json_string(out, c->table);
 		if (bad) {
 			fputs(",\"reason\":", out);
-			json_string(out, c->reason);
+			kv_json_string(out, c->reason);
 		}
 		fprintf(out, ",\"rows\":%" PRIu64 "}", c->n);
 		first = false;
@@ -94,17 +94,17 @@ int kv_results_write_json(FILE *out, const struct kv_result *res, const struct k
 {
 	char month[16], value[40];
 	fputs("{\"office\":", out);
-	json_string(out, m->office);
+	kv_json_string(out, m->office);
 	fputs(",\"catalogue_version\":", out);
-	json_string(out, m->catalogue_version);
+	kv_json_string(out, m->catalogue_version);
 	fputs(",\"value_set_version\":", out);
-	json_string(out, m->value_set_version);
+	kv_json_string(out, m->value_set_version);
 	kv_month_format(res->first_month, month, sizeof month);
 	fputs(",\"from\":", out);
-	json_string(out, month);
+	kv_json_string(out, month);
 	kv_month_format(res->first_month + (kv_month)res->n_months - 1, month, sizeof month);
 	fputs(",\"to\":", out);
-	json_string(out, month);
+	kv_json_string(out, month);
 	fputs(",\"results\":[", out);
 	bool first = true;
 	for (size_t i = 0; i < res->n_series; i++) {
@@ -115,7 +115,7 @@ int kv_results_write_json(FILE *out, const struct kv_result *res, const struct k
 			const struct kv_cell *c = &s->cells[k];
 			kv_month_format(res->first_month + (kv_month)k, month, sizeof month);
 			fprintf(out, "%s\n{\"indicator\":", first ? "" : ",");
-			json_string(out, s->id);
+			kv_json_string(out, s->id);
 			fprintf(out,
 				",\"indicator_version\":%" PRIu32 ",\"month\":\"%s\",\"numerator\":%" PRIu64
 				",\"denominator\":%" PRIu64,
@@ -134,7 +134,7 @@ int kv_results_write_json(FILE *out, const struct kv_result *res, const struct k
 		if (res->series[i].computable)
 			continue;
 		fprintf(out, "%s", first ? "" : ",");
-		json_string(out, res->series[i].id);
+		kv_json_string(out, res->series[i].id);
 		first = false;
 	}
 	fputs("],\"failed\":[", out);
@@ -143,7 +143,7 @@ int kv_results_write_json(FILE *out, const struct kv_result *res, const struct k
 		if (!res->series[i].failed)
 			continue;
 		fprintf(out, "%s", first ? "" : ",");
-		json_string(out, res->series[i].id);
+		kv_json_string(out, res->series[i].id);
 		first = false;
 	}
 	fprintf(out, "],\n\"summary\":{\"patients\":%" PRIu64 ",\"seconds\":%.3f,\"rows_read\":",
@@ -157,11 +157,11 @@ int kv_results_write_json(FILE *out, const struct kv_result *res, const struct k
 		const struct kv_ctx *ctx = m->indicators[k];
 		for (size_t i = 0; i < ctx->n_counts; i++) {
 			fprintf(out, "%s{\"plugin\":", first ? "" : ",");
-			json_string(out, ctx->name);
+			kv_json_string(out, ctx->name);
 			fputs(",\"table\":", out);
-			json_string(out, ctx->counts[i].table);
+			kv_json_string(out, ctx->counts[i].table);
 			fputs(",\"reason\":", out);
-			json_string(out, ctx->counts[i].reason ? ctx->counts[i].reason : "rows");
+			kv_json_string(out, ctx->counts[i].reason ? ctx->counts[i].reason : "rows");
 			fprintf(out, ",\"rows\":%" PRIu64 "}", ctx->counts[i].n);
 			first = false;
 		}

@@ -35,6 +35,9 @@ int kv_results_write_json(FILE *out, const struct kv_result *res,
 void kv_results_write_summary(FILE *out, const struct kv_result *res,
 			      const struct kv_result_meta *m);
 
+/* s as a JSON string, quoted and escaped. */
+void kv_json_string(FILE *out, const char *s);
+
 /* "YYYY-MM" of a month index into buf (at least 8 bytes). */
 void kv_month_format(kv_month month, char *buf, size_t size);
 

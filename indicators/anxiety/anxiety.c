@@ -78,6 +78,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.numerator = "listed patients with an ANXIETY diagnosis (P74, F41) recorded in W12",
 		.denominator = "listed patients at R",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "listed", .numerator_population = "anxiety_w12",
 	},
 	[ANX_NEW_SOMATIC] = {
 		.id = "ANX_NEW_SOMATIC", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -96,6 +97,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.numerator = "a regular antidepressant (N06A) in use at R or an antidepressant prescription in W12",
 		.denominator = "listed patients with an ANXIETY diagnosis recorded in W12",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "anxiety_w12",
 	},
 	[ANX_FOLLOWUP_NEW] = {
 		.id = "ANX_FOLLOWUP_NEW", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -132,6 +134,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.numerator = "a BENZODIAZEPINE prescription (N05BA, N05CD) issued in W12",
 		.denominator = "listed patients with an ANXIETY diagnosis recorded in W12",
 		.direction = KV_LOWER_IS_BETTER,
+		.denominator_population = "anxiety_w12",
 	},
 	[AD_WITH_DIAGNOSIS] = {
 		.id = "AD_WITH_DIAGNOSIS", .version = 1, .type = KV_INDICATOR_PROPORTION,

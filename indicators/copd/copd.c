@@ -65,6 +65,7 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 		.numerator = "listed patients with a COPD diagnosis recorded on or before R",
 		.denominator = "listed patients at R",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "listed",
 	},
 	[COPD_CONTROL_AFTER_EXAC] = {
 		.id = "COPD_CONTROL_AFTER_EXAC", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -75,6 +76,7 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 		.denominator = "listed COPD patients whose last exacerbation e in W12 is on or "
 			       "before R - 42 days",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "copd_exacerbation_42d",
 	},
 	[COPD_CONTROL_6W] = {
 		.id = "COPD_CONTROL_6W", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -86,6 +88,7 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 		.denominator = "listed COPD patients whose last exacerbation e in W12 is on or "
 			       "before R - 42 days",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "copd_exacerbation_42d",
 	},
 };
 

@@ -54,6 +54,7 @@ static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
 		.numerator = "listed patients with a DEPRESSION diagnosis (P76, F32, F33) recorded in W12",
 		.denominator = "listed patients at R",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "listed", .numerator_population = "depression_w12",
 	},
 	[DEP_NEW_SOMATIC] = {
 		.id = "DEP_NEW_SOMATIC", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -72,6 +73,7 @@ static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
 		.numerator = "a regular antidepressant (N06A) in use at R or an antidepressant prescription in W12",
 		.denominator = "listed patients with a DEPRESSION diagnosis recorded in W12",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "depression_w12",
 	},
 };
 

@@ -50,6 +50,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "listed patients with a DIABETES diagnosis recorded on or before R",
 		.denominator = "listed patients at R",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "listed", .numerator_population = "diabetes",
 	},
 	[DM_ANNUAL_CHECK] = {
 		.id = "DM_ANNUAL_CHECK", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -59,6 +60,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "a Noklus diabetes form or a valid Noklus fee (105, 100; 109, 109a, 109b until 2022-06-30) in W12",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "diabetes",
 	},
 	[DM_HBA1C_MEASURED] = {
 		.id = "DM_HBA1C_MEASURED", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -68,6 +70,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "an HbA1c result (numeric or text) in W12",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "diabetes", .numerator_population = "diabetes_hba1c_measured",
 	},
 	[DM_HBA1C_LT52] = {
 		.id = "DM_HBA1C_LT52", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -77,6 +80,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "the last numeric HbA1c in W12 is below 52 mmol/mol",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "diabetes", .numerator_part_of = "diabetes_hba1c_measured",
 	},
 	[DM_HBA1C_52_70] = {
 		.id = "DM_HBA1C_52_70", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -86,6 +90,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "the last numeric HbA1c in W12 is 52 to 70 mmol/mol",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "diabetes", .numerator_part_of = "diabetes_hba1c_measured",
 	},
 	[DM_HBA1C_GT70] = {
 		.id = "DM_HBA1C_GT70", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -95,6 +100,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "the last numeric HbA1c in W12 is above 70 mmol/mol",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_LOWER_IS_BETTER,
+		.denominator_population = "diabetes", .numerator_part_of = "diabetes_hba1c_measured",
 	},
 	[DM_BP_MEASURED] = {
 		.id = "DM_BP_MEASURED", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -104,6 +110,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "a blood pressure reading in W12",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "diabetes", .numerator_population = "diabetes_bp_measured",
 	},
 	[DM_BP_LE140_85] = {
 		.id = "DM_BP_LE140_85", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -113,6 +120,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "the last blood pressure in W12 has systolic <= 140 and diastolic <= 85",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "diabetes", .numerator_part_of = "diabetes_bp_measured", .relation_flags = KV_PARTS_COMPLETE,
 	},
 	[DM_BP_141_149] = {
 		.id = "DM_BP_141_149", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -122,6 +130,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "the last blood pressure in W12 is in neither of the other two bands",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "diabetes", .numerator_part_of = "diabetes_bp_measured", .relation_flags = KV_PARTS_COMPLETE,
 	},
 	[DM_BP_GE150_90] = {
 		.id = "DM_BP_GE150_90", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -131,6 +140,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "the last blood pressure in W12 has systolic >= 150 or diastolic >= 90",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_LOWER_IS_BETTER,
+		.denominator_population = "diabetes", .numerator_part_of = "diabetes_bp_measured", .relation_flags = KV_PARTS_COMPLETE,
 	},
 	[DM_STATIN] = {
 		.id = "DM_STATIN", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -140,6 +150,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "a regular statin in use at R or a statin prescription in W12",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "diabetes",
 	},
 	[DM_UACR_MEASURED] = {
 		.id = "DM_UACR_MEASURED", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -149,6 +160,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "a urine albumin/creatinine result in W12",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "diabetes",
 	},
 	[DM_ALBUMINURIA] = {
 		.id = "DM_ALBUMINURIA", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -158,6 +170,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "the last numeric urine albumin/creatinine in W12 is >= 3 mg/mmol",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "diabetes",
 	},
 };
 

@@ -40,6 +40,7 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 			     "before R",
 		.denominator = "listed patients with 1 or more chronic disease categories",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "chronic_1plus", .numerator_population = "chronic_2plus",
 	},
 	[MM_COMORBID_SEEN] = {
 		.id = "MM_COMORBID_SEEN", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -50,6 +51,7 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 		.numerator = "a face-to-face contact (consultation, home visit, video) in W12",
 		.denominator = "listed patients with 2 or more chronic disease categories",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "chronic_2plus",
 	},
 	[MM_4PLUS] = {
 		.id = "MM_4PLUS", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -60,6 +62,7 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 			     "before R",
 		.denominator = "listed patients at R",
 		.direction = KV_NEITHER_IS_BETTER,
+		.denominator_population = "listed",
 	},
 };
 

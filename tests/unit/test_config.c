@@ -98,7 +98,7 @@ START_TEST(bad_values_say_what_is_allowed)
 {
 	expect_error("[office]\nid = x\n[disclosure]\nmin_count = 0\n",
 		     "test.ini:4: bad value for key \"min_count\" in [disclosure]: expected an "
-		     "integer in 1..1000");
+		     "integer in 3..1000");
 	expect_error("[office]\nid = x\n[disclosure]\nmin_count = five\n", "expected an integer");
 	expect_error("[office]\nid = x\n[schedule]\nbackfill_from = 2014-13\n",
 		     "test.ini:4: bad value for key \"backfill_from\" in [schedule]: expected a "

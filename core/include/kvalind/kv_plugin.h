@@ -49,7 +49,7 @@
 #include "kv_events.h"
 
 #define KV_ABI_MAJOR 1
-#define KV_ABI_MINOR 0
+#define KV_ABI_MINOR 1
 
 #define KV_PUBLIC __attribute__((visibility("default")))
 #define KV_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -264,7 +264,39 @@ struct kv_indicator_def {
 	const char *numerator;   /* one line: who is counted */
 	const char *denominator; /* one line: among whom */
 	int32_t direction;     /* enum kv_direction */
+
+	/*
+	 * ABI 1.1: how this indicator's counts relate to others', so that
+	 * disclosure control can stop a hidden count being recomputed from
+	 * published ones. Each is optional (NULL / 0). Population names are
+	 * shared across plugins; use the names in indicators/README.md.
+	 *
+	 * denominator_population: the population the denominator counts, e.g.
+	 *     "listed" (listed patients at R) or "diabetes". Denominators with
+	 *     the same name are equal in every month.
+	 * numerator_population: the population the numerator counts, when
+	 *     another indicator's denominator (or a sum) is that population:
+	 *     DM_PREVALENCE's numerator is "diabetes".
+	 * numerator_part_of: a population this numerator is one part of: the
+	 *     numerators naming it add up to that population's count, exactly
+	 *     when every part sets KV_PARTS_COMPLETE, else to at most it.
+	 *
+	 * The core checks every declared relation against the true counts of
+	 * each run and refuses to export a month where one does not hold.
+	 */
+	const char *denominator_population;
+	const char *numerator_population;
+	const char *numerator_part_of;
+	uint32_t relation_flags; /* KV_PARTS_COMPLETE */
 };
+
+/* The parts of numerator_part_of add up to all of it, not just at most. */
+#define KV_PARTS_COMPLETE 0x1u
+
+/* The size of an ABI 1.0 definition: everything up to direction. The core
+ * reads the 1.1 fields only from plugins whose indicator_def_size has them. */
+#define KV_INDICATOR_DEF_V1_0_SIZE                                             \
+	(offsetof(struct kv_indicator_def, direction) + sizeof(int32_t))
 
 /* The reference months of one run, oldest first. */
 struct kv_run {

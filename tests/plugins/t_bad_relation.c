@@ -1,0 +1,26 @@
+/* Test plugin t_bad_relation: a population name with an upper-case letter
+ * and a space, which the loader must refuse. */
+#include "kvalind/kv_plugin.h"
+
+static int t_init(const struct kv_host *h, struct kv_ctx *c, const struct kv_run *r, void **s)
+{
+	(void)h; (void)c; (void)r; (void)s;
+	return KV_OK;
+}
+static int t_compute(void *s, const struct kv_patient *p, struct kv_result_block *o)
+{
+	(void)s; (void)p; (void)o;
+	return KV_OK;
+}
+static void t_fini(void *s) { (void)s; }
+static const struct kv_indicator_def defs[] = {
+	{"T_X", 1, KV_INDICATOR_PROPORTION, 0, "x", "x", "n", "d", KV_HIGHER_IS_BETTER,
+	 .denominator_population = "Listed patients"},
+};
+
+KV_INDICATOR_PLUGIN = {
+	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "t_bad_relation",
+			 "1.0.0", "bad population name"),
+	KV_INDICATORS(defs),
+	.init = t_init, .compute = t_compute, .fini = t_fini,
+};
