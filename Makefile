@@ -83,7 +83,7 @@ TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
 .PHONY: FORCE all demo check check-unit check-plugins check-connector check-decks \
-	check-integration check-exports check-docs check-memory check-asan readme clean install \
+	check-integration check-exports check-docs check-memory check-asan check-push check-attacker readme clean install \
 	install-bin install-plugins install-data install-conf install-headers uninstall
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -143,6 +143,13 @@ $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h) $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(TEST_SRCS) $(CORE_LIB) \
 		$(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
+# The push layer against a real HTTPS receiver on loopback (tests/push/).
+PUSH_TEST_BIN := $(B)/tests/check_push
+$(PUSH_TEST_BIN): tests/push/check_push.c tests/unit/testutil.c tests/unit/testutil.h $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(CHECK_CFLAGS) -o $@ tests/push/check_push.c \
+		tests/unit/testutil.c $(CORE_LIB) $(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+
 # The synthetic practice generator (tests, demo, benchmarks).
 SYNTH_SRCS := $(wildcard tests/synth/*.c)
 $(B)/kvalind-synth: $(SYNTH_SRCS) $(wildcard tests/synth/*.h)
@@ -150,6 +157,12 @@ $(B)/kvalind-synth: $(SYNTH_SRCS) $(wildcard tests/synth/*.h)
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) \
 		$(shell $(PKG_CONFIG) --cflags libpq sqlite3) -o $@ $(SYNTH_SRCS) \
 		$(shell $(PKG_CONFIG) --libs libpq sqlite3) -lm
+
+# The attacker test's adversary: reads only the published extracts (libc only).
+ATTACKER_BIN := $(B)/tests/kv_attacker
+$(ATTACKER_BIN): tests/attacker/attacker.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) -o $@ $< $(LDFLAGS)
 
 # ---- demo -------------------------------------------------------------------
 
@@ -159,10 +172,15 @@ demo: all $(B)/kvalind-synth
 # ---- checks -----------------------------------------------------------------
 
 check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-unit check-plugins \
-	check-connector check-decks check-integration check-memory check-asan
+	check-connector check-decks check-integration check-push check-attacker check-memory check-asan
 
 check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
+
+# Push over HTTPS (a Python receiver, certificates made by the test) and to a
+# drop directory.
+check-push: $(PUSH_TEST_BIN)
+	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(PUSH_TEST_BIN)
 
 check-plugins: $(PLUGIN_TEST_BIN) $(INDICATOR_SOS)
 	KV_BUILD_DIR=$(CURDIR)/$(B) $(PLUGIN_TEST_BIN)
@@ -177,6 +195,11 @@ check-decks: all
 # The data path against real servers: three transports, failures, leaks.
 check-integration: all $(B)/kvalind-synth
 	bash tests/integration.sh $(B)
+
+# An independent adversary attacks the 101-month series of published extracts
+# of a small synthetic office (and, as a negative control, a naive extract).
+check-attacker: all $(B)/kvalind-synth $(ATTACKER_BIN)
+	sh tests/attacker/run.sh $(B)
 
 # Every real plugin exports exactly its one descriptor.
 check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -204,11 +227,12 @@ VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible \
 	--errors-for-leak-kinds=definite,indirect,possible --suppressions=tests/valgrind.supp
 check-memory: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind $(PLUGIN_TEST_BIN) $(CONNECTOR_TEST_BIN) \
-		$(CONNECTOR_SOS) $(INDICATOR_SOS)
+		$(CONNECTOR_SOS) $(INDICATOR_SOS) $(PUSH_TEST_BIN)
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(TEST_BIN)
 	KV_BUILD_DIR=$(CURDIR)/$(B) KV_PERF_PATIENTS=2000 CK_FORK=no $(VALGRIND) $(PLUGIN_TEST_BIN)
 	KV_BUILD_DIR=$(CURDIR)/$(B) KV_NO_DLCLOSE=1 CK_FORK=no $(VALGRIND) \
 		--suppressions=tests/connector/valgrind.supp $(CONNECTOR_TEST_BIN)
+	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(PUSH_TEST_BIN)
 
 clean:
 	rm -rf $(B) build-asan

@@ -16,23 +16,36 @@
  * certificate is always verified (against ca_file, else the system's CAs;
  * peer and host name); verification is never switched off. With client_cert
  * and client_key (and key_passphrase) the office authenticates with its
- * client certificate. Connect timeout 30 s, whole request 300 s (tests may
- * shorten both with the environment variable KVALIND_PUSH_TIMEOUT=SECONDS).
+ * client certificate (client_cert and client_key: both or neither; the key
+ * must not be readable by group or others). Connect timeout 30 s, whole
+ * request 300 s (tests may shorten both with the environment variable
+ * KVALIND_PUSH_TIMEOUT=SECONDS: the request gets SECONDS, the connect the
+ * lesser of SECONDS and 30). Only https:// URLs are accepted; a URL with a
+ * user name or password ("https://user:pass@host/") is refused by
+ * kv_push_open, never silently stripped, and its password is never repeated
+ * in the error. libcurl honours the usual https_proxy/no_proxy variables.
  * Outcome by reply:
  *   2xx                               KV_PUSH_DELIVERED
  *   408, 425, 429, 5xx, no reply,
  *   connection or TLS failure         KV_PUSH_RETRY   (keep, try later)
  *   other 4xx (and 3xx: no redirects) KV_PUSH_REFUSED (the receiver will not
  *                                     take it; keep it, tell a person)
- * The detail names what happened: the HTTP status and the first line of the
- * reply's body (at most 200 printable characters), or libcurl's error text.
+ * The detail names what happened: "HTTP STATUS: FIRST LINE" (the reply's
+ * body up to its first line break, at most 200 characters, anything but
+ * printable ASCII shown as '?'), or libcurl's error text.
  *
  * Directory (transport = directory): the extract becomes two files in
  * drop_dir, EXTRACT_ID.csv and then EXTRACT_ID.json (the manifest last, so a
  * pickup that waits for *.json never sees a half extract); each is written to
  * a hidden temporary name ".EXTRACT_ID.*.tmp", fsynced, renamed, and the
  * directory fsynced. An EXTRACT_ID.json already there means it was delivered
- * before: DELIVERED, nothing written twice.
+ * before: DELIVERED, nothing written twice. A failure (permissions, a full
+ * disk) is RETRY with the path and the system's reason in the detail; no
+ * temporary file is left behind. Files are created mode 0644 less the umask.
+ *
+ * Either transport: an outbox file that cannot be read is RETRY (detail
+ * names it); an extract id that is not 1 to 200 letters, digits, '-', '_' or
+ * '.' (not starting with '.') is REFUSED without sending anything.
  *
  * Ownership: kv_push_open returns a target the caller frees with
  * kv_push_close. Errors from kv_push_open (a missing url, an unreadable

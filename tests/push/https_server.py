@@ -1,0 +1,238 @@
+#!/usr/bin/python3
+"""https_server.py - a test receiver for kvalind's push layer (check_push)
+
+A real HTTPS server on 127.0.0.1 (Python standard library only). It requires
+a client certificate from the test CA, checked against the CA's CRL, and takes
+one POST per extract: multipart/form-data with the parts "manifest" and
+"data", and the header "Idempotency-Key". Each extract is stored once, as
+WORK/store/KEY.json; a repeat of a stored key is answered 200 "already
+stored" and stores nothing. Every request is a line in WORK/requests.log
+("KEY STATUS"), every refused TLS handshake a line in WORK/tls.log.
+
+When it listens it writes its port to WORK/port (atomically) and stdout.
+
+Misbehaviour for tests, by flag:
+  --cert wrong       present the unrelated CA's server certificate
+  --fail-503 N       reply 503 to the next N requests (nothing stored)
+  --lose-reply N     store the next N extracts, then close the connection
+                     without a reply
+  --reject-400 WHY   reply 400 with WHY as the first line of the body
+  --redirect         reply 302 to another https:// address on this server
+  --hang             accept the request, then never reply
+"""
+import argparse
+import email.parser
+import email.policy
+import hashlib
+import http.server
+import json
+import os
+import re
+import ssl
+import sys
+import threading
+import time
+
+KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+
+
+class State:
+    def __init__(self, args):
+        self.lock = threading.Lock()
+        self.fail_503 = args.fail_503
+        self.lose_reply = args.lose_reply
+        self.args = args
+        self.store = os.path.join(args.work, "store")
+        os.makedirs(self.store, exist_ok=True)
+
+    def log(self, name, line):
+        with self.lock, open(os.path.join(self.args.work, name), "a") as f:
+            f.write(line + "\n")
+
+
+class Refused(Exception):
+    def __init__(self, status, reason):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def parse_multipart(content_type, body):
+    """The form's parts by name: {name: (filename, content_type, bytes)}."""
+    head = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
+    msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    if not msg.is_multipart() or msg.get_content_type() != "multipart/form-data":
+        raise Refused(400, "expected multipart/form-data")
+    parts = {}
+    for part in msg.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name is None:
+            raise Refused(400, "a part without a name")
+        if name in parts:
+            raise Refused(400, "part %s appears twice" % name)
+        parts[name] = (part.get_filename(), part.get_content_type(),
+                       part.get_payload(decode=True) or b"")
+    return parts
+
+
+def check_extract(key, parts):
+    for name in ("manifest", "data"):
+        if name not in parts:
+            raise Refused(400, "missing part %s" % name)
+    try:
+        manifest = json.loads(parts["manifest"][2].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise Refused(400, "manifest is not JSON")
+    if not isinstance(manifest, dict):
+        raise Refused(400, "manifest is not a JSON object")
+    if "extract_id" in manifest and manifest["extract_id"] != key:
+        raise Refused(400, "Idempotency-Key differs from the manifest's extract_id")
+    data = manifest.get("data")
+    if isinstance(data, dict) and "sha256" in data:
+        if hashlib.sha256(parts["data"][2]).hexdigest() != data["sha256"]:
+            raise Refused(400, "data sha256 does not match the manifest")
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    server_version = "kvalind-test-receiver/1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def reply(self, status, text, headers=()):
+        body = (text + "\n").encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def do_GET(self):
+        self.server.state.log("requests.log", "GET %s" % self.path)
+        self.reply(405, "POST only")
+
+    def do_POST(self):
+        state = self.server.state
+        key = self.headers.get("Idempotency-Key", "")
+        length = self.headers.get("Content-Length")
+        if length is None or not length.isdigit():
+            state.log("requests.log", "%s 411" % (key or "-"))
+            self.reply(411, "Content-Length required")
+            return
+        body = self.rfile.read(int(length))
+        status, text, headers = self.handle_extract(state, key, body)
+        state.log("requests.log", "%s %s" % (key or "-", status))
+        if status == "lost":
+            self.close_connection = True
+            return
+        if status == "hang":
+            time.sleep(3600)
+            return
+        self.reply(status, text, headers)
+
+    def handle_extract(self, state, key, body):
+        args = state.args
+        with state.lock:
+            if state.fail_503 > 0:
+                state.fail_503 -= 1
+                return 503, "busy, try again later", ()
+        if args.hang:
+            return "hang", "", ()
+        if args.redirect:
+            port = self.server.server_address[1]
+            return 302, "moved", [("Location", "https://127.0.0.1:%d/elsewhere" % port)]
+        if not KEY_RE.match(key):
+            return 400, "missing or bad Idempotency-Key", ()
+        if args.reject_400 is not None:
+            return 400, args.reject_400 + "\nsee the receiver's documentation", ()
+        try:
+            parts = parse_multipart(self.headers.get("Content-Type", ""), body)
+            check_extract(key, parts)
+        except Refused as e:
+            return e.status, e.reason, ()
+        path = os.path.join(state.store, key + ".json")
+        with state.lock:
+            if os.path.exists(path):
+                return 200, "already stored", ()
+            cert = self.connection.getpeercert() or {}
+            subject = dict(x[0] for x in cert.get("subject", ()))
+            record = {
+                "idempotency_key": key,
+                "client": subject.get("commonName"),
+                "user_agent": self.headers.get("User-Agent"),
+                "parts": {name: {"filename": fn, "type": ct,
+                                 "text": content.decode("utf-8", "replace")}
+                          for name, (fn, ct, content) in parts.items()},
+            }
+            tmp = os.path.join(state.store, ".%s.tmp" % key)
+            with open(tmp, "w") as f:
+                json.dump(record, f, indent=1)
+            os.rename(tmp, path)
+            if state.lose_reply > 0:
+                state.lose_reply -= 1
+                return "lost", "", ()
+        return 201, "stored", ()
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def finish_request(self, request, client_address):
+        # The TLS handshake happens here, in the request's thread, so a
+        # refused client does not stop the server.
+        try:
+            conn = self.context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError) as e:
+            self.state.log("tls.log", "refused: %s" % e)
+            return
+        try:
+            self.RequestHandlerClass(conn, client_address, self)
+        except (ssl.SSLError, OSError) as e:
+            self.state.log("tls.log", "error: %s" % e)
+        finally:
+            conn.close()  # no close_notify: a "lost reply" is just a closed socket
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--certs", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--cert", choices=("good", "wrong"), default="good")
+    p.add_argument("--fail-503", type=int, default=0)
+    p.add_argument("--lose-reply", type=int, default=0)
+    p.add_argument("--reject-400")
+    p.add_argument("--redirect", action="store_true")
+    p.add_argument("--hang", action="store_true")
+    args = p.parse_args()
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    name = "server" if args.cert == "good" else "wrong-server"
+    ctx.load_cert_chain(os.path.join(args.certs, name + ".pem"),
+                        os.path.join(args.certs, name + ".key"))
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    ctx.load_verify_locations(cafile=os.path.join(args.certs, "ca.pem"))
+    ctx.load_verify_locations(cafile=os.path.join(args.certs, "crl.pem"))
+    ctx.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF
+
+    server = Server(("127.0.0.1", args.port), Handler)
+    server.context = ctx
+    server.state = State(args)
+    port = server.server_address[1]
+    tmp = os.path.join(args.work, ".port.tmp")
+    with open(tmp, "w") as f:
+        f.write("%d\n" % port)
+    os.rename(tmp, os.path.join(args.work, "port"))
+    print(port, flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(0)
