@@ -8,27 +8,11 @@
  * then one complement per series, then one remainder per partial sum.
  */
 #include "disclosure.h"
+#include "disclosure_private.h"
 #include "results.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* One equation: cells[0] = sum of cells[1..n-1]. */
-struct equation {
-	size_t cells[64];
-	size_t n;
-};
-
-struct month_system {
-	size_t n_series, n_cells;
-	uint64_t *value;  /* true value of each cell */
-	bool *real;       /* a published-able cell (not a complement or remainder) */
-	bool *hidden;     /* not published */
-	bool *protect;    /* hidden and must not be recomputable */
-	uint8_t *status;  /* real cells: enum kv_cell_status */
-	struct equation *eq;
-	size_t n_eq;
-};
 
 void kv_disclosure_params_from_config(const struct kv_config *cfg, struct kv_disclosure_params *p)
 {
@@ -160,6 +144,78 @@ static void secondary(struct month_system *ms)
 	}
 }
 
+/* Hide the published cell with the smallest true count among the
+ * equations that contain cell c. */
+static bool hide_a_neighbour(struct month_system *ms, size_t c)
+{
+	size_t best = SIZE_MAX;
+	for (size_t i = 0; i < ms->n_eq; i++) {
+		const struct equation *e = &ms->eq[i];
+		bool has = false;
+		for (size_t k = 0; k < e->n && !has; k++)
+			has = e->cells[k] == c;
+		if (!has)
+			continue;
+		for (size_t k = 0; k < e->n; k++) {
+			size_t o = e->cells[k];
+			if (ms->real[o] && !ms->hidden[o] &&
+			    (best == SIZE_MAX || ms->value[o] < ms->value[best]))
+				best = o;
+		}
+	}
+	if (best == SIZE_MAX)
+		return false;
+	ms->hidden[best] = ms->protect[best] = true;
+	ms->status[best] = KV_CELL_SECONDARY;
+	return true;
+}
+
+/*
+ * Rule 2, then the audit: while an outsider could pin any cell to one value
+ * from what would be published, hide more (the pinned cell itself when it is
+ * published, else a published neighbour of it) and apply rule 2 again.
+ */
+static int protect_against_the_audit(struct month_system *ms,
+				     const struct kv_disclosure_params *p, char *err,
+				     size_t errlen)
+{
+	int ret = -1;
+	bool *pinned = kv_xcalloc(ms->n_cells, sizeof *pinned);
+	for (;;) {
+		secondary(ms);
+		long n = kv_disclosure_audit(ms, p, pinned);
+		if (n < 0) {
+			kv_snprintf(err, errlen, "the controlled counts contradict each other "
+						 "(a bug in disclosure control)");
+			goto done;
+		}
+		if (n == 0)
+			break;
+		bool hid = false;
+		for (size_t c = 0; c < ms->n_cells; c++) {
+			if (!pinned[c])
+				continue;
+			if (ms->real[c] && !ms->hidden[c]) {
+				ms->hidden[c] = ms->protect[c] = true;
+				ms->status[c] = KV_CELL_SECONDARY;
+				hid = true;
+			} else if (hide_a_neighbour(ms, c)) {
+				hid = true;
+			}
+		}
+		if (!hid) {
+			kv_snprintf(err, errlen, "disclosure control could not keep %ld count%s from "
+						 "being worked out exactly",
+				    n, n == 1 ? "" : "s");
+			goto done;
+		}
+	}
+	ret = 0;
+done:
+	free(pinned);
+	return ret;
+}
+
 static void build_system(struct month_system *ms, const struct kv_result *res,
 			 const struct kv_relations *rel, size_t m,
 			 const struct kv_disclosure_params *p)
@@ -242,7 +298,14 @@ int kv_disclosure_month(const struct kv_result *res, const struct kv_relations *
 	}
 	struct month_system ms = {0};
 	build_system(&ms, res, rel, m, p);
-	secondary(&ms);
+	if (protect_against_the_audit(&ms, p, err, errlen) != 0) {
+		char month[8];
+		kv_month_format(res->first_month + (kv_month)m, month, sizeof month);
+		kv_snprintf(why, sizeof why, "%s", err);
+		kv_snprintf(err, errlen, "%s: %s; nothing of this month may leave", month, why);
+		free_system(&ms);
+		return -1;
+	}
 
 	for (size_t s = 0; s < res->n_series; s++) {
 		const struct kv_series *se = &res->series[s];

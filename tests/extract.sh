@@ -1,0 +1,214 @@
+#!/bin/bash
+# End-to-end tests of what leaves the office: export, preview, manual
+# approval, push to a drop directory, the ledger, and crashes.
+#
+#  1. a 101-month backfill of a small synthetic office waits for approval,
+#     is previewed, approved and pushed: one extract per month in the drop
+#     directory, each whole (its manifest's SHA-256 matches its CSV), one
+#     ledger entry each, the chain intact; a second push and a second export
+#     add nothing;
+#  2. nothing that left (drop directory, outbox, ledger) holds a national
+#     id, a patient's or practitioner's name or HPR number, or a published
+#     count below min_count or off the rounding base;
+#  3. an edited ledger entry is found by 'kvalind ledger verify';
+#  4. SIGKILL at random moments of export and of push, again and again,
+#     then a clean run: every month exactly once, whole, in the outbox and
+#     the drop directory, no temporary file visible, one ledger entry per
+#     extract, the chain intact.
+#
+# Usage: bash tests/extract.sh BUILD_DIR
+set -u
+cd "$(dirname "$0")/.."
+src=$(pwd)
+build=$(cd "${1:-build}" && pwd)
+kvalind="$build/kvalind"
+
+tmp=$(mktemp -d /tmp/kvext.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+ok() { echo "ok   $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+finish() { echo "extract: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+db="$tmp/practice.sqlite"
+ids="$tmp/ids.txt"
+if ! "$build/kvalind-synth" --sqlite "$db" --patients 1000 --seed 11 --ids-out "$ids" --quiet; then
+	fail "could not generate the synthetic practice"
+	finish
+fi
+
+# config NAME APPROVAL -> path; state in $tmp/NAME/state, drop dir $tmp/NAME/drop
+config() {
+	local dir="$tmp/$1"
+	mkdir -p "$dir/drop"
+	cat > "$dir/kvalind.ini" <<INI
+[office]
+id = office-17
+name = Legekontoret i Testbyen
+[core]
+connector_dir = $build/connectors
+indicator_dir = $build/indicators
+value_sets = $src/conf/valuesets.txt
+state_dir = $dir/state
+log_level = warning
+[push]
+transport = directory
+drop_dir = $dir/drop
+approval = $2
+[connector.reference]
+dsn = Driver=SQLite3;Database=$db
+$(for p in "$build"/indicators/*.so; do echo "[indicator.$(basename "$p" .so)]"; done)
+INI
+	chmod 600 "$dir/kvalind.ini"
+	echo "$dir/kvalind.ini"
+}
+
+# whole DIR: every NAME.json in DIR names NAME.csv's SHA-256 -> prints count
+check_whole_drop() {
+	local n=0 json csv want have
+	for json in "$1"/*.json; do
+		[ -e "$json" ] || continue
+		csv="${json%.json}.csv"
+		want=$(sed -n 's/.*"sha256": "\([0-9a-f]*\)".*/\1/p' "$json")
+		have=$(sha256sum < "$csv" 2>/dev/null | cut -d' ' -f1)
+		[ -n "$want" ] && [ "$want" = "$have" ] || { echo "broken: $json" >&2; return 1; }
+		n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# --- 1. backfill, approval, push -------------------------------------------
+conf=$(config main manual)
+state="$tmp/main/state"
+drop="$tmp/main/drop"
+if "$kvalind" export --config "$conf" --from 2014-12 --to 2023-04 > "$tmp/export.out" 2>&1 &&
+   grep -q "101 months: 101 added, 0 unchanged, 0 failed" "$tmp/export.out" &&
+   [ "$(ls "$state/outbox/pending" | wc -l)" -eq 101 ]; then
+	ok "a 101-month backfill waits in the outbox for approval"
+else
+	fail "backfill export"; cat "$tmp/export.out"
+fi
+"$kvalind" push --config "$conf" > "$tmp/push0.out" 2>&1
+if [ -z "$(ls "$drop")" ] && grep -q "push: 0 delivered" "$tmp/push0.out"; then
+	ok "nothing leaves before approval"
+else
+	fail "something left before approval"; cat "$tmp/push0.out"
+fi
+id=$(ls "$state/outbox/pending" | grep _2023-04_)
+"$kvalind" preview --config "$conf" "$id" > "$tmp/preview.out" 2>&1
+"$kvalind" preview --config "$conf" --raw "$id" > "$tmp/preview.raw" 2>&1
+if grep -q "DM_ANNUAL_CHECK" "$tmp/preview.out" && grep -q "pending" "$tmp/preview.out" &&
+   diff <(sed -n '/data.csv <==/,$p' "$tmp/preview.raw" | tail -n +2) \
+	"$state/outbox/pending/$id/data.csv" > /dev/null; then
+	ok "preview shows the table, and --raw exactly the bytes that would leave"
+else
+	fail "preview"; head -20 "$tmp/preview.out"
+fi
+"$kvalind" reject --config "$conf" --reason "test: not this one" "$id" > /dev/null 2>&1
+"$kvalind" approve --config "$conf" --all > /dev/null 2>&1
+"$kvalind" push --config "$conf" > "$tmp/push1.out" 2>&1
+n=$(check_whole_drop "$drop")
+if [ "$n" = 100 ] && [ ! -e "$drop/$id.json" ] && grep -q "push: 100 delivered" "$tmp/push1.out" &&
+   [ "$(ls "$state/outbox/rejected")" = "$id" ]; then
+	ok "approved extracts are delivered whole, the rejected one never"
+else
+	fail "push after approval ($n in drop)"; tail -5 "$tmp/push1.out"
+fi
+"$kvalind" push --config "$conf" > "$tmp/push2.out" 2>&1
+"$kvalind" export --config "$conf" --from 2014-12 --to 2023-04 > "$tmp/export2.out" 2>&1
+if grep -q "push: 0 delivered" "$tmp/push2.out" &&
+   grep -q "0 added, 101 unchanged" "$tmp/export2.out" &&
+   [ "$(ls "$drop" | wc -l)" -eq 200 ]; then
+	ok "a second push and a second export add nothing"
+else
+	fail "second push/export"; tail -3 "$tmp/push2.out" "$tmp/export2.out"
+fi
+if "$kvalind" ledger verify --config "$conf" > "$tmp/verify.out" 2>&1 &&
+   [ "$(wc -l < "$state/ledger")" -eq 100 ] &&
+   [ "$(cut -f4 "$state/ledger" | sort -u | wc -l)" -eq 100 ]; then
+	ok "the ledger has one entry per delivered extract and its chain is intact"
+else
+	fail "ledger"; cat "$tmp/verify.out"
+fi
+
+# --- 2. nothing patient-level leaves ----------------------------------------
+left="$drop $state/outbox $state/ledger"
+if [ "$(wc -l < "$ids")" -gt 1000 ] && ! grep -r -F -w -q -f "$ids" $left &&
+   ! grep -r -q "Legekontoret i Testbyen" $left; then
+	ok "no national id, name, HPR number or office name in anything that left"
+else
+	fail "identifiers in what left:"; grep -r -F -w -o -f "$ids" $left | head -3
+fi
+bad=$(awk -F, 'FNR > 1 {
+	if ($6 == "published" && ($5 < 5 || $5 % 5 != 0)) print FILENAME ": " $0
+	if ($8 == "published" && ($7 < 5 || $7 % 5 != 0)) print FILENAME ": " $0
+	if ($6 != "published" && $5 != "") print FILENAME ": " $0
+	if (NF != 10) print FILENAME ": " $0
+}' "$drop"/*.csv | head -3)
+if [ -z "$bad" ]; then
+	ok "every published count is at least min_count and on the rounding base"
+else
+	fail "bad counts: $bad"
+fi
+
+# --- 3. the ledger shows tampering ------------------------------------------
+cp "$state/ledger" "$tmp/ledger.orig"
+awk -F'\t' 'BEGIN { OFS = "\t" } NR == 7 { $5 = $5 + 1 } { print }' "$tmp/ledger.orig" > "$state/ledger"
+"$kvalind" ledger verify --config "$conf" > "$tmp/tamper.out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "line 7" "$tmp/tamper.out"; then
+	ok "an edited ledger entry is found (line 7)"
+else
+	fail "edited ledger not detected (exit $rc)"; cat "$tmp/tamper.out"
+fi
+cp "$tmp/ledger.orig" "$state/ledger"
+
+# --- 4. SIGKILL at random moments --------------------------------------------
+conf=$(config crash automatic)
+state="$tmp/crash/state"
+drop="$tmp/crash/drop"
+# kill_randomly MAX_MS CMD...: run, SIGKILL after a random delay
+kill_randomly() {
+	local max=$1
+	shift
+	"$@" > /dev/null 2>&1 &
+	local pid=$!
+	sleep "$(awk -v r=$RANDOM -v m="$max" 'BEGIN { printf "%.3f", r / 32768 * m / 1000 }')"
+	kill -9 $pid 2> /dev/null
+	wait $pid 2> /dev/null
+}
+RANDOM=4242
+start=$(date +%s%N)
+"$kvalind" export --config "$conf" --from 2014-12 --to 2023-04 > /dev/null 2>&1
+export_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+rm -rf "$state"
+for i in $(seq 1 20); do
+	kill_randomly $((export_ms + 50)) "$kvalind" export --config "$conf" --from 2014-12 --to 2023-04
+done
+for i in $(seq 1 20); do
+	kill_randomly 400 "$kvalind" push --config "$conf"
+	kill_randomly 200 "$kvalind" export --config "$conf" --from 2014-12 --to 2023-04
+done
+"$kvalind" export --config "$conf" --from 2014-12 --to 2023-04 > "$tmp/crash-export.out" 2>&1
+"$kvalind" push --config "$conf" > "$tmp/crash-push.out" 2>&1
+n=$(check_whole_drop "$drop")
+months=$(ls "$drop" | grep '\.json$' | sed 's/.*_\([0-9-]*\)_[0-9a-f]*\.json/\1/' | sort -u | wc -l)
+visible_tmp=$(ls "$drop" | grep -v -E '^office-17_[0-9]{4}-[0-9]{2}_[0-9a-f]{16}\.(csv|json)$' | head -3)
+if [ "$n" = 101 ] && [ "$months" = 101 ] && [ -z "$visible_tmp" ] &&
+   [ "$(ls "$state/outbox/sent" | wc -l)" -eq 101 ] &&
+   [ -z "$(ls -A "$state/outbox/ready")$(ls -A "$state/outbox/.tmp")" ]; then
+	ok "after 60 SIGKILLs during export and push: 101 months delivered once each, all whole"
+else
+	fail "after SIGKILLs: $n whole extracts, $months months, stray: $visible_tmp"
+	"$kvalind" outbox --config "$conf" | head -5
+fi
+if "$kvalind" ledger verify --config "$conf" > "$tmp/crash-verify.out" 2>&1 &&
+   [ "$(cut -f4 "$state/ledger" | sort | uniq -d | wc -l)" -eq 0 ] &&
+   [ "$(wc -l < "$state/ledger")" -eq 101 ]; then
+	ok "after the SIGKILLs the ledger has 101 entries, none twice, chain intact"
+else
+	fail "ledger after SIGKILLs ($(wc -l < "$state/ledger") entries)"; cat "$tmp/crash-verify.out"
+fi
+
+finish
