@@ -83,7 +83,7 @@ TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
 .PHONY: FORCE all demo check check-unit check-plugins check-connector check-decks \
-	check-integration check-exports check-docs check-memory check-asan check-push check-attacker readme clean install \
+	check-integration check-exports check-docs check-memory check-asan check-push check-extract check-attacker readme clean install \
 	install-bin install-plugins install-data install-conf install-headers uninstall
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -172,7 +172,7 @@ demo: all $(B)/kvalind-synth
 # ---- checks -----------------------------------------------------------------
 
 check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-unit check-plugins \
-	check-connector check-decks check-integration check-push check-attacker check-memory check-asan
+	check-connector check-decks check-integration check-push check-extract check-attacker check-memory check-asan
 
 check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
@@ -195,6 +195,11 @@ check-decks: all
 # The data path against real servers: three transports, failures, leaks.
 check-integration: all $(B)/kvalind-synth
 	bash tests/integration.sh $(B)
+
+# What leaves the office, end to end: export, preview, approval, push to a
+# drop directory and to a real HTTPS receiver, the ledger, SIGKILL at random.
+check-extract: all $(B)/kvalind-synth
+	bash tests/extract.sh $(B)
 
 # An independent adversary attacks the 101-month series of published extracts
 # of a small synthetic office (and, as a negative control, a naive extract).

@@ -14,7 +14,12 @@
 #  4. SIGKILL at random moments of export and of push, again and again,
 #     then a clean run: every month exactly once, whole, in the outbox and
 #     the drop directory, no temporary file visible, one ledger entry per
-#     extract, the chain intact.
+#     extract, the chain intact;
+#  5. the same over HTTPS to a real receiver on loopback (tests/push/
+#     https_server.py, client certificates made here): the receiver down,
+#     then up; SIGKILLs during the push; every month stored once; a receiver
+#     presenting a certificate of another CA gets nothing; a 400 moves the
+#     extract to refused.
 #
 # Usage: bash tests/extract.sh BUILD_DIR
 set -u
@@ -38,10 +43,13 @@ if ! "$build/kvalind-synth" --sqlite "$db" --patients 1000 --seed 11 --ids-out "
 	finish
 fi
 
-# config NAME APPROVAL -> path; state in $tmp/NAME/state, drop dir $tmp/NAME/drop
+# config NAME APPROVAL [TRANSPORT LINES] -> path; state in $tmp/NAME/state,
+# by default pushing to the drop directory $tmp/NAME/drop
 config() {
 	local dir="$tmp/$1"
 	mkdir -p "$dir/drop"
+	local transport="${3:-transport = directory
+drop_dir = $dir/drop}"
 	cat > "$dir/kvalind.ini" <<INI
 [office]
 id = office-17
@@ -53,8 +61,7 @@ value_sets = $src/conf/valuesets.txt
 state_dir = $dir/state
 log_level = warning
 [push]
-transport = directory
-drop_dir = $dir/drop
+$transport
 approval = $2
 [connector.reference]
 dsn = Driver=SQLite3;Database=$db
@@ -209,6 +216,97 @@ if "$kvalind" ledger verify --config "$conf" > "$tmp/crash-verify.out" 2>&1 &&
 	ok "after the SIGKILLs the ledger has 101 entries, none twice, chain intact"
 else
 	fail "ledger after SIGKILLs ($(wc -l < "$state/ledger") entries)"; cat "$tmp/crash-verify.out"
+fi
+
+# --- 5. over HTTPS -----------------------------------------------------------
+certs="$tmp/certs"
+if ! sh tests/push/make_certs.sh "$certs" > "$tmp/certs.log" 2>&1; then
+	fail "could not make the test certificates"; tail -5 "$tmp/certs.log"
+	finish
+fi
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+server_pid=
+# serve WORK [FLAGS...]: start the receiver on $port, wait for it
+serve() {
+	local work=$1
+	shift
+	mkdir -p "$work"
+	rm -f "$work/port"
+	/usr/bin/python3 tests/push/https_server.py --certs "$certs" --work "$work" --port "$port" "$@" \
+		> "$work/server.out" 2>&1 &
+	server_pid=$!
+	for _ in $(seq 1 100); do
+		[ -s "$work/port" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+unserve() { [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null; wait "$server_pid" 2> /dev/null; server_pid=; }
+trap 'unserve; rm -rf "$tmp"' EXIT
+
+https_push="transport = https
+url = https://127.0.0.1:$port/extracts
+ca_file = $certs/ca.pem
+client_cert = $certs/client.pem
+client_key = $certs/client.key"
+conf=$(config https automatic "$https_push")
+state="$tmp/https/state"
+export KVALIND_PUSH_TIMEOUT=5
+"$kvalind" export --config "$conf" --from 2014-12 --to 2023-04 > /dev/null 2>&1
+"$kvalind" push --config "$conf" > "$tmp/down.out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "push: 0 delivered, 101 not delivered" "$tmp/down.out" &&
+   "$kvalind" outbox --config "$conf" | grep -q "1 failed attempt"; then
+	ok "receiver down: nothing delivered, every extract stays ready with its attempt noted"
+else
+	fail "push with the receiver down (exit $rc)"; tail -3 "$tmp/down.out"
+fi
+"$kvalind" push --config "$conf" > "$tmp/wait.out" 2>&1
+if grep -q "101 waiting for their next attempt" "$tmp/wait.out"; then
+	ok "a failed extract waits for its backoff before the next push tries it"
+else
+	fail "backoff not honoured"; tail -2 "$tmp/wait.out"
+fi
+
+serve "$tmp/recv-wrong" --cert wrong || fail "receiver with the wrong certificate did not start"
+"$kvalind" push --config "$conf" --all > "$tmp/wrong.out" 2>&1
+unserve
+if grep -q "certificate" "$tmp/wrong.out" && [ -z "$(ls -A "$tmp/recv-wrong/store")" ]; then
+	ok "a receiver with another CA's certificate gets nothing"
+else
+	fail "wrong server certificate"; tail -3 "$tmp/wrong.out"
+fi
+
+serve "$tmp/recv" || fail "receiver did not start"
+for i in $(seq 1 15); do
+	kill_randomly 600 "$kvalind" push --config "$conf" --all
+done
+"$kvalind" push --config "$conf" --all > "$tmp/up.out" 2>&1
+stored=$(ls "$tmp/recv/store" | grep -c '\.json$')
+if [ "$stored" = 101 ] && [ "$(ls -A "$state/outbox/ready")" = "" ] &&
+   [ "$(ls "$state/outbox/sent" | wc -l)" -eq 101 ] &&
+   "$kvalind" ledger verify --config "$conf" > /dev/null 2>&1 &&
+   [ "$(wc -l < "$state/ledger")" -eq 101 ] &&
+   [ "$(cut -f4 "$state/ledger" | sort | uniq -d | wc -l)" -eq 0 ]; then
+	ok "receiver up after 15 SIGKILLs mid-push: 101 extracts stored once each, 101 ledger entries"
+else
+	fail "HTTPS after SIGKILLs: $stored stored"; tail -3 "$tmp/up.out"
+fi
+unserve
+
+"$kvalind" reject --config "$conf" x > /dev/null 2>&1 # a bad id is an error, not a crash
+conf2=$(config refused automatic "$https_push")
+"$kvalind" export --config "$conf2" --month 2023-04 > /dev/null 2>&1
+serve "$tmp/recv-400" --reject-400 "participant unknown" || fail "receiver did not start"
+"$kvalind" push --config "$conf2" > "$tmp/refused.out" 2>&1
+rc=$?
+unserve
+if [ $rc -eq 1 ] && grep -q "participant unknown" "$tmp/refused.out" &&
+   [ "$(ls "$tmp/refused/state/outbox/refused" | wc -l)" -eq 1 ] &&
+   "$kvalind" outbox --config "$conf2" | grep -q "refused.*participant unknown"; then
+	ok "an extract the receiver refuses (400) is kept as refused, with the reason"
+else
+	fail "refused extract (exit $rc)"; cat "$tmp/refused.out"
 fi
 
 finish
