@@ -27,6 +27,8 @@ int kv_cmd_approve(int argc, char **argv);
 int kv_cmd_reject(int argc, char **argv);
 int kv_cmd_push(int argc, char **argv);
 int kv_cmd_ledger(int argc, char **argv);
+int kv_cmd_daemon(int argc, char **argv);
+int kv_cmd_status(int argc, char **argv);
 
 /* The configuration path: --config, else $KVALIND_CONFIG, else the built-in
  * default. */

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "disclosure.h"
 #include "engine.h"
+#include "export_run.h"
 #include "extract.h"
 #include "outbox.h"
 #include "preview.h"
@@ -161,42 +162,26 @@ static int load_setup(const char *config, struct kv_setup *s)
 	return rc;
 }
 
-/* Run the engine and build the relations: everything export and preview
- * need before controlling a month. */
+/* Run the engine and build the relations: what preview needs before
+ * controlling a month. */
 static int compute(struct kv_setup *s, const struct month_args *a, struct kv_result *res,
 		   struct kv_relations *rel)
 {
 	char err[1024];
 	if (kv_engine_run(s, a->from, a->to, isatty(STDERR_FILENO) == 1, res) != 0) {
-		fprintf(stderr, "kvalind: error: %s; nothing was exported\n", res->failure);
+		fprintf(stderr, "kvalind: error: %s\n", res->failure);
 		return KV_EXIT_FAILURE;
 	}
-	if (res->plugin_failures[0] != '\0') {
+	if (res->plugin_failures[0] != '\0')
 		fprintf(stderr,
-			"kvalind: error: indicator plugins failed: %s; nothing was exported (an "
-			"extract leaves whole or not at all)\n",
+			"kvalind: error: indicator plugins failed: %s; their indicators are shown as "
+			"failed\n",
 			res->plugin_failures);
-		return KV_EXIT_FAILURE;
-	}
 	if (kv_relations_build(res->series, res->n_series, rel, err, sizeof err) != 0) {
 		fprintf(stderr, "kvalind: error: %s\n", err);
 		return KV_EXIT_PLUGIN;
 	}
 	return KV_EXIT_OK;
-}
-
-static void extract_info(const struct kv_setup *s, struct kv_extract_info *info)
-{
-	memset(info, 0, sizeof *info);
-	info->participant = kv_config_core_value(s->cfg, "office", "id");
-	const char *export_name = kv_config_core_value(s->cfg, "office", "export_name");
-	bool yes = false;
-	if (export_name != NULL && kv_parse_bool(export_name, &yes) && yes)
-		info->office_name = kv_config_core_value(s->cfg, "office", "name");
-	info->catalogue_version = kv_value_sets_catalogue(s->value_sets);
-	info->value_set_version = kv_value_sets_version(s->value_sets);
-	kv_disclosure_params_from_config(s->cfg, &info->params);
-	info->created = time(NULL);
 }
 
 int kv_cli_state_dir(const struct kv_config *cfg, char *buf, size_t size)
@@ -213,10 +198,8 @@ int kv_cmd_export(int argc, char **argv)
 {
 	struct month_args a = {0};
 	struct kv_setup s;
-	struct kv_result res = {0};
-	struct kv_relations rel = {0};
 	struct kv_outbox ob = {.lock_fd = -1};
-	struct kv_published *cells = NULL;
+	struct kv_export_summary sum;
 	char err[1024], state_dir[4096];
 	int rc = parse_month_args(argc, argv, "export", export_help, &a, true);
 	if (rc >= 0)
@@ -232,54 +215,20 @@ int kv_cmd_export(int argc, char **argv)
 		fprintf(stderr, "kvalind: error: %s\n", err);
 		goto done;
 	}
-	rc = compute(&s, &a, &res, &rel);
-	if (rc != KV_EXIT_OK)
+	if (kv_export_months(&s, &ob, a.from, a.to, isatty(STDERR_FILENO) == 1, stdout, &sum, err,
+			     sizeof err) != 0) {
+		fprintf(stderr, "kvalind: error: %s\n", err);
 		goto done;
-
-	struct kv_extract_info info;
-	extract_info(&s, &info);
-	const char *approval = kv_config_core_value(s.cfg, "push", "approval");
-	enum kv_outbox_state state = approval && strcmp(approval, "manual") == 0 ?
-					     KV_OUTBOX_PENDING : KV_OUTBOX_READY;
-	cells = kv_xcalloc(res.n_series ? res.n_series : 1, sizeof *cells);
-	size_t added = 0, unchanged = 0, failed = 0;
-	for (size_t m = 0; m < res.n_months; m++) {
-		struct kv_extract x;
-		if (kv_disclosure_month(&res, &rel, &info.params, m, cells, err, sizeof err) != 0 ||
-		    kv_extract_build(&res, cells, m, &info, &x, err, sizeof err) != 0) {
-			fprintf(stderr, "kvalind: error: %s\n", err);
-			failed++;
-			continue;
-		}
-		int added_rc = kv_outbox_add(&ob, x.id, state, x.manifest, x.manifest_len, x.csv,
-					     x.csv_len, err, sizeof err);
-		if (added_rc < 0) {
-			fprintf(stderr, "kvalind: error: %s: %s\n", x.month, err);
-			failed++;
-		} else if (added_rc == 1) {
-			struct kv_outbox_item it;
-			if (kv_outbox_find(&ob, x.id, &it, err, sizeof err) == 1)
-				printf("%s  %s  unchanged (already in the outbox: %s)\n", x.month,
-				       x.id, kv_outbox_state_name(it.state));
-			unchanged++;
-		} else {
-			printf("%s  %s  added (%s, %zu rows)\n", x.month, x.id,
-			       kv_outbox_state_name(state), x.rows);
-			added++;
-		}
-		kv_extract_free(&x);
 	}
-	printf("export: %zu month%s: %zu added, %zu unchanged, %zu failed\n", res.n_months,
-	       res.n_months == 1 ? "" : "s", added, unchanged, failed);
-	if (added > 0 && state == KV_OUTBOX_PENDING)
+	printf("export: %zu month%s: %zu added, %zu unchanged, %zu failed\n", sum.months,
+	       sum.months == 1 ? "" : "s", sum.added, sum.unchanged, sum.failed);
+	const char *approval = kv_config_core_value(s.cfg, "push", "approval");
+	if (sum.added > 0 && approval != NULL && strcmp(approval, "manual") == 0)
 		printf("export: approval = manual: check with 'kvalind preview', then 'kvalind "
 		       "approve ID' (or 'kvalind reject ID')\n");
-	rc = failed ? KV_EXIT_FAILURE : KV_EXIT_OK;
+	rc = sum.failed || sum.plugin_failures[0] ? KV_EXIT_FAILURE : KV_EXIT_OK;
 done:
-	free(cells);
 	kv_outbox_close(&ob);
-	kv_relations_free(&rel);
-	kv_result_free(&res);
 	kv_setup_free(&s);
 	return rc;
 }
@@ -305,7 +254,7 @@ int kv_preview_months(int argc, char **argv, const char *help)
 	if (rc != KV_EXIT_OK)
 		goto done;
 	struct kv_extract_info info;
-	extract_info(&s, &info);
+	kv_extract_info_from_setup(&s, &info);
 	cells = kv_xcalloc(res.n_series ? res.n_series : 1, sizeof *cells);
 	for (size_t m = 0; m < res.n_months; m++) {
 		struct kv_extract x;

@@ -14,13 +14,12 @@
 
 #include "cli.h"
 #include "config.h"
-#include "ledger.h"
 #include "log.h"
 #include "outbox.h"
 #include "preview.h"
 #include "push.h"
+#include "push_run.h"
 #include "setup.h"
-#include "sha256.h"
 #include "util.h"
 
 static const char outbox_help[] =
@@ -421,89 +420,13 @@ int kv_cmd_reject(int argc, char **argv)
 	return move_named(argc, argv, "reject", reject_help);
 }
 
-struct ledger_find {
-	const char *id, *destination;
-	bool found;
-};
-
-static int find_entry(const struct kv_ledger_entry *e, void *arg)
-{
-	struct ledger_find *f = arg;
-	if (strcmp(e->extract_id, f->id) == 0 && strcmp(e->destination, f->destination) == 0)
-		f->found = true;
-	return 0;
-}
-
-/* Send one ready extract; 0 delivered, 1 not (kept in ready or refused). */
-static int push_one(struct kv_outbox *ob, struct kv_push_target *t, struct kv_outbox_item *it,
-		    const char *ledger)
-{
-	char manifest[4400], csv[4400], detail[1024], err[1024];
-	char sha[KV_SHA256_HEX_SIZE], csv_sha[KV_SHA256_HEX_SIZE];
-	uint64_t mbytes = 0, cbytes = 0;
-	const char *dest = kv_push_destination(t);
-
-	/* Already delivered before a crash kept it from moving to sent? */
-	struct ledger_find lf = {it->id, dest, false};
-	if (kv_ledger_each(ledger, find_entry, &lf, err, sizeof err) != 0) {
-		fprintf(stderr, "kvalind: error: %s\n", err);
-		return 1;
-	}
-	(void)kv_snprintf(manifest, sizeof manifest, "%s/manifest.json", it->path);
-	(void)kv_snprintf(csv, sizeof csv, "%s/data.csv", it->path);
-	if (!lf.found) {
-		if (kv_sha256_file_hex(manifest, sha, &mbytes, err, sizeof err) != 0 ||
-		    kv_sha256_file_hex(csv, csv_sha, &cbytes, err, sizeof err) != 0) {
-			fprintf(stderr, "kvalind: error: %s\n", err);
-			return 1;
-		}
-		enum kv_push_outcome o = kv_push_send(t, it->id, manifest, csv, detail, sizeof detail);
-		if (o == KV_PUSH_RETRY) {
-			if (kv_outbox_note_failure(ob, it, detail, time(NULL), err, sizeof err) != 0)
-				fprintf(stderr, "kvalind: error: %s\n", err);
-			fprintf(stderr,
-				"kvalind: warning: %s not delivered to %s: %s; it stays in the "
-				"outbox and is tried again after %ld s\n",
-				it->id, dest, detail, (long)kv_outbox_backoff(it->attempts));
-			return 1;
-		}
-		if (o == KV_PUSH_REFUSED) {
-			fprintf(stderr,
-				"kvalind: error: %s refused by %s: %s; it is kept in the outbox as "
-				"refused\n",
-				it->id, dest, detail);
-			if (kv_outbox_move(ob, it, KV_OUTBOX_REFUSED, detail, err, sizeof err) != 0)
-				fprintf(stderr, "kvalind: error: %s\n", err);
-			return 1;
-		}
-		if (kv_ledger_append(ledger, dest, it->id, mbytes + cbytes, sha, err, sizeof err) !=
-		    0) {
-			fprintf(stderr,
-				"kvalind: error: %s was delivered but could not be recorded: %s; it "
-				"stays ready and the next push resends it (the receiver keeps one "
-				"copy)\n",
-				it->id, err);
-			return 1;
-		}
-	}
-	if (kv_outbox_move(ob, it, KV_OUTBOX_SENT, NULL, err, sizeof err) != 0) {
-		fprintf(stderr, "kvalind: error: %s\n", err);
-		return 1;
-	}
-	printf("%s: delivered to %s%s\n", it->id, dest,
-	       lf.found ? " (before; recorded in the ledger)" : "");
-	return 0;
-}
-
 int kv_cmd_push(int argc, char **argv)
 {
 	struct outbox_args a = {0};
 	struct kv_config *cfg = NULL;
 	struct kv_outbox ob = {.lock_fd = -1};
-	struct kv_outbox_item *items = NULL;
 	struct kv_push_target *t = NULL;
 	struct kv_diags d = {0};
-	size_t n = 0;
 	char state_dir[4096], ledger[4200], err[1024];
 	int rc = parse(argc, argv, "push", push_help, &a);
 	if (rc >= 0)
@@ -522,29 +445,17 @@ int kv_cmd_push(int argc, char **argv)
 	}
 	rc = KV_EXIT_FAILURE;
 	(void)kv_snprintf(ledger, sizeof ledger, "%s/ledger", state_dir);
-	if (kv_outbox_list(&ob, KV_OUTBOX_READY, &items, &n, err, sizeof err) != 0) {
+	struct kv_push_summary sum;
+	if (kv_push_outbox(&ob, t, ledger, a.all, time(NULL), stdout, &sum, err, sizeof err) != 0) {
 		fprintf(stderr, "kvalind: error: %s\n", err);
 		goto done;
 	}
-	time_t now = time(NULL);
-	size_t delivered = 0, not_delivered = 0, waiting = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!a.all && items[i].next_attempt > now) {
-			waiting++;
-			continue;
-		}
-		if (push_one(&ob, t, &items[i], ledger) == 0)
-			delivered++;
-		else
-			not_delivered++;
-	}
 	printf("push: %zu delivered, %zu not delivered, %zu waiting for their next attempt\n",
-	       delivered, not_delivered, waiting);
-	rc = not_delivered ? KV_EXIT_FAILURE : KV_EXIT_OK;
+	       sum.delivered, sum.not_delivered, sum.waiting);
+	rc = sum.not_delivered ? KV_EXIT_FAILURE : KV_EXIT_OK;
 done:
 	kv_diags_free(&d);
 	kv_push_close(t);
-	free(items);
 	kv_outbox_close(&ob);
 	kv_config_free(cfg);
 	return rc;

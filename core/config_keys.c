@@ -44,6 +44,9 @@ static const struct kv_config_key core_keys[] = {
 	 "directory for results, the outbox and the run state"},
 	{"log_level", KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",
 	 "how much to log"},
+	{"user", KV_CONFIG_STRING, NULL, false, NULL,
+	 "the user 'kvalind daemon' switches to when started as root (it never runs as "
+	 "root)"},
 	{"secrets_file", KV_CONFIG_PATH, NULL, false, NULL,
 	 "INI file with the secret keys (passwords, passphrases), readable by its owner only"},
 	{"memory_budget_mb", KV_CONFIG_INT, "256", false, "16..65536",

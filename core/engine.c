@@ -28,6 +28,7 @@ struct run {
 	struct plugin_run *plugins;
 	size_t n_plugins;
 	bool progress;
+	bool cancelled; /* stopped through setup->cancel */
 	double started, last_progress;
 };
 
@@ -77,6 +78,10 @@ static int on_patient(void *arg, const struct kv_patient *patient)
 {
 	struct run *r = arg;
 	size_t n_months = r->result->n_months;
+	if (r->setup->cancel != NULL && *r->setup->cancel) {
+		r->cancelled = true;
+		return 1; /* the connector stops reading */
+	}
 	for (size_t k = 0; k < r->n_plugins; k++) {
 		struct plugin_run *p = &r->plugins[k];
 		if (!p->active)
@@ -251,8 +256,16 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 	};
 	kv_ctx_enter(cctx, "read");
 	if (conn->read(conn_state, &req, on_patient, &r) != KV_OK) {
-		kv_snprintf(res->failure, sizeof res->failure, "connector \"%s\": %s",
-			    s->connector.plugin->name, kv_ctx_error(cctx));
+		if (r.cancelled)
+			kv_snprintf(res->failure, sizeof res->failure,
+				    "stopped before the run was complete");
+		else
+			kv_snprintf(res->failure, sizeof res->failure, "connector \"%s\": %s",
+				    s->connector.plugin->name, kv_ctx_error(cctx));
+		goto done;
+	}
+	if (r.cancelled || (s->cancel != NULL && *s->cancel)) {
+		kv_snprintf(res->failure, sizeof res->failure, "stopped before the run was complete");
 		goto done;
 	}
 	if (progress)
@@ -277,6 +290,21 @@ done:
 	free(refs);
 	res->seconds = now_seconds() - r.started;
 	return ret;
+}
+
+int kv_engine_probe(struct kv_setup *s, char *err, size_t errlen)
+{
+	void *state = NULL;
+	const struct kv_connector_plugin *conn = s->connector.plugin->connector;
+	kv_ctx_enter(s->connector.ctx, "open");
+	if (conn->open(&kv_host_api, s->connector.ctx, &state) != KV_OK) {
+		kv_snprintf(err, errlen, "connector \"%s\": %s", s->connector.plugin->name,
+			    kv_ctx_error(s->connector.ctx));
+		return -1;
+	}
+	kv_ctx_enter(s->connector.ctx, "close");
+	conn->close(state);
+	return 0;
 }
 
 void kv_result_free(struct kv_result *res)

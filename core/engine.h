@@ -59,6 +59,10 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 
 void kv_result_free(struct kv_result *result);
 
+/* Open and close the connector once: is the record system reachable and
+ * complete? 0, or -1 with err naming the connector and why. */
+int kv_engine_probe(struct kv_setup *s, char *err, size_t errlen);
+
 /* qsort comparison of two struct kv_series by indicator id. */
 int kv_series_compare(const void *a, const void *b);
 

@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	{"reject", kv_cmd_reject, "keep a waiting extract from ever leaving"},
 	{"push", kv_cmd_push, "send the approved extracts in the outbox"},
 	{"ledger", kv_cmd_ledger, "list what left the office; 'ledger verify' checks it"},
+	{"daemon", kv_cmd_daemon, "run unattended: compute, export and push every month"},
+	{"status", kv_cmd_status, "show the daemon's last and next run, the outbox, the last push"},
 };
 
 static void usage(FILE *out)

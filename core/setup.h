@@ -9,6 +9,7 @@
 #ifndef KVALIND_SETUP_H
 #define KVALIND_SETUP_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -43,6 +44,9 @@ struct kv_setup {
 	struct kv_loaded connector;      /* plugin NULL when none is enabled */
 	struct kv_loaded *indicators;
 	size_t n_indicators;
+	/* When not NULL and set, a running kv_engine_run stops at the next
+	 * patient and fails with "stopped" (the daemon's SIGTERM). */
+	volatile sig_atomic_t *cancel;
 };
 
 /* Returns KV_EXIT_OK, KV_EXIT_CONFIG or KV_EXIT_PLUGIN (plugin problems win). */

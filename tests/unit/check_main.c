@@ -17,6 +17,7 @@ int main(void)
 	srunner_add_suite(sr, suite_ledger());
 	srunner_add_suite(sr, suite_disclosure());
 	srunner_add_suite(sr, suite_outbox());
+	srunner_add_suite(sr, suite_daemon_parts());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -47,5 +47,6 @@ Suite *suite_valueset(void);
 Suite *suite_ledger(void);
 Suite *suite_disclosure(void);
 Suite *suite_outbox(void);
+Suite *suite_daemon_parts(void);
 
 #endif /* KVALIND_TESTUTIL_H */

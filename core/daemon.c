@@ -1,0 +1,440 @@
+/*
+ * daemon.c - the daemon's start, its loop and its steps (see daemon.h)
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "daemon_state.h"
+#include "engine.h"
+#include "export_run.h"
+#include "log.h"
+#include "notify.h"
+#include "outbox.h"
+#include "privdrop.h"
+#include "push.h"
+#include "push_run.h"
+#include "results.h"
+#include "schedule.h"
+#include "setup.h"
+#include "util.h"
+
+#define CONNECTOR_BACKOFF_MAX 3600
+#define PUSH_CHECK_EVERY 60
+
+static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t reload_flag;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void on_reload(int sig)
+{
+	(void)sig;
+	reload_flag = 1;
+}
+
+struct daemon {
+	const char *config_path;
+	struct kv_setup s;
+	bool loaded;
+	struct kv_push_target *push; /* NULL with transport = none */
+	char state_dir[4096], state_file[4200], ledger[4200], lock_path[4200];
+	char user[256];
+	int lock_fd;
+	struct kv_daemon_state st;
+	int day, hour;
+	kv_month backfill_from;
+	unsigned failures;     /* consecutive failed export steps */
+	time_t retry_at;       /* no export step before this */
+	time_t next_push_at;
+	long tick_ms;
+};
+
+static void month_text(kv_month m, char *buf, size_t size)
+{
+	kv_month_format(m, buf, size);
+}
+
+static void time_text(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+}
+
+static void read_schedule(struct daemon *d)
+{
+	const struct kv_config *cfg = d->s.cfg;
+	const char *day = kv_config_core_value(cfg, "schedule", "day");
+	const char *hour = kv_config_core_value(cfg, "schedule", "hour");
+	const char *from = kv_config_core_value(cfg, "schedule", "backfill_from");
+	d->day = day ? atoi(day) : 5;
+	d->hour = hour ? atoi(hour) : 2;
+	int m = 0;
+	d->backfill_from = from && kv_parse_month(from, &m) ? m : 2014 * 12 + 11;
+	enum kv_log_level level;
+	const char *lv = kv_config_core_value(cfg, "core", "log_level");
+	if (lv != NULL && kv_log_level_parse(lv, &level) == 0)
+		kv_log_set_level(level);
+}
+
+static kv_month next_month(const struct daemon *d)
+{
+	return d->st.has_exported ? d->st.exported_through + 1 : d->backfill_from;
+}
+
+static void save_state(struct daemon *d)
+{
+	char err[1024];
+	if (kv_daemon_state_save(d->state_file, &d->st, err, sizeof err) != 0)
+		kv_log(KV_LOG_ERROR, "%s", err);
+}
+
+static void notify_status(const struct daemon *d, time_t now)
+{
+	char month[8], when[32];
+	kv_month next = next_month(d);
+	month_text(next, month, sizeof month);
+	time_t due = kv_schedule_due_time(next, d->day, d->hour);
+	time_text(due, when, sizeof when);
+	if (d->failures > 0)
+		kv_notify_status("%s; retrying %s", d->st.last_run_result, month);
+	else if (due <= now)
+		kv_notify_status("exporting from %s", month);
+	else
+		kv_notify_status("waiting: %s is due %s", month, when);
+}
+
+/* Open (lock) the outbox for one step. The lock is the outbox's own; a
+ * command run by a person holds it briefly, so a busy outbox waits a tick. */
+static bool open_outbox(struct daemon *d, struct kv_outbox *ob)
+{
+	char err[1024];
+	if (kv_outbox_open(ob, d->state_dir, err, sizeof err) != 0) {
+		kv_log(KV_LOG_DEBUG, "%s", err);
+		return false;
+	}
+	return true;
+}
+
+static void export_step(struct daemon *d, kv_month from, kv_month to, time_t now)
+{
+	struct kv_outbox ob = {.lock_fd = -1};
+	struct kv_export_summary sum;
+	char err[1024], a[8], b[8];
+	if (!open_outbox(d, &ob))
+		return;
+	month_text(from, a, sizeof a);
+	month_text(to, b, sizeof b);
+	kv_notify_status("exporting %s..%s", a, b);
+	kv_log(KV_LOG_INFO, "computing and exporting %s..%s", a, b);
+	int rc = kv_export_months(&d->s, &ob, from, to, false, NULL, &sum, err, sizeof err);
+	kv_outbox_close(&ob);
+	if (stop_flag) {
+		kv_log(KV_LOG_INFO, "stopped during the export of %s..%s; nothing of it is half "
+				    "written, and it is done again at the next start",
+		       a, b);
+		return;
+	}
+	d->st.last_run = kv_clock_now();
+	if (rc == 0 && sum.failed == 0) {
+		if (d->failures > 0)
+			kv_log(KV_LOG_INFO, "restored: %s..%s exported after %u failed attempt%s", a,
+			       b, d->failures, d->failures == 1 ? "" : "s");
+		d->failures = 0;
+		d->retry_at = 0;
+		d->st.has_exported = true;
+		d->st.exported_through = to;
+		kv_snprintf(d->st.last_run_result, sizeof d->st.last_run_result,
+			    "ok: %s..%s exported (%zu added, %zu unchanged)%s", a, b, sum.added,
+			    sum.unchanged, sum.plugin_failures[0] ? "; some indicators failed" : "");
+		kv_log(KV_LOG_INFO, "%s", d->st.last_run_result);
+		d->next_push_at = 0; /* push what was just added */
+	} else {
+		if (rc == 0)
+			kv_snprintf(err, sizeof err, "%zu of %zu months could not be exported",
+				    sum.failed, sum.months);
+		d->failures++;
+		time_t wait = 60;
+		for (unsigned i = 1; i < d->failures && wait < CONNECTOR_BACKOFF_MAX; i++)
+			wait *= 2;
+		if (wait > CONNECTOR_BACKOFF_MAX)
+			wait = CONNECTOR_BACKOFF_MAX;
+		d->retry_at = now + wait;
+		kv_snprintf(d->st.last_run_result, sizeof d->st.last_run_result, "failed: %s", err);
+		/* complain at growing intervals: the 1st, 2nd, 4th, 8th... failure */
+		if ((d->failures & (d->failures - 1)) == 0)
+			kv_log(KV_LOG_ERROR, "could not export %s..%s: %s; retrying in %ld s "
+					     "(failure %u)",
+			       a, b, err, (long)wait, d->failures);
+	}
+	save_state(d);
+}
+
+static void push_step(struct daemon *d, time_t now)
+{
+	struct kv_outbox ob = {.lock_fd = -1};
+	struct kv_push_summary sum;
+	char err[1024];
+	if (!open_outbox(d, &ob))
+		return;
+	int rc = kv_push_outbox(&ob, d->push, d->ledger, false, now, NULL, &sum, err, sizeof err);
+	kv_outbox_close(&ob);
+	d->next_push_at = now + PUSH_CHECK_EVERY;
+	if (rc != 0) {
+		kv_log(KV_LOG_ERROR, "%s", err);
+		return;
+	}
+	if (sum.delivered + sum.not_delivered == 0)
+		return;
+	d->st.last_push = now;
+	kv_snprintf(d->st.last_push_result, sizeof d->st.last_push_result,
+		    "%zu delivered, %zu not delivered (%zu refused), %zu waiting%s%s",
+		    sum.delivered, sum.not_delivered, sum.refused, sum.waiting,
+		    sum.last_error[0] ? ": " : "", sum.last_error);
+	kv_log(sum.not_delivered ? KV_LOG_WARNING : KV_LOG_INFO, "push: %s",
+	       d->st.last_push_result);
+	save_state(d);
+}
+
+static struct kv_push_target *open_push(const struct kv_config *cfg, struct kv_diags *diags)
+{
+	const char *transport = kv_config_core_value(cfg, "push", "transport");
+	if (transport == NULL || strcmp(transport, "none") == 0)
+		return NULL;
+	return kv_push_open(cfg, diags);
+}
+
+static bool push_configured(const struct kv_config *cfg)
+{
+	const char *transport = kv_config_core_value(cfg, "push", "transport");
+	return transport != NULL && strcmp(transport, "none") != 0;
+}
+
+static void log_diags(const struct kv_diags *dg, const char *what)
+{
+	for (size_t i = 0; i < dg->n; i++)
+		kv_log(KV_LOG_ERROR, "%s: %s", what, dg->msgs[i]);
+}
+
+static void reload(struct daemon *d)
+{
+	struct kv_setup ns;
+	struct kv_diags dg = {0};
+	struct kv_push_target *np = NULL;
+	char dir[4096];
+	kv_notify("RELOADING=1");
+	kv_log(KV_LOG_INFO, "SIGHUP: reloading %s", d->config_path);
+	memset(&ns, 0, sizeof ns);
+	enum kv_exit rc = kv_setup_load(d->config_path, &ns, &dg);
+	if (rc == KV_EXIT_OK && dg.n == 0 && push_configured(ns.cfg)) {
+		np = open_push(ns.cfg, &dg);
+		if (np == NULL && dg.n == 0)
+			kv_diags_add(&dg, "[push] could not be set up");
+	}
+	if (rc != KV_EXIT_OK || dg.n > 0) {
+		log_diags(&dg, "configuration not reloaded");
+		kv_log(KV_LOG_ERROR, "the new configuration has errors; going on with the old one");
+		kv_push_close(np);
+		kv_setup_free(&ns);
+		goto done;
+	}
+	const char *user = kv_config_core_value(ns.cfg, "core", "user");
+	if (strcmp(user ? user : "", d->user) != 0)
+		kv_log(KV_LOG_WARNING, "[core] user changed; that takes effect after a restart");
+	if (kv_cli_state_dir(ns.cfg, dir, sizeof dir) == 0 && strcmp(dir, d->state_dir) != 0)
+		kv_log(KV_LOG_WARNING, "[core] state_dir changed; that takes effect after a restart "
+				       "(still using %s)",
+		       d->state_dir);
+	kv_setup_free(&d->s);
+	d->s = ns;
+	d->s.cancel = &stop_flag;
+	kv_push_close(d->push);
+	d->push = np;
+	read_schedule(d);
+	d->retry_at = 0; /* a fixed database address is tried at once */
+	kv_log(KV_LOG_INFO, "configuration reloaded");
+done:
+	kv_diags_free(&dg);
+	kv_notify("READY=1");
+}
+
+/* One daemon per state directory: a lock held for the process's life. */
+static int take_lock(struct daemon *d)
+{
+	d->lock_fd = open(d->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (d->lock_fd < 0) {
+		kv_log(KV_LOG_ERROR, "could not open \"%s\": %s", d->lock_path, strerror(errno));
+		return -1;
+	}
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	if (fcntl(d->lock_fd, F_SETLK, &fl) != 0) {
+		struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+		long pid = fcntl(d->lock_fd, F_GETLK, &who) == 0 ? (long)who.l_pid : 0;
+		kv_log(KV_LOG_ERROR, "another kvalind daemon (pid %ld) is running for \"%s\"", pid,
+		       d->state_dir);
+		return -1;
+	}
+	char text[32];
+	int n = snprintf(text, sizeof text, "%ld\n", (long)getpid());
+	if (ftruncate(d->lock_fd, 0) != 0 || write(d->lock_fd, text, (size_t)n) != n)
+		kv_log(KV_LOG_WARNING, "could not write the pid into \"%s\"", d->lock_path);
+	return 0;
+}
+
+/* Everything before the loop. Returns -1 to go on, else an exit code. */
+static int start(struct daemon *d)
+{
+	struct kv_diags dg = {0};
+	char err[1024];
+	int rc = KV_EXIT_CONFIG;
+
+	/* 1. who we are, before any plugin is loaded */
+	struct kv_config *cfg = kv_config_load(d->config_path, &dg);
+	if (cfg == NULL || dg.n > 0) {
+		kv_diags_print(&dg, stderr);
+		kv_config_free(cfg);
+		goto done;
+	}
+	const char *user = kv_config_core_value(cfg, "core", "user");
+	kv_strlcpy(d->user, user ? user : "", sizeof d->user);
+	rc = KV_EXIT_FAILURE;
+	if (kv_drop_privileges(user, err, sizeof err) != 0) {
+		kv_log(KV_LOG_ERROR, "%s", err);
+		kv_config_free(cfg);
+		goto done;
+	}
+	/* 2. the state directory and its lock */
+	int bad = kv_cli_state_dir(cfg, d->state_dir, sizeof d->state_dir);
+	kv_config_free(cfg);
+	if (bad != 0)
+		goto done;
+	if (mkdir(d->state_dir, 0700) != 0 && errno != EEXIST) {
+		kv_log(KV_LOG_ERROR, "could not create the state directory \"%s\": %s",
+		       d->state_dir, strerror(errno));
+		goto done;
+	}
+	(void)kv_snprintf(d->state_file, sizeof d->state_file, "%s/daemon.state", d->state_dir);
+	(void)kv_snprintf(d->ledger, sizeof d->ledger, "%s/ledger", d->state_dir);
+	(void)kv_snprintf(d->lock_path, sizeof d->lock_path, "%s/daemon.lock", d->state_dir);
+	if (take_lock(d) != 0)
+		goto done;
+	if (kv_daemon_state_load(d->state_file, &d->st, err, sizeof err) != 0) {
+		kv_log(KV_LOG_ERROR, "%s", err);
+		goto done;
+	}
+	/* 3. configuration, plugins, push */
+	rc = kv_setup_load(d->config_path, &d->s, &dg);
+	d->loaded = true;
+	if (rc != KV_EXIT_OK || dg.n > 0) {
+		kv_diags_print(&dg, stderr);
+		if (rc == KV_EXIT_OK)
+			rc = KV_EXIT_CONFIG;
+		goto done;
+	}
+	d->s.cancel = &stop_flag;
+	read_schedule(d);
+	rc = KV_EXIT_CONFIG;
+	if (push_configured(d->s.cfg) && (d->push = open_push(d->s.cfg, &dg)) == NULL) {
+		kv_diags_print(&dg, stderr);
+		goto done;
+	}
+	/* 4. a first look at the record system */
+	if (kv_engine_probe(&d->s, err, sizeof err) != 0) {
+		kv_log(KV_LOG_ERROR, "%s; retrying in 60 s", err);
+		d->failures = 1;
+		d->retry_at = kv_clock_now() + 60;
+		kv_snprintf(d->st.last_run_result, sizeof d->st.last_run_result, "failed: %s", err);
+	} else {
+		kv_log(KV_LOG_INFO, "the record system is reachable");
+	}
+	rc = -1;
+done:
+	kv_diags_free(&dg);
+	return rc;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESETHAND; /* a second SIGTERM ends the process at once */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_reload;
+	sa.sa_flags = 0;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static long tick_ms(void)
+{
+	const char *env = getenv("KVALIND_TICK_MS");
+	long ms = env ? strtol(env, NULL, 10) : 1000;
+	return ms >= 10 && ms <= 60000 ? ms : 1000;
+}
+
+int kv_daemon_run(const char *config_path)
+{
+	struct daemon d;
+	memset(&d, 0, sizeof d);
+	d.config_path = config_path;
+	d.lock_fd = -1;
+	d.tick_ms = tick_ms();
+	install_signals();
+	int rc = start(&d);
+	if (rc >= 0)
+		goto done;
+
+	char month[8];
+	month_text(next_month(&d), month, sizeof month);
+	kv_log(KV_LOG_INFO, "kvalind daemon started (pid %ld); next month to export: %s",
+	       (long)getpid(), month);
+	kv_notify("READY=1");
+	notify_status(&d, kv_clock_now());
+	while (!stop_flag) {
+		if (reload_flag) {
+			reload_flag = 0;
+			reload(&d);
+		}
+		time_t now = kv_clock_now();
+		kv_month due = kv_schedule_last_due(now, d.day, d.hour);
+		kv_month next = next_month(&d);
+		if (next <= due && now >= d.retry_at) {
+			export_step(&d, next, due, now);
+			notify_status(&d, now);
+		}
+		if (!stop_flag && d.push != NULL && now >= d.next_push_at)
+			push_step(&d, now);
+		if (stop_flag)
+			break;
+		struct timespec ts = {d.tick_ms / 1000, (d.tick_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL); /* a signal ends it early */
+	}
+	kv_notify("STOPPING=1");
+	kv_log(KV_LOG_INFO, "stopping (signal received)");
+	rc = KV_EXIT_OK;
+done:
+	kv_push_close(d.push);
+	if (d.loaded)
+		kv_setup_free(&d.s);
+	if (d.lock_fd >= 0)
+		close(d.lock_fd);
+	return rc;
+}

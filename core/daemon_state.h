@@ -1,0 +1,47 @@
+/*
+ * daemon_state.h - what the daemon has done, kept across restarts
+ *
+ * STATE_DIR/daemon.state, "key=value" lines, written atomically (temporary
+ * file, fsync, rename, directory fsync) after every step, so a restart
+ * repeats no export and skips no month:
+ *
+ *   version=1
+ *   exported_through=2023-04     months up to this one are exported
+ *                                (absent: none yet; backfill starts at
+ *                                [schedule] backfill_from)
+ *   last_run=EPOCH               when the last compute/export step ended
+ *   last_run_result=TEXT         "ok: 2023-04 exported" / the error
+ *   last_push=EPOCH              when the outbox was last pushed
+ *   last_push_result=TEXT        "3 delivered, 0 waiting" / the error
+ *
+ * Unknown keys are ignored (a newer version may add some); a malformed line
+ * is an error naming the file and line. TEXT is one line, control
+ * characters replaced by spaces, at most 500 bytes.
+ *
+ * Errors: -1 with err naming the file (and line).
+ */
+#ifndef KVALIND_DAEMON_STATE_H
+#define KVALIND_DAEMON_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "kvalind/kv_events.h"
+
+struct kv_daemon_state {
+	bool has_exported;
+	kv_month exported_through;
+	time_t last_run;
+	char last_run_result[512];
+	time_t last_push;
+	char last_push_result[512];
+};
+
+/* A missing file is a fresh state (all zero), not an error. */
+int kv_daemon_state_load(const char *path, struct kv_daemon_state *st, char *err,
+			 size_t errlen);
+int kv_daemon_state_save(const char *path, const struct kv_daemon_state *st, char *err,
+			 size_t errlen);
+
+#endif /* KVALIND_DAEMON_STATE_H */
