@@ -15,8 +15,11 @@
  *   last_push_result=TEXT        "3 delivered, 0 waiting" / the error
  *
  * Unknown keys are ignored (a newer version may add some); a malformed line
- * is an error naming the file and line. TEXT is one line, control
- * characters replaced by spaces, at most 500 bytes.
+ * (no '=', a key other than [a-z0-9_]+, a bad value, a known key twice) is
+ * an error naming the file and line, and so is a file without version=.
+ * Empty lines and '#' lines are skipped. TEXT is one line, control
+ * characters replaced by spaces, at most 500 bytes (cut on a UTF-8
+ * character boundary). On error *st is left untouched.
  *
  * Errors: -1 with err naming the file (and line).
  */

@@ -15,7 +15,8 @@
 /* Send state, e.g. "READY=1\nSTATUS=waiting for 2023-05". */
 int kv_notify(const char *state);
 
-/* Send "STATUS=..." formatted. */
+/* Send "STATUS=..." formatted: one line (control characters become
+ * spaces, so a value cannot add another assignment), at most 1024 bytes. */
 int kv_notify_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* KVALIND_NOTIFY_H */

@@ -4,7 +4,13 @@
  * Month M (an index: year * 12 + month - 1) is due at [schedule] day and
  * hour (local time) of the month after M: with day = 5 and hour = 2, April
  * 2023 is due from 2023-05-05 02:00. Pure functions of the time they are
- * given; kv_clock_now is the only place the daemon reads the clock.
+ * given (and of TZ); kv_clock_now is the only place the daemon reads the
+ * clock.
+ *
+ * Daylight saving time: a due hour that happens twice (autumn) is due at
+ * its first occurrence; one that is skipped (spring) is due when the clocks
+ * jump past it. The two functions always agree: kv_schedule_last_due(t) is
+ * M exactly for kv_schedule_due_time(M) <= t < kv_schedule_due_time(M + 1).
  */
 #ifndef KVALIND_SCHEDULE_H
 #define KVALIND_SCHEDULE_H

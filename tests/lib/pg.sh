@@ -2,6 +2,7 @@
 # listening on 127.0.0.1 only, stopped by pg_ctl. Source it, then:
 #   pg_start DIR      start a cluster in DIR (sets PGHOST PGPORT PGUSER)
 #   pg_stop           stop it (safe to call twice; call from a trap)
+#   pg_resume         start the stopped cluster again, on the same port
 #   pg_sql DB SQL     run SQL in DB as the superuser
 # As root the server runs as the "postgres" system user (initdb refuses root).
 
@@ -48,6 +49,11 @@ pg_stop() {
 	if [ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
 		pg_run "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
 	fi
+}
+
+pg_resume() {
+	pg_run "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start \
+		-o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PG_DIR -c fsync=off -c full_page_writes=off" >/dev/null
 }
 
 pg_sql() {

@@ -1,0 +1,328 @@
+#!/bin/bash
+# The daemon against a real PostgreSQL and a real HTTPS receiver, with a
+# fake clock ($KVALIND_CLOCK_FILE) and a fast tick:
+#
+#  1. started as root with [core] user = nobody it runs as nobody, says
+#     READY=1 to systemd's notify socket, backfills 2014-12..2023-04 and
+#     pushes it; a second daemon on the same state directory is refused;
+#     started as root without [core] user it refuses to run;
+#  2. SIGHUP with a broken configuration keeps it running on the old one;
+#     SIGHUP with a good one reloads;
+#  3. stopped (SIGTERM) over two month boundaries, then started: it catches
+#     up exactly the two missing months;
+#  4. the database down: one complaint, retried with backoff, one
+#     "restored" line when it is back; the receiver down: the month waits
+#     in the outbox and is delivered when it is back;
+#  5. SIGTERM during a backfill leaves no partial extract, and a restart
+#     finishes it; kill -9 during a push repeats nothing and loses nothing.
+#
+# Runs as root (it tests the switch to an unprivileged user). KEEP=1 keeps
+# the temporary directory (logs, state, the receiver's store).
+# Usage: bash tests/daemon.sh BUILD_DIR
+set -u
+cd "$(dirname "$0")/.."
+src=$(pwd)
+build=$(cd "${1:-build}" && pwd)
+kvalind="$build/kvalind"
+. tests/lib/pg.sh
+
+passed=0
+failed=0
+ok() { echo "ok   $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+finish() { echo "daemon: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+if [ "$(id -u)" != 0 ]; then
+	echo "daemon: SKIP: these tests switch users and must run as root"
+	exit 0
+fi
+
+tmp=$(mktemp -d /tmp/kvdmn.XXXXXX)
+chmod 755 "$tmp"
+daemon_pid=
+server_pid=
+notify_pid=
+cleanup() {
+	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2> /dev/null
+	[ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null
+	[ -n "$notify_pid" ] && kill "$notify_pid" 2> /dev/null
+	pg_stop
+	if [ -n "${KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+export TZ=UTC KVALIND_TICK_MS=100 KVALIND_PUSH_TIMEOUT=5
+nobody_group=$(id -gn nobody)
+
+# --- the world: a database, a receiver, a notify socket, a clock ------------
+pg_start "$tmp/pg" || { fail "could not start PostgreSQL"; finish; }
+pg_sql postgres "CREATE DATABASE practice" > /dev/null
+"$build/kvalind-synth" --pg "host=127.0.0.1 port=$PGPORT dbname=practice user=postgres" \
+	--patients 1000 --seed 5 --to 2023-09 --quiet || { fail "synthetic practice"; finish; }
+sh tests/push/make_certs.sh "$tmp/certs" > /dev/null 2>&1 || { fail "certificates"; finish; }
+chown nobody "$tmp/certs/client.pem" "$tmp/certs/client.key"
+chmod 755 "$tmp/certs"
+chmod 644 "$tmp/certs/ca.pem"
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/recv"
+/usr/bin/python3 tests/push/https_server.py --certs "$tmp/certs" --work "$tmp/recv" --port "$port" \
+	> "$tmp/recv/server.out" 2>&1 &
+server_pid=$!
+# systemd's side of sd_notify: a datagram socket, one line per message
+/usr/bin/python3 -c '
+import os, socket, sys
+path = sys.argv[1]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+os.chmod(path, 0o777)
+with open(sys.argv[2], "a") as out:
+    while True:
+        out.write(s.recv(4096).decode().replace("\n", " ") + "\n")
+        out.flush()
+' "$tmp/notify.sock" "$tmp/notify.log" &
+notify_pid=$!
+for _ in $(seq 1 100); do [ -s "$tmp/recv/port" ] && [ -S "$tmp/notify.sock" ] && break; sleep 0.05; done
+export NOTIFY_SOCKET="$tmp/notify.sock"
+
+clock="$tmp/clock"
+set_clock() { date -u -d "$1" +%s > "$clock.new" && chmod 644 "$clock.new" && mv "$clock.new" "$clock"; }
+export KVALIND_CLOCK_FILE="$clock"
+
+# config NAME [EXTRA CORE LINES] -> path, root:nogroup 0640; state dir owned by nobody
+config() {
+	local dir="$tmp/$1"
+	mkdir -p "$dir/state"
+	chown nobody "$dir/state"
+	cat > "$dir/kvalind.ini" <<INI
+[office]
+id = daemon-office
+[core]
+connector_dir = $build/connectors
+indicator_dir = $build/indicators
+value_sets = $src/conf/valuesets.txt
+state_dir = $dir/state
+log_level = info
+${2-user = nobody}
+[push]
+transport = https
+url = https://127.0.0.1:$port/extracts
+ca_file = $tmp/certs/ca.pem
+client_cert = $tmp/certs/client.pem
+client_key = $tmp/certs/client.key
+[schedule]
+day = 5
+hour = 2
+backfill_from = 2014-12
+[connector.reference]
+dsn = host=127.0.0.1 port=$PGPORT dbname=practice user=postgres
+$(for p in "$build"/indicators/*.so; do echo "[indicator.$(basename "$p" .so)]"; done)
+INI
+	chown root:"$nobody_group" "$dir/kvalind.ini"
+	chmod 640 "$dir/kvalind.ini"
+	echo "$dir/kvalind.ini"
+}
+
+# start CONFIG LOG: run the daemon in the background
+start() {
+	"$kvalind" daemon --config "$1" > "$2" 2>&1 &
+	daemon_pid=$!
+}
+# wait_for FILE PATTERN [SECONDS]
+wait_for() {
+	local i
+	for i in $(seq 1 $((${3:-30} * 10))); do
+		grep -q -- "$2" "$1" 2> /dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# stop: SIGTERM, wait for the exit, return its status
+stop() {
+	kill -TERM "$daemon_pid" 2> /dev/null
+	wait "$daemon_pid"
+	local rc=$?
+	daemon_pid=
+	return $rc
+}
+# wait_count FILE PATTERN N [SECONDS]: until PATTERN is on N lines
+wait_count() {
+	local i
+	for i in $(seq 1 $((${4:-30} * 10))); do
+		[ "$(grep -c -- "$2" "$1" 2> /dev/null)" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+stored() { ls "$tmp/recv/store" 2> /dev/null | grep -c '\.json$'; }
+
+# --- 1. first start ---------------------------------------------------------
+conf=$(config main)
+state="$tmp/main/state"
+set_clock "2023-05-06 03:00"
+start "$conf" "$tmp/d1.log"
+if wait_for "$tmp/d1.log" "ok: 2014-12..2023-04 exported (101 added" 60 &&
+   wait_for "$tmp/d1.log" "push: 101 delivered" 60 && [ "$(stored)" = 101 ]; then
+	ok "first start backfills 2014-12..2023-04 and pushes all 101 months"
+else
+	fail "first start"; tail -5 "$tmp/d1.log"
+fi
+uid=$(awk '/^Uid:/ { print $2 " " $3 " " $4 " " $5 }' /proc/$daemon_pid/status 2> /dev/null)
+nobody_uid=$(id -u nobody)
+if [ "$uid" = "$nobody_uid $nobody_uid $nobody_uid $nobody_uid" ]; then
+	ok "started as root with user = nobody, it runs as nobody (real, effective, saved)"
+else
+	fail "privileges not dropped: Uid $uid"
+fi
+if grep -q "READY=1" "$tmp/notify.log" && grep -q "STATUS=" "$tmp/notify.log"; then
+	ok "READY=1 and STATUS= reach the notify socket"
+else
+	fail "notify: $(cat "$tmp/notify.log" 2> /dev/null)"
+fi
+"$kvalind" status --config "$conf" > "$tmp/status.out" 2>&1
+if grep -q "running (pid $daemon_pid)" "$tmp/status.out" &&
+   grep -q "through 2023-04" "$tmp/status.out" && grep -q "101 sent" "$tmp/status.out" &&
+   grep -q "next run:       2023-06-05 02:00 (for 2023-05)" "$tmp/status.out"; then
+	ok "status shows the daemon, the months done, the next run and the outbox"
+else
+	fail "status"; cat "$tmp/status.out"
+fi
+"$kvalind" daemon --config "$conf" > "$tmp/second.log" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -q "another kvalind daemon (pid $daemon_pid)" "$tmp/second.log"; then
+	ok "a second daemon on the same state directory is refused"
+else
+	fail "second daemon (exit $rc)"; cat "$tmp/second.log"
+fi
+rootconf=$(config root "")
+"$kvalind" daemon --config "$rootconf" > "$tmp/root.log" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -q -i "root" "$tmp/root.log" && [ ! -e "$tmp/root/state/daemon.state" ]; then
+	ok "started as root without [core] user it refuses to run"
+else
+	fail "root without user (exit $rc)"; cat "$tmp/root.log"
+fi
+
+# --- 2. SIGHUP ----------------------------------------------------------------
+cp -p "$conf" "$tmp/good.ini"
+sed -i 's/^log_level = info/log_level = info\nno_such_key = 1/' "$conf"
+kill -HUP "$daemon_pid"
+if wait_for "$tmp/d1.log" "going on with the old one" 10 && kill -0 "$daemon_pid" 2> /dev/null &&
+   grep -q "no_such_key" "$tmp/d1.log"; then
+	ok "SIGHUP with a broken configuration: the error is logged, it runs on with the old one"
+else
+	fail "SIGHUP broken config"; tail -3 "$tmp/d1.log"
+fi
+cp -p "$tmp/good.ini" "$conf"
+kill -HUP "$daemon_pid"
+if wait_for "$tmp/d1.log" "configuration reloaded" 10 && grep -q "RELOADING=1" "$tmp/notify.log"; then
+	ok "SIGHUP with a good configuration reloads it (RELOADING=1, then READY=1)"
+else
+	fail "SIGHUP good config"; tail -3 "$tmp/d1.log"
+fi
+
+# --- 3. downtime over two month boundaries ------------------------------------
+stop
+rc=$?
+if [ $rc -eq 0 ] && grep -q "STOPPING=1" "$tmp/notify.log"; then
+	ok "SIGTERM: a clean stop (exit 0, STOPPING=1)"
+else
+	fail "stop (exit $rc)"
+fi
+set_clock "2023-07-06 03:00"
+start "$conf" "$tmp/d2.log"
+if wait_for "$tmp/d2.log" "push: 2 delivered" 60 && [ "$(stored)" = 103 ] &&
+   [ "$(grep -c "computing and exporting" "$tmp/d2.log")" = 1 ] &&
+   grep -q "computing and exporting 2023-05..2023-06" "$tmp/d2.log" &&
+   ls "$tmp/recv/store" | grep -q "_2023-05_" && ls "$tmp/recv/store" | grep -q "_2023-06_"; then
+	ok "after a stop over two month boundaries it catches up exactly 2023-05 and 2023-06"
+else
+	fail "catch-up"; tail -5 "$tmp/d2.log"
+fi
+
+# --- 4. the database down --------------------------------------------------------
+pg_stop
+set_clock "2023-08-06 03:00"
+if wait_for "$tmp/d2.log" "could not export 2023-07..2023-07.*retrying in 60 s (failure 1)" 30; then
+	ok "database down: one clear error, retried in 60 s"
+else
+	fail "database down"; tail -3 "$tmp/d2.log"
+fi
+set_clock "2023-08-06 03:01:30"
+wait_for "$tmp/d2.log" "failure 2" 30
+pg_resume
+set_clock "2023-08-06 03:05"
+if wait_for "$tmp/d2.log" "restored: 2023-07..2023-07 exported after 2 failed attempts" 30 &&
+   [ "$(grep -c "restored" "$tmp/d2.log")" = 1 ] && wait_for "$tmp/d2.log" "push: 1 delivered" 30; then
+	ok "database back: one 'restored' line, the month exported and pushed"
+else
+	fail "restored"; tail -5 "$tmp/d2.log"
+fi
+
+# --- 4b. the receiver down ---------------------------------------------------------
+kill "$server_pid" 2> /dev/null
+wait "$server_pid" 2> /dev/null
+set_clock "2023-09-06 03:00"
+if wait_for "$tmp/d2.log" "ok: 2023-08..2023-08 exported" 30 &&
+   wait_for "$tmp/d2.log" "push: 0 delivered, 1 not delivered" 30; then
+	ok "receiver down: the new month waits in the outbox"
+else
+	fail "receiver down"; tail -3 "$tmp/d2.log"
+fi
+/usr/bin/python3 tests/push/https_server.py --certs "$tmp/certs" --work "$tmp/recv" --port "$port" \
+	>> "$tmp/recv/server.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/$port) 2> /dev/null && break; sleep 0.05; done
+set_clock "2023-09-06 03:03"
+if wait_count "$tmp/d2.log" "push: 1 delivered" 2 30 && [ "$(stored)" = 105 ]; then
+	ok "receiver back: the outbox is retried on its own schedule and delivered"
+else
+	fail "receiver back ($(stored) stored)"; tail -3 "$tmp/d2.log"
+fi
+stop
+
+# --- 5. SIGTERM mid-backfill, kill -9 mid-push ------------------------------------
+conf=$(config crash)
+state="$tmp/crash/state"
+rm -rf "$tmp/recv/store"/*
+set_clock "2023-05-06 03:00"
+start "$conf" "$tmp/d3.log"
+wait_for "$tmp/d3.log" "computing and exporting" 30
+kill -TERM "$daemon_pid"
+wait "$daemon_pid"
+rc=$?
+daemon_pid=
+whole=1
+for dir in "$state"/outbox/*/*/; do
+	[ -d "$dir" ] || continue
+	want=$(sed -n 's/.*"sha256": "\([0-9a-f]*\)".*/\1/p' "$dir/manifest.json" 2> /dev/null)
+	[ -n "$want" ] && [ "$want" = "$(sha256sum < "$dir/data.csv" | cut -d' ' -f1)" ] || whole=0
+done
+if [ $rc -eq 0 ] && [ $whole = 1 ] && [ -z "$(ls -A "$state/outbox/.tmp")" ]; then
+	ok "SIGTERM during the backfill: exit 0, no partial extract ($(ls "$state"/outbox/*/ | grep -c _) whole ones)"
+else
+	fail "SIGTERM mid-backfill (exit $rc, whole $whole)"
+fi
+for i in 1 2 3 4 5 6; do
+	start "$conf" "$tmp/d4-$i.log"
+	wait_for "$tmp/d4-$i.log" "exported\|kvalind daemon started" 30
+	sleep "0.$((RANDOM % 10))"
+	kill -9 "$daemon_pid" 2> /dev/null
+	wait "$daemon_pid" 2> /dev/null
+	daemon_pid=
+done
+start "$conf" "$tmp/d5.log"
+for _ in $(seq 1 300); do
+	[ "$(ls "$state/outbox/sent" 2> /dev/null | wc -l)" -ge 101 ] && break
+	sleep 0.1
+done
+stop
+if [ "$(stored)" = 101 ] && [ "$(ls "$state/outbox/sent" | wc -l)" = 101 ] &&
+   [ -z "$(ls -A "$state/outbox/ready")" ] &&
+   "$kvalind" ledger verify --config "$conf" > /dev/null 2>&1 &&
+   [ "$(wc -l < "$state/ledger")" = 101 ] &&
+   [ "$(cut -f4 "$state/ledger" | sort | uniq -d | wc -l)" = 0 ]; then
+	ok "kill -9 six times during export and push: 101 months stored once each, 101 ledger entries"
+else
+	fail "after kill -9: $(stored) stored, $(ls "$state/outbox/sent" | wc -l) sent, ledger $(wc -l < "$state/ledger" 2> /dev/null)"
+fi
+
+finish
