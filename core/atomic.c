@@ -16,6 +16,12 @@ int kv_atomic_open(struct kv_atomic_file *f, const char *path, int mode, char *e
 		kv_snprintf(err, errlen, "path \"%s\" is too long", path);
 		return -1;
 	}
+	/* A file of this name can only be left by a process with our pid that
+	 * died while writing (a crash before a reboot): it is never complete. */
+	if (unlink(f->tmp) != 0 && errno != ENOENT) {
+		kv_snprintf(err, errlen, "could not remove \"%s\": %s", f->tmp, strerror(errno));
+		return -1;
+	}
 	int fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode ? mode : 0600);
 	if (fd < 0) {
 		kv_snprintf(err, errlen, "could not create \"%s\": %s", f->tmp, strerror(errno));
