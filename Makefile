@@ -6,6 +6,9 @@
 #                        under valgrind (check-memory)
 #   make check-memory    only the unit tests under valgrind (CK_FORK=no)
 #   make install         install under $(DESTDIR)$(PREFIX)
+#   make man             the man pages kvalind(8) and kvalind.ini(5) into build/man/
+#   make deb             the Debian package build-deb/kvalind_VERSION_ARCH.deb
+#   make check-deb       install, upgrade, remove and purge that package here
 #
 # Dependencies come from Debian packages through pkg-config: inih, libpq,
 # unixODBC, check (tests). See README.md.
@@ -20,6 +23,8 @@ LOCALSTATEDIR ?= /var/lib
 DATADIR     ?= $(PREFIX)/share
 PKGDATADIR  ?= $(DATADIR)/kvalind
 INCLUDEDIR  ?= $(PREFIX)/include
+MANDIR      ?= $(DATADIR)/man
+SYSTEMDUNITDIR ?= /lib/systemd/system
 DESTDIR     ?=
 
 CC          ?= gcc
@@ -83,7 +88,7 @@ TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
 .PHONY: FORCE all demo check check-unit check-plugins check-connector check-decks \
-	check-integration check-exports check-docs check-memory check-asan check-push check-extract check-attacker readme clean install \
+	check-integration check-exports check-docs check-memory check-asan check-push check-extract check-daemon check-attacker readme clean install \
 	install-bin install-plugins install-data install-conf install-headers uninstall
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -171,8 +176,8 @@ demo: all $(B)/kvalind-synth
 
 # ---- checks -----------------------------------------------------------------
 
-check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-unit check-plugins \
-	check-connector check-decks check-integration check-push check-extract check-attacker check-memory check-asan
+check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-man check-unit check-plugins \
+	check-connector check-decks check-integration check-push check-extract check-daemon check-attacker check-memory check-asan
 
 check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
@@ -200,6 +205,11 @@ check-integration: all $(B)/kvalind-synth
 # drop directory and to a real HTTPS receiver, the ledger, SIGKILL at random.
 check-extract: all $(B)/kvalind-synth
 	bash tests/extract.sh $(B)
+
+# The daemon with a fake clock against a real PostgreSQL and HTTPS receiver:
+# backfill, catch-up, SIGHUP, SIGTERM, kill -9, database down, privileges.
+check-daemon: all $(B)/kvalind-synth
+	bash tests/daemon.sh $(B)
 
 # An independent adversary attacks the 101-month series of published extracts
 # of a small synthetic office (and, as a negative control, a naive extract).
@@ -244,7 +254,7 @@ clean:
 
 # ---- install ----------------------------------------------------------------
 
-install: install-bin install-plugins install-data install-conf install-headers
+install: install-bin install-plugins install-data install-conf install-headers install-man
 
 install-bin: $(B)/kvalind
 	install -d $(DESTDIR)$(BINDIR)
@@ -281,3 +291,71 @@ install-headers:
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kvalind
 	rm -rf $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(INCLUDEDIR)/kvalind
+	rm -f $(DESTDIR)$(MANDIR)/man8/kvalind.8.gz $(DESTDIR)$(MANDIR)/man5/kvalind.ini.5.gz
+
+# ---- man pages, systemd unit, Debian package --------------------------------
+
+.PHONY: man check-man install-man install-unit deb check-deb
+
+# kvalind(8) is hand-written (packaging/man/kvalind.8.in); kvalind.ini(5) has a
+# hand-written header and its key reference generated from `kvalind list-keys`.
+# Both get this build's paths.
+MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date -u +%Y-%m-%d)
+MAN_SED = -e 's|@VERSION@|$(VERSION)|g' -e 's|@DATE@|$(MAN_DATE)|g' \
+	  -e 's|@CONFIG@|$(SYSCONFDIR)/kvalind/kvalind.ini|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	  -e 's|@PKGLIBDIR@|$(PKGLIBDIR)|g' -e 's|@PKGDATADIR@|$(PKGDATADIR)|g' \
+	  -e 's|@STATEDIR@|$(LOCALSTATEDIR)/kvalind|g' -e 's|@SYSTEMDUNITDIR@|$(SYSTEMDUNITDIR)|g'
+
+man: $(B)/man/kvalind.8 $(B)/man/kvalind.ini.5
+
+$(B)/man/kvalind.8: packaging/man/kvalind.8.in $(B)/build-flags
+	@mkdir -p $(dir $@)
+	sed $(MAN_SED) $< > $@.tmp && mv $@.tmp $@
+
+$(B)/man/kvalind.ini.5: packaging/man/kvalind.ini.5.in packaging/man/ini-man.sh $(B)/build-flags \
+		$(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
+	@mkdir -p $(dir $@)
+	sed $(MAN_SED) $< | sh packaging/man/ini-man.sh $(B) > $@.tmp && mv $@.tmp $@
+
+# Every command of `kvalind --help` and its options are in kvalind(8), every
+# key in kvalind.ini(5), and groff and man format both without a warning.
+check-man: man
+	@sh tests/check_man.sh $(B)/kvalind $(B)/man
+
+install-man: man
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	gzip -n -9 -c $(B)/man/kvalind.8 > $(DESTDIR)$(MANDIR)/man8/kvalind.8.gz
+	gzip -n -9 -c $(B)/man/kvalind.ini.5 > $(DESTDIR)$(MANDIR)/man5/kvalind.ini.5.gz
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/kvalind.8.gz $(DESTDIR)$(MANDIR)/man5/kvalind.ini.5.gz
+
+# The systemd unit, with this build's paths. Not part of `install`: the unit
+# runs as the user kvalind, which only the Debian package (postinst) creates.
+install-unit: packaging/kvalind.service
+	install -d -m 0755 $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|/usr/bin/kvalind|$(BINDIR)/kvalind|g' -e 's|/etc/kvalind/|$(SYSCONFDIR)/kvalind/|g' \
+		packaging/kvalind.service > $(DESTDIR)$(SYSTEMDUNITDIR)/kvalind.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/kvalind.service
+
+# The Debian package build-deb/kvalind_$(DEB_VERSION)_ARCH.deb: built in
+# build-deb/ (never build/) with the Debian paths and hardening flags,
+# installed through the install targets above into build-deb/stage, then
+# packed by packaging/debian/build-deb.sh (Depends by dpkg-shlibdeps).
+DEB_VERSION ?= $(VERSION)
+DEB_B := build-deb
+DEB_MAKE = $(MAKE) --no-print-directory B=$(DEB_B) PREFIX=/usr SYSCONFDIR=/etc \
+	LOCALSTATEDIR=/var/lib SYSTEMDUNITDIR=/lib/systemd/system \
+	CFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CFLAGS) $$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CPPFLAGS)" \
+	LDFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS)"
+deb:
+	+$(DEB_MAKE) all man
+	rm -rf $(DEB_B)/stage
+	+$(DEB_MAKE) DESTDIR=$(CURDIR)/$(DEB_B)/stage install-bin install-plugins install-data \
+		install-conf install-man install-unit
+	sh packaging/debian/build-deb.sh $(DEB_B)/stage $(DEB_VERSION) $(DEB_B)
+
+# Installs, upgrades, removes and purges the package on THIS machine (as
+# root), so it is not part of `check`: contents, conffile, user, permissions,
+# `systemd-analyze verify`, an edited configuration kept across reinstall and
+# upgrade, what remains after remove and after purge.
+check-deb: deb
+	sh tests/check_deb.sh $(DEB_B) $(DEB_VERSION)
