@@ -48,6 +48,11 @@ int kv_cli_common_options(int argc, char **argv, const char *command, const char
 struct kv_config;
 int kv_cli_state_dir(const struct kv_config *cfg, char *buf, size_t size);
 
+/* Commands that write the state directory, run as root with [core] user
+ * set, switch to that user first, so that the daemon (which runs as that
+ * user) can read and move what they write. 0, or -1 after printing why. */
+int kv_cli_become_user(const struct kv_config *cfg);
+
 /* `kvalind preview --month/--from/--to`: compute and show, write nothing.
  * Returns -2 when no month option was given (preview the outbox instead). */
 int kv_preview_months(int argc, char **argv, const char *help);

@@ -6,7 +6,11 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "config.h"
+#include "privdrop.h"
 #include "setup.h"
 
 int kv_cli_common_options(int argc, char **argv, const char *command, const char *help,
@@ -51,4 +55,19 @@ int kv_cli_common_options(int argc, char **argv, const char *command, const char
 	if (argc - optind < wanted)
 		return kv_cli_usage_error(command, "expected %s", operand);
 	return -1;
+}
+
+int kv_cli_become_user(const struct kv_config *cfg)
+{
+	if (geteuid() != 0)
+		return 0;
+	const char *user = kv_config_core_value(cfg, "core", "user");
+	if (user == NULL || user[0] == '\0')
+		return 0;
+	char err[512];
+	if (kv_drop_privileges(user, err, sizeof err) != 0) {
+		fprintf(stderr, "kvalind: error: %s\n", err);
+		return -1;
+	}
+	return 0;
 }

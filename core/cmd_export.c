@@ -209,7 +209,8 @@ int kv_cmd_export(int argc, char **argv)
 	if (rc != KV_EXIT_OK)
 		goto done;
 	rc = KV_EXIT_FAILURE;
-	if (kv_cli_state_dir(s.cfg, state_dir, sizeof state_dir) != 0)
+	if (kv_cli_become_user(s.cfg) != 0 ||
+	    kv_cli_state_dir(s.cfg, state_dir, sizeof state_dir) != 0)
 		goto done;
 	if (kv_outbox_open(&ob, state_dir, err, sizeof err) != 0) {
 		fprintf(stderr, "kvalind: error: %s\n", err);

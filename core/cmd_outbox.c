@@ -146,7 +146,7 @@ static int open_outbox(const char *config, struct kv_config **cfg, struct kv_out
 	if (lv != NULL && kv_log_level_parse(lv, &level) == 0)
 		kv_log_set_level(level);
 	rc = KV_EXIT_FAILURE;
-	if (kv_cli_state_dir(*cfg, state_dir, size) != 0)
+	if (kv_cli_become_user(*cfg) != 0 || kv_cli_state_dir(*cfg, state_dir, size) != 0)
 		goto done;
 	if (kv_outbox_open(ob, state_dir, err, sizeof err) != 0) {
 		fprintf(stderr, "kvalind: error: %s\n", err);

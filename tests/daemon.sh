@@ -227,6 +227,13 @@ if [ $rc -eq 0 ] && grep -q "STOPPING=1" "$tmp/notify.log"; then
 else
 	fail "stop (exit $rc)"
 fi
+"$kvalind" export --config "$conf" --month 2023-05 > "$tmp/root-export.out" 2>&1
+owner=$(stat -c %U "$state"/outbox/ready/*_2023-05_* 2> /dev/null)
+if [ "$owner" = nobody ] && [ "$(stat -c %U "$state/outbox")" = nobody ]; then
+	ok "'kvalind export' run by root writes the outbox as [core] user, so the daemon can move it"
+else
+	fail "root's export left files owned by '$owner'"; cat "$tmp/root-export.out"
+fi
 set_clock "2023-07-06 03:00"
 start "$conf" "$tmp/d2.log"
 if wait_for "$tmp/d2.log" "push: 2 delivered" 60 && [ "$(stored)" = 103 ] &&
