@@ -77,4 +77,11 @@ echo
 echo "demo: the practice is synthetic: $(basename "$db") with a primary-care-team effect from 2018-04."
 echo "demo: every indicator and month is in $results"
 echo "demo: (exact local counts: they never leave the office as they are)."
+echo
+echo "demo: what would leave the office for 2023-04, after disclosure control:"
+echo "demo: kvalind preview --config $config --month 2023-04"
+"$build/kvalind" preview --config "$config" --month 2023-04 | sed -n '1,14p'
+echo "  ..."
+echo
 echo "demo: what the connector read: $build/kvalind inspect --config $config"
+echo "demo: put extracts into the outbox: $build/kvalind export --config $config --month 2023-04"
