@@ -38,13 +38,16 @@ struct kv_value_sets {
 	size_t n_keywords;
 };
 
+_Static_assert((int)KV_CODES_SNOMED == (int)KV_CODE_SNOMED,
+	       "a diagnosis's system is passed to in_value_set as its kind");
+
 static const struct {
 	const char *word;
 	enum kv_code_kind kind;
 } kinds[] = {
 	{"ICPC-2", KV_CODES_ICPC2}, {"ICD-10", KV_CODES_ICD10},   {"ATC", KV_CODES_ATC},
 	{"ANALYSIS", KV_CODES_ANALYSIS}, {"FEE", KV_CODES_FEE}, {"FORM", KV_CODES_FORM},
-	{"RXGROUP", KV_CODES_RXGROUP}, {"KEYWORD", KV_CODES_KEYWORD},
+	{"RXGROUP", KV_CODES_RXGROUP}, {"KEYWORD", KV_CODES_KEYWORD}, {"SNOMED", KV_CODES_SNOMED},
 };
 
 void kv_normalise_code(char *code, enum kv_code_kind kind)
@@ -134,7 +137,7 @@ static void parse_entry(struct kv_value_sets *vs, char *line, const char *path, 
 	if (k == KV_ARRAY_SIZE(kinds)) {
 		kv_diags_add(d,
 			     "%s:%d: unknown code kind \"%s\"; allowed: ICPC-2, ICD-10, ATC, "
-			     "ANALYSIS, FEE, FORM, RXGROUP, KEYWORD",
+			     "ANALYSIS, FEE, FORM, RXGROUP, KEYWORD, SNOMED",
 			     path, lineno, fields[1]);
 		return;
 	}

@@ -151,7 +151,11 @@ enum kv_role {
 	KV_ROLE_OTHER
 };
 
-enum kv_code_system { KV_CODE_ICPC2 = 1, KV_CODE_ICD10 = 2 };
+/* The vocabulary of a diagnosis code. The values are those of the same
+ * vocabularies in enum kv_code_kind (kv_plugin.h), so a diagnosis's system
+ * can be passed to in_value_set as its kind. SNOMED CT (ABI 1.1) is for
+ * record systems that code diagnoses in it (OMOP CDM sources). */
+enum kv_code_system { KV_CODE_ICPC2 = 1, KV_CODE_ICD10 = 2, KV_CODE_SNOMED = 9 };
 
 enum kv_use_type { KV_USE_REGULAR = 1, KV_USE_AS_NEEDED, KV_USE_COURSE };
 

@@ -110,7 +110,8 @@ enum kv_code_kind {
 	KV_CODES_FEE,        /* Normaltariffen fee codes */
 	KV_CODES_FORM,       /* form types */
 	KV_CODES_RXGROUP,    /* reseptgruppe letters A, B, C, F */
-	KV_CODES_KEYWORD     /* words matched in journal notes (inside the database) */
+	KV_CODES_KEYWORD,    /* words matched in journal notes (inside the database) */
+	KV_CODES_SNOMED      /* SNOMED CT concept ids (ABI 1.1); = KV_CODE_SNOMED */
 };
 
 /* ---- the host API ------------------------------------------------------ */
@@ -208,6 +209,19 @@ struct kv_read_request {
 	const char *const *note_patterns; /* keyword rules, see above */
 	size_t n_note_patterns;
 	size_t memory_budget;             /* bytes the connector may hold */
+
+	/*
+	 * ABI 1.1 (appended): the earliest date the run's windows look at, or
+	 * 0 for none (read everything). A connector may leave out, and must
+	 * then drop exactly, the events of the windowed kinds dated before it:
+	 * contacts (and with them their fees), prescriptions, lab results,
+	 * blood pressures, forms and note matches. List periods, diagnoses and
+	 * the medication list are always delivered whole. A diagnosis whose
+	 * contact was left out is delivered unlinked (contact -1). A connector
+	 * that ignores the field stays correct, only slower. The core sets it
+	 * (core/engine.c) only when every indicator's windows fit.
+	 */
+	kv_date events_from;
 };
 
 /* Called once per patient with that patient's events, borrowed for the call.
