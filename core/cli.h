@@ -48,6 +48,13 @@ int kv_cli_common_options(int argc, char **argv, const char *command, const char
 struct kv_config;
 int kv_cli_state_dir(const struct kv_config *cfg, char *buf, size_t size);
 
+/* Parse and check --from/--to (YYYY-MM; from_opt/to_opt name the options
+ * in messages) into month indexes: not reversed,
+ * at most 100 years, and with ended_only no month that has not ended.
+ * Returns -1 to go on, else the usage error's exit code (printed). */
+int kv_cli_month_range(const char *command, const char *from_opt, const char *from,
+		       const char *to_opt, const char *to, int *first, int *last, bool ended_only);
+
 /* Commands that write the state directory, run as root with [core] user
  * set, switch to that user first, so that the daemon (which runs as that
  * user) can read and move what they write. 0, or -1 after printing why. */

@@ -5,12 +5,14 @@
 #define _GNU_SOURCE /* getopt_long */
 #include <getopt.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
 #include "privdrop.h"
+#include "util.h"
 #include "setup.h"
 
 int kv_cli_common_options(int argc, char **argv, const char *command, const char *help,
@@ -70,4 +72,31 @@ int kv_cli_become_user(const struct kv_config *cfg)
 		return -1;
 	}
 	return 0;
+}
+
+int kv_cli_month_range(const char *command, const char *from_opt, const char *from,
+		       const char *to_opt, const char *to, int *first, int *last, bool ended_only)
+{
+	if (!kv_parse_month(from, first))
+		return kv_cli_usage_error(command, "%s \"%s\" is not a month as YYYY-MM", from_opt,
+					  from);
+	if (!kv_parse_month(to, last))
+		return kv_cli_usage_error(command, "%s \"%s\" is not a month as YYYY-MM", to_opt, to);
+	if (*last < *first)
+		return kv_cli_usage_error(command, "--to %s is before --from %s", to, from);
+	if (*last - *first >= 1200)
+		return kv_cli_usage_error(command, "--from %s --to %s spans more than 100 years",
+					  from, to);
+	if (ended_only) {
+		/* a running month's counts are not final */
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		if (*last >= (tm.tm_year + 1900) * 12 + tm.tm_mon)
+			return kv_cli_usage_error(command,
+						  "month %s has not ended yet; the latest month "
+						  "that can be exported is the previous one",
+						  to);
+	}
+	return -1;
 }

@@ -90,17 +90,8 @@ static int parse_args(int argc, char **argv, struct compute_args *a)
 		return kv_cli_usage_error("compute", "unexpected argument \"%s\"", argv[optind]);
 	if (from == NULL || to == NULL)
 		return kv_cli_usage_error("compute", "--from and --to are required");
-	if (!kv_parse_month(from, &a->from))
-		return kv_cli_usage_error("compute", "--from \"%s\" is not a month as YYYY-MM",
-					  from);
-	if (!kv_parse_month(to, &a->to))
-		return kv_cli_usage_error("compute", "--to \"%s\" is not a month as YYYY-MM", to);
-	if (a->to < a->from)
-		return kv_cli_usage_error("compute", "--to %s is before --from %s", to, from);
-	if (a->to - a->from >= 1200)
-		return kv_cli_usage_error("compute", "--from %s --to %s spans more than 100 years",
-					  from, to);
-	return -1;
+	return kv_cli_month_range("compute", "--from", from, "--to", to, &a->from, &a->to,
+				  false);
 }
 
 static int write_results(const struct compute_args *a, const struct kv_result *res,

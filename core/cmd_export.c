@@ -117,28 +117,8 @@ static int parse_month_args(int argc, char **argv, const char *command, const ch
 			return -2; /* no month: the caller decides */
 		return kv_cli_usage_error(command, "--month, or --from and --to, is required");
 	}
-	if (!kv_parse_month(from, &a->from))
-		return kv_cli_usage_error(command, "\"%s\" is not a month as YYYY-MM", from);
-	if (!kv_parse_month(to, &a->to))
-		return kv_cli_usage_error(command, "\"%s\" is not a month as YYYY-MM", to);
-	if (a->to < a->from)
-		return kv_cli_usage_error(command, "--to %s is before --from %s", to, from);
-	if (a->to - a->from >= 1200)
-		return kv_cli_usage_error(command, "--from %s --to %s spans more than 100 years",
-					  from, to);
-	/* Only months that have ended: a running month's counts are not final. */
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	int current = (tm.tm_year + 1900) * 12 + tm.tm_mon;
-	char name[16];
-	kv_month_format(a->to, name, sizeof name);
-	if (a->to >= current)
-		return kv_cli_usage_error(command,
-					  "month %s has not ended yet; the latest month that can be "
-					  "exported is the previous one",
-					  name);
-	return -1;
+	const char *from_opt = month ? "--month" : "--from", *to_opt = month ? "--month" : "--to";
+	return kv_cli_month_range(command, from_opt, from, to_opt, to, &a->from, &a->to, true);
 }
 
 /* Load the configuration and plugins; prints problems. */
