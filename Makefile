@@ -359,3 +359,22 @@ deb:
 # upgrade, what remains after remove and after purge.
 check-deb: deb
 	sh tests/check_deb.sh $(DEB_B) $(DEB_VERSION)
+
+# ---- benchmark (not part of check) --------------------------------------------
+
+# The floor: the reference connector's own query table (ref_sql.c) read by a
+# plain libpq binary COPY or a psqlODBC row-array fetch, rows discarded.
+FLOOR_BIN := $(B)/bench/kv-floor
+$(FLOOR_BIN): bench/kv_floor.c plugins/reference/ref_sql.c plugins/reference/ref_notes.c \
+		plugins/reference/ref_util.c plugins/reference/ref.h $(wildcard core/include/kvalind/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/reference $(CFLAGS) \
+		$(shell $(PKG_CONFIG) --cflags libpq odbc) -o $@ bench/kv_floor.c \
+		plugins/reference/ref_sql.c plugins/reference/ref_notes.c plugins/reference/ref_util.c \
+		$(shell $(PKG_CONFIG) --libs libpq odbc) -lm $(LDFLAGS)
+
+# Floors vs kvalind through libpq and psqlODBC at 5k/30k/100k patients
+# (BENCH_SIZES="5000 30000" to change); writes bench/results.md.
+.PHONY: bench
+bench: all $(B)/kvalind-synth $(FLOOR_BIN)
+	bash bench/run.sh $(B)

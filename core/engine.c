@@ -124,6 +124,53 @@ next_plugin:;
 	return 0;
 }
 
+/*
+ * The read request's window: the earliest date any indicator looks at.
+ *
+ * With the catalogue's window lengths (the defaults of every plugin's keys)
+ * no windowed event kind is looked at further back than 36 months before
+ * the first reference month. The longest reaches: ANX_CONTROL_AD_START (an
+ * antidepressant started in months m-23..m-12 with no prescription in the 12
+ * months before the start: prescriptions from month m-35) and RISK_*
+ * (contacts in the two 12-month windows before W12: from month m-35); every
+ * other window is W12 or W24 and a few days around dates inside it. List
+ * periods, diagnoses ("recorded on or before R", "new" = none in the
+ * previous 24 months) and the medication list are read whole anyway.
+ *
+ * A configuration may lengthen windows (keys up to 120 months). Any integer
+ * key of an enabled indicator plugin that names months, days or windows set
+ * above its default turns the cut off: the run then reads everything, which
+ * is always right, only slower. A backfill starting in 2014-12 asks for
+ * events from 2011-12, before any history, so only short runs (the monthly
+ * one) read less.
+ */
+#define KV_EVENT_LOOKBACK_MONTHS 36
+
+static kv_date read_events_from(const struct kv_setup *s, kv_month first)
+{
+	for (size_t k = 0; k < s->n_indicators; k++) {
+		const struct kv_plugin_header *h = s->indicators[k].plugin->header;
+		for (size_t i = 0; i < h->n_config_keys; i++) {
+			const struct kv_config_key *key = &h->config_keys[i];
+			if (key->type != KV_CONFIG_INT || key->default_value == NULL ||
+			    (strstr(key->key, "month") == NULL && strstr(key->key, "day") == NULL &&
+			     strstr(key->key, "window") == NULL))
+				continue;
+			long long def = strtoll(key->default_value, NULL, 10);
+			int64_t v = kv_host_api.config_int(s->indicators[k].ctx, key->key);
+			if (v > def) {
+				kv_info("indicator plugin \"%s\": %s = %lld is longer than the "
+					"catalogue's %lld; reading every event, not only the last %d "
+					"months",
+					s->indicators[k].plugin->name, key->key, (long long)v, def,
+					KV_EVENT_LOOKBACK_MONTHS);
+				return 0;
+			}
+		}
+	}
+	return kv_month_first_day(first - KV_EVENT_LOOKBACK_MONTHS);
+}
+
 int kv_series_compare(const void *a, const void *b)
 {
 	const struct kv_series *x = a, *y = b;
@@ -253,6 +300,7 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 		.note_patterns = kw_rules,
 		.n_note_patterns = n_kw,
 		.memory_budget = kv_setup_memory_budget(s),
+		.events_from = read_events_from(s, first),
 	};
 	kv_ctx_enter(cctx, "read");
 	if (conn->read(conn_state, &req, on_patient, &r) != KV_OK) {

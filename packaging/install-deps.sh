@@ -9,7 +9,7 @@ packages="
   libinih-dev libpq-dev unixodbc-dev libcurl4-openssl-dev libssl-dev
   check valgrind
   postgresql odbc-postgresql libsqliteodbc sqlite3 libsqlite3-dev
-  openssl python3
+  openssl python3 time
   groff-base man-db dpkg-dev systemd adduser
 "
 

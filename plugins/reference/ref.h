@@ -220,7 +220,10 @@ struct ref_query {
 	size_t n_cols;
 	const char *const *check_only;    /* checked, never selected (NULL-ended) */
 	const char *patient_col;          /* NULL: not split by patient */
-	bool via_contact;                 /* fee: the patient is the contact's */
+	bool via_contact;                 /* fee: the patient (and date) are the contact's */
+	const char *date_col;             /* windowed kinds: the event date column, which
+					   * kv_read_request.events_from cuts on; NULL:
+					   * always read whole (lists, diagnoses, ...) */
 	uint32_t provides;                /* bits the table as a whole provides */
 };
 
@@ -256,24 +259,28 @@ struct ref_note_rules {
  * after ref_error() when the text does not fit. */
 #define REF_SQL_MAX 16384
 
-/* SELECT <cols> FROM <table> [range]; with `check`: WHERE 1 = 0 and the
- * check_only columns named in the condition. */
+/* `from` in every builder: kv_read_request.events_from. When non-zero, the
+ * rows of a windowed table (ref_query.date_col, fees through their contact)
+ * dated before it are left out in the database: date_col >= 'YYYY-MM-DD'. */
+
+/* SELECT <cols> FROM <table> [range] [from]; with `check`: WHERE 1 = 0 and
+ * the check_only columns named in the condition. */
 int ref_sql_select(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
-		   enum ref_dialect d, const struct ref_range *range, bool check);
+		   enum ref_dialect d, const struct ref_range *range, kv_date from, bool check);
 /* SELECT count(*), min(patient), max(patient) (NULLs where not split). */
 int ref_sql_totals(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
-		   enum ref_dialect d);
+		   enum ref_dialect d, kv_date from);
 /* SELECT (patient - lo) / width, count(*) ... lo <= patient <= hi GROUP BY 1.
  * For REF_TAB_NOTE the count is the number of (note, rule) matches. */
 int ref_sql_histogram(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
 		      enum ref_dialect d, enum ref_param_style ps, int64_t lo, int64_t hi,
-		      int64_t width, const struct ref_note_rules *rules);
+		      int64_t width, const struct ref_note_rules *rules, kv_date from);
 /* SELECT patient, written_on, note_id, <one 0/1 flag per rule> FROM journal_note
  * WHERE <any rule> [range]. Parameters: rules->patterns twice over for '?'
  * (flags, then the WHERE clause), once for '$n'; see ref_sql_note_params. */
 int ref_sql_notes(struct ref_ctx *rc, char *buf, size_t size, enum ref_dialect d,
 		  enum ref_param_style ps, const struct ref_note_rules *rules,
-		  const struct ref_range *range);
+		  const struct ref_range *range, kv_date from);
 /* How many parameters the note queries bind, and which pattern the k-th is. */
 size_t ref_sql_note_n_params(enum ref_param_style ps, const struct ref_note_rules *rules);
 const char *ref_sql_note_param(enum ref_param_style ps, const struct ref_note_rules *rules,

@@ -77,7 +77,8 @@ int ref_plan_totals(struct ref_reader *r, struct ref_totals *tot)
 		if (!table_read(r, (enum ref_table)t))
 			continue;
 		struct totals_row tr = {.seen = false};
-		if (ref_sql_totals(r->rc, sql, sizeof(sql), (enum ref_table)t, r->t->dialect) != 0 ||
+		if (ref_sql_totals(r->rc, sql, sizeof(sql), (enum ref_table)t, r->t->dialect,
+				   r->req->events_from) != 0 ||
 		    ref_run(r, ref_queries[t].table, sql, types, NULL, 3, NULL, 0, row_totals,
 			    &tr) != 0)
 			return -1;
@@ -203,7 +204,8 @@ static int plan_level(struct planner *pl, const struct ref_totals *tot, int64_t 
 			continue;
 		struct hist_arg ha = {.counts = hist + (size_t)t * nb, .nb = nb};
 		if (ref_sql_histogram(r->rc, sql, REF_SQL_MAX, (enum ref_table)t, r->t->dialect,
-				      r->t->params, lo, hi, (int64_t)width, &r->rules) != 0 ||
+				      r->t->params, lo, hi, (int64_t)width, &r->rules,
+				      r->req->events_from) != 0 ||
 		    ref_run(r, ref_queries[t].table, sql, types, NULL, 2,
 			    t == REF_TAB_NOTE ? params : NULL, t == REF_TAB_NOTE ? np : 0, row_hist,
 			    &ha) != 0)

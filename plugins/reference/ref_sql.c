@@ -106,13 +106,18 @@ static const char *const note_check_only[] = {"body", NULL};
 #define Q(tab, c, pcol, prov)                                                                  \
 	{.table = (tab), .cols = (c), .n_cols = sizeof(c) / sizeof((c)[0]),                    \
 	 .patient_col = (pcol), .provides = (prov)}
+/* A windowed kind: kv_read_request.events_from cuts on `dcol`. */
+#define QW(tab, c, pcol, prov, dcol)                                                           \
+	{.table = (tab), .cols = (c), .n_cols = sizeof(c) / sizeof((c)[0]),                    \
+	 .patient_col = (pcol), .provides = (prov), .date_col = (dcol)}
 
 const struct ref_query ref_queries[REF_N_TABLES] = {
 	[REF_TAB_PRACTITIONER] = Q("practitioner", practitioner_cols, NULL, 0),
 	[REF_TAB_PATIENT] = Q("patient", patient_cols, "patient_id", 0),
 	[REF_TAB_LIST_PERIOD] = Q("list_period", list_period_cols, "patient_id",
 				  KV_PROVIDES_LIST_PERIODS),
-	[REF_TAB_CONTACT] = Q("contact", contact_cols, "patient_id", KV_PROVIDES_CONTACTS),
+	[REF_TAB_CONTACT] = QW("contact", contact_cols, "patient_id", KV_PROVIDES_CONTACTS,
+			       "contact_time"),
 	[REF_TAB_FEE] = {.table = "fee", .cols = fee_cols,
 			 .n_cols = sizeof(fee_cols) / sizeof(fee_cols[0]),
 			 .patient_col = "patient_id", .via_contact = true,
@@ -120,15 +125,16 @@ const struct ref_query ref_queries[REF_N_TABLES] = {
 	[REF_TAB_DIAGNOSIS] = Q("diagnosis", diagnosis_cols, "patient_id", KV_PROVIDES_DIAGNOSES),
 	[REF_TAB_MEDICATION] = Q("medication", medication_cols, "patient_id",
 				 KV_PROVIDES_MEDICATIONS),
-	[REF_TAB_PRESCRIPTION] = Q("prescription", prescription_cols, "patient_id",
-				   KV_PROVIDES_PRESCRIPTIONS),
-	[REF_TAB_LAB] = Q("lab_result", lab_cols, "patient_id", KV_PROVIDES_LABS),
-	[REF_TAB_BP] = Q("blood_pressure", bp_cols, "patient_id", KV_PROVIDES_BLOOD_PRESSURE),
-	[REF_TAB_FORM] = Q("form", form_cols, "patient_id", KV_PROVIDES_FORMS),
+	[REF_TAB_PRESCRIPTION] = QW("prescription", prescription_cols, "patient_id",
+				    KV_PROVIDES_PRESCRIPTIONS, "issued_on"),
+	[REF_TAB_LAB] = QW("lab_result", lab_cols, "patient_id", KV_PROVIDES_LABS, "sampled_on"),
+	[REF_TAB_BP] = QW("blood_pressure", bp_cols, "patient_id", KV_PROVIDES_BLOOD_PRESSURE,
+			  "measured_on"),
+	[REF_TAB_FORM] = QW("form", form_cols, "patient_id", KV_PROVIDES_FORMS, "completed_on"),
 	[REF_TAB_NOTE] = {.table = "journal_note", .cols = note_cols,
 			  .n_cols = sizeof(note_cols) / sizeof(note_cols[0]),
 			  .check_only = note_check_only, .patient_col = "patient_id",
-			  .provides = KV_PROVIDES_NOTE_MATCHES},
+			  .provides = KV_PROVIDES_NOTE_MATCHES, .date_col = "written_on"},
 };
 
 /* ---- a bounded string builder ------------------------------------------ */
@@ -200,6 +206,31 @@ static const char *patient_expr(const struct ref_query *q)
 	return q->via_contact ? "c.patient_id" : "x.patient_id";
 }
 
+/* Is table q cut at `from`? Fees are, through their contact's date. */
+static bool cut_applies(const struct ref_query *q, kv_date from)
+{
+	return from != 0 && (q->date_col != NULL || q->via_contact);
+}
+
+/* " WHERE ..." (or " AND ...") for the events_from cut; nothing when it
+ * does not apply. A fee whose contact is missing is still read (and
+ * counted a bad row, as without the cut). Dates are compared with a
+ * 'YYYY-MM-DD' literal: PostgreSQL casts it to the column's type, SQLite
+ * compares its text dates (and timestamps) in the same order. */
+static void sb_cut(struct sb *b, const struct ref_query *q, kv_date from, bool and)
+{
+	if (!cut_applies(q, from))
+		return;
+	int y, m, d;
+	kv_date_to_ymd(from, &y, &m, &d);
+	sb_printf(b, and ? " AND " : " WHERE ");
+	if (q->via_contact)
+		sb_printf(b, "(c.contact_time >= '%04d-%02d-%02d' OR c.contact_id IS NULL)", y, m,
+			  d);
+	else
+		sb_printf(b, "x.%s >= '%04d-%02d-%02d'", q->date_col, y, m, d);
+}
+
 static void sb_from(struct sb *b, const struct ref_query *q, bool join)
 {
 	sb_printf(b, " FROM %s x", q->table);
@@ -232,7 +263,7 @@ static bool range_bounded(const struct ref_range *r)
 /* ---- builders ---------------------------------------------------------- */
 
 int ref_sql_select(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
-		   enum ref_dialect d, const struct ref_range *range, bool check)
+		   enum ref_dialect d, const struct ref_range *range, kv_date from, bool check)
 {
 	const struct ref_query *q = &ref_queries[t];
 	struct sb b;
@@ -243,7 +274,7 @@ int ref_sql_select(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
 			sb_printf(&b, ", ");
 		sb_column(&b, d, "x", &q->cols[i]);
 	}
-	sb_from(&b, q, !check && range_bounded(range));
+	sb_from(&b, q, !check && (range_bounded(range) || cut_applies(q, from)));
 	if (check) {
 		/* columns that are never selected (journal_note.body) are named
 		 * in the condition only: their existence is checked, no value
@@ -253,12 +284,13 @@ int ref_sql_select(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
 			sb_printf(&b, " AND x.%s IS NULL", *c);
 	} else {
 		sb_range(&b, q, range, false);
+		sb_cut(&b, q, from, range_bounded(range) && q->patient_col != NULL);
 	}
 	return sb_done(rc, &b, q->table);
 }
 
 int ref_sql_totals(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
-		   enum ref_dialect d)
+		   enum ref_dialect d, kv_date from)
 {
 	(void)d;
 	const struct ref_query *q = &ref_queries[t];
@@ -266,12 +298,16 @@ int ref_sql_totals(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
 	sb_init(&b, buf, size);
 	if (q->patient_col == NULL || q->via_contact)
 		sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(NULL AS BIGINT), "
-			      "CAST(NULL AS BIGINT) FROM %s x",
-			  q->table);
+			      "CAST(NULL AS BIGINT)");
 	else
 		sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(min(x.%s) AS BIGINT), "
-			      "CAST(max(x.%s) AS BIGINT) FROM %s x",
-			  q->patient_col, q->patient_col, q->table);
+			      "CAST(max(x.%s) AS BIGINT)",
+			  q->patient_col, q->patient_col);
+	sb_from(&b, q, false);
+	/* fees: counted whole, an upper bound for the planner (the join with
+	 * contact that the cut needs costs more than it saves here) */
+	if (!q->via_contact)
+		sb_cut(&b, q, from, false);
 	return sb_done(rc, &b, q->table);
 }
 
@@ -319,7 +355,7 @@ static void sb_any_rule(struct sb *b, enum ref_dialect d, enum ref_param_style p
 
 int ref_sql_histogram(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
 		      enum ref_dialect d, enum ref_param_style ps, int64_t lo, int64_t hi,
-		      int64_t width, const struct ref_note_rules *rules)
+		      int64_t width, const struct ref_note_rules *rules, kv_date from)
 {
 	const struct ref_query *q = &ref_queries[t];
 	const char *p = patient_expr(q);
@@ -347,6 +383,7 @@ int ref_sql_histogram(struct ref_ctx *rc, char *buf, size_t size, enum ref_table
 	if (q->via_contact)
 		sb_printf(&b, " JOIN contact c ON c.contact_id = x.contact_id");
 	sb_printf(&b, " WHERE %s >= %" PRId64 " AND %s <= %" PRId64, p, lo, p, hi);
+	sb_cut(&b, q, from, true);
 	if (t == REF_TAB_NOTE) {
 		sb_printf(&b, " AND ");
 		sb_any_rule(&b, d, ps, rules);
@@ -357,7 +394,7 @@ int ref_sql_histogram(struct ref_ctx *rc, char *buf, size_t size, enum ref_table
 
 int ref_sql_notes(struct ref_ctx *rc, char *buf, size_t size, enum ref_dialect d,
 		  enum ref_param_style ps, const struct ref_note_rules *rules,
-		  const struct ref_range *range)
+		  const struct ref_range *range, kv_date from)
 {
 	const struct ref_query *q = &ref_queries[REF_TAB_NOTE];
 	struct sb b;
@@ -376,6 +413,7 @@ int ref_sql_notes(struct ref_ctx *rc, char *buf, size_t size, enum ref_dialect d
 	sb_printf(&b, " FROM %s x WHERE ", q->table);
 	sb_any_rule(&b, d, ps, rules);
 	sb_range(&b, q, range, true);
+	sb_cut(&b, q, from, true);
 	return sb_done(rc, &b, q->table);
 }
 

@@ -99,7 +99,7 @@ static int check_schema(struct ref_state *st)
 			.types = types, .text_max = text_max, .n_cols = n,
 		};
 		if (ref_sql_select(&st->rc, sql, sizeof(sql), (enum ref_table)i, t->dialect, NULL,
-				   true) != 0 ||
+				   0, true) != 0 ||
 		    t->select(t, &s, ignore_rows, NULL) != 0) {
 			ret = -1;
 			break;
