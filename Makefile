@@ -87,7 +87,7 @@ TEST_BIN  := $(B)/tests/check_unit
 TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
-.PHONY: FORCE all demo check check-unit check-plugins check-connector check-decks \
+.PHONY: FORCE all demo check check-unit check-plugins check-connector check-decks check-omop \
 	check-integration check-exports check-docs check-memory check-asan check-push check-extract check-daemon check-attacker readme clean install \
 	install-bin install-plugins install-data install-conf install-headers uninstall
 
@@ -177,7 +177,7 @@ demo: all $(B)/kvalind-synth
 # ---- checks -----------------------------------------------------------------
 
 check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-man check-unit check-plugins \
-	check-connector check-decks check-integration check-push check-extract check-daemon check-attacker check-memory check-asan
+	check-connector check-decks check-omop check-integration check-push check-extract check-daemon check-attacker check-memory check-asan
 
 check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
@@ -196,6 +196,11 @@ check-connector: $(CONNECTOR_TEST_BIN) $(CONNECTOR_SOS)
 # Indicator test decks through SQLite ODBC, libpq and psqlODBC.
 check-decks: all
 	bash tests/decks.sh $(B)
+
+# The omop connector: the Eunomia OMOP CDM sample and hand-made OMOP decks
+# over libpq and SQLite ODBC (tests/omop/run.sh).
+check-omop: all
+	bash tests/omop/run.sh $(B)
 
 # The data path against real servers: three transports, failures, leaks.
 check-integration: all $(B)/kvalind-synth

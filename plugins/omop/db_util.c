@@ -1,0 +1,657 @@
+/*
+ * db_util.c - error text, memory accounting, id map, value parsing, sorting
+ *
+ * Small helpers shared by the omop connector (copied from the reference connector's ref_util.c). None
+ * of them logs; db_error() reports through host->set_error after removing
+ * secrets from the text.
+ */
+#include "db.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- context and errors ------------------------------------------------ */
+
+int db_ctx_add_secret(struct db_ctx *rc, const char *secret, size_t len)
+{
+	if (secret == NULL || len == 0)
+		return 0;
+	for (size_t i = 0; i < rc->n_secrets; i++)
+		if (strlen(rc->secrets[i]) == len && memcmp(rc->secrets[i], secret, len) == 0)
+			return 0;
+	if (rc->n_secrets == DB_MAX_SECRETS)
+		return 0; /* more passwords than anyone writes; the first ones are scrubbed */
+	char *copy = malloc(len + 1);
+	if (copy == NULL)
+		return db_error(rc, "out of memory");
+	memcpy(copy, secret, len);
+	copy[len] = '\0';
+	rc->secrets[rc->n_secrets++] = copy;
+	return 0;
+}
+
+void db_ctx_fini(struct db_ctx *rc)
+{
+	for (size_t i = 0; i < rc->n_secrets; i++) {
+		/* wipe before freeing: a password should not linger in the heap */
+		volatile char *p = rc->secrets[i];
+		while (*p != '\0')
+			*p++ = '\0';
+		free(rc->secrets[i]);
+		rc->secrets[i] = NULL;
+	}
+	rc->n_secrets = 0;
+}
+
+void db_scrub(const struct db_ctx *rc, char *msg, size_t size)
+{
+	static const char mask[] = "***";
+
+	/* Replace every occurrence of every secret with "***" (shorter or equal
+	 * length for secrets of 3+ characters; longer ones are shifted in place
+	 * within `size`). */
+	for (size_t k = 0; rc != NULL && k < rc->n_secrets; k++) {
+		const char *sec = rc->secrets[k];
+		size_t sl = strlen(sec);
+		char *hit;
+		char *from = msg;
+		while (sl > 0 && (hit = strstr(from, sec)) != NULL) {
+			size_t tail = strlen(hit + sl);
+			size_t ml = sizeof(mask) - 1;
+			size_t pos = (size_t)(hit - msg);
+			if (pos + ml + 1 > size) {
+				*hit = '\0'; /* no room even for the mask: cut here */
+				break;
+			}
+			if (pos + ml + tail + 1 > size)
+				tail = size - pos - ml - 1; /* truncate the tail to fit */
+			memmove(hit + ml, hit + sl, tail);
+			memcpy(hit, mask, ml);
+			hit[ml + tail] = '\0';
+			from = hit + ml;
+		}
+	}
+
+	/* Control characters to spaces, collapse blanks, trim. */
+	size_t j = 0;
+	bool blank = true; /* drop leading blanks */
+	for (size_t i = 0; msg[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)msg[i];
+		if (c < 0x20 || c == 0x7f || c == ' ') {
+			if (!blank)
+				msg[j++] = ' ';
+			blank = true;
+		} else {
+			msg[j++] = (char)c;
+			blank = false;
+		}
+	}
+	while (j > 0 && msg[j - 1] == ' ')
+		j--;
+	msg[j] = '\0';
+}
+
+int db_error(struct db_ctx *rc, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		snprintf(buf, sizeof(buf), "could not format an error message");
+	} else if ((size_t)n >= sizeof(buf)) {
+		/* mark the truncation */
+		memcpy(buf + sizeof(buf) - 4, "...", 4);
+	}
+	db_scrub(rc, buf, sizeof(buf));
+	rc->host->set_error(rc->ctx, "%s", buf);
+	return -1;
+}
+
+/* ---- memory accounting ------------------------------------------------- */
+
+#define DB_HDR 16
+
+size_t db_alloc_cost(size_t size)
+{
+	return size + DB_HDR;
+}
+
+static bool mem_reserve(struct db_ctx *rc, struct db_mem *m, size_t add, const char *what)
+{
+	if (add > m->budget || m->used > m->budget - add) {
+		db_error(rc,
+			  "memory budget of %zu bytes exceeded while %s (%zu bytes held, %zu more "
+			  "needed)",
+			  m->budget, what, m->used, add);
+		return false;
+	}
+	m->used += add;
+	if (m->used > m->peak)
+		m->peak = m->used;
+	return true;
+}
+
+void *db_alloc(struct db_ctx *rc, struct db_mem *m, size_t size, const char *what)
+{
+	if (size > SIZE_MAX - DB_HDR) {
+		db_error(rc, "out of memory while %s", what);
+		return NULL;
+	}
+	if (!mem_reserve(rc, m, size + DB_HDR, what))
+		return NULL;
+	unsigned char *p = malloc(size + DB_HDR);
+	if (p == NULL) {
+		m->used -= size + DB_HDR;
+		db_error(rc, "out of memory while %s", what);
+		return NULL;
+	}
+	memcpy(p, &size, sizeof(size));
+	return p + DB_HDR;
+}
+
+void *db_calloc(struct db_ctx *rc, struct db_mem *m, size_t n, size_t size,
+		 const char *what)
+{
+	if (size != 0 && n > SIZE_MAX / size) {
+		db_error(rc, "out of memory while %s", what);
+		return NULL;
+	}
+	void *p = db_alloc(rc, m, n * size, what);
+	if (p != NULL)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void *db_realloc(struct db_ctx *rc, struct db_mem *m, void *p, size_t size,
+		  const char *what)
+{
+	if (p == NULL)
+		return db_alloc(rc, m, size, what);
+	if (size > SIZE_MAX - DB_HDR) {
+		db_error(rc, "out of memory while %s", what);
+		return NULL;
+	}
+	unsigned char *h = (unsigned char *)p - DB_HDR;
+	size_t old;
+	memcpy(&old, h, sizeof(old));
+	/* realloc may need the old and the new block at once: count both */
+	if (!mem_reserve(rc, m, size + DB_HDR, what))
+		return NULL;
+	unsigned char *n = realloc(h, size + DB_HDR);
+	if (n == NULL) {
+		m->used -= size + DB_HDR;
+		db_error(rc, "out of memory while %s", what);
+		return NULL;
+	}
+	m->used -= old + DB_HDR;
+	memcpy(n, &size, sizeof(size));
+	return n + DB_HDR;
+}
+
+void db_free(struct db_mem *m, void *p)
+{
+	if (p == NULL)
+		return;
+	unsigned char *h = (unsigned char *)p - DB_HDR;
+	size_t size;
+	memcpy(&size, h, sizeof(size));
+	m->used -= size + DB_HDR;
+	free(h);
+}
+
+/* ---- map --------------------------------------------------------------- */
+
+static size_t map_cap(size_t n)
+{
+	return n + n / 2 + 2;
+}
+
+size_t db_map_cost(size_t n)
+{
+	return db_alloc_cost(map_cap(n) * sizeof(struct db_map_entry));
+}
+
+int db_map_init(struct db_ctx *rc, struct db_mem *m, struct db_map *map, size_t n,
+		 const char *what)
+{
+	memset(map, 0, sizeof(*map));
+	size_t cap = map_cap(n);
+	map->e = db_calloc(rc, m, cap, sizeof(struct db_map_entry), what);
+	if (map->e == NULL)
+		return -1;
+	map->cap = cap;
+	return 0;
+}
+
+void db_map_fini(struct db_mem *m, struct db_map *map)
+{
+	db_free(m, map->e);
+	memset(map, 0, sizeof(*map));
+}
+
+static size_t map_slot(const struct db_map *map, int64_t key)
+{
+	uint64_t h = (uint64_t)key * UINT64_C(0x9E3779B97F4A7C15);
+	h ^= h >> 29;
+	return (size_t)(((unsigned __int128)h * map->cap) >> 64);
+}
+
+int db_map_insert(struct db_ctx *rc, struct db_map *map, int64_t key, uint32_t val,
+		   uint32_t *existing)
+{
+	if (map->n + 1 >= map->cap)
+		return db_error(rc, "more rows than counted at the start of the read (did the "
+				     "data change during the read?)");
+	size_t i = map_slot(map, key);
+	while (map->e[i].used) {
+		if (map->e[i].key == key) {
+			if (existing != NULL)
+				*existing = map->e[i].val;
+			return 0;
+		}
+		i = i + 1 == map->cap ? 0 : i + 1;
+	}
+	map->e[i].used = 1;
+	map->e[i].key = key;
+	map->e[i].val = val;
+	map->n++;
+	return 1;
+}
+
+uint32_t db_map_get(const struct db_map *map, int64_t key)
+{
+	if (map->cap == 0)
+		return DB_MAP_NONE;
+	size_t i = map_slot(map, key);
+	while (map->e[i].used) {
+		if (map->e[i].key == key)
+			return map->e[i].val;
+		i = i + 1 == map->cap ? 0 : i + 1;
+	}
+	return DB_MAP_NONE;
+}
+
+bool db_map_set(struct db_map *map, int64_t key, uint32_t val)
+{
+	if (map->cap == 0)
+		return false;
+	size_t i = map_slot(map, key);
+	while (map->e[i].used) {
+		if (map->e[i].key == key) {
+			map->e[i].val = val;
+			return true;
+		}
+		i = i + 1 == map->cap ? 0 : i + 1;
+	}
+	return false;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+bool db_ymd_valid(int y, int m, int d)
+{
+	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+	       d <= kv_days_in_month(y, m);
+}
+
+static bool digits(const char *s, size_t n, int *out)
+{
+	int v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+bool db_parse_date(const char *s, size_t len, bool timestamp, kv_date *out)
+{
+	int y, m, d;
+	if (len < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
+	    !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d) || !db_ymd_valid(y, m, d))
+		return false;
+	if (len > 10) {
+		/* only a timestamp may carry a time: [ T]HH:MM[:SS[.fraction]] */
+		int hh, mm, ss;
+		size_t p = 10;
+		if (!timestamp || (s[p] != ' ' && s[p] != 'T'))
+			return false;
+		p++;
+		if (len < p + 5 || !digits(s + p, 2, &hh) || s[p + 2] != ':' ||
+		    !digits(s + p + 3, 2, &mm) || hh > 23 || mm > 59)
+			return false;
+		p += 5;
+		if (p < len) {
+			if (len < p + 3 || s[p] != ':' || !digits(s + p + 1, 2, &ss) || ss > 59)
+				return false;
+			p += 3;
+			if (p < len) {
+				int dummy;
+				if (s[p] != '.' || len == p + 1)
+					return false;
+				for (size_t i = p + 1; i < len; i++)
+					if (!digits(s + i, 1, &dummy))
+						return false;
+			}
+		}
+	}
+	*out = kv_date_from_ymd(y, m, d);
+	return true;
+}
+
+bool db_parse_int(const char *s, size_t len, int64_t *out)
+{
+	size_t i = 0;
+	bool neg = false;
+	uint64_t v = 0;
+	if (len > 0 && s[0] == '-') {
+		neg = true;
+		i = 1;
+	}
+	if (i == len)
+		return false;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		unsigned dgt = (unsigned)(s[i] - '0');
+		if (v > (UINT64_C(9223372036854775808) - dgt) / 10)
+			return false;
+		v = v * 10 + dgt;
+	}
+	if (!neg && v > (uint64_t)INT64_MAX)
+		return false;
+	*out = neg ? (v == UINT64_C(9223372036854775808) ? INT64_MIN : -(int64_t)v)
+		   : (int64_t)v;
+	return true;
+}
+
+bool db_parse_float(const char *s, size_t len, double *out)
+{
+	char buf[64];
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	/* the spellings of the non-finite values (SQLite writes "Inf", "-Inf";
+	 * PostgreSQL "Infinity", "NaN"): parsed, so the caller can call them
+	 * non-finite rather than unparseable */
+	{
+		size_t o = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+		double sign = s[0] == '-' ? -1.0 : 1.0;
+		if ((len - o == 3 && strncasecmp(s + o, "inf", 3) == 0) ||
+		    (len - o == 8 && strncasecmp(s + o, "infinity", 8) == 0)) {
+			*out = sign * HUGE_VAL;
+			return true;
+		}
+		if (len - o == 3 && strncasecmp(s + o, "nan", 3) == 0) {
+			*out = NAN;
+			return true;
+		}
+	}
+	/* the shape first: [+-]digits[.digits][(e|E)[+-]digits], a digit somewhere */
+	size_t i = 0;
+	bool any = false;
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	while (i < len && s[i] >= '0' && s[i] <= '9') {
+		i++;
+		any = true;
+	}
+	if (i < len && s[i] == '.') {
+		i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9') {
+			i++;
+			any = true;
+		}
+	}
+	if (!any)
+		return false;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i == len)
+			return false;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i != len)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+
+	char *end;
+	errno = 0;
+	double v = strtod(buf, &end);
+	if (end != buf + len) {
+		/* a locale whose decimal point is not '.': parse in "C" */
+		locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+		if (c == (locale_t)0)
+			return false;
+		locale_t old = uselocale(c);
+		errno = 0;
+		v = strtod(buf, &end);
+		uselocale(old);
+		freelocale(c);
+		if (end != buf + len)
+			return false;
+	}
+	if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL))
+		return false;
+	*out = v;
+	return true;
+}
+
+int db_cell_int(const struct db_cell *c, int64_t *out)
+{
+	switch (c->kind) {
+	case DB_V_NULL:
+		return 1;
+	case DB_V_INT:
+		*out = c->i;
+		return 0;
+	case DB_V_TEXT:
+		return !c->too_long && db_parse_int(c->s, c->len, out) ? 0 : -1;
+	default:
+		return -1;
+	}
+}
+
+int db_cell_float(const struct db_cell *c, double *out)
+{
+	switch (c->kind) {
+	case DB_V_NULL:
+		return 1;
+	case DB_V_FLOAT:
+		*out = c->f;
+		return 0;
+	case DB_V_INT:
+		*out = (double)c->i;
+		return 0;
+	case DB_V_TEXT:
+		return !c->too_long && db_parse_float(c->s, c->len, out) ? 0 : -1;
+	default:
+		return -1;
+	}
+}
+
+int db_cell_date(const struct db_cell *c, bool timestamp, kv_date *out)
+{
+	switch (c->kind) {
+	case DB_V_NULL:
+		return 1;
+	case DB_V_DATE:
+		*out = c->d;
+		return 0;
+	case DB_V_TEXT:
+		return !c->too_long && db_parse_date(c->s, c->len, timestamp, out) ? 0 : -1;
+	default:
+		return -1;
+	}
+}
+
+int db_norm_code(const char *s, size_t len, bool remove_dots, char out[KV_CODE_MAX])
+{
+	size_t b = 0, e = len;
+	while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n'))
+		b++;
+	while (e > b &&
+	       (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n'))
+		e--;
+	size_t j = 0;
+	for (size_t i = b; i < e; i++) {
+		char c = s[i];
+		if (remove_dots && c == '.')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (j == KV_CODE_MAX - 1)
+			return -1;
+		out[j++] = c;
+	}
+	out[j] = '\0';
+	return j == 0 ? 1 : 0;
+}
+
+bool db_text_eq(const struct db_cell *c, const char *lit)
+{
+	size_t n = strlen(lit);
+	return c->kind == DB_V_TEXT && !c->too_long && c->len == n && memcmp(c->s, lit, n) == 0;
+}
+
+/* ---- sorting ----------------------------------------------------------- */
+
+void db_swap(void *va, void *vb, size_t size)
+{
+	unsigned char *a = va, *b = vb;
+	/* word by word: inlined, no call per element */
+	for (size_t i = 0; i + 8 <= size; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		memcpy(a + i, &y, 8);
+		memcpy(b + i, &x, 8);
+	}
+	for (size_t i = size & ~(size_t)7; i < size; i++) {
+		unsigned char t = a[i];
+		a[i] = b[i];
+		b[i] = t;
+	}
+}
+
+static void swap_elem(unsigned char *a, unsigned char *b, size_t size)
+{
+	db_swap(a, b, size);
+}
+
+static void sift_down(unsigned char *base, size_t root, size_t n, size_t size,
+		      int (*cmp)(const void *, const void *))
+{
+	for (;;) {
+		size_t child = 2 * root + 1;
+		if (child >= n)
+			return;
+		if (child + 1 < n && cmp(base + child * size, base + (child + 1) * size) < 0)
+			child++;
+		if (cmp(base + root * size, base + child * size) >= 0)
+			return;
+		swap_elem(base + root * size, base + child * size, size);
+		root = child;
+	}
+}
+
+static void heap_sort(unsigned char *base, size_t n, size_t size,
+		      int (*cmp)(const void *, const void *))
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(base, i, n, size, cmp);
+	for (size_t end = n - 1; end > 0; end--) {
+		swap_elem(base, base + end * size, size);
+		sift_down(base, 0, end, size, cmp);
+	}
+}
+
+static void insertion_sort(unsigned char *base, size_t n, size_t size,
+			   int (*cmp)(const void *, const void *))
+{
+	unsigned char tmp[DB_SORT_MAX_ELEM];
+	for (size_t i = 1; i < n; i++) {
+		if (cmp(base + (i - 1) * size, base + i * size) <= 0)
+			continue;
+		size_t j = i;
+		memcpy(tmp, base + i * size, size);
+		while (j > 0 && cmp(base + (j - 1) * size, tmp) > 0) {
+			memcpy(base + j * size, base + (j - 1) * size, size);
+			j--;
+		}
+		memcpy(base + j * size, tmp, size);
+	}
+}
+
+/* Introsort: quicksort (median of three, Hoare partition) down to runs of
+ * 16, insertion sort for those, heapsort when the recursion gets too deep.
+ * In place; the recursion takes the smaller side, so the depth stays below
+ * 2 log2 n. */
+static void intro_sort(unsigned char *base, size_t n, size_t size,
+		       int (*cmp)(const void *, const void *), unsigned depth)
+{
+	unsigned char pivot[DB_SORT_MAX_ELEM];
+	while (n > 16) {
+		if (depth-- == 0) {
+			heap_sort(base, n, size, cmp);
+			return;
+		}
+		unsigned char *a = base, *b = base + (n / 2) * size, *c = base + (n - 1) * size;
+		if (cmp(b, a) < 0)
+			swap_elem(a, b, size);
+		if (cmp(c, b) < 0) {
+			swap_elem(b, c, size);
+			if (cmp(b, a) < 0)
+				swap_elem(a, b, size);
+		}
+		memcpy(pivot, b, size);
+		/* Hoare: both sides non-empty, every element of [0, j] <= pivot
+		 * <= every element of [j + 1, n) */
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (cmp(base + i * size, pivot) < 0)
+				i++;
+			while (cmp(pivot, base + j * size) < 0)
+				j--;
+			if (i >= j)
+				break;
+			swap_elem(base + i * size, base + j * size, size);
+			i++;
+			j--;
+		}
+		size_t left = j + 1, right = n - left;
+		if (left < right) {
+			intro_sort(base, left, size, cmp, depth);
+			base += left * size;
+			n = right;
+		} else {
+			intro_sort(base + left * size, right, size, cmp, depth);
+			n = left;
+		}
+	}
+	insertion_sort(base, n, size, cmp);
+}
+
+void db_sort(void *vbase, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n < 2)
+		return;
+	unsigned depth = 0;
+	for (size_t m = n; m > 1; m >>= 1)
+		depth += 2;
+	intro_sort(vbase, n, size, cmp, depth);
+}

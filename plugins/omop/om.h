@@ -1,0 +1,113 @@
+/*
+ * om.h - internals of the "omop" connector plugin (not installed)
+ *
+ * The plugin reads an OMOP CDM 5.4 database (OHDSI) through one of the two
+ * transports of db.h (libpq binary COPY, ODBC bound column arrays) and turns
+ * the rows into struct kv_patient. The pieces:
+ *
+ *   omop.c      descriptor, configuration keys, open/provides/read/close,
+ *               the schema check and what the office's data provides
+ *   om_sql.c    the one table of queries (tables, joins to concept, column
+ *               types) and the SQL text built from it for every dialect
+ *   om_read.c   rows -> mapped, grouped, sorted patients; delivery
+ *   db*.c       the database layer (db.h), copied from the reference
+ *               connector
+ *
+ * Error convention as in db.h: 0 or -1 after db_error(). Ownership: struct
+ * om_state is the plugin's from open() to close(); everything a read()
+ * allocates is charged to the read's memory budget and freed before it
+ * returns. No function logs a value from a row.
+ */
+#ifndef KV_OMOP_OM_H
+#define KV_OMOP_OM_H
+
+#include "db.h"
+
+#define OM_PLUGIN_NAME "omop"
+
+/* An SQL identifier (schema name) we splice into SQL text: letters,
+ * digits and '_', not starting with a digit, at most this long. */
+#define OM_IDENT_MAX 63
+/* Value sets whose SNOMED codes a condition's ancestors are checked against. */
+#define OM_MAX_ANCESTOR_SETS 32
+
+enum om_list_rule { OM_LIST_OBSERVATION_PERIOD = 1, OM_LIST_PERSON };
+
+/* The configuration, validated in open(). */
+struct om_config {
+	char schema[OM_IDENT_MAX + 1];       /* "" = the connection's default */
+	char vocab_schema[OM_IDENT_MAX + 1]; /* concept, concept_ancestor; "" = schema */
+	enum om_list_rule list_rule;
+	bool has_care_site;                  /* false: every person ("all") */
+	int64_t care_site_id;
+	int64_t regular_min_days;
+	const struct kv_value_set *ancestor_sets[OM_MAX_ANCESTOR_SETS];
+	size_t n_ancestor_sets;
+};
+
+/* ---- the query table (om_sql.c) ----------------------------------------- */
+
+enum om_query {
+	OM_Q_PROVIDER = 0,
+	OM_Q_PERSON,
+	OM_Q_DEATH,
+	OM_Q_OBSERVATION_PERIOD,
+	OM_Q_VISIT,
+	OM_Q_CONDITION,
+	OM_Q_CONDITION_ANCESTOR,
+	OM_Q_DRUG,
+	OM_Q_MEASUREMENT,
+	OM_Q_PROCEDURE,
+	OM_N_QUERIES
+};
+
+#define OM_MAX_COLS 16
+
+struct om_col {
+	const char *expr;     /* x.col, c.concept_code, ... */
+	enum db_type type;
+	uint16_t text_max;
+};
+
+struct om_query_def {
+	const char *table;    /* the CDM table read (row counts, messages) */
+	const struct om_col *cols;
+	size_t n_cols;
+	/* FROM clause after "FROM ": {S} is the CDM schema prefix ("cdm." or
+	 * ""), {V} the vocabulary schema prefix. */
+	const char *from;
+	const char *where;    /* fixed condition, or NULL */
+	bool per_person;      /* has x.person_id: office filter and ranges apply */
+};
+
+extern const struct om_query_def om_queries[OM_N_QUERIES];
+
+/* A person_id range [lo, hi] (inclusive), or none. */
+struct om_range {
+	bool bounded;
+	int64_t lo, hi;
+};
+
+/* SELECT <cols> FROM ... WHERE <fixed> [office] [range] [1 = 0 with check]. */
+int om_sql_select(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+		  enum om_query q, enum db_dialect d, const struct om_range *range, bool check);
+/* SELECT count(*) over the same rows (range-less). */
+int om_sql_count(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+		 enum om_query q);
+/* SELECT person_id FROM person [office]: the office's persons. */
+int om_sql_person_ids(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size);
+/* Any text: {S} and {V} expanded (used for the vocabulary and care-site probes). */
+int om_sql_expand(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+		  const char *text);
+
+/* ---- reading (om_read.c) ------------------------------------------------ */
+
+int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *cfg,
+	    uint32_t provides, const struct kv_read_request *req, kv_patient_sink sink,
+	    void *sink_arg);
+
+/* Run one statement through the transport with the types of query q. */
+int om_run_query(struct db_transport *t, enum om_query q, const char *sql, db_row_fn fn,
+		 void *arg, const char *action);
+
+#endif /* KV_OMOP_OM_H */

@@ -1,0 +1,378 @@
+/*
+ * omop.c - the "omop" connector: descriptor, configuration, callbacks
+ *
+ * Reads an OMOP CDM 5.4 database (OHDSI) from PostgreSQL over libpq, or from
+ * any database over ODBC, and delivers one struct kv_patient per person.
+ * See om.h for the files and their jobs, plugins/omop/README.md for the
+ * mapping.
+ *
+ * open()     validates the configuration, connects read-only (db_pg.c,
+ *            db_odbc.c), checks that every table and column the connector
+ *            reads exists (SELECT cols FROM ... WHERE 1 = 0), that the
+ *            configured care site exists, and works out what the data
+ *            provides: drugs only where the ATC vocabulary is loaded.
+ * provides() those kv_provides bits. Never: prescription group, DDD, forms,
+ *            note matches (OMOP cannot express them; see README.md).
+ * read()     om_read() in om_read.c.
+ * close()    disconnects and frees everything.
+ *
+ * The state is owned by the plugin from open() to close(). Errors go to
+ * host->set_error as one sentence naming what failed; neither the
+ * connection string nor the password is ever logged or reported.
+ */
+#include "om.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The diagnosis value sets a condition's SNOMED ancestors are checked
+ * against by default: every diagnosis set of the shipped catalogue. */
+#define OM_DEFAULT_ANCESTOR_SETS                                                               \
+	"DIABETES COPD COPD_EXACERBATION_DX IHD DEPRESSION ANXIETY CHRONIC_DIABETES "            \
+	"CHRONIC_COPD_ASTHMA CHRONIC_IHD CHRONIC_HEART_FAILURE CHRONIC_ATRIAL_FIBRILLATION "     \
+	"CHRONIC_HYPERTENSION CHRONIC_STROKE_TIA CHRONIC_KIDNEY_DISEASE CHRONIC_DEMENTIA "       \
+	"CHRONIC_DEPRESSION CHRONIC_ANXIETY CHRONIC_OSTEOARTHRITIS CHRONIC_OSTEOPOROSIS "       \
+	"CHRONIC_PARKINSON CHRONIC_EPILEPSY CHRONIC_CANCER"
+
+static const struct kv_config_key omop_keys[] = {
+	{
+		.key = "dsn",
+		.type = KV_CONFIG_CONNSTR,
+		.required = true,
+		.description = "Where the OMOP CDM 5.4 database is: a libpq URI or conninfo "
+			       "(postgresql://..., host=... dbname=...) is read over libpq; anything "
+			       "else is an ODBC connection string (Driver=PostgreSQL Unicode;... or "
+			       "Driver=SQLite3;Database=/path/cdm.db)",
+	},
+	{
+		.key = "password",
+		.type = KV_CONFIG_SECRET,
+		.required = false,
+		.description = "The database password, added to the connection as libpq "
+			       "password or ODBC PWD; never logged",
+	},
+	{
+		.key = "schema",
+		.type = KV_CONFIG_STRING,
+		.required = false,
+		.description = "Schema of the CDM tables (letters, digits, '_'); unset: the "
+			       "connection's default (PostgreSQL search_path, usually public; "
+			       "SQLite main)",
+	},
+	{
+		.key = "vocabulary_schema",
+		.type = KV_CONFIG_STRING,
+		.required = false,
+		.description = "Schema of the vocabulary tables concept and concept_ancestor; "
+			       "unset: the same as schema",
+	},
+	{
+		.key = "list_rule",
+		.type = KV_CONFIG_ENUM,
+		.default_value = "observation_period",
+		.required = false,
+		.allowed = "observation_period|person",
+		.description = "Who is listed when: observation_period (listed inside each "
+			       "observation period, end date inclusive) or person (every person "
+			       "selected, from birth on)",
+	},
+	{
+		.key = "care_site",
+		.type = KV_CONFIG_STRING,
+		.default_value = "all",
+		.required = false,
+		.description = "The office: all (every person in the CDM) or a care_site_id "
+			       "(the persons whose person.care_site_id is it)",
+	},
+	{
+		.key = "regular_min_days",
+		.type = KV_CONFIG_INT,
+		.default_value = "90",
+		.required = false,
+		.allowed = "1..3650",
+		.description = "A drug exposure covering at least this many days (end date, or "
+			       "days_supply times 1 + refills) is a regular medication; shorter "
+			       "ones are courses",
+	},
+	{
+		.key = "ancestor_value_sets",
+		.type = KV_CONFIG_STRING,
+		.default_value = OM_DEFAULT_ANCESTOR_SETS,
+		.required = false,
+		.description = "Diagnosis value sets (names separated by spaces) whose SNOMED "
+			       "codes a condition's ancestors in concept_ancestor are delivered as, "
+			       "so a set naming a concept also matches its descendants",
+	},
+	{
+		.key = "odbc_row_array_size",
+		.type = KV_CONFIG_INT,
+		.default_value = "1024",
+		.required = false,
+		.allowed = "1..65536",
+		.description = "Rows fetched per ODBC call into bound column arrays (and "
+			       "psqlODBC's cursor fetch size); lowered when the memory budget "
+			       "needs it",
+	},
+};
+
+struct om_state {
+	struct db_ctx rc;
+	struct db_transport *t;
+	struct om_config cfg;
+	uint32_t provides;
+};
+
+static void state_free(struct om_state *st)
+{
+	if (st == NULL)
+		return;
+	if (st->t != NULL)
+		st->t->close(st->t);
+	db_ctx_fini(&st->rc);
+	free(st);
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+static int config_ident(struct om_state *st, const char *key, char out[OM_IDENT_MAX + 1])
+{
+	const char *v = st->rc.host->config_string(st->rc.ctx, key);
+	out[0] = '\0';
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	size_t n = strlen(v);
+	bool ok = n <= OM_IDENT_MAX && !isdigit((unsigned char)v[0]);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = isalnum((unsigned char)v[i]) || v[i] == '_';
+	if (!ok)
+		return db_error(&st->rc, "\"%s\" must be a plain SQL identifier (letters, digits, "
+					 "'_', at most %d characters)",
+				key, OM_IDENT_MAX);
+	memcpy(out, v, n + 1);
+	return 0;
+}
+
+static int config_read(struct om_state *st)
+{
+	const struct kv_host *h = st->rc.host;
+	struct kv_ctx *c = st->rc.ctx;
+	struct om_config *cfg = &st->cfg;
+
+	if (config_ident(st, "schema", cfg->schema) != 0 ||
+	    config_ident(st, "vocabulary_schema", cfg->vocab_schema) != 0)
+		return -1;
+	const char *rule = h->config_string(c, "list_rule");
+	cfg->list_rule = rule != NULL && strcmp(rule, "person") == 0 ? OM_LIST_PERSON
+								     : OM_LIST_OBSERVATION_PERIOD;
+	const char *cs = h->config_string(c, "care_site");
+	if (cs == NULL || cs[0] == '\0' || strcmp(cs, "all") == 0) {
+		cfg->has_care_site = false;
+	} else {
+		int64_t id;
+		if (!db_parse_int(cs, strlen(cs), &id))
+			return db_error(&st->rc, "\"care_site\" must be all or a care_site_id "
+						 "(an integer)");
+		cfg->has_care_site = true;
+		cfg->care_site_id = id;
+	}
+	cfg->regular_min_days = h->config_int(c, "regular_min_days");
+	if (cfg->regular_min_days < 1)
+		cfg->regular_min_days = 90;
+
+	/* the value sets a condition's ancestors are checked against */
+	const char *sets = h->config_string(c, "ancestor_value_sets");
+	cfg->n_ancestor_sets = 0;
+	for (const char *p = sets != NULL ? sets : ""; *p != '\0';) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		const char *e = p;
+		while (*e != '\0' && *e != ' ' && *e != '\t' && *e != ',')
+			e++;
+		if (e == p)
+			break;
+		char name[64];
+		if ((size_t)(e - p) >= sizeof(name))
+			return db_error(&st->rc, "a value-set name in \"ancestor_value_sets\" is "
+						 "too long");
+		memcpy(name, p, (size_t)(e - p));
+		name[e - p] = '\0';
+		p = e;
+		if (cfg->n_ancestor_sets == OM_MAX_ANCESTOR_SETS)
+			return db_error(&st->rc, "\"ancestor_value_sets\" names more than %d sets",
+					OM_MAX_ANCESTOR_SETS);
+		const struct kv_value_set *vs = h->value_set(c, name); /* logs when missing */
+		if (vs != NULL)
+			cfg->ancestor_sets[cfg->n_ancestor_sets++] = vs;
+	}
+	return 0;
+}
+
+/* ---- schema check and provides ------------------------------------------ */
+
+static int ignore_rows(void *arg, const struct db_cell *cells)
+{
+	(void)arg;
+	(void)cells;
+	return 0;
+}
+
+struct count_arg {
+	int64_t n;
+};
+
+static int row_count(void *arg, const struct db_cell *cells)
+{
+	struct count_arg *a = arg;
+	int64_t n = 0;
+	if (db_cell_int(&cells[0], &n) == 0)
+		a->n = n;
+	return 0;
+}
+
+static int probe_count(struct om_state *st, const char *what, const char *text, int64_t *n)
+{
+	static const enum db_type types[1] = {DB_T_ID};
+	char sql[1024];
+	struct count_arg a = {0};
+	if (om_sql_expand(&st->rc, &st->cfg, sql, sizeof(sql), text) != 0)
+		return -1;
+	struct db_select s = {.action = "checking table", .what = what, .sql = sql,
+			      .types = types, .n_cols = 1};
+	if (st->t->select(st->t, &s, row_count, &a) != 0)
+		return -1;
+	*n = a.n;
+	return 0;
+}
+
+static int check_schema(struct om_state *st)
+{
+	struct db_transport *t = st->t;
+	struct db_mem mem = {.budget = SIZE_MAX};
+	char sql[DB_SQL_MAX];
+	int ret = -1;
+
+	t->mem = &mem;
+	for (int q = 0; q < OM_N_QUERIES; q++) {
+		if (om_sql_select(&st->rc, &st->cfg, sql, sizeof(sql), (enum om_query)q, t->dialect,
+				  NULL, true) != 0 ||
+		    om_run_query(t, (enum om_query)q, sql, ignore_rows, NULL, "checking table") != 0)
+			goto done;
+	}
+	if (st->cfg.has_care_site) {
+		int64_t n = 0;
+		char text[256];
+		snprintf(text, sizeof(text),
+			 "SELECT CAST(count(*) AS BIGINT) FROM {S}care_site WHERE care_site_id = %" PRId64,
+			 st->cfg.care_site_id);
+		if (probe_count(st, "care_site", text, &n) != 0)
+			goto done;
+		if (n == 0) {
+			db_error(&st->rc, "care_site_id %" PRId64 " (the \"care_site\" key) is not in "
+					  "table care_site",
+				 st->cfg.care_site_id);
+			goto done;
+		}
+	}
+	st->provides = KV_PROVIDES_LIST_PERIODS | KV_PROVIDES_CONTACTS | KV_PROVIDES_FEES |
+		       KV_PROVIDES_DIAGNOSES | KV_PROVIDES_DIAGNOSIS_CONTACT | KV_PROVIDES_LABS |
+		       KV_PROVIDES_BLOOD_PRESSURE;
+	/* Drugs count for the indicators only by ATC code: without the ATC
+	 * vocabulary no drug has one, and a drug indicator would be a zero. */
+	int64_t atc = 0;
+	if (probe_count(st, "concept",
+			"SELECT CAST(count(*) AS BIGINT) FROM {V}concept WHERE vocabulary_id = 'ATC'",
+			&atc) != 0)
+		goto done;
+	if (atc > 0)
+		st->provides |= KV_PROVIDES_MEDICATIONS | KV_PROVIDES_PRESCRIPTIONS;
+	else
+		db_log(&st->rc, KV_LOG_WARNING,
+		       "the ATC vocabulary is not loaded in table concept: drug exposures cannot be "
+		       "given ATC codes, so medications and prescriptions are not provided and the "
+		       "indicators that need them are not computable");
+	ret = 0;
+done:
+	t->mem = NULL;
+	return ret;
+}
+
+/* ---- callbacks ------------------------------------------------------------ */
+
+static int omop_open(const struct kv_host *host, struct kv_ctx *ctx, void **state)
+{
+	struct om_state *st = NULL;
+	int ret = KV_ERROR;
+
+	if (host == NULL || host->abi_major != KV_ABI_MAJOR ||
+	    host->struct_size < offsetof(struct kv_host, in_value_set) + sizeof(void *))
+		return KV_ERROR; /* no usable host to report through */
+	st = calloc(1, sizeof(*st));
+	if (st == NULL) {
+		host->set_error(ctx, "out of memory");
+		return KV_ERROR;
+	}
+	st->rc.host = host;
+	st->rc.ctx = ctx;
+
+	const char *dsn = host->config_string(ctx, "dsn");
+	const char *password = host->config_string(ctx, "password");
+	int64_t rows = host->config_int(ctx, "odbc_row_array_size");
+	if (dsn == NULL || dsn[0] == '\0') {
+		db_error(&st->rc, "the \"dsn\" key is not set");
+		goto done;
+	}
+	if (rows < 1 || rows > 65536)
+		rows = 1024;
+	if (password != NULL && db_ctx_add_secret(&st->rc, password, strlen(password)) != 0)
+		goto done;
+	if (config_read(st) != 0)
+		goto done;
+
+	if (db_dsn_is_libpq(dsn)) {
+		if (db_pg_open(&st->rc, dsn, password, &st->t) != 0)
+			goto done;
+	} else if (db_odbc_open(&st->rc, dsn, password, (size_t)rows, &st->t) != 0) {
+		goto done;
+	}
+	if (check_schema(st) != 0)
+		goto done;
+	db_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the OMOP CDM tables are complete",
+	       st->t->dbms, st->t->name);
+	*state = st;
+	st = NULL;
+	ret = KV_OK;
+done:
+	state_free(st);
+	return ret;
+}
+
+static uint32_t omop_provides(void *state)
+{
+	const struct om_state *st = state;
+	return st->provides;
+}
+
+static int omop_read(void *state, const struct kv_read_request *req, kv_patient_sink sink,
+		     void *sink_arg)
+{
+	struct om_state *st = state;
+	return om_read(&st->rc, st->t, &st->cfg, st->provides, req, sink, sink_arg);
+}
+
+static void omop_close(void *state)
+{
+	state_free(state);
+}
+
+KV_CONNECTOR_PLUGIN = {
+	KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin, OM_PLUGIN_NAME, "1.0.0",
+			 "reads an OMOP CDM 5.4 database over libpq or ODBC"),
+	KV_CONFIG_KEYS(omop_keys),
+	.open = omop_open,
+	.provides = omop_provides,
+	.read = omop_read,
+	.close = omop_close,
+};
