@@ -88,7 +88,7 @@ TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
 .PHONY: FORCE all demo check check-unit check-plugins check-connector check-decks check-omop \
-	check-integration check-exports check-docs check-memory check-asan check-push check-extract check-daemon check-attacker readme clean install \
+	check-integration check-exports check-docs check-memory check-asan check-push check-extract check-daemon check-attacker check-analysis readme clean install \
 	install-bin install-plugins install-data install-conf install-headers uninstall
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -169,6 +169,17 @@ $(ATTACKER_BIN): tests/attacker/attacker.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) -o $@ $< $(LDFLAGS)
 
+# The hub's analysis library (hub/analysis/: panel, difference-in-differences,
+# funnel, SVG, report) and its Check tests, with GSL from Debian.
+ANALYSIS_SRCS := $(wildcard hub/analysis/*.c)
+ANALYSIS_TEST_SRCS := $(wildcard tests/analysis/*.c)
+ANALYSIS_TEST_BIN := $(B)/tests/check_analysis
+$(ANALYSIS_TEST_BIN): $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(wildcard hub/analysis/*.h tests/analysis/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ihub/analysis -Itests/analysis \
+		$(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) --cflags gsl check) -o $@ \
+		$(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(shell $(PKG_CONFIG) --libs gsl check) -lm $(LDFLAGS)
+
 # ---- demo -------------------------------------------------------------------
 
 demo: all $(B)/kvalind-synth
@@ -177,7 +188,7 @@ demo: all $(B)/kvalind-synth
 # ---- checks -----------------------------------------------------------------
 
 check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-man check-unit check-plugins \
-	check-connector check-decks check-omop check-integration check-push check-extract check-daemon check-attacker check-memory check-asan
+	check-connector check-decks check-omop check-integration check-push check-extract check-daemon check-attacker check-analysis check-memory check-asan
 
 check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
@@ -221,6 +232,13 @@ check-daemon: all $(B)/kvalind-synth
 check-attacker: all $(B)/kvalind-synth $(ATTACKER_BIN)
 	sh tests/attacker/run.sh $(B)
 
+# The analysis library: panel, year aggregation, difference-in-differences
+# against statsmodels (/usr/bin/python3), exact funnel limits against scipy,
+# SVG charts and the HTML report (pages written to $(B)/analysis/).
+check-analysis: $(ANALYSIS_TEST_BIN)
+	@mkdir -p $(B)/analysis
+	KV_SOURCE_DIR=$(CURDIR) KV_ANALYSIS_OUT=$(CURDIR)/$(B)/analysis $(ANALYSIS_TEST_BIN)
+
 # Every real plugin exports exactly its one descriptor.
 check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
 	@sh tests/check_exports.sh $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -247,12 +265,13 @@ VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible \
 	--errors-for-leak-kinds=definite,indirect,possible --suppressions=tests/valgrind.supp
 check-memory: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind $(PLUGIN_TEST_BIN) $(CONNECTOR_TEST_BIN) \
-		$(CONNECTOR_SOS) $(INDICATOR_SOS) $(PUSH_TEST_BIN)
+		$(CONNECTOR_SOS) $(INDICATOR_SOS) $(PUSH_TEST_BIN) $(ANALYSIS_TEST_BIN)
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(TEST_BIN)
 	KV_BUILD_DIR=$(CURDIR)/$(B) KV_PERF_PATIENTS=2000 CK_FORK=no $(VALGRIND) $(PLUGIN_TEST_BIN)
 	KV_BUILD_DIR=$(CURDIR)/$(B) KV_NO_DLCLOSE=1 CK_FORK=no $(VALGRIND) \
 		--suppressions=tests/connector/valgrind.supp $(CONNECTOR_TEST_BIN)
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(PUSH_TEST_BIN)
+	KV_SOURCE_DIR=$(CURDIR) CK_FORK=no $(VALGRIND) $(ANALYSIS_TEST_BIN)
 
 clean:
 	rm -rf $(B) build-asan

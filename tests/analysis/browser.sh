@@ -1,0 +1,108 @@
+#!/bin/sh
+# The analysis report in a real browser: headless Chromium loads the pages
+# that `make check-analysis` wrote to BUILD/analysis/ (from file:// for now;
+# from the hub once it serves them), dumps the DOM and takes a screenshot.
+# Checks: every chart is in the DOM with non-empty paths and one circle per
+# office, and the screenshot shows them drawn (the office line's colour and
+# more than a blank page). Screenshots stay in BUILD/analysis/*.png.
+# Needs Debian's chromium (not in install-deps: ~350 MB); without it the
+# test says so and is skipped (exit 77).
+# Usage: sh tests/analysis/browser.sh [BUILD]
+set -eu
+
+B=${1:-build}
+DIR=$(cd "$B/analysis" 2>/dev/null && pwd) || {
+	echo "browser: no $B/analysis: run make check-analysis first" >&2
+	exit 1
+}
+CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
+if [ -z "$CHROMIUM" ]; then
+	echo "browser: SKIP: chromium is not installed (apt-get install chromium)"
+	exit 77
+fi
+
+PROFILE=$(mktemp -d)
+trap 'rm -rf "$PROFILE"' EXIT
+# --no-sandbox: the tests run as root; the pages carry a CSP without script.
+chrome() {
+	"$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+		--user-data-dir="$PROFILE" --no-first-run --disable-extensions \
+		--virtual-time-budget=2000 "$@" 2>"$PROFILE/stderr"
+}
+
+status=0
+check_page() {
+	page=$1 charts=$2 named=$3
+	html="$DIR/$page.html"
+	chrome --dump-dom "file://$html" > "$PROFILE/$page.dom"
+	chrome --window-size=1100,3600 --screenshot="$DIR/$page.png" "file://$html" >/dev/null
+	if /usr/bin/python3 - "$PROFILE/$page.dom" "$DIR/$page.png" "$charts" "$named" <<'PY'
+import re, struct, sys, zlib
+
+dom_path, png_path, charts, named = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+dom = open(dom_path, encoding="utf-8").read()
+svgs = re.findall(r"<svg\b.*?</svg>", dom, re.S)
+assert len(svgs) == charts, f"{len(svgs)} charts in the DOM, expected {charts}"
+for s in svgs:
+    assert re.search(r'viewBox="0 0 720', s), "chart without its viewBox"
+    paths = re.findall(r'<path class="([a-z0-9]+)"[^>]* d="([^"]*)"', s)
+    assert paths and all(d.startswith("M") for _, d in paths), "empty path in a chart"
+funnel = svgs[0]
+assert len(re.findall(r"<circle class=\"point", funnel)) == 23, "not one circle per office"
+assert len(re.findall(r"<circle class=\"point[^\"]*named", funnel)) == named, "named points"
+assert "<script" not in dom.lower(), "script in the page"
+
+# The screenshot: decode the PNG (8-bit RGB/RGBA, what Chromium writes).
+data = open(png_path, "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+pos, idat, w = 8, b"", 0
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b"IHDR":
+        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+        assert depth == 8 and ctype in (2, 6), f"PNG depth {depth} type {ctype}"
+        bpp = 3 if ctype == 2 else 4
+    elif kind == b"IDAT":
+        idat += body
+    pos += 12 + n
+raw = zlib.decompress(idat)
+stride = w * bpp
+prev = bytearray(stride)
+colours, office_red, ink = set(), 0, 0
+for y in range(h):
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0
+        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+        if f == 1: line[i] = (line[i] + a) & 255
+        elif f == 2: line[i] = (line[i] + b) & 255
+        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    for x in range(0, stride, bpp * 2):
+        px = tuple(line[x:x + 3])
+        colours.add(px)
+        if px != (255, 255, 255): ink += 1
+        if abs(px[0] - 0xd1) < 12 and abs(px[1] - 0x49) < 12 and abs(px[2] - 0x5b) < 12:
+            office_red += 1
+    prev = line
+assert len(colours) > 20, f"screenshot nearly blank ({len(colours)} colours)"
+if charts > 1:
+    assert office_red > 50, f"office series not drawn ({office_red} pixels)"
+print(f"{charts} charts, {len(colours)} colours, {ink} inked samples, {office_red} office-line samples")
+PY
+	then
+		echo "browser: ok: $page ($DIR/$page.png)"
+	else
+		echo "browser: FAIL: $page" >&2
+		status=1
+	fi
+}
+
+check_page report-lead 7 6
+check_page report-office 2 1
+check_page report-anonymous 1 0
+exit $status
