@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract_format.h"
 #include "outbox.h"
 #include "results.h"
 
@@ -15,14 +16,13 @@
 #define KV_VERSION "0.1.0"
 #endif
 
-static const char csv_header[] = "participant,indicator,indicator_version,month,numerator,"
-				 "numerator_status,denominator,denominator_status,share,mean\n";
+static const char csv_header[] = KV_EXTRACT_CSV_HEADER;
 
 static void write_count(FILE *f, uint64_t value, uint8_t status)
 {
 	if (status == KV_CELL_PUBLISHED)
 		fprintf(f, "%" PRIu64, value);
-	fprintf(f, ",%s", kv_cell_status_name((enum kv_cell_status)status));
+	fprintf(f, ",%s", kv_extract_status_name((enum kv_cell_status)status));
 }
 
 static int build_csv(const struct kv_result *res, const struct kv_published *cells,
@@ -63,8 +63,8 @@ static int build_manifest(const struct kv_extract_info *info, struct kv_extract 
 	FILE *f = open_memstream(&x->manifest, &x->manifest_len);
 	if (f == NULL)
 		return -1;
-	fprintf(f, "{\n  \"format\": \"kvalind-extract\",\n  \"format_version\": %d,\n",
-		KV_EXTRACT_FORMAT_VERSION);
+	fprintf(f, "{\n  \"format\": \"%s\",\n  \"format_version\": %d,\n",
+		KV_EXTRACT_FORMAT_NAME, KV_EXTRACT_FORMAT_VERSION);
 	fputs("  \"extract_id\": ", f);
 	kv_json_string(f, x->id);
 	fputs(",\n  \"participant\": ", f);
@@ -86,9 +86,9 @@ static int build_manifest(const struct kv_extract_info *info, struct kv_extract 
 		"min_count\",\n    \"secondary_suppression\": true\n  },\n",
 		info->params.min_count, info->params.rounding_base);
 	fprintf(f,
-		"  \"data\": {\n    \"file\": \"data.csv\",\n    \"rows\": %zu,\n    \"bytes\": %zu,\n"
+		"  \"data\": {\n    \"file\": \"%s\",\n    \"rows\": %zu,\n    \"bytes\": %zu,\n"
 		"    \"sha256\": \"%s\"\n  }\n}\n",
-		x->rows, x->csv_len, x->csv_sha256);
+		KV_EXTRACT_CSV_NAME, x->rows, x->csv_len, x->csv_sha256);
 	int bad = ferror(f);
 	return fclose(f) != 0 || bad ? -1 : 0;
 }

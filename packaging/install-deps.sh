@@ -10,6 +10,7 @@ packages="
   check valgrind
   postgresql odbc-postgresql libsqliteodbc sqlite3 libsqlite3-dev
   openssl python3 time
+  libmicrohttpd-dev libgnutls28-dev libjson-c-dev curl
   libgsl-dev python3-statsmodels python3-scipy
   groff-base man-db dpkg-dev systemd adduser
 "

@@ -1,0 +1,217 @@
+/*
+ * hub.h - kvalind-hub, the receiving side: configuration, the indicator
+ * catalogue, validation of an extract, storage in PostgreSQL, the hub CA and
+ * the HTTPS server
+ *
+ * The hub shares the extract format with the office (core/extract_format.h)
+ * and links the core's library for INI reading, the plugin loader, SHA-256
+ * and small utilities. Functions that fail write a one-line, lower-case
+ * reason into (err, errlen) and return -1 (or an error code), never print.
+ */
+#ifndef KVALIND_HUB_H
+#define KVALIND_HUB_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "diag.h"
+#include "disclosure.h"
+#include "extract_format.h"
+#include "ini_store.h"
+#include "sha256.h"
+#include "kvalind/kv_plugin.h"
+#include "util.h"
+
+#define HUB_PROG "kvalind-hub"
+
+#ifndef KV_HUB_DEFAULT_CONFIG
+#define KV_HUB_DEFAULT_CONFIG "/etc/kvalind-hub/hub.ini"
+#endif
+
+/* Exit codes, as kvalind's. */
+enum hub_exit {
+	HUB_EXIT_OK = 0,
+	HUB_EXIT_FAILURE = 1,
+	HUB_EXIT_USAGE = 2,
+	HUB_EXIT_CONFIG = 3,
+	HUB_EXIT_PLUGIN = 4
+};
+
+#define HUB_EXIT_CODES_HELP                                                    \
+	"Exit status:\n"                                                       \
+	"  0  success\n"                                                       \
+	"  1  the command failed (database, files, certificates)\n"            \
+	"  2  bad command line\n"                                              \
+	"  3  the configuration is invalid\n"                                  \
+	"  4  an indicator plugin was refused or not found\n"
+
+/* ---- logging: "kvalind-hub: LEVEL: message", one line, thread-safe ------ */
+
+void hub_log_set_level(enum kv_log_level level);
+void hub_log(enum kv_log_level level, const char *fmt, ...) KV_PRINTF(2, 3);
+
+/* ---- configuration (hub_config.c) --------------------------------------- */
+
+struct hub_section {
+	const char *name;
+	const char *description;
+	const struct kv_config_key *keys;
+	size_t n_keys;
+};
+
+extern const struct hub_section hub_sections[];
+extern const size_t hub_n_sections;
+
+struct hub_config {
+	char path[4096];
+	char listen_address[64];
+	int port;
+	int threads;
+	size_t max_request_bytes;
+	int earliest_month;            /* month index */
+	enum kv_log_level log_level;
+	char indicator_dir[4096];
+	char data_dir[4096];
+	char tls_cert[4096];
+	char tls_key[4096];
+	char ca_cert[4096];
+	char ca_key[4096];             /* "" when not configured */
+	int client_cert_days;
+	char *dsn;                     /* owned */
+	char *password;                /* owned; NULL without one */
+	struct kv_disclosure_params disclosure;
+};
+
+/* Read and check path (permissions, sections, keys, values, the secrets
+ * file). 0, or -1 with every problem in d ("FILE:LINE: ..."). */
+int hub_config_load(const char *path, struct hub_config *cfg, struct kv_diags *d);
+void hub_config_free(struct hub_config *cfg);
+/* The configuration path: the option, else $KVALIND_HUB_CONFIG, else the
+ * built-in default. */
+const char *hub_config_path(const char *from_option);
+
+/* ---- the indicator catalogue (hub_catalogue.c) -------------------------- */
+
+struct hub_indicator {
+	char *id;
+	uint32_t version;
+	uint32_t type;                 /* enum kv_indicator_type */
+	int32_t direction;             /* enum kv_direction */
+	char *title;
+	char *title_nb;
+	char *numerator;
+	char *denominator;
+	char *plugin;
+	char *plugin_version;
+};
+
+struct hub_catalogue {
+	struct hub_indicator *ind;     /* sorted by id */
+	size_t n;
+};
+
+/* Every indicator plugin in dir, loaded with the core's secure loader (and
+ * unloaded again: the hub keeps copies of the definitions). -1 with err
+ * when a plugin is refused or two plugins declare the same ID. */
+int hub_catalogue_load(const char *dir, struct hub_catalogue *cat, char *err, size_t errlen);
+const struct hub_indicator *hub_catalogue_find(const struct hub_catalogue *cat, const char *id);
+void hub_catalogue_free(struct hub_catalogue *cat);
+
+/* ---- validation of one extract (hub_validate.c) ------------------------- */
+
+struct hub_policy {
+	const struct hub_catalogue *catalogue;
+	struct kv_disclosure_params disclosure; /* agreed min_count, rounding_base */
+	int earliest_month;                     /* month index */
+	int latest_month;                       /* month index (the current month) */
+	size_t max_rows;
+};
+
+struct hub_extract {
+	char extract_id[160];
+	char participant[KV_EXTRACT_ID_MAX + 1];
+	char month[8];
+	char csv_sha256[KV_SHA256_HEX_SIZE];
+	const char *manifest;          /* borrowed: the manifest as received */
+	size_t manifest_len;
+	const char *csv;               /* borrowed: data.csv as received */
+	size_t csv_len;
+	struct kv_extract_row *rows;   /* owned */
+	size_t n_rows;
+};
+
+/*
+ * Check an extract as received: key is the Idempotency-Key, participant the
+ * authenticated office (the client certificate's CN). On success x is
+ * filled (free with hub_extract_free); on failure -1 with the reason in err
+ * (one line, for the 4xx reply's body).
+ */
+int hub_validate(const struct hub_policy *pol, const char *participant, const char *key,
+		 const char *manifest, size_t manifest_len, const char *csv, size_t csv_len,
+		 struct hub_extract *x, char *err, size_t errlen);
+void hub_extract_free(struct hub_extract *x);
+
+/* ---- PostgreSQL (hub_db.c) ---------------------------------------------- */
+
+PGconn *hub_db_connect(const struct hub_config *cfg, char *err, size_t errlen);
+/* Create or migrate the schema (schema_version), in order, each migration in
+ * its own transaction. */
+int hub_db_migrate(PGconn *db, char *err, size_t errlen);
+/* Record the catalogue (indicators by ID and version). */
+int hub_db_store_catalogue(PGconn *db, const struct hub_catalogue *cat, char *err,
+			   size_t errlen);
+
+enum hub_auth {
+	HUB_AUTH_OK = 0,
+	HUB_AUTH_UNKNOWN,        /* not registered */
+	HUB_AUTH_REVOKED,
+	HUB_AUTH_OTHER_CERT,     /* not the certificate the hub issued to it */
+	HUB_AUTH_DB_ERROR
+};
+/* Is participant registered, not revoked, with this certificate serial? */
+enum hub_auth hub_db_check_participant(PGconn *db, const char *participant,
+				       const char *cert_serial, char *err, size_t errlen);
+
+enum hub_store {
+	HUB_STORE_NEW = 0,       /* stored (first for its month) */
+	HUB_STORE_SUPERSEDED,    /* stored; an earlier extract of its month superseded */
+	HUB_STORE_ALREADY,       /* the same extract was stored before; nothing new */
+	HUB_STORE_REFUSED,       /* participant revoked or certificate changed (err) */
+	HUB_STORE_CONFLICT,      /* the key is stored with other content (err) */
+	HUB_STORE_DB_ERROR
+};
+/* Store a validated extract in one transaction. */
+enum hub_store hub_db_store_extract(PGconn *db, const struct hub_extract *x,
+				    const char *cert_serial, char *err, size_t errlen);
+
+/* Admin: participants and what arrived. */
+int hub_db_register(PGconn *db, const char *id, const char *team_start, const char *serial,
+		    time_t not_after, bool reissue, char *err, size_t errlen);
+int hub_db_participant_exists(PGconn *db, const char *id, char *err, size_t errlen);
+int hub_db_set_revoked(PGconn *db, const char *id, char *err, size_t errlen);
+int hub_db_group(PGconn *db, const char *id, const char *group, bool add, char *err,
+		 size_t errlen);
+
+/* ---- the hub CA (hub_ca.c) ---------------------------------------------- */
+
+/* A new CA in dir (ca.pem, ca.key 0600) and a server certificate for the
+ * given names (server.pem, server.key 0600); refuses to overwrite. */
+int hub_ca_init(const char *dir, const char *const *names, size_t n_names, int days, char *err,
+		size_t errlen);
+/* Issue a client certificate with subject CN = cn: out_dir/CN.key (0600),
+ * out_dir/CN.pem and out_dir/ca.pem. serial gets its serial as lower-case
+ * hex, *not_after its expiry. */
+int hub_ca_issue_client(const char *ca_cert, const char *ca_key, const char *cn, int days,
+			const char *out_dir, char *serial, size_t serial_size, time_t *not_after,
+			char *err, size_t errlen);
+
+/* ---- the server (hub_server.c) ------------------------------------------ */
+
+int hub_serve(const struct hub_config *cfg, const struct hub_catalogue *cat, PGconn *db);
+
+#endif /* KVALIND_HUB_H */

@@ -1,0 +1,300 @@
+/*
+ * hub_validate.c - everything the hub checks about an extract before it
+ * stores any of it: the manifest's schema (json-c), that the manifest
+ * describes exactly this data.csv (SHA-256, bytes, rows), the header, every
+ * row (core/extract_format.c), the participant (the authenticated office),
+ * the month, the catalogue and the agreed disclosure rules.
+ *
+ * The reason of a refusal is one line: it goes back to the office as the
+ * body of a 4xx and ends up in the office's refused/ID/reason.
+ */
+#include "hub.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "outbox.h"
+#include "sha256.h"
+
+#define FAIL(...)                                                              \
+	do {                                                                   \
+		kv_snprintf(err, errlen, __VA_ARGS__);                         \
+		goto fail;                                                     \
+	} while (0)
+
+static const char *const manifest_keys[] = {
+    "format",          "format_version", "extract_id", "participant", "office_name",
+    "kvalind_version", "catalogue_version", "value_set_version", "months", "created",
+    "disclosure",      "data"};
+static const char *const disclosure_keys[] = {"min_count", "rounding_base", "rounding",
+					      "secondary_suppression"};
+static const char *const data_keys[] = {"file", "rows", "bytes", "sha256"};
+
+/* Every key of obj is one of allowed; the first other one goes into *bad. */
+static bool only_keys(struct json_object *obj, const char *const *allowed, size_t n,
+		      const char **bad)
+{
+	json_object_object_foreach(obj, key, val)
+	{
+		(void)val;
+		bool known = false;
+		for (size_t i = 0; i < n && !known; i++)
+			known = strcmp(key, allowed[i]) == 0;
+		if (!known) {
+			*bad = key;
+			return false;
+		}
+	}
+	return true;
+}
+
+static struct json_object *get(struct json_object *obj, const char *key, json_type type)
+{
+	struct json_object *v = NULL;
+	if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, type))
+		return NULL;
+	return v;
+}
+
+/* A string member of at most max bytes with printable ASCII only. */
+static const char *get_string(struct json_object *obj, const char *key, size_t max)
+{
+	struct json_object *v = get(obj, key, json_type_string);
+	if (v == NULL)
+		return NULL;
+	const char *s = json_object_get_string(v);
+	size_t n = (size_t)json_object_get_string_len(v);
+	if (n > max || strlen(s) != n)
+		return NULL;
+	return s;
+}
+
+static bool get_int(struct json_object *obj, const char *key, int64_t lo, int64_t hi,
+		    int64_t *out)
+{
+	struct json_object *v = get(obj, key, json_type_int);
+	if (v == NULL)
+		return false;
+	*out = json_object_get_int64(v);
+	return *out >= lo && *out <= hi;
+}
+
+static bool is_hex64(const char *s)
+{
+	if (s == NULL || strlen(s) != 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+static bool is_timestamp(const char *s)
+{
+	/* YYYY-MM-DDTHH:MM:SSZ */
+	static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
+	if (s == NULL || strlen(s) != sizeof pattern - 1)
+		return false;
+	for (size_t i = 0; pattern[i]; i++) {
+		if (pattern[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pattern[i])
+			return false;
+	}
+	return true;
+}
+
+static int check_manifest(const struct hub_policy *pol, const char *participant,
+			  const char *key, struct json_object *m, const char *csv, size_t csv_len,
+			  struct hub_extract *x, int64_t *rows, char *err, size_t errlen)
+{
+	const char *bad = NULL, *s;
+	int64_t v;
+	struct json_object *o;
+	if (!json_object_is_type(m, json_type_object))
+		FAIL("manifest: not a JSON object");
+	if (!only_keys(m, manifest_keys, KV_ARRAY_SIZE(manifest_keys), &bad))
+		FAIL("manifest: unknown key \"%.40s\"", bad);
+	s = get_string(m, "format", 64);
+	if (s == NULL || strcmp(s, KV_EXTRACT_FORMAT_NAME) != 0)
+		FAIL("manifest: format is not \"%s\"", KV_EXTRACT_FORMAT_NAME);
+	if (!get_int(m, "format_version", KV_EXTRACT_FORMAT_VERSION, KV_EXTRACT_FORMAT_VERSION, &v))
+		FAIL("manifest: format_version is not %d", KV_EXTRACT_FORMAT_VERSION);
+	s = get_string(m, "participant", KV_EXTRACT_ID_MAX);
+	if (s == NULL || !kv_extract_valid_participant(s, strlen(s)))
+		FAIL("manifest: participant missing or not a participant id");
+	if (strcmp(s, participant) != 0)
+		FAIL("manifest: participant \"%s\" is not the authenticated office \"%s\"", s,
+		     participant);
+	kv_strlcpy(x->participant, s, sizeof x->participant);
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const vkeys[] = {"kvalind_version", "catalogue_version",
+						    "value_set_version"};
+		if (get_string(m, vkeys[i], 64) == NULL)
+			FAIL("manifest: %s missing or not a short string", vkeys[i]);
+	}
+	if (json_object_object_get_ex(m, "office_name", &o) &&
+	    get_string(m, "office_name", 200) == NULL)
+		FAIL("manifest: office_name is not a short string");
+	if (!is_timestamp(get_string(m, "created", 32)))
+		FAIL("manifest: created is not a UTC time YYYY-MM-DDTHH:MM:SSZ");
+
+	o = get(m, "months", json_type_array);
+	if (o == NULL || json_object_array_length(o) != 1)
+		FAIL("manifest: months must list exactly one month");
+	struct json_object *mo = json_object_array_get_idx(o, 0);
+	int month;
+	if (!json_object_is_type(mo, json_type_string) ||
+	    json_object_get_string_len(mo) != 7 ||
+	    !kv_parse_month(json_object_get_string(mo), &month))
+		FAIL("manifest: months[0] is not YYYY-MM");
+	if (month < pol->earliest_month || month > pol->latest_month)
+		FAIL("manifest: month %s is out of range", json_object_get_string(mo));
+	kv_strlcpy(x->month, json_object_get_string(mo), sizeof x->month);
+
+	o = get(m, "disclosure", json_type_object);
+	if (o == NULL)
+		FAIL("manifest: disclosure missing or not an object");
+	if (!only_keys(o, disclosure_keys, KV_ARRAY_SIZE(disclosure_keys), &bad))
+		FAIL("manifest: unknown key \"disclosure.%.40s\"", bad);
+	int64_t mc, rb;
+	if (!get_int(o, "min_count", 1, 1000000, &mc) || !get_int(o, "rounding_base", 1, 1000000, &rb))
+		FAIL("manifest: disclosure.min_count and rounding_base must be positive integers");
+	if (mc < pol->disclosure.min_count)
+		FAIL("manifest: disclosure.min_count %lld is below the agreed %u", (long long)mc,
+		     (unsigned)pol->disclosure.min_count);
+	if (rb % pol->disclosure.rounding_base != 0)
+		FAIL("manifest: disclosure.rounding_base %lld is not a multiple of the agreed %u",
+		     (long long)rb, (unsigned)pol->disclosure.rounding_base);
+	if (get_string(o, "rounding", 200) == NULL || get(o, "secondary_suppression", json_type_boolean) == NULL)
+		FAIL("manifest: disclosure.rounding or secondary_suppression missing");
+
+	o = get(m, "data", json_type_object);
+	if (o == NULL)
+		FAIL("manifest: data missing or not an object");
+	if (!only_keys(o, data_keys, KV_ARRAY_SIZE(data_keys), &bad))
+		FAIL("manifest: unknown key \"data.%.40s\"", bad);
+	s = get_string(o, "file", 64);
+	if (s == NULL || strcmp(s, KV_EXTRACT_CSV_NAME) != 0)
+		FAIL("manifest: data.file is not \"%s\"", KV_EXTRACT_CSV_NAME);
+	if (!get_int(o, "rows", 0, (int64_t)pol->max_rows, rows))
+		FAIL("manifest: data.rows missing or above %zu", pol->max_rows);
+	if (!get_int(o, "bytes", 0, INT64_MAX, &v) || (uint64_t)v != csv_len)
+		FAIL("manifest: data.bytes is not the size of data.csv (%zu)", csv_len);
+	s = get_string(o, "sha256", 64);
+	if (!is_hex64(s))
+		FAIL("manifest: data.sha256 is not 64 lower-case hex digits");
+	if (kv_sha256_hex(csv, csv_len, x->csv_sha256, err, errlen) != 0)
+		goto fail;
+	if (strcmp(s, x->csv_sha256) != 0)
+		FAIL("data.csv does not match the manifest's data.sha256");
+
+	/* The extract id: PARTICIPANT_YYYY-MM_HASH16 of this CSV, and the key. */
+	char want[160];
+	if (kv_outbox_make_id(x->participant, x->month, x->csv_sha256, want, sizeof want) != 0)
+		FAIL("manifest: participant id too long for an extract id");
+	s = get_string(m, "extract_id", 150);
+	if (s == NULL || strcmp(s, want) != 0)
+		FAIL("manifest: extract_id is not %s (participant, month, data.csv's SHA-256)", want);
+	if (strcmp(key, s) != 0)
+		FAIL("Idempotency-Key differs from the manifest's extract_id");
+	kv_strlcpy(x->extract_id, s, sizeof x->extract_id);
+	return 0;
+fail:
+	return -1;
+}
+
+static int check_csv(const struct hub_policy *pol, struct hub_extract *x, int64_t rows,
+		     char *err, size_t errlen)
+{
+	const char *p = x->csv, *end = x->csv + x->csv_len;
+	size_t hlen = strlen(KV_EXTRACT_CSV_HEADER);
+	if (x->csv_len < hlen || memcmp(p, KV_EXTRACT_CSV_HEADER, hlen) != 0)
+		FAIL("data.csv: the header line is not the documented one");
+	if (x->csv_len > 0 && end[-1] != '\n')
+		FAIL("data.csv: does not end with a line feed");
+	p += hlen;
+	x->rows = kv_xcalloc((size_t)rows + 1, sizeof *x->rows);
+	size_t line = 1;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		line++;
+		if (x->n_rows >= (size_t)rows)
+			FAIL("data.csv: more rows than the manifest's data.rows (%lld)", (long long)rows);
+		struct kv_extract_row *r = &x->rows[x->n_rows];
+		char why[200];
+		if (kv_extract_parse_row(p, (size_t)(nl - p), r, why, sizeof why) != 0)
+			FAIL("data.csv line %zu: %s", line, why);
+		if (strcmp(r->participant, x->participant) != 0)
+			FAIL("data.csv line %zu: participant \"%s\" is not the authenticated office",
+			     line, r->participant);
+		if (strcmp(r->month, x->month) != 0)
+			FAIL("data.csv line %zu: month %s is not in the manifest's months", line,
+			     r->month);
+		if (hub_catalogue_find(pol->catalogue, r->indicator) == NULL)
+			FAIL("data.csv line %zu: unknown indicator %s", line, r->indicator);
+		for (size_t i = 0; i < x->n_rows; i++)
+			if (strcmp(x->rows[i].indicator, r->indicator) == 0)
+				FAIL("data.csv line %zu: indicator %s appears twice", line,
+				     r->indicator);
+		if (kv_extract_check_disclosure(r, &pol->disclosure, why, sizeof why) != 0)
+			FAIL("data.csv line %zu: %s %s", line, r->indicator, why);
+		x->n_rows++;
+		p = nl + 1;
+	}
+	if (x->n_rows != (size_t)rows)
+		FAIL("data.csv has %zu rows, the manifest's data.rows says %lld", x->n_rows,
+		     (long long)rows);
+	return 0;
+fail:
+	return -1;
+}
+
+int hub_validate(const struct hub_policy *pol, const char *participant, const char *key,
+		 const char *manifest, size_t manifest_len, const char *csv, size_t csv_len,
+		 struct hub_extract *x, char *err, size_t errlen)
+{
+	memset(x, 0, sizeof *x);
+	x->manifest = manifest;
+	x->manifest_len = manifest_len;
+	x->csv = csv;
+	x->csv_len = csv_len;
+	struct json_object *m = NULL;
+	int64_t rows = 0;
+	if (manifest_len == 0 || memchr(manifest, '\0', manifest_len) != NULL)
+		FAIL("manifest: empty or not text");
+	if (memchr(csv, '\0', csv_len) != NULL)
+		FAIL("data.csv: not text");
+	struct json_tokener *tok = json_tokener_new();
+	if (tok == NULL)
+		FAIL("out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	m = json_tokener_parse_ex(tok, manifest, (int)manifest_len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t used = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (m == NULL || jerr != json_tokener_success) {
+		kv_snprintf(err, errlen, "manifest: not JSON (%s)",
+			    jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "incomplete");
+		goto fail;
+	}
+	for (; used < manifest_len; used++)
+		if (!strchr(" \t\r\n", manifest[used]))
+			FAIL("manifest: text after the JSON object");
+	if (check_manifest(pol, participant, key, m, csv, csv_len, x, &rows, err, errlen) != 0 ||
+	    check_csv(pol, x, rows, err, errlen) != 0)
+		goto fail;
+	json_object_put(m);
+	return 0;
+fail:
+	json_object_put(m);
+	hub_extract_free(x);
+	return -1;
+}
+
+void hub_extract_free(struct hub_extract *x)
+{
+	KV_FREE(x->rows);
+	x->n_rows = 0;
+}
