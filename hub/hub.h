@@ -209,6 +209,101 @@ int hub_ca_init(const char *dir, const char *const *names, size_t n_names, int d
 int hub_ca_issue_client(const char *ca_cert, const char *ca_key, const char *cn, int days,
 			const char *out_dir, char *serial, size_t serial_size, time_t *not_after,
 			char *err, size_t errlen);
+/* The same with a subject OU (or NULL) and the files named out_dir/STEM.key
+ * and STEM.pem (STEM NULL: the CN). */
+int hub_ca_issue(const char *ca_cert, const char *ca_key, const char *cn, const char *ou,
+		 const char *stem, int days, const char *out_dir, char *serial,
+		 size_t serial_size, time_t *not_after, char *err, size_t errlen);
+
+/* Quality leads (migration 2): a certificate with subject CN "lead:NAME" and
+ * OU "lead", never a participant (a participant id has no ':'). */
+#define HUB_LEAD_CN_PREFIX "lead:"
+#define HUB_LEAD_OU "lead"
+/* A lead's name: 1 to 64 letters, digits, '_', '.' or '-'. */
+bool hub_valid_lead_name(const char *name);
+int hub_db_register_lead(PGconn *db, const char *name, const char *groups_literal,
+			 const char *serial, time_t not_after, bool reissue, char *err,
+			 size_t errlen);
+/* 1 when NAME is a registered lead, 0 when not, -1 on a database error. */
+int hub_db_lead_exists(PGconn *db, const char *name, char *err, size_t errlen);
+/* Rows changed (0: was revoked already), or -1. */
+int hub_db_revoke_lead(PGconn *db, const char *name, char *err, size_t errlen);
+
+/* ---- analysis: panels, viewers, report pages (hub_analysis.c) ------------ */
+
+struct kv_month_row;
+
+/* An indicator as the database's catalogue has it (its latest version), and
+ * what arrived for it. */
+struct hub_ind_info {
+	char *id, *title, *title_nb, *numerator, *denominator;
+	int direction;
+	bool mean;                     /* a mean-type indicator (no share) */
+	int offices;                   /* offices with a current extract value */
+	char latest[8];                /* latest month with one, "YYYY-MM" or "" */
+	bool no_page;                  /* set by `report`: nothing to show */
+};
+/* Every indicator, or only the one named `only` (then 0 or 1 of them). */
+int hub_db_indicators(PGconn *db, const char *only, struct hub_ind_info **out, size_t *n,
+		      char *err, size_t errlen);
+void hub_ind_info_free(struct hub_ind_info *v, size_t n);
+
+/* The month rows of one indicator from the current extracts, one per office
+ * x group x month ("(none)" for an office in no group); only the groups
+ * named (n_groups > 0) and/or starting with prefix (non-NULL). The rows'
+ * strings belong to res. */
+struct hub_rows {
+	PGresult *res;
+	struct kv_month_row *rows;
+	size_t n;
+};
+int hub_rows_load(PGconn *db, const char *indicator, const char *const *groups, size_t n_groups,
+		  const char *prefix, struct hub_rows *out, char *err, size_t errlen);
+void hub_rows_free(struct hub_rows *rows);
+
+/* Who looks at a report, and which offices they may see by name. */
+enum hub_viewer_kind { HUB_VIEWER_NONE = 0, HUB_VIEWER_LEAD, HUB_VIEWER_OFFICE };
+struct hub_viewer {
+	enum hub_viewer_kind kind;
+	char name[128];                /* lead name or office id */
+	char label[512];               /* shown in the page */
+	char **named;                  /* offices shown by name (owned) */
+	size_t n_named;
+};
+/* A lead sees the offices of its groups by name. With serial (from its
+ * certificate) the certificate is checked too. */
+enum hub_auth hub_viewer_lead(PGconn *db, const char *name, const char *serial,
+			      struct hub_viewer *v, char *err, size_t errlen);
+/* An office sees itself, highlighted, against the anonymous distribution. */
+enum hub_auth hub_viewer_office(PGconn *db, const char *id, const char *serial,
+				struct hub_viewer *v, char *err, size_t errlen);
+void hub_viewer_anonymous(struct hub_viewer *v);
+void hub_viewer_free(struct hub_viewer *v);
+
+/* The index page (links are link_prefix + ID + ".html") and one
+ * indicator's page (funnel with the mean monthly denominator as x, the
+ * series of the offices the viewer may see). 0, or -1 with err; the page
+ * is 1 (with err, nothing written) when no office has a published share
+ * in the indicator's latest 12 months. */
+int hub_report_index(FILE *out, const struct hub_ind_info *inds, size_t n,
+		     const struct hub_viewer *v, const char *link_prefix, char *err, size_t errlen);
+int hub_report_page(FILE *out, PGconn *db, const struct hub_ind_info *ind,
+		    const struct hub_viewer *v, const char *index_href, char *err, size_t errlen);
+
+/* ---- commands (main.c, hub_cmd_analysis.c) ------------------------------- */
+
+int hub_usage_error(const char *command, const char *fmt, ...) KV_PRINTF(2, 3);
+/* Load the configuration (and set the log level): 0, or an exit code. */
+int hub_load_config(const char *path, struct hub_config *cfg);
+/* Connect and bring the schema up to date; NULL after logging why. */
+PGconn *hub_open_db(const struct hub_config *cfg);
+bool hub_valid_group(const char *g);
+int hub_mkdir_parents(const char *path);
+int hub_cmd_panel(int argc, char **argv);
+int hub_cmd_did(int argc, char **argv);
+int hub_cmd_report(int argc, char **argv);
+int hub_cmd_register_lead(int argc, char **argv);
+int hub_cmd_revoke_lead(int argc, char **argv);
 
 /* ---- the server (hub_server.c) ------------------------------------------ */
 

@@ -233,6 +233,16 @@ int hub_ca_issue_client(const char *ca_cert, const char *ca_key_path, const char
 			const char *out_dir, char *serial_out, size_t serial_size, time_t *not_after,
 			char *err, size_t errlen)
 {
+	return hub_ca_issue(ca_cert, ca_key_path, cn, NULL, NULL, days, out_dir, serial_out,
+			    serial_size, not_after, err, errlen);
+}
+
+int hub_ca_issue(const char *ca_cert, const char *ca_key_path, const char *cn, const char *ou,
+		 const char *stem, int days, const char *out_dir, char *serial_out,
+		 size_t serial_size, time_t *not_after, char *err, size_t errlen)
+{
+	if (stem == NULL)
+		stem = cn;
 	gnutls_x509_privkey_t ca_key = NULL, key = NULL;
 	gnutls_x509_crt_t ca = NULL, crt = NULL;
 	gnutls_datum_t ca_pem = {NULL, 0}, key_pem = {NULL, 0};
@@ -264,15 +274,19 @@ int hub_ca_issue_client(const char *ca_cert, const char *ca_key_path, const char
 	GT(gnutls_x509_crt_init(&crt), "certificate");
 	if (new_crt(crt, key, cn, days, serial, err, errlen) != 0)
 		goto fail;
+	if (ou != NULL)
+		GT(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0, ou,
+						 (unsigned)strlen(ou)),
+		   "certificate subject OU");
 	GT(gnutls_x509_crt_set_basic_constraints(crt, 0, -1), "constraints");
 	GT(gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE), "key usage");
 	GT(gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_CLIENT, 1), "key purpose");
 	if (sign_by(crt, ca, ca_key, err, errlen) != 0)
 		goto fail;
-	snprintf(path, sizeof path, "%s/%s.key", out_dir, cn);
+	snprintf(path, sizeof path, "%s/%s.key", out_dir, stem);
 	if (export_key(key, path, err, errlen) != 0)
 		goto fail;
-	snprintf(path, sizeof path, "%s/%s.pem", out_dir, cn);
+	snprintf(path, sizeof path, "%s/%s.pem", out_dir, stem);
 	if (export_crt(crt, path, err, errlen) != 0)
 		goto fail;
 	snprintf(path, sizeof path, "%s/ca.pem", out_dir);

@@ -17,7 +17,10 @@
  *   extract_values(extract_id, indicator, indicator_version, numerator,
  *            numerator_status, denominator, denominator_status, share, mean)
  *
- * ("values" is a reserved word in SQL, hence extract_values.)
+ * ("values" is a reserved word in SQL, hence extract_values.) Migration 2:
+ *
+ *   leads(name, groups text[], serial, cert_not_after, revoked, revoked_at,
+ *         registered_at)   -- quality leads: certificates "CN=lead:NAME, OU=lead"
  */
 #include "hub.h"
 
@@ -70,6 +73,14 @@ static const char *const migrations[] = {
     " PRIMARY KEY (extract_id, indicator),"
     " CHECK ((numerator IS NULL) = (numerator_status <> 'published')),"
     " CHECK ((denominator IS NULL) = (denominator_status <> 'published')));",
+    /* 2: quality leads, who read the reports (never push) */
+    "CREATE TABLE leads ("
+    " name text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9_.-]{1,64}$'),"
+    " groups text[] NOT NULL CHECK (cardinality(groups) > 0),"
+    " serial text NOT NULL, cert_not_after timestamptz,"
+    " revoked boolean NOT NULL DEFAULT false, revoked_at timestamptz,"
+    " registered_at timestamptz NOT NULL DEFAULT now());"
+    "CREATE INDEX extract_values_indicator ON extract_values (indicator);",
 };
 
 static int exec_ok(PGconn *db, const char *sql, char *err, size_t errlen)
@@ -399,6 +410,63 @@ int hub_db_group(PGconn *db, const char *id, const char *group, bool add, char *
 				: "DELETE FROM participant_groups WHERE participant = $1"
 				  " AND group_name = $2 RETURNING participant",
 			    2, p, err, errlen);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	PQclear(r);
+	return n;
+}
+
+bool hub_valid_lead_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 64)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
+			return false;
+	return true;
+}
+
+int hub_db_register_lead(PGconn *db, const char *name, const char *groups_literal,
+			 const char *serial, time_t not_after, bool reissue, char *err,
+			 size_t errlen)
+{
+	char na[32];
+	struct tm tm;
+	gmtime_r(&not_after, &tm);
+	strftime(na, sizeof na, "%Y-%m-%d %H:%M:%S+00", &tm);
+	const char *p[] = {name, groups_literal, serial, na};
+	if (reissue)
+		return command(db,
+			       "UPDATE leads SET serial = $3, cert_not_after = $4,"
+			       " groups = COALESCE($2::text[], groups) WHERE name = $1",
+			       4, p, err, errlen);
+	return command(db,
+		       "INSERT INTO leads (name, groups, serial, cert_not_after)"
+		       " VALUES ($1, $2::text[], $3, $4)",
+		       4, p, err, errlen);
+}
+
+int hub_db_lead_exists(PGconn *db, const char *name, char *err, size_t errlen)
+{
+	const char *p[] = {name};
+	PGresult *r = query(db, "SELECT 1 FROM leads WHERE name = $1", 1, p, err, errlen);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	PQclear(r);
+	return n > 0 ? 1 : 0;
+}
+
+int hub_db_revoke_lead(PGconn *db, const char *name, char *err, size_t errlen)
+{
+	const char *p[] = {name};
+	PGresult *r = query(db,
+			    "UPDATE leads SET revoked = true, revoked_at = now()"
+			    " WHERE name = $1 AND NOT revoked RETURNING name",
+			    1, p, err, errlen);
 	if (r == NULL)
 		return -1;
 	int n = PQntuples(r);

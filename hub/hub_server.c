@@ -19,6 +19,16 @@
  *
  * A refused request stores nothing. The database connection is shared by
  * the server's threads under a mutex.
+ *
+ * Reports: GET (or HEAD) /reports/ (the index) and /reports/ID.html, to a
+ * quality lead (certificate CN "lead:NAME", OU "lead", registered in leads,
+ * not revoked, this serial: the offices of its groups named) or an office
+ * (its push certificate: itself against the anonymous distribution). No or
+ * an unknown certificate is 401, a revoked one 403. Pages are made on each
+ * request from the database (hub_analysis.c) under the database lock, and
+ * sent with a Content-Security-Policy that allows no script and
+ * Cache-Control: no-store. A lead's certificate never pushes (403); an
+ * office's never reads as a lead (a participant id has no ':').
  */
 #include "hub.h"
 
@@ -115,21 +125,23 @@ static void db_release(struct server *s)
 	pthread_mutex_unlock(&s->db_lock);
 }
 
-/* Step 1: the client certificate and the participant it names. */
-static void authenticate(struct server *s, struct MHD_Connection *c, struct request *rq)
+/* The verified client certificate's CN, whether its subject has OU "lead",
+ * and its serial (hex). false after refuse(). */
+static bool peer_identity(struct MHD_Connection *c, struct request *rq, char *cn, size_t cn_len,
+			  bool *lead_ou, char *serial_hex, size_t serial_len)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	if (ci == NULL || ci->tls_session == NULL) {
 		refuse(rq, MHD_HTTP_UNAUTHORIZED, "TLS with a client certificate is required");
-		return;
+		return false;
 	}
 	gnutls_session_t session = (gnutls_session_t)ci->tls_session;
 	unsigned list_size = 0;
 	const gnutls_datum_t *peers = gnutls_certificate_get_peers(session, &list_size);
 	if (peers == NULL || list_size == 0) {
 		refuse(rq, MHD_HTTP_UNAUTHORIZED, "a client certificate issued by the hub is required");
-		return;
+		return false;
 	}
 	gnutls_typed_vdata_st purpose = {
 	    .type = GNUTLS_DT_KEY_PURPOSE_OID, .data = (void *)GNUTLS_KP_TLS_WWW_CLIENT, .size = 0};
@@ -143,40 +155,38 @@ static void authenticate(struct server *s, struct MHD_Connection *c, struct requ
 		refuse(rq, MHD_HTTP_UNAUTHORIZED, "client certificate refused: %s",
 		       rc < 0 ? gnutls_strerror(rc) : why.data ? (const char *)why.data : "invalid");
 		gnutls_free(why.data);
-		return;
+		return false;
 	}
 	gnutls_x509_crt_t crt;
 	if (gnutls_x509_crt_init(&crt) < 0) {
 		refuse(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
-		return;
+		return false;
 	}
-	char cn[KV_EXTRACT_ID_MAX + 2];
-	size_t cn_size = sizeof cn;
+	size_t cn_size = cn_len;
 	unsigned char serial[40];
 	size_t serial_size = sizeof serial;
+	char ou[32];
+	size_t ou_size = sizeof ou;
 	if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) < 0 ||
 	    gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &cn_size) < 0 ||
-	    !kv_extract_valid_participant(cn, strlen(cn)) ||
-	    gnutls_x509_crt_get_serial(crt, serial, &serial_size) < 0) {
+	    strlen(cn) != cn_size || gnutls_x509_crt_get_serial(crt, serial, &serial_size) < 0) {
 		gnutls_x509_crt_deinit(crt);
-		refuse(rq, MHD_HTTP_UNAUTHORIZED,
-		       "the client certificate's subject CN is not a participant id");
-		return;
+		refuse(rq, MHD_HTTP_UNAUTHORIZED, "the client certificate has no usable subject CN");
+		return false;
 	}
+	*lead_ou = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0,
+						 0, ou, &ou_size) >= 0 &&
+		   strcmp(ou, HUB_LEAD_OU) == 0;
 	gnutls_x509_crt_deinit(crt);
-	kv_strlcpy(rq->participant, cn, sizeof rq->participant);
 	size_t o = 0;
-	for (size_t i = 0; i < serial_size && o + 3 <= sizeof rq->serial; i++)
-		o += (size_t)snprintf(rq->serial + o, sizeof rq->serial - o, "%02x", serial[i]);
+	serial_hex[0] = '\0';
+	for (size_t i = 0; i < serial_size && o + 3 <= serial_len; i++)
+		o += (size_t)snprintf(serial_hex + o, serial_len - o, "%02x", serial[i]);
+	return true;
+}
 
-	char err[300];
-	PGconn *db = db_acquire(s);
-	if (db == NULL) {
-		refuse(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the hub's database is unavailable; try later");
-		return;
-	}
-	enum hub_auth a = hub_db_check_participant(db, rq->participant, rq->serial, err, sizeof err);
-	db_release(s);
+static void auth_result(struct request *rq, enum hub_auth a, const char *err)
+{
 	switch (a) {
 	case HUB_AUTH_OK:
 		return;
@@ -192,6 +202,158 @@ static void authenticate(struct server *s, struct MHD_Connection *c, struct requ
 		refuse(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the hub's database is unavailable; try later");
 		return;
 	}
+}
+
+static bool is_lead_cn(const char *cn)
+{
+	return strncmp(cn, HUB_LEAD_CN_PREFIX, strlen(HUB_LEAD_CN_PREFIX)) == 0;
+}
+
+/* Step 1: the client certificate and the participant it names. */
+static void authenticate(struct server *s, struct MHD_Connection *c, struct request *rq)
+{
+	char cn[KV_EXTRACT_ID_MAX + 16];
+	bool lead_ou = false;
+	if (!peer_identity(c, rq, cn, sizeof cn, &lead_ou, rq->serial, sizeof rq->serial))
+		return;
+	if (is_lead_cn(cn) || lead_ou) {
+		refuse(rq, MHD_HTTP_FORBIDDEN, "a quality lead's certificate cannot push extracts");
+		return;
+	}
+	if (!kv_extract_valid_participant(cn, strlen(cn))) {
+		refuse(rq, MHD_HTTP_UNAUTHORIZED,
+		       "the client certificate's subject CN is not a participant id");
+		return;
+	}
+	kv_strlcpy(rq->participant, cn, sizeof rq->participant);
+
+	char err[300];
+	PGconn *db = db_acquire(s);
+	if (db == NULL) {
+		refuse(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the hub's database is unavailable; try later");
+		return;
+	}
+	enum hub_auth a = hub_db_check_participant(db, rq->participant, rq->serial, err, sizeof err);
+	db_release(s);
+	auth_result(rq, a, err);
+}
+
+/* ---- reports ---------------------------------------------------------------- */
+
+static enum MHD_Result respond(struct MHD_Connection *c, struct request *rq);
+
+static enum MHD_Result send_page(struct MHD_Connection *c, char *body, size_t len)
+{
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* "/reports/ID.html" -> ID (letters, digits, '_', '-'), or false. */
+static bool page_id(const char *url, char *id, size_t len)
+{
+	const char *p = url + strlen("/reports/");
+	size_t n = strlen(p);
+	if (n <= 5 || n - 5 >= len || strcmp(p + n - 5, ".html") != 0)
+		return false;
+	for (size_t i = 0; i < n - 5; i++)
+		if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z') ||
+		      (p[i] >= '0' && p[i] <= '9') || p[i] == '_' || p[i] == '-'))
+			return false;
+	memcpy(id, p, n - 5);
+	id[n - 5] = '\0';
+	return true;
+}
+
+static enum MHD_Result serve_report(struct server *s, struct MHD_Connection *c, const char *url,
+				    struct request *rq)
+{
+	char cn[KV_EXTRACT_ID_MAX + 16], id[128], err[600];
+	bool lead_ou = false, index;
+	if (strcmp(url, "/reports") == 0 || strcmp(url, "/reports/") == 0 ||
+	    strcmp(url, "/reports/index.html") == 0)
+		index = true;
+	else if (strncmp(url, "/reports/", 9) == 0 && page_id(url, id, sizeof id))
+		index = false;
+	else {
+		refuse(rq, MHD_HTTP_NOT_FOUND, "no such page (reports are at /reports/)");
+		return respond(c, rq);
+	}
+	if (!peer_identity(c, rq, cn, sizeof cn, &lead_ou, rq->serial, sizeof rq->serial))
+		return respond(c, rq);
+	kv_strlcpy(rq->participant, cn, sizeof rq->participant);
+	PGconn *db = db_acquire(s);
+	if (db == NULL) {
+		refuse(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the hub's database is unavailable; try later");
+		return respond(c, rq);
+	}
+	struct hub_viewer v;
+	hub_viewer_anonymous(&v);
+	enum hub_auth a;
+	if (is_lead_cn(cn)) {
+		const char *name = cn + strlen(HUB_LEAD_CN_PREFIX);
+		if (!lead_ou || !hub_valid_lead_name(name)) {
+			snprintf(err, sizeof err, "not a quality lead's certificate");
+			a = HUB_AUTH_UNKNOWN;
+		} else {
+			a = hub_viewer_lead(db, name, rq->serial, &v, err, sizeof err);
+		}
+	} else if (!lead_ou && kv_extract_valid_participant(cn, strlen(cn))) {
+		a = hub_viewer_office(db, cn, rq->serial, &v, err, sizeof err);
+	} else {
+		snprintf(err, sizeof err, "the client certificate names neither an office nor a lead");
+		a = HUB_AUTH_UNKNOWN;
+	}
+	auth_result(rq, a, err);
+	char *body = NULL;
+	size_t len = 0;
+	struct hub_ind_info *inds = NULL;
+	size_t n = 0;
+	if (!rq->refused && hub_db_indicators(db, index ? NULL : id, &inds, &n, err, sizeof err) != 0) {
+		hub_log(KV_LOG_ERROR, "%s", err);
+		refuse(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the hub's database is unavailable; try later");
+	}
+	if (!rq->refused && !index && (n == 0 || inds[0].mean || inds[0].offices == 0))
+		refuse(rq, MHD_HTTP_NOT_FOUND, "no report for %s (%s)", id,
+		       n == 0 ? "unknown indicator" : inds[0].mean ? "a mean, not a share"
+								     : "no data yet");
+	if (!rq->refused) {
+		FILE *f = open_memstream(&body, &len);
+		int rc = f == NULL ? -1
+			 : index   ? hub_report_index(f, inds, n, &v, "/reports/", err, sizeof err)
+				   : hub_report_page(f, db, &inds[0], &v, "/reports/", err, sizeof err);
+		if (f != NULL)
+			fclose(f);
+		if (rc == 1) {
+			refuse(rq, MHD_HTTP_NOT_FOUND, "no report for %s (%s)", id, err);
+		} else if (rc != 0) {
+			hub_log(KV_LOG_ERROR, "report %s for %s: %s", index ? "index" : id, cn,
+				f == NULL ? "out of memory" : err);
+			refuse(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "the report could not be made");
+		}
+	}
+	db_release(s);
+	hub_ind_info_free(inds, n);
+	hub_viewer_free(&v);
+	if (rq->refused) {
+		free(body);
+		return respond(c, rq);
+	}
+	hub_log(KV_LOG_INFO, "%s GET %s 200 (%zu bytes)", cn, url, len);
+	return send_page(c, body, len);
 }
 
 static bool valid_key(const char *k)
@@ -328,9 +490,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (rq == NULL) {
 		rq = kv_xcalloc(1, sizeof *rq);
 		*con_cls = rq;
+		if (strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
+			return serve_report(s, c, url, rq);
 		authenticate(s, c, rq);
 		if (!rq->refused && strcmp(method, MHD_HTTP_METHOD_POST) != 0)
-			refuse(rq, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
+			refuse(rq, MHD_HTTP_METHOD_NOT_ALLOWED,
+			       "POST /extracts, or GET /reports/");
 		if (!rq->refused && strcmp(url, "/") != 0 && strcmp(url, "/extracts") != 0)
 			refuse(rq, MHD_HTTP_NOT_FOUND, "extracts are posted to /extracts");
 		const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");

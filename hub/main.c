@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include <gnutls/gnutls.h>
+#include <gsl/gsl_errno.h>
 
 #include "log.h"
 
@@ -38,13 +39,18 @@ static const char main_help[] =
     "PostgreSQL.\n"
     "\n"
     "Commands:\n"
-    "  serve                  run the HTTPS receiver until SIGTERM\n"
+    "  serve                  run the HTTPS receiver (and the reports) until SIGTERM\n"
     "  init-ca DIR            make a hub CA and server certificate in DIR\n"
     "  register ID            register an office and issue its client certificate\n"
     "  revoke ID              refuse everything from an office from now on\n"
     "  group ID --add G | --remove G   assign or remove a group (e.g. region:vest)\n"
     "  list                   what arrived: participant, month, extract, received, superseded\n"
     "  missing [ID]           months without an extract, per office\n"
+    "  panel --indicator ID   the evaluation panel as CSV (office, group, period, counts)\n"
+    "  did --indicator ID ... difference-in-differences, laid out like table 10\n"
+    "  report --out DIR       the comparison report (HTML, SVG charts) into DIR\n"
+    "  register-lead NAME     register a quality lead and issue its client certificate\n"
+    "  revoke-lead NAME       refuse a quality lead from now on\n"
     "  check-config           check the configuration file\n"
     "  version                print the version\n"
     "\n"
@@ -52,9 +58,7 @@ static const char main_help[] =
     "$KVALIND_HUB_CONFIG, else " KV_HUB_DEFAULT_CONFIG ".\n"
     "\n" HUB_EXIT_CODES_HELP;
 
-static int usage_error(const char *command, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int usage_error(const char *command, const char *fmt, ...)
+int hub_usage_error(const char *command, const char *fmt, ...)
 {
 	va_list ap;
 	fprintf(stderr, "%s: error: ", HUB_PROG);
@@ -72,7 +76,7 @@ static void print_diags(const struct kv_diags *d)
 		fprintf(stderr, "%s: error: %s\n", HUB_PROG, d->msgs[i]);
 }
 
-static int load_config(const char *path, struct hub_config *cfg)
+int hub_load_config(const char *path, struct hub_config *cfg)
 {
 	struct kv_diags d = {0};
 	int rc = hub_config_load(hub_config_path(path), cfg, &d);
@@ -85,7 +89,7 @@ static int load_config(const char *path, struct hub_config *cfg)
 }
 
 /* Connect and bring the schema up to date. */
-static PGconn *open_db(const struct hub_config *cfg)
+PGconn *hub_open_db(const struct hub_config *cfg)
 {
 	char err[1024];
 	PGconn *db = hub_db_connect(cfg, err, sizeof err);
@@ -129,12 +133,12 @@ static int cmd_serve(int argc, char **argv)
 		if (c == 'c')
 			config = optarg;
 		else
-			return usage_error("serve", "unknown option");
+			return hub_usage_error("serve", "unknown option");
 	}
 	if (optind != argc)
-		return usage_error("serve", "serve takes no operand");
+		return hub_usage_error("serve", "serve takes no operand");
 	struct hub_config cfg;
-	int rc = load_config(config, &cfg);
+	int rc = hub_load_config(config, &cfg);
 	if (rc != 0)
 		return rc;
 	struct hub_catalogue cat;
@@ -144,7 +148,7 @@ static int cmd_serve(int argc, char **argv)
 		hub_config_free(&cfg);
 		return HUB_EXIT_PLUGIN;
 	}
-	PGconn *db = open_db(&cfg);
+	PGconn *db = hub_open_db(&cfg);
 	rc = HUB_EXIT_FAILURE;
 	if (db != NULL && hub_db_store_catalogue(db, &cat, err, sizeof err) != 0)
 		hub_log(KV_LOG_ERROR, "%s", err);
@@ -189,19 +193,19 @@ static int cmd_init_ca(int argc, char **argv)
 			return HUB_EXIT_OK;
 		case 'n':
 			if (n_names == KV_ARRAY_SIZE(names))
-				return usage_error("init-ca", "too many --server-name");
+				return hub_usage_error("init-ca", "too many --server-name");
 			names[n_names++] = optarg;
 			break;
 		case 'd':
 			if (!kv_parse_int64(optarg, &days) || days < 1 || days > 36500)
-				return usage_error("init-ca", "--days: expected 1..36500");
+				return hub_usage_error("init-ca", "--days: expected 1..36500");
 			break;
 		default:
-			return usage_error("init-ca", "unknown option");
+			return hub_usage_error("init-ca", "unknown option");
 		}
 	}
 	if (optind + 1 != argc)
-		return usage_error("init-ca", "init-ca takes one operand, the directory");
+		return hub_usage_error("init-ca", "init-ca takes one operand, the directory");
 	if (n_names == 0) {
 		names[n_names++] = "localhost";
 		names[n_names++] = "127.0.0.1";
@@ -232,7 +236,7 @@ static const char register_help[] =
     "                       certificate is refused from then on)\n"
     "\n" HUB_EXIT_CODES_HELP;
 
-static bool valid_group(const char *g)
+bool hub_valid_group(const char *g)
 {
 	size_t n = strlen(g);
 	if (n == 0 || n > 100)
@@ -242,6 +246,24 @@ static bool valid_group(const char *g)
 		      (*p >= '0' && *p <= '9') || strchr("_.:=-", *p)))
 			return false;
 	return true;
+}
+
+/* mkdir -p: every missing parent of path (not path itself), 0700. */
+int hub_mkdir_parents(const char *path)
+{
+	char dir[4200];
+	kv_strlcpy(dir, path, sizeof dir);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			hub_log(KV_LOG_ERROR, "cannot create %s: %s", dir, strerror(errno));
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
 }
 
 static int cmd_register(int argc, char **argv)
@@ -265,16 +287,16 @@ static int cmd_register(int argc, char **argv)
 			config = optarg;
 			break;
 		case 'g':
-			if (!valid_group(optarg))
-				return usage_error("register", "--group: 1 to 100 letters, digits, "
+			if (!hub_valid_group(optarg))
+				return hub_usage_error("register", "--group: 1 to 100 letters, digits, "
 							       "'_', '.', ':', '=' or '-'");
 			if (n_groups == KV_ARRAY_SIZE(groups))
-				return usage_error("register", "too many --group");
+				return hub_usage_error("register", "too many --group");
 			groups[n_groups++] = optarg;
 			break;
 		case 't':
 			if (strlen(optarg) != 7 || !kv_parse_month(optarg, &month))
-				return usage_error("register", "--team-start: expected YYYY-MM");
+				return hub_usage_error("register", "--team-start: expected YYYY-MM");
 			team = optarg;
 			break;
 		case 'o':
@@ -284,18 +306,18 @@ static int cmd_register(int argc, char **argv)
 			reissue = true;
 			break;
 		default:
-			return usage_error("register", "unknown option");
+			return hub_usage_error("register", "unknown option");
 		}
 	}
 	if (optind + 1 != argc)
-		return usage_error("register", "register takes one operand, the participant id");
+		return hub_usage_error("register", "register takes one operand, the participant id");
 	const char *id = argv[optind];
 	if (!kv_extract_valid_participant(id, strlen(id)))
-		return usage_error("register", "\"%s\" is not a participant id (1 to %d letters, "
+		return hub_usage_error("register", "\"%s\" is not a participant id (1 to %d letters, "
 					       "digits, '-' or '_')",
 				   id, KV_EXTRACT_ID_MAX);
 	struct hub_config cfg;
-	int rc = load_config(config, &cfg);
+	int rc = hub_load_config(config, &cfg);
 	if (rc != 0)
 		return rc;
 	rc = HUB_EXIT_FAILURE;
@@ -307,7 +329,7 @@ static int cmd_register(int argc, char **argv)
 		rc = HUB_EXIT_CONFIG;
 		goto out;
 	}
-	if ((db = open_db(&cfg)) == NULL)
+	if ((db = hub_open_db(&cfg)) == NULL)
 		goto out;
 	int exists = hub_db_participant_exists(db, id, err, sizeof err);
 	if (exists < 0) {
@@ -328,17 +350,8 @@ static int cmd_register(int argc, char **argv)
 		kv_snprintf(outdir, sizeof outdir, "%s", out);
 	else
 		kv_snprintf(outdir, sizeof outdir, "%s/issued/%s", cfg.data_dir, id);
-	/* mkdir -p: every missing parent of the output directory, 0700 */
-	for (char *p = outdir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(outdir, 0700) != 0 && errno != EEXIST) {
-			hub_log(KV_LOG_ERROR, "cannot create %s: %s", outdir, strerror(errno));
-			goto out;
-		}
-		*p = '/';
-	}
+	if (hub_mkdir_parents(outdir) != 0)
+		goto out;
 	if (hub_ca_issue_client(cfg.ca_cert, cfg.ca_key, id, cfg.client_cert_days, outdir, serial,
 				sizeof serial, &not_after, err, sizeof err) != 0) {
 		hub_log(KV_LOG_ERROR, "%s", err);
@@ -396,27 +409,27 @@ static int cmd_revoke_group(int argc, char **argv, bool is_group)
 		} else if (c == 'c') {
 			config = optarg;
 		} else if (is_group && (c == 'a' || c == 'r') && group == NULL) {
-			if (!valid_group(optarg))
-				return usage_error(cmd, "a group is 1 to 100 letters, digits, '_', "
+			if (!hub_valid_group(optarg))
+				return hub_usage_error(cmd, "a group is 1 to 100 letters, digits, '_', "
 							"'.', ':', '=' or '-'");
 			group = optarg;
 			add = c == 'a';
 		} else {
-			return usage_error(cmd, "unknown or repeated option");
+			return hub_usage_error(cmd, "unknown or repeated option");
 		}
 	}
 	if (optind + 1 != argc)
-		return usage_error(cmd, "%s takes one operand, the participant id", cmd);
+		return hub_usage_error(cmd, "%s takes one operand, the participant id", cmd);
 	if (is_group && group == NULL)
-		return usage_error(cmd, "group needs --add G or --remove G");
+		return hub_usage_error(cmd, "group needs --add G or --remove G");
 	const char *id = argv[optind];
 	struct hub_config cfg;
-	int rc = load_config(config, &cfg);
+	int rc = hub_load_config(config, &cfg);
 	if (rc != 0)
 		return rc;
 	rc = HUB_EXIT_FAILURE;
 	char err[1024];
-	PGconn *db = open_db(&cfg);
+	PGconn *db = hub_open_db(&cfg);
 	if (db == NULL)
 		goto out;
 	int exists = hub_db_participant_exists(db, id, err, sizeof err);
@@ -498,22 +511,22 @@ static int cmd_list_missing(int argc, char **argv, bool missing)
 			id = optarg;
 		} else if ((c == 'f' || c == 't') && missing) {
 			if (strlen(optarg) != 7 || !kv_parse_month(optarg, &m))
-				return usage_error(cmd, "--%s: expected YYYY-MM", c == 'f' ? "from" : "to");
+				return hub_usage_error(cmd, "--%s: expected YYYY-MM", c == 'f' ? "from" : "to");
 			*(c == 'f' ? &from : &to) = optarg;
 		} else {
-			return usage_error(cmd, "unknown option");
+			return hub_usage_error(cmd, "unknown option");
 		}
 	}
 	if (missing && optind < argc)
 		id = argv[optind++];
 	if (optind != argc)
-		return usage_error(cmd, "too many operands");
+		return hub_usage_error(cmd, "too many operands");
 	struct hub_config cfg;
-	int rc = load_config(config, &cfg);
+	int rc = hub_load_config(config, &cfg);
 	if (rc != 0)
 		return rc;
 	rc = HUB_EXIT_FAILURE;
-	PGconn *db = open_db(&cfg);
+	PGconn *db = hub_open_db(&cfg);
 	PGresult *r = NULL;
 	if (db == NULL)
 		goto out;
@@ -625,12 +638,12 @@ static int cmd_check_config(int argc, char **argv)
 		if (c == 'c')
 			config = optarg;
 		else
-			return usage_error("check-config", "unknown option");
+			return hub_usage_error("check-config", "unknown option");
 	}
 	if (optind != argc)
-		return usage_error("check-config", "check-config takes no operand");
+		return hub_usage_error("check-config", "check-config takes no operand");
 	struct hub_config cfg;
-	int rc = load_config(config, &cfg);
+	int rc = hub_load_config(config, &cfg);
 	if (rc != 0)
 		return rc;
 	printf("%s: ok\n", cfg.path);
@@ -641,7 +654,7 @@ static int cmd_check_config(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("", "a command is needed");
+		return hub_usage_error("", "a command is needed");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(main_help, stdout);
@@ -652,6 +665,9 @@ int main(int argc, char **argv)
 		       KV_EXTRACT_FORMAT_VERSION);
 		return HUB_EXIT_OK;
 	}
+	/* GSL's default handler aborts; the analysis library checks its inputs and
+	 * GSL's return values instead. */
+	gsl_set_error_handler_off();
 	if (gnutls_global_init() < 0) {
 		fprintf(stderr, "%s: error: cannot initialise GnuTLS\n", HUB_PROG);
 		return HUB_EXIT_FAILURE;
@@ -673,10 +689,20 @@ int main(int argc, char **argv)
 		rc = cmd_list_missing(sub_argc, sub_argv, false);
 	else if (strcmp(cmd, "missing") == 0)
 		rc = cmd_list_missing(sub_argc, sub_argv, true);
+	else if (strcmp(cmd, "panel") == 0)
+		rc = hub_cmd_panel(sub_argc, sub_argv);
+	else if (strcmp(cmd, "did") == 0)
+		rc = hub_cmd_did(sub_argc, sub_argv);
+	else if (strcmp(cmd, "report") == 0)
+		rc = hub_cmd_report(sub_argc, sub_argv);
+	else if (strcmp(cmd, "register-lead") == 0)
+		rc = hub_cmd_register_lead(sub_argc, sub_argv);
+	else if (strcmp(cmd, "revoke-lead") == 0)
+		rc = hub_cmd_revoke_lead(sub_argc, sub_argv);
 	else if (strcmp(cmd, "check-config") == 0)
 		rc = cmd_check_config(sub_argc, sub_argv);
 	else
-		rc = usage_error("", "unknown command \"%s\"", cmd);
+		rc = hub_usage_error("", "unknown command \"%s\"", cmd);
 	gnutls_global_deinit();
 	return rc;
 }

@@ -23,8 +23,9 @@
 #define KV_AN_MUST_CHECK __attribute__((warn_unused_result))
 
 /* Office pseudonyms, group names and indicator IDs are at most this many
- * bytes including the NUL; longer ones are refused with an error. */
-#define KV_AN_NAME_MAX 64
+ * bytes including the NUL; longer ones are refused with an error. 101: the
+ * hub's participant ids, group names and indicator IDs are up to 100. */
+#define KV_AN_NAME_MAX 101
 /* "YYYY" or "YYYY-MM" and the NUL. */
 #define KV_AN_PERIOD_MAX 8
 

@@ -91,12 +91,23 @@ static int funnel_section(FILE *out, const struct kv_panel *p,
 	fprintf(out, "<section class=\"funnel\">\n<h2>Funnel plot, %s to %s</h2>\n", a, b);
 	fprintf(out, "<p>Share of each office against its %s, with exact binomial 95%% and 99.8%% "
 		     "control limits around the overall share of %.1f%% (%zu offices). An office "
-		     "outside the limits differs by more than chance would explain.</p>\n<figure>\n",
+		     "outside the limits differs by more than chance would explain.</p>\n",
 		f->mode == KV_FUNNEL_N_MEAN ? "mean monthly denominator"
 					    : "denominator summed over the 12 months",
 		f->p0 * 100, f->n_offices);
-	char title[160];
-	snprintf(title, sizeof title, "%.60s, %s to %s", ind->id, a, b);
+	if (f->mode == KV_FUNNEL_N_MEAN)
+		fputs("<p class=\"xaxis\">The x-axis is the mean monthly denominator, about the "
+		      "number of patients behind the share. Each month's indicator is a rolling "
+		      "12-month window of the same patient list, so the denominator summed over 12 "
+		      "months would count each patient about 12 times and make the limits about "
+		      "3.5 times too narrow.</p>\n", out);
+	else
+		fputs("<p class=\"xaxis\">CAUTION: the x-axis sums the denominators of 12 monthly "
+		      "rolling windows, which counts each patient about 12 times; the limits are "
+		      "about 3.5 times too narrow for patient-level variation.</p>\n", out);
+	fputs("<figure>\n", out);
+	char title[200];
+	snprintf(title, sizeof title, "%.100s, %s to %s", ind->id, a, b);
 	struct kv_svg_funnel_chart c = {.title = title, .funnel = f, .named = v->named,
 					.n_named = v->n_named, .highlight = v->highlight,
 					.labels = o->labels};
@@ -143,9 +154,9 @@ static int series_section(FILE *out, const struct kv_panel *p,
 		if (kv_series_build(p, ind->id, r->group, r->office, 0, 0, o->min_offices, &s, err,
 				    errlen) < 0)
 			continue;   /* the office has no share in this group: nothing to draw */
-		char title[200], band[100];
-		snprintf(title, sizeof title, "%.60s: %.63s", ind->id, r->office);
-		snprintf(band, sizeof band, "group %.63s", r->group);
+		char title[240], band[120];
+		snprintf(title, sizeof title, "%.100s: %.100s", ind->id, r->office);
+		snprintf(band, sizeof band, "group %.100s", r->group);
 		struct kv_svg_series_chart c = {.title = title, .office_label = r->office,
 						.band_label = band, .series = s};
 		fputs("<figure>\n", out);
@@ -177,6 +188,11 @@ int kv_report_write(FILE *out, const struct kv_panel *month_panel,
 	if (kv_panel_unit(month_panel) != KV_AN_MONTH)
 		return kv_an_err(err, errlen, "a report needs a panel of months");
 	head(out, ind);
+	if (o.index_href) {
+		fputs("<nav><a href=\"", out);
+		kv_xml_escape(out, o.index_href);
+		fputs("\">All indicators</a></nav>\n", out);
+	}
 	definition(out, ind, viewer);
 	if (funnel_section(out, month_panel, ind, viewer, &o, err, errlen) < 0)
 		return -1;

@@ -48,6 +48,7 @@ struct kv_report_opts {
 	struct kv_funnel_opts funnel;   /* window end, x mode (see funnel.h) */
 	int min_offices;                /* for the bands, see series.h */
 	bool labels;                    /* text labels for named offices */
+	const char *index_href;         /* a link back to the index, or NULL */
 };
 
 KV_AN_MUST_CHECK int kv_report_write(FILE *out, const struct kv_panel *month_panel,

@@ -103,7 +103,7 @@ END_TEST
 START_TEST(test_errors)
 {
 	struct kv_panel *p = NULL;
-	char err[256], longname[100];
+	char err[256], longname[120];
 	const struct kv_month_row dup[] = {{"a", "g", "X", 2019, 1, 1, 2}, {"a", "g", "X", 2019, 1, 1, 2}};
 	ck_assert_int_eq(kv_panel_build(dup, 2, KV_AN_MONTH, &p, err, sizeof err), -1);
 	ck_assert_ptr_null(p);
@@ -117,7 +117,7 @@ START_TEST(test_errors)
 	longname[sizeof longname - 1] = '\0';
 	const struct kv_month_row lng[] = {{longname, "g", "X", 2019, 1, 1, 2}};
 	ck_assert_int_eq(kv_panel_build(lng, 1, KV_AN_MONTH, &p, err, sizeof err), -1);
-	ck_assert_str_eq(err, "office name longer than 63 bytes");
+	ck_assert_str_eq(err, "office name longer than 100 bytes");
 	ck_assert_int_eq(kv_panel_build(NULL, 0, KV_AN_MONTH, &p, err, sizeof err), 0);
 	ck_assert_uint_eq(kv_panel_count(p), 0);
 	kv_panel_free(p);

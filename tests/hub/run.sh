@@ -18,7 +18,11 @@
 #     extract id, a body over the size limit, no client certificate, a
 #     certificate from another CA, a revoked office;
 #  5. a corrected extract for a month supersedes the stored one; both stay,
-#     and the old one names its successor.
+#     and the old one names its successor;
+#  6. reports: a quality lead (register-lead) gets /reports/ pages naming the
+#     offices of its groups only, an office sees itself, no certificate is
+#     401, a revoked lead 403, a lead certificate cannot push, one the hub
+#     did not issue is refused; `report --out` and `panel` from the database.
 #
 # Runs as root (the daemons switch to nobody). KEEP=1 keeps the directory.
 # Usage: bash tests/hub/run.sh BUILD_DIR
@@ -371,6 +375,84 @@ if [ "$code" = 201 ] && grep -q "^office-c: none missing (2014-12..2023-04)$" "$
 else
 	fail "late month: $code $(cat "$tmp/missing2.out")"
 fi
+
+# --- 6. reports: quality leads and offices, served and written ------------------------
+"$hub" register-lead rfv --group financing:rfv --out "$tmp/lead" --config "$conf" > "$tmp/lead.out" 2>&1 ||
+	{ fail "register-lead"; cat "$tmp/lead.out"; }
+L="$tmp/lead/lead-rfv"
+if [ "$(stat -c %a "$L.key")" = 600 ] && openssl verify -CAfile "$tmp/ca/ca.pem" "$L.pem" > /dev/null 2>&1 &&
+   openssl x509 -in "$L.pem" -noout -subject | grep -q "CN *= *lead:rfv" &&
+   openssl x509 -in "$L.pem" -noout -subject | grep -q "OU *= *lead" &&
+   [ "$(sql "SELECT array_to_string(groups, ',') || ' ' || revoked FROM leads WHERE name = 'rfv'")" = "financing:rfv false" ]; then
+	ok "register-lead issues lead-rfv.key (0600) and .pem (CN=lead:rfv, OU=lead) and records its groups"
+else
+	fail "register-lead's output"; cat "$tmp/lead.out"
+fi
+# get CERT PATH -> status; body in $tmp/page, headers in $tmp/headers
+get() {
+	local auth=()
+	[ "$1" != none ] && auth=(--cert "$1.pem" --key "$1.key")
+	curl -s -D "$tmp/headers" -o "$tmp/page" -w '%{http_code}' --cacert "$tmp/ca/ca.pem" "${auth[@]}" \
+		"https://127.0.0.1:$port$2"
+}
+code=$(get none /reports/)
+[ "$code" = 401 ] && ok "GET /reports/ without a client certificate: 401" || fail "unauthenticated report: $code"
+code=$(get "$L" /reports/DM_ANNUAL_CHECK.html)
+if [ "$code" = 200 ] && grep -qi "^content-type: text/html; charset=utf-8" "$tmp/headers" &&
+   grep -qi "^content-security-policy: default-src 'none'; style-src 'unsafe-inline'; img-src data:" "$tmp/headers" &&
+   grep -qi "^cache-control: no-store" "$tmp/headers" &&
+   grep -q "<td>office-a</td>" "$tmp/page" && grep -q "<td>office-c</td>" "$tmp/page" &&
+   ! grep -q "office-b" "$tmp/page" && ! grep -qi "<script" "$tmp/page" &&
+   [ "$(grep -c '<circle class="point' "$tmp/page")" = 3 ] && grep -q "mean monthly denominator" "$tmp/page"; then
+	ok "a lead (financing:rfv) gets the page: offices a and c named, b anonymous; CSP, no-store, no script"
+else
+	fail "lead's page: $code"; cat "$tmp/headers"
+fi
+code=$(get "$L" /reports/)
+[ "$code" = 200 ] && grep -q 'href="/reports/DM_ANNUAL_CHECK.html"' "$tmp/page" && ! grep -q 'href="/reports/ADD_DDD_MEAN' "$tmp/page" &&
+	ok "the index links the indicators that are shares" || fail "index: $code"
+code=$(get "$B" /reports/DM_ANNUAL_CHECK.html)
+if [ "$code" = 200 ] && grep -q "<td>office-b</td>" "$tmp/page" && grep -q 'point named highlight' "$tmp/page" &&
+   ! grep -q "office-a\|office-c" "$tmp/page"; then
+	ok "an office (its push certificate) sees itself against the anonymous distribution"
+else
+	fail "office's page: $code"
+fi
+c1=$(get "$L" /reports/NO_SUCH.html); c2=$(get "$L" /reports/ADD_DDD_MEAN.html); c3=$(get "$L" /reports/../etc/passwd)
+[ "$c1" = 404 ] && [ "$c2" = 404 ] && [[ "$c3" =~ ^(404|400)$ ]] && ok "unknown, mean-type and odd pages: 404" || fail "404s: $c1 $c2 $c3"
+refused 403 "a quality lead's certificate pushing an extract" "cannot push" "$L" "$(a_dir 2022-06)"
+# a hub-CA certificate for lead:rfv that the hub did not issue to the lead (not its serial)
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/fake-lead.key" 2> /dev/null
+openssl req -new -key "$tmp/fake-lead.key" -subj "/CN=lead:rfv/OU=lead" -out "$tmp/fake-lead.csr" 2> /dev/null
+openssl x509 -req -in "$tmp/fake-lead.csr" -CA "$tmp/ca/ca.pem" -CAkey "$tmp/ca/ca.key" -set_serial 0x4343 \
+	-days 30 -sha256 -extfile "$tmp/other/ext" -out "$tmp/fake-lead.pem" 2> /dev/null
+code=$(get "$tmp/fake-lead" /reports/)
+[ "$code" = 401 ] && grep -q "not the one the hub issued" "$tmp/page" &&
+	ok "a lead certificate with another serial: 401" || fail "fake lead: $code $(cat "$tmp/page")"
+"$hub" report --out "$tmp/report" --viewer lead:rfv --config "$conf" > "$tmp/report.out" 2>&1
+"$hub" report --out "$tmp/report-b" --indicator DM_ANNUAL_CHECK --viewer office:office-b --config "$conf" > "$tmp/report-b.out" 2>&1
+if [ -s "$tmp/report/index.html" ] && grep -q "<td>office-a</td>" "$tmp/report/DM_ANNUAL_CHECK.html" &&
+   ! grep -q office-b "$tmp/report/DM_ANNUAL_CHECK.html" && [ ! -e "$tmp/report/ADD_DDD_MEAN.html" ] &&
+   grep -q "<td>office-b</td>" "$tmp/report-b/DM_ANNUAL_CHECK.html" && ! grep -q "office-a" "$tmp/report-b/DM_ANNUAL_CHECK.html" &&
+   [ "$(ls "$tmp/report-b")" = "$(printf 'DM_ANNUAL_CHECK.html\nindex.html')" ] &&
+   ! ls -a "$tmp/report" | grep -q tmp; then
+	ok "report --out writes index.html and the pages for a lead, and one page for an office ($(grep -o '[0-9]* indicator pages' "$tmp/report.out"))"
+else
+	fail "report"; cat "$tmp/report.out" "$tmp/report-b.out"
+fi
+"$hub" panel --indicator DM_ANNUAL_CHECK --config "$conf" > "$tmp/panel.csv" 2> "$tmp/panel.err"
+"$hub" panel --indicator DM_ANNUAL_CHECK --group-prefix financing: --unit year --config "$conf" > "$tmp/panel-y.csv" 2>> "$tmp/panel.err"
+if [ "$(grep -c '^office-a,' "$tmp/panel.csv")" = $((2 * 101)) ] &&
+   grep -q '^office-a,financing:rfv,2023-04,DM_ANNUAL_CHECK,' "$tmp/panel.csv" &&
+   grep -q '^office-a,region:vest,2023-04,DM_ANNUAL_CHECK,' "$tmp/panel.csv" &&
+   [ "$(grep -c '^office-a,' "$tmp/panel-y.csv")" = 10 ] && ! grep -q region: "$tmp/panel-y.csv"; then
+	ok "panel: one row per office x group x month; --group-prefix financing: --unit year"
+else
+	fail "panel"; cat "$tmp/panel.err"; head -3 "$tmp/panel.csv"
+fi
+"$hub" revoke-lead rfv --config "$conf" > /dev/null 2>&1
+code=$(get "$L" /reports/)
+[ "$code" = 403 ] && ok "a revoked lead: 403" || fail "revoked lead: $code"
 
 # --- the hub stops cleanly ----------------------------------------------------------
 kill -TERM "$hub_pid"
