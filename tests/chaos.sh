@@ -1,0 +1,284 @@
+#!/bin/bash
+# Chaos at the office: the faults an unwatched practice server meets.
+#
+#  a. the EHR connection cut at 20 random points of a backfill (`kvalind
+#     export --from 2014-12 --to 2023-04` over libpq, a 3,000-patient
+#     synthetic practice; pg_terminate_backend after a random delay): every
+#     cut run exits 1 with exactly one error line, naming the connector,
+#     and leaves no extract (the outbox holds nothing, or only whole
+#     extracts; .tmp is empty); then a clean run on the same state exports
+#     all 101 months;
+#  b. the outbox disk fills during an export (the state directory on a
+#     200 KiB tmpfs): exit 1, errors that say so, every extract in the
+#     outbox whole (its manifest's sha256 matches its data.csv), the
+#     extracts exported before byte for byte intact, .tmp empty;
+#     SKIP when mount is not permitted;
+#  c. the clock jumps under a running daemon (KVALIND_CLOCK_FILE): a year
+#     back, then five years forward: it does not crash, exports no month
+#     twice, and once the clock is forward catches up every month between,
+#     each exactly once in the drop directory.
+#
+# CHAOS_CUTS (default 20) sets the number of cuts; KEEP=1 keeps the
+# temporary directory. Usage: bash tests/chaos.sh BUILD_DIR
+set -u
+cd "$(dirname "$0")/.."
+src=$(pwd)
+build=$(cd "${1:-build}" && pwd)
+kvalind="$build/kvalind"
+. tests/lib/pg.sh
+
+passed=0
+failed=0
+skipped=0
+ok() { echo "ok   $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+skip() { echo "SKIP $*"; skipped=$((skipped + 1)); }
+finish() { echo "chaos: $passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
+
+tmp=$(mktemp -d /tmp/kvchaos.XXXXXX)
+chmod 755 "$tmp"
+daemon_pid=
+mounted=
+cleanup() {
+	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2> /dev/null
+	[ -n "$mounted" ] && umount "$mounted" 2> /dev/null
+	pg_stop
+	if [ -n "${KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+export TZ=UTC
+
+pg_start "$tmp/pg" || { fail "could not start PostgreSQL"; finish; }
+pg_sql postgres "CREATE DATABASE practice" > /dev/null
+"$build/kvalind-synth" --pg "host=127.0.0.1 port=$PGPORT dbname=practice user=postgres" \
+	--patients 3000 --seed 7 --to 2023-09 --quiet || { fail "synthetic practice"; finish; }
+libpq="postgresql://postgres@127.0.0.1:$PGPORT/practice"
+
+root=no
+[ "$(id -u)" = 0 ] && root=yes
+
+# config DIR [USER_LINE] -> DIR/kvalind.ini: state in DIR/state, push to DIR/drop
+config() {
+	local dir=$1
+	mkdir -p "$dir/state" "$dir/drop"
+	cat > "$dir/kvalind.ini" <<INI
+[office]
+id = chaos-office
+[core]
+connector_dir = $build/connectors
+indicator_dir = $build/indicators
+value_sets = $src/conf/valuesets.txt
+state_dir = $dir/state
+log_level = warning
+${2:-}
+[push]
+transport = directory
+drop_dir = $dir/drop
+[schedule]
+day = 5
+hour = 2
+backfill_from = ${3:-2014-12}
+[connector.reference]
+dsn = $libpq
+$(for p in "$build"/indicators/*.so; do echo "[indicator.$(basename "$p" .so)]"; done)
+INI
+	chmod 600 "$dir/kvalind.ini"
+	echo "$dir/kvalind.ini"
+}
+
+# whole_outbox STATE: every extract in the outbox has manifest.json and
+# data.csv with the manifest's sha256; prints the count; 1 if any is not
+whole_outbox() {
+	local n=0 d want have
+	for d in "$1"/outbox/*/*/; do
+		[ -d "$d" ] || continue
+		case $d in */.tmp/*) continue ;; esac
+		want=$(sed -n 's/.*"sha256": *"\([0-9a-f]*\)".*/\1/p' "$d/manifest.json" 2> /dev/null | tail -n 1)
+		have=$(sha256sum < "$d/data.csv" 2> /dev/null | cut -d' ' -f1)
+		if [ -z "$want" ] || [ "$want" != "$have" ]; then
+			echo "not whole: $d" >&2
+			return 1
+		fi
+		n=$((n + 1))
+	done
+	echo "$n"
+}
+tmp_empty() { [ -z "$(ls -A "$1/outbox/.tmp" 2> /dev/null)" ]; }
+error_lines() { grep -c '^kvalind: error:' "$1"; }
+
+# --- a. the connection cut during a backfill --------------------------------
+conf=$(config "$tmp/a0")
+start=$(date +%s%N)
+if "$kvalind" export --config "$conf" --from 2014-12 --to 2023-04 > "$tmp/a0.out" 2>&1 &&
+   grep -q "101 months: 101 added" "$tmp/a0.out"; then
+	ok "a clean backfill over libpq exports 101 months"
+else
+	fail "clean backfill"; cat "$tmp/a0.out"
+fi
+ms=$((($(date +%s%N) - start) / 1000000))
+cuts=${CHAOS_CUTS:-20}
+landed=0
+missed=0
+bad=0
+tries=0
+# The cutter: one session on another database waits (server-side, polling
+# every 2 ms) for kvalind's backend to appear, sleeps the random delay, and
+# terminates it; it prints how many backends it terminated.
+cutter() {
+	psql -X -At -d postgres -v ON_ERROR_STOP=1 -c "DO \$\$
+DECLARE t timestamptz := clock_timestamp(); n int;
+BEGIN
+  LOOP
+    PERFORM pg_stat_clear_snapshot(); -- a transaction sees one snapshot otherwise
+    PERFORM 1 FROM pg_stat_activity WHERE datname = 'practice' AND pid <> pg_backend_pid();
+    EXIT WHEN FOUND OR clock_timestamp() - t > interval '20 s';
+    PERFORM pg_sleep(0.002);
+  END LOOP;
+  PERFORM pg_sleep($1 / 1000.0);
+  PERFORM pg_stat_clear_snapshot();
+  SELECT count(pg_terminate_backend(pid)) INTO n FROM pg_stat_activity
+   WHERE datname = 'practice' AND pid <> pg_backend_pid();
+  RAISE NOTICE 'terminated %', n;
+END \$\$" 2>&1 | sed -n 's/.*terminated \([0-9]*\).*/\1/p'
+}
+while [ $landed -lt "$cuts" ] && [ $tries -lt $((cuts * 3)) ]; do
+	tries=$((tries + 1))
+	dir="$tmp/a$tries"
+	conf=$(config "$dir")
+	delay=$((RANDOM % (ms / 2 + 1)))
+	cutter "$delay" > "$dir/cut" &
+	cpid=$!
+	sleep 0.2 # the cutter is connected and polling
+	"$kvalind" export --config "$conf" --from 2014-12 --to 2023-04 > "$dir/out" 2> "$dir/err"
+	rc=$?
+	wait $cpid
+	n=$(cat "$dir/cut")
+	whole=$(whole_outbox "$dir/state") || whole=broken
+	if [ "${n:-0}" -eq 0 ]; then
+		# the run ended before the cut: it must have succeeded, whole
+		missed=$((missed + 1))
+		[ $rc -eq 0 ] && [ "$whole" = 101 ] && tmp_empty "$dir/state" ||
+			{ bad=$((bad + 1)); echo "    not cut: exit $rc, outbox $whole"; }
+		continue
+	fi
+	landed=$((landed + 1))
+	if [ $rc -eq 1 ] && [ "$(error_lines "$dir/err")" -eq 1 ] &&
+	   grep -q '^kvalind: error:.*connector "reference"' "$dir/err" &&
+	   [ "$whole" = 0 ] && tmp_empty "$dir/state"; then
+		echo "    cut ${delay} ms into the read: $(grep '^kvalind: error:' "$dir/err" | cut -c1-130)"
+	elif [ $rc -eq 0 ] && [ "$whole" = 101 ] && tmp_empty "$dir/state"; then
+		# cut after the last statement: the run had all it needed
+		echo "    cut ${delay} ms into the read, after the last statement: exit 0, 101 whole extracts"
+	else
+		bad=$((bad + 1))
+		echo "    cut ${delay} ms into the read: exit $rc, $(error_lines "$dir/err") error lines, outbox $whole:"
+		sed 's/^/      /' "$dir/err" | head -5
+	fi
+	last="$dir"
+done
+if [ $landed -ge "$cuts" ] && [ $bad -eq 0 ]; then
+	ok "$landed cuts of the connection at random points of a ${ms} ms backfill: each exit 1 with one error naming the connector and no extract ($missed runs ended before their cut and are whole)"
+else
+	fail "connection cuts: $landed landed, $bad bad, $missed missed"
+fi
+if [ -n "${last:-}" ] && "$kvalind" export --config "$last/kvalind.ini" --from 2014-12 --to 2023-04 > "$last/clean.out" 2>&1 &&
+   grep -q "101 months: 101 added" "$last/clean.out" && [ "$(whole_outbox "$last/state")" = 101 ]; then
+	ok "after the cuts a clean run on the same state exports all 101 months, whole"
+else
+	fail "clean run after the cuts"; cat "$last/clean.out" 2> /dev/null
+fi
+
+# --- b. the outbox disk fills ---------------------------------------------
+if [ $root = yes ] && mkdir -p "$tmp/b/state" && mount -t tmpfs -o size=200k,mode=0755 tmpfs "$tmp/b/state" 2> /dev/null; then
+	mounted="$tmp/b/state"
+	conf=$(config "$tmp/b")
+	"$kvalind" export --config "$conf" --from 2014-12 --to 2015-05 > "$tmp/b1.out" 2>&1
+	rc1=$?
+	(cd "$tmp/b/state/outbox" && find . -type f -exec sha256sum {} + | sort) > "$tmp/b-before.sum"
+	"$kvalind" export --config "$conf" --from 2015-06 --to 2023-04 > "$tmp/b2.out" 2> "$tmp/b2.err"
+	rc2=$?
+	whole=$(whole_outbox "$tmp/b/state") || whole=broken
+	(cd "$tmp/b/state/outbox" && find . -type f -exec sha256sum {} + | sort) > "$tmp/b-after.sum"
+	intact=$(comm -23 "$tmp/b-before.sum" "$tmp/b-after.sum" | wc -l)
+	errs=$(error_lines "$tmp/b2.err")
+	nospace=$(grep '^kvalind: error:' "$tmp/b2.err" | grep -ci 'space')
+	if [ $rc1 -eq 0 ] && [ $rc2 -eq 1 ] && [ "$errs" -ge 1 ] && [ "$nospace" -eq "$errs" ] &&
+	   [ "$whole" != broken ] && [ "$intact" -eq 0 ] && tmp_empty "$tmp/b/state"; then
+		ok "disk full during export: exit 1, $errs error line(s) saying so ($(grep -m1 '^kvalind: error:' "$tmp/b2.err" | cut -c1-110)), $whole extracts in the outbox all whole, the 6 earlier ones intact, .tmp empty"
+	else
+		fail "disk full (exits $rc1/$rc2, $errs error lines, $nospace about space, outbox $whole, $intact earlier files changed)"
+		head -5 "$tmp/b2.err" "$tmp/b2.out"
+		ls -la "$tmp/b/state/outbox/.tmp" 2> /dev/null | head
+	fi
+	df -k "$tmp/b/state" | tail -n 1 | awk '{print "    tmpfs: " $3 " of " $2 " KiB used"}'
+	umount "$tmp/b/state" && mounted=
+else
+	skip "disk full: cannot mount a tmpfs here (needs root and mount permission)"
+fi
+
+# --- c. the clock jumps under the daemon -------------------------------------
+if [ $root = yes ]; then
+	clock="$tmp/clock"
+	set_clock() { date -u -d "$1" +%s > "$clock.new" && chmod 644 "$clock.new" && mv "$clock.new" "$clock"; }
+	export KVALIND_CLOCK_FILE="$clock" KVALIND_TICK_MS=100
+	conf=$(config "$tmp/c" "user = nobody" 2022-01)
+	sed -i 's/^log_level = warning/log_level = info/' "$conf"
+	chown nobody "$tmp/c/state" "$tmp/c/drop"
+	chown root:"$(id -gn nobody)" "$conf"
+	chmod 640 "$conf"
+	wait_for() {
+		local i
+		for i in $(seq 1 $((${3:-30} * 10))); do
+			grep -q -- "$2" "$1" 2> /dev/null && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	dropped() { ls "$tmp/c/drop" | grep '\.json$' | sed 's/^chaos-office_\([0-9-]*\)_.*/\1/' | sort; }
+	set_clock "2023-05-10 03:00"
+	"$kvalind" daemon --config "$conf" > "$tmp/c.log" 2>&1 &
+	daemon_pid=$!
+	if wait_for "$tmp/c.log" "ok: 2022-01..2023-04 exported (16 added" 60 &&
+	   wait_for "$tmp/c.log" "push: 16 delivered" 30; then
+		ok "clock 2023-05-10: the daemon backfills 2022-01..2023-04 and pushes 16 months"
+	else
+		fail "daemon first start"; tail -5 "$tmp/c.log"
+	fi
+	lines=$(wc -l < "$tmp/c.log")
+	set_clock "2022-05-10 03:00"
+	sleep 3
+	if kill -0 "$daemon_pid" 2> /dev/null && [ "$(dropped | wc -l)" -eq 16 ] &&
+	   [ -z "$(dropped | uniq -d)" ] && ! tail -n +$((lines + 1)) "$tmp/c.log" | grep -q 'exported'; then
+		ok "clock a year back (2022-05-10): still running, nothing exported again, 16 months once each"
+	else
+		fail "clock back"; tail -5 "$tmp/c.log"
+	fi
+	"$kvalind" status --config "$conf" > "$tmp/c-status.out" 2>&1
+	set_clock "2027-05-10 03:00"
+	if wait_for "$tmp/c.log" "ok: 2023-05..2027-04 exported (48 added" 120 &&
+	   wait_for "$tmp/c.log" "push: 48 delivered" 60 && kill -0 "$daemon_pid" 2> /dev/null; then
+		sleep 1
+		want=$(for y in 2022 2023 2024 2025 2026 2027; do for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+			[ "$y-$m" \< "2022-01" ] || [ "$y-$m" \> "2027-04" ] || echo "$y-$m"; done; done)
+		if [ "$(dropped)" = "$want" ] && [ "$(ls "$tmp/c/drop" | grep -c '\.json$')" -eq 64 ]; then
+			ok "clock five years forward (2027-05-10): caught up 2023-05..2027-04, every month 2022-01..2027-04 exactly once (64)"
+		else
+			fail "months after the jump: $(dropped | uniq -d | tr '\n' ' ') twice; $(dropped | wc -l) of 64"
+		fi
+	else
+		fail "clock forward"; tail -5 "$tmp/c.log"
+	fi
+	kill -TERM "$daemon_pid" 2> /dev/null
+	wait "$daemon_pid"
+	rc=$?
+	daemon_pid=
+	if [ $rc -eq 0 ] && ! grep -qi 'sanitizer\|runtime error\|segmentation' "$tmp/c.log"; then
+		ok "the daemon stops cleanly after the jumps (exit 0)"
+	else
+		fail "daemon exit $rc"; tail -5 "$tmp/c.log"
+	fi
+else
+	skip "clock jumps: the daemon switches users, run as root"
+fi
+
+finish
