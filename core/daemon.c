@@ -414,6 +414,12 @@ int kv_daemon_run(const char *config_path)
 			reload(&d);
 		}
 		time_t now = kv_clock_now();
+		/* The clock was set back: a wait longer than any backoff is one that
+		 * was computed from a later time, not a reason to wait a year. */
+		if (d.retry_at > now + CONNECTOR_BACKOFF_MAX)
+			d.retry_at = now;
+		if (d.next_push_at > now + PUSH_CHECK_EVERY)
+			d.next_push_at = now;
 		kv_month due = kv_schedule_last_due(now, d.day, d.hour);
 		kv_month next = next_month(&d);
 		if (next <= due && now >= d.retry_at) {

@@ -3,6 +3,8 @@
  */
 #include "export_run.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -73,6 +75,19 @@ int kv_export_months(struct kv_setup *s, struct kv_outbox *ob, kv_month from, kv
 		if (added < 0) {
 			kv_log(KV_LOG_ERROR, "%s: %s", x.month, why);
 			sum->failed++;
+			if (ob->last_errno == ENOSPC || ob->last_errno == EDQUOT ||
+			    ob->last_errno == EROFS) {
+				/* every later month would fail the same way: say it once */
+				size_t left = res.n_months - m - 1;
+				kv_log(KV_LOG_ERROR,
+				       "stopped: no space left on the outbox's file system (or it is read-only); "
+				       "%zu later month%s not exported (nothing is half-written; "
+				       "export them again when there is room)",
+				       left, left == 1 ? "" : "s");
+				sum->failed += left;
+				kv_extract_free(&x);
+				break;
+			}
 		} else if (added == 1) {
 			struct kv_outbox_item it;
 			if (report != NULL && kv_outbox_find(ob, x.id, &it, why, sizeof why) == 1)

@@ -179,7 +179,9 @@ struct kv_ini *kv_ini_read(const char *path, struct kv_diags *d, struct stat *st
 {
 	struct kv_ini *ini = NULL;
 	FILE *f = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; a regular
+	 * file is read blocking as usual once it is known to be one. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		kv_diags_add(d, "could not open \"%s\": %s", path, strerror(errno));
 		goto done;
@@ -187,6 +189,11 @@ struct kv_ini *kv_ini_read(const char *path, struct kv_diags *d, struct stat *st
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		kv_diags_add(d, "\"%s\" is not a regular file", path);
+		goto done;
+	}
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+		kv_diags_add(d, "could not read \"%s\": %s", path, strerror(errno));
 		goto done;
 	}
 	if (st_out != NULL)

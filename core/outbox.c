@@ -239,11 +239,13 @@ static int write_file(const char *dir, const char *name, const char *data, size_
 		goto fail;
 	}
 	return 0;
-fail:
+fail:;
+	int saved = errno;
 	kv_snprintf(err, errlen, "could not write \"%s\": %s", path,
-		    errno ? strerror(errno) : "short write");
+		    saved ? strerror(saved) : "short write");
 	if (fd >= 0)
 		close(fd);
+	errno = saved;
 	return ret;
 }
 
@@ -287,6 +289,7 @@ int kv_outbox_add(struct kv_outbox *ob, const char *id, enum kv_outbox_state sta
 		goto done;
 	ret = 0;
 done:
+	ob->last_errno = ret != 0 ? errno : 0;
 	if (made)
 		remove_extract_dir(tmp);
 	return ret;

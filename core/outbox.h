@@ -47,6 +47,7 @@ enum kv_outbox_state {
 struct kv_outbox {
 	char dir[4096];
 	int lock_fd;
+	int last_errno; /* errno of kv_outbox_add's last failure (ENOSPC: disk full) */
 };
 
 struct kv_outbox_item {

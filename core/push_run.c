@@ -3,6 +3,7 @@
  */
 #include "push_run.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +103,10 @@ int kv_push_outbox(struct kv_outbox *ob, struct kv_push_target *t, const char *l
 	if (kv_outbox_list(ob, KV_OUTBOX_READY, &items, &n, err, errlen) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (!all && items[i].next_attempt > now) {
+		/* not due yet, unless the wait is longer than any backoff (the clock
+		 * was set back since the attempt was noted) */
+		if (!all && items[i].next_attempt > now &&
+		    items[i].next_attempt - now <= kv_outbox_backoff(UINT_MAX)) {
 			sum->waiting++;
 			continue;
 		}

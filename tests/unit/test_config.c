@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "testutil.h"
@@ -63,6 +64,22 @@ START_TEST(windows_line_ends_and_byte_order_mark)
 	ck_assert_str_eq(kv_config_core_value(cfg, "core", "log_level"), "debug");
 	kv_diags_free(&d);
 	kv_config_free(cfg);
+}
+END_TEST
+
+START_TEST(a_fifo_is_refused_without_waiting_for_a_writer)
+{
+	char *dir = tu_mkdtemp();
+	const char *path = tu_path(dir, "kvalind.ini");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	struct kv_diags d = {0};
+	struct kv_config *cfg = kv_config_load(path, &d); /* must return, not block */
+	ck_assert_ptr_null(cfg);
+	ck_assert_msg(kv_diags_contains(&d, "is not a regular file"), "%s",
+		      d.n ? d.msgs[0] : "(no error)");
+	kv_diags_free(&d);
+	tu_rmtree(dir);
+	free(dir);
 }
 END_TEST
 
@@ -337,6 +354,7 @@ Suite *suite_config(void)
 	tcase_add_test(tc, good_config_has_no_errors);
 	tcase_add_test(tc, windows_line_ends_and_byte_order_mark);
 	tcase_add_test(tc, unknown_key_names_file_line_and_allowed_keys);
+	tcase_add_test(tc, a_fifo_is_refused_without_waiting_for_a_writer);
 	tcase_add_test(tc, every_error_is_reported_not_only_the_first);
 	tcase_add_test(tc, bad_values_say_what_is_allowed);
 	tcase_add_test(tc, structure_errors);

@@ -51,6 +51,10 @@ START_TEST(month_arithmetic_clamps)
 	ck_assert_int_eq(kv_date_add_months(D(2021, 12, 15), 1), D(2022, 1, 15));
 	ck_assert_int_eq(kv_date_add_months(D(2022, 1, 15), -1), D(2021, 12, 15));
 	ck_assert_int_eq(kv_date_add_months(D(2023, 3, 31), -12), D(2022, 3, 31));
+	/* before year 1 (a hostile date minus a window): no month 0 */
+	ck_assert_int_eq(kv_date_add_months(D(1, 1, 15), -1), D(0, 12, 15));
+	ck_assert_int_eq(kv_date_add_months(D(1, 1, 31), -13), D(-1, 12, 31));
+	ck_assert_int_eq(kv_date_add_months(kv_date_add_months(D(1, 3, 15), -27), 27), D(1, 3, 15));
 }
 END_TEST
 

@@ -77,8 +77,9 @@ static inline kv_date kv_date_add_months(kv_date date, int months)
 	int y, m, d;
 	kv_date_to_ymd(date, &y, &m, &d);
 	int idx = y * 12 + (m - 1) + months;
-	y = idx / 12;
-	m = idx % 12 + 1;
+	/* floor division: a month before year 0 must not give m = 0 */
+	y = idx >= 0 ? idx / 12 : (idx - 11) / 12;
+	m = idx - 12 * y + 1;
 	int last = kv_days_in_month(y, m);
 	return kv_date_from_ymd(y, m, d > last ? last : d);
 }
