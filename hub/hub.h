@@ -73,6 +73,10 @@ struct hub_config {
 	int port;
 	int threads;
 	size_t max_request_bytes;
+	int max_connections;           /* connections served at once */
+	int idle_timeout;              /* seconds a connection may stay silent */
+	int request_timeout;           /* seconds a request may take, first byte to last */
+	char user[64];                 /* serve as root switches to it ("" : none) */
 	int earliest_month;            /* month index */
 	enum kv_log_level log_level;
 	char indicator_dir[4096];
@@ -150,6 +154,12 @@ struct hub_extract {
  * authenticated office (the client certificate's CN). On success x is
  * filled (free with hub_extract_free); on failure -1 with the reason in err
  * (one line, for the 4xx reply's body).
+ *
+ * Pure: no I/O, no database, no global state, so the unit tests
+ * (tests/hub/check_validate.c) and the fuzz target (tests/fuzz/
+ * fuzz_hub_extract.c) call it directly. It links with hub_validate.c,
+ * core/extract_format.c, util.c, sha256.c and outbox.c (the extract id)
+ * only: hub_catalogue_find lives in hub_validate.c for that reason.
  */
 int hub_validate(const struct hub_policy *pol, const char *participant, const char *key,
 		 const char *manifest, size_t manifest_len, const char *csv, size_t csv_len,
@@ -307,6 +317,17 @@ int hub_cmd_revoke_lead(int argc, char **argv);
 
 /* ---- the server (hub_server.c) ------------------------------------------ */
 
-int hub_serve(const struct hub_config *cfg, const struct hub_catalogue *cat, PGconn *db);
+/* What serve needs from root before it switches to [hub] user: the TLS
+ * files read and the listening socket bound (so a port below 1024 works). */
+struct hub_listener {
+	int fd;
+	char *cert, *key, *trust;
+};
+/* 0, or -1 after logging why. */
+int hub_listen(const struct hub_config *cfg, struct hub_listener *l);
+void hub_listener_free(struct hub_listener *l);
+/* Serve on l (taken over: freed when it returns) until SIGTERM or SIGINT. */
+int hub_serve(const struct hub_config *cfg, const struct hub_catalogue *cat, PGconn *db,
+	      struct hub_listener *l);
 
 #endif /* KVALIND_HUB_H */

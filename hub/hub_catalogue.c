@@ -77,13 +77,8 @@ int hub_catalogue_load(const char *dir, struct hub_catalogue *cat, char *err, si
 	return rc;
 }
 
-const struct hub_indicator *hub_catalogue_find(const struct hub_catalogue *cat, const char *id)
-{
-	struct hub_indicator key = {.id = (char *)id};
-	if (cat->n == 0)
-		return NULL;
-	return bsearch(&key, cat->ind, cat->n, sizeof *cat->ind, by_id);
-}
+/* hub_catalogue_find is in hub_validate.c (the pure validator links without
+ * the plugin loader). */
 
 void hub_catalogue_free(struct hub_catalogue *cat)
 {

@@ -58,6 +58,16 @@ static const struct kv_config_key hub_keys[] = {
     {"threads", KV_CONFIG_INT, "4", false, "1..64", "threads serving connections"},
     {"max_request_kib", KV_CONFIG_INT, "1024", false, "16..65536",
      "largest request body accepted, in KiB (refused with 413 while it arrives)"},
+    {"max_connections", KV_CONFIG_INT, "256", false, "8..4096",
+     "connections served at once (more wait in the kernel's queue)"},
+    {"idle_timeout", KV_CONFIG_INT, "30", false, "1..3600",
+     "seconds a connection may stay silent before the hub closes it"},
+    {"request_timeout", KV_CONFIG_INT, "120", false, "2..86400",
+     "seconds one request may take from its first byte to its last (a client that trickles "
+     "bytes is cut off after it)"},
+    {"user", KV_CONFIG_STRING, NULL, false, NULL,
+     "the user serve switches to when started as root, after reading the TLS files and "
+     "binding the port (started as root without it, serve refuses)"},
     {"earliest_month", KV_CONFIG_MONTH, "2010-01", false, NULL,
      "first reference month an extract may be for"},
     {"indicator_dir", KV_CONFIG_PATH, KV_INDICATOR_DIR, false, NULL,
@@ -295,6 +305,14 @@ int hub_config_load(const char *path, struct hub_config *cfg, struct kv_diags *d
 	cfg->port = (int)int_of(&f, "hub", "port");
 	cfg->threads = (int)int_of(&f, "hub", "threads");
 	cfg->max_request_bytes = (size_t)int_of(&f, "hub", "max_request_kib") * 1024;
+	cfg->max_connections = (int)int_of(&f, "hub", "max_connections");
+	cfg->idle_timeout = (int)int_of(&f, "hub", "idle_timeout");
+	cfg->request_timeout = (int)int_of(&f, "hub", "request_timeout");
+	{
+		const char *u = value_of(&f, "hub", "user");
+		if (u != NULL && kv_snprintf(cfg->user, sizeof cfg->user, "%s", u) != 0)
+			kv_diags_add(d, "%s: [hub] user is too long", path);
+	}
 	kv_parse_month(value_of(&f, "hub", "earliest_month"), &cfg->earliest_month);
 	kv_log_level_parse(value_of(&f, "hub", "log_level"), &cfg->log_level);
 	if (resolve(&f, value_of(&f, "hub", "indicator_dir"), cfg->indicator_dir,

@@ -253,6 +253,71 @@ enum hub_auth hub_db_check_participant(PGconn *db, const char *participant,
 	return a;
 }
 
+/* Append a row's value to an array literal: validated content only (ids of
+ * [A-Z0-9_], numbers, status names), so nothing needs quoting; NULL for a
+ * missing value. */
+static void array_add(FILE *f, size_t i, const char *v)
+{
+	fputs(i == 0 ? "{" : ",", f);
+	fputs(v != NULL ? v : "NULL", f);
+}
+
+/* Every value row of x in one statement (one round trip, not one per
+ * indicator): arrays as bound parameters, unnest()ed by the server. */
+static int store_values(PGconn *db, const struct hub_extract *x, char *err, size_t errlen)
+{
+	char *buf[8] = {0};
+	size_t len[8] = {0};
+	FILE *f[8];
+	int rc = -1;
+	for (int k = 0; k < 8; k++)
+		if ((f[k] = open_memstream(&buf[k], &len[k])) == NULL) {
+			for (int j = 0; j < k; j++) {
+				fclose(f[j]);
+				free(buf[j]);
+			}
+			kv_snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	for (size_t i = 0; i < x->n_rows; i++) {
+		const struct kv_extract_row *row = &x->rows[i];
+		char ver[16], num[24], den[24];
+		snprintf(ver, sizeof ver, "%u", (unsigned)row->indicator_version);
+		snprintf(num, sizeof num, "%llu", (unsigned long long)row->numerator);
+		snprintf(den, sizeof den, "%llu", (unsigned long long)row->denominator);
+		array_add(f[0], i, row->indicator);
+		array_add(f[1], i, ver);
+		array_add(f[2], i, row->has_numerator ? num : NULL);
+		array_add(f[3], i, kv_extract_status_name(row->numerator_status));
+		array_add(f[4], i, row->has_denominator ? den : NULL);
+		array_add(f[5], i, kv_extract_status_name(row->denominator_status));
+		array_add(f[6], i, row->has_share ? row->share : NULL);
+		array_add(f[7], i, row->has_mean ? row->mean : NULL);
+	}
+	bool bad = false;
+	for (int k = 0; k < 8; k++) {
+		fputc('}', f[k]);
+		bad |= ferror(f[k]) != 0;
+		bad |= fclose(f[k]) != 0;
+	}
+	if (bad) {
+		kv_snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	const char *pv[] = {x->extract_id, buf[0], buf[1], buf[2], buf[3],
+			    buf[4],        buf[5], buf[6], buf[7]};
+	rc = command(db,
+		     "INSERT INTO extract_values (extract_id, indicator, indicator_version,"
+		     " numerator, numerator_status, denominator, denominator_status, share, mean)"
+		     " SELECT $1, * FROM unnest($2::text[], $3::integer[], $4::bigint[], $5::text[],"
+		     " $6::bigint[], $7::text[], $8::numeric[], $9::numeric[])",
+		     9, pv, err, errlen);
+out:
+	for (int k = 0; k < 8; k++)
+		free(buf[k]);
+	return rc;
+}
+
 enum hub_store hub_db_store_extract(PGconn *db, const struct hub_extract *x,
 				    const char *cert_serial, char *err, size_t errlen)
 {
@@ -323,28 +388,8 @@ enum hub_store hub_db_store_extract(PGconn *db, const struct hub_extract *x,
 	free(csv);
 	if (rc != 0)
 		goto fail;
-	for (size_t i = 0; i < x->n_rows; i++) {
-		const struct kv_extract_row *row = &x->rows[i];
-		char ver[16], num[24], den[24];
-		snprintf(ver, sizeof ver, "%u", (unsigned)row->indicator_version);
-		snprintf(num, sizeof num, "%llu", (unsigned long long)row->numerator);
-		snprintf(den, sizeof den, "%llu", (unsigned long long)row->denominator);
-		const char *pv[] = {x->extract_id,
-				    row->indicator,
-				    ver,
-				    row->has_numerator ? num : NULL,
-				    kv_extract_status_name(row->numerator_status),
-				    row->has_denominator ? den : NULL,
-				    kv_extract_status_name(row->denominator_status),
-				    row->has_share ? row->share : NULL,
-				    row->has_mean ? row->mean : NULL};
-		if (command(db,
-			    "INSERT INTO extract_values (extract_id, indicator, indicator_version,"
-			    " numerator, numerator_status, denominator, denominator_status, share,"
-			    " mean) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-			    9, pv, err, errlen) != 0)
-			goto fail;
-	}
+	if (x->n_rows > 0 && store_values(db, x, err, errlen) != 0)
+		goto fail;
 	if (exec_ok(db, "COMMIT", err, errlen) != 0)
 		return HUB_STORE_DB_ERROR;
 	return old[0] != '\0' ? HUB_STORE_SUPERSEDED : HUB_STORE_NEW;

@@ -20,6 +20,17 @@
  * A refused request stores nothing. The database connection is shared by
  * the server's threads under a mutex.
  *
+ * Slow and hostile clients: a connection silent for [hub] idle_timeout is
+ * closed by MHD (MHD_OPTION_CONNECTION_TIMEOUT); one that keeps trickling
+ * bytes (a byte a second never looks idle, and the TLS handshake and the
+ * headers never reach the request handler) is cut by a watchdog thread once
+ * a request has taken [hub] request_timeout (from the connection's start or
+ * the end of its previous request): shutdown() of its socket, which MHD
+ * then sees as closed. Each connection's memory is bounded by
+ * MHD_OPTION_CONNECTION_MEMORY_LIMIT (headers) and max_request_kib (the
+ * body), their number by max_connections. A slow client holds a connection
+ * slot, never a thread or the database lock.
+ *
  * Reports: GET (or HEAD) /reports/ (the index) and /reports/ID.html, to a
  * quality lead (certificate CN "lead:NAME", OU "lead", registered in leads,
  * not revoked, this serial: the offices of its groups named) or an office
@@ -43,6 +54,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -51,12 +63,33 @@
 #define MANIFEST_MAX (64 * 1024)
 #define POST_BUFFER 16384
 
+/* A connection, as the watchdog sees it. */
+struct conn_slot {
+	struct conn_slot *prev, *next;
+	int fd;
+	time_t since; /* monotonic: start, or the end of the previous request */
+	bool cut;
+};
+
 struct server {
 	const struct hub_config *cfg;
 	const struct hub_catalogue *cat;
 	PGconn *db;
 	pthread_mutex_t db_lock;
+	/* the watchdog's list of open connections */
+	pthread_mutex_t conn_lock;
+	pthread_cond_t conn_cond;
+	struct conn_slot *conns;
+	bool stopping;
+	unsigned long n_cut;
 };
+
+static time_t mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
 
 struct request {
 	bool refused;          /* status/reason set; the body is discarded */
@@ -542,8 +575,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
+	struct server *s = cls;
 	struct request *rq = *con_cls;
-	(void)cls, (void)c, (void)toe;
+	(void)toe;
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci != NULL && ci->socket_context != NULL) {
+		struct conn_slot *slot = ci->socket_context;
+		pthread_mutex_lock(&s->conn_lock);
+		slot->since = mono_now(); /* the next request's clock starts now */
+		pthread_mutex_unlock(&s->conn_lock);
+	}
 	if (rq == NULL)
 		return;
 	if (rq->pp != NULL)
@@ -552,6 +594,69 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	free(rq->csv);
 	free(rq);
 	*con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct conn_slot *slot = kv_xcalloc(1, sizeof *slot);
+		slot->fd = ci != NULL ? ci->connect_fd : -1;
+		slot->since = mono_now();
+		pthread_mutex_lock(&s->conn_lock);
+		slot->next = s->conns;
+		if (s->conns != NULL)
+			s->conns->prev = slot;
+		s->conns = slot;
+		pthread_mutex_unlock(&s->conn_lock);
+		*socket_context = slot;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context != NULL) {
+		/* MHD closes the socket after this: the watchdog, holding the
+		 * lock, never shuts down a descriptor that was reused. */
+		struct conn_slot *slot = *socket_context;
+		pthread_mutex_lock(&s->conn_lock);
+		if (slot->prev != NULL)
+			slot->prev->next = slot->next;
+		else
+			s->conns = slot->next;
+		if (slot->next != NULL)
+			slot->next->prev = slot->prev;
+		pthread_mutex_unlock(&s->conn_lock);
+		free(slot);
+		*socket_context = NULL;
+	}
+}
+
+/* Once a second: cut every connection whose request has taken longer than
+ * request_timeout. */
+static void *watchdog(void *arg)
+{
+	struct server *s = arg;
+	pthread_mutex_lock(&s->conn_lock);
+	while (!s->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&s->conn_cond, &s->conn_lock, &until);
+		time_t now = mono_now();
+		unsigned n = 0;
+		for (struct conn_slot *c = s->conns; c != NULL; c = c->next)
+			if (!c->cut && c->fd >= 0 && now - c->since > s->cfg->request_timeout) {
+				shutdown(c->fd, SHUT_RDWR);
+				c->cut = true;
+				n++;
+			}
+		s->n_cut += n;
+		if (n > 0)
+			hub_log(KV_LOG_WARNING,
+				"cut %u connection%s whose request took over %d s (request_timeout)", n,
+				n == 1 ? "" : "s", s->cfg->request_timeout);
+	}
+	pthread_mutex_unlock(&s->conn_lock);
+	return NULL;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -587,23 +692,59 @@ static char *load_pem(const char *path, const char *what, bool secret)
 	return buf;
 }
 
-int hub_serve(const struct hub_config *cfg, const struct hub_catalogue *cat, PGconn *db)
+int hub_listen(const struct hub_config *cfg, struct hub_listener *l)
 {
-	struct server s = {.cfg = cfg, .cat = cat, .db = db};
-	pthread_mutex_init(&s.db_lock, NULL);
-	char *cert = load_pem(cfg->tls_cert, "server certificate", false);
-	char *key = load_pem(cfg->tls_key, "server key", true);
-	char *trust = load_pem(cfg->ca_cert, "CA certificate", false);
-	int rc = HUB_EXIT_FAILURE;
-	struct MHD_Daemon *d = NULL;
-	if (cert == NULL || key == NULL || trust == NULL)
-		goto out;
-
+	memset(l, 0, sizeof *l);
+	l->fd = -1;
+	l->cert = load_pem(cfg->tls_cert, "server certificate", false);
+	l->key = load_pem(cfg->tls_key, "server key", true);
+	l->trust = load_pem(cfg->ca_cert, "CA certificate", false);
+	if (l->cert == NULL || l->key == NULL || l->trust == NULL)
+		goto fail;
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
 	if (inet_pton(AF_INET, cfg->listen_address, &addr.sin_addr) != 1) {
 		hub_log(KV_LOG_ERROR, "listen_address %s is not an IPv4 address", cfg->listen_address);
-		goto out;
+		goto fail;
 	}
+	int one = 1;
+	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (l->fd < 0 || setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    bind(l->fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(l->fd, 256) != 0) {
+		hub_log(KV_LOG_ERROR, "cannot listen on %s:%d: %s", cfg->listen_address, cfg->port,
+			strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	hub_listener_free(l);
+	return -1;
+}
+
+void hub_listener_free(struct hub_listener *l)
+{
+	if (l->fd >= 0)
+		close(l->fd);
+	l->fd = -1;
+	KV_FREE(l->cert);
+	if (l->key != NULL) {
+		memset(l->key, 0, strlen(l->key));
+		KV_FREE(l->key);
+	}
+	KV_FREE(l->trust);
+}
+
+int hub_serve(const struct hub_config *cfg, const struct hub_catalogue *cat, PGconn *db,
+	      struct hub_listener *l)
+{
+	struct server s = {.cfg = cfg, .cat = cat, .db = db};
+	pthread_mutex_init(&s.db_lock, NULL);
+	pthread_mutex_init(&s.conn_lock, NULL);
+	pthread_cond_init(&s.conn_cond, NULL);
+	int rc = HUB_EXIT_FAILURE;
+	struct MHD_Daemon *d = NULL;
+	pthread_t dog;
+	bool dog_started = false;
+
 	/* The signals are taken by sigwait below; MHD's threads inherit the mask. */
 	sigset_t set;
 	sigemptyset(&set);
@@ -615,19 +756,26 @@ int hub_serve(const struct hub_config *cfg, const struct hub_catalogue *cat, PGc
 
 	d = MHD_start_daemon(
 	    MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
-	    NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-	    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-	    MHD_OPTION_HTTPS_MEM_TRUST, trust, MHD_OPTION_HTTPS_PRIORITIES,
+	    NULL, NULL, on_request, &s, MHD_OPTION_LISTEN_SOCKET, l->fd,
+	    MHD_OPTION_HTTPS_MEM_CERT, l->cert, MHD_OPTION_HTTPS_MEM_KEY, l->key,
+	    MHD_OPTION_HTTPS_MEM_TRUST, l->trust, MHD_OPTION_HTTPS_PRIORITIES,
 	    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    (unsigned)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, &s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (d == NULL) {
-		hub_log(KV_LOG_ERROR, "cannot listen on %s:%d (in use, or bad TLS files)",
-			cfg->listen_address, cfg->port);
+		hub_log(KV_LOG_ERROR, "cannot serve on %s:%d (bad TLS files?)", cfg->listen_address,
+			cfg->port);
 		goto out;
 	}
+	l->fd = -1; /* MHD_stop_daemon closes it */
+	if (pthread_create(&dog, NULL, watchdog, &s) != 0) {
+		hub_log(KV_LOG_ERROR, "cannot start the connection watchdog");
+		goto out;
+	}
+	dog_started = true;
 	hub_log(KV_LOG_INFO, "listening on https://%s:%d/extracts (%zu indicators, min_count %u, "
 			     "rounding_base %u)",
 		cfg->listen_address, cfg->port, cat->n, (unsigned)cfg->disclosure.min_count,
@@ -644,15 +792,20 @@ int hub_serve(const struct hub_config *cfg, const struct hub_catalogue *cat, PGc
 		hub_log(KV_LOG_INFO, "signal %d: stopping", sig);
 		break;
 	}
-	MHD_stop_daemon(d);
 	rc = HUB_EXIT_OK;
 out:
-	free(cert);
-	if (key != NULL) {
-		memset(key, 0, strlen(key));
-		free(key);
+	if (dog_started) {
+		pthread_mutex_lock(&s.conn_lock);
+		s.stopping = true;
+		pthread_cond_signal(&s.conn_cond);
+		pthread_mutex_unlock(&s.conn_lock);
+		pthread_join(dog, NULL);
 	}
-	free(trust);
+	if (d != NULL)
+		MHD_stop_daemon(d);
+	hub_listener_free(l);
+	pthread_cond_destroy(&s.conn_cond);
+	pthread_mutex_destroy(&s.conn_lock);
 	pthread_mutex_destroy(&s.db_lock);
 	return rc;
 }

@@ -33,6 +33,166 @@ static const char *const disclosure_keys[] = {"min_count", "rounding_base", "rou
 					      "secondary_suppression"};
 static const char *const data_keys[] = {"file", "rows", "bytes", "sha256"};
 
+/* The catalogue is sorted by id (hub_catalogue_load). */
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct hub_indicator *)a)->id, ((const struct hub_indicator *)b)->id);
+}
+
+const struct hub_indicator *hub_catalogue_find(const struct hub_catalogue *cat, const char *id)
+{
+	struct hub_indicator key = {.id = (char *)id};
+	if (cat == NULL || cat->n == 0)
+		return NULL;
+	return bsearch(&key, cat->ind, cat->n, sizeof *cat->ind, by_id);
+}
+
+/*
+ * What json-c lets through and the hub must not: a key that appears twice in
+ * one object (json-c keeps the last, silently: the office's manifest and the
+ * hub's reading of it could differ), a key with an escape (json-c cuts a
+ * key at "\u0000": "format\u0000x" would read as "format"), more keys in an
+ * object than the schema has, "\u0000" anywhere (PostgreSQL's jsonb refuses
+ * it: the store would fail with a 503 and the office retry for ever) and an
+ * unpaired UTF-16 surrogate escape (jsonb refuses that too). text is JSON
+ * that json-c accepted.
+ */
+#define MANIFEST_MAX_DEPTH 8
+#define MANIFEST_MAX_KEYS 32
+
+static int hex4(const char *p)
+{
+	int v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* Strict UTF-8 (RFC 3629): no overlong forms, no encoded surrogates (which
+ * json-c lets through and PostgreSQL refuses), nothing above U+10FFFF. */
+static bool valid_utf8(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i];
+		size_t k;
+		unsigned cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			k = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			k = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			k = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return false;
+		}
+		if (n - i <= k)
+			return false;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + j] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += k + 1;
+	}
+	return true;
+}
+
+struct json_frame {
+	bool object, want_key;
+	size_t n_keys;
+	const char *key[MANIFEST_MAX_KEYS];
+	size_t key_len[MANIFEST_MAX_KEYS];
+};
+
+static int check_json_text(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct json_frame st[MANIFEST_MAX_DEPTH];
+	int depth = 0;
+	if (!valid_utf8((const unsigned char *)text, len))
+		FAIL("manifest: not valid UTF-8");
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (c == '{' || c == '[') {
+			if (depth == MANIFEST_MAX_DEPTH)
+				FAIL("manifest: nested too deeply");
+			st[depth].object = c == '{';
+			st[depth].want_key = c == '{';
+			st[depth].n_keys = 0;
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth > 0)
+				depth--;
+		} else if (c == ',') {
+			if (depth > 0 && st[depth - 1].object)
+				st[depth - 1].want_key = true;
+		} else if (c == ':') {
+			if (depth > 0 && st[depth - 1].object)
+				st[depth - 1].want_key = false;
+		} else if (c == '"') {
+			size_t start = ++i;
+			bool escaped = false;
+			for (; i < len && text[i] != '"'; i++) {
+				if ((unsigned char)text[i] < 0x20) /* json-c takes them raw */
+					FAIL("manifest: a control character in a string");
+				if (text[i] != '\\')
+					continue;
+				escaped = true;
+				if (++i >= len)
+					break;
+				if (text[i] != 'u')
+					continue;
+				int u = i + 4 < len ? hex4(text + i + 1) : -1;
+				if (u == 0)
+					FAIL("manifest: \\u0000 in a string");
+				if (u >= 0xdc00 && u <= 0xdfff)
+					FAIL("manifest: an unpaired UTF-16 surrogate escape");
+				if (u >= 0xd800 && u <= 0xdbff) {
+					int lo = i + 10 < len && text[i + 5] == '\\' && text[i + 6] == 'u'
+						     ? hex4(text + i + 7)
+						     : -1;
+					if (lo < 0xdc00 || lo > 0xdfff)
+						FAIL("manifest: an unpaired UTF-16 surrogate escape");
+					i += 6;
+				}
+				i += 4;
+			}
+			struct json_frame *f = depth > 0 ? &st[depth - 1] : NULL;
+			if (f != NULL && f->object && f->want_key) {
+				size_t klen = i - start;
+				if (escaped)
+					FAIL("manifest: an escape sequence in a key");
+				for (size_t k = 0; k < f->n_keys; k++)
+					if (f->key_len[k] == klen && memcmp(f->key[k], text + start, klen) == 0)
+						FAIL("manifest: key \"%.*s\" appears twice in one object",
+						     (int)(klen > 40 ? 40 : klen), text + start);
+				if (f->n_keys == MANIFEST_MAX_KEYS)
+					FAIL("manifest: more than %d keys in an object", MANIFEST_MAX_KEYS);
+				f->key[f->n_keys] = text + start;
+				f->key_len[f->n_keys++] = klen;
+				f->want_key = false;
+			}
+		}
+	}
+	return 0;
+fail:
+	return -1;
+}
+
 /* Every key of obj is one of allowed; the first other one goes into *bad. */
 static bool only_keys(struct json_object *obj, const char *const *allowed, size_t n,
 		      const char **bad)
@@ -59,7 +219,8 @@ static struct json_object *get(struct json_object *obj, const char *key, json_ty
 	return v;
 }
 
-/* A string member of at most max bytes with printable ASCII only. */
+/* A string member of at most max bytes without control characters (UTF-8
+ * is allowed: an office's name may have "\u00c5"). */
 static const char *get_string(struct json_object *obj, const char *key, size_t max)
 {
 	struct json_object *v = get(obj, key, json_type_string);
@@ -69,6 +230,9 @@ static const char *get_string(struct json_object *obj, const char *key, size_t m
 	size_t n = (size_t)json_object_get_string_len(v);
 	if (n > max || strlen(s) != n)
 		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return NULL;
 	return s;
 }
 
@@ -282,12 +446,18 @@ int hub_validate(const struct hub_policy *pol, const char *participant, const ch
 	for (; used < manifest_len; used++)
 		if (!strchr(" \t\r\n", manifest[used]))
 			FAIL("manifest: text after the JSON object");
+	if (check_json_text(manifest, manifest_len, err, errlen) != 0)
+		goto fail;
 	if (check_manifest(pol, participant, key, m, csv, csv_len, x, &rows, err, errlen) != 0 ||
 	    check_csv(pol, x, rows, err, errlen) != 0)
 		goto fail;
 	json_object_put(m);
 	return 0;
 fail:
+	/* one line, whatever the reason quotes from the input */
+	for (char *p = err; errlen > 0 && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 	json_object_put(m);
 	hub_extract_free(x);
 	return -1;

@@ -26,6 +26,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "log.h"
+#include "privdrop.h"
 
 #ifndef KV_VERSION
 #define KV_VERSION "0.1.0"
@@ -110,6 +111,35 @@ PGconn *hub_open_db(const struct hub_config *cfg)
 
 /* ---- serve ---------------------------------------------------------------- */
 
+/* The core's privilege drop speaks of [core] user and kvalind; say [hub]
+ * user and kvalind-hub instead (in place). */
+static const char *hub_privdrop_reason(char *err)
+{
+	static const struct {
+		const char *from, *to;
+	} words[] = {{"[core] user", "[hub] user"}, {"kvalind does not", "kvalind-hub does not"},
+		     {"start kvalind as", "start kvalind-hub as"}};
+	char out[1024];
+	size_t o = 0;
+	for (const char *p = err; *p && o + 1 < sizeof out;) {
+		size_t k;
+		for (k = 0; k < KV_ARRAY_SIZE(words); k++)
+			if (strncmp(p, words[k].from, strlen(words[k].from)) == 0)
+				break;
+		const char *w = k < KV_ARRAY_SIZE(words) ? words[k].to : NULL;
+		if (w != NULL && o + strlen(w) + 1 < sizeof out) {
+			memcpy(out + o, w, strlen(w));
+			o += strlen(w);
+			p += strlen(words[k].from);
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+	kv_strlcpy(err, out, 1024);
+	return err;
+}
+
 static const char serve_help[] =
     "Usage: kvalind-hub serve [--config FILE]\n"
     "\n"
@@ -118,6 +148,8 @@ static const char serve_help[] =
     "plugin loader), creates or migrates the database schema, records the\n"
     "catalogue, then listens on [hub] listen_address:port. Offices POST their\n"
     "extracts to https://HUB:PORT/extracts with their client certificates.\n"
+    "Started as root it reads the TLS files and binds the port, then switches\n"
+    "to [hub] user (and refuses to run as root without one).\n"
     "\n" HUB_EXIT_CODES_HELP;
 
 static int cmd_serve(int argc, char **argv)
@@ -141,10 +173,24 @@ static int cmd_serve(int argc, char **argv)
 	int rc = hub_load_config(config, &cfg);
 	if (rc != 0)
 		return rc;
-	struct hub_catalogue cat;
+	/* As root: read the TLS files and bind the port, then switch to [hub]
+	 * user before any plugin is loaded or a byte is received. */
+	struct hub_listener l;
+	if (hub_listen(&cfg, &l) != 0) {
+		hub_config_free(&cfg);
+		return HUB_EXIT_FAILURE;
+	}
 	char err[1024];
+	if (kv_drop_privileges(cfg.user[0] ? cfg.user : NULL, err, sizeof err) != 0) {
+		hub_log(KV_LOG_ERROR, "%s", hub_privdrop_reason(err));
+		hub_listener_free(&l);
+		hub_config_free(&cfg);
+		return HUB_EXIT_FAILURE;
+	}
+	struct hub_catalogue cat;
 	if (hub_catalogue_load(cfg.indicator_dir, &cat, err, sizeof err) != 0) {
 		hub_log(KV_LOG_ERROR, "indicator catalogue: %s", err);
+		hub_listener_free(&l);
 		hub_config_free(&cfg);
 		return HUB_EXIT_PLUGIN;
 	}
@@ -153,7 +199,8 @@ static int cmd_serve(int argc, char **argv)
 	if (db != NULL && hub_db_store_catalogue(db, &cat, err, sizeof err) != 0)
 		hub_log(KV_LOG_ERROR, "%s", err);
 	else if (db != NULL)
-		rc = hub_serve(&cfg, &cat, db);
+		rc = hub_serve(&cfg, &cat, db, &l);
+	hub_listener_free(&l);
 	PQfinish(db);
 	hub_catalogue_free(&cat);
 	hub_config_free(&cfg);

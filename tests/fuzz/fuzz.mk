@@ -22,7 +22,7 @@
 # to FUZZ_ALL, set FUZZ_SRCS_manifest and FUZZ_LIBS_manifest below, and
 # commit a few seeds in tests/fuzz/corpus/manifest/.
 
-FUZZ_ALL := config valueset dates pgcopy odbc
+FUZZ_ALL := config valueset dates pgcopy odbc hub_extract
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 60
 FUZZ_KEEP_BYTES ?= 4096
@@ -49,12 +49,15 @@ FUZZ_SRCS_pgcopy   := $(FUZZ_REF)
 FUZZ_LIBS_pgcopy   := libpq
 FUZZ_SRCS_odbc     := $(FUZZ_REF)
 FUZZ_LIBS_odbc     := odbc
+FUZZ_SRCS_hub_extract := hub/hub_validate.c core/extract_format.c core/util.c core/sha256.c \
+	core/outbox.c core/atomic.c core/log.c
+FUZZ_LIBS_hub_extract := json-c libcrypto libpq
 
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -O1 -g -fno-omit-frame-pointer \
 	$(DEFS) -Icore/include -Icore -Iplugins/reference -Itests/fuzz
 FUZZ_DEPS := $(wildcard tests/fuzz/*.h plugins/reference/*.h plugins/reference/*.c \
-	core/*.h core/include/kvalind/*.h) tests/fuzz/fuzz.mk
+	core/*.h core/include/kvalind/*.h) tests/fuzz/fuzz.mk hub/hub.h
 
 .PHONY: check-fuzz-corpus fuzz fuzz-seeds
 

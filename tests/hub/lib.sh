@@ -10,6 +10,9 @@
 #   office_add ID SEED "SYNTH OPTIONS" GROUP...   synth, register, daemon
 #   offices_wait N SECONDS   until every daemon started delivered N extracts
 #   world_stop               (the EXIT trap calls it)
+# $HUB_LOG_LEVEL (default info) and $HUB_INI_EXTRA (more lines for [hub],
+# keys not set here, e.g. "request_timeout = 5") change the hub's configuration; tests/hub/load.sh and
+# hostile.sh use them.
 # Runs as root (the daemons switch to nobody).
 
 . "$src/tests/lib/pg.sh"
@@ -58,9 +61,11 @@ world_start() {
 listen_address = 127.0.0.1
 port = $port
 threads = 4
+user = nobody
 indicator_dir = $build/indicators
 data_dir = $W/hubdata
-log_level = info
+log_level = ${HUB_LOG_LEVEL:-info}
+${HUB_INI_EXTRA:-}
 [tls]
 cert = $W/ca/server.pem
 key = $W/ca/server.key
@@ -75,7 +80,16 @@ INI
 	chmod 600 "$conf"
 	"$build/kvalind-hub" serve --config "$conf" > "$W/hub.log" 2>&1 &
 	hub_pid=$!
-	wait_for "$W/hub.log" "listening on" 20 || { cat "$W/hub.log"; return 1; }
+	if [ "${HUB_LOG_LEVEL:-info}" = info ] || [ "${HUB_LOG_LEVEL:-info}" = debug ]; then
+		wait_for "$W/hub.log" "listening on" 20 || { cat "$W/hub.log"; return 1; }
+	else
+		local i
+		for i in $(seq 1 200); do
+			(echo > "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
+			kill -0 "$hub_pid" 2> /dev/null || { cat "$W/hub.log"; return 1; }
+			sleep 0.1
+		done
+	fi
 	clock="$W/clock"
 	date -u -d "${2:-2023-05-06 03:00}" +%s > "$clock"
 	chmod 644 "$clock"

@@ -90,6 +90,7 @@ cat > "$conf" <<INI
 listen_address = 127.0.0.1
 port = $port
 threads = 4
+user = nobody
 indicator_dir = $build/indicators
 data_dir = $tmp/hubdata
 log_level = info
