@@ -1,6 +1,6 @@
 #!/bin/bash
 # The omop connector end to end (make check-omop):
-#  1. the Eunomia sample (../shared/data/eunomia-synthea27nj, or $EUNOMIA_DIR)
+#  1. the Eunomia sample (tests/omop/eunomia/, or $EUNOMIA_DIR)
 #     loaded into a throwaway PostgreSQL and into SQLite, the whole
 #     catalogue computed over libpq and over the SQLite ODBC driver:
 #     identical results, the diabetes person found, the drug indicators
@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/../.."
 src=$(pwd)
 build=$(cd "${1:-build}" && pwd)
-eunomia=${EUNOMIA_DIR:-$src/../shared/data/eunomia-synthea27nj}
+eunomia=${EUNOMIA_DIR:-$src/tests/omop/eunomia}
 . tests/lib/pg.sh
 
 tmp=$(mktemp -d /tmp/kvomop.XXXXXX)
