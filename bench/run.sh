@@ -89,7 +89,7 @@ pgver=$(psql -X -At -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -c 'SHOW s
 	echo "- machine: $cpu, $(nproc) cores, ${memgb} GB; $(. /etc/os-release; echo "$PRETTY_NAME"); PostgreSQL $pgver (fsync off, on 127.0.0.1, started by the bench)"
 	echo "- command: \`make bench\` (BENCH_SIZES=\"$sizes\", BENCH_PAIRS=$pairs, seed $seed); compute of the whole catalogue $FROM..$TO (101 months) with the default memory budget"
 	echo "- time: wall seconds, median of $pairs pairs run alternately (floor first in odd pairs, kvalind first in even ones); ratio: median of the per-pair ratios kvalind/floor"
-	echo "- CPU: kvalind's own user+sys seconds (median); wait: wall - CPU, the time kvalind spent waiting for the database (an upper bound: reading and computing overlap only inside the driver's buffers)"
+	echo "- CPU: kvalind's own user+sys seconds (median; over libpq two reader threads, one per connection, add up); wait: wall - CPU, about the time kvalind spent waiting for the database (with two readers an underestimate)"
 	echo "- peak RSS: the largest maxrss of kvalind's runs (GNU time)"
 	echo
 } > "$md"

@@ -99,6 +99,15 @@ static int on_patient(void *arg, const struct kv_patient *patient)
 			const uint8_t *f = p->block.flags + i * n_months;
 			const double *v = p->block.values + i * n_months;
 			for (size_t m = 0; m < n_months; m++) {
+				/* most cells are empty: skip them eight at a time */
+				if (m + 8 <= n_months) {
+					uint64_t w;
+					memcpy(&w, f + m, sizeof w);
+					if (w == 0) {
+						m += 7;
+						continue;
+					}
+				}
 				if (f[m] == 0)
 					continue;
 				if ((f[m] & KV_IN_NUMERATOR) && !(f[m] & KV_IN_DENOMINATOR)) {
@@ -127,48 +136,52 @@ next_plugin:;
 /*
  * The read request's window: the earliest date any indicator looks at.
  *
- * With the catalogue's window lengths (the defaults of every plugin's keys)
- * no windowed event kind is looked at further back than 36 months before
- * the first reference month. The longest reaches: ANX_CONTROL_AD_START (an
- * antidepressant started in months m-23..m-12 with no prescription in the 12
- * months before the start: prescriptions from month m-35) and RISK_*
- * (contacts in the two 12-month windows before W12: from month m-35); every
- * other window is W12 or W24 and a few days around dates inside it. List
- * periods, diagnoses ("recorded on or before R", "new" = none in the
- * previous 24 months) and the medication list are read whole anyway.
- *
- * A configuration may lengthen windows (keys up to 120 months). Any integer
- * key of an enabled indicator plugin that names months, days or windows set
- * above its default turns the cut off: the run then reads everything, which
- * is always right, only slower. A backfill starting in 2014-12 asks for
- * events from 2011-12, before any history, so only short runs (the monthly
- * one) read less.
+ * Each indicator plugin declares, after init (so for its own configuration),
+ * how many calendar months before the first reference month its windows
+ * reach (kv_indicator_plugin.lookback_months); with the catalogue's defaults
+ * the longest is 36 (ANX_CONTROL_AD_START: an antidepressant start in months
+ * m-23..m-12 with no prescription in the 12 months before it; RISK_*: two
+ * 12-month windows before W12). The run reads events from the first day of
+ * month first - (the longest declaration). A plugin that declares nothing
+ * (0, no callback, or built before the field existed) makes the run read
+ * everything, which is always right, only slower; so does a plugin whose
+ * windows reach before any event. Plugins that failed init compute nothing
+ * and are not asked. A backfill starting in 2014-12 asks for events from
+ * 2011-12, before any history, so only short runs (the monthly one) read
+ * less.
  */
-#define KV_EVENT_LOOKBACK_MONTHS 36
-
-static kv_date read_events_from(const struct kv_setup *s, kv_month first)
+static uint32_t plugin_lookback(const struct plugin_run *p)
 {
-	for (size_t k = 0; k < s->n_indicators; k++) {
-		const struct kv_plugin_header *h = s->indicators[k].plugin->header;
-		for (size_t i = 0; i < h->n_config_keys; i++) {
-			const struct kv_config_key *key = &h->config_keys[i];
-			if (key->type != KV_CONFIG_INT || key->default_value == NULL ||
-			    (strstr(key->key, "month") == NULL && strstr(key->key, "day") == NULL &&
-			     strstr(key->key, "window") == NULL))
-				continue;
-			long long def = strtoll(key->default_value, NULL, 10);
-			int64_t v = kv_host_api.config_int(s->indicators[k].ctx, key->key);
-			if (v > def) {
-				kv_info("indicator plugin \"%s\": %s = %lld is longer than the "
-					"catalogue's %lld; reading every event, not only the last %d "
-					"months",
-					s->indicators[k].plugin->name, key->key, (long long)v, def,
-					KV_EVENT_LOOKBACK_MONTHS);
-				return 0;
-			}
+	const struct kv_indicator_plugin *ip = p->loaded->plugin->indicator;
+	if (ip->struct_size < offsetof(struct kv_indicator_plugin, lookback_months) +
+				      sizeof ip->lookback_months ||
+	    ip->lookback_months == NULL)
+		return 0;
+	kv_ctx_enter(p->loaded->ctx, "lookback_months");
+	return ip->lookback_months(p->state);
+}
+
+static kv_date read_events_from(const struct run *r, kv_month first)
+{
+	uint32_t longest = 0;
+	for (size_t k = 0; k < r->n_plugins; k++) {
+		const struct plugin_run *p = &r->plugins[k];
+		if (!p->active)
+			continue;
+		uint32_t months = plugin_lookback(p);
+		if (months == 0) {
+			kv_info("indicator plugin \"%s\" does not declare how far back its windows "
+				"look; reading every event",
+				p->loaded->plugin->name);
+			return 0;
 		}
+		if (months > longest)
+			longest = months;
 	}
-	return kv_month_first_day(first - KV_EVENT_LOOKBACK_MONTHS);
+	/* dates before 1900 are never in the data (and kv_date 0 means "none") */
+	if (longest == 0 || (int64_t)first - longest < (int64_t)1901 * 12)
+		return 0;
+	return kv_month_first_day(first - (kv_month)longest);
 }
 
 int kv_series_compare(const void *a, const void *b)
@@ -300,7 +313,7 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 		.note_patterns = kw_rules,
 		.n_note_patterns = n_kw,
 		.memory_budget = kv_setup_memory_budget(s),
-		.events_from = read_events_from(s, first),
+		.events_from = read_events_from(&r, first),
 	};
 	kv_ctx_enter(cctx, "read");
 	if (conn->read(conn_state, &req, on_patient, &r) != KV_OK) {

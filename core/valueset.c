@@ -22,10 +22,34 @@ struct entry {
 	kv_date from, to;
 };
 
+/* The kinds a set may hold (enum kv_code_kind runs 1..KINDS - 1). */
+#define KINDS ((int)KV_CODES_SNOMED + 1)
+
+/*
+ * The lookup index of a set, built once after loading: one hash table over
+ * the distinct keys (kind, exact or prefix, code), each key naming the run of
+ * entries that have it (in file order) in `order`. A lookup hashes the code
+ * whole for the exact entries, and each of its first L characters for every
+ * length L some prefix entry of that kind has (ICD-10 categories, ATC "X*"),
+ * visiting only the entries whose code matches. The answer is the same as
+ * checking every entry in turn.
+ */
+struct slot {
+	uint32_t hash;
+	uint32_t first; /* into order; UINT32_MAX: empty slot */
+	uint32_t count;
+};
+
 struct kv_value_set {
 	char name[48];
 	struct entry *entries;
 	size_t n, cap;
+	uint32_t *order;             /* entry indices grouped by key */
+	struct slot *slots;          /* mask + 1 of them */
+	uint32_t mask;
+	uint16_t exact_kinds;        /* bit K: the set has exact entries of kind K */
+	uint64_t prefix_lens[KINDS]; /* bit L: a prefix entry of kind K has length L */
+	uint64_t first[KINDS];       /* bit c % 64: an entry of kind K starts with c */
 };
 
 struct kv_value_sets {
@@ -68,7 +92,13 @@ static bool parse_date(const char *s, kv_date *out)
 {
 	int y, m, d;
 	char tail;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(s) != 10)
+	/* exactly YYYY-MM-DD: sscanf's %d would also take a sign ("2020-+1-01") */
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return false;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 		return false;
 	if (m < 1 || m > 12 || d < 1 || y < 1900 || y > 2199 || d > kv_days_in_month(y, m))
 		return false;
@@ -191,6 +221,103 @@ static void parse_entry(struct kv_value_sets *vs, char *line, const char *path, 
 	s->entries[s->n++] = e;
 }
 
+/* FNV-1a, started from the kind, so a prefix's hash grows a character at
+ * a time; finished differently for exact and prefix keys. */
+static inline uint32_t hash_start(int kind)
+{
+	return (2166136261u ^ (uint32_t)kind) * 16777619u;
+}
+
+static inline uint32_t hash_add(uint32_t h, unsigned char c)
+{
+	return (h ^ c) * 16777619u;
+}
+
+static inline uint32_t hash_end(uint32_t h, bool prefix)
+{
+	h ^= prefix ? 0x9e3779b9u : 0x85ebca6bu;
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	return h;
+}
+
+static uint32_t key_hash(const struct entry *e)
+{
+	uint32_t h = hash_start(e->kind);
+	for (const char *c = e->code; *c; c++)
+		h = hash_add(h, (unsigned char)*c);
+	return hash_end(h, e->prefix);
+}
+
+static bool same_key(const struct entry *a, const struct entry *b)
+{
+	return a->kind == b->kind && a->prefix == b->prefix && strcmp(a->code, b->code) == 0;
+}
+
+/* The slot of the key of entry e (its own or an empty one). */
+static struct slot *find_slot(struct kv_value_set *s, const struct entry *e, uint32_t h)
+{
+	for (uint32_t i = h & s->mask;; i = (i + 1) & s->mask) {
+		struct slot *sl = &s->slots[i];
+		if (sl->first == UINT32_MAX ||
+		    (sl->hash == h && same_key(&s->entries[s->order[sl->first]], e)))
+			return sl;
+	}
+}
+
+static void build_index(struct kv_value_set *s)
+{
+	uint32_t size = 8;
+	while (size < 2 * s->n)
+		size *= 2;
+	s->mask = size - 1;
+	s->slots = kv_xcalloc(size, sizeof *s->slots);
+	for (uint32_t i = 0; i < size; i++)
+		s->slots[i].first = UINT32_MAX;
+	s->order = kv_xcalloc(s->n ? s->n : 1, sizeof *s->order);
+	uint32_t *hashes = kv_xcalloc(s->n ? s->n : 1, sizeof *hashes);
+	/* count the entries of each key ... */
+	for (size_t i = 0; i < s->n; i++) {
+		const struct entry *e = &s->entries[i];
+		hashes[i] = key_hash(e);
+		s->first[e->kind] |= UINT64_C(1) << ((unsigned char)e->code[0] % 64);
+		if (e->prefix)
+			s->prefix_lens[e->kind] |= UINT64_C(1) << strlen(e->code);
+		else
+			s->exact_kinds |= (uint16_t)(1u << e->kind);
+		struct slot *sl = find_slot(s, e, hashes[i]);
+		if (sl->first == UINT32_MAX) {
+			sl->hash = hashes[i];
+			sl->first = (uint32_t)i; /* for now: the key's first entry */
+			s->order[i] = (uint32_t)i;
+		}
+		sl->count++;
+	}
+	/* ... give each key its run of order, then fill the runs in file order */
+	uint32_t used = 0;
+	uint32_t *fill = kv_xcalloc(size, sizeof *fill);
+	for (uint32_t i = 0; i < size; i++) {
+		struct slot *sl = &s->slots[i];
+		if (sl->first == UINT32_MAX)
+			continue;
+		fill[i] = used;
+		used += sl->count;
+	}
+	uint32_t *order = kv_xcalloc(s->n ? s->n : 1, sizeof *order);
+	for (size_t i = 0; i < s->n; i++) {
+		struct slot *sl = find_slot(s, &s->entries[i], hashes[i]);
+		order[fill[sl - s->slots]++] = (uint32_t)i;
+	}
+	for (uint32_t i = 0; i < size; i++)
+		if (s->slots[i].first != UINT32_MAX)
+			s->slots[i].first = fill[i] - s->slots[i].count;
+	free(s->order);
+	s->order = order;
+	free(fill);
+	free(hashes);
+}
+
 static void build_keywords(struct kv_value_sets *vs)
 {
 	for (size_t i = 0; i < vs->n; i++) {
@@ -286,6 +413,8 @@ struct kv_value_sets *kv_value_sets_load(const char *path, struct kv_diags *d)
 		return NULL;
 	}
 	build_keywords(vs);
+	for (size_t i = 0; i < vs->n; i++)
+		build_index(&vs->sets[i]);
 	return vs;
 }
 
@@ -293,8 +422,11 @@ void kv_value_sets_free(struct kv_value_sets *vs)
 {
 	if (vs == NULL)
 		return;
-	for (size_t i = 0; i < vs->n; i++)
+	for (size_t i = 0; i < vs->n; i++) {
+		free(vs->sets[i].order);
+		free(vs->sets[i].slots);
 		free(vs->sets[i].entries);
+	}
 	for (size_t i = 0; i < vs->n_keywords; i++) {
 		free(vs->keyword_names[i]);
 		free(vs->keyword_rules[i]);
@@ -323,31 +455,77 @@ const struct kv_value_set *kv_value_sets_find(const struct kv_value_sets *vs, co
 	return NULL;
 }
 
-static bool entry_matches(const struct entry *e, enum kv_code_kind kind, const char *code,
-			  kv_date date)
+/*
+ * The matching rule: a code of `kind` is in the set on `date` when some
+ * entry of that kind valid on the date matches it (an exact entry equal to
+ * it, a prefix entry it starts with) and no such matching entry is an
+ * exclusion.
+ *
+ * The entries of key (kind, prefix, code[0..len)) with hash h: -1 when a
+ * valid one excludes, 1 when a valid one includes, else 0.
+ */
+static int visit(const struct kv_value_set *s, int kind, bool prefix, const char *code,
+		 size_t len, uint32_t h, kv_date date)
 {
-	if (e->kind != kind || date < e->from || date > e->to)
-		return false;
-	if (e->prefix)
-		return strncmp(code, e->code, strlen(e->code)) == 0;
-	return strcmp(code, e->code) == 0;
+	for (uint32_t i = h & s->mask;; i = (i + 1) & s->mask) {
+		const struct slot *sl = &s->slots[i];
+		if (sl->first == UINT32_MAX)
+			return 0;
+		if (sl->hash != h)
+			continue;
+		const struct entry *e = &s->entries[s->order[sl->first]];
+		if (e->kind != kind || e->prefix != prefix || memcmp(e->code, code, len) != 0 ||
+		    e->code[len] != '\0')
+			continue;
+		int in = 0;
+		for (uint32_t j = 0; j < sl->count; j++) {
+			e = &s->entries[s->order[sl->first + j]];
+			if (date < e->from || date > e->to)
+				continue;
+			if (e->exclude)
+				return -1;
+			in = 1;
+		}
+		return in;
+	}
 }
 
 bool kv_value_set_contains(const struct kv_value_set *set, enum kv_code_kind kind,
 			   const char *code, kv_date date)
 {
-	if (set == NULL || code == NULL || *code == '\0')
+	if (set == NULL || code == NULL || *code == '\0' || (int)kind <= 0 || (int)kind >= KINDS)
 		return false;
+	/* most lookups end here: no entry of the kind starts with the code's
+	 * first character (an indicator asks many sets about each code) */
+	if (!((set->first[kind] >> ((unsigned char)code[0] % 64)) & 1))
+		return false;
+	uint64_t lens = set->prefix_lens[kind];
+	uint32_t h = hash_start((int)kind);
 	bool in = false;
-	for (size_t i = 0; i < set->n; i++) {
-		const struct entry *e = &set->entries[i];
-		if (!entry_matches(e, kind, code, date))
-			continue;
-		if (e->exclude)
-			return false;
-		in = true;
+	size_t n = 0;
+	int r;
+	/* the prefixes shorter than the code, hashing it as we go */
+	for (; code[n] != '\0'; n++) {
+		if (n > 0 && ((lens >> n) & 1)) {
+			if ((r = visit(set, (int)kind, true, code, n, hash_end(h, true), date)) < 0)
+				return false;
+			in = in || r > 0;
+		}
+		if (n == ENTRY_CODE_MAX - 1)
+			return in; /* longer than any entry: no other can match */
+		h = hash_add(h, (unsigned char)code[n]);
 	}
-	return in;
+	/* a prefix as long as the code, and the exact entries */
+	if ((lens >> n) & 1) {
+		if ((r = visit(set, (int)kind, true, code, n, hash_end(h, true), date)) < 0)
+			return false;
+		in = in || r > 0;
+	}
+	if (!(set->exact_kinds & (1u << kind)))
+		return in;
+	if ((r = visit(set, (int)kind, false, code, n, hash_end(h, false), date)) < 0)
+		return false;
+	return in || r > 0;
 }
 
 size_t kv_value_sets_keywords(const struct kv_value_sets *vs, const char *const **names,

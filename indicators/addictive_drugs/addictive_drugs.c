@@ -76,6 +76,7 @@ struct add_rx {
 struct add_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	uint32_t lookback; /* lookback_months(), for this configuration */
 	const struct kv_value_set *addictive;
 	bool count_null_ddd;  /* ADD_DDD_MEAN is computable in this run */
 	struct kv_ind_months months; /* R, first day of W12; flag: in L(R) */
@@ -118,6 +119,8 @@ static int add_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 	/* Where ADD_DDD_MEAN is not computable, a missing DDD is no finding. */
 	uint32_t need = add_defs[ADD_DDD_MEAN].requires;
 	s->count_null_ddd = (run->provides & need) == need;
+	/* lookback_months: prescriptions and contacts in W12 (window_months) */
+	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
 	*state = s;
 	return KV_OK;
 }
@@ -221,6 +224,11 @@ static int add_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
+static uint32_t add_lookback_months(void *state)
+{
+	return ((const struct add_state *)state)->lookback;
+}
+
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "addictive_drugs",
 			 "1.0.0",
@@ -231,4 +239,5 @@ KV_INDICATOR_PLUGIN = {
 	.init = add_init,
 	.compute = add_compute,
 	.fini = add_fini,
+	.lookback_months = add_lookback_months,
 };

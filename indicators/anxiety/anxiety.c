@@ -214,6 +214,7 @@ struct anx_month {
 struct anx_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	uint32_t lookback; /* lookback_months(), for this configuration */
 	struct anx_windows win;
 	const struct kv_value_set *anxiety, *depression, *somatic, *antidepressant,
 	    *benzodiazepine, *cbt_fee;
@@ -345,6 +346,13 @@ static int anx_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 		anx_fini(s);
 		return KV_ERROR;
 	}
+	/* W12 with work-up labs up to somatic_workup_days before a diagnosis in
+	 * it; an antidepressant start as early as month m - ad_start_earliest_month
+	 * with none in the ad_start_lookback_months before it */
+	uint32_t labs = 12 + kv_ind_months_for_days(host->config_int(ctx, "somatic_workup_days"));
+	uint32_t starts = (uint32_t)(host->config_int(ctx, "ad_start_earliest_month") +
+				     host->config_int(ctx, "ad_start_lookback_months") + 1);
+	s->lookback = labs > starts ? labs : starts;
 	*state = s;
 	return KV_OK;
 }
@@ -514,6 +522,11 @@ static int anx_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
+static uint32_t anx_lookback_months(void *state)
+{
+	return ((const struct anx_state *)state)->lookback;
+}
+
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "anxiety", "1.0.0",
 			 "anxiety: prevalence, somatic work-up, follow-up and cognitive therapy "
@@ -524,4 +537,5 @@ KV_INDICATOR_PLUGIN = {
 	.init = anx_init,
 	.compute = anx_compute,
 	.fini = anx_fini,
+	.lookback_months = anx_lookback_months,
 };

@@ -42,6 +42,7 @@ static const struct kv_config_key chd_keys[] = {
 struct chd_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	uint32_t lookback; /* lookback_months(), for this configuration */
 	const struct kv_value_set *ihd;
 	const struct kv_value_set *beta_blocker;
 	struct kv_ind_months months;  /* R and the first day of W12 */
@@ -77,6 +78,8 @@ static int chd_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 		chd_fini(s);
 		return KV_ERROR;
 	}
+	/* lookback_months: prescriptions in W12 (window_months) */
+	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
 	*state = s;
 	return KV_OK;
 }
@@ -111,6 +114,11 @@ static int chd_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
+static uint32_t chd_lookback_months(void *state)
+{
+	return ((const struct chd_state *)state)->lookback;
+}
+
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "chd", "1.0.0",
 			 "coronary heart disease: beta-blocker treatment"),
@@ -119,4 +127,5 @@ KV_INDICATOR_PLUGIN = {
 	.init = chd_init,
 	.compute = chd_compute,
 	.fini = chd_fini,
+	.lookback_months = chd_lookback_months,
 };

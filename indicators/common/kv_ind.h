@@ -199,6 +199,21 @@ void *kv_ind_new_state(const struct kv_host *host, struct kv_ctx *ctx, size_t si
 int kv_ind_config_months(const struct kv_host *host, struct kv_ctx *ctx, const char *key,
 			 int *out);
 
+/* For kv_indicator_plugin.lookback_months: `windows` windows of the months
+ * in configuration key `key`; and the whole months (of 28 days or more)
+ * that `days` days before a window's first day can reach back. */
+static inline uint32_t kv_ind_window_lookback(const struct kv_host *host, struct kv_ctx *ctx,
+					      const char *key, uint32_t windows)
+{
+	int64_t v = host->config_int(ctx, key);
+	return v < 1 ? 0 : (uint32_t)v * windows;
+}
+
+static inline uint32_t kv_ind_months_for_days(int64_t days)
+{
+	return days <= 0 ? 0 : (uint32_t)((days + 27) / 28);
+}
+
 /* The value set `name`, or NULL after host->set_error naming it. */
 const struct kv_value_set *kv_ind_need_set(const struct kv_host *host, struct kv_ctx *ctx,
 					   const char *name);

@@ -114,6 +114,7 @@ struct copd_sets {
 struct copd_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	uint32_t lookback; /* lookback_months(), for this configuration */
 	struct copd_sets sets;
 	kv_date control_days;  /* the 42 days */
 	/* R, first day of W12; flag: listed with COPD at R */
@@ -174,6 +175,9 @@ static int copd_init(const struct kv_host *host, struct kv_ctx *ctx, const struc
 		copd_fini(s);
 		return KV_ERROR;
 	}
+	/* lookback_months: exacerbations (prescriptions) in W12
+	 * (exacerbation_window_months); controls follow them */
+	s->lookback = kv_ind_window_lookback(host, ctx, "exacerbation_window_months", 1);
 	*state = s;
 	return KV_OK;
 }
@@ -300,6 +304,11 @@ static int copd_compute(void *state, const struct kv_patient *p, struct kv_resul
 	return KV_OK;
 }
 
+static uint32_t copd_lookback_months(void *state)
+{
+	return ((const struct copd_state *)state)->lookback;
+}
+
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "copd", "1.0.0",
 			 "COPD: prevalence, control after the last exacerbation"),
@@ -308,4 +317,5 @@ KV_INDICATOR_PLUGIN = {
 	.init = copd_init,
 	.compute = copd_compute,
 	.fini = copd_fini,
+	.lookback_months = copd_lookback_months,
 };

@@ -93,6 +93,7 @@ static const struct kv_config_key dep_keys[] = {
 struct dep_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	uint32_t lookback; /* lookback_months(), for this configuration */
 	int new_months;     /* look-back of a new diagnosis */
 	int workup_days;    /* SOMATIC_WORKUP window around d */
 	const struct kv_value_set *depression, *somatic, *antidepressant;
@@ -139,6 +140,8 @@ static int dep_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 		dep_fini(s);
 		return KV_ERROR;
 	}
+	/* lookback_months: W12, and work-up labs up to somatic_workup_days before a diagnosis in it */
+	s->lookback = 12 + kv_ind_months_for_days(host->config_int(ctx, "somatic_workup_days"));
 	*state = s;
 	return KV_OK;
 }
@@ -207,6 +210,11 @@ static int dep_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
+static uint32_t dep_lookback_months(void *state)
+{
+	return ((const struct dep_state *)state)->lookback;
+}
+
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "depression", "1.0.0",
 			 "depression: prevalence, somatic work-up of new cases, antidepressant "
@@ -216,4 +224,5 @@ KV_INDICATOR_PLUGIN = {
 	.init = dep_init,
 	.compute = dep_compute,
 	.fini = dep_fini,
+	.lookback_months = dep_lookback_months,
 };

@@ -228,6 +228,7 @@ struct dm_sets {
 struct dm_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	uint32_t lookback; /* lookback_months(), for this configuration */
 	struct dm_limits lim;
 	struct dm_sets sets;
 	/* R, first day of W12; flag: listed with diabetes at R */
@@ -320,6 +321,8 @@ static int dm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
 		dm_fini(s);
 		return KV_ERROR;
 	}
+	/* lookback_months: forms, fees, labs, blood pressures and prescriptions in W12 */
+	s->lookback = 12;
 	*state = s;
 	return KV_OK;
 }
@@ -472,6 +475,11 @@ static int dm_compute(void *state, const struct kv_patient *p, struct kv_result_
 	return KV_OK;
 }
 
+static uint32_t dm_lookback_months(void *state)
+{
+	return ((const struct dm_state *)state)->lookback;
+}
+
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "diabetes", "1.0.0",
 			 "diabetes care: prevalence, Noklus annual check, HbA1c, blood "
@@ -481,4 +489,5 @@ KV_INDICATOR_PLUGIN = {
 	.init = dm_init,
 	.compute = dm_compute,
 	.fini = dm_fini,
+	.lookback_months = dm_lookback_months,
 };

@@ -42,6 +42,7 @@ static const struct kv_config_key eld_keys[] = {
 struct eld_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	uint32_t lookback; /* lookback_months(), for this configuration */
 	int min_age;
 	struct kv_ind_months months;  /* R and the first day of W12 */
 
@@ -75,6 +76,8 @@ static int eld_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 		eld_fini(s);
 		return KV_ERROR;
 	}
+	/* lookback_months: contacts in W12 (window_months) */
+	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
 	*state = s;
 	return KV_OK;
 }
@@ -101,6 +104,11 @@ static int eld_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
+static uint32_t eld_lookback_months(void *state)
+{
+	return ((const struct eld_state *)state)->lookback;
+}
+
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "elderly", "1.0.0",
 			 "elderly patients without a face-to-face contact"),
@@ -109,4 +117,5 @@ KV_INDICATOR_PLUGIN = {
 	.init = eld_init,
 	.compute = eld_compute,
 	.fini = eld_fini,
+	.lookback_months = eld_lookback_months,
 };

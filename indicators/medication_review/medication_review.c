@@ -51,6 +51,7 @@ struct lmg_drug {
 struct lmg_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	uint32_t lookback; /* lookback_months(), for this configuration */
 	const struct kv_value_set *fee_set;
 	int note_pattern;         /* kv_note_match.pattern of LMG_NOTE, -1: none */
 	int64_t min_drugs;
@@ -111,6 +112,8 @@ static int lmg_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 		return KV_ERROR;
 	}
 	s->note_pattern = find_note_pattern(s, run);
+	/* lookback_months: fees and note matches in W12 */
+	s->lookback = 12;
 	*state = s;
 	return KV_OK;
 }
@@ -222,6 +225,11 @@ static int lmg_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
+static uint32_t lmg_lookback_months(void *state)
+{
+	return ((const struct lmg_state *)state)->lookback;
+}
+
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "medication_review",
 			 "1.0.0",
@@ -232,4 +240,5 @@ KV_INDICATOR_PLUGIN = {
 	.init = lmg_init,
 	.compute = lmg_compute,
 	.fini = lmg_fini,
+	.lookback_months = lmg_lookback_months,
 };

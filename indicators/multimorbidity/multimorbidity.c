@@ -91,6 +91,7 @@ static const char *const mm_categories[] = {
 struct mm_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	uint32_t lookback; /* lookback_months(), for this configuration */
 	const struct kv_value_set *sets[MM_N_CATEGORIES];
 	int comorbid;        /* categories for "comorbid" */
 	int many;            /* categories for MM_4PLUS */
@@ -145,6 +146,8 @@ static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
 		mm_fini(s);
 		return KV_ERROR;
 	}
+	/* lookback_months: contacts in W12 (window_months) */
+	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
 	*state = s;
 	return KV_OK;
 }
@@ -220,6 +223,11 @@ static int mm_compute(void *state, const struct kv_patient *p, struct kv_result_
 	return KV_OK;
 }
 
+static uint32_t mm_lookback_months(void *state)
+{
+	return ((const struct mm_state *)state)->lookback;
+}
+
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "multimorbidity",
 			 "1.0.0",
@@ -231,4 +239,5 @@ KV_INDICATOR_PLUGIN = {
 	.init = mm_init,
 	.compute = mm_compute,
 	.fini = mm_fini,
+	.lookback_months = mm_lookback_months,
 };

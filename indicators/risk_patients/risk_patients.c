@@ -67,16 +67,22 @@ static const struct kv_config_key risk_keys[] = {
 struct risk_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	uint32_t lookback; /* lookback_months(), for this configuration */
 	const struct kv_value_set *high_risk;
 	int min_age;
 	size_t min_days;
 	size_t n_windows;     /* earlier windows per month */
 	struct kv_ind_months months; /* R, first day of W12; flag: in L(R) */
-	kv_date *early_from;  /* [m * n_windows + j]: first day of earlier window j */
-	kv_date *early_to;    /* [m * n_windows + j]: its last day */
+	/* The earlier windows as month indices into upto: window j of month m
+	 * holds upto[early_hi[k]] - upto[early_lo[k]] days, k = m * n_windows + j. */
+	uint32_t *early_lo;   /* the month before the window's first */
+	uint32_t *early_hi;   /* the window's last month */
+	size_t n_upto;
+	kv_date *month_end;   /* [i]: the last day of month i of upto */
 
 	/* Scratch of the current patient, reused: grows to the largest. */
 	struct kv_ind_days days;      /* distinct face-to-face days */
+	uint32_t *upto;               /* [i]: days on or before month_end[i] */
 	struct kv_ind_periods drugs;  /* regular HIGH_RISK_ELDERLY rows in use */
 };
 
@@ -86,8 +92,10 @@ static void risk_fini(void *state)
 	if (s == NULL)
 		return;
 	kv_ind_months_free(&s->months);
-	free(s->early_from);
-	free(s->early_to);
+	free(s->early_lo);
+	free(s->early_hi);
+	free(s->month_end);
+	free(s->upto);
 	kv_ind_days_free(&s->days);
 	kv_ind_periods_free(&s->drugs);
 	free(s);
@@ -96,24 +104,45 @@ static void risk_fini(void *state)
 /* ---- init ---------------------------------------------------------------- */
 
 /* R, W12 and the earlier windows of every month: window j (0 = the one just
- * before W12) is months M-(j+2)w+1 .. M-(j+1)w, whole calendar months. */
+ * before W12) is months M-(j+2)w+1 .. M-(j+1)w, whole calendar months. A
+ * patient's days are counted once per month end (upto), so each window's
+ * count is a difference of two of them. */
 static int read_months(struct risk_state *s, const struct kv_run *run, int window)
 {
 	if (kv_ind_months_init(&s->months, s->host, s->ctx, run, window) != KV_OK)
 		return KV_ERROR;
 	size_t n = run->n_months ? run->n_months : 1;
-	s->early_from = calloc(n * s->n_windows, sizeof *s->early_from);
-	s->early_to = calloc(n * s->n_windows, sizeof *s->early_to);
-	if (s->early_from == NULL || s->early_to == NULL) {
+	s->early_lo = calloc(n * s->n_windows, sizeof *s->early_lo);
+	s->early_hi = calloc(n * s->n_windows, sizeof *s->early_hi);
+	if (s->early_lo == NULL || s->early_hi == NULL) {
 		s->host->set_error(s->ctx, "out of memory");
 		return KV_ERROR;
 	}
+	kv_month lo = 0, hi = 0;
+	for (size_t m = 0; m < run->n_months; m++) {
+		kv_month month = kv_month_of(run->reference_dates[m]);
+		kv_month first = month - (kv_month)s->n_windows * window - (window - 1) - 1;
+		kv_month last = month - window;
+		if (m == 0 || first < lo)
+			lo = first;
+		if (m == 0 || last > hi)
+			hi = last;
+	}
+	s->n_upto = run->n_months ? (size_t)(hi - lo + 1) : 1;
+	s->month_end = calloc(s->n_upto, sizeof *s->month_end);
+	s->upto = calloc(s->n_upto, sizeof *s->upto);
+	if (s->month_end == NULL || s->upto == NULL) {
+		s->host->set_error(s->ctx, "out of memory");
+		return KV_ERROR;
+	}
+	for (size_t i = 0; run->n_months && i < s->n_upto; i++)
+		s->month_end[i] = kv_month_last_day(lo + (kv_month)i);
 	for (size_t m = 0; m < run->n_months; m++) {
 		kv_month month = kv_month_of(run->reference_dates[m]);
 		for (size_t j = 0; j < s->n_windows; j++) {
 			kv_month last = month - (kv_month)(j + 1) * window;
-			s->early_from[m * s->n_windows + j] = kv_month_first_day(last - (window - 1));
-			s->early_to[m * s->n_windows + j] = kv_month_last_day(last);
+			s->early_lo[m * s->n_windows + j] = (uint32_t)(last - (window - 1) - 1 - lo);
+			s->early_hi[m * s->n_windows + j] = (uint32_t)(last - lo);
 		}
 	}
 	return KV_OK;
@@ -147,6 +176,9 @@ static int risk_init(const struct kv_host *host, struct kv_ctx *ctx, const struc
 		risk_fini(s);
 		return KV_ERROR;
 	}
+	/* lookback_months: W12 and followup_windows windows of window_months before it */
+	s->lookback = kv_ind_window_lookback(host, ctx, "window_months",
+					     1 + (uint32_t)host->config_int(ctx, "followup_windows"));
 	*state = s;
 	return KV_OK;
 }
@@ -157,10 +189,21 @@ static bool followed_up(const struct risk_state *s, size_t m)
 {
 	for (size_t j = 0; j < s->n_windows; j++) {
 		size_t k = m * s->n_windows + j;
-		if (kv_ind_days_count_in(&s->days, s->early_from[k], s->early_to[k]) < s->min_days)
+		if (s->upto[s->early_hi[k]] - s->upto[s->early_lo[k]] < s->min_days)
 			return false;
 	}
 	return true;
+}
+
+/* upto[i]: the patient's days on or before month_end[i] (days sorted). */
+static void count_upto(struct risk_state *s)
+{
+	size_t d = 0;
+	for (size_t i = 0; i < s->n_upto; i++) {
+		while (d < s->days.n && s->days.v[d] <= s->month_end[i])
+			d++;
+		s->upto[i] = (uint32_t)d;
+	}
 }
 
 static void mark_lost(struct risk_state *s, struct kv_result_block *out)
@@ -168,6 +211,7 @@ static void mark_lost(struct risk_state *s, struct kv_result_block *out)
 	const struct kv_ind_months *mo = &s->months;
 	if (s->days.n < s->min_days * s->n_windows)
 		return; /* too few days for every window (none without contacts) */
+	count_upto(s);
 	for (size_t m = 0; m < mo->n; m++) {
 		if (!mo->flag[m] || !followed_up(s, m))
 			continue;
@@ -211,6 +255,11 @@ static int risk_compute(void *state, const struct kv_patient *p, struct kv_resul
 	return KV_OK;
 }
 
+static uint32_t risk_lookback_months(void *state)
+{
+	return ((const struct risk_state *)state)->lookback;
+}
+
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "risk_patients",
 			 "1.0.0",
@@ -221,4 +270,5 @@ KV_INDICATOR_PLUGIN = {
 	.init = risk_init,
 	.compute = risk_compute,
 	.fini = risk_fini,
+	.lookback_months = risk_lookback_months,
 };

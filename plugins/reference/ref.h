@@ -25,6 +25,7 @@
 #ifndef KV_REFERENCE_REF_H
 #define KV_REFERENCE_REF_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,6 +57,16 @@ void ref_ctx_fini(struct ref_ctx *rc);
  * so a multi-line driver message becomes one line. Always returns -1. */
 int ref_error(struct ref_ctx *rc, const char *fmt, ...) KV_PRINTF(2, 3);
 
+/* A worker thread's errors (ref_assemble.c): while the calling thread's
+ * capture is set, ref_error() keeps the first message there instead of
+ * calling host->set_error, which only the thread that called read() may do;
+ * that thread reports it after joining the worker. */
+struct ref_error_capture {
+	bool set;
+	char msg[2048];
+};
+extern _Thread_local struct ref_error_capture *ref_tl_capture;
+
 /* Log through host->log (never pass row values or connection strings). */
 #define ref_log(rc, level, ...) (rc)->host->log((rc)->ctx, (level), __VA_ARGS__)
 
@@ -75,6 +86,9 @@ struct ref_mem {
 	size_t budget;
 	size_t used;
 	size_t peak;
+	/* Set while two threads read one range (ref_assemble.c): every
+	 * allocation and free then takes it, so the budget stays exact. */
+	pthread_mutex_t *lock;
 };
 
 /* NULL after ref_error() ("memory budget exceeded while <what>" or "out of
@@ -336,6 +350,12 @@ struct ref_transport {
 	/* Bytes of row buffers select() will allocate (from t->mem) at most
 	 * under `budget`. */
 	size_t (*buffer_bytes)(struct ref_transport *t, size_t budget);
+	/* Optional (NULL: not offered). After begin(): a second connection
+	 * reading inside the same snapshot as t's transaction, so two tables
+	 * can be read at once; NULL when none can be had (the read then stays
+	 * on t alone; nothing is reported). Its begin() is already done; end it
+	 * with end() and free it with close(). */
+	struct ref_transport *(*twin)(struct ref_transport *t);
 	void (*close)(struct ref_transport *t);
 };
 
@@ -413,6 +433,11 @@ void ref_plan_free(struct ref_reader *r, struct ref_plan *plan);
 struct ref_reader {
 	struct ref_ctx *rc;
 	struct ref_transport *t;
+	struct ref_transport *twin;    /* a second connection in t's snapshot, or NULL */
+	/* No contact lies before req->events_from (ref_plan_totals): the fees
+	 * are then read without the join with contact that their cut needs,
+	 * since it would leave none out. */
+	bool fees_uncut;
 	struct ref_mem mem;
 	const struct kv_read_request *req;
 	kv_patient_sink sink;

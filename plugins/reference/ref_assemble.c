@@ -8,7 +8,10 @@
  *   2. contacts, grouped by patient and sorted, so fees and diagnoses can
  *      name their contact's index; a map contact_id -> position;
  *   3. the other tables, each into a staging array of
- *      {patient slot, date, tie-break key, canonical event};
+ *      {patient slot, date, tie-break key, canonical event}; over libpq a
+ *      worker thread reads these on a second connection in the same
+ *      snapshot while step 2 runs (see "Reading a range on two
+ *      connections" below);
  *   4. per table, an in-place MSD radix sort by patient slot (American flag
  *      sort, 8 bits a pass) and a per-patient introsort by (date,
  *      tie-break), then the events are compacted in place into arrays of the
@@ -35,6 +38,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +228,7 @@ struct range_state {
 	struct stage st[REF_N_TABLES];
 	int64_t last_pid;     /* the last patient looked up, and its slot */
 	uint32_t last_slot;
+	struct ref_mem *mem;  /* the read's, shared with a worker thread */
 };
 
 static int count_bad(struct range_state *rs, enum ref_table t, enum ref_reason why)
@@ -395,7 +400,7 @@ static void *stage_push(struct range_state *rs, enum ref_table t)
 		/* more rows than planned: only if the data changed under a
 		 * non-snapshot DBMS, or NULL patient ids; grow within the budget */
 		size_t cap = s->cap + s->cap / 2 + 16;
-		void *n = ref_realloc(rs->r->rc, &rs->r->mem, s->data, cap * d->elem,
+		void *n = ref_realloc(rs->r->rc, rs->mem, s->data, cap * d->elem,
 				      "holding the rows of a patient range");
 		if (n == NULL)
 			return NULL;
@@ -471,7 +476,8 @@ static int stage_group(struct range_state *rs, enum ref_table t)
 		bits++;
 	if (s->n > 1 && bits > 0)
 		radix_by_slot(s->data, s->n, d->elem, bits);
-	for (size_t p = 0; p < rs->n_pats; p++)
+	/* no rows: s->data may be NULL, and NULL + 0 is undefined */
+	for (size_t p = 0; s->n > 0 && p < rs->n_pats; p++)
 		ref_sort(s->data + s->off[p] * d->elem, s->off[p + 1] - s->off[p], d->elem,
 			 d->cmp);
 	s->grouped = true;
@@ -551,7 +557,8 @@ static int run_table(struct ref_reader *r, enum ref_table t, const struct ref_ra
 				  range, r->req->events_from) != 0)
 			goto done;
 	} else if (ref_sql_select(r->rc, sql, sizeof(sql), t, r->t->dialect, range,
-				  r->req->events_from, false) != 0) {
+				  t == REF_TAB_FEE && r->fees_uncut ? 0 : r->req->events_from,
+				  false) != 0) {
 		goto done;
 	}
 	ret = ref_run(r, q->table, sql, types, text_max, n, params, np, fn, arg);
@@ -1060,10 +1067,13 @@ static int patients_done(struct range_state *rs)
 	/* Ids are usually dense (serial keys): then a direct index, 4 bytes per
 	 * id, at most 16 per patient (within REF_MAP_ENTRY_COST), which also
 	 * keeps lookups in cache. Otherwise a hash map. */
-	uint64_t span = rs->n_pats > 0 ? (uint64_t)rs->pats[rs->n_pats - 1].id -
-						 (uint64_t)rs->pats[0].id + 1
-					 : 0;
-	if (rs->n_pats > 0 && span <= 4 * (uint64_t)rs->n_pats) {
+	/* max - min, not + 1 first: ids INT64_MIN and INT64_MAX in one range
+	 * would wrap the span to 0 (and an empty index be written) */
+	uint64_t gap = rs->n_pats > 0 ? (uint64_t)rs->pats[rs->n_pats - 1].id -
+						(uint64_t)rs->pats[0].id
+					: 0;
+	if (rs->n_pats > 0 && gap < 4 * (uint64_t)rs->n_pats) {
+		uint64_t span = gap + 1;
 		rs->dense = ref_alloc(r->rc, &r->mem, (size_t)span * sizeof(uint32_t),
 				      "holding a patient range");
 		if (rs->dense == NULL)
@@ -1140,16 +1150,67 @@ static int prealloc(struct range_state *rs, enum ref_table t)
 	return 0;
 }
 
-static const enum ref_table event_order[] = {
-	REF_TAB_LIST_PERIOD, REF_TAB_MEDICATION, REF_TAB_PRESCRIPTION,
-	REF_TAB_LAB,         REF_TAB_BP,         REF_TAB_FORM,
-};
 
 static const ref_row_fn event_fn[REF_N_TABLES] = {
 	[REF_TAB_LIST_PERIOD] = row_period,     [REF_TAB_MEDICATION] = row_medication,
 	[REF_TAB_PRESCRIPTION] = row_prescription, [REF_TAB_LAB] = row_lab,
 	[REF_TAB_BP] = row_bp,                  [REF_TAB_FORM] = row_form,
 };
+
+/*
+ * Reading a range on two connections. When the transport offers a twin (a
+ * second connection in the same snapshot: libpq), a worker thread reads the
+ * tables nobody else refers to (list periods, medications, prescriptions,
+ * labs, blood pressures, forms, note matches) on it while this thread reads
+ * contacts, fees and diagnoses: the server scans two tables at once on two
+ * cores, and the two streams are parsed on two client cores. Every stage is
+ * allocated before the worker starts; it writes only its own tables' stages
+ * and counters (in copies merged after the join) and looks patients up
+ * read-only. The memory budget is shared under a lock. Its errors are kept
+ * (ref_tl_capture) and reported here after the join; when this thread fails
+ * first the worker stops after its current table. The grouping, sorting and
+ * delivery after the read are unchanged, so the patients and their events
+ * reach the sink exactly as from one connection.
+ */
+static const enum ref_table worker_tables[] = {
+	REF_TAB_LIST_PERIOD, REF_TAB_MEDICATION, REF_TAB_PRESCRIPTION, REF_TAB_LAB,
+	REF_TAB_BP,          REF_TAB_FORM,       REF_TAB_NOTE,
+};
+
+struct worker {
+	struct ref_reader r;   /* a copy: the twin transport, its own counters */
+	struct range_state rs; /* a copy: its own patient lookup cache */
+	atomic_bool *stop;
+	struct ref_error_capture err;
+	int ret;
+};
+
+static bool table_wanted(const struct ref_reader *r, enum ref_table t)
+{
+	return t != REF_TAB_NOTE || r->rules.n_rules > 0;
+}
+
+static ref_row_fn table_fn(enum ref_table t)
+{
+	return t == REF_TAB_NOTE ? row_note : event_fn[t];
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	ref_tl_capture = &w->err;
+	w->ret = 0;
+	for (size_t i = 0; i < N_OF(worker_tables) && w->ret == 0; i++) {
+		enum ref_table t = worker_tables[i];
+		if (atomic_load(w->stop))
+			break;
+		if (table_wanted(&w->r, t) &&
+		    run_table(&w->r, t, &w->rs.plan->range, table_fn(t), &w->rs) != 0)
+			w->ret = -1;
+	}
+	ref_tl_capture = NULL;
+	return NULL;
+}
 
 static int process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 {
@@ -1158,7 +1219,12 @@ static int process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 	memset(&rs, 0, sizeof(rs));
 	rs.r = r;
 	rs.plan = pr;
+	rs.mem = &r->mem;
 	const struct ref_range *range = &pr->range;
+	struct worker *w = NULL;
+	pthread_t thread;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	atomic_bool stop = false;
 
 	/* 1. patients */
 	if (pr->rows[REF_TAB_PATIENT] > 0) {
@@ -1176,30 +1242,61 @@ static int process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 	    patients_done(&rs) != 0)
 		goto done;
 
-	/* 2. contacts, then what refers to them */
+	/* 2. every stage, then the worker's tables on the twin if there is one */
 	if (ref_map_init(r->rc, &r->mem, &rs.cmap, (size_t)pr->rows[REF_TAB_CONTACT],
 			 "holding a patient range") != 0 ||
-	    prealloc(&rs, REF_TAB_CONTACT) != 0 ||
-	    run_table(r, REF_TAB_CONTACT, range, row_contact, &rs) != 0 || contacts_done(&rs) != 0)
+	    prealloc(&rs, REF_TAB_CONTACT) != 0 || prealloc(&rs, REF_TAB_FEE) != 0 ||
+	    prealloc(&rs, REF_TAB_DIAGNOSIS) != 0)
 		goto done;
-	if (prealloc(&rs, REF_TAB_FEE) != 0 || run_table(r, REF_TAB_FEE, range, row_fee, &rs) != 0)
-		goto done;
-	if (prealloc(&rs, REF_TAB_DIAGNOSIS) != 0 ||
+	for (size_t i = 0; i < N_OF(worker_tables); i++)
+		if (table_wanted(r, worker_tables[i]) && prealloc(&rs, worker_tables[i]) != 0)
+			goto done;
+	if (r->twin != NULL && (w = calloc(1, sizeof(*w))) != NULL) {
+		w->r = *r;
+		w->r.t = r->twin;
+		w->rs = rs;
+		w->rs.r = &w->r;
+		w->stop = &stop;
+		r->mem.lock = &lock;
+		if (pthread_create(&thread, NULL, worker_main, w) != 0) {
+			r->mem.lock = NULL;
+			free(w);
+			w = NULL;
+		}
+	}
+
+	/* 3. contacts, then what refers to them */
+	if (run_table(r, REF_TAB_CONTACT, range, row_contact, &rs) != 0 || contacts_done(&rs) != 0 ||
+	    run_table(r, REF_TAB_FEE, range, row_fee, &rs) != 0 ||
 	    run_table(r, REF_TAB_DIAGNOSIS, range, row_diagnosis, &rs) != 0)
 		goto done;
 
-	/* 3. the rest */
-	for (size_t i = 0; i < N_OF(event_order); i++) {
-		enum ref_table t = event_order[i];
-		if (prealloc(&rs, t) != 0 || run_table(r, t, range, event_fn[t], &rs) != 0)
+	/* 4. the rest: the worker's, or here */
+	if (w != NULL) {
+		pthread_join(thread, NULL);
+		r->mem.lock = NULL;
+		for (size_t i = 0; i < N_OF(worker_tables); i++) {
+			enum ref_table t = worker_tables[i];
+			rs.st[t] = w->rs.st[t];
+			r->rows[t] = w->r.rows[t];
+			memcpy(r->bad[t], w->r.bad[t], sizeof(r->bad[t]));
+		}
+		int failed = w->ret;
+		if (failed != 0)
+			ref_error(r->rc, "%s", w->err.set ? w->err.msg : "reading a table failed");
+		free(w);
+		w = NULL;
+		if (failed != 0)
 			goto done;
+	} else {
+		for (size_t i = 0; i < N_OF(worker_tables); i++) {
+			enum ref_table t = worker_tables[i];
+			if (table_wanted(r, t) && run_table(r, t, range, table_fn(t), &rs) != 0)
+				goto done;
+		}
 	}
-	if (r->rules.n_rules > 0 &&
-	    (prealloc(&rs, REF_TAB_NOTE) != 0 ||
-	     run_table(r, REF_TAB_NOTE, range, row_note, &rs) != 0))
-		goto done;
 
-	/* 4. group, sort, compact */
+	/* 5. group, sort, compact */
 	for (int t = 0; t < REF_N_TABLES; t++) {
 		if (!is_stage((enum ref_table)t))
 			continue;
@@ -1208,11 +1305,20 @@ static int process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 		stage_compact(&rs, (enum ref_table)t);
 	}
 
-	/* 5. deliver */
+	/* 6. deliver */
 	if (deliver(&rs) != 0)
 		goto done;
 	ret = 0;
 done:
+	if (w != NULL) {
+		/* this thread failed while the worker reads: stop it, keep our error */
+		atomic_store(&stop, true);
+		pthread_join(thread, NULL);
+		r->mem.lock = NULL;
+		for (size_t i = 0; i < N_OF(worker_tables); i++)
+			rs.st[worker_tables[i]] = w->rs.st[worker_tables[i]];
+		free(w);
+	}
 	range_free(&rs);
 	return ret;
 }
@@ -1287,6 +1393,8 @@ int ref_read(struct ref_ctx *rc, struct ref_transport *t, const struct kv_read_r
 	if (t->begin(t) != 0)
 		goto done;
 	began = true;
+	if (t->twin != NULL)
+		r->twin = t->twin(t);
 	if (ref_plan_totals(r, &tot) != 0 || load_roles(r, &tot) != 0 ||
 	    ref_plan_make(r, &tot, &plan) != 0)
 		goto done;
@@ -1298,18 +1406,28 @@ int ref_read(struct ref_ctx *rc, struct ref_transport *t, const struct kv_read_r
 	for (size_t i = 0; i < plan.n; i++)
 		if (process_range(r, &plan.ranges[i]) != 0)
 			goto done;
+	bool twin_used = r->twin != NULL;
+	if (r->twin != NULL) {
+		r->twin->end(r->twin, false);
+		r->twin->close(r->twin);
+		r->twin = NULL;
+	}
 	began = false;
 	if (t->end(t, true) != 0)
 		goto done;
 
 	ref_log(rc, KV_LOG_INFO,
-		"read %" PRIu64 " patients in %zu patient_id range%s over %s; %zu of %zu bytes "
+		"read %" PRIu64 " patients in %zu patient_id range%s over %s%s; %zu of %zu bytes "
 		"held at most",
-		r->delivered, plan.n, plan.n == 1 ? "" : "s", t->name, r->mem.peak,
-		r->mem.budget);
+		r->delivered, plan.n, plan.n == 1 ? "" : "s", t->name,
+		twin_used ? " (two connections in one snapshot)" : "", r->mem.peak, r->mem.budget);
 	report_counts(r);
 	ret = KV_OK;
 done:
+	if (r->twin != NULL) {
+		r->twin->end(r->twin, false);
+		r->twin->close(r->twin);
+	}
 	if (began)
 		(void)t->end(t, false);
 	ref_plan_free(r, &plan);

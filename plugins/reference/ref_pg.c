@@ -19,7 +19,9 @@
  * transaction READ ONLY, and each read runs in one
  * BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY transaction, so all tables
  * come from one snapshot. A lost connection is re-established (PQreset) at
- * the next begin().
+ * the next begin(). twin() opens a second connection with the same
+ * parameters inside that snapshot (pg_export_snapshot, SET TRANSACTION
+ * SNAPSHOT), on which a worker thread reads half of the tables.
  *
  * Errors name the statement's table and quote libpq's message, scrubbed of
  * secrets (ref_error).
@@ -545,6 +547,56 @@ static int pg_end(struct ref_transport *t, bool report)
 	return pg_exec(p, "ROLLBACK", "ending the read-only transaction");
 }
 
+/* A second connection with the same parameters inside this transaction's
+ * snapshot (pg_export_snapshot / SET TRANSACTION SNAPSHOT), or NULL. Its
+ * failures are not errors: the read then simply stays on one connection. */
+static struct ref_transport *pg_twin(struct ref_transport *t)
+{
+	struct pg_transport *p = (struct pg_transport *)t;
+	struct pg_transport *q = NULL;
+	char snapshot[128];
+	PGresult *res = PQexec(p->conn, "SELECT pg_export_snapshot()");
+	bool ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+		  PQgetlength(res, 0, 0) > 0 && PQgetlength(res, 0, 0) < (int)sizeof(snapshot);
+	if (ok)
+		snprintf(snapshot, sizeof(snapshot), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	PQconninfoOption *opts = ok ? PQconninfo(p->conn) : NULL;
+	if (opts == NULL)
+		return NULL;
+	const char *keys[64], *vals[64];
+	size_t k = 0;
+	for (PQconninfoOption *o = opts; o->keyword != NULL && k + 1 < 64; o++)
+		if (o->val != NULL && o->val[0] != '\0')
+			keys[k] = o->keyword, vals[k++] = o->val;
+	keys[k] = NULL, vals[k] = NULL;
+	q = calloc(1, sizeof(*q));
+	if (q != NULL) {
+		q->base = p->base;
+		q->conn = PQconnectdbParams(keys, vals, 0);
+	}
+	PQconninfoFree(opts);
+	if (q == NULL || q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK)
+		goto fail;
+	PQsetNoticeProcessor(q->conn, quiet_notices, NULL);
+	char sql[192];
+	snprintf(sql, sizeof(sql), "SET TRANSACTION SNAPSHOT '%s'", snapshot);
+	const char *steps[] = {"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", sql};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		res = PQexec(q->conn, steps[i]);
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+		PQclear(res);
+		if (!ok)
+			goto fail;
+	}
+	return &q->base;
+fail:
+	if (q != NULL)
+		PQfinish(q->conn);
+	free(q);
+	return NULL;
+}
+
 static size_t pg_buffer_bytes(struct ref_transport *t, size_t budget)
 {
 	(void)t;
@@ -589,6 +641,7 @@ int ref_pg_open(struct ref_ctx *rc, const char *dsn, const char *password,
 	p->base.end = pg_end;
 	p->base.select = pg_select;
 	p->base.buffer_bytes = pg_buffer_bytes;
+	p->base.twin = pg_twin;
 	p->base.close = pg_close;
 
 	/* Later entries override the expanded dsn, earlier ones are defaults it

@@ -18,10 +18,16 @@
  * The first range has no lower bound and so also takes rows whose patient
  * is NULL or not in any bucket (fees whose contact is missing); the last
  * has no upper bound.
+ *
+ * With a twin connection in the same snapshot (libpq, ref_assemble.c) the
+ * counts and the histograms run on both connections at once, each table on
+ * one of them, so the server counts on two cores.
  */
 #include "ref.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,26 +74,116 @@ static int row_totals(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
+static const enum ref_type totals_types[3] = {REF_T_ID, REF_T_ID, REF_T_ID};
+
+static int count_table(struct ref_reader *r, enum ref_table t, struct totals_row *tr)
+{
+	char sql[1024];
+	if (ref_sql_totals(r->rc, sql, sizeof(sql), t, r->t->dialect, r->req->events_from) != 0)
+		return -1;
+	return ref_run(r, ref_queries[t].table, sql, totals_types, NULL, 3, NULL, 0, row_totals,
+		       tr);
+}
+
+/* With a twin connection (ref_assemble.c) a worker thread counts these
+ * tables while the calling thread counts the others, about half the
+ * server's work each. */
+static const bool counted_by_twin[REF_N_TABLES] = {
+	[REF_TAB_PRACTITIONER] = true, [REF_TAB_LIST_PERIOD] = true, [REF_TAB_FEE] = true,
+	[REF_TAB_DIAGNOSIS] = true,    [REF_TAB_MEDICATION] = true,  [REF_TAB_LAB] = true,
+	[REF_TAB_BP] = true,           [REF_TAB_NOTE] = true,
+};
+
+struct totals_worker {
+	struct ref_reader r; /* a copy on the twin */
+	struct totals_row rows[REF_N_TABLES];
+	struct ref_error_capture err;
+	int ret;
+};
+
+static void *totals_worker_main(void *arg)
+{
+	struct totals_worker *w = arg;
+	ref_tl_capture = &w->err;
+	w->ret = 0;
+	for (int t = 0; t < REF_N_TABLES && w->ret == 0; t++)
+		if (counted_by_twin[t] && table_read(&w->r, (enum ref_table)t))
+			w->ret = count_table(&w->r, (enum ref_table)t, &w->rows[t]);
+	ref_tl_capture = NULL;
+	return NULL;
+}
+
+/* Does the events_from cut leave out any contact? When none lies before
+ * it (a backfill from before the first record), the fees need not be
+ * joined with contact to be cut (ref_reader.fees_uncut): the join costs the
+ * server more than reading the fees. PostgreSQL and SQLite stop at the first
+ * such contact (LIMIT); other DBMSs keep the join. */
+static int probe_cut(struct ref_reader *r)
+{
+	char sql[1024];
+	const kv_date from = r->req->events_from;
+	const struct ref_query *cq = &ref_queries[REF_TAB_CONTACT];
+	if (from == 0 || cq->date_col == NULL ||
+	    (r->t->dialect != REF_DIALECT_POSTGRES && r->t->dialect != REF_DIALECT_SQLITE))
+		return 0;
+	int y, m, d;
+	kv_date_to_ymd(from, &y, &m, &d);
+	snprintf(sql, sizeof(sql),
+		 "SELECT CAST(count(*) AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) "
+		 "FROM (SELECT 1 AS one FROM %s x WHERE x.%s < '%04d-%02d-%02d' OR x.%s IS "
+		 "NULL LIMIT 1) s",
+		 cq->table, cq->date_col, y, m, d, cq->date_col);
+	struct totals_row tr = {.seen = false};
+	if (ref_run(r, cq->table, sql, totals_types, NULL, 3, NULL, 0, row_totals, &tr) != 0)
+		return -1;
+	r->fees_uncut = tr.seen && tr.count == 0;
+	return 0;
+}
+
 int ref_plan_totals(struct ref_reader *r, struct ref_totals *tot)
 {
-	static const enum ref_type types[3] = {REF_T_ID, REF_T_ID, REF_T_ID};
-	char sql[1024];
+	struct totals_row rows[REF_N_TABLES];
 	memset(tot, 0, sizeof(*tot));
+	memset(rows, 0, sizeof(rows));
+	struct totals_worker *w = NULL;
+	pthread_t thread;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	if (r->twin != NULL && (w = calloc(1, sizeof(*w))) != NULL) {
+		w->r = *r;
+		w->r.t = r->twin;
+		r->mem.lock = &lock; /* both connections' buffers come from it */
+		if (pthread_create(&thread, NULL, totals_worker_main, w) != 0) {
+			r->mem.lock = NULL;
+			free(w);
+			w = NULL;
+		}
+	}
+	int ret = 0;
+	for (int t = 0; t < REF_N_TABLES && ret == 0; t++)
+		if ((w == NULL || !counted_by_twin[t]) && table_read(r, (enum ref_table)t))
+			ret = count_table(r, (enum ref_table)t, &rows[t]);
+	if (ret == 0)
+		ret = probe_cut(r);
+	if (w != NULL) {
+		pthread_join(thread, NULL);
+		r->mem.lock = NULL;
+		for (int t = 0; t < REF_N_TABLES; t++)
+			if (counted_by_twin[t])
+				rows[t] = w->rows[t];
+		if (ret == 0 && w->ret != 0)
+			ret = ref_error(r->rc, "%s", w->err.set ? w->err.msg : "counting rows failed");
+		free(w);
+	}
+	if (ret != 0)
+		return -1;
 	for (int t = 0; t < REF_N_TABLES; t++) {
-		if (!table_read(r, (enum ref_table)t))
-			continue;
-		struct totals_row tr = {.seen = false};
-		if (ref_sql_totals(r->rc, sql, sizeof(sql), (enum ref_table)t, r->t->dialect,
-				   r->req->events_from) != 0 ||
-		    ref_run(r, ref_queries[t].table, sql, types, NULL, 3, NULL, 0, row_totals,
-			    &tr) != 0)
-			return -1;
-		tot->rows[t] = tr.count;
-		if (tr.has_ids) {
-			if (!tot->has_ids || tr.min < tot->min_id)
-				tot->min_id = tr.min;
-			if (!tot->has_ids || tr.max > tot->max_id)
-				tot->max_id = tr.max;
+		const struct totals_row *tr = &rows[t];
+		tot->rows[t] = tr->count;
+		if (tr->has_ids) {
+			if (!tot->has_ids || tr->min < tot->min_id)
+				tot->min_id = tr->min;
+			if (!tot->has_ids || tr->max > tot->max_id)
+				tot->max_id = tr->max;
 			tot->has_ids = true;
 		}
 	}
@@ -153,16 +249,91 @@ static int row_hist(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
+/* The per-bucket row counts of table t into hist + t * nb. */
+static int hist_table(struct ref_reader *r, enum ref_table t, uint64_t *hist, size_t nb,
+		      int64_t lo, int64_t hi, uint64_t width, const char **params, size_t np)
+{
+	static const enum ref_type types[2] = {REF_T_ID, REF_T_ID};
+	char sql[REF_SQL_MAX]; /* on the stack: bookkeeping, not rows */
+	struct hist_arg ha = {.counts = hist + (size_t)t * nb, .nb = nb};
+	if (ref_sql_histogram(r->rc, sql, REF_SQL_MAX, t, r->t->dialect, r->t->params, lo, hi,
+			      (int64_t)width, &r->rules, r->req->events_from) != 0)
+		return -1;
+	return ref_run(r, ref_queries[t].table, sql, types, NULL, 2,
+		       t == REF_TAB_NOTE ? params : NULL, t == REF_TAB_NOTE ? np : 0, row_hist, &ha);
+}
+
+static bool histogram_wanted(const struct ref_reader *r, enum ref_table t)
+{
+	return t != REF_TAB_PRACTITIONER && table_read(r, t);
+}
+
+/* As for the totals: with a twin the worker counts its half of the tables. */
+struct hist_worker {
+	struct ref_reader r; /* a copy on the twin */
+	uint64_t *hist;
+	size_t nb, np;
+	int64_t lo, hi;
+	uint64_t width;
+	const char **params;
+	struct ref_error_capture err;
+	int ret;
+};
+
+static void *hist_worker_main(void *arg)
+{
+	struct hist_worker *w = arg;
+	ref_tl_capture = &w->err;
+	w->ret = 0;
+	for (int t = 0; t < REF_N_TABLES && w->ret == 0; t++)
+		if (counted_by_twin[t] && histogram_wanted(&w->r, (enum ref_table)t))
+			w->ret = hist_table(&w->r, (enum ref_table)t, w->hist, w->nb, w->lo, w->hi,
+					    w->width, w->params, w->np);
+	ref_tl_capture = NULL;
+	return NULL;
+}
+
+/* Every table's histogram, on two connections when there is a twin. */
+static int histograms(struct ref_reader *r, uint64_t *hist, size_t nb, int64_t lo, int64_t hi,
+		      uint64_t width, const char **params, size_t np)
+{
+	struct hist_worker *w = NULL;
+	pthread_t thread;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	if (r->twin != NULL && (w = calloc(1, sizeof(*w))) != NULL) {
+		*w = (struct hist_worker){.r = *r, .hist = hist, .nb = nb, .np = np, .lo = lo,
+					  .hi = hi, .width = width, .params = params};
+		w->r.t = r->twin;
+		r->mem.lock = &lock;
+		if (pthread_create(&thread, NULL, hist_worker_main, w) != 0) {
+			r->mem.lock = NULL;
+			free(w);
+			w = NULL;
+		}
+	}
+	int ret = 0;
+	for (int t = 0; t < REF_N_TABLES && ret == 0; t++)
+		if ((w == NULL || !counted_by_twin[t]) && histogram_wanted(r, (enum ref_table)t))
+			ret = hist_table(r, (enum ref_table)t, hist, nb, lo, hi, width, params, np);
+	if (w != NULL) {
+		pthread_join(thread, NULL);
+		r->mem.lock = NULL;
+		if (ret == 0 && w->ret != 0)
+			ret = ref_error(r->rc, "%s",
+					w->err.set ? w->err.msg : "counting rows per patient failed");
+		free(w);
+	}
+	return ret;
+}
+
 /* Plan [lo, hi] (inclusive); `top` adds rows no bucket holds to the first
  * range. */
 static int plan_level(struct planner *pl, const struct ref_totals *tot, int64_t lo, int64_t hi,
 		      bool top)
 {
-	static const enum ref_type types[2] = {REF_T_ID, REF_T_ID};
 	struct ref_reader *r = pl->r;
 	uint64_t *hist = NULL;
 	const char **params = NULL;
-	char sql[REF_SQL_MAX]; /* on the stack: bookkeeping, not rows */
 	int ret = -1;
 
 	uint64_t span = (uint64_t)hi - (uint64_t)lo; /* hi >= lo */
@@ -199,21 +370,16 @@ static int plan_level(struct planner *pl, const struct ref_totals *tot, int64_t 
 			params[k] = ref_sql_note_param(r->t->params, &r->rules, k);
 	}
 
+	if (histograms(r, hist, nb, lo, hi, width, params, np) != 0)
+		goto done;
 	for (int t = 0; t < REF_N_TABLES; t++) {
-		if (t == REF_TAB_PRACTITIONER || !table_read(r, (enum ref_table)t))
+		if (!histogram_wanted(r, (enum ref_table)t))
 			continue;
-		struct hist_arg ha = {.counts = hist + (size_t)t * nb, .nb = nb};
-		if (ref_sql_histogram(r->rc, sql, REF_SQL_MAX, (enum ref_table)t, r->t->dialect,
-				      r->t->params, lo, hi, (int64_t)width, &r->rules,
-				      r->req->events_from) != 0 ||
-		    ref_run(r, ref_queries[t].table, sql, types, NULL, 2,
-			    t == REF_TAB_NOTE ? params : NULL, t == REF_TAB_NOTE ? np : 0, row_hist,
-			    &ha) != 0)
-			goto done;
+		const uint64_t *counts = hist + (size_t)t * nb;
 		if (top && t != REF_TAB_NOTE) {
 			uint64_t in = 0;
 			for (size_t b = 0; b < nb; b++)
-				in = sat_add(in, ha.counts[b]);
+				in = sat_add(in, counts[b]);
 			if (tot->rows[t] > in) {
 				/* NULL or orphaned patients: read with the first range */
 				uint64_t extra = tot->rows[t] - in;

@@ -112,9 +112,18 @@ int ref_error(struct ref_ctx *rc, const char *fmt, ...)
 		memcpy(buf + sizeof(buf) - 4, "...", 4);
 	}
 	ref_scrub(rc, buf, sizeof(buf));
+	if (ref_tl_capture != NULL) {
+		if (!ref_tl_capture->set) {
+			memcpy(ref_tl_capture->msg, buf, sizeof(ref_tl_capture->msg));
+			ref_tl_capture->set = true;
+		}
+		return -1;
+	}
 	rc->host->set_error(rc->ctx, "%s", buf);
 	return -1;
 }
+
+_Thread_local struct ref_error_capture *ref_tl_capture;
 
 /* ---- memory accounting ------------------------------------------------- */
 
@@ -125,18 +134,42 @@ size_t ref_alloc_cost(size_t size)
 	return size + REF_HDR;
 }
 
+static void mem_lock(struct ref_mem *m)
+{
+	if (m->lock != NULL)
+		pthread_mutex_lock(m->lock);
+}
+
+static void mem_unlock(struct ref_mem *m)
+{
+	if (m->lock != NULL)
+		pthread_mutex_unlock(m->lock);
+}
+
+/* used -= n */
+static void mem_release(struct ref_mem *m, size_t n)
+{
+	mem_lock(m);
+	m->used -= n;
+	mem_unlock(m);
+}
+
 static bool mem_reserve(struct ref_ctx *rc, struct ref_mem *m, size_t add, const char *what)
 {
+	mem_lock(m);
 	if (add > m->budget || m->used > m->budget - add) {
+		size_t used = m->used;
+		mem_unlock(m);
 		ref_error(rc,
 			  "memory budget of %zu bytes exceeded while %s (%zu bytes held, %zu more "
 			  "needed)",
-			  m->budget, what, m->used, add);
+			  m->budget, what, used, add);
 		return false;
 	}
 	m->used += add;
 	if (m->used > m->peak)
 		m->peak = m->used;
+	mem_unlock(m);
 	return true;
 }
 
@@ -150,7 +183,7 @@ void *ref_alloc(struct ref_ctx *rc, struct ref_mem *m, size_t size, const char *
 		return NULL;
 	unsigned char *p = malloc(size + REF_HDR);
 	if (p == NULL) {
-		m->used -= size + REF_HDR;
+		mem_release(m, size + REF_HDR);
 		ref_error(rc, "out of memory while %s", what);
 		return NULL;
 	}
@@ -188,11 +221,11 @@ void *ref_realloc(struct ref_ctx *rc, struct ref_mem *m, void *p, size_t size,
 		return NULL;
 	unsigned char *n = realloc(h, size + REF_HDR);
 	if (n == NULL) {
-		m->used -= size + REF_HDR;
+		mem_release(m, size + REF_HDR);
 		ref_error(rc, "out of memory while %s", what);
 		return NULL;
 	}
-	m->used -= old + REF_HDR;
+	mem_release(m, old + REF_HDR);
 	memcpy(n, &size, sizeof(size));
 	return n + REF_HDR;
 }
@@ -204,26 +237,66 @@ void ref_free(struct ref_mem *m, void *p)
 	unsigned char *h = (unsigned char *)p - REF_HDR;
 	size_t size;
 	memcpy(&size, h, sizeof(size));
-	m->used -= size + REF_HDR;
+	mem_release(m, size + REF_HDR);
 	free(h);
 }
 
 /* ---- map --------------------------------------------------------------- */
 
-static size_t map_cap(size_t n)
+/*
+ * A map of n entries has about 1.5 n slots; the slot of a key is the key
+ * modulo that many, a prime. Ids from a sequence (the usual primary key) then
+ * fill neighbouring slots without collisions, so the contact map, filled in
+ * contact order and looked up from fees and diagnoses in about the same
+ * order, touches memory nearly in sequence instead of one cache miss per
+ * row; ids with a stride (one sequence shared by several tables) spread over
+ * every slot because the stride and the prime are coprime.
+ */
+static size_t map_slots(size_t n)
 {
 	return n + n / 2 + 2;
 }
 
+static bool is_prime(size_t c)
+{
+	if (c < 2)
+		return false;
+	if (c % 2 == 0)
+		return c == 2;
+	for (size_t d = 3; d <= c / d; d += 2)
+		if (c % d == 0)
+			return false;
+	return true;
+}
+
+/* The largest prime not above map_slots(n) (never below n + 2 there), so
+ * the map costs at most what ref_map_cost says. */
+static size_t map_cap(size_t n)
+{
+	size_t t = map_slots(n);
+	for (size_t c = t; c >= n + 2 && c > 2; c--)
+		if (is_prime(c))
+			return c;
+	return t;
+}
+
 size_t ref_map_cost(size_t n)
 {
-	return ref_alloc_cost(map_cap(n) * sizeof(struct ref_map_entry));
+	return ref_alloc_cost(map_slots(n) * sizeof(struct ref_map_entry));
 }
 
 int ref_map_init(struct ref_ctx *rc, struct ref_mem *m, struct ref_map *map, size_t n,
 		 const char *what)
 {
 	memset(map, 0, sizeof(*map));
+	/* A count from the database sizes the map: refuse one the budget can
+	 * never hold before looking for a prime near it (trial division of a
+	 * number near SIZE_MAX would take minutes). */
+	if (n > SIZE_MAX / 4 / sizeof(struct ref_map_entry) ||
+	    (m->budget != 0 && ref_map_cost(n) > m->budget)) {
+		ref_error(rc, "memory budget exceeded while %s", what);
+		return -1;
+	}
 	size_t cap = map_cap(n);
 	map->e = ref_calloc(rc, m, cap, sizeof(struct ref_map_entry), what);
 	if (map->e == NULL)
@@ -240,9 +313,7 @@ void ref_map_fini(struct ref_mem *m, struct ref_map *map)
 
 static size_t map_slot(const struct ref_map *map, int64_t key)
 {
-	uint64_t h = (uint64_t)key * UINT64_C(0x9E3779B97F4A7C15);
-	h ^= h >> 29;
-	return (size_t)(((unsigned __int128)h * map->cap) >> 64);
+	return (size_t)((uint64_t)key % map->cap);
 }
 
 int ref_map_insert(struct ref_ctx *rc, struct ref_map *map, int64_t key, uint32_t val,

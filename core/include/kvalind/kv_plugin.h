@@ -354,6 +354,28 @@ struct kv_indicator_plugin {
 
 	/* Required. Free the run's state. */
 	void (*fini)(void *state);
+
+	/*
+	 * ABI 1.1 (appended), optional: how far back before the run's first
+	 * reference month this plugin's windows look at events of the windowed
+	 * kinds (contacts and their fees, prescriptions, lab results, blood
+	 * pressures, forms, note matches), in calendar months, for the
+	 * configuration it was initialised with. Called once after a
+	 * successful init(). L means: no event dated before the first day of
+	 * month first_month - L changes any result; a window of N calendar
+	 * months ending with the reference month needs N, and day offsets
+	 * reaching before a window (d - 28 days) add whole months (28 days or
+	 * less per month). List periods, diagnoses and the medication list are
+	 * always delivered whole and need no declaration.
+	 *
+	 * The core asks the connector only for the events the longest declared
+	 * lookback of the enabled plugins needs (kv_read_request.events_from).
+	 * 0, a NULL callback or a plugin built before this field means
+	 * "unknown": the core then reads every event, which is always right,
+	 * only slower. tests/decks/check_plugins.c checks every shipped
+	 * plugin's declaration against its results.
+	 */
+	uint32_t (*lookback_months)(void *state);
 };
 
 /* The descriptor symbols. Declared here so the compiler checks their type. */
