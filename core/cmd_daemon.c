@@ -107,12 +107,10 @@ int kv_cmd_status(int argc, char **argv)
 		fprintf(stderr, "kvalind: error: %s\n", err);
 		goto done;
 	}
-	const char *day = kv_config_core_value(cfg, "schedule", "day");
-	const char *hour = kv_config_core_value(cfg, "schedule", "hour");
-	const char *from = kv_config_core_value(cfg, "schedule", "backfill_from");
-	int dd = day ? atoi(day) : 5, hh = hour ? atoi(hour) : 2, backfill = 0;
-	if (from == NULL || !kv_parse_month(from, &backfill))
-		backfill = 2014 * 12 + 11;
+	struct kv_schedule sched;
+	kv_schedule_from_config(cfg, &sched);
+	kv_month backfill = sched.backfill_from;
+	int dd = sched.day, hh = sched.hour;
 
 	printf("kvalind status (%s)\n", state_dir);
 	long pid = running_pid(state_dir);

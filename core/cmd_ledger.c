@@ -103,14 +103,11 @@ static int ledger_path(const char *path, char *buf, size_t size)
 			d.n == 1 ? "" : "s");
 		goto done;
 	}
-	enum kv_log_level level;
-	const char *lv = kv_config_core_value(cfg, "core", "log_level");
-	if (lv != NULL && kv_log_level_parse(lv, &level) == 0)
-		kv_log_set_level(level);
-	const char *value = kv_config_core_value(cfg, "core", "state_dir");
+	kv_config_apply_log_level(cfg);
 	char dir[4096];
-	if (value == NULL || kv_config_resolve_path(cfg, value, dir, sizeof dir) != 0 ||
-	    kv_snprintf(buf, size, "%s/ledger", dir) != 0) {
+	if (kv_cli_state_dir(cfg, dir, sizeof dir) != 0)
+		goto done;
+	if (kv_snprintf(buf, size, "%s/ledger", dir) != 0) {
 		fprintf(stderr, "kvalind: error: %s: the state directory's path is too long\n",
 			path);
 		goto done;

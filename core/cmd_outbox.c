@@ -141,10 +141,7 @@ static int open_outbox(const char *config, struct kv_config **cfg, struct kv_out
 		kv_diags_print(&d, stderr);
 		goto done;
 	}
-	enum kv_log_level level;
-	const char *lv = kv_config_core_value(*cfg, "core", "log_level");
-	if (lv != NULL && kv_log_level_parse(lv, &level) == 0)
-		kv_log_set_level(level);
+	kv_config_apply_log_level(*cfg);
 	rc = KV_EXIT_FAILURE;
 	if (kv_cli_become_user(*cfg) != 0 || kv_cli_state_dir(*cfg, state_dir, size) != 0)
 		goto done;

@@ -2,6 +2,7 @@
  * config.c - reading and validating kvalind's configuration
  */
 #include "config.h"
+#include "log.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -491,4 +492,12 @@ void kv_config_free(struct kv_config *cfg)
 	kv_ini_free(cfg->secrets);
 	free(cfg->dir);
 	free(cfg);
+}
+
+void kv_config_apply_log_level(const struct kv_config *cfg)
+{
+	enum kv_log_level level;
+	const char *lv = kv_config_core_value(cfg, "core", "log_level");
+	if (lv != NULL && kv_log_level_parse(lv, &level) == 0)
+		kv_log_set_level(level);
 }

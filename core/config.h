@@ -102,6 +102,9 @@ const struct kv_config_key *kv_config_find_key(const struct kv_config_key *keys,
 /* The type's name for documentation ("integer", "connection string", ...). */
 const char *kv_config_type_name(enum kv_config_type type);
 
+/* Set the log level from [core] log_level (checked when loaded). */
+void kv_config_apply_log_level(const struct kv_config *cfg);
+
 void kv_config_free(struct kv_config *cfg);
 
 #endif /* KVALIND_CONFIG_H */

@@ -55,8 +55,7 @@ struct daemon {
 	char user[256];
 	int lock_fd;
 	struct kv_daemon_state st;
-	int day, hour;
-	kv_month backfill_from;
+	struct kv_schedule sched;
 	unsigned failures;     /* consecutive failed export steps */
 	time_t retry_at;       /* no export step before this */
 	time_t next_push_at;
@@ -75,25 +74,9 @@ static void time_text(time_t t, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
 }
 
-static void read_schedule(struct daemon *d)
-{
-	const struct kv_config *cfg = d->s.cfg;
-	const char *day = kv_config_core_value(cfg, "schedule", "day");
-	const char *hour = kv_config_core_value(cfg, "schedule", "hour");
-	const char *from = kv_config_core_value(cfg, "schedule", "backfill_from");
-	d->day = day ? atoi(day) : 5;
-	d->hour = hour ? atoi(hour) : 2;
-	int m = 0;
-	d->backfill_from = from && kv_parse_month(from, &m) ? m : 2014 * 12 + 11;
-	enum kv_log_level level;
-	const char *lv = kv_config_core_value(cfg, "core", "log_level");
-	if (lv != NULL && kv_log_level_parse(lv, &level) == 0)
-		kv_log_set_level(level);
-}
-
 static kv_month next_month(const struct daemon *d)
 {
-	return d->st.has_exported ? d->st.exported_through + 1 : d->backfill_from;
+	return d->st.has_exported ? d->st.exported_through + 1 : d->sched.backfill_from;
 }
 
 static void save_state(struct daemon *d)
@@ -108,7 +91,7 @@ static void notify_status(const struct daemon *d, time_t now)
 	char month[8], when[32];
 	kv_month next = next_month(d);
 	month_text(next, month, sizeof month);
-	time_t due = kv_schedule_due_time(next, d->day, d->hour);
+	time_t due = kv_schedule_due_time(next, d->sched.day, d->sched.hour);
 	time_text(due, when, sizeof when);
 	if (d->failures > 0)
 		kv_notify_status("%s; retrying %s", d->st.last_run_result, month);
@@ -264,7 +247,7 @@ static void reload(struct daemon *d)
 	d->s.cancel = &stop_flag;
 	kv_push_close(d->push);
 	d->push = np;
-	read_schedule(d);
+	kv_schedule_from_config(d->s.cfg, &d->sched);
 	d->retry_at = 0; /* a fixed database address is tried at once */
 	kv_log(KV_LOG_INFO, "configuration reloaded");
 done:
@@ -346,7 +329,7 @@ static int start(struct daemon *d)
 		goto done;
 	}
 	d->s.cancel = &stop_flag;
-	read_schedule(d);
+	kv_schedule_from_config(d->s.cfg, &d->sched);
 	rc = KV_EXIT_CONFIG;
 	if (push_configured(d->s.cfg) && (d->push = open_push(d->s.cfg, &dg)) == NULL) {
 		kv_diags_print(&dg, stderr);
@@ -420,7 +403,7 @@ int kv_daemon_run(const char *config_path)
 			d.retry_at = now;
 		if (d.next_push_at > now + PUSH_CHECK_EVERY)
 			d.next_push_at = now;
-		kv_month due = kv_schedule_last_due(now, d.day, d.hour);
+		kv_month due = kv_schedule_last_due(now, d.sched.day, d.sched.hour);
 		kv_month next = next_month(&d);
 		if (next <= due && now >= d.retry_at) {
 			export_step(&d, next, due, now);

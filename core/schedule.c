@@ -118,3 +118,15 @@ done:
 		close(fd);
 	return ret != (time_t)-1 ? ret : time(NULL);
 }
+
+void kv_schedule_from_config(const struct kv_config *cfg, struct kv_schedule *s)
+{
+	/* every key has a default, so each value is there */
+	const char *day = kv_config_core_value(cfg, "schedule", "day");
+	const char *hour = kv_config_core_value(cfg, "schedule", "hour");
+	const char *from = kv_config_core_value(cfg, "schedule", "backfill_from");
+	int m = 0;
+	s->day = day ? atoi(day) : 5;
+	s->hour = hour ? atoi(hour) : 2;
+	s->backfill_from = from && kv_parse_month(from, &m) ? m : 2014 * 12 + 11;
+}

@@ -17,7 +17,15 @@
 
 #include <time.h>
 
+#include "config.h"
 #include "kvalind/kv_events.h"
+
+/* [schedule] of a configuration (values checked when it was loaded). */
+struct kv_schedule {
+	int day, hour;
+	kv_month backfill_from;
+};
+void kv_schedule_from_config(const struct kv_config *cfg, struct kv_schedule *s);
 
 /* The latest month that is due at now. */
 kv_month kv_schedule_last_due(time_t now, int day, int hour);

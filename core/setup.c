@@ -100,10 +100,7 @@ enum kv_exit kv_setup_load(const char *config_path, struct kv_setup *s, struct k
 			      KV_DEFAULT_CONFIG);
 		return KV_EXIT_CONFIG;
 	}
-	enum kv_log_level level;
-	const char *lv = kv_config_core_value(s->cfg, "core", "log_level");
-	if (lv != NULL && kv_log_level_parse(lv, &level) == 0)
-		kv_log_set_level(level);
+	kv_config_apply_log_level(s->cfg);
 	kv_setup_plugin_dirs(s->cfg, s->connector_dir, s->indicator_dir,
 			     sizeof s->connector_dir);
 	load_value_sets(s, d);

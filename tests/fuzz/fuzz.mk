@@ -32,7 +32,7 @@ FUZZ_CLANG ?= clang
 # The core's parsers, compiled into the targets (not libkvcore.a: they are
 # instrumented here, whatever the build's own flags).
 FUZZ_CORE := core/config.c core/config_keys.c core/ini_store.c core/util.c core/diag.c \
-	core/valueset.c
+	core/valueset.c core/log.c
 # The reference connector less its transports and descriptor: the targets
 # include ref_pg.c / ref_odbc.c themselves to reach their static decoders.
 FUZZ_REF := plugins/reference/ref_util.c plugins/reference/ref_sql.c \
