@@ -34,6 +34,9 @@ SANITIZE    ?=
 
 B := build
 
+# `make` alone builds everything (rules for the hub come before `all`).
+.DEFAULT_GOAL := all
+
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
 DEFS     := -D_POSIX_C_SOURCE=200809L \
 	    -DKV_VERSION='"$(VERSION)"' \

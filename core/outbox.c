@@ -84,8 +84,12 @@ int kv_outbox_open(struct kv_outbox *ob, const char *state_dir, char *err, size_
 	char path[4400];
 	memset(ob, 0, sizeof *ob);
 	ob->lock_fd = -1;
-	if (make_dir(state_dir, err, errlen) != 0)
+	if (make_dir(state_dir, err, errlen) != 0) {
+		char why[1024];
+		kv_strlcpy(why, err, sizeof why);
+		kv_snprintf(err, errlen, "[core] state_dir: %s", why);
 		return -1;
+	}
 	if (kv_snprintf(ob->dir, sizeof ob->dir, "%s/outbox", state_dir) != 0) {
 		kv_snprintf(err, errlen, "state directory path \"%s\" is too long", state_dir);
 		return -1;
