@@ -64,7 +64,7 @@ CORE_SRCS := $(filter-out core/main.c,$(sort $(wildcard core/*.c)))
 CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
 MAIN_OBJ  := $(B)/core/main.o
 CORE_LIB  := $(B)/libkvcore.a
-CORE_LIBS := $(INIH_LIBS) $(CURL_LIBS) $(CRYPTO_LIBS) -ldl
+CORE_LIBS := $(INIH_LIBS) $(CURL_LIBS) $(CRYPTO_LIBS) -ldl -lm
 
 HEADERS := $(wildcard core/*.h core/include/kvalind/*.h)
 

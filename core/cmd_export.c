@@ -53,8 +53,10 @@ static const char relations_help[] =
     "  equal CELL CELL...             the cells count the same population\n"
     "  sum TOTAL complete PART...     TOTAL is the sum of the PARTs\n"
     "  sum TOTAL partial PART...      TOTAL is the sum of the PARTs and a hidden rest\n"
+    "  sum TOTAL within PART          PART counts some of TOTAL's patients\n"
     "A CELL is INDICATOR.numerator or INDICATOR.denominator. Every proportion's\n"
     "denominator is also its numerator plus a hidden complement (not listed).\n"
+    "The PARTs of a sum are in the order secondary suppression hides them.\n"
     "\n" KV_EXIT_CODES_HELP;
 
 struct month_args {
@@ -235,7 +237,11 @@ int kv_preview_months(int argc, char **argv, const char *help)
 	if (rc != KV_EXIT_OK)
 		goto done;
 	struct kv_extract_info info;
-	kv_extract_info_from_setup(&s, &info);
+	if (kv_extract_info_from_setup(&s, &info, err, sizeof err) != 0) {
+		fprintf(stderr, "kvalind: error: %s\n", err);
+		rc = KV_EXIT_FAILURE;
+		goto done;
+	}
 	cells = kv_xcalloc(res.n_series ? res.n_series : 1, sizeof *cells);
 	for (size_t m = 0; m < res.n_months; m++) {
 		struct kv_extract x;

@@ -54,11 +54,16 @@ static const struct kv_config_key core_keys[] = {
 };
 
 static const struct kv_config_key disclosure_keys[] = {
-	{"min_count", KV_CONFIG_INT, "5", false, "3..1000",
-	 "counts below this (and complements below it) are suppressed before anything leaves"},
-	{"rounding_base", KV_CONFIG_INT, "5", false, "3..100",
-	 "published counts are rounded to the nearest multiple of this (at least 3, so "
-	 "consecutive months cannot be differenced into single patients)"},
+	{"min_count", KV_CONFIG_INT, "5", false, "5..1000",
+	 "counts below this (and complements below it) are suppressed before anything leaves "
+	 "(at least 5: at 3 or 4 the audit had to withhold whole months)"},
+	{"rounding_base", KV_CONFIG_INT, "5", false, "5..100",
+	 "published counts are rounded to the nearest multiple of this (at least 5: at 3 or "
+	 "4 a count at the lowest published value stands for too few true counts)"},
+	{"perturbation", KV_CONFIG_ENUM, "cell_key", false, "cell_key|none",
+	 "cell_key: before suppression and rounding, each count gets a noise of -1, 0 or +1 "
+	 "that depends only on the cell, its true count and the office's secret key "
+	 "state_dir/cell-key (keep it with the state directory's backups)"},
 };
 
 static const struct kv_config_key push_keys[] = {

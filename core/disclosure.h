@@ -43,9 +43,17 @@
 #include "engine.h"
 #include "relations.h"
 
+/* The version of these rules, in every manifest ("algorithm"): 1 was
+ * kvalind before the rules read no count to choose what to hide. */
+#define KV_DISCLOSURE_ALGORITHM 2
+
 struct kv_disclosure_params {
 	uint32_t min_count;
 	uint32_t rounding_base;
+	/* cell-key perturbation (cell_key.h): the largest noise added to a
+	 * published count before rounding, 0 for none; and the office's key */
+	uint32_t noise_max;
+	unsigned char cell_key[32];
 };
 
 enum kv_cell_status {
@@ -55,7 +63,8 @@ enum kv_cell_status {
 	KV_CELL_SECONDARY,      /* suppressed: could be recomputed from published cells */
 	KV_CELL_NOT_APPLICABLE, /* the numerator of a mean-type indicator */
 	KV_CELL_NOT_COMPUTABLE, /* the record system lacks what the indicator needs */
-	KV_CELL_FAILED          /* the indicator's plugin failed in this run */
+	KV_CELL_FAILED,         /* the indicator's plugin failed in this run */
+	KV_CELL_WITHHELD        /* the month's counts are withheld as a whole (rule 5) */
 };
 
 /* One indicator in one month, as it may leave the office. */
@@ -70,15 +79,47 @@ struct kv_published {
 	double mean;          /* mean-type: value sum / true denominator */
 };
 
-/* [disclosure] of a configuration (its values were checked when loaded). */
+/* [disclosure] of a configuration (its values were checked when loaded),
+ * without the cell key. */
 void kv_disclosure_params_from_config(const struct kv_config *cfg,
 				      struct kv_disclosure_params *p);
+
+/* The same, with the cell key read from (or first made in) the state
+ * directory when [disclosure] perturbation = cell_key. 0, or -1 with err. */
+KV_MUST_CHECK int kv_disclosure_params_load(const struct kv_config *cfg,
+					    struct kv_disclosure_params *p, char *err,
+					    size_t errlen);
+
+/* "none" or "cell_key", as the manifest writes it. */
+const char *kv_disclosure_perturbation_name(const struct kv_disclosure_params *p);
 
 /* The published value of a true count t >= min_count (rule 3). */
 uint64_t kv_disclosure_round(const struct kv_disclosure_params *p, uint64_t t);
 
+/* The value sum a published mean is computed from: the true sum rounded to
+ * the nearest multiple of KV_MEAN_SUM_GRID * rounding_base (rule 4). */
+#define KV_MEAN_SUM_GRID 10
+double kv_disclosure_mean_sum(const struct kv_disclosure_params *p, double value_sum);
+
+
 /* "published", "suppressed_small", ... as written in extracts. */
 const char *kv_cell_status_name(enum kv_cell_status status);
+
+/*
+ * The informed audit (rule 6) of a month as published: what the hub runs on
+ * an extract it receives, and what kv_disclosure_month runs before a month
+ * may leave. series: the catalogue's indicators (id and type are read; the
+ * counts are not), rel: their relations, pub: the month's published cells in
+ * the same order (a series absent from the extract: status not_computable).
+ * Returns how many counts, complements and rests could be worked out
+ * exactly (0: none; the first is named in `first`), or -1 when no counts at
+ * all fit the published month: one kvalind's disclosure control would never
+ * have produced.
+ */
+long kv_disclosure_audit_published(const struct kv_series *series, size_t n_series,
+				   const struct kv_relations *rel, const struct kv_published *pub,
+				   const struct kv_disclosure_params *p, char *first,
+				   size_t firstlen);
 
 /* Control month m of a result: out gets one entry per series, in the
  * result's order. 0, or -1 with err (a relation does not hold). */

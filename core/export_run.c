@@ -17,7 +17,8 @@
 #include "results.h"
 #include "util.h"
 
-void kv_extract_info_from_setup(const struct kv_setup *s, struct kv_extract_info *info)
+int kv_extract_info_from_setup(const struct kv_setup *s, struct kv_extract_info *info, char *err,
+			       size_t errlen)
 {
 	memset(info, 0, sizeof *info);
 	info->participant = kv_config_core_value(s->cfg, "office", "id");
@@ -27,8 +28,8 @@ void kv_extract_info_from_setup(const struct kv_setup *s, struct kv_extract_info
 		info->office_name = kv_config_core_value(s->cfg, "office", "name");
 	info->catalogue_version = kv_value_sets_catalogue(s->value_sets);
 	info->value_set_version = kv_value_sets_version(s->value_sets);
-	kv_disclosure_params_from_config(s->cfg, &info->params);
 	info->created = time(NULL);
+	return kv_disclosure_params_load(s->cfg, &info->params, err, errlen);
 }
 
 int kv_export_months(struct kv_setup *s, struct kv_outbox *ob, kv_month from, kv_month to,
@@ -56,7 +57,8 @@ int kv_export_months(struct kv_setup *s, struct kv_outbox *ob, kv_month from, kv
 		       res.plugin_failures);
 
 	struct kv_extract_info info;
-	kv_extract_info_from_setup(s, &info);
+	if (kv_extract_info_from_setup(s, &info, err, errlen) != 0)
+		goto done;
 	const char *approval = kv_config_core_value(s->cfg, "push", "approval");
 	enum kv_outbox_state state = approval && strcmp(approval, "manual") == 0 ?
 					     KV_OUTBOX_PENDING : KV_OUTBOX_READY;

@@ -29,9 +29,12 @@ struct kv_export_summary {
 };
 
 /* The manifest's facts for extracts of this office: participant, office
- * name (only with export_name), versions, disclosure parameters, now. */
+ * name (only with export_name), versions, disclosure parameters (with the
+ * cell key when perturbation is on), now. 0, or -1 with err (the key). */
 struct kv_extract_info;
-void kv_extract_info_from_setup(const struct kv_setup *s, struct kv_extract_info *info);
+KV_MUST_CHECK int kv_extract_info_from_setup(const struct kv_setup *s,
+					     struct kv_extract_info *info, char *err,
+					     size_t errlen);
 
 /* report (may be NULL) gets one line per month: "2023-04  ID  added (ready, 37 rows)". */
 int kv_export_months(struct kv_setup *s, struct kv_outbox *ob, kv_month from, kv_month to,

@@ -83,8 +83,10 @@ static int build_manifest(const struct kv_extract_info *info, struct kv_extract 
 	fprintf(f,
 		"  \"disclosure\": {\n    \"min_count\": %" PRIu32 ",\n    \"rounding_base\": %" PRIu32
 		",\n    \"rounding\": \"nearest multiple of rounding_base, halves up; never below "
-		"min_count\",\n    \"secondary_suppression\": true\n  },\n",
-		info->params.min_count, info->params.rounding_base);
+		"min_count\",\n    \"secondary_suppression\": true,\n    \"algorithm\": %d,\n"
+		"    \"perturbation\": \"%s\",\n    \"perturbation_max\": %" PRIu32 "\n  },\n",
+		info->params.min_count, info->params.rounding_base, KV_DISCLOSURE_ALGORITHM,
+		kv_disclosure_perturbation_name(&info->params), info->params.noise_max);
 	fprintf(f,
 		"  \"data\": {\n    \"file\": \"%s\",\n    \"rows\": %zu,\n    \"bytes\": %zu,\n"
 		"    \"sha256\": \"%s\"\n  }\n}\n",

@@ -29,7 +29,7 @@
 #include "engine.h"
 #include "sha256.h"
 
-#define KV_EXTRACT_FORMAT_VERSION 1
+#define KV_EXTRACT_FORMAT_VERSION 2
 
 struct kv_extract_info {
 	const char *participant;       /* [office] id */

@@ -22,6 +22,8 @@ const struct kv_extract_status kv_extract_statuses[] = {
     {KV_CELL_NOT_COMPUTABLE, "not_computable",
      "the record system lacks what the indicator needs"},
     {KV_CELL_FAILED, "failed", "the indicator's plugin failed in this run"},
+    {KV_CELL_WITHHELD, "withheld",
+     "the month's counts are withheld as a whole: published, one could be worked out"},
 };
 const size_t kv_extract_n_statuses = KV_ARRAY_SIZE(kv_extract_statuses);
 

@@ -28,7 +28,7 @@
 #include "util.h"
 
 #define KV_EXTRACT_FORMAT_NAME "kvalind-extract"
-#define KV_EXTRACT_FORMAT_VERSION 1
+#define KV_EXTRACT_FORMAT_VERSION 2
 #define KV_EXTRACT_CSV_NAME "data.csv"
 #define KV_EXTRACT_MANIFEST_NAME "manifest.json"
 

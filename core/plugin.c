@@ -200,6 +200,36 @@ static bool relation_name_ok(const char *name)
 	return true;
 }
 
+/* A comma-separated list of population names (spaces allowed around them). */
+static bool relation_list_ok(const char *list)
+{
+	if (list == NULL)
+		return true;
+	if (strlen(list) > 1024)
+		return false;
+	const char *p = list;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, ", ");
+		char name[80];
+		if (n == 0 || n >= sizeof name)
+			return false;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (!relation_name_ok(name))
+			return false;
+		p += n;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return true;
+		if (*p != ',')
+			return false;
+		p++;
+	}
+}
+
 static int check_indicator(const struct kv_indicator_plugin *p, const char *path, char *err,
 			   size_t errlen)
 {
@@ -219,7 +249,8 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 			    (size_t)KV_INDICATOR_DEF_V1_0_SIZE);
 		return -1;
 	}
-	bool has_relations = p->indicator_def_size >= sizeof(struct kv_indicator_def);
+	bool has_relations = p->indicator_def_size >= KV_INDICATOR_DEF_V1_1_SIZE;
+	bool has_within = p->indicator_def_size >= sizeof(struct kv_indicator_def);
 	for (size_t i = 0; i < p->n_indicators; i++) {
 		const struct kv_indicator_def *def = def_at(p, i);
 		if (def->id == NULL || def->id[0] == '\0' || def->title == NULL ||
@@ -243,6 +274,15 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 				    "plugin \"%s\" is refused: indicator \"%s\" declares a population "
 				    "name that is not 1-64 of [a-z0-9_], an unknown relation flag, or "
 				    "KV_PARTS_COMPLETE without numerator_part_of",
+				    path, def->id);
+			return -1;
+		}
+		if (has_within && (!relation_list_ok(def->numerator_within) ||
+				   !relation_list_ok(def->denominator_within))) {
+			kv_snprintf(err, errlen,
+				    "plugin \"%s\" is refused: indicator \"%s\" declares "
+				    "numerator_within or denominator_within that is not a "
+				    "comma-separated list of population names (1-64 of [a-z0-9_])",
 				    path, def->id);
 			return -1;
 		}

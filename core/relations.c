@@ -61,6 +61,86 @@ static struct kv_relation *add_relation(struct kv_relations *out, enum kv_relati
 	return r;
 }
 
+/* The first cell counting population `name`: numerators first, then
+ * denominators (the order kv_relations_build uses for its members). */
+static bool first_member(const struct kv_series *series, size_t n_series, const char *name,
+			 struct kv_cell_ref *out)
+{
+	for (int kind = 0; kind < 2; kind++)
+		for (uint32_t i = 0; i < n_series; i++) {
+			const struct kv_indicator_def *d = series[i].def;
+			const char *pop = d == NULL ? NULL
+				: kind == 0 ? d->numerator_population : d->denominator_population;
+			if (pop != NULL && strcmp(pop, name) == 0) {
+				*out = (struct kv_cell_ref){i, (uint32_t)kind};
+				return true;
+			}
+		}
+	return false;
+}
+
+/* "total >= part" for every population a cell is declared within (ABI
+ * 1.2), where an enabled indicator counts that population. */
+static int add_within_relations(const struct kv_series *series, size_t n_series,
+				struct kv_relations *out, char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < n_series; i++) {
+		const struct kv_indicator_def *d = series[i].def;
+		if (d == NULL)
+			continue;
+		const char *lists[2] = {d->numerator_within, d->denominator_within};
+		const char *own[2] = {d->numerator_population, d->denominator_population};
+		for (uint32_t kind = 0; kind < 2; kind++) {
+			const char *p = lists[kind];
+			while (p != NULL && *p != '\0') {
+				while (*p == ' ' || *p == ',')
+					p++;
+				size_t n = strcspn(p, ", ");
+				char name[80];
+				if (n == 0)
+					break;
+				if (n >= sizeof name) {
+					kv_snprintf(err, errlen, "indicator %s: a population name in its "
+						    "%s_within is too long", series[i].id,
+						    kind == 0 ? "numerator" : "denominator");
+					return -1;
+				}
+				memcpy(name, p, n);
+				name[n] = '\0';
+				p += n;
+				struct kv_cell_ref total;
+				if ((own[kind] != NULL && strcmp(own[kind], name) == 0) ||
+				    !first_member(series, n_series, name, &total))
+					continue; /* itself, or a population nobody counts */
+				struct kv_relation *r = add_relation(out, KV_REL_SUM_PARTIAL, name);
+				r->within = true;
+				r->total = total;
+				r->n_parts = 1;
+				r->parts = kv_xcalloc(1, sizeof *r->parts);
+				r->parts[0] = (struct kv_cell_ref){i, kind};
+			}
+		}
+	}
+	return 0;
+}
+
+/* The parts of a sum in the order secondary suppression hides them: the
+ * highest hide_priority first, then by series (indicator id) order. */
+static void sort_by_hide_priority(const struct kv_series *series, struct kv_cell_ref *parts,
+				  size_t n)
+{
+	for (size_t i = 1; i < n; i++) { /* insertion sort: stable, n is small */
+		struct kv_cell_ref x = parts[i];
+		uint32_t px = series[x.series].def->hide_priority;
+		size_t j = i;
+		while (j > 0 && series[parts[j - 1].series].def->hide_priority < px) {
+			parts[j] = parts[j - 1];
+			j--;
+		}
+		parts[j] = x;
+	}
+}
+
 int kv_relations_build(const struct kv_series *series, size_t n_series, struct kv_relations *out,
 		       char *err, size_t errlen)
 {
@@ -123,12 +203,15 @@ int kv_relations_build(const struct kv_series *series, size_t n_series, struct k
 			free(parts);
 			goto done;
 		}
+		sort_by_hide_priority(series, parts, n_parts);
 		struct kv_relation *r = add_relation(
 		    out, n_complete ? KV_REL_SUM_COMPLETE : KV_REL_SUM_PARTIAL, name);
 		r->total = members[0];
 		r->parts = parts;
 		r->n_parts = n_parts;
 	}
+	if (add_within_relations(series, n_series, out, err, errlen) != 0)
+		goto done;
 	ret = 0;
 done:
 	free(members);
@@ -168,6 +251,14 @@ int kv_relations_check(const struct kv_relations *r, const struct kv_series *ser
 			}
 			sum += v;
 		}
+		if (rel->within && sum > total) {
+			kv_cell_name(series, rel->parts[0], b, sizeof b);
+			kv_snprintf(err, errlen,
+				    "%s (%" PRIu64 ") is declared within population \"%s\", but %s, "
+				    "which counts that population, is %" PRIu64,
+				    b, sum, rel->population, a, total);
+			return -1;
+		}
 		if ((rel->type == KV_REL_SUM_COMPLETE && sum != total) ||
 		    (rel->type == KV_REL_SUM_PARTIAL && sum > total)) {
 			kv_snprintf(err, errlen,
@@ -191,7 +282,9 @@ void kv_relations_print(const struct kv_relations *r, const struct kv_series *se
 			fprintf(out, "equal\t%s", name);
 		else
 			fprintf(out, "sum\t%s\t%s", name,
-				rel->type == KV_REL_SUM_COMPLETE ? "complete" : "partial");
+				rel->type == KV_REL_SUM_COMPLETE ? "complete"
+				: rel->within			 ? "within"
+								 : "partial");
 		for (size_t k = 0; k < rel->n_parts; k++) {
 			kv_cell_name(series, rel->parts[k], name, sizeof name);
 			fprintf(out, "\t%s", name);

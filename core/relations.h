@@ -9,9 +9,15 @@
  *   KV_REL_EQUAL         every member cell has the same true value
  *   KV_REL_SUM_COMPLETE  total = sum of the parts
  *   KV_REL_SUM_PARTIAL   total = sum of the parts + a remainder >= 0 that is
- *                        never published
+ *                        never published; also "total >= part" for a cell
+ *                        declared within a population (ABI 1.2), with one
+ *                        part
  * Implicit, not listed: for every proportion indicator, denominator =
  * numerator + complement (complement never published).
+ *
+ * The parts of a sum are kept in the order secondary suppression hides
+ * them (hide_priority, then indicator id); `kvalind list-relations` prints
+ * them in that order.
  *
  * The declarations are checked against each run's true counts
  * (kv_relations_check): a relation that does not hold is a plugin bug, and
@@ -24,6 +30,7 @@
 #ifndef KVALIND_RELATIONS_H
 #define KVALIND_RELATIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +53,7 @@ struct kv_relation {
 	struct kv_cell_ref total;  /* EQUAL: the first member */
 	struct kv_cell_ref *parts; /* EQUAL: the other members */
 	size_t n_parts;
+	bool within;               /* SUM_PARTIAL from a *_within declaration: one part */
 };
 
 struct kv_relations {
@@ -71,7 +79,10 @@ KV_MUST_CHECK int kv_relations_check(const struct kv_relations *r, const struct 
 /* "DM_PREVALENCE.numerator" */
 void kv_cell_name(const struct kv_series *series, struct kv_cell_ref c, char *buf, size_t size);
 
-/* The machine-readable listing of `kvalind list-relations`. */
+/* The machine-readable listing of `kvalind list-relations`, one relation a
+ * line, tab-separated: "equal CELL CELL...", "sum TOTAL complete|partial
+ * PART..." (the parts in the order rule 2 hides them) or "sum TOTAL within
+ * PART" (a partial sum of one part from a *_within declaration). */
 void kv_relations_print(const struct kv_relations *r, const struct kv_series *series, FILE *out);
 
 void kv_relations_free(struct kv_relations *r);

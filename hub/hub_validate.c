@@ -29,8 +29,10 @@ static const char *const manifest_keys[] = {
     "format",          "format_version", "extract_id", "participant", "office_name",
     "kvalind_version", "catalogue_version", "value_set_version", "months", "created",
     "disclosure",      "data"};
-static const char *const disclosure_keys[] = {"min_count", "rounding_base", "rounding",
-					      "secondary_suppression"};
+static const char *const disclosure_keys[] = {"min_count",	     "rounding_base",
+					      "rounding",	     "secondary_suppression",
+					      "algorithm",	     "perturbation",
+					      "perturbation_max"};
 static const char *const data_keys[] = {"file", "rows", "bytes", "sha256"};
 
 /* The catalogue is sorted by id (hub_catalogue_load). */
@@ -333,6 +335,18 @@ static int check_manifest(const struct hub_policy *pol, const char *participant,
 		     (long long)rb, (unsigned)pol->disclosure.rounding_base);
 	if (get_string(o, "rounding", 200) == NULL || get(o, "secondary_suppression", json_type_boolean) == NULL)
 		FAIL("manifest: disclosure.rounding or secondary_suppression missing");
+	int64_t algorithm, noise_max;
+	if (!get_int(o, "algorithm", KV_DISCLOSURE_ALGORITHM, KV_DISCLOSURE_ALGORITHM, &algorithm))
+		FAIL("manifest: disclosure.algorithm is not %d (an office older than kvalind's "
+		     "value-free suppression; upgrade it)",
+		     KV_DISCLOSURE_ALGORITHM);
+	s = get_string(o, "perturbation", 16);
+	if (s == NULL || (strcmp(s, "none") != 0 && strcmp(s, "cell_key") != 0))
+		FAIL("manifest: disclosure.perturbation is not \"none\" or \"cell_key\"");
+	if (!get_int(o, "perturbation_max", 0, rb, &noise_max) ||
+	    (strcmp(s, "none") == 0) != (noise_max == 0))
+		FAIL("manifest: disclosure.perturbation_max must be 0 without perturbation and "
+		     "1..rounding_base with it");
 
 	o = get(m, "data", json_type_object);
 	if (o == NULL)

@@ -72,12 +72,13 @@ static void fx_make(struct fx *f, const char *participant, const char *month, co
 	size_t ml;
 	FILE *m = open_memstream(&f->manifest, &ml);
 	fprintf(m,
-		"{\"format\": \"kvalind-extract\", \"format_version\": 1, \"extract_id\": \"%s\",\n"
+		"{\"format\": \"kvalind-extract\", \"format_version\": 2, \"extract_id\": \"%s\",\n"
 		" \"participant\": \"%s\", \"kvalind_version\": \"0.1.0\",\n"
 		" \"catalogue_version\": \"c1\", \"value_set_version\": \"v1\",\n"
 		" \"months\": [\"%s\"], \"created\": \"2023-05-06T03:00:00Z\",\n"
 		" \"disclosure\": {\"min_count\": 5, \"rounding_base\": 5, \"rounding\": \"nearest\",\n"
-		"   \"secondary_suppression\": true},\n"
+		"   \"secondary_suppression\": true, \"algorithm\": 2, \"perturbation\": \"none\",\n"
+		"   \"perturbation_max\": 0},\n"
 		" \"data\": {\"file\": \"data.csv\", \"rows\": %zu, \"bytes\": %zu, \"sha256\": \"%s\"}}\n",
 		f->key, participant, month, n_rows, f->csv_len, sha);
 	fclose(m);
@@ -284,9 +285,14 @@ START_TEST(manifest_json)
 	    {"}}\n", "}}}\n", "manifest: not JSON"},
 	    {"}}\n", "}} {}\n", "manifest: not JSON"},
 	    {"}}\n", "}", "not JSON"},
-	    {"\"format_version\": 1", "\"format_version\": \"1\"", "format_version is not 1"},
-	    {"\"format_version\": 1", "\"format_version\": 1.0", "format_version is not 1"},
-	    {"\"format_version\": 1", "\"format_version\": true", "format_version is not 1"},
+	    {"\"format_version\": 2", "\"format_version\": \"2\"", "format_version is not 2"},
+	    {"\"format_version\": 2", "\"format_version\": 2.0", "format_version is not 2"},
+	    {"\"format_version\": 2", "\"format_version\": true", "format_version is not 2"},
+	    {"\"format_version\": 2", "\"format_version\": 1", "format_version is not 2"},
+	    {"\"algorithm\": 2", "\"algorithm\": 1", "disclosure.algorithm is not 2"},
+	    {"\"algorithm\": 2, ", "", "disclosure.algorithm is not 2"},
+	    {"\"perturbation\": \"none\"", "\"perturbation\": \"laplace\"", "disclosure.perturbation"},
+	    {"\"perturbation_max\": 0", "\"perturbation_max\": 2", "perturbation_max"},
 	    {"\"rows\": 3", "\"rows\": 1e400", "data.rows"},
 	    {"\"rows\": 3", "\"rows\": 99999999999999999999999999", "data.rows"},
 	    {"\"rows\": 3", "\"rows\": -3", "data.rows"},

@@ -151,7 +151,7 @@ def malformed(src, out):
     cases = {
         "invalid-json": m[: len(m) // 2],
         "not-an-object": b'["kvalind-extract"]',
-        "wrong-type": sub(b'"format_version": 1', b'"format_version": "1"'),
+        "wrong-type": sub(b'"format_version": 2', b'"format_version": "2"'),
         "huge-number": sub(b'"rows": ', b'"rows": 1e999999, "x": '),
         "huge-integer": sub(b'"min_count": 5', b'"min_count": 123456789012345678901234567890'),
         "duplicate-key": sub(b'"participant": ', b'"participant": "office-b", "participant": '),

@@ -149,7 +149,8 @@ static void build(const char *participant, const char *month, uint64_t seed, str
 		"  \"months\": [\"%s\"],\n  \"created\": \"2023-05-06T03:00:00Z\",\n"
 		"  \"disclosure\": {\n    \"min_count\": 5,\n    \"rounding_base\": 5,\n"
 		"    \"rounding\": \"nearest multiple of rounding_base, halves up; never below "
-		"min_count\",\n    \"secondary_suppression\": true\n  },\n"
+		"min_count\",\n    \"secondary_suppression\": true,\n    \"algorithm\": 2,\n"
+		"    \"perturbation\": \"none\",\n    \"perturbation_max\": 0\n  },\n"
 		"  \"data\": {\n    \"file\": \"data.csv\",\n    \"rows\": %zu,\n    \"bytes\": %zu,\n"
 		"    \"sha256\": \"%s\"\n  }\n}\n",
 		KV_EXTRACT_FORMAT_NAME, KV_EXTRACT_FORMAT_VERSION, x->id, participant, month, n_inds,

@@ -16,6 +16,8 @@ int main(void)
 	srunner_add_suite(sr, suite_cli());
 	srunner_add_suite(sr, suite_ledger());
 	srunner_add_suite(sr, suite_disclosure());
+	srunner_add_suite(sr, suite_disclosure_attack());
+	srunner_add_suite(sr, suite_cell_key());
 	srunner_add_suite(sr, suite_outbox());
 	srunner_add_suite(sr, suite_daemon_parts());
 	srunner_run_all(sr, CK_NORMAL);

@@ -115,8 +115,16 @@ START_TEST(bad_values_say_what_is_allowed)
 {
 	expect_error("[office]\nid = x\n[disclosure]\nmin_count = 0\n",
 		     "test.ini:4: bad value for key \"min_count\" in [disclosure]: expected an "
-		     "integer in 3..1000");
+		     "integer in 5..1000");
+	expect_error("[office]\nid = x\n[disclosure]\nmin_count = 4\n", "5..1000");
 	expect_error("[office]\nid = x\n[disclosure]\nmin_count = five\n", "expected an integer");
+	/* rounding bases 3 and 4 are refused (issue 16: at 3 a count at the
+	 * lowest published value stood for two true counts, and an informed
+	 * attacker pinned counts) */
+	expect_error("[office]\nid = x\n[disclosure]\nrounding_base = 3\n",
+		     "test.ini:4: bad value for key \"rounding_base\" in [disclosure]: expected "
+		     "an integer in 5..100");
+	expect_error("[office]\nid = x\n[disclosure]\nrounding_base = 4\n", "5..100");
 	expect_error("[office]\nid = x\n[schedule]\nbackfill_from = 2014-13\n",
 		     "test.ini:4: bad value for key \"backfill_from\" in [schedule]: expected a "
 		     "month as YYYY-MM");

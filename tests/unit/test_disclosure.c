@@ -11,19 +11,20 @@
 
 /* A small catalogue: a prevalence whose numerator is the population "p" that
  * four indicators count in their denominators; three of them partition the
- * numerator of the fourth ("m") completely, and two others partition "q"
- * partially. */
+ * numerator of the fourth ("m") completely (hidden, when one more must be,
+ * E first, then D, then C: their hide_priority), and two others partition
+ * "q" partially. */
 static const struct kv_indicator_def defs[] = {
 	{.id = "A_PREV", .type = KV_INDICATOR_PROPORTION, .denominator_population = "listed",
 	 .numerator_population = "p"},
 	{.id = "B_MEASURED", .type = KV_INDICATOR_PROPORTION, .denominator_population = "p",
 	 .numerator_population = "m"},
 	{.id = "C_LOW", .type = KV_INDICATOR_PROPORTION, .denominator_population = "p",
-	 .numerator_part_of = "m", .relation_flags = KV_PARTS_COMPLETE},
+	 .numerator_part_of = "m", .relation_flags = KV_PARTS_COMPLETE, .hide_priority = 1},
 	{.id = "D_MID", .type = KV_INDICATOR_PROPORTION, .denominator_population = "p",
-	 .numerator_part_of = "m", .relation_flags = KV_PARTS_COMPLETE},
+	 .numerator_part_of = "m", .relation_flags = KV_PARTS_COMPLETE, .hide_priority = 2},
 	{.id = "E_HIGH", .type = KV_INDICATOR_PROPORTION, .denominator_population = "p",
-	 .numerator_part_of = "m", .relation_flags = KV_PARTS_COMPLETE},
+	 .numerator_part_of = "m", .relation_flags = KV_PARTS_COMPLETE, .hide_priority = 3},
 	{.id = "F_TESTED", .type = KV_INDICATOR_PROPORTION, .denominator_population = "p",
 	 .numerator_population = "q"},
 	{.id = "G_POS", .type = KV_INDICATOR_PROPORTION, .denominator_population = "p",
@@ -39,7 +40,7 @@ static struct kv_result res;
 static struct kv_cell cells[NS];
 static struct kv_relations rel;
 static struct kv_published out[NS];
-static const struct kv_disclosure_params p55 = {5, 5};
+static const struct kv_disclosure_params p55 = {.min_count = 5, .rounding_base = 5};
 static char err[1024];
 
 static void setup(void)
@@ -86,7 +87,7 @@ static void consistent_month(void)
 	set(G, 40, 100);
 	set(H, 30, 100);
 	set(I, 50, 50);
-	cells[I].value_sum = 123.0;
+	cells[I].value_sum = 6123.0;
 	set(J, 12, 40);
 }
 
@@ -96,9 +97,34 @@ static void control(void)
 		      err);
 }
 
+/* A random consistent month, mostly of small counts. */
+static void random_month(void)
+{
+	uint64_t listed = 5 + (uint64_t)(rand() % 400);
+	uint64_t pp = (uint64_t)rand() % (listed + 1);
+	uint64_t c = (uint64_t)rand() % (pp + 1), d = (uint64_t)rand() % (pp - c + 1);
+	uint64_t e = (uint64_t)rand() % (pp - c - d + 1);
+	uint64_t g = (uint64_t)rand() % (pp + 1), h = (uint64_t)rand() % (pp - g + 1);
+	uint64_t f = g + h + (uint64_t)rand() % (pp - g - h + 1);
+	set(A, pp, listed);
+	set(B, c + d + e, pp);
+	set(C, c, pp);
+	set(D, d, pp);
+	set(E, e, pp);
+	set(F, f, pp);
+	set(G, g, pp);
+	set(H, h, pp);
+	set(I, (uint64_t)rand() % 30, 0);
+	cells[I].denominator = cells[I].numerator;
+	set(J, (uint64_t)rand() % 20, 20);
+}
+
 START_TEST(rounding_is_to_the_nearest_multiple_never_below_min_count)
 {
-	const struct kv_disclosure_params p = {5, 5}, p7 = {7, 5}, p3 = {3, 3}, p10 = {10, 10};
+	const struct kv_disclosure_params p = {.min_count = 5, .rounding_base = 5},
+					  p7 = {.min_count = 7, .rounding_base = 5},
+					  p3 = {.min_count = 3, .rounding_base = 3},
+					  p10 = {.min_count = 10, .rounding_base = 10};
 	ck_assert_uint_eq(kv_disclosure_round(&p, 5), 5);
 	ck_assert_uint_eq(kv_disclosure_round(&p, 7), 5);
 	ck_assert_uint_eq(kv_disclosure_round(&p, 8), 10);
@@ -127,8 +153,9 @@ START_TEST(relations_are_built_from_the_declarations)
 	fclose(f);
 	ck_assert_msg(strstr(buf, "equal\tA_PREV.numerator\tB_MEASURED.denominator\t"
 				  "C_LOW.denominator") != NULL, "%s", buf);
-	ck_assert_msg(strstr(buf, "sum\tB_MEASURED.numerator\tcomplete\tC_LOW.numerator\t"
-				  "D_MID.numerator\tE_HIGH.numerator\n") != NULL, "%s", buf);
+	/* the parts in the order secondary suppression hides them */
+	ck_assert_msg(strstr(buf, "sum\tB_MEASURED.numerator\tcomplete\tE_HIGH.numerator\t"
+				  "D_MID.numerator\tC_LOW.numerator\n") != NULL, "%s", buf);
 	ck_assert_msg(strstr(buf, "sum\tF_TESTED.numerator\tpartial\tG_POS.numerator\t"
 				  "H_NEG.numerator\n") != NULL, "%s", buf);
 }
@@ -194,7 +221,8 @@ START_TEST(one_small_part_of_a_complete_sum_hides_another)
 	set(B, 83, 100); /* 60 + 20 + 3 */
 	control();
 	ck_assert_uint_eq(out[E].numerator_status, KV_CELL_SMALL);
-	/* the smallest other part goes too, so E = B - C - D cannot be computed */
+	/* the next part by hide_priority goes too, so E = B - C - D cannot be
+	 * computed */
 	ck_assert_uint_eq(out[D].numerator_status, KV_CELL_SECONDARY);
 	ck_assert_uint_eq(out[C].numerator_status, KV_CELL_PUBLISHED);
 	ck_assert_uint_eq(out[B].numerator_status, KV_CELL_PUBLISHED);
@@ -202,18 +230,90 @@ START_TEST(one_small_part_of_a_complete_sum_hides_another)
 }
 END_TEST
 
-START_TEST(a_small_remainder_of_a_partial_sum_hides_a_part)
+START_TEST(a_lone_hidden_part_of_a_partial_sum_hides_another_whatever_the_remainder)
+{
+	consistent_month();
+	set(G, 3, 100);
+	set(F, 73, 100); /* 3 + 30 + 40 untyped: a large remainder */
+	control();
+	ck_assert_uint_eq(out[G].numerator_status, KV_CELL_SMALL);
+	/* the remainder is not counted as hidden: G = F - H - rest must not be
+	 * narrowed by H alone, so H goes too, as in a complete sum */
+	ck_assert_uint_eq(out[H].numerator_status, KV_CELL_SECONDARY);
+	ck_assert_uint_eq(out[F].numerator_status, KV_CELL_PUBLISHED);
+	set(F, 36, 100); /* 3 + 30 + 3 untyped: the same statuses */
+	control();
+	ck_assert_uint_eq(out[H].numerator_status, KV_CELL_SECONDARY);
+}
+END_TEST
+
+START_TEST(a_small_remainder_is_never_published_and_hides_nothing)
 {
 	consistent_month();
 	set(F, 73, 100); /* 40 + 30 + 3 untyped */
 	control();
-	/* both parts published would give the 3 untyped as F - G - H */
-	ck_assert_uint_eq(out[H].numerator_status, KV_CELL_SECONDARY);
-	ck_assert_uint_eq(out[G].numerator_status, KV_CELL_PUBLISHED);
+	/* whether the remainder is small is not read (it would show through
+	 * what is hidden): all three counts are published, and the remainder
+	 * is known only as F - G - H within the rounding, 0..11 */
 	ck_assert_uint_eq(out[F].numerator_status, KV_CELL_PUBLISHED);
-	set(F, 80, 100); /* 10 untyped: nothing to protect */
-	control();
+	ck_assert_uint_eq(out[G].numerator_status, KV_CELL_PUBLISHED);
 	ck_assert_uint_eq(out[H].numerator_status, KV_CELL_PUBLISHED);
+	ck_assert_uint_eq(out[F].numerator, 75);
+	ck_assert_uint_eq(out[G].numerator, 40);
+	ck_assert_uint_eq(out[H].numerator, 30);
+}
+END_TEST
+
+/* The primary status of a cell: what its status says before rule 2. */
+static uint8_t primary_status(uint8_t st)
+{
+	return st == KV_CELL_SECONDARY ? KV_CELL_PUBLISHED : st;
+}
+
+/* Rule 2 reads statuses only: every month of small parts of the complete
+ * sum B = C + D + E (and of the partial sum F >= G + H) whose primary
+ * statuses agree is suppressed alike, whatever its counts. */
+START_TEST(secondary_suppression_reads_no_count)
+{
+	enum { V = 11 };
+	static uint8_t seen[1 << 12][NS][2];
+	static bool have[1 << 12];
+	memset(have, 0, sizeof have);
+	int compared = 0;
+	for (uint64_t c = 0; c < V; c++)
+		for (uint64_t d = 0; d < V; d++)
+			for (uint64_t e = 0; e < V; e++) {
+				consistent_month();
+				set(B, c + d + e, 100);
+				set(C, c, 100);
+				set(D, d, 100);
+				set(E, e, 100);
+				set(G, (c * 7 + e) % V, 100);
+				set(H, (d * 3 + c) % V, 100);
+				set(F, cells[G].numerator + cells[H].numerator + e % 4, 100);
+				control();
+				if (out[A].numerator_status == KV_CELL_WITHHELD)
+					continue;
+				unsigned key = 0;
+				const int watched[] = {B, C, D, E, F, G, H};
+				for (size_t i = 0; i < sizeof watched / sizeof *watched; i++)
+					key = key * 2 + (primary_status(out[watched[i]].numerator_status) !=
+							 KV_CELL_PUBLISHED);
+				if (!have[key]) {
+					have[key] = true;
+					for (int s = 0; s < NS; s++) {
+						seen[key][s][0] = out[s].numerator_status;
+						seen[key][s][1] = out[s].denominator_status;
+					}
+					continue;
+				}
+				compared++;
+				for (int s = 0; s < NS; s++) {
+					ck_assert_uint_eq(out[s].numerator_status, seen[key][s][0]);
+					ck_assert_uint_eq(out[s].denominator_status, seen[key][s][1]);
+				}
+			}
+	ck_assert_int_gt(compared, 1000);
 }
 END_TEST
 
@@ -260,7 +360,14 @@ START_TEST(a_mean_needs_its_denominator_published)
 	control();
 	ck_assert_uint_eq(out[I].numerator_status, KV_CELL_NOT_APPLICABLE);
 	ck_assert(out[I].has_mean);
-	ck_assert_double_eq_tol(out[I].mean, 123.0 / 50.0, 1e-12);
+	/* from published quantities only: the sum 6123 rounded to 10 x 5 = 50,
+	 * divided by the published denominator */
+	ck_assert_double_eq_tol(out[I].mean, 6100.0 / 50.0, 1e-12);
+	set(I, 52, 52);
+	cells[I].value_sum = 6123;
+	control();
+	ck_assert_uint_eq(out[I].denominator, 50);
+	ck_assert_double_eq_tol(out[I].mean, 6100.0 / 50.0, 1e-12);
 	set(I, 4, 4);
 	cells[I].value_sum = 40;
 	control();
@@ -318,23 +425,7 @@ START_TEST(random_months_never_publish_a_small_count)
 {
 	srand(42);
 	for (int trial = 0; trial < 3000; trial++) {
-		uint64_t listed = 5 + (uint64_t)(rand() % 400);
-		uint64_t pp = (uint64_t)rand() % (listed + 1);
-		uint64_t c = (uint64_t)rand() % (pp + 1), d = (uint64_t)rand() % (pp - c + 1);
-		uint64_t e = (uint64_t)rand() % (pp - c - d + 1);
-		uint64_t g = (uint64_t)rand() % (pp + 1), h = (uint64_t)rand() % (pp - g + 1);
-		uint64_t f = g + h + (uint64_t)rand() % (pp - g - h + 1);
-		set(A, pp, listed);
-		set(B, c + d + e, pp);
-		set(C, c, pp);
-		set(D, d, pp);
-		set(E, e, pp);
-		set(F, f, pp);
-		set(G, g, pp);
-		set(H, h, pp);
-		set(I, (uint64_t)rand() % 30, 0);
-		cells[I].denominator = cells[I].numerator;
-		set(J, (uint64_t)rand() % 20, 20);
+		random_month();
 		control();
 		for (int s = 0; s < NS; s++) {
 			if (out[s].numerator_status == KV_CELL_PUBLISHED) {
@@ -371,7 +462,9 @@ Suite *suite_disclosure(void)
 	tcase_add_test(tc, small_counts_and_zero_are_suppressed_never_zero);
 	tcase_add_test(tc, a_small_complement_suppresses_the_numerator);
 	tcase_add_test(tc, one_small_part_of_a_complete_sum_hides_another);
-	tcase_add_test(tc, a_small_remainder_of_a_partial_sum_hides_a_part);
+	tcase_add_test(tc, a_lone_hidden_part_of_a_partial_sum_hides_another_whatever_the_remainder);
+	tcase_add_test(tc, a_small_remainder_is_never_published_and_hides_nothing);
+	tcase_add_test(tc, secondary_suppression_reads_no_count);
 	tcase_add_test(tc, a_hidden_population_is_hidden_wherever_it_is_counted);
 	tcase_add_test(tc, secondary_suppression_propagates_until_nothing_is_recomputable);
 	tcase_add_test(tc, a_mean_needs_its_denominator_published);

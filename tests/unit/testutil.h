@@ -46,6 +46,8 @@ Suite *suite_cli(void);
 Suite *suite_valueset(void);
 Suite *suite_ledger(void);
 Suite *suite_disclosure(void);
+Suite *suite_disclosure_attack(void);
+Suite *suite_cell_key(void);
 Suite *suite_outbox(void);
 Suite *suite_daemon_parts(void);
 

@@ -49,7 +49,7 @@
 #include "kv_events.h"
 
 #define KV_ABI_MAJOR 1
-#define KV_ABI_MINOR 1
+#define KV_ABI_MINOR 2
 
 #define KV_PUBLIC __attribute__((visibility("default")))
 #define KV_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -302,15 +302,42 @@ struct kv_indicator_def {
 	const char *numerator_population;
 	const char *numerator_part_of;
 	uint32_t relation_flags; /* KV_PARTS_COMPLETE */
+
+	/*
+	 * ABI 1.2 (appended), optional: populations that contain the patients
+	 * this indicator's numerator (denominator) counts, as a comma-separated
+	 * list of population names: DM_ALBUMINURIA's numerator (a last UACR of
+	 * 3 or more) is within "diabetes_uacr_measured", ELD70_NO_CONTACT's
+	 * denominator (aged 70 or more) within "aged_65plus". Each gives the
+	 * relation "the containing population's count >= this count" wherever
+	 * an enabled indicator counts that population; an attacker reads such
+	 * relations off the definitions, so disclosure control must know them.
+	 */
+	const char *numerator_within;
+	const char *denominator_within;
+
+	/*
+	 * ABI 1.2 (appended), optional: when disclosure control must hide one
+	 * more part of the sum this numerator is part of (numerator_part_of),
+	 * the parts with the highest hide_priority go first, then by indicator
+	 * id; the total only after every part. Give the part that is usually
+	 * the smallest the highest priority, so that what is hidden is little.
+	 * The order is fixed: it never depends on a count, so it tells an
+	 * attacker nothing.
+	 */
+	uint32_t hide_priority;
 };
 
 /* The parts of numerator_part_of add up to all of it, not just at most. */
 #define KV_PARTS_COMPLETE 0x1u
 
-/* The size of an ABI 1.0 definition: everything up to direction. The core
- * reads the 1.1 fields only from plugins whose indicator_def_size has them. */
+/* The size of an ABI 1.0 definition: everything up to direction; of a 1.1
+ * one: up to relation_flags. The core reads the fields of a later minor
+ * version only from plugins whose indicator_def_size has them. */
 #define KV_INDICATOR_DEF_V1_0_SIZE                                             \
 	(offsetof(struct kv_indicator_def, direction) + sizeof(int32_t))
+#define KV_INDICATOR_DEF_V1_1_SIZE                                             \
+	(offsetof(struct kv_indicator_def, relation_flags) + sizeof(uint32_t))
 
 /* The reference months of one run, oldest first. */
 struct kv_run {
