@@ -41,6 +41,12 @@ static const struct kv_indicator_def add_defs[ADD_N_INDICATORS] = {
 			     "group is unknown) issued in W12",
 		.denominator = "listed patients with a contact of any kind but admin in W12",
 		.direction = KV_LOWER_IS_BETTER,
+		/* contact_w12: ANX_FOLLOWUP_NEW's, COPD_CONTROL_AFTER_EXAC's and
+		 * MM_COMORBID_SEEN's numerators are within it (their contacts lie in
+		 * 12 months or fewer ending at R; window_months is at least 12) */
+		.denominator_population = "contact_w12", .denominator_within = "listed",
+		/* an addictive prescription in the same W12 */
+		.numerator_within = "addictive_rx_w12",
 	},
 	[ADD_DDD_MEAN] = {
 		.id = "ADD_DDD_MEAN", .version = 1, .type = KV_INDICATOR_MEAN,
@@ -53,13 +59,15 @@ static const struct kv_indicator_def add_defs[ADD_N_INDICATORS] = {
 			     "(unknown DDD counts as 0)",
 		.denominator = "listed patients with a prescription of an addictive drug in W12",
 		.direction = KV_LOWER_IS_BETTER,
+		.denominator_population = "addictive_rx_w12", .denominator_within = "listed",
 	},
 };
 
 static const struct kv_config_key add_keys[] = {
-	{"window_months", KV_CONFIG_INT, "12", false, "1..120",
+	{"window_months", KV_CONFIG_INT, "12", false, "12..120",
 	 "calendar months, ending with the reference month, in which contacts and addictive "
-	 "prescriptions count (W12)"},
+	 "prescriptions count (W12); at least 12, so that it holds the contacts other "
+	 "indicators count in their 12 months (contact_w12)"},
 };
 
 /* The data-quality count of ADD_DDD_MEAN (a fixed phrase, never a value). */

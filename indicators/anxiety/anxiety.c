@@ -36,7 +36,8 @@
  *  - Every anchored window closes by R (rule 6): d <= R - K for the day
  *    windows, and a start in month m-12 or earlier puts s + 12 months in
  *    month m or earlier, so on or before R. init refuses a configuration
- *    whose windows would reach past R.
+ *    whose windows would reach past R, and one that would break a declared
+ *    containment (somatic_workup_days <= followup_days <= cbt_days).
  *  - With the default windows at most one start falls in months m-23..m-12
  *    (two starts are more than 12 months apart); should a configuration allow
  *    more, the latest counts, as "the last such d" does for diagnoses.
@@ -79,6 +80,8 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.denominator = "listed patients at R",
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "listed", .numerator_population = "anxiety_w12",
+		/* ANXIETY is the CHRONIC category anxiety; W12 ends at R */
+		.numerator_within = "chronic_1plus",
 	},
 	[ANX_NEW_SOMATIC] = {
 		.id = "ANX_NEW_SOMATIC", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -88,6 +91,8 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.numerator = "a SOMATIC_WORKUP lab result (TSH, Hb, HbA1c, creatinine) within 28 days before or after d",
 		.denominator = "listed patients whose last new ANXIETY diagnosis d in W12 has d <= R - 28 days",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "anxiety_new_28d",
+		.denominator_within = "anxiety_w12",
 	},
 	[ANX_ANTIDEPRESSANT] = {
 		.id = "ANX_ANTIDEPRESSANT", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -98,6 +103,9 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.denominator = "listed patients with an ANXIETY diagnosis recorded in W12",
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "anxiety_w12",
+		/* treated as AD_WITH_DIAGNOSIS's denominator is; ANXIETY in W12 is
+		 * in its W24 (ad_diagnosis_months >= 12) */
+		.numerator_within = "antidepressant_users_dx_w24, antidepressant_users",
 	},
 	[ANX_FOLLOWUP_NEW] = {
 		.id = "ANX_FOLLOWUP_NEW", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -107,6 +115,12 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.numerator = "a contact of any kind but admin in the 42 days after d",
 		.denominator = "listed patients whose last new ANXIETY diagnosis d in W12 has d <= R - 42 days",
 		.direction = KV_HIGHER_IS_BETTER,
+		/* a new diagnosis in [W12 start, R - 42] is one in [W12 start, R - 28]
+		 * (init: followup_days >= somatic_workup_days); the contact in
+		 * (d, d + 42] is in W12, within addictive_drugs' window */
+		.denominator_population = "anxiety_new_42d",
+		.denominator_within = "anxiety_new_28d, anxiety_w12",
+		.numerator_within = "contact_w12",
 	},
 	[ANX_CONTROL_AD_START] = {
 		.id = "ANX_CONTROL_AD_START", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -116,6 +130,8 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.numerator = "a face-to-face contact from s + 6 months to s + 12 months",
 		.denominator = "listed patients with ANXIETY in W24 who started an antidepressant (first prescription in 12 months) at s in months m-23..m-12",
 		.direction = KV_HIGHER_IS_BETTER,
+		/* ANXIETY up to R: the CHRONIC category anxiety */
+		.denominator_within = "chronic_1plus, listed",
 	},
 	[ANX_CBT_NEW] = {
 		.id = "ANX_CBT_NEW", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -125,6 +141,9 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.numerator = "a CBT_FEE fee (2pa, 2pb) billed in the 90 days after d",
 		.denominator = "listed patients whose last new ANXIETY diagnosis d in W12 has d <= R - 90 days",
 		.direction = KV_HIGHER_IS_BETTER,
+		/* init: cbt_days >= followup_days >= somatic_workup_days */
+		.denominator_population = "anxiety_new_90d",
+		.denominator_within = "anxiety_new_42d, anxiety_new_28d, anxiety_w12",
 	},
 	[ANX_BENZODIAZEPINE] = {
 		.id = "ANX_BENZODIAZEPINE", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -144,6 +163,10 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.numerator = "a DEPRESSION or ANXIETY diagnosis recorded in W24",
 		.denominator = "listed patients with a regular antidepressant in use at R or an antidepressant prescription in W12",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_population = "antidepressant_users",
+		.numerator_population = "antidepressant_users_dx_w24",
+		/* DEPRESSION or ANXIETY up to R: a CHRONIC category */
+		.denominator_within = "listed", .numerator_within = "chronic_1plus",
 	},
 };
 
@@ -158,10 +181,10 @@ static const struct kv_config_key anx_keys[] = {
 	 "counts in ANX_NEW_SOMATIC (the diagnosis must be at least this many days before R)"},
 	{"followup_days", KV_CONFIG_INT, "42", false, "1..365",
 	 "days after a new anxiety diagnosis in which a contact counts in ANX_FOLLOWUP_NEW (the "
-	 "diagnosis must be at least this many days before R)"},
+	 "diagnosis must be at least this many days before R); at least somatic_workup_days"},
 	{"cbt_days", KV_CONFIG_INT, "90", false, "1..365",
 	 "days after a new anxiety diagnosis in which a CBT_FEE fee counts in ANX_CBT_NEW (the "
-	 "diagnosis must be at least this many days before R)"},
+	 "diagnosis must be at least this many days before R); at least followup_days"},
 	{"ad_start_lookback_months", KV_CONFIG_INT, "12", false, "1..120",
 	 "an ANTIDEPRESSANT prescription is a start when none was issued in this many months "
 	 "before it"},
@@ -180,9 +203,10 @@ static const struct kv_config_key anx_keys[] = {
 	{"ad_start_anxiety_months", KV_CONFIG_INT, "24", false, "1..120",
 	 "calendar months ending with the reference month in which an ANXIETY diagnosis puts an "
 	 "antidepressant starter in ANX_CONTROL_AD_START's denominator (W24)"},
-	{"ad_diagnosis_months", KV_CONFIG_INT, "24", false, "1..120",
+	{"ad_diagnosis_months", KV_CONFIG_INT, "24", false, "12..120",
 	 "calendar months ending with the reference month in which a DEPRESSION or ANXIETY "
-	 "diagnosis counts in AD_WITH_DIAGNOSIS (W24)"},
+	 "diagnosis counts in AD_WITH_DIAGNOSIS (W24); at least the 12 months of "
+	 "DEP_ANTIDEPRESSANT's and ANX_ANTIDEPRESSANT's diagnosis"},
 };
 
 struct anx_windows {
@@ -274,6 +298,22 @@ static int read_windows(struct anx_state *s)
 	w->control_to = (int)h->config_int(c, "ad_control_to_months");
 	w->anxiety_months = (int)h->config_int(c, "ad_start_anxiety_months");
 	w->diagnosis_months = (int)h->config_int(c, "ad_diagnosis_months");
+	/* The denominators of the new-diagnosis indicators are declared within
+	 * one another (ANX_CBT_NEW's within ANX_FOLLOWUP_NEW's within
+	 * ANX_NEW_SOMATIC's): d <= R - cbt_days must imply d <= R - followup_days
+	 * and that d <= R - somatic_workup_days. */
+	if (w->followup_days < w->workup_days) {
+		h->set_error(c, "followup_days (%d) must be at least somatic_workup_days (%d): "
+				"ANX_FOLLOWUP_NEW's denominator is declared within ANX_NEW_SOMATIC's",
+			     w->followup_days, w->workup_days);
+		return KV_ERROR;
+	}
+	if (w->cbt_days < w->followup_days) {
+		h->set_error(c, "cbt_days (%d) must be at least followup_days (%d): ANX_CBT_NEW's "
+				"denominator is declared within ANX_FOLLOWUP_NEW's",
+			     w->cbt_days, w->followup_days);
+		return KV_ERROR;
+	}
 	if (w->start_latest > w->start_earliest) {
 		h->set_error(c, "ad_start_latest_month (%d) must not exceed ad_start_earliest_month "
 				"(%d)", w->start_latest, w->start_earliest);

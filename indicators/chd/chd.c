@@ -30,6 +30,8 @@ static const struct kv_indicator_def chd_defs[CHD_N_INDICATORS] = {
 			     "in W12",
 		.denominator = "listed patients with an IHD diagnosis recorded on or before R",
 		.direction = KV_HIGHER_IS_BETTER,
+		/* IHD is the CHRONIC category IHD (CHRONIC_IHD, the same codes) */
+		.denominator_within = "chronic_1plus, listed",
 	},
 };
 

@@ -65,7 +65,10 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 		.numerator = "listed patients with a COPD diagnosis recorded on or before R",
 		.denominator = "listed patients at R",
 		.direction = KV_NEITHER_IS_BETTER,
-		.denominator_population = "listed",
+		.denominator_population = "listed", .numerator_population = "copd",
+		/* COPD (R95; J43, J44) is within the CHRONIC category COPD/asthma
+		 * (R95, R96; J43-J45), also "ever" up to R among L(R) */
+		.numerator_within = "chronic_1plus",
 	},
 	[COPD_CONTROL_AFTER_EXAC] = {
 		.id = "COPD_CONTROL_AFTER_EXAC", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -77,6 +80,11 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 			       "before R - 42 days",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "copd_exacerbation_42d",
+		.numerator_population = "copd_control_after_exac",
+		/* only listed COPD patients have exacerbations; a control is a
+		 * face-to-face contact in (e, R], e in the exacerbation window,
+		 * which addictive_drugs' window (at least 12 months) holds */
+		.denominator_within = "copd", .numerator_within = "contact_w12",
 	},
 	[COPD_CONTROL_6W] = {
 		.id = "COPD_CONTROL_6W", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -89,15 +97,18 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 			       "before R - 42 days",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "copd_exacerbation_42d",
+		/* (e, e + 42] lies in (e, R]: e <= R - 42 */
+		.denominator_within = "copd", .numerator_within = "copd_control_after_exac",
 	},
 };
 
 /* ---- configuration ------------------------------------------------------ */
 
 static const struct kv_config_key copd_keys[] = {
-	{"exacerbation_window_months", KV_CONFIG_INT, "12", false, "1..120",
+	{"exacerbation_window_months", KV_CONFIG_INT, "12", false, "1..12",
 	 "calendar months, ending with the reference month, in which the last exacerbation "
-	 "is looked for (W12)"},
+	 "is looked for (W12); at most 12, so that a control lies in the window of "
+	 "ADD_PRESCRIBED's denominator (contact_w12)"},
 	{"control_days", KV_CONFIG_INT, "42", false, "1..365",
 	 "days after an exacerbation within which a control counts in COPD_CONTROL_6W, and "
 	 "which must have passed by R for the exacerbation to enter the denominator"},

@@ -55,6 +55,8 @@ static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
 		.denominator = "listed patients at R",
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "listed", .numerator_population = "depression_w12",
+		/* DEPRESSION is the CHRONIC category depression; W12 ends at R */
+		.numerator_within = "chronic_1plus",
 	},
 	[DEP_NEW_SOMATIC] = {
 		.id = "DEP_NEW_SOMATIC", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -64,6 +66,7 @@ static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
 		.numerator = "a SOMATIC_WORKUP lab result (TSH, Hb, HbA1c, creatinine) within 28 days before or after d",
 		.denominator = "listed patients whose last new DEPRESSION diagnosis d in W12 has d <= R - 28 days",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_within = "depression_w12",
 	},
 	[DEP_ANTIDEPRESSANT] = {
 		.id = "DEP_ANTIDEPRESSANT", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -74,6 +77,9 @@ static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
 		.denominator = "listed patients with a DEPRESSION diagnosis recorded in W12",
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "depression_w12",
+		/* AD_WITH_DIAGNOSIS (plugin anxiety): treated with ANTIDEPRESSANT as
+		 * here; DEPRESSION in W12 is in its W24 (ad_diagnosis_months >= 12) */
+		.numerator_within = "antidepressant_users_dx_w24, antidepressant_users",
 	},
 };
 

@@ -51,6 +51,9 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients at R",
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "listed", .numerator_population = "diabetes",
+		/* DIABETES is the CHRONIC category diabetes (CHRONIC_DIABETES, the
+		 * same codes), also "ever" up to R among L(R) */
+		.numerator_within = "chronic_1plus",
 	},
 	[DM_ANNUAL_CHECK] = {
 		.id = "DM_ANNUAL_CHECK", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -81,6 +84,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_hba1c_measured",
+		.hide_priority = 1,
 	},
 	[DM_HBA1C_52_70] = {
 		.id = "DM_HBA1C_52_70", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -91,6 +95,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_hba1c_measured",
+		.hide_priority = 2,
 	},
 	[DM_HBA1C_GT70] = {
 		.id = "DM_HBA1C_GT70", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -101,6 +106,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_LOWER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_hba1c_measured",
+		.hide_priority = 3, /* hidden first: usually the smallest band */
 	},
 	[DM_BP_MEASURED] = {
 		.id = "DM_BP_MEASURED", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -121,6 +127,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_bp_measured", .relation_flags = KV_PARTS_COMPLETE,
+		.hide_priority = 1,
 	},
 	[DM_BP_141_149] = {
 		.id = "DM_BP_141_149", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -131,6 +138,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_bp_measured", .relation_flags = KV_PARTS_COMPLETE,
+		.hide_priority = 3, /* hidden first: usually the smallest band */
 	},
 	[DM_BP_GE150_90] = {
 		.id = "DM_BP_GE150_90", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -141,6 +149,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_LOWER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_bp_measured", .relation_flags = KV_PARTS_COMPLETE,
+		.hide_priority = 2,
 	},
 	[DM_STATIN] = {
 		.id = "DM_STATIN", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -160,7 +169,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.numerator = "a urine albumin/creatinine result in W12",
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
-		.denominator_population = "diabetes",
+		.denominator_population = "diabetes", .numerator_population = "diabetes_uacr_measured",
 	},
 	[DM_ALBUMINURIA] = {
 		.id = "DM_ALBUMINURIA", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -171,6 +180,8 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "diabetes",
+		/* a last numeric UACR in W12 is a UACR result in W12 */
+		.numerator_within = "diabetes_uacr_measured",
 	},
 };
 

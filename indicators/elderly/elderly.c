@@ -27,13 +27,17 @@ static const struct kv_indicator_def eld_defs[ELD_N_INDICATORS] = {
 		.numerator = "no face-to-face contact (consultation, home visit, video) in W12",
 		.denominator = "listed patients aged 70 or more at R",
 		.direction = KV_LOWER_IS_BETTER,
+		/* RISK_HIGH_RISK_DRUGS's denominator: its min_age is at most 70,
+		 * this one's at least 70 (the keys' ranges) */
+		.denominator_within = "aged_65plus, listed",
 	},
 };
 
 static const struct kv_config_key eld_keys[] = {
-	{"min_age", KV_CONFIG_INT, "70", false, "0..150",
+	{"min_age", KV_CONFIG_INT, "70", false, "70..150",
 	 "age in completed years at R from which a listed patient is in ELD70_NO_CONTACT's "
-	 "denominator"},
+	 "denominator; at least 70, so that it lies within RISK_HIGH_RISK_DRUGS's (aged_65plus, "
+	 "min_age at most 70)"},
 	{"window_months", KV_CONFIG_INT, "12", false, "1..120",
 	 "calendar months, ending with the reference month, without a face-to-face contact "
 	 "(W12)"},

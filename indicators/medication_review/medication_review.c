@@ -30,6 +30,7 @@ static const struct kv_indicator_def lmg_defs[LMG_N_INDICATORS] = {
 		.numerator = "fee 2ld or a journal note matching LMG/legemiddelgjennomgang in W12",
 		.denominator = "listed patients with at least 4 regular drugs in use at R",
 		.direction = KV_HIGHER_IS_BETTER,
+		.denominator_within = "listed",
 	},
 };
 

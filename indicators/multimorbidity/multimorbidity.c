@@ -41,6 +41,7 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 		.denominator = "listed patients with 1 or more chronic disease categories",
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "chronic_1plus", .numerator_population = "chronic_2plus",
+		.denominator_within = "listed",
 	},
 	[MM_COMORBID_SEEN] = {
 		.id = "MM_COMORBID_SEEN", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -52,6 +53,9 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 		.denominator = "listed patients with 2 or more chronic disease categories",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "chronic_2plus",
+		/* a face-to-face contact in W12 (window_months <= 12): a contact in
+		 * addictive_drugs' window (at least 12 months) */
+		.numerator_within = "contact_w12",
 	},
 	[MM_4PLUS] = {
 		.id = "MM_4PLUS", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -63,6 +67,8 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 		.denominator = "listed patients at R",
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "listed",
+		/* init: many_categories >= comorbid_categories */
+		.numerator_within = "chronic_2plus",
 	},
 };
 
@@ -70,11 +76,13 @@ static const struct kv_config_key mm_keys[] = {
 	{"comorbid_categories", KV_CONFIG_INT, "2", false, "2..16",
 	 "chronic disease categories that make a patient comorbid (MM_COMORBIDITY's "
 	 "numerator, MM_COMORBID_SEEN's denominator)"},
-	{"many_categories", KV_CONFIG_INT, "4", false, "1..16",
-	 "chronic disease categories that put a listed patient in MM_4PLUS's numerator"},
-	{"window_months", KV_CONFIG_INT, "12", false, "1..120",
+	{"many_categories", KV_CONFIG_INT, "4", false, "2..16",
+	 "chronic disease categories that put a listed patient in MM_4PLUS's numerator; at "
+	 "least comorbid_categories"},
+	{"window_months", KV_CONFIG_INT, "12", false, "1..12",
 	 "calendar months, ending with the reference month, in which MM_COMORBID_SEEN looks "
-	 "for a face-to-face contact (W12)"},
+	 "for a face-to-face contact (W12); at most 12, so that the contact lies in the window "
+	 "of ADD_PRESCRIBED's denominator (contact_w12)"},
 };
 
 /* The CHRONIC table of the catalogue: one value set per category. */
@@ -139,6 +147,15 @@ static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
 				"comorbid_categories (%d) must be at least 2, many_categories "
 				"(%d) and window_months (%d) at least 1",
 				s->comorbid, s->many, window);
+		mm_fini(s);
+		return KV_ERROR;
+	}
+	/* MM_4PLUS's numerator is declared within MM_COMORBIDITY's. */
+	if (s->many < s->comorbid) {
+		host->set_error(ctx,
+				"many_categories (%d) must be at least comorbid_categories (%d): "
+				"MM_4PLUS's numerator is declared within MM_COMORBIDITY's",
+				s->many, s->comorbid);
 		mm_fini(s);
 		return KV_ERROR;
 	}

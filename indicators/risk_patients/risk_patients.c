@@ -36,6 +36,7 @@ static const struct kv_indicator_def risk_defs[RISK_N_INDICATORS] = {
 		.denominator = "listed patients with face-to-face contacts on 2 or more days in "
 			       "each of months m-35..m-24 and m-23..m-12",
 		.direction = KV_LOWER_IS_BETTER,
+		.denominator_within = "listed",
 	},
 	[RISK_HIGH_RISK_DRUGS] = {
 		.id = "RISK_HIGH_RISK_DRUGS", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -46,6 +47,8 @@ static const struct kv_indicator_def risk_defs[RISK_N_INDICATORS] = {
 		.numerator = "a regular drug of HIGH_RISK_ELDERLY in use at R",
 		.denominator = "listed patients aged 65 or more at R",
 		.direction = KV_LOWER_IS_BETTER,
+		/* ELD70_NO_CONTACT's denominator is within it (min_age at most 70) */
+		.denominator_population = "aged_65plus", .denominator_within = "listed",
 	},
 };
 
@@ -59,9 +62,10 @@ static const struct kv_config_key risk_keys[] = {
 	{"min_contact_days", KV_CONFIG_INT, "2", false, "1..366",
 	 "distinct days with a face-to-face contact required in each earlier window of "
 	 "RISK_LOST_TO_FOLLOWUP"},
-	{"min_age", KV_CONFIG_INT, "65", false, "0..150",
+	{"min_age", KV_CONFIG_INT, "65", false, "0..70",
 	 "age in completed years at R from which a listed patient is in "
-	 "RISK_HIGH_RISK_DRUGS's denominator"},
+	 "RISK_HIGH_RISK_DRUGS's denominator; at most 70, so that it holds ELD70_NO_CONTACT's "
+	 "(min_age at least 70)"},
 };
 
 struct risk_state {

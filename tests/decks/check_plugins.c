@@ -845,8 +845,13 @@ static const struct {
 	{"diabetes", "bp_good_systolic", "150", NULL, NULL},
 	{"elderly", "window_months", "0", NULL, NULL},
 	{"elderly", "window_months", "-3", NULL, NULL},
+	{"anxiety", "followup_days", "27", NULL, NULL},              /* < somatic_workup_days 28 */
+	{"anxiety", "cbt_days", "41", NULL, NULL},                   /* < followup_days 42 */
+	{"anxiety", "somatic_workup_days", "43", NULL, NULL},        /* > followup_days 42 */
 	{"multimorbidity", "comorbid_categories", "1", NULL, NULL},
+	{"multimorbidity", "comorbid_categories", "5", NULL, NULL},  /* > many_categories 4 */
 	{"multimorbidity", "many_categories", "0", NULL, NULL},
+	{"multimorbidity", "many_categories", "1", NULL, NULL},      /* < comorbid_categories 2 */
 	{"multimorbidity", "window_months", "0", NULL, NULL},
 	{"risk_patients", "window_months", "0", NULL, NULL},
 	{"risk_patients", "window_months", "601", NULL, NULL},
@@ -879,6 +884,50 @@ START_TEST(all_bad_config)
 		      bad_configs[_i].key, bad_configs[_i].value);
 	ck_assert_ptr_null(r.state);
 	ck_assert_str_ne(r.ctx.error, "");
+}
+END_TEST
+
+/* A setting that would break a declared containment (numerator_within,
+ * denominator_within) is refused by init with a message naming both keys. */
+static const struct {
+	const char *plugin, *key, *value, *other;
+} containment_configs[] = {
+	{"anxiety", "followup_days", "27", "somatic_workup_days"},
+	{"anxiety", "cbt_days", "41", "followup_days"},
+	{"anxiety", "somatic_workup_days", "43", "followup_days"},
+	{"multimorbidity", "comorbid_categories", "5", "many_categories"},
+	{"multimorbidity", "many_categories", "3", "comorbid_categories"},
+};
+#define N_CONTAINMENT_CONFIGS (sizeof containment_configs / sizeof containment_configs[0])
+
+START_TEST(containment_config_refused)
+{
+	const struct kv_indicator_plugin *p = plugin_named(containment_configs[_i].plugin);
+	struct run r;
+	run_setup(&r, p, 2020, 1, 12);
+	r.ctx.overrides[0][0] = containment_configs[_i].key;
+	r.ctx.overrides[0][1] = containment_configs[_i].value;
+	if (strcmp(containment_configs[_i].key, "many_categories") == 0) {
+		r.ctx.overrides[1][0] = "comorbid_categories"; /* 4 > 3 */
+		r.ctx.overrides[1][1] = "4";
+	}
+	r.state = &r;
+	ck_assert_msg(run_init(&r) == KV_ERROR, "%s accepts %s = %s", p->name,
+		      containment_configs[_i].key, containment_configs[_i].value);
+	ck_assert_ptr_null(r.state);
+	ck_assert_msg(strstr(r.ctx.error, containment_configs[_i].key) != NULL &&
+			      strstr(r.ctx.error, containment_configs[_i].other) != NULL,
+		      "%s: \"%s\" does not name %s and %s", p->name, r.ctx.error,
+		      containment_configs[_i].key, containment_configs[_i].other);
+	/* the boundary, equal values, is accepted */
+	run_setup(&r, p, 2020, 1, 12);
+	char value[24];
+	snprintf(value, sizeof value, "%lld",
+		 (long long)host.config_int(&r.ctx, containment_configs[_i].other));
+	r.ctx.overrides[0][0] = containment_configs[_i].key;
+	r.ctx.overrides[0][1] = value;
+	ck_assert_int_eq(run_init(&r), KV_OK);
+	p->fini(r.state);
 }
 END_TEST
 
@@ -970,17 +1019,20 @@ static struct kv_patient listed(kv_date birth)
 START_TEST(add_window_from_config)
 {
 	const struct kv_contact contacts[] = {{D(2020, 1, 15), KV_CONTACT_PHONE, KV_ROLE_GP}};
-	const struct kv_prescription rx[] = {{D(2019, 6, 15), KV_RX_GROUP_A, true, 30.0, "N05CF01"}};
+	const struct kv_prescription rx[] = {{D(2018, 6, 15), KV_RX_GROUP_A, true, 30.0, "N05CF01"}};
 	struct kv_patient p = listed(D(1960, 1, 1));
 	p.contacts = contacts, p.n_contacts = 1, p.prescriptions = rx, p.n_prescriptions = 1;
-	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_PRESCRIBED", NULL, NULL), 'N');
-	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_DDD_MEAN", NULL, NULL), 'N');
-	/* 6 months: 2019-10 .. 2020-03 holds the contact, not the prescription */
-	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_PRESCRIBED", "window_months", "6"), 'D');
-	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_DDD_MEAN", "window_months", "6"), '-');
+	/* 12 months: 2019-04 .. 2020-03 holds the contact, not the prescription
+	 * (window_months is at least 12: contact_w12) */
+	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_PRESCRIBED", NULL, NULL), 'D');
+	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_DDD_MEAN", NULL, NULL), '-');
+	/* 24 months: 2018-04 .. 2020-03 holds both */
+	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_PRESCRIBED", "window_months", "24"), 'N');
+	ck_assert_int_eq(nd_with("addictive_drugs", &p, "ADD_DDD_MEAN", "window_months", "24"), 'N');
 	/* and the mean's value is the DDD sum */
 	struct run r;
 	run_setup(&r, plugin_named("addictive_drugs"), 2020, 3, 1);
+	r.ctx.overrides[0][0] = "window_months", r.ctx.overrides[0][1] = "24";
 	ck_assert_int_eq(run_init(&r), KV_OK);
 	run_compute(&r, &p);
 	ck_assert_double_eq_tol(r.values[index_of(r.plugin, "ADD_DDD_MEAN")], 30.0, 1e-9);
@@ -1252,6 +1304,276 @@ START_TEST(all_lookback_covers_the_windows)
 }
 END_TEST
 
+/* ---- the declared relations hold patient by patient ----------------------- */
+
+/*
+ * What the plugins declare about their counts for disclosure control (ABI
+ * 1.1 and 1.2) must hold for every patient under every configuration init
+ * accepts, since the core refuses a month where a count breaks one: cells
+ * naming the same population hold the same patients; the numerators part of
+ * a population are in every cell counting it and never overlap (add up to it
+ * with KV_PARTS_COMPLETE); a cell declared within a population
+ * (numerator_within, denominator_within) has its patients in every cell
+ * counting that population, in whichever plugin (core/relations.c).
+ */
+enum rel_kind { REL_EQUAL, REL_WITHIN, REL_PARTS };
+
+struct rel_cell {
+	uint8_t plugin, indicator, bit; /* bit: KV_IN_NUMERATOR or KV_IN_DENOMINATOR */
+};
+
+#define REL_MAX_PARTS 8
+struct rel_check {
+	enum rel_kind kind;
+	const char *population;
+	struct rel_cell total;                   /* a cell counting the population */
+	struct rel_cell parts[REL_MAX_PARTS];    /* EQUAL, WITHIN: one */
+	size_t n_parts;
+	bool complete;
+	uint64_t hits; /* patient-months in the part (WITHIN), under the defaults */
+};
+
+static struct rel_check rel_checks[512];
+static size_t n_rel_checks;
+
+static const struct kv_indicator_def *rel_def(struct rel_cell c)
+{
+	return &plugins[c.plugin]->indicators[c.indicator];
+}
+
+static const char *rel_population(struct rel_cell c)
+{
+	const struct kv_indicator_def *d = rel_def(c);
+	return c.bit == KV_IN_NUMERATOR ? d->numerator_population : d->denominator_population;
+}
+
+static void rel_name(struct rel_cell c, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s.%s", rel_def(c)->id,
+		 c.bit == KV_IN_NUMERATOR ? "numerator" : "denominator");
+}
+
+static struct rel_check *rel_add(enum rel_kind kind, const char *population,
+				 struct rel_cell total)
+{
+	ck_assert_uint_lt(n_rel_checks, sizeof rel_checks / sizeof rel_checks[0]);
+	struct rel_check *k = &rel_checks[n_rel_checks++];
+	memset(k, 0, sizeof *k);
+	k->kind = kind;
+	k->population = population;
+	k->total = total;
+	return k;
+}
+
+/* Every cell, in plugin and indicator order. */
+static size_t rel_cells(struct rel_cell *out)
+{
+	size_t n = 0;
+	for (uint8_t k = 0; k < N_PLUGINS; k++)
+		for (uint8_t i = 0; i < plugins[k]->n_indicators; i++) {
+			out[n++] = (struct rel_cell){k, i, KV_IN_NUMERATOR};
+			out[n++] = (struct rel_cell){k, i, KV_IN_DENOMINATOR};
+		}
+	return n;
+}
+
+/* The checks every declaration of every plugin amounts to. */
+static void rel_build(void)
+{
+	static struct rel_cell cells[2 * 16 * N_PLUGINS];
+	const size_t n = rel_cells(cells);
+	n_rel_checks = 0;
+	for (size_t a = 0; a < n; a++) {
+		const char *pop = rel_population(cells[a]);
+		/* equal: the first cell counting a population against every later one */
+		bool first = pop != NULL;
+		for (size_t b = 0; b < a && first; b++)
+			first = rel_population(cells[b]) == NULL ||
+				strcmp(rel_population(cells[b]), pop) != 0;
+		for (size_t b = a + 1; first && b < n; b++)
+			if (rel_population(cells[b]) != NULL &&
+			    strcmp(rel_population(cells[b]), pop) == 0) {
+				struct rel_check *k = rel_add(REL_EQUAL, pop, cells[a]);
+				k->parts[k->n_parts++] = cells[b];
+			}
+		/* parts: against every cell counting the population */
+		const struct kv_indicator_def *d = rel_def(cells[a]);
+		if (pop != NULL) {
+			struct rel_check parts = {0};
+			for (size_t b = 0; b < n; b++) {
+				const struct kv_indicator_def *e = rel_def(cells[b]);
+				if (cells[b].bit == KV_IN_NUMERATOR && e->numerator_part_of != NULL &&
+				    strcmp(e->numerator_part_of, pop) == 0) {
+					ck_assert_uint_lt(parts.n_parts, REL_MAX_PARTS);
+					parts.parts[parts.n_parts++] = cells[b];
+					parts.complete = (e->relation_flags & KV_PARTS_COMPLETE) != 0;
+				}
+			}
+			if (parts.n_parts > 0) {
+				struct rel_check *k = rel_add(REL_PARTS, pop, cells[a]);
+				memcpy(k->parts, parts.parts, sizeof parts.parts);
+				k->n_parts = parts.n_parts;
+				k->complete = parts.complete;
+			}
+		}
+		/* within: against every cell counting each population named */
+		const char *list = cells[a].bit == KV_IN_NUMERATOR ? d->numerator_within
+								   : d->denominator_within;
+		while (list != NULL && *list != '\0') {
+			list += strspn(list, ", ");
+			size_t len = strcspn(list, ", ");
+			if (len == 0)
+				break;
+			size_t found = 0;
+			for (size_t b = 0; b < n; b++) {
+				const char *q = rel_population(cells[b]);
+				if (b == a || q == NULL || strlen(q) != len ||
+				    strncmp(q, list, len) != 0)
+					continue;
+				struct rel_check *k = rel_add(REL_WITHIN, q, cells[b]);
+				k->parts[k->n_parts++] = cells[a];
+				found++;
+			}
+			/* every name a shipped plugin is within is counted by one */
+			ck_assert_msg(found > 0, "%s: no shipped indicator counts \"%.*s\"", d->id,
+				      (int)len, list);
+			list += len;
+		}
+	}
+}
+
+/* One configuration of every plugin (the defaults but for `overrides`: up to
+ * four of plugin, key, value), `patients` generated patients over 2014-12 ..
+ * 2023-04: every check holds in every month. false when an init refuses the
+ * configuration. */
+struct rel_override {
+	const char *plugin, *key, *value;
+};
+
+static bool rel_hold(const struct rel_override *overrides, size_t n_overrides, int patients,
+		     bool count_hits)
+{
+	struct run *runs = calloc(N_PLUGINS, sizeof *runs);
+	struct gen_patient *g = malloc(sizeof *g);
+	ck_assert(runs != NULL && g != NULL);
+	bool ok = true;
+	size_t n_init = 0;
+	for (size_t k = 0; k < N_PLUGINS && ok; k++) {
+		run_setup(&runs[k], plugins[k], 2014, 12, 101);
+		size_t o = 0;
+		for (size_t j = 0; j < n_overrides; j++)
+			if (strcmp(overrides[j].plugin, plugin_names[k]) == 0 && o < 4) {
+				runs[k].ctx.overrides[o][0] = overrides[j].key;
+				runs[k].ctx.overrides[o][1] = overrides[j].value;
+				o++;
+			}
+		ok = run_init(&runs[k]) == KV_OK;
+		n_init += ok;
+	}
+	const size_t n_months = 101;
+	for (int pt = 0; ok && pt < patients; pt++) {
+		generate(g);
+		for (size_t k = 0; k < N_PLUGINS; k++)
+			run_compute(&runs[k], &g->p);
+		for (size_t c = 0; c < n_rel_checks; c++) {
+			struct rel_check *chk = &rel_checks[c];
+			const struct run *rt = &runs[chk->total.plugin];
+			for (size_t m = 0; m < n_months; m++) {
+				int total = (flag(rt, chk->total.indicator, m) & chk->total.bit) != 0;
+				int sum = 0;
+				for (size_t j = 0; j < chk->n_parts; j++)
+					sum += (flag(&runs[chk->parts[j].plugin], chk->parts[j].indicator,
+						     m) & chk->parts[j].bit) != 0;
+				bool holds = chk->kind == REL_EQUAL ? sum == total
+					   : chk->kind == REL_WITHIN ? sum <= total
+					   : chk->complete ? sum == total : sum <= total;
+				if (count_hits && chk->kind == REL_WITHIN)
+					chk->hits += (uint64_t)sum;
+				if (holds)
+					continue;
+				char a[96], b[96];
+				rel_name(chk->total, a, sizeof a);
+				rel_name(chk->parts[0], b, sizeof b);
+				ck_abort_msg("%s relation of population \"%s\" broken, patient %d, month "
+					     "%zu: %s is %d, %s%s %d (%s%s%s)",
+					     chk->kind == REL_EQUAL ? "equal"
+					     : chk->kind == REL_WITHIN ? "within" : "parts",
+					     chk->population, pt, m, a, total, b,
+					     chk->n_parts > 1 ? " and the other parts" : "", sum,
+					     n_overrides ? overrides[0].plugin : "defaults",
+					     n_overrides ? " " : "", n_overrides ? overrides[0].key : "");
+			}
+		}
+	}
+	for (size_t k = 0; k < n_init; k++)
+		plugins[k]->fini(runs[k].state);
+	free(g);
+	free(runs);
+	return ok;
+}
+
+/* The defaults over many patients, every within relation reached; and the
+ * boundaries where two keys meet (equal values) accepted and holding. */
+START_TEST(relations_hold_by_default)
+{
+	rel_build();
+	rng_state = 0x5851f42d4c957f2dull;
+	ck_assert(rel_hold(NULL, 0, 3000, true));
+	for (size_t c = 0; c < n_rel_checks; c++) {
+		char a[96], b[96];
+		rel_name(rel_checks[c].total, a, sizeof a);
+		rel_name(rel_checks[c].parts[0], b, sizeof b);
+		ck_assert_msg(rel_checks[c].kind != REL_WITHIN || rel_checks[c].hits > 0,
+			      "no generated patient in %s, declared within %s", b, a);
+	}
+	static const struct rel_override edges[][4] = {
+		{{"elderly", "min_age", "70"}, {"risk_patients", "min_age", "70"}},
+		{{"anxiety", "somatic_workup_days", "42"}, {"anxiety", "followup_days", "42"},
+		 {"anxiety", "cbt_days", "42"}},
+		{{"anxiety", "ad_diagnosis_months", "12"}},
+		{{"multimorbidity", "comorbid_categories", "5"},
+		 {"multimorbidity", "many_categories", "5"}},
+		{{"multimorbidity", "window_months", "12"}, {"copd", "exacerbation_window_months", "12"},
+		 {"addictive_drugs", "window_months", "12"}},
+	};
+	for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++) {
+		size_t n = 0;
+		while (n < 4 && edges[e][n].plugin != NULL)
+			n++;
+		ck_assert_msg(rel_hold(edges[e], n, 600, false), "%s %s = %s refused",
+			      edges[e][0].plugin, edges[e][0].key, edges[e][0].value);
+	}
+}
+END_TEST
+
+/* Each integer key of one plugin at its lowest, its highest and twice its
+ * default (the others at their defaults; configurations init refuses are
+ * skipped): every relation still holds. */
+START_TEST(relations_hold_when_configured)
+{
+	const struct kv_indicator_plugin *p = plugins[_i];
+	rel_build();
+	rng_state = 0x2545f4914f6cdd1dull ^ (uint64_t)(_i + 7);
+	int tried = 0;
+	for (size_t k = 0; k < p->n_config_keys; k++) {
+		const struct kv_config_key *key = &p->config_keys[k];
+		long lo, hi;
+		if (key->type != KV_CONFIG_INT || key->allowed == NULL ||
+		    sscanf(key->allowed, "%ld..%ld", &lo, &hi) != 2)
+			continue;
+		long def = key->default_value ? strtol(key->default_value, NULL, 10) : lo;
+		long tries[3] = {lo, hi, 2 * def < hi ? 2 * def : hi};
+		char text[3][24];
+		for (int t = 0; t < 3; t++) {
+			snprintf(text[t], sizeof text[t], "%ld", tries[t]);
+			const struct rel_override o = {p->name, key->key, text[t]};
+			tried += rel_hold(&o, 1, 300, false);
+		}
+	}
+	ck_assert_int_gt(tried, 0);
+}
+END_TEST
+
 static Suite *plugins_suite(void)
 {
 	Suite *s = suite_create("indicator plugins");
@@ -1275,8 +1597,11 @@ static Suite *plugins_suite(void)
 	tcase_add_test(tc, all_descriptors);
 	tcase_add_loop_test(tc, all_missing_value_set, 0, (int)N_PLUGINS);
 	tcase_add_loop_test(tc, all_bad_config, 0, (int)N_BAD_CONFIGS);
+	tcase_add_loop_test(tc, containment_config_refused, 0, (int)N_CONTAINMENT_CONFIGS);
 	tcase_add_loop_test(tc, all_invariants, 0, (int)N_PLUGINS);
 	tcase_add_loop_test(tc, all_lookback_covers_the_windows, 0, (int)N_PLUGINS);
+	tcase_add_test(tc, relations_hold_by_default);
+	tcase_add_loop_test(tc, relations_hold_when_configured, 0, (int)N_PLUGINS);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("configuration");
 	tcase_add_test(tc, add_window_from_config);
