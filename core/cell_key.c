@@ -4,6 +4,7 @@
  */
 #include "cell_key.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -16,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "atomic.h"
+#include "outbox.h"
 
 static int read_key(const char *path, unsigned char key[KV_CELL_KEY_SIZE], char *err,
 		    size_t errlen)
@@ -89,6 +91,41 @@ done:
 	return ret;
 }
 
+/* An extract in the outbox made with a cell key (its manifest says so):
+ * its id into `id`. A missing key with such extracts was lost. */
+static bool made_with_a_key(const char *state_dir, char *id, size_t idlen)
+{
+	bool found = false;
+	for (int st = 0; st < KV_OUTBOX_N_STATES && !found; st++) {
+		char dir[4300];
+		if (kv_snprintf(dir, sizeof dir, "%s/outbox/%s", state_dir,
+				kv_outbox_state_name((enum kv_outbox_state)st)) != 0)
+			continue;
+		DIR *d = opendir(dir);
+		if (d == NULL)
+			continue;
+		struct dirent *e;
+		while (!found && (e = readdir(d)) != NULL) {
+			char path[4600], text[4096];
+			if (e->d_name[0] == '.' ||
+			    kv_snprintf(path, sizeof path, "%s/%s/manifest.json", dir, e->d_name) != 0)
+				continue;
+			FILE *f = fopen(path, "r");
+			if (f == NULL)
+				continue;
+			size_t n = fread(text, 1, sizeof text - 1, f);
+			fclose(f);
+			text[n] = '\0';
+			if (strstr(text, "\"perturbation\": \"cell_key\"") != NULL) {
+				kv_strlcpy(id, e->d_name, idlen);
+				found = true;
+			}
+		}
+		closedir(d);
+	}
+	return found;
+}
+
 int kv_cell_key_load(const char *state_dir, unsigned char key[KV_CELL_KEY_SIZE], char *err,
 		     size_t errlen)
 {
@@ -98,9 +135,26 @@ int kv_cell_key_load(const char *state_dir, unsigned char key[KV_CELL_KEY_SIZE],
 		return -1;
 	}
 	struct stat st;
+	if (mkdir(state_dir, 0700) != 0 && errno != EEXIST) {
+		kv_snprintf(err, errlen, "could not create directory \"%s\": %s", state_dir,
+			    strerror(errno));
+		return -1;
+	}
 	if (lstat(path, &st) != 0) {
 		if (errno != ENOENT) {
 			kv_snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		char id[256];
+		if (made_with_a_key(state_dir, id, sizeof id)) {
+			kv_snprintf(err, errlen,
+				    "%s is missing, but extracts in the outbox (%s, ...) were made "
+				    "with a cell key: restore it from the backup of the state "
+				    "directory. A new key would publish months again with other "
+				    "noise, which lets an attacker average it away; if the key is "
+				    "lost for good, make one yourself knowing that (head -c 32 "
+				    "/dev/urandom > %s; chmod 600 %s)",
+				    path, id, path, path);
 			return -1;
 		}
 		if (make_key(state_dir, path, err, errlen) != 0)

@@ -13,7 +13,9 @@
  * The key is 32 random bytes in [core] state_dir/cell-key (mode 0600),
  * made on first use. It never leaves the office. Losing it changes the
  * noise, and re-exported months would then differ from what was sent: keep
- * it with the backups of the state directory.
+ * it with the backups of the state directory. A missing key is not made
+ * again while the outbox holds extracts made with one (their manifests say
+ * perturbation "cell_key"): the error says to restore it.
  *
  * Errors: kv_cell_key_load returns -1 with err naming the file and why.
  */

@@ -233,6 +233,12 @@ int kv_preview_months(int argc, char **argv, const char *help)
 	rc = load_setup(a.config, &s);
 	if (rc != KV_EXIT_OK)
 		goto done;
+	/* the cell key may have to be made in the state directory first:
+	 * as the user the daemon runs as, like export */
+	if (kv_cli_become_user(s.cfg) != 0) {
+		rc = KV_EXIT_FAILURE;
+		goto done;
+	}
 	rc = compute(&s, &a, &res, &rel);
 	if (rc != KV_EXIT_OK)
 		goto done;

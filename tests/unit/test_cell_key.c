@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cell_key.h"
 #include "disclosure.h"
@@ -33,6 +34,36 @@ START_TEST(the_key_is_made_once_private_and_read_back)
 	tu_write_file(tu_path(dir, KV_CELL_KEY_FILE), "short", 0600);
 	ck_assert_int_eq(kv_cell_key_load(dir, b, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, "not a cell key") != NULL, "%s", err);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* A lost key is not silently replaced while extracts made with it exist. */
+START_TEST(a_lost_key_is_not_made_again_over_extracts_made_with_it)
+{
+	char *dir = tu_mkdtemp();
+	unsigned char a[KV_CELL_KEY_SIZE];
+	char sub[4200];
+	snprintf(sub, sizeof sub, "%s/outbox", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	snprintf(sub, sizeof sub, "%s/outbox/sent", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	snprintf(sub, sizeof sub, "%s/outbox/sent/o_2023-04_0123456789abcdef", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	/* an extract of the first algorithm (no noise): a key may be made */
+	tu_write_file(tu_path(sub, "manifest.json"), "{\"disclosure\": {\"min_count\": 5}}\n", 0600);
+	ck_assert_msg(kv_cell_key_load(dir, a, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(unlink(tu_path(dir, KV_CELL_KEY_FILE)), 0);
+	/* one made with a key: the lost key is refused, naming what to do */
+	tu_write_file(tu_path(sub, "manifest.json"),
+		      "{\"disclosure\": {\"perturbation\": \"cell_key\"}}\n", 0600);
+	ck_assert_int_eq(kv_cell_key_load(dir, a, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is missing") != NULL && strstr(err, "restore it") != NULL &&
+			  strstr(err, "o_2023-04_0123456789abcdef") != NULL,
+		      "%s", err);
+	struct stat st;
+	ck_assert_int_ne(stat(tu_path(dir, KV_CELL_KEY_FILE), &st), 0);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -123,6 +154,7 @@ Suite *suite_cell_key(void)
 	Suite *s = suite_create("cell_key");
 	TCase *tc = tcase_create("cell_key");
 	tcase_add_test(tc, the_key_is_made_once_private_and_read_back);
+	tcase_add_test(tc, a_lost_key_is_not_made_again_over_extracts_made_with_it);
 	tcase_add_test(tc, the_noise_is_a_function_of_key_cell_and_count);
 	tcase_add_test(tc, cells_of_one_population_get_one_noise_within_the_bound);
 	suite_add_tcase(s, tc);
