@@ -164,12 +164,15 @@ int kv_cell_key_load(const char *state_dir, unsigned char key[KV_CELL_KEY_SIZE],
 }
 
 int64_t kv_cell_key_noise(const unsigned char key[KV_CELL_KEY_SIZE], const char *cell,
-			  uint64_t count, uint32_t max)
+			  uint64_t count, uint32_t max, unsigned draw)
 {
 	if (max == 0)
 		return 0;
 	char msg[256];
-	int len = snprintf(msg, sizeof msg, "kvalind cell key 1|%s|%" PRIu64, cell, count);
+	int len = draw == 0
+			  ? snprintf(msg, sizeof msg, "kvalind cell key 1|%s|%" PRIu64, cell, count)
+			  : snprintf(msg, sizeof msg, "kvalind cell key 1|%s|%" PRIu64 "|draw %u",
+				     cell, count, draw);
 	if (len < 0 || (size_t)len >= sizeof msg)
 		len = (int)sizeof msg - 1;
 	unsigned char mac[EVP_MAX_MD_SIZE];

@@ -34,8 +34,11 @@
 KV_MUST_CHECK int kv_cell_key_load(const char *state_dir, unsigned char key[KV_CELL_KEY_SIZE],
 				   char *err, size_t errlen);
 
-/* The noise of `count` in cell `cell` ("DM_PREVALENCE.numerator"). */
+/* The noise of `count` in cell `cell` ("DM_PREVALENCE.numerator"), in
+ * draw `draw`: draw 0 is the noise; a month whose publication the audit
+ * could pin is drawn again (disclosure.c), draws 1, 2, ... being further
+ * independent noises of the same kind. */
 int64_t kv_cell_key_noise(const unsigned char key[KV_CELL_KEY_SIZE], const char *cell,
-			  uint64_t count, uint32_t max);
+			  uint64_t count, uint32_t max, unsigned draw);
 
 #endif /* KVALIND_CELL_KEY_H */

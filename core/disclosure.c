@@ -179,11 +179,12 @@ void kv_month_system_free(struct month_system *ms)
 
 /* The count the rules act on: the true count, or with cell-key
  * perturbation the true count plus its noise (never below 0). */
-static uint64_t acting_count(const struct kv_disclosure_params *p, const char *name, uint64_t t)
+static uint64_t acting_count(const struct kv_disclosure_params *p, const char *name, uint64_t t,
+			     unsigned draw)
 {
 	if (p->noise_max == 0)
 		return t;
-	int64_t n = kv_cell_key_noise(p->cell_key, name, t, p->noise_max);
+	int64_t n = kv_cell_key_noise(p->cell_key, name, t, p->noise_max, draw);
 	return n < 0 && (uint64_t)-n > t ? 0 : (uint64_t)((int64_t)t + n);
 }
 
@@ -191,7 +192,7 @@ static uint64_t acting_count(const struct kv_disclosure_params *p, const char *n
  * count's (not computable, failed, the numerator of a mean). names: each
  * real cell's noise name, when perturbation is on. */
 static void primary(struct month_system *ms, const struct kv_series *se, size_t s, size_t m,
-		    const struct kv_disclosure_params *p, char (*names)[160])
+		    const struct kv_disclosure_params *p, char (*names)[160], unsigned draw)
 {
 	size_t n = 2 * s, d = 2 * s + 1;
 	uint8_t whole = KV_CELL_PUBLISHED;
@@ -203,8 +204,8 @@ static void primary(struct month_system *ms, const struct kv_series *se, size_t 
 		ms->status[n] = ms->status[d] = whole;
 		return;
 	}
-	ms->value[n] = acting_count(p, names ? names[n] : "", se->cells[m].numerator);
-	ms->value[d] = acting_count(p, names ? names[d] : "", se->cells[m].denominator);
+	ms->value[n] = acting_count(p, names ? names[n] : "", se->cells[m].numerator, draw);
+	ms->value[d] = acting_count(p, names ? names[d] : "", se->cells[m].denominator, draw);
 	ms->hidden[d] = false;
 	if (ms->value[d] < p->min_count) {
 		ms->status[d] = KV_CELL_SMALL;
@@ -315,40 +316,45 @@ static char (*noise_names(const struct kv_result *res, const struct kv_relations
 }
 
 /*
- * Rule 5, the audit. What would be published is attacked from the published
- * side only (disclosure_audit.c). Where the attacker could work out any
- * count exactly, the month is withheld: every count of it gets the status
- * withheld, so the extract says nothing of that month's counts. Hiding
- * only the cells around what was pinned would make the choice depend on
- * counts that are then hidden, and knowing the algorithm an attacker could
- * use that; withholding the whole month tells only that the month could not
- * be published. Returns the number of counts that were pinned (0 when the
- * month is published), or -1 with err on an inconsistency (a bug).
+ * Rule 6, the audit: what would be published is attacked from the published
+ * side only (disclosure_audit.c). Returns the number of counts an attacker
+ * could work out exactly (pinned[] says which), or -1 with err when the
+ * candidate contradicts itself (a bug).
  */
-static long audit_or_withhold(struct month_system *ms, const struct kv_disclosure_params *p,
-			      bool *pinned, char *err, size_t errlen)
+static long audit_candidate(struct month_system *ms, const struct kv_disclosure_params *p,
+			    bool *pinned, char *err, size_t errlen)
 {
 	round_published(ms, p);
 	long n = kv_disclosure_audit(ms, p, pinned);
-	if (n > 0) {
-		bool *again = kv_xcalloc(ms->n_cells ? ms->n_cells : 1, sizeof *again);
-		for (size_t c = 0; c < 2 * ms->n_series; c++) {
-			uint8_t st = ms->status[c];
-			if (st == KV_CELL_PUBLISHED || st == KV_CELL_SMALL ||
-			    st == KV_CELL_COMPLEMENT || st == KV_CELL_SECONDARY) {
-				ms->status[c] = KV_CELL_WITHHELD;
-				ms->hidden[c] = true;
-			}
-		}
-		round_published(ms, p);
-		if (kv_disclosure_audit(ms, p, again) != 0)
-			n = -1;
-		free(again);
-	}
 	if (n < 0)
 		kv_snprintf(err, errlen, "the controlled counts contradict each other "
 					 "(a bug in disclosure control)");
 	return n;
+}
+
+/*
+ * The last resort: every count of the month gets the status withheld. Hiding
+ * only the cells around a pinned count would make the choice depend on counts
+ * that are then hidden, which an attacker who knows the algorithm could use.
+ */
+static int withhold(struct month_system *ms, const struct kv_disclosure_params *p, char *err,
+		    size_t errlen)
+{
+	for (size_t c = 0; c < 2 * ms->n_series; c++) {
+		uint8_t st = ms->status[c];
+		if (st == KV_CELL_PUBLISHED || st == KV_CELL_SMALL || st == KV_CELL_COMPLEMENT ||
+		    st == KV_CELL_SECONDARY) {
+			ms->status[c] = KV_CELL_WITHHELD;
+			ms->hidden[c] = true;
+		}
+	}
+	bool *pinned = kv_xcalloc(ms->n_cells ? ms->n_cells : 1, sizeof *pinned);
+	long n = audit_candidate(ms, p, pinned, err, errlen);
+	free(pinned);
+	if (n > 0)
+		kv_snprintf(err, errlen, "a withheld month still gives counts away (a bug in "
+					 "disclosure control)");
+	return n == 0 ? 0 : -1;
 }
 
 /* The name of any cell of the system: "ID.numerator", "ID.complement", or
@@ -379,7 +385,7 @@ static void system_cell_name(const struct kv_series *series, size_t ns,
 
 static void build_system(struct month_system *ms, const struct kv_result *res,
 			 const struct kv_relations *rel, size_t m,
-			 const struct kv_disclosure_params *p)
+			 const struct kv_disclosure_params *p, unsigned draw)
 {
 	size_t ns = res->n_series;
 	kv_month_system_alloc(ms, ns, rel);
@@ -389,7 +395,7 @@ static void build_system(struct month_system *ms, const struct kv_result *res,
 	for (size_t s = 0; s < ns; s++) {
 		type[s] = (uint8_t)res->series[s].type;
 		usable[s] = res->series[s].computable && !res->series[s].failed;
-		primary(ms, &res->series[s], s, m, p, names);
+		primary(ms, &res->series[s], s, m, p, names, draw);
 	}
 	kv_month_system_equations(ms, type, usable, rel);
 	free(names);
@@ -407,30 +413,52 @@ int kv_disclosure_month(const struct kv_result *res, const struct kv_relations *
 		kv_snprintf(err, errlen, "%s: %s; nothing of this month may leave", month, why);
 		return -1;
 	}
+	/*
+	 * Rules 1-6. Where the audit could work out a count and the counts carry
+	 * cell-key noise, the noise is drawn again (draw 1, 2, ...) and the month
+	 * controlled again: the attacker knows neither draw, so which draw was
+	 * published says nothing it can use, and no month that could be pinned
+	 * is ever published. Without noise, or after KV_NOISE_DRAWS draws, the
+	 * month is withheld.
+	 */
 	struct month_system ms;
-	build_system(&ms, res, rel, m, p);
-	secondary(&ms);
-	bool *which = kv_xcalloc(ms.n_cells ? ms.n_cells : 1, sizeof *which);
-	long pinned = audit_or_withhold(&ms, p, which, why, sizeof why);
-	if (pinned < 0) {
+	bool *which = NULL;
+	char first[200] = "?";
+	for (unsigned draw = 0;; draw++) {
+		build_system(&ms, res, rel, m, p, draw);
+		secondary(&ms);
+		which = kv_xcalloc(ms.n_cells ? ms.n_cells : 1, sizeof *which);
+		long pinned = audit_candidate(&ms, p, which, why, sizeof why);
+		if (pinned == 0)
+			break;
+		if (pinned > 0)
+			for (size_t c = 0; c < ms.n_cells; c++)
+				if (which[c]) {
+					system_cell_name(res->series, res->n_series, rel, c, first,
+							 sizeof first);
+					break;
+				}
+		if (pinned > 0 && p->noise_max > 0 && draw + 1 < KV_NOISE_DRAWS) {
+			kv_log(KV_LOG_INFO,
+			       "%s: controlled with cell-key noise draw %u, %s could be worked out "
+			       "exactly; drawing the noise again",
+			       month, draw, first);
+			free(which);
+			kv_month_system_free(&ms);
+			continue;
+		}
+		if (pinned > 0 && withhold(&ms, p, why, sizeof why) == 0) {
+			kv_log(KV_LOG_WARNING,
+			       "%s: withheld: published after suppression, %s could be worked out "
+			       "exactly%s; the month's extract carries no counts (status withheld)",
+			       month, first,
+			       p->noise_max > 0 ? " with every draw of the cell-key noise" : "");
+			break;
+		}
 		kv_snprintf(err, errlen, "%s: %s; nothing of this month may leave", month, why);
 		free(which);
 		kv_month_system_free(&ms);
 		return -1;
-	}
-	if (pinned > 0) {
-		char first[200] = "?";
-		for (size_t c = 0; c < ms.n_cells; c++)
-			if (which[c]) {
-				system_cell_name(res->series, res->n_series, rel, c, first,
-						 sizeof first);
-				break;
-			}
-		kv_log(KV_LOG_WARNING,
-		       "%s: withheld: published after suppression, %s%s could be worked out "
-		       "exactly; the month's extract carries no counts (status withheld)",
-		       month, first,
-		       pinned == 1 ? "" : pinned == 2 ? " and one more count" : " and more counts");
 	}
 	free(which);
 

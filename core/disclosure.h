@@ -47,6 +47,9 @@
  * kvalind before the rules read no count to choose what to hide. */
 #define KV_DISCLOSURE_ALGORITHM 2
 
+/* How many draws of the cell-key noise a month gets before it is withheld. */
+#define KV_NOISE_DRAWS 8
+
 struct kv_disclosure_params {
 	uint32_t min_count;
 	uint32_t rounding_base;

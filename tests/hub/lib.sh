@@ -122,11 +122,13 @@ backfill_from = $4
 [connector.reference]
 dsn = Driver=SQLite3;Database=$3
 $(for p in "$build"/indicators/*.so; do echo "[indicator.$(basename "$p" .so)]"; done)
+$([ -n "${OFFICE_PERTURBATION:-}" ] && printf '[disclosure]\nperturbation = %s\n' "$OFFICE_PERTURBATION")
 INI
 }
 
 # office_add ID SEED "SYNTH OPTIONS" [GROUP ...]: $BACKFILL_FROM (default
-# 2014-12) is the first month.
+# 2014-12) is the first month; $OFFICE_PERTURBATION, when set, is the
+# offices' [disclosure] perturbation (the evaluation of cell-key noise).
 office_add() {
 	local id=$1 seed=$2 opts=$3
 	shift 3

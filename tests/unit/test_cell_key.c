@@ -77,15 +77,16 @@ START_TEST(the_noise_is_a_function_of_key_cell_and_count)
 		other[i] = (unsigned char)(i + 1);
 	}
 	long hist[5] = {0};
-	int differs_by_key = 0, differs_by_cell = 0;
+	int differs_by_key = 0, differs_by_cell = 0, differs_by_draw = 0;
 	for (uint64_t t = 0; t < 20000; t++) {
-		int64_t n = kv_cell_key_noise(key, "X.numerator", t, 2);
+		int64_t n = kv_cell_key_noise(key, "X.numerator", t, 2, 0);
 		ck_assert_int_ge(n, -2);
 		ck_assert_int_le(n, 2);
-		ck_assert_int_eq(n, kv_cell_key_noise(key, "X.numerator", t, 2));
+		ck_assert_int_eq(n, kv_cell_key_noise(key, "X.numerator", t, 2, 0));
 		hist[n + 2]++;
-		differs_by_key += n != kv_cell_key_noise(other, "X.numerator", t, 2);
-		differs_by_cell += n != kv_cell_key_noise(key, "Y.numerator", t, 2);
+		differs_by_key += n != kv_cell_key_noise(other, "X.numerator", t, 2, 0);
+		differs_by_cell += n != kv_cell_key_noise(key, "Y.numerator", t, 2, 0);
+		differs_by_draw += n != kv_cell_key_noise(key, "X.numerator", t, 2, 1);
 	}
 	/* triangular 1:2:3:2:1 over the counts */
 	const double want[5] = {1 / 9.0, 2 / 9.0, 3 / 9.0, 2 / 9.0, 1 / 9.0};
@@ -94,7 +95,8 @@ START_TEST(the_noise_is_a_function_of_key_cell_and_count)
 			      "noise %d: %ld of 20000", i - 2, hist[i]);
 	ck_assert_int_gt(differs_by_key, 10000);
 	ck_assert_int_gt(differs_by_cell, 10000);
-	ck_assert_int_eq(kv_cell_key_noise(key, "X.numerator", 7, 0), 0);
+	ck_assert_int_gt(differs_by_draw, 10000);
+	ck_assert_int_eq(kv_cell_key_noise(key, "X.numerator", 7, 0, 0), 0);
 }
 END_TEST
 
