@@ -39,6 +39,14 @@
 #define PROBE_WIDTH 40        /* shave intervals at most this wide */
 #define SEARCH_BUDGET 200000L /* nodes per search */
 #define ENUMERATE_WIDTH 16    /* branch on every value of an interval this narrow */
+/* Work for the whole audit, in equations tightened: a month of the
+ * catalogue takes about 0.5 million (8 ms); a month that needs more than
+ * the budget, about a second, has every cell not yet shown free counted as
+ * pinned, the same at the office and at the hub (only a forged month could
+ * need it, and the hub must not spend longer on one). */
+#define AUDIT_WORK_BUDGET 50000000L
+
+static _Thread_local long audit_work; /* this audit's work so far */
 
 struct bounds {
 	int64_t *lo, *hi;
@@ -80,11 +88,17 @@ static bool tighten(const struct equation *e, struct bounds *b, bool *changed)
 	return true;
 }
 
+static bool over_budget(void)
+{
+	return audit_work > AUDIT_WORK_BUDGET;
+}
+
 static bool propagate(const struct month_system *ms, struct bounds *b)
 {
 	bool changed = true;
-	for (int round = 0; changed && round < 10000; round++) {
+	for (int round = 0; changed && round < 10000 && !over_budget(); round++) {
 		changed = false;
+		audit_work += (long)ms->n_eq;
 		for (size_t i = 0; i < ms->n_eq; i++)
 			if (!tighten(&ms->eq[i], b, &changed))
 				return false;
@@ -172,9 +186,10 @@ static bool shave(const struct month_system *ms, struct bounds *b, struct bounds
 		  bool *changed)
 {
 	size_t n = ms->n_cells;
-	for (size_t c = 0; c < n; c++) {
+	for (size_t c = 0; c < n && !over_budget(); c++) {
 		for (int end = 0; end < 2; end++) {
-			while (b->lo[c] < b->hi[c] && b->hi[c] - b->lo[c] <= PROBE_WIDTH) {
+			while (b->lo[c] < b->hi[c] && b->hi[c] - b->lo[c] <= PROBE_WIDTH &&
+			       !over_budget()) {
 				int64_t v = end == 0 ? b->lo[c] : b->hi[c];
 				copy_bounds(scratch, b, n);
 				scratch->lo[c] = scratch->hi[c] = v;
@@ -225,7 +240,7 @@ static int dfs(struct search *s, const struct bounds *b)
 			s->solution[c] = b->lo[c];
 		return FOUND;
 	}
-	if (++s->nodes > SEARCH_BUDGET)
+	if (++s->nodes > SEARCH_BUDGET || over_budget())
 		return GAVE_UP;
 
 	struct bounds child;
@@ -302,6 +317,7 @@ long kv_disclosure_audit(const struct month_system *ms, const struct kv_disclosu
 	alloc_bounds(&scratch, n);
 	bool *in_equation = kv_xcalloc(n, sizeof *in_equation);
 	int64_t *solution = kv_xcalloc(n, sizeof *solution);
+	audit_work = 0;
 	int64_t *seen_lo = kv_xcalloc(n, sizeof *seen_lo);
 	int64_t *seen_hi = kv_xcalloc(n, sizeof *seen_hi);
 
