@@ -126,6 +126,9 @@ void kv_month_system_alloc(struct month_system *ms, size_t n_series,
 	ms->protect = kv_xcalloc(n, sizeof *ms->protect);
 	ms->status = kv_xcalloc(n, sizeof *ms->status);
 	ms->published = kv_xcalloc(n, sizeof *ms->published);
+	ms->noise_group = kv_xcalloc(n_series > 0 ? 2 * n_series : 1, sizeof *ms->noise_group);
+	for (size_t c = 0; c < 2 * n_series; c++)
+		ms->noise_group[c] = c;
 	for (size_t c = 0; c < ms->n_cells; c++) {
 		ms->real[c] = c < 2 * n_series;
 		ms->hidden[c] = true;
@@ -151,6 +154,7 @@ void kv_month_system_equations(struct month_system *ms, const uint8_t *type,
 			for (size_t k = 0; k < r->n_parts; k++) {
 				size_t part = real_cell(r->parts[k]);
 				add_equation(ms, total, &part, 1);
+				ms->noise_group[part] = total;
 			}
 			continue;
 		}
@@ -173,6 +177,7 @@ void kv_month_system_free(struct month_system *ms)
 	free(ms->protect);
 	free(ms->status);
 	free(ms->published);
+	free(ms->noise_group);
 	free(ms->eq);
 	memset(ms, 0, sizeof *ms);
 }

@@ -52,8 +52,72 @@ struct bounds {
 	int64_t *lo, *hi;
 };
 
-/* Tighten through one equation; false on a contradiction. */
-static bool tighten(const struct equation *e, struct bounds *b, bool *changed)
+/*
+ * Propagation is event driven: an equation is looked at again only when a
+ * bound of one of its cells changed. `adj` lists each cell's equations.
+ */
+struct propagation {
+	size_t *adj_start; /* n_cells + 1 offsets into adj */
+	size_t *adj;
+	size_t *queue;     /* a ring of n_eq equations */
+	bool *queued;
+	size_t n_eq;
+};
+static _Thread_local struct propagation *prop;
+
+static void prop_init(struct propagation *pr, const struct month_system *ms)
+{
+	size_t n = ms->n_cells, total = 0;
+	pr->n_eq = ms->n_eq;
+	pr->adj_start = kv_xcalloc(n + 1, sizeof *pr->adj_start);
+	for (size_t i = 0; i < ms->n_eq; i++)
+		for (size_t k = 0; k < ms->eq[i].n; k++) {
+			pr->adj_start[ms->eq[i].cells[k] + 1]++;
+			total++;
+		}
+	for (size_t c = 0; c < n; c++)
+		pr->adj_start[c + 1] += pr->adj_start[c];
+	pr->adj = kv_xcalloc(total ? total : 1, sizeof *pr->adj);
+	size_t *fill = kv_xcalloc(n ? n : 1, sizeof *fill);
+	for (size_t i = 0; i < ms->n_eq; i++)
+		for (size_t k = 0; k < ms->eq[i].n; k++) {
+			size_t c = ms->eq[i].cells[k];
+			pr->adj[pr->adj_start[c] + fill[c]++] = i;
+		}
+	free(fill);
+	pr->queue = kv_xcalloc(ms->n_eq ? ms->n_eq : 1, sizeof *pr->queue);
+	pr->queued = kv_xcalloc(ms->n_eq ? ms->n_eq : 1, sizeof *pr->queued);
+}
+
+static void prop_free(struct propagation *pr)
+{
+	free(pr->adj_start);
+	free(pr->adj);
+	free(pr->queue);
+	free(pr->queued);
+}
+
+struct ring {
+	size_t head, count;
+};
+
+static void enqueue(struct ring *r, size_t eq)
+{
+	if (prop->queued[eq])
+		return;
+	prop->queued[eq] = true;
+	prop->queue[(r->head + r->count++) % prop->n_eq] = eq;
+}
+
+static void enqueue_cell(struct ring *r, size_t c)
+{
+	for (size_t i = prop->adj_start[c]; i < prop->adj_start[c + 1]; i++)
+		enqueue(r, prop->adj[i]);
+}
+
+/* Tighten through one equation, queueing the equations of every cell whose
+ * bound changed; false on a contradiction. */
+static bool tighten(const struct equation *e, struct bounds *b, struct ring *r)
 {
 	int64_t sum_lo = 0, sum_hi = 0;
 	for (size_t k = 1; k < e->n; k++) {
@@ -61,26 +125,32 @@ static bool tighten(const struct equation *e, struct bounds *b, bool *changed)
 		sum_hi += b->hi[e->cells[k]];
 	}
 	size_t t = e->cells[0];
+	bool changed = false;
 	if (sum_lo > b->lo[t]) {
 		b->lo[t] = sum_lo;
-		*changed = true;
+		changed = true;
 	}
 	if (sum_hi < b->hi[t]) {
 		b->hi[t] = sum_hi;
-		*changed = true;
+		changed = true;
 	}
+	if (changed)
+		enqueue_cell(r, t);
 	for (size_t k = 1; k < e->n; k++) {
 		size_t c = e->cells[k];
 		int64_t others_hi = sum_hi - b->hi[c], others_lo = sum_lo - b->lo[c];
 		int64_t lo = b->lo[t] - others_hi, hi = b->hi[t] - others_lo;
+		changed = false;
 		if (lo > b->lo[c]) {
 			b->lo[c] = lo;
-			*changed = true;
+			changed = true;
 		}
 		if (hi < b->hi[c]) {
 			b->hi[c] = hi;
-			*changed = true;
+			changed = true;
 		}
+		if (changed)
+			enqueue_cell(r, c);
 	}
 	for (size_t k = 0; k < e->n; k++)
 		if (b->lo[e->cells[k]] > b->hi[e->cells[k]])
@@ -93,74 +163,146 @@ static bool over_budget(void)
 	return audit_work > AUDIT_WORK_BUDGET;
 }
 
-static bool propagate(const struct month_system *ms, struct bounds *b)
+/* Propagate to a fixpoint from the equations of cell `from`, or from every
+ * equation (from == SIZE_MAX). False on a contradiction; bounds that are
+ * only partly tightened (the work budget ran out) are still sound. */
+static bool propagate_from(const struct month_system *ms, struct bounds *b, size_t from)
 {
-	bool changed = true;
-	for (int round = 0; changed && round < 10000 && !over_budget(); round++) {
-		changed = false;
-		audit_work += (long)ms->n_eq;
+	struct ring r = {0, 0};
+	if (from == SIZE_MAX)
 		for (size_t i = 0; i < ms->n_eq; i++)
-			if (!tighten(&ms->eq[i], b, &changed))
-				return false;
+			enqueue(&r, i);
+	else
+		enqueue_cell(&r, from);
+	bool ok = true;
+	while (r.count > 0) {
+		size_t eq = prop->queue[r.head];
+		r.head = (r.head + 1) % prop->n_eq;
+		r.count--;
+		prop->queued[eq] = false;
+		audit_work++;
+		if (!ok || over_budget())
+			continue; /* drain the queue */
+		if (!tighten(&ms->eq[eq], b, &r))
+			ok = false;
 	}
-	return true;
+	return ok;
 }
 
-/* The interval of true counts a published count v stands for: the
- * rounding's preimage (of counts at least min_count), widened by the
- * largest cell-key noise. */
+static bool propagate(const struct month_system *ms, struct bounds *b)
+{
+	return propagate_from(ms, b, SIZE_MAX);
+}
+
+static void alloc_bounds(struct bounds *b, size_t n);
+
+/* The interval of counts at least min_count that round to a published v. */
 static void preimage(const struct kv_disclosure_params *p, uint64_t v, int64_t *lo, int64_t *hi)
 {
 	int64_t base = p->rounding_base, half = base / 2, min = p->min_count;
-	int64_t clamp = (min + base - 1) / base * base, noise = p->noise_max;
+	int64_t clamp = (min + base - 1) / base * base;
 	int64_t l = (int64_t)v == clamp ? min : (int64_t)v - half;
-	if (l < min)
-		l = min;
-	*lo = l - noise > 0 ? l - noise : 0;
-	*hi = (int64_t)v + base - 1 - half + noise;
+	*lo = l < min ? min : l;
+	*hi = (int64_t)v + base - 1 - half;
 }
 
 /*
- * What the statuses say. With cell-key perturbation the rules act on the
- * true count plus a noise of at most noise_max either way, so each bound a
- * status gives is widened by it (twice for a complement, the difference of
- * two counts each with its noise).
+ * What a real cell's status says about the count the rules acted on (the
+ * true count, or with the noise the true count plus its noise), and what
+ * the numerator's status says about that count's complement. Sets the
+ * bounds of cell `count` and of `comp` (a complement; SIZE_MAX: none).
  */
+static void status_bounds(const struct month_system *ms, const struct kv_disclosure_params *p,
+			  size_t c, struct bounds *b, size_t count, size_t comp)
+{
+	int64_t min = p->min_count;
+	switch (ms->status[c]) {
+	case KV_CELL_PUBLISHED:
+		preimage(p, ms->published[c], &b->lo[count], &b->hi[count]);
+		break;
+	case KV_CELL_SMALL:
+		b->hi[count] = min - 1;
+		break;
+	case KV_CELL_COMPLEMENT:
+	case KV_CELL_SECONDARY:
+		b->lo[count] = min;
+		break;
+	default:
+		break;
+	}
+	if (comp == SIZE_MAX || c % 2 != 0)
+		return;
+	if (ms->status[c] == KV_CELL_COMPLEMENT)
+		b->hi[comp] = min - 1;
+	else if (ms->status[c] == KV_CELL_PUBLISHED || ms->status[c] == KV_CELL_SECONDARY)
+		b->lo[comp] = min;
+}
+
+/* Without noise the rules acted on the true counts themselves. */
 static void initial(const struct month_system *ms, const struct kv_disclosure_params *p,
 		    struct bounds *b)
 {
-	int64_t min = p->min_count, noise = p->noise_max;
-	int64_t at_least = min - noise > 0 ? min - noise : 0;
-	int64_t comp_at_least = min - 2 * noise > 0 ? min - 2 * noise : 0;
 	for (size_t c = 0; c < ms->n_cells; c++) {
 		b->lo[c] = 0;
 		b->hi[c] = BIG;
 	}
-	for (size_t s = 0; s < ms->n_series; s++) {
-		for (size_t k = 0; k < 2; k++) {
-			size_t c = 2 * s + k;
-			switch (ms->status[c]) {
-			case KV_CELL_PUBLISHED:
-				preimage(p, ms->published[c], &b->lo[c], &b->hi[c]);
-				break;
-			case KV_CELL_SMALL:
-				b->hi[c] = min - 1 + noise;
-				break;
-			case KV_CELL_COMPLEMENT:
-			case KV_CELL_SECONDARY:
-				b->lo[c] = at_least;
-				break;
-			default:
-				break;
-			}
-		}
-		/* the complement: what the numerator's status says about it */
-		size_t comp = 2 * ms->n_series + s;
-		uint8_t n = ms->status[2 * s];
-		if (n == KV_CELL_COMPLEMENT)
-			b->hi[comp] = min - 1 + 2 * noise;
-		else if (n == KV_CELL_PUBLISHED || n == KV_CELL_SECONDARY)
-			b->lo[comp] = comp_at_least;
+	for (size_t c = 0; c < 2 * ms->n_series; c++)
+		status_bounds(ms, p, c, b, c, 2 * ms->n_series + c / 2);
+}
+
+/*
+ * With cell-key noise the rules acted on acting counts a = t + n, where t is
+ * the true count (in the equations) and n the noise of its population, in
+ * [-noise_max, noise_max] and the same for every cell counting that
+ * population; the statuses bound the acting counts and their complements
+ * aD - aN. (The rules clamp an acting count at 0, but every bound a status
+ * gives holds for the unclamped count exactly when it holds for the clamped
+ * one: an upper bound is at least 0, a lower bound at least min_count.) The
+ * system grows by, in order: an acting count per real cell, an acting
+ * complement per series, a noise per real cell (used by the first cell of
+ * each population). The true counts keep their numbers, so pins of the
+ * first ms->n_cells cells are the pins of the counts.
+ */
+static void noise_model(const struct month_system *ms, const struct kv_disclosure_params *p,
+			struct month_system *ext, struct bounds *b)
+{
+	size_t ns = ms->n_series, n0 = ms->n_cells;
+	size_t act = n0, act_comp = n0 + 2 * ns, noise = n0 + 3 * ns;
+	int64_t d = p->noise_max;
+	memset(ext, 0, sizeof *ext);
+	ext->n_series = ns;
+	ext->n_cells = n0 + 5 * ns;
+	ext->n_eq = ms->n_eq;
+	ext->eq = kv_xcalloc(ms->n_eq + 3 * ns + 1, sizeof *ext->eq);
+	memcpy(ext->eq, ms->eq, ms->n_eq * sizeof *ext->eq);
+	alloc_bounds(b, ext->n_cells);
+	for (size_t c = 0; c < ext->n_cells; c++) {
+		b->lo[c] = c < n0 ? 0 : -BIG;
+		b->hi[c] = BIG;
+	}
+	for (size_t c = 0; c < 2 * ns; c++) {
+		uint8_t st = ms->status[c];
+		if (st != KV_CELL_PUBLISHED && st != KV_CELL_SMALL && st != KV_CELL_COMPLEMENT &&
+		    st != KV_CELL_SECONDARY)
+			continue; /* says nothing about a count */
+		struct equation *e = &ext->eq[ext->n_eq++];
+		e->n = 3;
+		e->cells[0] = act + c;
+		e->cells[1] = c;
+		e->cells[2] = noise + ms->noise_group[c];
+		b->lo[noise + ms->noise_group[c]] = -d;
+		b->hi[noise + ms->noise_group[c]] = d;
+		status_bounds(ms, p, c, b, act + c, act_comp + c / 2);
+	}
+	for (size_t s = 0; s < ns; s++) {
+		uint8_t st = ms->status[2 * s];
+		if (st != KV_CELL_PUBLISHED && st != KV_CELL_COMPLEMENT && st != KV_CELL_SECONDARY)
+			continue; /* no fact about the complement */
+		struct equation *e = &ext->eq[ext->n_eq++];
+		e->n = 3;
+		e->cells[0] = act + 2 * s + 1;
+		e->cells[1] = act + 2 * s;
+		e->cells[2] = act_comp + s;
 	}
 }
 
@@ -193,14 +335,14 @@ static bool shave(const struct month_system *ms, struct bounds *b, struct bounds
 				int64_t v = end == 0 ? b->lo[c] : b->hi[c];
 				copy_bounds(scratch, b, n);
 				scratch->lo[c] = scratch->hi[c] = v;
-				if (propagate(ms, scratch))
+				if (propagate_from(ms, scratch, c))
 					break; /* v is possible */
 				if (end == 0)
 					b->lo[c]++;
 				else
 					b->hi[c]--;
 				*changed = true;
-				if (!propagate(ms, b))
+				if (!propagate_from(ms, b, c))
 					return false;
 			}
 		}
@@ -254,7 +396,7 @@ static int dfs(struct search *s, const struct bounds *b)
 			int64_t v = high ? hi - i : lo + i;
 			copy_bounds(&child, b, n);
 			child.lo[pick] = child.hi[pick] = v;
-			if (propagate(ms, &child))
+			if (propagate_from(ms, &child, pick))
 				result = dfs(s, &child);
 		}
 	} else {
@@ -268,7 +410,7 @@ static int dfs(struct search *s, const struct bounds *b)
 			} else {
 				child.lo[pick] = lo + 1;
 			}
-			if (propagate(ms, &child))
+			if (propagate_from(ms, &child, pick))
 				result = dfs(s, &child);
 		}
 	}
@@ -291,7 +433,7 @@ static int solve_within(struct search *s, const struct bounds *b, size_t c, int6
 		t.hi[c] = hi;
 	int result = NONE;
 	s->nodes = 0;
-	if (t.lo[c] <= t.hi[c] && propagate(s->ms, &t))
+	if (t.lo[c] <= t.hi[c] && propagate_from(s->ms, &t, c))
 		result = dfs(s, &t);
 	free_bounds(&t);
 	return result;
@@ -307,25 +449,35 @@ static void witness(const int64_t *sol, size_t n, int64_t *seen_lo, int64_t *see
 	}
 }
 
-long kv_disclosure_audit(const struct month_system *ms, const struct kv_disclosure_params *p,
+long kv_disclosure_audit(const struct month_system *counts, const struct kv_disclosure_params *p,
 			 bool *pinned)
 {
-	size_t n = ms->n_cells;
 	long result = -1;
 	struct bounds b, scratch;
-	alloc_bounds(&b, n);
-	alloc_bounds(&scratch, n);
-	bool *in_equation = kv_xcalloc(n, sizeof *in_equation);
-	int64_t *solution = kv_xcalloc(n, sizeof *solution);
+	struct month_system ext = {0};
+	const struct month_system *ms = counts;
+	if (p->noise_max > 0) {
+		noise_model(counts, p, &ext, &b);
+		ms = &ext;
+	} else {
+		alloc_bounds(&b, counts->n_cells ? counts->n_cells : 1);
+		initial(counts, p, &b);
+	}
+	size_t n = ms->n_cells, n_counts = counts->n_cells;
+	alloc_bounds(&scratch, n ? n : 1);
+	bool *in_equation = kv_xcalloc(n ? n : 1, sizeof *in_equation);
+	int64_t *solution = kv_xcalloc(n ? n : 1, sizeof *solution);
 	audit_work = 0;
-	int64_t *seen_lo = kv_xcalloc(n, sizeof *seen_lo);
-	int64_t *seen_hi = kv_xcalloc(n, sizeof *seen_hi);
+	int64_t *seen_lo = kv_xcalloc(n ? n : 1, sizeof *seen_lo);
+	int64_t *seen_hi = kv_xcalloc(n ? n : 1, sizeof *seen_hi);
 
 	for (size_t i = 0; i < ms->n_eq; i++)
 		for (size_t k = 0; k < ms->eq[i].n; k++)
 			in_equation[ms->eq[i].cells[k]] = true;
+	struct propagation pr;
+	prop_init(&pr, ms);
+	prop = &pr;
 
-	initial(ms, p, &b);
 	if (!propagate(ms, &b))
 		goto done;
 	bool changed = true;
@@ -338,8 +490,8 @@ long kv_disclosure_audit(const struct month_system *ms, const struct kv_disclosu
 	/* witnesses: smallest values first, then largest first */
 	struct search s = {.ms = ms, .in_equation = in_equation, .solution = solution};
 	for (size_t c = 0; c < n; c++) {
-		seen_lo[c] = BIG;
-		seen_hi[c] = -1;
+		seen_lo[c] = BIG + 1;
+		seen_hi[c] = -BIG - 1;
 	}
 	bool any = false;
 	for (int order = 0; order < 2; order++) {
@@ -354,7 +506,7 @@ long kv_disclosure_audit(const struct month_system *ms, const struct kv_disclosu
 	}
 
 	result = 0;
-	for (size_t c = 0; c < n; c++) {
+	for (size_t c = 0; c < n_counts; c++) {
 		bool pin;
 		if (b.lo[c] == b.hi[c]) {
 			pin = true;
@@ -381,6 +533,9 @@ long kv_disclosure_audit(const struct month_system *ms, const struct kv_disclosu
 		result += pin;
 	}
 done:
+	prop_free(&pr);
+	prop = NULL;
+	free(ext.eq);
 	free_bounds(&b);
 	free_bounds(&scratch);
 	free(in_equation);

@@ -40,6 +40,8 @@ struct month_system {
 	bool *protect;       /* hidden and must not be recomputable */
 	uint8_t *status;     /* real cells: enum kv_cell_status */
 	uint64_t *published; /* real cells with status published: the published count */
+	size_t *noise_group; /* real cells: the first real cell counting the same
+				population (equal relations), whose cell-key noise it shares */
 	struct equation *eq;
 	size_t n_eq;
 };

@@ -369,6 +369,56 @@ START_TEST(the_audit_judges_a_published_month_as_the_hub_sees_it)
 }
 END_TEST
 
+/* With cell-key noise the statuses bound the counts the rules acted on, the
+ * true count plus one noise per population: the audit models exactly that,
+ * not each cell widened on its own. */
+START_TEST(the_audit_models_the_noise_exactly)
+{
+	struct kv_disclosure_params p = {.min_count = 5, .rounding_base = 5, .noise_max = 1};
+	memset(p.cell_key, 9, sizeof p.cell_key);
+	struct bp_month x;
+	struct kv_published pub[BP_N], forged[BP_N];
+	char first[200];
+	bp_init(&x);
+	for (uint64_t d = 20; d < 60; d++) {
+		bp_set(&x, 1000, d, d / 5, d / 4, d / 3);
+		ck_assert_int_eq(bp_control(&x, &p, pub), 0);
+		ck_assert_int_eq(kv_disclosure_audit_published(x.series, BP_N, &x.rel, pub, &p,
+							       first, sizeof first),
+				 0);
+	}
+	bp_set(&x, 1000, 40, 8, 10, 13);
+	ck_assert_int_eq(bp_control(&x, &p, pub), 0);
+	/* a lone proportion published 50 of 50: the acting complement is 0..4,
+	 * below min_count, which the rules never publish (noise or not) */
+	static const struct kv_indicator_def lone_def = {.id = "LONE",
+							  .type = KV_INDICATOR_PROPORTION};
+	struct kv_series lone = {.def = &lone_def, .id = "LONE", .type = KV_INDICATOR_PROPORTION,
+				 .computable = true};
+	struct kv_relations none = {0};
+	struct kv_published one = {.numerator = 50, .denominator = 50};
+	ck_assert_int_eq(kv_disclosure_audit_published(&lone, 1, &none, &one, &p, first,
+						       sizeof first),
+			 -1);
+	one.numerator = 45; /* acting complement 3..7: fits */
+	ck_assert_int_eq(kv_disclosure_audit_published(&lone, 1, &none, &one, &p, first,
+						       sizeof first),
+			 0);
+	one.numerator = 55; /* above the denominator: nothing fits */
+	ck_assert_int_eq(kv_disclosure_audit_published(&lone, 1, &none, &one, &p, first,
+						       sizeof first),
+			 -1);
+	memcpy(forged, pub, sizeof forged);
+	/* one population published with two values: one noise, so no counts fit */
+	memcpy(forged, pub, sizeof forged);
+	forged[BMEAS].denominator = pub[BMEAS].denominator + 5;
+	ck_assert_int_eq(kv_disclosure_audit_published(x.series, BP_N, &x.rel, forged, &p, first,
+						       sizeof first),
+			 -1);
+	kv_relations_free(&x.rel);
+}
+END_TEST
+
 /* ---- the mean -------------------------------------------------------------- */
 
 static const struct kv_indicator_def mean_def = {.id = "ADD_DDD_MEAN",
@@ -429,6 +479,7 @@ Suite *suite_disclosure_attack(void)
 	tcase_add_test(tc, every_small_bp_month_at_5_5_recovers_nothing);
 	tcase_add_test(tc, a_month_the_audit_can_pin_is_withheld);
 	tcase_add_test(tc, the_audit_judges_a_published_month_as_the_hub_sees_it);
+	tcase_add_test(tc, the_audit_models_the_noise_exactly);
 	tcase_add_test(tc, a_mean_of_whole_ddd_does_not_pin_the_denominator);
 	suite_add_tcase(s, tc);
 	return s;
