@@ -74,6 +74,8 @@ struct hub_config {
 	int threads;
 	size_t max_request_bytes;
 	int max_connections;           /* connections served at once */
+	int max_connections_per_address; /* of them from one client address */
+	int handshake_timeout;         /* seconds from connect to an authenticated request */
 	int idle_timeout;              /* seconds a connection may stay silent */
 	int request_timeout;           /* seconds a request may take, first byte to last */
 	char user[64];                 /* serve as root switches to it ("" : none) */
@@ -88,6 +90,8 @@ struct hub_config {
 	int client_cert_days;
 	char *dsn;                     /* owned */
 	char *password;                /* owned; NULL without one */
+	int db_writers;                /* [database] writers: connections for pushes */
+	int db_readers;                /* [database] readers: connections (and threads) for reports */
 	struct kv_disclosure_params disclosure;
 };
 
@@ -112,27 +116,59 @@ struct hub_indicator {
 	char *denominator;
 	char *plugin;
 	char *plugin_version;
+	/* The whole definition as the plugin declares it (ABI 1.2 fields
+	 * included: populations, part_of, relation_flags, the within lists,
+	 * hide_priority), its strings owned by the catalogue; NULL stays NULL.
+	 * What the relations are built from. */
+	struct kv_indicator_def def;
 };
 
 struct hub_catalogue {
 	struct hub_indicator *ind;     /* sorted by id */
 	size_t n;
+	/* Built by hub_catalogue_relate (hub_catalogue_load does it): one
+	 * series per indicator, in ind's order (sorted by id, as an office's
+	 * run sorts its series), and the relations between their counts, as
+	 * the office builds them over its enabled indicators. What the informed
+	 * audit of every extract reads. */
+	struct kv_series *series;
+	struct kv_relations rel;
 };
 
 /* Every indicator plugin in dir, loaded with the core's secure loader (and
- * unloaded again: the hub keeps copies of the definitions). -1 with err
- * when a plugin is refused or two plugins declare the same ID. */
+ * unloaded again: the hub keeps copies of the definitions), then related
+ * (hub_catalogue_relate). -1 with err when a plugin is refused, two plugins
+ * declare the same ID or the relations cannot be built (naming the
+ * plugin). */
 int hub_catalogue_load(const char *dir, struct hub_catalogue *cat, char *err, size_t errlen);
 const struct hub_indicator *hub_catalogue_find(const struct hub_catalogue *cat, const char *id);
+/* Frees what hub_catalogue_load made (the strings, the series, the
+ * relations). */
 void hub_catalogue_free(struct hub_catalogue *cat);
+
+/* Sort cat->ind by id, refuse a duplicate id, and build cat->series (each
+ * series' def points at ind[i].def; a def without an id gets ind[i].id) and
+ * cat->rel with kv_relations_build. 0, or -1 with err naming the indicator
+ * or plugin whose declarations do not fit. Pure (in hub_validate.c, so the
+ * validator's tests and fuzz target can relate a catalogue of their own);
+ * hub_catalogue_unrelate frees only what it made. */
+int hub_catalogue_relate(struct hub_catalogue *cat, char *err, size_t errlen);
+void hub_catalogue_unrelate(struct hub_catalogue *cat);
 
 /* ---- validation of one extract (hub_validate.c) ------------------------- */
 
 struct hub_policy {
-	const struct hub_catalogue *catalogue;
+	const struct hub_catalogue *catalogue;  /* related (hub_catalogue_relate) */
 	struct kv_disclosure_params disclosure; /* agreed min_count, rounding_base */
 	int earliest_month;                     /* month index */
-	int latest_month;                       /* month index (the current month) */
+	/* The current month by the hub's clock (month index, UTC): an extract
+	 * must be of an earlier month, one that has ended; this month and later
+	 * ones are refused. */
+	int latest_month;
+	/* The hub's clock, or 0. When set it replaces latest_month: a month
+	 * counts as ended once it has ended anywhere on earth (UTC+14), since
+	 * an office may export a month from its own local midnight on. */
+	time_t now;
 	size_t max_rows;
 };
 
@@ -155,11 +191,23 @@ struct hub_extract {
  * filled (free with hub_extract_free); on failure -1 with the reason in err
  * (one line, for the 4xx reply's body).
  *
- * Pure: no I/O, no database, no global state, so the unit tests
- * (tests/hub/check_validate.c) and the fuzz target (tests/fuzz/
- * fuzz_hub_extract.c) call it directly. It links with hub_validate.c,
- * core/extract_format.c, util.c, sha256.c and outbox.c (the extract id)
- * only: hub_catalogue_find lives in hub_validate.c for that reason.
+ * Beyond the format, the hub is the privacy backstop: it refuses any month
+ * an office's own disclosure control would not have produced (a numerator
+ * above its denominator or with a complement below min_count, cells of one
+ * population published unequal, a mean off the published grid) and runs
+ * the office's informed audit (kv_disclosure_audit_published) over the
+ * catalogue's relations: a month whose published cells let a hidden count
+ * be worked out, or that no counts fit, is refused naming the cell. And it
+ * refuses what the database could not hold, so no valid-looking extract
+ * fails at the insert (a 503 the office would retry for ever).
+ *
+ * Pure: no I/O, no database, no global state (the clock comes in pol), so
+ * the unit tests (tests/hub/check_validate.c) and the fuzz target
+ * (tests/fuzz/fuzz_hub_extract.c) call it directly. It links with
+ * hub_validate.c and the core's extract format, disclosure audit and
+ * relations (core/extract_format.c, disclosure.c, disclosure_audit.c,
+ * relations.c, ...), not the plugin loader: hub_catalogue_find and
+ * hub_catalogue_relate live in hub_validate.c for that reason.
  */
 int hub_validate(const struct hub_policy *pol, const char *participant, const char *key,
 		 const char *manifest, size_t manifest_len, const char *csv, size_t csv_len,
@@ -169,6 +217,28 @@ void hub_extract_free(struct hub_extract *x);
 /* ---- PostgreSQL (hub_db.c) ---------------------------------------------- */
 
 PGconn *hub_db_connect(const struct hub_config *cfg, char *err, size_t errlen);
+
+/*
+ * The server's connections (hub_db.c): [database] writers for the push path
+ * (the participant check, storing), [database] readers for the report
+ * pages, all opened at start. A reader is handed out inside a REPEATABLE
+ * READ READ ONLY transaction (one consistent snapshot per page, never a
+ * lock a writer waits for), ended when it is released. A broken connection
+ * is reset when it is next taken; NULL (err) when that fails. Acquiring
+ * waits for a free connection of the role; thread-safe.
+ */
+enum hub_db_role { HUB_DB_WRITER = 0, HUB_DB_READER = 1 };
+struct hub_db_pool;
+/* first (may be NULL) becomes the first writer; the pool does not close it. */
+struct hub_db_pool *hub_db_pool_open(const struct hub_config *cfg, PGconn *first, char *err,
+				     size_t errlen);
+PGconn *hub_db_pool_acquire(struct hub_db_pool *p, enum hub_db_role role, char *err,
+			    size_t errlen);
+void hub_db_pool_release(struct hub_db_pool *p, PGconn *db);
+void hub_db_pool_close(struct hub_db_pool *p);
+/* After a failed call: was it the connection (worth once more, on a
+ * connection the pool resets when it is next taken)? */
+bool hub_db_connection_lost(PGconn *db);
 /* Create or migrate the schema (schema_version), in order, each migration in
  * its own transaction. */
 int hub_db_migrate(PGconn *db, char *err, size_t errlen);
@@ -191,7 +261,8 @@ enum hub_store {
 	HUB_STORE_NEW = 0,       /* stored (first for its month) */
 	HUB_STORE_SUPERSEDED,    /* stored; an earlier extract of its month superseded */
 	HUB_STORE_ALREADY,       /* the same extract was stored before; nothing new */
-	HUB_STORE_REFUSED,       /* participant revoked or certificate changed (err) */
+	HUB_STORE_REFUSED,       /* participant revoked meanwhile (err) */
+	HUB_STORE_UNAUTHORIZED,  /* not registered, or its certificate changed meanwhile (err) */
 	HUB_STORE_CONFLICT,      /* the key is stored with other content (err) */
 	HUB_STORE_DB_ERROR
 };

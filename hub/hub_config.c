@@ -17,8 +17,11 @@
 #include "config.h"
 #include "log.h"
 
-#ifndef KV_INDICATOR_DIR
-#define KV_INDICATOR_DIR "/usr/local/lib/kvalind/indicators"
+/* The hub's own copy of the indicator plugins (the Makefile sets it to
+ * $(LIBDIR)/kvalind-hub/indicators): the hub does not need the office's
+ * package, and its catalogue is the one built with it. */
+#ifndef KV_HUB_INDICATOR_DIR
+#define KV_HUB_INDICATOR_DIR "/usr/local/lib/kvalind-hub/indicators"
 #endif
 
 /* ---- logging -------------------------------------------------------------- */
@@ -59,7 +62,15 @@ static const struct kv_config_key hub_keys[] = {
     {"max_request_kib", KV_CONFIG_INT, "1024", false, "16..65536",
      "largest request body accepted, in KiB (refused with 413 while it arrives)"},
     {"max_connections", KV_CONFIG_INT, "256", false, "8..4096",
-     "connections served at once (more wait in the kernel's queue)"},
+     "connections served at once; when all are taken, a new one replaces the oldest that has "
+     "not yet made an authenticated request (from the address holding most of those), or is "
+     "refused if there is none"},
+    {"max_connections_per_address", KV_CONFIG_INT, "32", false, "1..4096",
+     "connections one client address may hold at once; more are closed as they arrive (raise "
+     "it when many offices reach the hub through one NAT address)"},
+    {"handshake_timeout", KV_CONFIG_INT, "10", false, "1..600",
+     "seconds from a connection's start to its first authenticated request (TLS handshake, "
+     "client certificate and request headers); a connection that takes longer is closed"},
     {"idle_timeout", KV_CONFIG_INT, "30", false, "1..3600",
      "seconds a connection may stay silent before the hub closes it"},
     {"request_timeout", KV_CONFIG_INT, "120", false, "2..86400",
@@ -70,7 +81,7 @@ static const struct kv_config_key hub_keys[] = {
      "binding the port (started as root without it, serve refuses)"},
     {"earliest_month", KV_CONFIG_MONTH, "2010-01", false, NULL,
      "first reference month an extract may be for"},
-    {"indicator_dir", KV_CONFIG_PATH, KV_INDICATOR_DIR, false, NULL,
+    {"indicator_dir", KV_CONFIG_PATH, KV_HUB_INDICATOR_DIR, false, NULL,
      "directory of the indicator plugins that define the catalogue (not writable by group "
      "or others)"},
     {"data_dir", KV_CONFIG_PATH, "/var/lib/kvalind-hub", false, NULL,
@@ -99,6 +110,11 @@ static const struct kv_config_key database_keys[] = {
      "the hub's PostgreSQL database: a libpq URI or conninfo (host=... dbname=...)"},
     {"password", KV_CONFIG_SECRET, NULL, false, NULL,
      "the database password; never logged"},
+    {"writers", KV_CONFIG_INT, "2", false, "1..32",
+     "database connections serve opens for pushes (the participant check and storing)"},
+    {"readers", KV_CONFIG_INT, "2", false, "1..32",
+     "database connections serve opens for report pages, each with its own thread; a page is "
+     "read from one snapshot and never holds up a push"},
 };
 
 static const struct kv_config_key disclosure_keys[] = {
@@ -306,6 +322,8 @@ int hub_config_load(const char *path, struct hub_config *cfg, struct kv_diags *d
 	cfg->threads = (int)int_of(&f, "hub", "threads");
 	cfg->max_request_bytes = (size_t)int_of(&f, "hub", "max_request_kib") * 1024;
 	cfg->max_connections = (int)int_of(&f, "hub", "max_connections");
+	cfg->max_connections_per_address = (int)int_of(&f, "hub", "max_connections_per_address");
+	cfg->handshake_timeout = (int)int_of(&f, "hub", "handshake_timeout");
 	cfg->idle_timeout = (int)int_of(&f, "hub", "idle_timeout");
 	cfg->request_timeout = (int)int_of(&f, "hub", "request_timeout");
 	{
@@ -326,6 +344,8 @@ int hub_config_load(const char *path, struct hub_config *cfg, struct kv_diags *d
 		kv_diags_add(d, "%s: a path is too long", path);
 	cfg->client_cert_days = (int)int_of(&f, "tls", "client_cert_days");
 	cfg->dsn = kv_xstrdup(kv_trim((char *)value_of(&f, "database", "dsn")));
+	cfg->db_writers = (int)int_of(&f, "database", "writers");
+	cfg->db_readers = (int)int_of(&f, "database", "readers");
 	const char *pw = value_of(&f, "database", "password");
 	cfg->password = pw != NULL ? kv_xstrdup(pw) : NULL;
 	cfg->disclosure.min_count = (uint32_t)int_of(&f, "disclosure", "min_count");

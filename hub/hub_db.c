@@ -24,6 +24,7 @@
  */
 #include "hub.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,133 @@ PGconn *hub_db_connect(const struct hub_config *cfg, char *err, size_t errlen)
 	PGresult *r = PQexec(db, "SET client_min_messages = warning");
 	PQclear(r);
 	return db;
+}
+
+/* ---- the server's pool -------------------------------------------------------- */
+
+struct pool_conn {
+	PGconn *db;
+	enum hub_db_role role;
+	bool busy;
+	bool borrowed; /* the caller's: not closed with the pool */
+};
+
+struct hub_db_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct pool_conn *c;
+	size_t n;
+};
+
+struct hub_db_pool *hub_db_pool_open(const struct hub_config *cfg, PGconn *first, char *err,
+				     size_t errlen)
+{
+	struct hub_db_pool *p = kv_xcalloc(1, sizeof *p);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	size_t writers = cfg->db_writers > 0 ? (size_t)cfg->db_writers : 1;
+	size_t readers = cfg->db_readers > 0 ? (size_t)cfg->db_readers : 1;
+	p->c = kv_xcalloc(writers + readers, sizeof *p->c);
+	for (size_t i = 0; i < writers + readers; i++) {
+		struct pool_conn *pc = &p->c[i];
+		pc->role = i < writers ? HUB_DB_WRITER : HUB_DB_READER;
+		if (i == 0 && first != NULL) {
+			pc->db = first;
+			pc->borrowed = true;
+		} else if ((pc->db = hub_db_connect(cfg, err, errlen)) == NULL) {
+			hub_db_pool_close(p);
+			return NULL;
+		}
+		p->n = i + 1;
+	}
+	return p;
+}
+
+/* A connection that works, reset once if it does not; false with err. */
+static bool pool_usable(PGconn *db, char *err, size_t errlen)
+{
+	if (PQstatus(db) == CONNECTION_OK)
+		return true;
+	PQreset(db);
+	if (PQstatus(db) != CONNECTION_OK) {
+		kv_snprintf(err, errlen, "database: connection lost and not restored: %s",
+			    PQerrorMessage(db));
+		size_t len = strlen(err);
+		while (len > 0 && err[len - 1] == '\n')
+			err[--len] = '\0';
+		return false;
+	}
+	PGresult *r = PQexec(db, "SET client_min_messages = warning");
+	PQclear(r);
+	hub_log(KV_LOG_WARNING, "database: connection restored");
+	return true;
+}
+
+PGconn *hub_db_pool_acquire(struct hub_db_pool *p, enum hub_db_role role, char *err,
+			    size_t errlen)
+{
+	struct pool_conn *pc = NULL;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		for (size_t i = 0; i < p->n && pc == NULL; i++)
+			if (p->c[i].role == role && !p->c[i].busy)
+				pc = &p->c[i];
+		if (pc != NULL)
+			break;
+		pthread_cond_wait(&p->freed, &p->lock);
+	}
+	pc->busy = true;
+	pthread_mutex_unlock(&p->lock);
+	/* A connection that broke in the meantime is reset; a reader's
+	 * snapshot that cannot begin on a connection that looks fine is
+	 * retried once on a reset one. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (!pool_usable(pc->db, err, errlen))
+			break;
+		if (role == HUB_DB_WRITER)
+			return pc->db;
+		if (exec_ok(pc->db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+			    errlen) == 0)
+			return pc->db;
+		if (PQstatus(pc->db) == CONNECTION_OK)
+			break; /* not a lost connection: say why */
+	}
+	hub_db_pool_release(p, pc->db);
+	return NULL;
+}
+
+void hub_db_pool_release(struct hub_db_pool *p, PGconn *db)
+{
+	if (db == NULL)
+		return;
+	/* whatever the holder left open ends here: a reader's snapshot, or a
+	 * writer's transaction cut short */
+	if (PQstatus(db) == CONNECTION_OK && PQtransactionStatus(db) != PQTRANS_IDLE)
+		rollback(db);
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->c[i].db == db)
+			p->c[i].busy = false;
+	pthread_cond_broadcast(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+bool hub_db_connection_lost(PGconn *db)
+{
+	return PQstatus(db) != CONNECTION_OK;
+}
+
+void hub_db_pool_close(struct hub_db_pool *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->c[i].borrowed)
+			PQfinish(p->c[i].db);
+	free(p->c);
+	pthread_cond_destroy(&p->freed);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
 }
 
 int hub_db_migrate(PGconn *db, char *err, size_t errlen)
@@ -333,8 +461,9 @@ enum hub_store hub_db_store_extract(PGconn *db, const struct hub_extract *x,
 		  pp, err, errlen);
 	if (r == NULL)
 		goto fail;
-	if (check_row(r, cert_serial, x->participant, err, errlen) != HUB_AUTH_OK) {
-		result = HUB_STORE_REFUSED;
+	enum hub_auth a = check_row(r, cert_serial, x->participant, err, errlen);
+	if (a != HUB_AUTH_OK) {
+		result = a == HUB_AUTH_REVOKED ? HUB_STORE_REFUSED : HUB_STORE_UNAUTHORIZED;
 		goto fail;
 	}
 	PQclear(r);

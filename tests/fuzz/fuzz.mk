@@ -22,7 +22,7 @@
 # to FUZZ_ALL, set FUZZ_SRCS_manifest and FUZZ_LIBS_manifest below, and
 # commit a few seeds in tests/fuzz/corpus/manifest/.
 
-FUZZ_ALL := config valueset dates pgcopy odbc hub_extract
+FUZZ_ALL := config valueset dates pgcopy odbc hub_extract hub_request
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 60
 FUZZ_KEEP_BYTES ?= 4096
@@ -50,14 +50,21 @@ FUZZ_LIBS_pgcopy   := libpq
 FUZZ_SRCS_odbc     := $(FUZZ_REF)
 FUZZ_LIBS_odbc     := odbc
 FUZZ_SRCS_hub_extract := hub/hub_validate.c core/extract_format.c core/util.c core/sha256.c \
-	core/outbox.c core/atomic.c core/log.c
-FUZZ_LIBS_hub_extract := json-c libcrypto libpq
+	core/outbox.c core/atomic.c core/log.c core/disclosure.c core/disclosure_audit.c \
+	core/relations.c core/cell_key.c core/results.c core/config.c core/config_keys.c \
+	core/ini_store.c core/diag.c
+FUZZ_LIBS_hub_extract := json-c libcrypto libpq inih
+# The hub's request path (hub/hub_server.c with its test hooks) in front of
+# the same validator; the database is stubbed in the target.
+FUZZ_SRCS_hub_request := $(FUZZ_SRCS_hub_extract) hub/hub_server.c
+FUZZ_LIBS_hub_request := $(FUZZ_LIBS_hub_extract) libmicrohttpd gnutls
+FUZZ_CFLAGS_hub_request := -DKV_HUB_TEST_HOOKS
 
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -O1 -g -fno-omit-frame-pointer \
 	$(DEFS) -Icore/include -Icore -Iplugins/reference -Itests/fuzz
 FUZZ_DEPS := $(wildcard tests/fuzz/*.h plugins/reference/*.h plugins/reference/*.c \
-	core/*.h core/include/kvalind/*.h) tests/fuzz/fuzz.mk hub/hub.h
+	core/*.h core/include/kvalind/*.h) tests/fuzz/fuzz.mk hub/hub.h hub/hub_server_test.h
 
 .PHONY: check-fuzz-corpus fuzz fuzz-seeds
 
@@ -67,7 +74,7 @@ FUZZ_REPLAY := $(FUZZ_ALL:%=$(B)/fuzz/replay_%)
 
 $(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(FUZZ_SRCS_$$*) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) $(shell $(PKG_CONFIG) --cflags $(FUZZ_LIBS_$*)) \
+	$(CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) $(FUZZ_SAN) $(shell $(PKG_CONFIG) --cflags $(FUZZ_LIBS_$*)) \
 		-o $@ tests/fuzz/replay.c $< $(FUZZ_SRCS_$*) \
 		$(shell $(PKG_CONFIG) --libs $(FUZZ_LIBS_$*)) -lm -pthread $(LDFLAGS)
 
@@ -88,7 +95,8 @@ FUZZ_CLANG_SAN ?= -fno-sanitize=pointer-overflow
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(FUZZ_CLANG) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all \
 		$(FUZZ_CLANG_SAN) \
 		$(shell $(PKG_CONFIG) --cflags $(FUZZ_LIBS_$*)) -o $@ $< $(FUZZ_SRCS_$*) \
 		$(shell $(PKG_CONFIG) --libs $(FUZZ_LIBS_$*)) -lm -pthread

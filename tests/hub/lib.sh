@@ -96,6 +96,34 @@ INI
 	export KVALIND_CLOCK_FILE="$clock"
 }
 
+# real_extract DIR: an extract of 2023-03 as an office's kvalind exports
+# it (a synthetic practice of 2,000 patients, cell-key noise, no push) in
+# DIR/extract/{data.csv,manifest.json}: the template whose counts hub_load
+# gives its simulated offices (tests/hub/load.sh, hostile.sh). Needs root.
+real_extract() {
+	local d=$1 p
+	mkdir -p "$d/state"
+	"$build/kvalind-synth" --sqlite "$d/practice.sqlite" --patients 2000 --seed 7 --quiet || return 1
+	chmod 644 "$d/practice.sqlite"
+	chown nobody "$d/state"
+	chmod 755 "$d"
+	{
+		printf '[office]\nid = template\n[core]\nconnector_dir = %s\n' "$build/connectors"
+		printf 'indicator_dir = %s\nvalue_sets = %s\n' "$build/indicators" "$src/conf/valuesets.txt"
+		printf 'state_dir = %s\nlog_level = warning\nuser = nobody\n' "$d/state"
+		printf '[push]\ntransport = none\n[connector.reference]\ndsn = Driver=SQLite3;Database=%s\n' \
+			"$d/practice.sqlite"
+		for p in "$build"/indicators/*.so; do echo "[indicator.$(basename "$p" .so)]"; done
+	} > "$d/kvalind.ini"
+	chown root:"$(id -gn nobody)" "$d/kvalind.ini"
+	chmod 640 "$d/kvalind.ini"
+	"$build/kvalind" export --month 2023-03 --config "$d/kvalind.ini" > "$d/export.out" 2>&1 ||
+		{ cat "$d/export.out"; return 1; }
+	mkdir -p "$d/extract"
+	cp "$d"/state/outbox/*/template_2023-03_*/data.csv "$d"/state/outbox/*/template_2023-03_*/manifest.json \
+		"$d/extract/"
+}
+
 # office_ini ID DIR SQLITE BACKFILL_FROM
 office_ini() {
 	cat <<INI

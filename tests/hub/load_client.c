@@ -10,26 +10,38 @@
  *       its own hub_db_register (serial and expiry), without a process and a
  *       database connection per office. Files in DIR/ID/ID.{key,pem}.
  *
- *   hub_load push --url URL --ca CA.PEM --certs DIR --indicators FILE
- *       --offices N --months M [--from YYYY-MM] [--parallel P]
- *       [--resend-permille R] [--seed S] [--ids FILE]
- *       each office pushes its M monthly extracts in order over its own
- *       keep-alive connection, P offices at a time (libcurl multi, one
- *       thread: at most P requests in flight), each expecting 201; then
- *       R per mille of them, drawn at random, again with their keys,
- *       expecting 200 "already stored". Prints throughput and latency
- *       percentiles (libcurl's total time per request); writes the ids
- *       pushed to FILE. Exit 0 when every status was the expected one.
+ *   hub_load push --url URL --ca CA.PEM --certs DIR --template CSV
+ *       --offices N --months M [--first K] [--from YYYY-MM] [--parallel P]
+ *       [--resend-permille R] [--seed S] [--ids FILE] [--spread]
+ *       [--readers Q]
+ *       offices load-K .. load-(K+N-1) each push their M monthly extracts in
+ *       order over their own keep-alive connection, P offices at a time
+ *       (libcurl multi, one thread: at most P requests in flight), each
+ *       expecting 201; then R per mille of them, drawn at random, again with
+ *       their keys, expecting 200 "already stored". --spread: office i
+ *       connects from the loopback address 127.0.(i/250).(2 + i%250), not
+ *       127.0.0.1. --readers Q: meanwhile Q offices (load-K ..) read report
+ *       pages (GET /reports/ID.html, the template's shares in turn) one
+ *       after the other until the pushes are done. Prints throughput and
+ *       latency percentiles (libcurl's total time per request; the pages'
+ *       too); writes the ids pushed to FILE. Exit 0 when every status was
+ *       the expected one.
  *
- *   hub_load emit --participant ID --month YYYY-MM --indicators FILE
+ *   hub_load emit --participant ID --month YYYY-MM --template CSV
  *       --out DIR [--seed S]
  *       one valid extract: DIR/manifest.json, DIR/data.csv, DIR/id.
  *
- * FILE of indicators: "ID VERSION TYPE" per line (TYPE proportion or mean),
- * as `SELECT id, version, type FROM indicators` gives them. The extracts are
- * what an office's would look like under min_count 5, rounding_base 5:
- * published counts on the base and at least 5, a share of "%.4f", some
- * numerators suppressed, means with a not_applicable numerator.
+ * The template is the data.csv of a real extract, as an office's kvalind
+ * exported it (tests/hub/lib.sh: real_extract): its counts and statuses
+ * are what an office's disclosure control publishes (the hub's validator
+ * refuses counts it could not have published, and checks them against
+ * each other), so every extract takes its rows, with the participant and
+ * the month replaced, and the "disclosure" object of the manifest.json
+ * beside it (the parameters the counts were controlled under: with
+ * cell-key noise the hub audits them under perturbation_max 1). Without a template (--indicators FILE of "ID VERSION
+ * TYPE" lines, as `SELECT id, version, type FROM indicators` gives them)
+ * the rows are made up: counts on the base, shares, means; the hub refuses
+ * such extracts now, so this is only for the malformed-extract attacks.
  */
 #include "hub.h"
 
@@ -53,6 +65,18 @@ struct ind {
 
 static struct ind *inds;
 static size_t n_inds;
+
+/* The template's rows: "INDICATOR,VERSION" and the columns after the month. */
+struct tpl_row {
+	char *mid, *tail;
+	bool share; /* a share is published: a page to read */
+};
+static struct tpl_row *tpl;
+static size_t n_tpl;
+/* The template manifest's "disclosure" object, as written: its parameters
+ * (perturbation_max above all) are what the counts were controlled under,
+ * and the hub audits the counts under them. */
+static char *tpl_disclosure;
 
 static void die(const char *fmt, ...) KV_PRINTF(1, 2);
 static void die(const char *fmt, ...)
@@ -83,6 +107,71 @@ static void load_indicators(const char *path)
 	fclose(f);
 	if (n_inds == 0)
 		die("%s: no indicators", path);
+}
+
+static void load_template(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		die("%s: %s", path, strerror(errno));
+	char line[1024];
+	if (fgets(line, sizeof line, f) == NULL || strcmp(line, KV_EXTRACT_CSV_HEADER) != 0)
+		die("%s: not an extract's data.csv", path);
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *field[10], *p = line;
+		size_t n = 0;
+		line[strcspn(line, "\n")] = '\0';
+		for (; n < 10; n++) {
+			field[n] = p;
+			p = strchr(p, ',');
+			if (p == NULL) {
+				n++;
+				break;
+			}
+			*p++ = '\0';
+		}
+		if (n != 10)
+			die("%s: a row without 10 columns", path);
+		tpl = kv_xrealloc(tpl, n_tpl + 1, sizeof *tpl);
+		struct tpl_row *t = &tpl[n_tpl++];
+		size_t mid = strlen(field[1]) + strlen(field[2]) + 2;
+		t->mid = kv_xcalloc(1, mid);
+		snprintf(t->mid, mid, "%s,%s", field[1], field[2]);
+		size_t tail = 0;
+		for (int k = 4; k < 10; k++)
+			tail += strlen(field[k]) + 1;
+		t->tail = kv_xcalloc(1, tail + 1);
+		for (int k = 4; k < 10; k++) {
+			strcat(t->tail, field[k]);
+			if (k < 9)
+				strcat(t->tail, ",");
+		}
+		t->share = field[8][0] != '\0';
+	}
+	fclose(f);
+	if (n_tpl == 0)
+		die("%s: no rows", path);
+	/* manifest.json beside it */
+	char mpath[4200], *m = NULL;
+	size_t mlen = 0;
+	snprintf(mpath, sizeof mpath, "%.*s/manifest.json",
+		 (int)(strrchr(path, '/') ? strrchr(path, '/') - path : 1),
+		 strrchr(path, '/') ? path : ".");
+	FILE *mf = fopen(mpath, "r");
+	if (mf == NULL)
+		die("%s: %s (the template's manifest)", mpath, strerror(errno));
+	FILE *buf = open_memstream(&m, &mlen);
+	int ch;
+	while ((ch = fgetc(mf)) != EOF)
+		fputc(ch, buf);
+	fclose(buf);
+	fclose(mf);
+	const char *d = strstr(m, "\"disclosure\": {"), *e = d ? strchr(d, '}') : NULL;
+	if (e == NULL)
+		die("%s: no \"disclosure\" object", mpath);
+	tpl_disclosure = kv_xcalloc(1, (size_t)(e - d) + 2);
+	memcpy(tpl_disclosure, d, (size_t)(e - d) + 1);
+	free(m);
 }
 
 static uint64_t mix(uint64_t x)
@@ -120,7 +209,9 @@ static void build(const char *participant, const char *month, uint64_t seed, str
 		h = mix(h ^ (unsigned char)*p);
 	FILE *f = open_memstream(&x->csv, &x->csv_len);
 	fputs(KV_EXTRACT_CSV_HEADER, f);
-	for (size_t i = 0; i < n_inds; i++) {
+	for (size_t i = 0; i < n_tpl; i++)
+		fprintf(f, "%s,%s,%s,%s\n", participant, tpl[i].mid, month, tpl[i].tail);
+	for (size_t i = 0; i < n_inds && n_tpl == 0; i++) {
 		uint64_t r = mix(h + i);
 		unsigned den = 5 * (unsigned)(4 + r % 160);
 		fprintf(f, "%s,%s,%u,%s,", participant, inds[i].id, inds[i].version, month);
@@ -147,14 +238,17 @@ static void build(const char *participant, const char *month, uint64_t seed, str
 		"  \"participant\": \"%s\",\n  \"kvalind_version\": \"0.1.0\",\n"
 		"  \"catalogue_version\": \"load\",\n  \"value_set_version\": \"load\",\n"
 		"  \"months\": [\"%s\"],\n  \"created\": \"2023-05-06T03:00:00Z\",\n"
-		"  \"disclosure\": {\n    \"min_count\": 5,\n    \"rounding_base\": 5,\n"
-		"    \"rounding\": \"nearest multiple of rounding_base, halves up; never below "
-		"min_count\",\n    \"secondary_suppression\": true,\n    \"algorithm\": 2,\n"
-		"    \"perturbation\": \"none\",\n    \"perturbation_max\": 0\n  },\n"
+		"  %s,\n"
 		"  \"data\": {\n    \"file\": \"data.csv\",\n    \"rows\": %zu,\n    \"bytes\": %zu,\n"
 		"    \"sha256\": \"%s\"\n  }\n}\n",
-		KV_EXTRACT_FORMAT_NAME, KV_EXTRACT_FORMAT_VERSION, x->id, participant, month, n_inds,
-		x->csv_len, sha);
+		KV_EXTRACT_FORMAT_NAME, KV_EXTRACT_FORMAT_VERSION, x->id, participant, month,
+		tpl_disclosure != NULL ? tpl_disclosure
+				       : "\"disclosure\": {\n    \"min_count\": 5,\n    \"rounding_base\": "
+					 "5,\n    \"rounding\": \"nearest multiple of rounding_base, halves "
+					 "up; never below min_count\",\n    \"secondary_suppression\": "
+					 "true,\n    \"algorithm\": 2,\n    \"perturbation\": \"none\",\n "
+					 "   \"perturbation_max\": 0\n  }",
+		n_tpl > 0 ? n_tpl : n_inds, x->csv_len, sha);
 	fclose(f);
 }
 
@@ -228,16 +322,19 @@ struct slot {
 	size_t body_len;
 	size_t office, month; /* month: index from --from */
 	bool resend;
+	bool reader; /* reads report pages instead */
+	size_t page;
 	bool busy;
 };
 
 struct push {
 	const char *url, *ca, *certs;
-	size_t offices, months;
+	size_t offices, months, first;
 	int from;
+	bool spread;
 	CURLM *multi;
 	struct slot *slots;
-	size_t n_slots;
+	size_t n_slots, n_readers;
 	/* the queue: offices in order, then resends */
 	size_t next_office;
 	size_t *resend; /* office * months + month */
@@ -245,6 +342,8 @@ struct push {
 	/* results */
 	double *lat_ms;
 	size_t n_lat, n_ok, n_bad, n_resend_ok, n_resend_bad, shown;
+	double *page_ms;
+	size_t n_pages, cap_pages, n_pages_bad;
 	FILE *ids;
 };
 
@@ -258,31 +357,42 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* A new easy handle for office o (a new connection with its certificate). */
+static void new_handle(struct push *p, struct slot *s, size_t o)
+{
+	char id[32], path[4200], key[4200], iface[64];
+	office_id(p->first + o, id, sizeof id);
+	if (s->h != NULL)
+		curl_easy_cleanup(s->h);
+	s->h = curl_easy_init();
+	snprintf(path, sizeof path, "%s/%s/%s.pem", p->certs, id, id);
+	snprintf(key, sizeof key, "%s/%s/%s.key", p->certs, id, id);
+	curl_easy_setopt(s->h, CURLOPT_CAINFO, p->ca);
+	curl_easy_setopt(s->h, CURLOPT_SSLCERT, path);
+	curl_easy_setopt(s->h, CURLOPT_SSLKEY, key);
+	curl_easy_setopt(s->h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(s->h, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(s->h, CURLOPT_PRIVATE, s);
+	curl_easy_setopt(s->h, CURLOPT_TIMEOUT, 300L);
+	curl_easy_setopt(s->h, CURLOPT_NOSIGNAL, 1L);
+	if (p->spread) {
+		size_t i = p->first + o;
+		snprintf(iface, sizeof iface, "host!127.0.%zu.%zu", (i / 250) % 250, 2 + i % 250);
+		curl_easy_setopt(s->h, CURLOPT_INTERFACE, iface);
+	}
+	s->office = o;
+}
+
 /* Start the slot's next request: month m of office o. */
 static void start(struct push *p, struct slot *s, size_t o, size_t m, bool resend)
 {
-	char id[32], month[16], path[4200], key[4200], hdr[300];
-	office_id(o, id, sizeof id);
+	char id[32], month[16], hdr[300];
+	office_id(p->first + o, id, sizeof id);
 	int mi = p->from + (int)m;
 	snprintf(month, sizeof month, "%04d-%02d", (mi / 12) % 10000, (mi % 12 + 12) % 12 + 1);
-	if (s->h == NULL || resend || o != s->office) {
-		/* a new office: a new handle, so a new connection with its certificate */
-		if (s->h != NULL)
-			curl_easy_cleanup(s->h);
-		s->h = curl_easy_init();
-		snprintf(path, sizeof path, "%s/%s/%s.pem", p->certs, id, id);
-		snprintf(key, sizeof key, "%s/%s/%s.key", p->certs, id, id);
-		curl_easy_setopt(s->h, CURLOPT_URL, p->url);
-		curl_easy_setopt(s->h, CURLOPT_CAINFO, p->ca);
-		curl_easy_setopt(s->h, CURLOPT_SSLCERT, path);
-		curl_easy_setopt(s->h, CURLOPT_SSLKEY, key);
-		curl_easy_setopt(s->h, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(s->h, CURLOPT_WRITEDATA, s);
-		curl_easy_setopt(s->h, CURLOPT_PRIVATE, s);
-		curl_easy_setopt(s->h, CURLOPT_TIMEOUT, 120L);
-		curl_easy_setopt(s->h, CURLOPT_NOSIGNAL, 1L);
-	}
-	s->office = o;
+	if (s->h == NULL || resend || o != s->office)
+		new_handle(p, s, o);
+	curl_easy_setopt(s->h, CURLOPT_URL, p->url);
 	s->month = m;
 	s->resend = resend;
 	s->busy = true;
@@ -309,6 +419,48 @@ static void start(struct push *p, struct slot *s, size_t o, size_t m, bool resen
 	s->headers = curl_slist_append(NULL, hdr);
 	s->headers = curl_slist_append(s->headers, "Expect:");
 	curl_easy_setopt(s->h, CURLOPT_HTTPHEADER, s->headers);
+	curl_multi_add_handle(p->multi, s->h);
+}
+
+/* Are pushes still to be made or in flight? */
+static bool pushing(const struct push *p)
+{
+	if (p->next_office < p->offices)
+		return true;
+	for (size_t i = 0; i < p->n_slots; i++)
+		if (!p->slots[i].reader && p->slots[i].busy)
+			return true;
+	return false;
+}
+
+/* A reader's next page, while pushes go on. */
+static void next_page(struct push *p, struct slot *s)
+{
+	s->busy = false;
+	if (!pushing(p))
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < n_tpl; i++)
+		k += tpl[i].share;
+	if (k == 0)
+		return;
+	size_t want = s->page++ % k;
+	const char *ind = NULL;
+	for (size_t i = 0; i < n_tpl && ind == NULL; i++)
+		if (tpl[i].share && want-- == 0)
+			ind = tpl[i].mid;
+	char url[4400], id[128];
+	snprintf(id, sizeof id, "%.*s", (int)strcspn(ind, ","), ind);
+	const char *e = strstr(p->url, "/extracts");
+	snprintf(url, sizeof url, "%.*s/reports/%s.html", (int)(e ? e - p->url : (int)strlen(p->url)),
+		 p->url, id);
+	if (s->h == NULL)
+		new_handle(p, s, s->office);
+	curl_easy_setopt(s->h, CURLOPT_URL, url);
+	curl_easy_setopt(s->h, CURLOPT_HTTPGET, 1L);
+	s->busy = true;
+	s->body_len = 0;
+	s->body[0] = '\0';
 	curl_multi_add_handle(p->multi, s->h);
 }
 
@@ -351,8 +503,13 @@ static double pct(const double *v, size_t n, double q)
 
 static void run(struct push *p, bool resends)
 {
-	for (size_t i = 0; i < p->n_slots; i++)
-		resends ? next_resend(p, &p->slots[i]) : next(p, &p->slots[i]);
+	for (size_t i = 0; i < p->n_slots; i++) {
+		struct slot *s = &p->slots[i];
+		if (s->reader)
+			resends ? (void)0 : next_page(p, s);
+		else
+			resends ? next_resend(p, s) : next(p, s);
+	}
 	int running = 1;
 	while (running > 0) {
 		curl_multi_perform(p->multi, &running);
@@ -368,6 +525,22 @@ static void run(struct push *p, bool resends)
 			curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
 			curl_easy_getinfo(s->h, CURLINFO_TOTAL_TIME_T, &us);
 			curl_multi_remove_handle(p->multi, s->h);
+			if (s->reader) {
+				if (p->n_pages == p->cap_pages) {
+					p->cap_pages = p->cap_pages ? 2 * p->cap_pages : 1024;
+					p->page_ms = kv_xrealloc(p->page_ms, p->cap_pages, sizeof *p->page_ms);
+				}
+				p->page_ms[p->n_pages++] = (double)us / 1000.0;
+				if (msg->data.result != CURLE_OK || code != 200) {
+					p->n_pages_bad++;
+					if (p->shown++ < 10)
+						fprintf(stderr, "hub_load: report page: %s %ld %s\n",
+							curl_easy_strerror(msg->data.result), code, s->body);
+				}
+				next_page(p, s);
+				running = 1;
+				continue;
+			}
 			long want = s->resend ? 200 : 201;
 			bool good = msg->data.result == CURLE_OK && code == want;
 			if (s->resend) {
@@ -403,8 +576,15 @@ static int cmd_push(struct push *p, unsigned resend_permille, unsigned seed, con
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	p->multi = curl_multi_init();
+	size_t pushers = p->n_slots;
+	p->n_slots += p->n_readers;
 	curl_multi_setopt(p->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)p->n_slots);
 	p->slots = kv_xcalloc(p->n_slots, sizeof *p->slots);
+	for (size_t i = pushers; i < p->n_slots; i++) {
+		p->slots[i].reader = true;
+		p->slots[i].office = i - pushers; /* reads as office load-FIRST+i */
+		p->slots[i].page = i * 7;
+	}
 	size_t total = p->offices * p->months;
 	p->lat_ms = kv_xcalloc(total ? total : 1, sizeof *p->lat_ms);
 	if (ids != NULL && (p->ids = fopen(ids, "w")) == NULL)
@@ -415,13 +595,23 @@ static int cmd_push(struct push *p, unsigned resend_permille, unsigned seed, con
 	run(p, false);
 	double s = seconds_since(&t0);
 	qsort(p->lat_ms, p->n_lat, sizeof *p->lat_ms, cmp_double);
-	printf("pushed %zu extracts (%zu offices x %zu months, %zu in flight) in %.1f s: "
+	printf("pushed %zu extracts (%zu offices x %zu months, %zu in flight%s) in %.1f s: "
 	       "%.1f extracts/s\n",
-	       p->n_lat, p->offices, p->months, p->n_slots, s, (double)p->n_lat / s);
+	       p->n_lat, p->offices, p->months, pushers,
+	       p->spread ? ", each office from its own loopback address" : "", s,
+	       (double)p->n_lat / s);
 	printf("latency: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n",
 	       pct(p->lat_ms, p->n_lat, 0.50), pct(p->lat_ms, p->n_lat, 0.90),
 	       pct(p->lat_ms, p->n_lat, 0.99), p->n_lat ? p->lat_ms[p->n_lat - 1] : 0.0);
 	printf("201 stored: %zu, other: %zu\n", p->n_ok, p->n_bad);
+	if (p->n_readers > 0) {
+		qsort(p->page_ms, p->n_pages, sizeof *p->page_ms, cmp_double);
+		printf("meanwhile %zu offices read %zu report pages (%zu not 200): p50 %.1f ms, p99 "
+		       "%.1f ms, max %.1f ms\n",
+		       p->n_readers, p->n_pages, p->n_pages_bad, pct(p->page_ms, p->n_pages, 0.50),
+		       pct(p->page_ms, p->n_pages, 0.99),
+		       p->n_pages ? p->page_ms[p->n_pages - 1] : 0.0);
+	}
 
 	/* a random resend_permille of them again, each a fresh connection */
 	srand(seed);
@@ -431,9 +621,11 @@ static int cmd_push(struct push *p, unsigned resend_permille, unsigned seed, con
 			p->resend[p->n_resend++] = k;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	run(p, true);
-	printf("resent %zu (%u per mille, at random) in %.1f s: 200 already stored: %zu, other: "
-	       "%zu\n",
-	       p->n_resend, resend_permille, seconds_since(&t0), p->n_resend_ok, p->n_resend_bad);
+	if (resend_permille > 0)
+		printf("resent %zu (%u per mille, at random) in %.1f s: 200 already stored: %zu, "
+		       "other: %zu\n",
+		       p->n_resend, resend_permille, seconds_since(&t0), p->n_resend_ok,
+		       p->n_resend_bad);
 	if (p->ids != NULL)
 		fclose(p->ids);
 	for (size_t i = 0; i < p->n_slots; i++) {
@@ -446,9 +638,12 @@ static int cmd_push(struct push *p, unsigned resend_permille, unsigned seed, con
 	curl_multi_cleanup(p->multi);
 	free(p->slots);
 	free(p->lat_ms);
+	free(p->page_ms);
 	free(p->resend);
 	curl_global_cleanup();
-	return p->n_bad == 0 && p->n_resend_bad == 0 && p->n_ok == total ? 0 : 1;
+	return p->n_bad == 0 && p->n_resend_bad == 0 && p->n_ok == total && p->n_pages_bad == 0
+		   ? 0
+		   : 1;
 }
 
 /* ---- main ------------------------------------------------------------------------ */
@@ -464,12 +659,14 @@ int main(int argc, char **argv)
 	    {"resend-permille", required_argument, NULL, 'r'},
 	    {"seed", required_argument, NULL, 's'},       {"ids", required_argument, NULL, 'I'},
 	    {"participant", required_argument, NULL, 'P'}, {"month", required_argument, NULL, 'M'},
+	    {"template", required_argument, NULL, 'T'},   {"first", required_argument, NULL, 'F'},
+	    {"readers", required_argument, NULL, 'R'},    {"spread", no_argument, NULL, 'S'},
 	    {0}};
 	if (argc < 2)
 		die("usage: hub_load register|push|emit OPTIONS (see load_client.c)");
 	const char *cmd = argv[1];
 	const char *config = NULL, *out = NULL, *indicators = NULL, *ids = NULL,
-		   *participant = NULL, *month = NULL;
+		   *participant = NULL, *month = NULL, *template = NULL;
 	struct push p = {.n_slots = 32, .months = 101};
 	unsigned resend = 10, seed = 1;
 	kv_parse_month("2014-12", &p.from);
@@ -477,7 +674,7 @@ int main(int argc, char **argv)
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		long long v = 0;
-		if (strchr("nmprs", c) && (!kv_parse_int64(optarg, &v) || v < 0))
+		if (strchr("nmprsFR", c) && (!kv_parse_int64(optarg, &v) || v < 0))
 			die("%s: expected a number", optarg);
 		switch (c) {
 		case 'c': config = optarg; break;
@@ -498,6 +695,10 @@ int main(int argc, char **argv)
 		case 'I': ids = optarg; break;
 		case 'P': participant = optarg; break;
 		case 'M': month = optarg; break;
+		case 'T': template = optarg; break;
+		case 'F': p.first = (size_t)v; break;
+		case 'R': p.n_readers = (size_t)v; break;
+		case 'S': p.spread = true; break;
 		default: die("unknown option");
 		}
 	}
@@ -506,9 +707,12 @@ int main(int argc, char **argv)
 			die("register needs --config, --offices, --out");
 		return cmd_register(config, p.offices, out);
 	}
-	if (indicators == NULL)
-		die("%s needs --indicators", cmd);
-	load_indicators(indicators);
+	if (template != NULL)
+		load_template(template);
+	else if (indicators != NULL)
+		load_indicators(indicators);
+	else
+		die("%s needs --template (or --indicators)", cmd);
 	if (strcmp(cmd, "emit") == 0) {
 		int m;
 		if (participant == NULL || month == NULL || out == NULL || strlen(month) != 7 ||
@@ -524,6 +728,12 @@ int main(int argc, char **argv)
 		write_file(out, "id", line, strlen(line));
 		extract_free(&x);
 		free(inds);
+		for (size_t i = 0; i < n_tpl; i++) {
+			free(tpl[i].mid);
+			free(tpl[i].tail);
+		}
+		free(tpl);
+		free(tpl_disclosure);
 		return 0;
 	}
 	if (strcmp(cmd, "push") == 0) {

@@ -11,12 +11,13 @@
 #     outbox before its push, and nothing once it is sent;
 #  3. a resend of stored extracts (same Idempotency-Key) is 200 "already
 #     stored" and stores nothing new;
-#  4. each refused with a 4xx and nothing stored: a forged participant id
-#     (office A's certificate, office B's extract), a tampered CSV (one byte,
-#     manifest unchanged), a published count of 3 and one of 7 (hand-made,
-#     SHA-256 and manifest consistent), an Idempotency-Key that is not the
-#     extract id, a body over the size limit, no client certificate, a
-#     certificate from another CA, a revoked office;
+#  4. each refused with nothing stored: with 422 (the extract's content) a
+#     forged participant id (office A's certificate, office B's extract), a
+#     tampered CSV (one byte, manifest unchanged), a published count of 3
+#     and one of 7 (hand-made, SHA-256 and manifest consistent), an
+#     Idempotency-Key that is not the extract id; with their own codes a
+#     body over the size limit (413), no client certificate (401), a
+#     certificate from another CA, a revoked office (403);
 #  5. a corrected extract for a month supersedes the stored one; both stay,
 #     and the old one names its successor;
 #  6. reports: a quality lead (register-lead) gets /reports/ pages naming the
@@ -288,7 +289,7 @@ else
 fi
 
 # --- 4. refusals -----------------------------------------------------------------------
-refused 4.. "a forged participant (office A's certificate, office B's extract)" \
+refused 422 "a forged participant (office A's certificate, office B's extract)" \
 	"not the authenticated office" "$A" "$(b_dir 2022-01)"
 mkdir -p "$tmp/tampered"
 cp "$(a_dir 2022-02)"/* "$tmp/tampered/"
@@ -302,16 +303,16 @@ open(p, "w").write(s)' "$tmp/tampered/data.csv"
 if cmp -s "$tmp/tampered/data.csv" "$(a_dir 2022-02)/data.csv"; then
 	fail "could not tamper with the CSV"
 else
-	refused 4.. "a tampered CSV (one byte changed, the manifest's sha256 unchanged)" \
+	refused 422 "a tampered CSV (one byte changed, the manifest's sha256 unchanged)" \
 		"does not match the manifest" "$A" "$tmp/tampered"
 fi
 /usr/bin/python3 tests/hub/forge.py "$(a_dir 2022-03)" "$tmp/small3" --numerator 3 &&
-	refused 4.. "a published count of 3 (SHA-256 and manifest consistent)" "below min_count 5" \
+	refused 422 "a published count of 3 (SHA-256 and manifest consistent)" "below min_count 5" \
 		"$A" "$tmp/small3"
 /usr/bin/python3 tests/hub/forge.py "$(a_dir 2022-03)" "$tmp/small7" --numerator 7 &&
-	refused 4.. "a published count of 7 (off the rounding base 5)" "not a multiple of rounding_base 5" \
+	refused 422 "a published count of 7 (off the rounding base 5)" "not a multiple of rounding_base 5" \
 		"$A" "$tmp/small7"
-refused 4.. "an Idempotency-Key that is not the manifest's extract id" "Idempotency-Key differs" \
+refused 422 "an Idempotency-Key that is not the manifest's extract id" "Idempotency-Key differs" \
 	"$A" "$tmp/small3" "office-a_2022-03_0000000000000000"
 mkdir -p "$tmp/big"
 cp "$(a_dir 2022-04)/manifest.json" "$tmp/big/"
