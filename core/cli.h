@@ -25,6 +25,7 @@ int kv_cmd_preview(int argc, char **argv);
 int kv_cmd_outbox(int argc, char **argv);
 int kv_cmd_approve(int argc, char **argv);
 int kv_cmd_reject(int argc, char **argv);
+int kv_cmd_retry(int argc, char **argv);
 int kv_cmd_push(int argc, char **argv);
 int kv_cmd_ledger(int argc, char **argv);
 int kv_cmd_daemon(int argc, char **argv);

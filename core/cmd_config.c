@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "push.h"
 #include "setup.h"
 #include "util.h"
 
@@ -14,9 +15,11 @@ static const char check_config_help[] =
 	"\n"
 	"Validate the configuration: every section and key against the\n"
 	"tables of the core and of the plugins it enables, file\n"
-	"permissions, the secrets file, and that each plugin loads and\n"
-	"passes its ABI checks. Every problem is reported with file and\n"
-	"line, not only the first.\n"
+	"permissions, the secrets file, that each plugin loads and\n"
+	"passes its ABI checks, and [push] by the rules push itself\n"
+	"applies (an https:// URL, readable certificates, a client key\n"
+	"only its owner can read, an existing drop directory). Every\n"
+	"problem is reported with file and line, not only the first.\n"
 	"\n"
 	"  -c, --config FILE   the configuration (default: $KVALIND_CONFIG,\n"
 	"                      else the built-in path)\n"
@@ -34,6 +37,8 @@ int kv_cmd_check_config(int argc, char **argv)
 	struct kv_diags d = {0};
 	struct kv_setup s;
 	enum kv_exit rc = kv_setup_load(path, &s, &d);
+	if (s.cfg != NULL)
+		kv_push_check(s.cfg, &d); /* the same rules as push */
 	if (d.n > 0) {
 		kv_diags_print(&d, stderr);
 		fprintf(stderr, "kvalind: configuration \"%s\" has %zu error%s\n", path, d.n,

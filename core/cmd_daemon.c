@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,11 @@ static const char daemon_help[] =
     "[core] state_dir/daemon.state.\n"
     "\n"
     "Signals: SIGHUP reloads the configuration (an invalid one is logged and the\n"
-    "old one kept); SIGTERM stops cleanly (a second SIGTERM at once). Started as\n"
-    "root it switches to [core] user, and refuses to run as root without it.\n"
+    "old one kept) and tries waiting extracts at once; SIGTERM stops cleanly,\n"
+    "within a second even during a push (a second SIGTERM at once). Started as\n"
+    "root it switches to [core] user, and refuses to run as root without it. It\n"
+    "refuses a state directory that group or others can write, or another user\n"
+    "owns.\n"
     "\n"
     "  -c, --config FILE   the configuration\n"
     "\n" KV_EXIT_CODES_HELP;
@@ -41,8 +45,10 @@ static const char status_help[] =
     "\n"
     "Show what the daemon has done and will do: whether it runs, the months\n"
     "exported, the last run and its result, the next run, the months pending,\n"
-    "the outbox by state and the last push's result. Reads only the state\n"
-    "directory; works whether the daemon runs or not.\n"
+    "the outbox by state, what keeps ready extracts waiting (the receiver's\n"
+    "reply, what to check, the next try), refused and quarantined extracts,\n"
+    "and the last push's result. Reads only the state directory; works\n"
+    "whether the daemon runs or not.\n"
     "\n" KV_EXIT_CODES_HELP;
 
 int kv_cmd_daemon(int argc, char **argv)
@@ -154,12 +160,59 @@ int kv_cmd_status(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			count[items[i].state]++;
 	}
-	printf("  outbox:         %zu pending, %zu ready, %zu sent, %zu rejected, %zu refused\n",
+	size_t nq = 0;
+	struct kv_outbox_item *quarantined = NULL;
+	if (access(ob.dir, F_OK) == 0 &&
+	    kv_outbox_list_quarantine(&ob, &quarantined, &nq, err, sizeof err) != 0)
+		nq = 0;
+	free(quarantined);
+	printf("  outbox:         %zu pending, %zu ready, %zu sent, %zu rejected, %zu refused",
 	       count[KV_OUTBOX_PENDING], count[KV_OUTBOX_READY], count[KV_OUTBOX_SENT],
 	       count[KV_OUTBOX_REJECTED], count[KV_OUTBOX_REFUSED]);
+	if (nq > 0)
+		printf(", %zu quarantined", nq);
+	printf("\n");
+	/* what keeps ready extracts waiting: the oldest one's reason */
+	const struct kv_outbox_item *first = NULL;
+	size_t waiting = 0;
+	time_t next_try = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct kv_outbox_item *it = &items[i];
+		if (it->state != KV_OUTBOX_READY || it->attempts == 0)
+			continue;
+		waiting++;
+		if (first == NULL)
+			first = it;
+		if (next_try == 0 || it->next_attempt < next_try)
+			next_try = it->next_attempt;
+	}
+	if (first != NULL) {
+		when(next_try, t, sizeof t);
+		printf("  waiting:        %zu ready extract%s not sent yet: %s; next try %s\n",
+		       waiting, waiting == 1 ? "" : "s", first->last_error, t);
+	}
+	if (count[KV_OUTBOX_REFUSED] > 0)
+		printf("  refused:        %zu extract%s refused by the receiver as invalid "
+		       "('kvalind outbox' shows why; 'kvalind retry --all' sends them again)\n",
+		       count[KV_OUTBOX_REFUSED], count[KV_OUTBOX_REFUSED] == 1 ? "" : "s");
+	if (nq > 0)
+		printf("  quarantined:    %zu found in the outbox that kvalind did not export as "
+		       "they are; never sent ('kvalind outbox' lists them)\n",
+		       nq);
 	when(st.last_push, t, sizeof t);
 	printf("  last push:      %s%s%s\n", t, st.last_push_result[0] ? ": " : "",
 	       st.last_push_result);
+	/* a state directory the daemon would refuse */
+	const char *user = kv_config_core_value(cfg, "core", "user");
+	uid_t daemon_uid = (uid_t)-1;
+	struct passwd pw, *found = NULL;
+	char pwbuf[4096];
+	if (user != NULL && *user != '\0' &&
+	    getpwnam_r(user, &pw, pwbuf, sizeof pwbuf, &found) == 0 && found != NULL)
+		daemon_uid = found->pw_uid;
+	if (access(state_dir, F_OK) == 0 &&
+	    kv_check_state_dir(state_dir, true, daemon_uid, "state directory", err, sizeof err) != 0)
+		printf("  warning:        %s\n", err);
 	rc = KV_EXIT_OK;
 done:
 	free(items);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,10 @@ struct daemon {
 	unsigned failures;     /* consecutive failed export steps */
 	time_t retry_at;       /* no export step before this */
 	time_t next_push_at;
+	unsigned push_failures; /* consecutive push steps stopped by a problem not the extracts' */
+	bool push_all;          /* the next push step tries every ready extract (after a reload) */
+	char outbox_error[1024]; /* the last outbox error logged, so it is logged once */
+	char save_error[1024];   /* the same for daemon.state */
 	long tick_ms;
 };
 
@@ -79,11 +84,18 @@ static kv_month next_month(const struct daemon *d)
 	return d->st.has_exported ? d->st.exported_through + 1 : d->sched.backfill_from;
 }
 
+/* A state that cannot be saved (a full disk) is said once, not per step. */
 static void save_state(struct daemon *d)
 {
 	char err[1024];
-	if (kv_daemon_state_save(d->state_file, &d->st, err, sizeof err) != 0)
-		kv_log(KV_LOG_ERROR, "%s", err);
+	if (kv_daemon_state_save(d->state_file, &d->st, err, sizeof err) != 0) {
+		if (strcmp(err, d->save_error) != 0)
+			kv_log(KV_LOG_ERROR, "%s", err);
+		kv_strlcpy(d->save_error, err, sizeof d->save_error);
+	} else if (d->save_error[0] != '\0') {
+		kv_log(KV_LOG_INFO, "restored: %s can be written again", d->state_file);
+		d->save_error[0] = '\0';
+	}
 }
 
 static void notify_status(const struct daemon *d, time_t now)
@@ -102,13 +114,25 @@ static void notify_status(const struct daemon *d, time_t now)
 }
 
 /* Open (lock) the outbox for one step. The lock is the outbox's own; a
- * command run by a person holds it briefly, so a busy outbox waits a tick. */
+ * command run by a person holds it briefly, so a busy outbox waits a tick.
+ * Any other problem (a directory others can write) is an error, logged
+ * once until it changes or goes away. */
 static bool open_outbox(struct daemon *d, struct kv_outbox *ob)
 {
 	char err[1024];
 	if (kv_outbox_open(ob, d->state_dir, err, sizeof err) != 0) {
-		kv_log(KV_LOG_DEBUG, "%s", err);
+		if (ob->busy) {
+			kv_log(KV_LOG_DEBUG, "%s", err);
+		} else if (strcmp(err, d->outbox_error) != 0) {
+			kv_log(KV_LOG_ERROR, "%s; nothing is exported or pushed until it is fixed",
+			       err);
+			kv_strlcpy(d->outbox_error, err, sizeof d->outbox_error);
+		}
 		return false;
+	}
+	if (d->outbox_error[0] != '\0') {
+		kv_log(KV_LOG_INFO, "restored: the outbox can be used again");
+		d->outbox_error[0] = '\0';
 	}
 	return true;
 }
@@ -174,11 +198,17 @@ static void push_step(struct daemon *d, time_t now)
 	char err[1024];
 	if (!open_outbox(d, &ob))
 		return;
-	int rc = kv_push_outbox(&ob, d->push, d->ledger, false, now, NULL, &sum, err, sizeof err);
+	bool all = d->push_all;
+	int rc = kv_push_outbox(&ob, d->push, d->ledger, all, now, NULL, &sum, err, sizeof err);
 	kv_outbox_close(&ob);
 	d->next_push_at = now + PUSH_CHECK_EVERY;
+	d->push_all = false;
 	if (rc != 0) {
 		kv_log(KV_LOG_ERROR, "%s", err);
+		return;
+	}
+	if (sum.cancelled) {
+		kv_log(KV_LOG_INFO, "push: %s", sum.problem);
 		return;
 	}
 	if (sum.delivered + sum.not_delivered == 0)
@@ -188,8 +218,34 @@ static void push_step(struct daemon *d, time_t now)
 		    "%zu delivered, %zu not delivered (%zu refused), %zu waiting%s%s",
 		    sum.delivered, sum.not_delivered, sum.refused, sum.waiting,
 		    sum.last_error[0] ? ": " : "", sum.last_error);
-	kv_log(sum.not_delivered ? KV_LOG_WARNING : KV_LOG_INFO, "push: %s",
-	       d->st.last_push_result);
+	if (sum.stopped) {
+		/* The receiver, the connection or the ledger: the same for every
+		 * extract, and every due extract now waits as long (its attempt
+		 * noted in the outbox, where `kvalind retry` can clear it). When
+		 * the outbox could not note it (a full disk), the daemon keeps the
+		 * wait itself: 1 minute doubling to 6 hours. Said at the 1st, 2nd,
+		 * 4th, 8th... time in a row. */
+		d->push_failures++;
+		time_t wait = kv_outbox_backoff(d->push_failures);
+		if (sum.notes_failed)
+			d->next_push_at = now + wait;
+		else if (sum.next_attempt > now)
+			wait = sum.next_attempt - now;
+		if ((d->push_failures & (d->push_failures - 1)) == 0)
+			kv_log(KV_LOG_ERROR,
+			       "push: %zu delivered, %zu not delivered: %s; trying again in %ld s "
+			       "(failure %u)",
+			       sum.delivered, sum.not_delivered, sum.problem, (long)wait,
+			       d->push_failures);
+	} else {
+		if (d->push_failures > 0 && sum.delivered > 0) {
+			kv_log(KV_LOG_INFO, "restored: push delivers again after %u failed attempt%s",
+			       d->push_failures, d->push_failures == 1 ? "" : "s");
+			d->push_failures = 0;
+		}
+		kv_log(sum.not_delivered ? KV_LOG_WARNING : KV_LOG_INFO, "push: %s",
+		       d->st.last_push_result);
+	}
 	save_state(d);
 }
 
@@ -247,8 +303,13 @@ static void reload(struct daemon *d)
 	d->s.cancel = &stop_flag;
 	kv_push_close(d->push);
 	d->push = np;
+	if (d->push != NULL)
+		kv_push_set_cancel(d->push, &stop_flag);
 	kv_schedule_from_config(d->s.cfg, &d->sched);
 	d->retry_at = 0; /* a fixed database address is tried at once */
+	/* a fixed URL or certificate too: every waiting extract, now */
+	d->next_push_at = 0;
+	d->push_all = true;
 	kv_log(KV_LOG_INFO, "configuration reloaded");
 done:
 	kv_diags_free(&dg);
@@ -310,6 +371,11 @@ static int start(struct daemon *d)
 		       d->state_dir, strerror(errno));
 		goto done;
 	}
+	if (kv_check_state_dir(d->state_dir, true, (uid_t)-1, "state directory", err,
+			       sizeof err) != 0) {
+		kv_log(KV_LOG_ERROR, "[core] state_dir: %s", err);
+		goto done;
+	}
 	(void)kv_snprintf(d->state_file, sizeof d->state_file, "%s/daemon.state", d->state_dir);
 	(void)kv_snprintf(d->ledger, sizeof d->ledger, "%s/ledger", d->state_dir);
 	(void)kv_snprintf(d->lock_path, sizeof d->lock_path, "%s/daemon.lock", d->state_dir);
@@ -319,6 +385,14 @@ static int start(struct daemon *d)
 		kv_log(KV_LOG_ERROR, "%s", err);
 		goto done;
 	}
+	/* the outbox's directories are checked (and an old outbox adopted) now,
+	 * so that a bad one stops the start rather than every step */
+	struct kv_outbox ob = {.lock_fd = -1};
+	if (kv_outbox_open(&ob, d->state_dir, err, sizeof err) != 0 && !ob.busy) {
+		kv_log(KV_LOG_ERROR, "%s", err);
+		goto done;
+	}
+	kv_outbox_close(&ob);
 	/* 3. configuration, plugins, push */
 	rc = kv_setup_load(d->config_path, &d->s, &dg);
 	d->loaded = true;
@@ -335,6 +409,8 @@ static int start(struct daemon *d)
 		kv_diags_print(&dg, stderr);
 		goto done;
 	}
+	if (d->push != NULL)
+		kv_push_set_cancel(d->push, &stop_flag); /* SIGTERM ends a send at once */
 	/* 4. a first look at the record system */
 	if (kv_engine_probe(&d->s, err, sizeof err) != 0) {
 		kv_log(KV_LOG_ERROR, "%s; retrying in 60 s", err);
@@ -401,7 +477,7 @@ int kv_daemon_run(const char *config_path)
 		 * was computed from a later time, not a reason to wait a year. */
 		if (d.retry_at > now + CONNECTOR_BACKOFF_MAX)
 			d.retry_at = now;
-		if (d.next_push_at > now + PUSH_CHECK_EVERY)
+		if (d.next_push_at > now + kv_outbox_backoff(UINT_MAX))
 			d.next_push_at = now;
 		kv_month due = kv_schedule_last_due(now, d.sched.day, d.sched.hour);
 		kv_month next = next_month(&d);

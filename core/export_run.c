@@ -93,8 +93,12 @@ int kv_export_months(struct kv_setup *s, struct kv_outbox *ob, kv_month from, kv
 		} else if (added == 1) {
 			struct kv_outbox_item it;
 			if (report != NULL && kv_outbox_find(ob, x.id, &it, why, sizeof why) == 1)
-				fprintf(report, "%s  %s  unchanged (already in the outbox: %s)\n",
-					x.month, x.id, kv_outbox_state_name(it.state));
+				fprintf(report, "%s  %s  unchanged (already in the outbox: %s%s)\n",
+					x.month, x.id, kv_outbox_state_name(it.state),
+					it.state == KV_OUTBOX_REFUSED
+						? "; 'kvalind retry ID' sends it again once the cause "
+						  "is fixed"
+						: "");
 			sum->unchanged++;
 		} else {
 			if (report != NULL)

@@ -14,11 +14,12 @@
  * kv_ledger_verify returns 1 for a broken chain, and kv_ledger_each what
  * the callback returned.
  */
-#define _DEFAULT_SOURCE /* flock() */
+#define _GNU_SOURCE /* flock(), fallocate() */
 #include "ledger.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -499,6 +500,54 @@ static int last_entry(const char *path, const char *data, size_t len, uint64_t *
 	*seq = e.seq + 1;
 	memcpy(prev, e.hash, KV_SHA256_HEX_SIZE);
 	return 0;
+}
+
+int kv_ledger_check_appendable(const char *path, char *err, size_t errlen)
+{
+	int ret = -1;
+	char *data = NULL;
+	size_t len = 0;
+	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
+	if (fd < 0) {
+		kv_snprintf(err, errlen, "could not open \"%s\" for appending: %s", path,
+			    strerror(errno));
+		goto done;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		kv_snprintf(err, errlen, "could not stat \"%s\": %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		kv_snprintf(err, errlen, "\"%s\" is not a regular file", path);
+		goto done;
+	}
+	if (lock(fd, LOCK_EX, path, err, errlen) != 0 ||
+	    read_all(fd, path, &data, &len, err, errlen) != 0)
+		goto done;
+	while (len > 0 && data[len - 1] != '\n') /* a torn last line: the append cuts it */
+		len--;
+	uint64_t seq;
+	char prev[KV_SHA256_HEX_SIZE];
+	if (last_entry(path, data, len, &seq, prev, err, errlen) != 0)
+		goto done;
+	/* Reserve the blocks the next entry needs, without changing the size. */
+	int rc;
+	do
+		rc = fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)len, LEDGER_LINE_MAX);
+	while (rc != 0 && errno == EINTR);
+	if (rc != 0 && errno != EOPNOTSUPP && errno != ENOSYS && errno != EINVAL) {
+		kv_snprintf(err, errlen, "no room to write \"%s\": %s", path, strerror(errno));
+		goto done;
+	}
+	if (st.st_size == 0)
+		sync_directory(path); /* the file may be new */
+	ret = 0;
+done:
+	free(data);
+	if (fd >= 0)
+		close(fd); /* releases the lock */
+	return ret;
 }
 
 int kv_ledger_append(const char *path, const char *destination, const char *extract_id,

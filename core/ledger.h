@@ -54,6 +54,17 @@ KV_MUST_CHECK int kv_ledger_append(const char *path, const char *destination,
 				   const char *extract_id, uint64_t bytes, const char *sha256_hex,
 				   char *err, size_t errlen);
 
+/*
+ * Whether an entry could be appended now, checked before anything is sent:
+ * the file opens for appending (it is created, empty, when missing), is a
+ * regular file, its last entry parses, and room for one more entry is
+ * reserved on its file system (fallocate, keeping the size; where the file
+ * system cannot reserve, that part is skipped). So a full disk, a read-only
+ * file or a broken last line stop a push before an extract leaves rather
+ * than after. 0, or -1 with err naming the file and the reason.
+ */
+KV_MUST_CHECK int kv_ledger_check_appendable(const char *path, char *err, size_t errlen);
+
 /* Call fn for each entry in order (stops when fn returns non-zero, and
  * returns that). A file that does not exist is an empty ledger. A line that
  * cannot be parsed is an error naming it. */

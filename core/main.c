@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{"outbox", kv_cmd_outbox, "list the extracts in the outbox and their state"},
 	{"approve", kv_cmd_approve, "let a waiting extract leave (approval = manual)"},
 	{"reject", kv_cmd_reject, "keep a waiting extract from ever leaving"},
+	{"retry", kv_cmd_retry, "send refused or waiting extracts again once the cause is fixed"},
 	{"push", kv_cmd_push, "send the approved extracts in the outbox"},
 	{"ledger", kv_cmd_ledger, "list what left the office; 'ledger verify' checks it"},
 	{"daemon", kv_cmd_daemon, "run unattended: compute, export and push every month"},

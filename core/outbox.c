@@ -1,5 +1,6 @@
 /*
- * outbox.c - the outbox's directories, atomic adds and state moves
+ * outbox.c - the outbox's directories, atomic adds and state moves, the
+ * records of what export wrote, quarantine and retry
  */
 #include "outbox.h"
 
@@ -14,6 +15,7 @@
 
 #include "atomic.h"
 #include "log.h"
+#include "sha256.h"
 
 static const char *const state_names[KV_OUTBOX_N_STATES] = {"pending", "ready", "sent",
 							    "rejected", "refused"};
@@ -36,6 +38,15 @@ static int make_dir(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+/* A directory of the outbox: created if missing, then checked (not a link,
+ * owner, mode). */
+static int outbox_dir(const char *path, char *err, size_t errlen)
+{
+	if (make_dir(path, err, errlen) != 0)
+		return -1;
+	return kv_check_state_dir(path, false, (uid_t)-1, "outbox directory", err, errlen);
 }
 
 /* Remove a directory holding only files (an extract directory). */
@@ -79,12 +90,296 @@ static int clean_tmp(const char *tmp, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- reading an extract's files, and the records of what export wrote --- */
+
+/* Read a whole regular file (not through a symbolic link, never blocking on
+ * a FIFO) of at most max bytes into *data (NUL-terminated, caller frees).
+ * 0; 1 when it is missing, not a regular file, a link or too large (why);
+ * -1 on a read error (why). */
+static int read_regular(const char *path, size_t max, char **data, size_t *len, char *why,
+			size_t whylen)
+{
+	*data = NULL;
+	*len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		int e = errno;
+		kv_snprintf(why, whylen, "cannot read \"%s\": %s", path, strerror(e));
+		return e == ENOENT || e == ELOOP || e == ENOTDIR ? 1 : -1;
+	}
+	struct stat st;
+	int ret = -1;
+	char *buf = NULL;
+	if (fstat(fd, &st) != 0) {
+		kv_snprintf(why, whylen, "cannot read \"%s\": %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		kv_snprintf(why, whylen, "\"%s\" is not a regular file", path);
+		ret = 1;
+		goto done;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		kv_snprintf(why, whylen, "\"%s\" is larger than %zu bytes", path, max);
+		ret = 1;
+		goto done;
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	buf = kv_xcalloc(cap + 1, 1);
+	for (;;) {
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kv_snprintf(why, whylen, "cannot read \"%s\": %s", path, strerror(errno));
+			goto done;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == cap) { /* it grew while we read */
+			kv_snprintf(why, whylen, "\"%s\" changed while it was read", path);
+			goto done;
+		}
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	buf = NULL;
+	ret = 0;
+done:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+static int record_path(const struct kv_outbox *ob, const char *id, char *buf, size_t size)
+{
+	return kv_snprintf(buf, size, "%s/records/%s", ob->dir, id);
+}
+
+/* Write records DIR/ID for the two digests (atomically). */
+static int write_record(const char *dir, const char *id, const char *manifest_sha,
+			const char *csv_sha, char *err, size_t errlen)
+{
+	char path[4400];
+	struct kv_atomic_file f;
+	if (kv_snprintf(path, sizeof path, "%s/%s", dir, id) != 0) {
+		kv_snprintf(err, errlen, "record path for \"%s\" is too long", id);
+		return -1;
+	}
+	if (kv_atomic_open(&f, path, 0600, err, errlen) != 0)
+		return -1;
+	fprintf(f.fp, "extract=%s\nmanifest_sha256=%s\ndata_sha256=%s\n", id, manifest_sha,
+		csv_sha);
+	return kv_atomic_commit(&f, err, errlen);
+}
+
+/* The digests of records/ID. 0; 1 when there is none (or it is not a
+ * record); -1 on a read error. */
+static int read_record(const struct kv_outbox *ob, const char *id, char manifest_sha[65],
+		       char csv_sha[65], char *why, size_t whylen)
+{
+	char path[4400], *text = NULL;
+	size_t len;
+	if (record_path(ob, id, path, sizeof path) != 0) {
+		kv_snprintf(why, whylen, "record path for \"%s\" is too long", id);
+		return -1;
+	}
+	int rc = read_regular(path, 4096, &text, &len, why, whylen);
+	if (rc != 0) {
+		if (rc == 1)
+			kv_snprintf(why, whylen, "kvalind has no record of exporting it (no %s)",
+				    path);
+		return rc;
+	}
+	manifest_sha[0] = csv_sha[0] = '\0';
+	for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		if (strncmp(line, "manifest_sha256=", 16) == 0)
+			kv_strlcpy(manifest_sha, line + 16, 65);
+		else if (strncmp(line, "data_sha256=", 12) == 0)
+			kv_strlcpy(csv_sha, line + 12, 65);
+	}
+	free(text);
+	if (strlen(manifest_sha) != 64 || strlen(csv_sha) != 64) {
+		kv_snprintf(why, whylen, "its record %s is not a record", path);
+		return 1;
+	}
+	return 0;
+}
+
+void kv_outbox_payload_free(struct kv_outbox_payload *p)
+{
+	free(p->manifest);
+	free(p->csv);
+	memset(p, 0, sizeof *p);
+}
+
+/* Read both files and their digests. 0, 1 (not sendable), -1 (why). */
+static int read_payload(const char *dir, struct kv_outbox_payload *p, char *why, size_t whylen)
+{
+	char path[4400], err[256];
+	int rc;
+	memset(p, 0, sizeof *p);
+	(void)kv_snprintf(path, sizeof path, "%s/manifest.json", dir);
+	rc = read_regular(path, KV_OUTBOX_FILE_MAX, &p->manifest, &p->manifest_len, why, whylen);
+	if (rc == 0) {
+		(void)kv_snprintf(path, sizeof path, "%s/data.csv", dir);
+		rc = read_regular(path, KV_OUTBOX_FILE_MAX, &p->csv, &p->csv_len, why, whylen);
+	}
+	if (rc == 0 && (kv_sha256_hex(p->manifest, p->manifest_len, p->manifest_sha256, err,
+				      sizeof err) != 0 ||
+			kv_sha256_hex(p->csv, p->csv_len, p->csv_sha256, err, sizeof err) != 0)) {
+		kv_snprintf(why, whylen, "%s", err);
+		rc = -1;
+	}
+	if (rc != 0)
+		kv_outbox_payload_free(p);
+	return rc;
+}
+
+int kv_outbox_load(const struct kv_outbox *ob, const struct kv_outbox_item *item,
+		   struct kv_outbox_payload *p, char *why, size_t whylen)
+{
+	struct stat st;
+	char manifest_sha[65], csv_sha[65];
+	memset(p, 0, sizeof *p);
+	if (lstat(item->path, &st) != 0) {
+		kv_snprintf(why, whylen, "cannot read \"%s\": %s", item->path, strerror(errno));
+		return errno == ENOENT ? 1 : -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		kv_snprintf(why, whylen, "\"%s\" is not a directory kvalind made", item->path);
+		return 1;
+	}
+	if (st.st_uid != geteuid()) {
+		kv_snprintf(why, whylen, "\"%s\" is owned by uid %u, not by kvalind's user (uid %u)",
+			    item->path, (unsigned)st.st_uid, (unsigned)geteuid());
+		return 1;
+	}
+	int rc = read_record(ob, item->id, manifest_sha, csv_sha, why, whylen);
+	if (rc != 0)
+		return rc;
+	rc = read_payload(item->path, p, why, whylen);
+	if (rc != 0)
+		return rc;
+	const char *bad = strcmp(p->csv_sha256, csv_sha) != 0 ? "data.csv" :
+			  strcmp(p->manifest_sha256, manifest_sha) != 0 ? "manifest.json" :
+									  NULL;
+	if (bad != NULL) {
+		kv_snprintf(why, whylen,
+			    "its %s is not what kvalind exported (SHA-256 %.16s..., recorded "
+			    "%.16s...)",
+			    bad, bad[0] == 'd' ? p->csv_sha256 : p->manifest_sha256,
+			    bad[0] == 'd' ? csv_sha : manifest_sha);
+		kv_outbox_payload_free(p);
+		return 1;
+	}
+	return 0;
+}
+
+/* An extract of an outbox from before records: whole and consistent with
+ * its ID (its manifest names the ID and data.csv's SHA-256, which the ID
+ * ends with). */
+static bool consistent(const char *id, const struct kv_outbox_payload *p)
+{
+	char want[128];
+	size_t n = strlen(id);
+	if (n < 17 || id[n - 17] != '_' || strncmp(id + n - 16, p->csv_sha256, 16) != 0)
+		return false;
+	(void)kv_snprintf(want, sizeof want, "\"sha256\": \"%s\"", p->csv_sha256);
+	if (strstr(p->manifest, want) == NULL)
+		return false;
+	if (kv_snprintf(want, sizeof want, "\"extract_id\": \"%s\"", id) != 0)
+		return false;
+	return strstr(p->manifest, want) != NULL;
+}
+
+static bool id_ok(const char *id);
+
+/* First open of an outbox without records/: record what is there (see
+ * outbox.h), in records.new/, then rename it into place in one step. */
+static int adopt_if_new(struct kv_outbox *ob, char *err, size_t errlen)
+{
+	char records[4400], fresh[4400];
+	struct stat st;
+	(void)kv_snprintf(records, sizeof records, "%s/records", ob->dir);
+	if (lstat(records, &st) == 0 || errno != ENOENT)
+		return kv_check_state_dir(records, false, (uid_t)-1, "outbox directory", err,
+					  errlen);
+	(void)kv_snprintf(fresh, sizeof fresh, "%s/records.new", ob->dir);
+	remove_extract_dir(fresh); /* left by a run that stopped */
+	if (mkdir(fresh, 0700) != 0) {
+		kv_snprintf(err, errlen, "could not create directory \"%s\": %s", fresh,
+			    strerror(errno));
+		return -1;
+	}
+	static const enum kv_outbox_state sendable[] = {KV_OUTBOX_PENDING, KV_OUTBOX_READY,
+							 KV_OUTBOX_REFUSED};
+	size_t adopted = 0, left_out = 0;
+	for (size_t i = 0; i < KV_ARRAY_SIZE(sendable); i++) {
+		char dir[4400];
+		(void)kv_snprintf(dir, sizeof dir, "%s/%s", ob->dir, state_names[sendable[i]]);
+		DIR *d = opendir(dir);
+		if (d == NULL) {
+			kv_snprintf(err, errlen, "could not read \"%s\": %s", dir, strerror(errno));
+			return -1;
+		}
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			char path[4400], why[512];
+			struct kv_outbox_payload p;
+			if (!id_ok(e->d_name) ||
+			    kv_snprintf(path, sizeof path, "%s/%s", dir, e->d_name) != 0)
+				continue;
+			if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+			    read_payload(path, &p, why, sizeof why) != 0) {
+				left_out++;
+				continue;
+			}
+			bool ok = consistent(e->d_name, &p);
+			if (ok && write_record(fresh, e->d_name, p.manifest_sha256, p.csv_sha256,
+					       err, errlen) != 0) {
+				kv_outbox_payload_free(&p);
+				closedir(d);
+				return -1;
+			}
+			kv_outbox_payload_free(&p);
+			if (ok)
+				adopted++;
+			else
+				left_out++;
+		}
+		closedir(d);
+	}
+	if (rename(fresh, records) != 0) {
+		kv_snprintf(err, errlen, "could not move \"%s\" to \"%s\": %s", fresh, records,
+			    strerror(errno));
+		return -1;
+	}
+	if (kv_fsync_dir(ob->dir, err, errlen) != 0)
+		return -1;
+	if (adopted > 0 || left_out > 0)
+		kv_log(KV_LOG_WARNING,
+		       "outbox \"%s\": kvalind now sends only extracts whose bytes match what "
+		       "export recorded; %zu extract%s already in the outbox %s recorded as %s "
+		       "(whole and consistent with %s ID); %zu %s not, and will be quarantined, "
+		       "not sent, if %s",
+		       ob->dir, adopted, adopted == 1 ? "" : "s", adopted == 1 ? "was" : "were",
+		       adopted == 1 ? "it is" : "they are", adopted == 1 ? "its" : "their",
+		       left_out, left_out == 1 ? "was" : "were",
+		       left_out == 1 ? "it is approved or pushed (export its month again)" :
+				       "they are approved or pushed (export their months again)");
+	return 0;
+}
+
 int kv_outbox_open(struct kv_outbox *ob, const char *state_dir, char *err, size_t errlen)
 {
 	char path[4400];
 	memset(ob, 0, sizeof *ob);
 	ob->lock_fd = -1;
-	if (make_dir(state_dir, err, errlen) != 0) {
+	if (make_dir(state_dir, err, errlen) != 0 ||
+	    kv_check_state_dir(state_dir, true, (uid_t)-1, "state directory", err, errlen) != 0) {
 		char why[1024];
 		kv_strlcpy(why, err, sizeof why);
 		kv_snprintf(err, errlen, "[core] state_dir: %s", why);
@@ -94,10 +389,10 @@ int kv_outbox_open(struct kv_outbox *ob, const char *state_dir, char *err, size_
 		kv_snprintf(err, errlen, "state directory path \"%s\" is too long", state_dir);
 		return -1;
 	}
-	if (make_dir(ob->dir, err, errlen) != 0)
+	if (outbox_dir(ob->dir, err, errlen) != 0)
 		return -1;
 	(void)kv_snprintf(path, sizeof path, "%s/.lock", ob->dir);
-	ob->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ob->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (ob->lock_fd < 0) {
 		kv_snprintf(err, errlen, "could not open \"%s\": %s", path, strerror(errno));
 		return -1;
@@ -109,15 +404,19 @@ int kv_outbox_open(struct kv_outbox *ob, const char *state_dir, char *err, size_
 			    "it has finished",
 			    ob->dir);
 		kv_outbox_close(ob);
+		ob->busy = true;
 		return -1;
 	}
 	for (int s = 0; s < KV_OUTBOX_N_STATES; s++) {
 		(void)kv_snprintf(path, sizeof path, "%s/%s", ob->dir, state_names[s]);
-		if (make_dir(path, err, errlen) != 0)
+		if (outbox_dir(path, err, errlen) != 0)
 			goto fail;
 	}
+	(void)kv_snprintf(path, sizeof path, "%s/quarantine", ob->dir);
+	if (outbox_dir(path, err, errlen) != 0 || adopt_if_new(ob, err, errlen) != 0)
+		goto fail;
 	(void)kv_snprintf(path, sizeof path, "%s/.tmp", ob->dir);
-	if (make_dir(path, err, errlen) != 0 || clean_tmp(path, err, errlen) != 0)
+	if (outbox_dir(path, err, errlen) != 0 || clean_tmp(path, err, errlen) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -283,6 +582,14 @@ int kv_outbox_add(struct kv_outbox *ob, const char *id, enum kv_outbox_state sta
 	    write_file(tmp, "manifest.json", manifest, manifest_len, err, errlen) != 0 ||
 	    kv_fsync_dir(tmp, err, errlen) != 0)
 		goto done;
+	/* the record before the extract appears: what is in a state always has
+	 * one (a record without its extract, after a crash, is harmless) */
+	char manifest_sha[KV_SHA256_HEX_SIZE], csv_sha[KV_SHA256_HEX_SIZE], records[4400];
+	(void)kv_snprintf(records, sizeof records, "%s/records", ob->dir);
+	if (kv_sha256_hex(manifest, manifest_len, manifest_sha, err, errlen) != 0 ||
+	    kv_sha256_hex(csv, csv_len, csv_sha, err, errlen) != 0 ||
+	    write_record(records, id, manifest_sha, csv_sha, err, errlen) != 0)
+		goto done;
 	if (rename(tmp, final) != 0) {
 		kv_snprintf(err, errlen, "could not move \"%s\" to \"%s\": %s", tmp, final,
 			    strerror(errno));
@@ -415,4 +722,121 @@ int kv_outbox_note_failure(struct kv_outbox *ob, struct kv_outbox_item *item, co
 	(void)kv_snprintf(text, sizeof text, "attempts=%u\nnext=%lld\nlast=%s\n", item->attempts,
 			  (long long)item->next_attempt, line);
 	return write_note(item->path, "attempts", text, err, errlen);
+}
+
+/* ---- quarantine and retry --------------------------------------------------- */
+
+int kv_outbox_quarantine(struct kv_outbox *ob, const struct kv_outbox_item *item,
+			 const char *reason, char *err, size_t errlen)
+{
+	char qdir[4400], entry[4500], dest[4600], from_dir[4400], text[700], line[512];
+	(void)kv_snprintf(qdir, sizeof qdir, "%s/quarantine", ob->dir);
+	(void)kv_snprintf(from_dir, sizeof from_dir, "%s/%s", ob->dir,
+			  state_names[item->state]);
+	/* quarantine/ID, or ID.2, ID.3, ... when it was quarantined before */
+	int made = -1;
+	for (int n = 1; n < 1000 && made != 0; n++) {
+		if (n == 1)
+			(void)kv_snprintf(entry, sizeof entry, "%s/%s", qdir, item->id);
+		else
+			(void)kv_snprintf(entry, sizeof entry, "%s/%s.%d", qdir, item->id, n);
+		made = mkdir(entry, 0700);
+		if (made != 0 && errno != EEXIST)
+			break;
+	}
+	if (made != 0) {
+		kv_snprintf(err, errlen, "could not create a directory in \"%s\": %s", qdir,
+			    strerror(errno));
+		return -1;
+	}
+	one_line(reason ? reason : "", line, sizeof line);
+	(void)kv_snprintf(text, sizeof text, "reason=%s\n", line);
+	(void)kv_snprintf(dest, sizeof dest, "%s/extract", entry);
+	if (write_note(entry, "reason", text, err, errlen) != 0)
+		return -1;
+	if (rename(item->path, dest) != 0) {
+		kv_snprintf(err, errlen, "could not move \"%s\" to \"%s\": %s", item->path, dest,
+			    strerror(errno));
+		return -1;
+	}
+	if (kv_fsync_dir(qdir, err, errlen) != 0 || kv_fsync_dir(from_dir, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+int kv_outbox_list_quarantine(const struct kv_outbox *ob, struct kv_outbox_item **items,
+			      size_t *n, char *err, size_t errlen)
+{
+	char qdir[4400];
+	size_t cap = 0;
+	*items = NULL;
+	*n = 0;
+	(void)kv_snprintf(qdir, sizeof qdir, "%s/quarantine", ob->dir);
+	DIR *d = opendir(qdir);
+	if (d == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		kv_snprintf(err, errlen, "could not read \"%s\": %s", qdir, strerror(errno));
+		return -1;
+	}
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			*items = kv_xrealloc(*items, cap, sizeof **items);
+		}
+		struct kv_outbox_item *it = &(*items)[*n];
+		memset(it, 0, sizeof *it);
+		kv_strlcpy(it->id, e->d_name, sizeof it->id);
+		month_of_id(it->id, it->month);
+		if (kv_snprintf(it->path, sizeof it->path, "%s/%s", qdir, e->d_name) != 0)
+			continue;
+		char path[4500];
+		(void)kv_snprintf(path, sizeof path, "%s/reason", it->path);
+		FILE *f = fopen(path, "r");
+		if (f != NULL) {
+			char line[600];
+			if (fgets(line, sizeof line, f) != NULL) {
+				line[strcspn(line, "\n")] = '\0';
+				kv_strlcpy(it->last_error,
+					   strncmp(line, "reason=", 7) == 0 ? line + 7 : line,
+					   sizeof it->last_error);
+			}
+			fclose(f);
+		}
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(*items, *n, sizeof **items, compare_items);
+	return 0;
+}
+
+int kv_outbox_retry(struct kv_outbox *ob, struct kv_outbox_item *item, char *err, size_t errlen)
+{
+	char path[4500];
+	if (item->state == KV_OUTBOX_REFUSED) {
+		if (kv_outbox_move(ob, item, KV_OUTBOX_READY, NULL, err, errlen) != 0)
+			return -1;
+		(void)kv_snprintf(path, sizeof path, "%s/reason", item->path);
+		unlink(path);
+	} else if (item->state != KV_OUTBOX_READY) {
+		kv_snprintf(err, errlen, "%s is %s; only refused and ready extracts can be retried%s",
+			    item->id, kv_outbox_state_name(item->state),
+			    item->state == KV_OUTBOX_PENDING ? " (approve it first)" : "");
+		return -1;
+	}
+	(void)kv_snprintf(path, sizeof path, "%s/attempts", item->path);
+	if (unlink(path) != 0 && errno != ENOENT) {
+		kv_snprintf(err, errlen, "could not remove \"%s\": %s", path, strerror(errno));
+		return -1;
+	}
+	if (kv_fsync_dir(item->path, err, errlen) != 0)
+		return -1;
+	item->attempts = 0;
+	item->next_attempt = 0;
+	item->last_error[0] = '\0';
+	return 0;
 }

@@ -291,6 +291,14 @@ done:
 	return t;
 }
 
+void kv_push_check(const struct kv_config *cfg, struct kv_diags *d)
+{
+	const char *transport = kv_config_core_value(cfg, "push", "transport");
+	if (transport == NULL || strcmp(transport, "none") == 0)
+		return;
+	kv_push_close(kv_push_open(cfg, d));
+}
+
 const char *kv_push_destination(const struct kv_push_target *t)
 {
 	return t->destination;
@@ -312,22 +320,44 @@ static bool valid_extract_id(const char *id)
 	return true;
 }
 
-enum kv_push_outcome kv_push_send(struct kv_push_target *t, const char *extract_id,
-				  const char *manifest, const char *csv, char *detail,
-				  size_t detail_len)
+void kv_push_set_cancel(struct kv_push_target *t, volatile sig_atomic_t *cancel)
 {
-	if (detail_len > 0)
-		detail[0] = '\0';
+	t->cancel = cancel;
+}
+
+bool kv_push_cancelled(const struct kv_push_target *t)
+{
+	return t->cancel != NULL && *t->cancel != 0;
+}
+
+enum kv_push_outcome kv_push_send(struct kv_push_target *t, const char *extract_id,
+				  const struct kv_push_payload *p, struct kv_push_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->outcome = KV_PUSH_RETRY;
 	if (!valid_extract_id(extract_id)) {
-		kv_snprintf(detail, detail_len,
+		kv_snprintf(r->detail, sizeof r->detail,
 			    "extract id is not 1 to %d letters, digits, '-', '_' or '.' (not "
 			    "starting with '.')",
 			    KV_PUSH_ID_MAX);
-		return KV_PUSH_REFUSED;
+		kv_strlcpy(r->status, r->detail, sizeof r->status);
+		r->outcome = KV_PUSH_REFUSED;
+		return r->outcome;
+	}
+	if (kv_push_cancelled(t)) {
+		kv_strlcpy(r->detail, "stopped before sending (kvalind is stopping)",
+			   sizeof r->detail);
+		kv_strlcpy(r->status, r->detail, sizeof r->status);
+		r->outcome = KV_PUSH_CANCELLED;
+		return r->outcome;
 	}
 	if (t->kind == KV_PUSH_DIRECTORY)
-		return kv_push_dir_send(t, extract_id, manifest, csv, detail, detail_len);
-	return kv_push_https_send(t, extract_id, manifest, csv, detail, detail_len);
+		kv_push_dir_send(t, extract_id, p, r);
+	else
+		kv_push_https_send(t, extract_id, p, r);
+	if (r->status[0] == '\0')
+		kv_strlcpy(r->status, r->detail, sizeof r->status);
+	return r->outcome;
 }
 
 static void wipe_free(char *s)

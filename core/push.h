@@ -24,15 +24,32 @@
  * user name or password ("https://user:pass@host/") is refused by
  * kv_push_open, never silently stripped, and its password is never repeated
  * in the error. libcurl honours the usual https_proxy/no_proxy variables.
- * Outcome by reply:
- *   2xx                               KV_PUSH_DELIVERED
- *   408, 425, 429, 5xx, no reply,
- *   connection or TLS failure         KV_PUSH_RETRY   (keep, try later)
- *   other 4xx (and 3xx: no redirects) KV_PUSH_REFUSED (the receiver will not
- *                                     take it; keep it, tell a person)
+ * The request is driven by curl's multi interface in steps of at most 200
+ * ms, so a cancel flag (kv_push_set_cancel: the daemon's SIGTERM) ends a send
+ * within a fraction of a second at any stage: name lookup, connect, TLS
+ * handshake, upload, or waiting for a receiver that never answers.
+ *
+ * Outcome by reply (the receiver's reply contract, see README "Outbox,
+ * approval and push"):
+ *   2xx (201 stored, 200 already stored)   KV_PUSH_DELIVERED
+ *   422 with a one-line reason             KV_PUSH_REFUSED: the receiver's
+ *                                          verdict that the content is
+ *                                          invalid; the only final refusal
+ *   anything else: 3xx (redirects are never followed), 400, 401, 403, 404,
+ *   405, 408, 411, 413, 415, 425, 429, other 4xx, 5xx, no reply, a
+ *   timeout, a connection or TLS failure            KV_PUSH_RETRY
+ *   the cancel flag was set                         KV_PUSH_CANCELLED
+ * A RETRY is receiver_wide when every other extract would meet the same
+ * problem now, so a run should not try more: no connection (name lookup,
+ * connect, TLS, timeout, no or a broken reply), a redirect, 401, 403, 404,
+ * 405, 408, 411, 415, 429, 502, 503, 504. Not receiver_wide (may be this
+ * extract's): 400, 413, 500 and the other 4xx and 5xx.
  * The detail names what happened: "HTTP STATUS: FIRST LINE" (the reply's
  * body up to its first line break, at most 200 characters, anything but
- * printable ASCII shown as '?'), or libcurl's error text.
+ * printable ASCII shown as '?'), or libcurl's error text. The status says it
+ * for a person, with what to check: "the receiver refused our certificate
+ * (HTTP 401: ...) - check [push] client_cert and client_key, and that the
+ * receiver has registered this office".
  *
  * Directory (transport = directory): the extract becomes two files in
  * drop_dir, EXTRACT_ID.csv and then EXTRACT_ID.json (the manifest last, so a
@@ -40,12 +57,14 @@
  * a hidden temporary name ".EXTRACT_ID.*.tmp", fsynced, renamed, and the
  * directory fsynced. An EXTRACT_ID.json already there means it was delivered
  * before: DELIVERED, nothing written twice. A failure (permissions, a full
- * disk) is RETRY with the path and the system's reason in the detail; no
- * temporary file is left behind. Files are created mode 0644 less the umask.
+ * disk, a missing directory) is a receiver_wide RETRY with the path and the
+ * system's reason in the detail; no temporary file is left behind. Files
+ * are created mode 0644 less the umask.
  *
- * Either transport: an outbox file that cannot be read is RETRY (detail
- * names it); an extract id that is not 1 to 200 letters, digits, '-', '_' or
- * '.' (not starting with '.') is REFUSED without sending anything.
+ * Either transport sends the bytes it is given (the outbox reads and
+ * checks them first: outbox.h), never re-reading a file. An extract id that
+ * is not 1 to 200 letters, digits, '-', '_' or '.' (not starting with '.')
+ * is REFUSED without sending anything.
  *
  * Ownership: kv_push_open returns a target the caller frees with
  * kv_push_close. Errors from kv_push_open (a missing url, an unreadable
@@ -55,6 +74,8 @@
 #ifndef KVALIND_PUSH_H
 #define KVALIND_PUSH_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -63,7 +84,25 @@
 enum kv_push_outcome {
 	KV_PUSH_DELIVERED = 0, /* the receiver has it (now or before) */
 	KV_PUSH_RETRY = 1,     /* not delivered; try again later */
-	KV_PUSH_REFUSED = 2    /* the receiver refused it; retrying will not help */
+	KV_PUSH_REFUSED = 2,   /* the receiver's verdict (422): the content is invalid */
+	KV_PUSH_CANCELLED = 3  /* stopped by the cancel flag; nothing was decided */
+};
+
+/* What one send did. */
+struct kv_push_result {
+	enum kv_push_outcome outcome;
+	bool receiver_wide; /* RETRY for a reason every extract meets now: stop the run */
+	long http_status;   /* 0: no HTTP reply */
+	char detail[1024];  /* "HTTP 401: FIRST LINE", libcurl's error, the path and errno */
+	char status[1536];  /* the detail for a person, with what to check */
+};
+
+/* The bytes of one extract, as the outbox read and checked them. */
+struct kv_push_payload {
+	const char *manifest;
+	size_t manifest_len;
+	const char *csv;
+	size_t csv_len;
 };
 
 struct kv_push_target;
@@ -72,14 +111,23 @@ struct kv_push_target;
  * transport of "none" is an error here too ("push is not configured"). */
 struct kv_push_target *kv_push_open(const struct kv_config *cfg, struct kv_diags *d);
 
+/* What `kvalind check-config` checks: exactly kv_push_open's rules (the
+ * URL, the files, the key's mode, the drop directory), with nothing kept.
+ * transport = none (or unset) is not an error here. */
+void kv_push_check(const struct kv_config *cfg, struct kv_diags *d);
+
 /* Where payloads go, for the ledger and logs: the URL (without any user or
  * password part) or "directory:PATH". Borrowed. */
 const char *kv_push_destination(const struct kv_push_target *t);
 
-/* Send one extract. manifest and csv are paths of the outbox's files. */
+/* When *cancel becomes non-zero, a send in progress stops within about 200
+ * ms (KV_PUSH_CANCELLED) and kv_push_cancelled says so. NULL: never. */
+void kv_push_set_cancel(struct kv_push_target *t, volatile sig_atomic_t *cancel);
+bool kv_push_cancelled(const struct kv_push_target *t);
+
+/* Send one extract. r (required) gets the outcome, which is also returned. */
 enum kv_push_outcome kv_push_send(struct kv_push_target *t, const char *extract_id,
-				  const char *manifest, const char *csv, char *detail,
-				  size_t detail_len);
+				  const struct kv_push_payload *p, struct kv_push_result *r);
 
 void kv_push_close(struct kv_push_target *t);
 

@@ -8,10 +8,11 @@
  * that lists the directory must not see them, so this file opens the
  * temporary file itself and fills the public struct kv_atomic_file.
  *
- * A failure (permissions, a full disk) is KV_PUSH_RETRY with the path and
- * strerror in the detail; no temporary file is left behind. A CSV already
- * moved into place stays (the next attempt replaces it); without its
- * manifest a pickup does not take it.
+ * The bytes come from memory (the outbox read and checked them). A failure
+ * (permissions, a full disk) is a receiver_wide KV_PUSH_RETRY (every extract
+ * would meet it) with the path and strerror in the detail; no temporary file
+ * is left behind. A CSV already moved into place stays (the next attempt
+ * replaces it); without its manifest a pickup does not take it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,77 +57,63 @@ static int open_tmp(struct kv_atomic_file *f, const char *path, const char *tmp,
 	return 0;
 }
 
-/* Copy src to drop_dir/ID.EXT through a hidden temporary file. */
-static int copy_into(const char *src, const char *drop_dir, const char *id, const char *ext,
-		     char *err, size_t errlen)
+/* Write data to drop_dir/ID.EXT through a hidden temporary file. */
+static int write_into(const char *data, size_t len, const char *drop_dir, const char *id,
+		      const char *ext, char *err, size_t errlen)
 {
-	char path[KV_PUSH_PATH_MAX], tmp[KV_PUSH_PATH_MAX], buf[16384];
+	char path[KV_PUSH_PATH_MAX], tmp[KV_PUSH_PATH_MAX];
 	struct kv_atomic_file f;
-	FILE *in = NULL;
-	int ret = -1;
-	bool pending = false;
 
 	if (kv_snprintf(path, sizeof path, "%s/%s.%s", drop_dir, id, ext) != 0 ||
 	    kv_snprintf(tmp, sizeof tmp, "%s/.%s.%s.%ld.tmp", drop_dir, id, ext,
 			(long)getpid()) != 0) {
 		kv_snprintf(err, errlen, "path in \"%s\" is too long", drop_dir);
-		goto done;
-	}
-	in = fopen(src, "rb");
-	if (in == NULL) {
-		kv_snprintf(err, errlen, "cannot read \"%s\": %s", src, strerror(errno));
-		goto done;
+		return -1;
 	}
 	if (open_tmp(&f, path, tmp, err, errlen) != 0)
-		goto done;
-	pending = true;
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
-		if (fwrite(buf, 1, n, f.fp) != n) {
-			kv_snprintf(err, errlen, "could not write \"%s\": %s", tmp,
-				    strerror(errno));
-			goto done;
-		}
-	}
-	if (ferror(in)) {
-		kv_snprintf(err, errlen, "cannot read \"%s\": %s", src, strerror(errno));
-		goto done;
-	}
-	pending = false; /* commit removes the temporary file itself on failure */
-	if (kv_atomic_commit(&f, err, errlen) != 0)
-		goto done;
-	ret = 0;
-done:
-	if (pending)
+		return -1;
+	if (len > 0 && fwrite(data, 1, len, f.fp) != len) {
+		kv_snprintf(err, errlen, "could not write \"%s\": %s", tmp, strerror(errno));
 		kv_atomic_abort(&f);
-	if (in != NULL)
-		fclose(in);
-	return ret;
+		return -1;
+	}
+	/* commit removes the temporary file itself on failure */
+	return kv_atomic_commit(&f, err, errlen);
 }
 
-enum kv_push_outcome kv_push_dir_send(struct kv_push_target *t, const char *extract_id,
-				      const char *manifest, const char *csv, char *detail,
-				      size_t detail_len)
+void kv_push_dir_send(struct kv_push_target *t, const char *extract_id,
+		      const struct kv_push_payload *p, struct kv_push_result *r)
 {
 	char json[KV_PUSH_PATH_MAX];
 	struct stat st;
 
+	r->outcome = KV_PUSH_RETRY;
+	r->receiver_wide = true;
 	if (kv_snprintf(json, sizeof json, "%s/%s.json", t->drop_dir, extract_id) != 0) {
-		kv_snprintf(detail, detail_len, "path in \"%s\" is too long", t->drop_dir);
-		return KV_PUSH_RETRY;
+		kv_snprintf(r->detail, sizeof r->detail, "path in \"%s\" is too long", t->drop_dir);
+		r->receiver_wide = false;
+		return;
 	}
 	if (lstat(json, &st) == 0) {
-		kv_snprintf(detail, detail_len, "\"%s\" is already there (delivered before)",
+		kv_snprintf(r->detail, sizeof r->detail, "\"%s\" is already there (delivered before)",
 			    json);
-		return KV_PUSH_DELIVERED;
+		r->outcome = KV_PUSH_DELIVERED;
+		return;
 	}
 	if (errno != ENOENT) {
-		kv_snprintf(detail, detail_len, "cannot check \"%s\": %s", json, strerror(errno));
-		return KV_PUSH_RETRY;
+		kv_snprintf(r->detail, sizeof r->detail, "cannot check \"%s\": %s", json,
+			    strerror(errno));
+	} else if (write_into(p->csv, p->csv_len, t->drop_dir, extract_id, "csv", r->detail,
+			      sizeof r->detail) == 0 &&
+		   write_into(p->manifest, p->manifest_len, t->drop_dir, extract_id, "json",
+			      r->detail, sizeof r->detail) == 0) {
+		kv_snprintf(r->detail, sizeof r->detail, "written to \"%s\"", json);
+		r->outcome = KV_PUSH_DELIVERED;
+		r->receiver_wide = false;
+		return;
 	}
-	if (copy_into(csv, t->drop_dir, extract_id, "csv", detail, detail_len) != 0 ||
-	    copy_into(manifest, t->drop_dir, extract_id, "json", detail, detail_len) != 0)
-		return KV_PUSH_RETRY;
-	kv_snprintf(detail, detail_len, "written to \"%s\"", json);
-	return KV_PUSH_DELIVERED;
+	kv_snprintf(r->status, sizeof r->status,
+		    "the drop directory cannot be written (%s) - check [push] drop_dir, its "
+		    "permissions and free space",
+		    r->detail);
 }

@@ -1,12 +1,16 @@
 /*
  * push_https.c - one extract as one HTTPS POST through libcurl
  *
- * One easy handle per send (no connection is kept between sends). The
- * receiver's certificate is always verified; only https is allowed, for the
- * request and for any redirect, and redirects are not followed. The reply's
- * body is read into a small buffer only for its first line; the rest is
- * discarded. Errors never end the process: every failure is an outcome
- * (RETRY or REFUSED) with a one-line detail. The payload is never logged.
+ * One easy handle per send (no connection is kept between sends), driven by
+ * a multi handle in steps of at most POLL_MS so that the target's cancel
+ * flag is looked at several times a second whatever the transfer is doing.
+ * The receiver's certificate is always verified; only https is allowed, for
+ * the request and for any redirect, and redirects are not followed. The
+ * reply's body is read into a small buffer only for its first line; the rest
+ * is discarded. Errors never end the process: every failure is an outcome
+ * (RETRY, REFUSED or CANCELLED) with a one-line detail and a status for
+ * people (what the reply means and what to check). The payload is sent from
+ * memory, never logged.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +30,7 @@
 
 #define REPLY_KEEP 1024      /* bytes of the reply's body kept for the detail */
 #define REPLY_LINE_MAX 200   /* printable characters of its first line shown */
+#define POLL_MS 200          /* longest wait before the cancel flag is looked at */
 
 static unsigned global_users;
 
@@ -91,29 +96,111 @@ static void first_line(const struct reply *r, char *out, size_t size)
 		out[o] = '\0';
 }
 
-static enum kv_push_outcome classify(long status)
+/* The reply's meaning under the receiver's contract: 2xx delivered, 422 the
+ * final refusal, everything else a retry; whether every other extract would
+ * meet it too; and what a person should check. */
+static void classify_status(long status, struct kv_push_result *r)
 {
-	if (status >= 200 && status <= 299)
-		return KV_PUSH_DELIVERED;
-	if (status == 408 || status == 425 || status == 429 || (status >= 500 && status <= 599))
-		return KV_PUSH_RETRY;
-	return KV_PUSH_REFUSED;
-}
-
-/* A readable file now, so a vanished outbox file is named in the detail
- * rather than reported as libcurl's "read error". */
-static bool readable(const char *path, char *detail, size_t detail_len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		kv_snprintf(detail, detail_len, "cannot read \"%s\": %s", path, strerror(errno));
-		return false;
+	const char *what = NULL, *check = "";
+	r->http_status = status;
+	if (status >= 200 && status <= 299) {
+		r->outcome = KV_PUSH_DELIVERED;
+		return;
 	}
-	close(fd);
-	return true;
+	if (status == 422) {
+		r->outcome = KV_PUSH_REFUSED;
+		kv_snprintf(r->status, sizeof r->status, "refused by the receiver as invalid (%s)",
+			    r->detail);
+		return;
+	}
+	r->outcome = KV_PUSH_RETRY;
+	r->receiver_wide = true;
+	if (status >= 300 && status <= 399) {
+		what = "the receiver redirects elsewhere";
+		check = " - check [push] url (redirects are never followed)";
+	} else if (status == 401 || status == 403) {
+		what = "the receiver refused our certificate";
+		check = " - check [push] client_cert and client_key, and that the receiver has "
+			"registered this office";
+	} else if (status == 404 || status == 405) {
+		what = "the receiver has no such address";
+		check = " - check [push] url";
+	} else if (status == 411 || status == 415) {
+		what = "the receiver does not take this kind of request";
+		check = " - check [push] url, and that the receiver is a kvalind hub";
+	} else if (status == 408 || status == 425 || status == 429 || status == 502 ||
+		   status == 503 || status == 504) {
+		what = "the receiver is busy or unavailable";
+	} else {
+		r->receiver_wide = false;
+		if (status == 413)
+			what = "the receiver finds the extract too large";
+		else if (status >= 500 && status <= 599)
+			what = "the receiver failed";
+		else
+			what = "the receiver did not take the request";
+	}
+	kv_snprintf(r->status, sizeof r->status, "%s (%s)%s", what, r->detail, check);
 }
 
-static CURLcode add_part(curl_mime *mime, const char *name, const char *path,
+/* A transfer that ended without a reply. */
+static void classify_curl(CURLcode rc, struct kv_push_result *r)
+{
+	const char *what, *check = "";
+	r->outcome = KV_PUSH_RETRY;
+	r->receiver_wide = true;
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		what = "the receiver's name cannot be resolved";
+		check = " - check [push] url and the network";
+		break;
+	case CURLE_COULDNT_CONNECT:
+		what = "the receiver cannot be reached";
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		what = "the receiver did not answer in time";
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+		what = "the receiver's certificate could not be verified";
+		check = " - check [push] url and ca_file";
+		break;
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+		what = "our client certificate or key cannot be used";
+		check = " - check [push] client_cert, client_key and key_passphrase";
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+		what = "the TLS handshake with the receiver failed";
+		check = " - if the receiver refused our certificate: check [push] client_cert "
+			"and client_key";
+		break;
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		what = "the connection broke before the receiver answered";
+		break;
+	case CURLE_OUT_OF_MEMORY:
+	case CURLE_READ_ERROR:
+		what = "the request could not be made here";
+		r->receiver_wide = false;
+		break;
+	default:
+		what = "the request failed";
+	}
+	kv_snprintf(r->status, sizeof r->status, "%s (%s)%s", what, r->detail, check);
+}
+
+static CURLcode add_part(curl_mime *mime, const char *name, const char *data, size_t len,
 			 const char *filename, const char *type)
 {
 	curl_mimepart *part = curl_mime_addpart(mime);
@@ -121,7 +208,7 @@ static CURLcode add_part(curl_mime *mime, const char *name, const char *path,
 		return CURLE_OUT_OF_MEMORY;
 	CURLcode rc = curl_mime_name(part, name);
 	if (rc == CURLE_OK)
-		rc = curl_mime_filedata(part, path);
+		rc = curl_mime_data(part, data, len); /* copied */
 	if (rc == CURLE_OK)
 		rc = curl_mime_filename(part, filename);
 	if (rc == CURLE_OK)
@@ -129,11 +216,55 @@ static CURLcode add_part(curl_mime *mime, const char *name, const char *path,
 	return rc;
 }
 
-enum kv_push_outcome kv_push_https_send(struct kv_push_target *t, const char *extract_id,
-					const char *manifest, const char *csv, char *detail,
-					size_t detail_len)
+/* Run the transfer in steps of at most POLL_MS, looking at the cancel flag
+ * between them. *cancelled is set when it stopped the transfer. */
+static CURLcode perform(struct kv_push_target *t, CURL *curl, bool *cancelled)
 {
-	enum kv_push_outcome outcome = KV_PUSH_RETRY;
+	CURLcode rc = CURLE_OK;
+	CURLM *multi = curl_multi_init();
+	*cancelled = false;
+	if (multi == NULL)
+		return CURLE_OUT_OF_MEMORY;
+	if (curl_multi_add_handle(multi, curl) != CURLM_OK) {
+		curl_multi_cleanup(multi);
+		return CURLE_OUT_OF_MEMORY;
+	}
+	int running = 1;
+	for (;;) {
+		if (kv_push_cancelled(t)) {
+			*cancelled = true;
+			break;
+		}
+		CURLMcode mc = curl_multi_perform(multi, &running);
+		if (mc != CURLM_OK) {
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
+		if (running == 0)
+			break;
+		/* returns early on activity and on a signal (EINTR) */
+		mc = curl_multi_poll(multi, NULL, 0, POLL_MS, NULL);
+		if (mc != CURLM_OK) {
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
+	}
+	if (!*cancelled && rc == CURLE_OK) {
+		CURLMsg *msg;
+		int left;
+		rc = CURLE_GOT_NOTHING;
+		while ((msg = curl_multi_info_read(multi, &left)) != NULL)
+			if (msg->msg == CURLMSG_DONE && msg->easy_handle == curl)
+				rc = msg->data.result;
+	}
+	curl_multi_remove_handle(multi, curl);
+	curl_multi_cleanup(multi);
+	return rc;
+}
+
+void kv_push_https_send(struct kv_push_target *t, const char *extract_id,
+			const struct kv_push_payload *p, struct kv_push_result *r)
+{
 	CURL *curl = NULL;
 	curl_mime *mime = NULL;
 	struct curl_slist *headers = NULL, *h = NULL;
@@ -142,9 +273,10 @@ enum kv_push_outcome kv_push_https_send(struct kv_push_target *t, const char *ex
 	struct reply *reply = kv_xcalloc(1, sizeof *reply);
 	CURLcode rc = CURLE_OK;
 	long status = 0;
+	char *detail = r->detail;
+	size_t detail_len = sizeof r->detail;
 
-	if (!readable(manifest, detail, detail_len) || !readable(csv, detail, detail_len))
-		goto done;
+	r->outcome = KV_PUSH_RETRY;
 	curl = curl_easy_init();
 	if (curl == NULL) {
 		kv_snprintf(detail, detail_len, "could not start libcurl");
@@ -154,9 +286,10 @@ enum kv_push_outcome kv_push_https_send(struct kv_push_target *t, const char *ex
 	if (mime == NULL) {
 		rc = CURLE_OUT_OF_MEMORY;
 	} else {
-		rc = add_part(mime, "manifest", manifest, "manifest.json", "application/json");
+		rc = add_part(mime, "manifest", p->manifest, p->manifest_len, "manifest.json",
+			      "application/json");
 		if (rc == CURLE_OK)
-			rc = add_part(mime, "data", csv, "data.csv", "text/csv");
+			rc = add_part(mime, "data", p->csv, p->csv_len, "data.csv", "text/csv");
 	}
 	if (rc != CURLE_OK) {
 		kv_snprintf(detail, detail_len, "could not build the request: %s",
@@ -215,27 +348,33 @@ enum kv_push_outcome kv_push_https_send(struct kv_push_target *t, const char *ex
 		goto done;
 	}
 
-	rc = curl_easy_perform(curl);
+	bool cancelled;
+	rc = perform(t, curl, &cancelled);
+	if (cancelled) {
+		kv_snprintf(detail, detail_len, "stopped while sending (kvalind is stopping)");
+		r->outcome = KV_PUSH_CANCELLED;
+		goto done;
+	}
 	if (rc != CURLE_OK) {
 		/* No reply, or no connection, or TLS failed: try again later. */
 		if (errbuf[0] != '\0')
 			kv_snprintf(detail, detail_len, "%s: %s", curl_easy_strerror(rc), errbuf);
 		else
 			kv_snprintf(detail, detail_len, "%s", curl_easy_strerror(rc));
+		classify_curl(rc, r);
 		goto done;
 	}
 	if (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
 		status = 0;
-	outcome = classify(status);
 	first_line(reply, line, sizeof line);
 	if (line[0] != '\0')
 		kv_snprintf(detail, detail_len, "HTTP %ld: %s", status, line);
 	else
 		kv_snprintf(detail, detail_len, "HTTP %ld", status);
+	classify_status(status, r);
 done:
 	curl_easy_cleanup(curl);
 	curl_mime_free(mime);
 	curl_slist_free_all(headers);
 	free(reply);
-	return outcome;
 }

@@ -31,6 +31,7 @@ struct kv_push_target {
 	long connect_timeout;  /* seconds */
 	long timeout;          /* seconds, whole request */
 	bool curl_initialised; /* this target holds a curl_global_init */
+	volatile sig_atomic_t *cancel; /* kv_push_set_cancel; NULL: never */
 	/* directory */
 	char *drop_dir;
 };
@@ -40,11 +41,10 @@ struct kv_push_target {
 int kv_push_https_global_init(char *err, size_t errlen);
 void kv_push_https_global_cleanup(void);
 
-enum kv_push_outcome kv_push_https_send(struct kv_push_target *t, const char *extract_id,
-					const char *manifest, const char *csv, char *detail,
-					size_t detail_len);
-enum kv_push_outcome kv_push_dir_send(struct kv_push_target *t, const char *extract_id,
-				      const char *manifest, const char *csv, char *detail,
-				      size_t detail_len);
+/* Each fills r (outcome, receiver_wide, http_status, detail, status). */
+void kv_push_https_send(struct kv_push_target *t, const char *extract_id,
+			const struct kv_push_payload *p, struct kv_push_result *r);
+void kv_push_dir_send(struct kv_push_target *t, const char *extract_id,
+		      const struct kv_push_payload *p, struct kv_push_result *r);
 
 #endif /* KVALIND_PUSH_PRIVATE_H */

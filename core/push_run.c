@@ -1,5 +1,6 @@
 /*
- * push_run.c - sending the ready extracts of the outbox, oldest first
+ * push_run.c - sending the ready extracts of the outbox, oldest first (see
+ * push_run.h)
  */
 #include "push_run.h"
 
@@ -9,7 +10,6 @@
 
 #include "ledger.h"
 #include "log.h"
-#include "sha256.h"
 #include "util.h"
 
 struct ledger_find {
@@ -25,72 +25,123 @@ static int find_entry(const struct kv_ledger_entry *e, void *arg)
 	return 0;
 }
 
-enum outcome { DELIVERED, NOT_DELIVERED, REFUSED };
+enum one {
+	ONE_DELIVERED,
+	ONE_FAILED,      /* this extract's problem: noted, the run goes on */
+	ONE_REFUSED,     /* the receiver's 422: moved to refused/ */
+	ONE_QUARANTINED, /* not what export recorded: moved to quarantine/ */
+	ONE_STOP,        /* a problem every extract meets now: the run stops */
+	ONE_LEDGER,      /* the ledger cannot be written: the run stops */
+	ONE_CANCELLED    /* the cancel flag: the run stops, nothing noted */
+};
 
-static enum outcome push_one(struct kv_outbox *ob, struct kv_push_target *t,
-			     struct kv_outbox_item *it, const char *ledger, time_t now,
-			     FILE *report, char *last_error, size_t last_len)
+/* Note a failed attempt; a note that cannot be written (a full disk) is
+ * said once per run, in the summary. */
+static void note(struct kv_outbox *ob, struct kv_outbox_item *it, const char *text, time_t now,
+		 struct kv_push_summary *sum, char *note_error, size_t note_len)
 {
-	char manifest[4400], csv[4400], detail[1024], err[1024];
-	char sha[KV_SHA256_HEX_SIZE], csv_sha[KV_SHA256_HEX_SIZE];
-	uint64_t mbytes = 0, cbytes = 0;
+	char err[1024];
+	if (kv_outbox_note_failure(ob, it, text, now, err, sizeof err) != 0 && !sum->notes_failed) {
+		sum->notes_failed = true;
+		kv_strlcpy(note_error, err, note_len);
+	}
+}
+
+/* ledger_err (ONE_LEDGER) gets the ledger's own error. */
+static enum one push_one(struct kv_outbox *ob, struct kv_push_target *t,
+			 struct kv_outbox_item *it, const char *ledger, FILE *report,
+			 char *status, size_t status_len, char *ledger_err, size_t ledger_len)
+{
+	char why[1024], err[1024];
 	const char *dest = kv_push_destination(t);
 
 	/* Delivered before a crash kept it from moving to sent? */
 	struct ledger_find lf = {it->id, dest, false};
 	if (kv_ledger_each(ledger, find_entry, &lf, err, sizeof err) != 0) {
-		kv_log(KV_LOG_ERROR, "%s", err);
-		kv_strlcpy(last_error, err, last_len);
-		return NOT_DELIVERED;
+		kv_strlcpy(ledger_err, err, ledger_len);
+		kv_snprintf(status, status_len, "not sent: the ledger cannot be read (%s)", err);
+		return ONE_LEDGER;
 	}
-	(void)kv_snprintf(manifest, sizeof manifest, "%s/manifest.json", it->path);
-	(void)kv_snprintf(csv, sizeof csv, "%s/data.csv", it->path);
 	if (!lf.found) {
-		if (kv_sha256_file_hex(manifest, sha, &mbytes, err, sizeof err) != 0 ||
-		    kv_sha256_file_hex(csv, csv_sha, &cbytes, err, sizeof err) != 0) {
-			kv_log(KV_LOG_ERROR, "%s", err);
-			kv_strlcpy(last_error, err, last_len);
-			return NOT_DELIVERED;
+		struct kv_outbox_payload p;
+		int loaded = kv_outbox_load(ob, it, &p, why, sizeof why);
+		if (loaded > 0) {
+			kv_snprintf(status, status_len,
+				    "not sent: %s; it does not match what kvalind exported", why);
+			if (kv_outbox_quarantine(ob, it, status, err, sizeof err) != 0) {
+				kv_log(KV_LOG_ERROR, "%s is not sent: %s; %s", it->id, why, err);
+				return ONE_FAILED;
+			}
+			kv_log(KV_LOG_ERROR,
+			       "%s is not sent: %s; it does not match what kvalind exported and was "
+			       "moved to %s/quarantine (export its month again if it should leave)",
+			       it->id, why, ob->dir);
+			return ONE_QUARANTINED;
 		}
-		enum kv_push_outcome o = kv_push_send(t, it->id, manifest, csv, detail, sizeof detail);
+		if (loaded < 0) {
+			kv_snprintf(status, status_len, "not sent: %s", why);
+			kv_log(KV_LOG_WARNING, "%s not sent: %s; it stays in the outbox", it->id, why);
+			return ONE_FAILED;
+		}
+		struct kv_push_payload payload = {p.manifest, p.manifest_len, p.csv, p.csv_len};
+		struct kv_push_result *r = kv_xcalloc(1, sizeof *r);
+		kv_push_send(t, it->id, &payload, r);
+		enum kv_push_outcome o = r->outcome;
+		kv_strlcpy(status, r->status, status_len);
+		if (o == KV_PUSH_DELIVERED &&
+		    kv_ledger_append(ledger, dest, it->id, (uint64_t)(p.manifest_len + p.csv_len),
+				     p.manifest_sha256, err, sizeof err) != 0) {
+			kv_strlcpy(ledger_err, err, ledger_len);
+			kv_snprintf(status, status_len,
+				    "delivered to %s but not recorded in the ledger (%s); it is sent "
+				    "again when the ledger can be written (the receiver keeps one "
+				    "copy)",
+				    dest, err);
+			kv_outbox_payload_free(&p);
+			free(r);
+			return ONE_LEDGER;
+		}
+		kv_outbox_payload_free(&p);
+		bool wide = r->receiver_wide;
+		free(r);
+		if (o == KV_PUSH_CANCELLED)
+			return ONE_CANCELLED;
+		if (o == KV_PUSH_RETRY && wide)
+			return ONE_STOP;
 		if (o == KV_PUSH_RETRY) {
-			if (kv_outbox_note_failure(ob, it, detail, now, err, sizeof err) != 0)
-				kv_log(KV_LOG_ERROR, "%s", err);
 			kv_log(KV_LOG_WARNING,
-			       "%s not delivered to %s: %s; it stays in the outbox and is tried "
-			       "again after %ld s",
-			       it->id, dest, detail, (long)kv_outbox_backoff(it->attempts));
-			kv_strlcpy(last_error, detail, last_len);
-			return NOT_DELIVERED;
+			       "%s not delivered to %s: %s; it stays in the outbox and is tried again "
+			       "later",
+			       it->id, dest, status);
+			return ONE_FAILED;
 		}
 		if (o == KV_PUSH_REFUSED) {
 			kv_log(KV_LOG_ERROR,
-			       "%s refused by %s: %s; it is kept in the outbox as refused", it->id,
-			       dest, detail);
-			if (kv_outbox_move(ob, it, KV_OUTBOX_REFUSED, detail, err, sizeof err) != 0)
+			       "%s %s; it is kept in the outbox as refused ('kvalind retry %s' sends "
+			       "it again)",
+			       it->id, status, it->id);
+			if (kv_outbox_move(ob, it, KV_OUTBOX_REFUSED, status, err, sizeof err) != 0)
 				kv_log(KV_LOG_ERROR, "%s", err);
-			kv_strlcpy(last_error, detail, last_len);
-			return REFUSED;
-		}
-		if (kv_ledger_append(ledger, dest, it->id, mbytes + cbytes, sha, err, sizeof err) !=
-		    0) {
-			kv_log(KV_LOG_ERROR,
-			       "%s was delivered but could not be recorded: %s; it stays ready and "
-			       "the next push resends it (the receiver keeps one copy)",
-			       it->id, err);
-			kv_strlcpy(last_error, err, last_len);
-			return NOT_DELIVERED;
+			return ONE_REFUSED;
 		}
 	}
 	if (kv_outbox_move(ob, it, KV_OUTBOX_SENT, NULL, err, sizeof err) != 0) {
 		kv_log(KV_LOG_ERROR, "%s", err);
-		kv_strlcpy(last_error, err, last_len);
-		return NOT_DELIVERED;
+		kv_strlcpy(status, err, status_len);
+		return ONE_FAILED;
 	}
 	if (report != NULL)
 		fprintf(report, "%s: delivered to %s%s\n", it->id, dest,
 			lf.found ? " (before; recorded in the ledger)" : "");
-	return DELIVERED;
+	return ONE_DELIVERED;
+}
+
+static bool due(const struct kv_outbox_item *it, bool all, time_t now)
+{
+	/* not due yet, unless the wait is longer than any backoff (the clock
+	 * was set back since the attempt was noted) */
+	return all || it->next_attempt <= now ||
+	       it->next_attempt - now > kv_outbox_backoff(UINT_MAX);
 }
 
 int kv_push_outbox(struct kv_outbox *ob, struct kv_push_target *t, const char *ledger, bool all,
@@ -98,31 +149,141 @@ int kv_push_outbox(struct kv_outbox *ob, struct kv_push_target *t, const char *l
 		   size_t errlen)
 {
 	struct kv_outbox_item *items = NULL;
-	size_t n = 0;
+	size_t n = 0, due_count = 0, stop_at = 0;
+	bool tried = false; /* items[stop_at] was tried before the run stopped */
+	char why[1024], note_error[1024] = "", rest_status[sizeof sum->last_error];
 	memset(sum, 0, sizeof *sum);
 	if (kv_outbox_list(ob, KV_OUTBOX_READY, &items, &n, err, errlen) != 0)
 		return -1;
+	/* 1: due; 2: due and now noted (still ready, waiting) */
+	unsigned char *mark = kv_xcalloc(n ? n : 1, 1);
 	for (size_t i = 0; i < n; i++) {
-		/* not due yet, unless the wait is longer than any backoff (the clock
-		 * was set back since the attempt was noted) */
-		if (!all && items[i].next_attempt > now &&
-		    items[i].next_attempt - now <= kv_outbox_backoff(UINT_MAX)) {
+		mark[i] = due(&items[i], all, now) ? 1 : 0;
+		if (mark[i])
+			due_count++;
+		else
 			sum->waiting++;
-			continue;
-		}
-		switch (push_one(ob, t, &items[i], ledger, now, report, sum->last_error,
-				 sizeof sum->last_error)) {
-		case DELIVERED:
-			sum->delivered++;
-			break;
-		case REFUSED:
-			sum->refused++;
-			sum->not_delivered++;
-			break;
-		default:
-			sum->not_delivered++;
-		}
 	}
+	if (due_count == 0)
+		goto done;
+
+	/* The ledger first: nothing leaves that could not be recorded. */
+	if (kv_ledger_check_appendable(ledger, why, sizeof why) != 0) {
+		sum->stopped = sum->ledger_failed = true;
+		kv_snprintf(rest_status, sizeof rest_status,
+			    "not sent: the ledger cannot be written (%s)", why);
+		kv_strlcpy(sum->last_error, rest_status, sizeof sum->last_error);
+		kv_snprintf(sum->problem, sizeof sum->problem,
+			    "the ledger cannot be written (%s): nothing is sent until it can be; %zu "
+			    "extract%s wait%s",
+			    why, due_count, due_count == 1 ? "" : "s", due_count == 1 ? "s" : "");
+		goto stop;
+	}
+
+	for (size_t i = 0; i < n; i++) {
+		if (!mark[i])
+			continue;
+		struct kv_outbox_item *it = &items[i];
+		char status[sizeof sum->last_error];
+		enum one o = kv_push_cancelled(t) ?
+				     ONE_CANCELLED :
+				     push_one(ob, t, it, ledger, report, status, sizeof status, why,
+					      sizeof why);
+		switch (o) {
+		case ONE_DELIVERED:
+			sum->delivered++;
+			mark[i] = 0;
+			continue;
+		case ONE_REFUSED:
+		case ONE_QUARANTINED:
+			if (o == ONE_REFUSED)
+				sum->refused++;
+			else
+				sum->quarantined++;
+			sum->not_delivered++;
+			mark[i] = 0;
+			kv_strlcpy(sum->last_error, status, sizeof sum->last_error);
+			continue;
+		case ONE_FAILED:
+			note(ob, it, status, now, sum, note_error, sizeof note_error);
+			mark[i] = 2;
+			sum->not_delivered++;
+			kv_strlcpy(sum->last_error, status, sizeof sum->last_error);
+			continue;
+		case ONE_CANCELLED:
+			sum->stopped = sum->cancelled = true;
+			stop_at = i;
+			goto cancelled;
+		case ONE_STOP:
+		case ONE_LEDGER:
+			break;
+		}
+		/* The run stops here: the tried extract gets its status; those after
+		 * it wait as long, with the same cause. */
+		sum->stopped = true;
+		sum->ledger_failed = o == ONE_LEDGER;
+		tried = true;
+		stop_at = i;
+		size_t rest = 0;
+		for (size_t j = i + 1; j < n; j++)
+			rest += mark[j] != 0;
+		note(ob, it, status, now, sum, note_error, sizeof note_error);
+		mark[i] = 2;
+		sum->not_delivered++;
+		kv_strlcpy(sum->last_error, status, sizeof sum->last_error);
+		if (o == ONE_LEDGER) {
+			kv_snprintf(rest_status, sizeof rest_status,
+				    "not sent: the ledger cannot be written (%s)", why);
+			kv_snprintf(sum->problem, sizeof sum->problem,
+				    "%s: %s; nothing more is sent until the ledger can be written "
+				    "(%zu more not tried)",
+				    it->id, status, rest);
+		} else {
+			kv_strlcpy(rest_status, status, sizeof rest_status);
+			kv_snprintf(sum->problem, sizeof sum->problem,
+				    "%s not delivered to %s: %s; %zu more not tried in this run",
+				    it->id, kv_push_destination(t), status, rest);
+		}
+		break;
+	}
+	if (!sum->stopped)
+		goto done;
+stop:
+	for (size_t j = tried ? stop_at + 1 : 0; j < n; j++) {
+		if (mark[j] != 1)
+			continue;
+		note(ob, &items[j], rest_status, now, sum, note_error, sizeof note_error);
+		mark[j] = 2;
+		sum->not_delivered++;
+		sum->not_tried++;
+	}
+	goto done;
+cancelled:
+	for (size_t j = stop_at; j < n; j++) {
+		if (mark[j] != 1)
+			continue;
+		sum->not_delivered++;
+		sum->not_tried++;
+	}
+	kv_snprintf(sum->problem, sizeof sum->problem,
+		    "stopped (kvalind is stopping): %zu extract%s not tried; they are sent later",
+		    sum->not_tried, sum->not_tried == 1 ? "" : "s");
+done:
+	if (sum->notes_failed) {
+		size_t len = strlen(sum->problem);
+		kv_snprintf(sum->problem + len, sizeof sum->problem - len,
+			    "%sthe failed attempts could not be noted in the outbox (%s)",
+			    len ? "; " : "", note_error);
+		sum->stopped = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* still ready and waiting: not due, or noted in this run */
+		bool waits = mark[i] == 2 || !due(&items[i], all, now);
+		if (waits && items[i].next_attempt > 0 &&
+		    (sum->next_attempt == 0 || items[i].next_attempt < sum->next_attempt))
+			sum->next_attempt = items[i].next_attempt;
+	}
+	free(mark);
 	free(items);
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,69 @@ int kv_check_private(const struct stat *st, const char *path, const char *what, 
 		return -1;
 	}
 	return kv_check_not_writable_by_others(st, path, what, err, errlen);
+}
+
+/* "uid 107 (kvalind)", or "uid 107" when it has no name. */
+static void describe_uid(uid_t uid, char *buf, size_t size)
+{
+	struct passwd pw, *found = NULL;
+	char pwbuf[4096];
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &found) == 0 && found != NULL)
+		kv_snprintf(buf, size, "uid %u (%s)", (unsigned)uid, found->pw_name);
+	else
+		kv_snprintf(buf, size, "uid %u", (unsigned)uid);
+}
+
+static void name_of_uid(uid_t uid, char *buf, size_t size)
+{
+	struct passwd pw, *found = NULL;
+	char pwbuf[4096];
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &found) == 0 && found != NULL)
+		kv_snprintf(buf, size, "%s", found->pw_name);
+	else
+		kv_snprintf(buf, size, "%u", (unsigned)uid);
+}
+
+int kv_check_state_dir(const char *path, bool follow, uid_t also_uid, const char *what,
+		       char *err, size_t errlen)
+{
+	struct stat st;
+	if ((follow ? stat(path, &st) : lstat(path, &st)) != 0) {
+		kv_snprintf(err, errlen, "%s \"%s\": %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		kv_snprintf(err, errlen,
+			    "%s \"%s\" is a symbolic link; kvalind keeps its state only in real "
+			    "directories (remove the link; kvalind creates the directory)",
+			    what, path);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		kv_snprintf(err, errlen, "%s \"%s\" is not a directory", what, path);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		kv_snprintf(err, errlen,
+			    "%s \"%s\" is writable by group or others (mode %04o): whoever can "
+			    "write there could put an extract in the outbox or rewrite the "
+			    "ledger; run chmod go-w \"%s\" (kvalind creates it 0700)",
+			    what, path, (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	uid_t me = geteuid();
+	if (st.st_uid != me && !(me == 0 && also_uid != (uid_t)-1 && st.st_uid == also_uid)) {
+		char owner[128], runs[128], name[64];
+		describe_uid(st.st_uid, owner, sizeof owner);
+		describe_uid(me, runs, sizeof runs);
+		name_of_uid(me, name, sizeof name);
+		kv_snprintf(err, errlen,
+			    "%s \"%s\" is owned by %s, not by %s that kvalind runs as; run "
+			    "chown -R %s \"%s\" (or set [core] user to the user that owns it)",
+			    what, path, owner, runs, name, path);
+		return -1;
+	}
+	return 0;
 }
 
 bool kv_parse_int64(const char *s, long long *out)

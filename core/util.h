@@ -50,6 +50,19 @@ KV_MUST_CHECK int kv_check_not_writable_by_others(const struct stat *st, const c
 KV_MUST_CHECK int kv_check_private(const struct stat *st, const char *path, const char *what,
 				   char *err, size_t errlen);
 
+/*
+ * A directory kvalind keeps its state in ([core] state_dir, the outbox and
+ * its directories): what a file planted there could do (reach the receiver,
+ * rewrite history) makes it as sensitive as a secret. Refused unless it is
+ * a directory (through a symbolic link only when follow), group and others
+ * cannot write it, and it is owned by the effective user or, when that is
+ * root, by also_uid ((uid_t)-1: nobody else; a root-run `kvalind status`
+ * reads the daemon user's directory). The message names the path, the
+ * problem and the fix (chmod, chown). `what` names it ("state directory").
+ */
+KV_MUST_CHECK int kv_check_state_dir(const char *path, bool follow, uid_t also_uid,
+				     const char *what, char *err, size_t errlen);
+
 /* Parse a whole decimal integer; false on junk, overflow or empty input. */
 bool kv_parse_int64(const char *s, long long *out);
 

@@ -16,7 +16,14 @@
 #  c. the clock jumps under a running daemon (KVALIND_CLOCK_FILE): a year
 #     back, then five years forward: it does not crash, exports no month
 #     twice, and once the clock is forward catches up every month between,
-#     each exactly once in the drop directory.
+#     each exactly once in the drop directory;
+#  d. the ledger's disk is full when `kvalind push` runs (the state
+#     directory on a 1 MiB tmpfs, filled; in a private mount namespace:
+#     `unshare -m` as root, `unshare -rm` as another user): each push sends
+#     nothing to the HTTPS receiver (not every extract, again and again),
+#     says why in one error line and exits 1; with room again one push
+#     delivers all four, each in the ledger once. SKIP when no mount
+#     namespace can be made.
 #
 # CHAOS_CUTS (default 20) sets the number of cuts; KEEP=1 keeps the
 # temporary directory. Usage: bash tests/chaos.sh BUILD_DIR
@@ -279,6 +286,73 @@ if [ $root = yes ]; then
 	fi
 else
 	skip "clock jumps: the daemon switches users, run as root"
+fi
+
+
+# --- d. the ledger's disk is full at push time -------------------------------
+certs="$tmp/certs"
+recv="$tmp/d-recv"
+mkdir -p "$recv"
+if sh tests/push/make_certs.sh "$certs" > "$tmp/certs.log" 2>&1; then
+	chmod 755 "$certs"
+	/usr/bin/python3 tests/push/https_server.py --certs "$certs" --work "$recv" --port 0 \
+		> "$recv/server.out" 2>&1 &
+	recv_pid=$!
+	for _ in $(seq 1 100); do [ -s "$recv/port" ] && break; sleep 0.05; done
+	conf=$(config "$tmp/d")
+	sed -i "/^\[push\]/,/^\[schedule\]/c\\
+[push]\\
+transport = https\\
+url = https://127.0.0.1:$(cat "$recv/port")/extracts\\
+ca_file = $certs/ca.pem\\
+client_cert = $certs/client.pem\\
+client_key = $certs/client.key\\
+[schedule]" "$conf"
+	out="$tmp/d/out"
+	mkdir -p "$out"
+	cat > "$tmp/d/inside.sh" <<'SH'
+set -u
+kvalind=$1 conf=$2 state=$3 out=$4
+mount -t tmpfs -o size=1m,mode=0700 tmpfs "$state" || exit 90
+NO_PROXY=127.0.0.1 no_proxy=127.0.0.1
+export NO_PROXY no_proxy KVALIND_PUSH_TIMEOUT=10
+"$kvalind" export --config "$conf" --from 2023-01 --to 2023-04 > "$out/export.out" 2>&1 || exit 91
+dd if=/dev/zero of="$state/filler" bs=4k > /dev/null 2>&1
+for i in 1 2 3; do
+	"$kvalind" push --config "$conf" --all > "$out/push$i.out" 2> "$out/push$i.err"
+	echo $? > "$out/push$i.rc"
+done
+ls "$state/outbox/ready" | wc -l > "$out/ready"
+rm -f "$state/filler"
+"$kvalind" push --config "$conf" > "$out/room.out" 2>&1
+echo $? > "$out/room.rc"
+"$kvalind" ledger verify --config "$conf" > "$out/verify.out" 2>&1
+echo $? > "$out/verify.rc"
+wc -l < "$state/ledger" > "$out/ledger.lines"
+SH
+	if [ $root = yes ]; then ns="unshare -m --propagation private"; else ns="unshare -rm"; fi
+	if $ns true 2> /dev/null; then
+		$ns bash "$tmp/d/inside.sh" "$kvalind" "$conf" "$tmp/d/state" "$out"
+		rc=$?
+		sent=$(cat "$recv/requests.log" 2> /dev/null | wc -l)
+		errs=$(cat "$out"/push[123].err 2> /dev/null | grep -c '^kvalind: error:')
+		if [ $rc -eq 0 ] && [ "$sent" = 4 ] && [ "$errs" = 3 ] &&
+		   [ "$(cat "$out"/push[123].rc | tr -d '\n')" = 111 ] && [ "$(cat "$out/ready")" = 4 ] &&
+		   grep -q "the ledger cannot be written (no room to write .*: No space left on device): nothing is sent" "$out/push1.err" &&
+		   grep -q "push: 4 delivered" "$out/room.out" && [ "$(cat "$out/verify.rc")" = 0 ] &&
+		   [ "$(cat "$out/ledger.lines")" = 4 ]; then
+			ok "ledger disk full: 3 pushes sent nothing and said why in one line each ($(grep -m1 '^kvalind: error:' "$out/push1.err" | cut -c1-100)...); with room one push delivered all 4, ledger intact"
+		else
+			fail "ledger disk full: inside exit $rc, $sent requests (want 4, all after the room came back), $errs error lines"
+			cat "$out"/push1.err "$out"/push1.out "$out"/room.out 2> /dev/null | head -20
+		fi
+	else
+		skip "ledger disk full: cannot make a mount namespace here ($ns)"
+	fi
+	kill "$recv_pid" 2> /dev/null
+	wait "$recv_pid" 2> /dev/null
+else
+	fail "could not make the test certificates"
 fi
 
 finish

@@ -4,19 +4,75 @@
 # (a "#### `[section]`" heading followed by a "| `key` |" row) and appear in
 # the example configuration (as "key =" or commented out as "; key =" under
 # its [section]).
+#
+# With --hub: every key of kvalind-hub's key table (packaging/man/hub-keys.sh)
+# appears in the hub's example configuration under its section and the file
+# has no other key; a required key is set there (not commented out), and a
+# key shown commented out shows its built-in default (indicator_dir aside:
+# make install writes the installed path there).
 # Usage: check_docs.sh KVALIND README INI
+#        check_docs.sh --hub KVALIND_HUB HUB_INI
 set -u
-kvalind=$1 readme=$2 ini=$3
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+
+# "section.key<TAB>value<TAB>0|1 (commented out)" for each key line of an
+# INI file, commented out ("; key =") or not.
+ini_keys() {
+	awk '
+	/^[ \t]*[;#]?[ \t]*\[[a-z0-9_.]+\]/ { s = $0; sub(/^[^\[]*\[/, "", s); sub(/\].*/, "", s); next }
+	/^[ \t]*[;#]?[ \t]*[a-z0-9_]+[ \t]*=/ {
+		c = ($0 ~ /^[ \t]*[;#]/) ? 1 : 0
+		k = $0; sub(/^[ \t]*[;#]?[ \t]*/, "", k); sub(/[ \t]*=.*/, "", k)
+		v = $0; sub(/^[^=]*=[ \t]*/, "", v); sub(/[ \t]+$/, "", v)
+		print s "." k "\t" v "\t" c
+	}' "$1"
+}
+
+if [ "${1:-}" = --hub ]; then
+	hub=$2 ini=$3
+	sh "$(dirname "$0")/../packaging/man/hub-keys.sh" "$hub" > "$tmp/keys" || exit 1
+	awk -F'\t' '$1 == "K" { print $2 "." $3 }' "$tmp/keys" | sort -u > "$tmp/declared"
+	ini_keys "$ini" > "$tmp/lines"
+	cut -f1 "$tmp/lines" | sort -u > "$tmp/ini"
+	status=0
+	missing=$(comm -23 "$tmp/declared" "$tmp/ini")
+	unknown=$(comm -13 "$tmp/declared" "$tmp/ini")
+	[ -n "$missing" ] && { echo "check-docs: keys missing from $ini:" $missing >&2; status=1; }
+	[ -n "$unknown" ] && { echo "check-docs: $ini has undeclared keys:" $unknown >&2; status=1; }
+	# Required keys set; commented-out keys showing their default.
+	awk -F'\t' -v ini="$ini" '
+	NR == FNR { if ($1 == "K") { req[$2 "." $3] = $4; def[$2 "." $3] = $5 }; next }
+	{
+		k = $1
+		if (!(k in req)) next
+		if ($3 == 0) set[k] = 1
+		if ($3 == 1 && def[k] != "" && k != "hub.indicator_dir" && $2 != def[k]) {
+			print "check-docs: " ini ": \"; " k "\" shows " $2 ", but its default is " def[k] > "/dev/stderr"
+			bad = 1
+		}
+	}
+	END {
+		for (k in req) if (req[k] == "yes" && !(k in set)) {
+			print "check-docs: " ini ": the required key " k " is not set" > "/dev/stderr"
+			bad = 1
+		}
+		exit bad
+	}' "$tmp/keys" "$tmp/lines" || status=1
+	echo "check-docs: $(wc -l < "$tmp/declared") keys of kvalind-hub checked against $ini"
+	exit $status
+fi
+
+kvalind=$1 readme=$2 ini=$3
+build=$(cd "$(dirname "$kvalind")" && pwd)
 
 # Use the built plugins, whatever the built-in directories say.
 cat > "$tmp/list.ini" <<INI
 [office]
 id = docs-check
 [core]
-connector_dir = $(pwd)/build/connectors
-indicator_dir = $(pwd)/build/indicators
+connector_dir = $build/connectors
+indicator_dir = $build/indicators
 INI
 chmod 600 "$tmp/list.ini"
 "$kvalind" list-keys --config "$tmp/list.ini" | awk -F'\t' '{print $1 "." $2}' | sort -u > "$tmp/declared" || exit 1
@@ -27,10 +83,7 @@ awk '
 	s != "" && /^\| `[a-z0-9_]+` \|/ { k = $2; gsub(/`/, "", k); print s "." k }
 ' "$readme" | sort -u > "$tmp/readme"
 
-awk '
-	/^[ \t]*[;#]?[ \t]*\[[a-z0-9_.]+\]/ { s = $0; sub(/^[^\[]*\[/, "", s); sub(/\].*/, "", s); next }
-	/^[ \t]*[;#]?[ \t]*[a-z0-9_]+[ \t]*=/ { k = $0; sub(/^[ \t]*[;#]?[ \t]*/, "", k); sub(/[ \t]*=.*/, "", k); print s "." k }
-' "$ini" | sort -u > "$tmp/ini"
+ini_keys "$ini" | cut -f1 | sort -u > "$tmp/ini"
 
 status=0
 missing_readme=$(comm -23 "$tmp/declared" "$tmp/readme")

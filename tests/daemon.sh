@@ -14,7 +14,20 @@
 #     "restored" line when it is back; the receiver down: the month waits
 #     in the outbox and is delivered when it is back;
 #  5. SIGTERM during a backfill leaves no partial extract, and a restart
-#     finishes it; kill -9 during a push repeats nothing and loses nothing.
+#     finishes it; kill -9 during a push repeats nothing and loses nothing;
+#  6. SIGTERM while a receiver that never answers holds a push (timeout
+#     300 s): the daemon exits 0 well before the timeout (the time is
+#     printed; the bound asserted is 30 s), after one request only;
+#  7. the ledger's disk is full (the state directory on a tmpfs, filled):
+#     the daemon sends nothing (not every extract at every step), backs
+#     off and says so at the 1st, 2nd, 4th, 8th... failure only; with room
+#     again it delivers everything and says "restored" once;
+#  8. a state directory others can write: the daemon refuses to start,
+#     naming it and the fix;
+#  9. the receiver refuses the office's certificate (401): the month waits
+#     (never refused), its wait grows with each attempt, `kvalind outbox`
+#     says why; once fixed, `kvalind retry --all` has the daemon send it at
+#     its next look (a minute), not after the grown wait.
 #
 # Runs as root (it tests the switch to an unprivileged user). KEEP=1 keeps
 # the temporary directory (logs, state, the receiver's store).
@@ -46,6 +59,8 @@ cleanup() {
 	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2> /dev/null
 	[ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null
 	[ -n "$notify_pid" ] && kill "$notify_pid" 2> /dev/null
+	[ -n "${hang_pid:-}" ] && kill "$hang_pid" 2> /dev/null
+	[ -n "${mounted:-}" ] && umount "$mounted" 2> /dev/null
 	pg_stop
 	if [ -n "${KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
@@ -331,5 +346,137 @@ if [ "$(stored)" = 101 ] && [ "$(ls "$state/outbox/sent" | wc -l)" = 101 ] &&
 else
 	fail "after kill -9: $(stored) stored, $(ls "$state/outbox/sent" | wc -l) sent, ledger $(wc -l < "$state/ledger" 2> /dev/null)"
 fi
+
+
+# --- 6. SIGTERM while a push hangs ---------------------------------------------
+hport=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/recv-hang"
+/usr/bin/python3 tests/push/https_server.py --certs "$tmp/certs" --work "$tmp/recv-hang" --port "$hport" --hang \
+	> "$tmp/recv-hang/server.out" 2>&1 &
+hang_pid=$!
+for _ in $(seq 1 100); do [ -s "$tmp/recv-hang/port" ] && break; sleep 0.05; done
+conf=$(config hang)
+sed -i -e "s|127.0.0.1:$port/|127.0.0.1:$hport/|" -e 's/^backfill_from = .*/backfill_from = 2023-01/' "$conf"
+set_clock "2023-05-06 03:00"
+KVALIND_PUSH_TIMEOUT=300 "$kvalind" daemon --config "$conf" > "$tmp/d6.log" 2>&1 &
+daemon_pid=$!
+if wait_for "$tmp/recv-hang/requests.log" " hang" 60; then
+	t0=$(date +%s%N)
+	kill -TERM "$daemon_pid"
+	# at most 30 s (a tenth of the timeout), then it has failed: kill it
+	for _ in $(seq 1 300); do kill -0 "$daemon_pid" 2> /dev/null || break; sleep 0.1; done
+	kill -0 "$daemon_pid" 2> /dev/null && kill -9 "$daemon_pid"
+	wait "$daemon_pid"
+	rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	daemon_pid=
+	echo "    SIGTERM during a push to a receiver that never answers: exit after $ms ms (push timeout 300 s)"
+	if [ $rc -eq 0 ] && [ $ms -lt 30000 ] && [ "$(wc -l < "$tmp/recv-hang/requests.log")" = 1 ] &&
+	   grep -q "stopping (signal received)" "$tmp/d6.log" &&
+	   [ "$(ls "$tmp/hang/state/outbox/ready" | wc -l)" = 4 ]; then
+		ok "SIGTERM while a receiver hangs: exit 0 in $ms ms, not the 300 s timeout; the 4 months wait in ready/"
+	else
+		fail "SIGTERM during a hung push (exit $rc after $ms ms)"; tail -5 "$tmp/d6.log"
+	fi
+else
+	fail "the push to the hanging receiver did not start"; tail -5 "$tmp/d6.log"
+	kill -9 "$daemon_pid" 2> /dev/null; wait "$daemon_pid" 2> /dev/null; daemon_pid=
+fi
+kill "$hang_pid" 2> /dev/null; wait "$hang_pid" 2> /dev/null; hang_pid=
+
+# --- 7. the ledger's disk is full ----------------------------------------------
+conf=$(config full)
+state="$tmp/full/state"
+sed -i 's/^backfill_from = .*/backfill_from = 2023-01/' "$conf"
+if mount -t tmpfs -o size=1m,mode=0700,uid="$nobody_uid" tmpfs "$state" 2> /dev/null; then
+	mounted="$state"
+	"$kvalind" export --config "$conf" --from 2023-01 --to 2023-04 > "$tmp/full-export.out" 2>&1
+	dd if=/dev/zero of="$state/filler" bs=4k > /dev/null 2>&1
+	requests_before=$(wc -l < "$tmp/recv/requests.log")
+	start_s=$(date -u -d "2023-05-06 03:00" +%s)
+	set_clock "2023-05-06 03:00"
+	start "$conf" "$tmp/d7.log"
+	wait_for "$tmp/d7.log" "the ledger cannot be written" 30
+	# the clock past each backoff (1, 2, 4, ... minutes): ten push steps
+	for offset in 61 181 421 901 1861 3781 7621 15301 22000 44000; do
+		set_clock "@$((start_s + offset))"
+		sleep 1
+	done
+	sent=$(($(wc -l < "$tmp/recv/requests.log") - requests_before))
+	failures=$(grep -o "the ledger cannot be written.*(failure [0-9]*)" "$tmp/d7.log" | sed 's/.*(failure \([0-9]*\))/\1/' | tr '\n' ' ')
+	lines=$(grep -c "the ledger cannot be written" "$tmp/d7.log")
+	pow2=yes
+	for f in $failures; do [ $((f & (f - 1))) = 0 ] || pow2=no; done
+	echo "    full disk: $sent requests, the ledger error logged at failures: $failures"
+	if [ "$sent" = 0 ] && [ "$lines" -ge 1 ] && [ "$lines" -le 4 ] && [ $pow2 = yes ] &&
+	   [ "$(ls "$state/outbox/ready" | wc -l)" = 4 ] && grep -q "No space left on device" "$tmp/d7.log"; then
+		ok "ledger disk full: nothing sent, the daemon backs off and says so $lines time(s) in ten push steps"
+	else
+		fail "ledger disk full: $sent requests, $lines error lines (failures $failures)"; tail -8 "$tmp/d7.log"
+	fi
+	rm -f "$state/filler"
+	set_clock "@$((start_s + 80000))"
+	if wait_for "$tmp/d7.log" "restored: push delivers again" 30 && wait_for "$tmp/d7.log" "push: 4 delivered" 30 &&
+	   [ "$(grep -c "restored: push delivers again" "$tmp/d7.log")" = 1 ] &&
+	   [ "$(wc -l < "$state/ledger")" = 4 ] && "$kvalind" ledger verify --config "$conf" > /dev/null 2>&1; then
+		ok "room again: one 'restored' line, the 4 months delivered and in the ledger once each"
+	else
+		fail "after the disk full"; tail -5 "$tmp/d7.log"
+	fi
+	stop
+	umount "$state" && mounted=
+else
+	fail "cannot mount a tmpfs (root is needed, and mount permission)"
+fi
+
+# --- 8. a state directory others can write ----------------------------------------
+conf=$(config open)
+chmod 0777 "$tmp/open/state"
+"$kvalind" daemon --config "$conf" > "$tmp/d8.log" 2>&1 &
+daemon_pid=$!
+# it must refuse at once; one that runs is stopped after 30 s
+for _ in $(seq 1 300); do kill -0 "$daemon_pid" 2> /dev/null || break; sleep 0.1; done
+kill -0 "$daemon_pid" 2> /dev/null && kill -9 "$daemon_pid"
+wait "$daemon_pid"
+rc=$?
+daemon_pid=
+if [ $rc -ne 0 ] && grep -q "state directory \"$tmp/open/state\" is writable by group or others (mode 0777).*chmod go-w" "$tmp/d8.log" &&
+   [ ! -e "$tmp/open/state/outbox" ]; then
+	ok "a state directory others can write: the daemon refuses to start, naming it and the fix"
+else
+	fail "open state directory (exit $rc)"; cat "$tmp/d8.log"
+fi
+
+
+# --- 9. a 401, then retry -------------------------------------------------------------
+conf=$(config cert)
+state="$tmp/cert/state"
+sed -i 's/^backfill_from = .*/backfill_from = 2023-04/' "$conf"
+echo "401 unknown office" > "$tmp/recv/answer"
+t0=$(date -u -d "2023-05-06 03:00" +%s)
+set_clock "@$t0"
+start "$conf" "$tmp/d9.log"
+attempts() { "$kvalind" outbox --config "$conf" 2> /dev/null | grep -c "$1 failed attempt"; }
+wait_attempts() { # N: until the extract shows N failed attempts
+	local i
+	for i in $(seq 1 300); do [ "$(attempts "$1")" = 1 ] && return 0; sleep 0.1; done
+	return 1
+}
+wait_for "$tmp/d9.log" "push: 0 delivered, 1 not delivered: .*the receiver refused our certificate (HTTP 401" 60 &&
+	wait_attempts 1 && set_clock "@$((t0 + 61))" && wait_attempts 2 &&
+	set_clock "@$((t0 + 181))" && wait_attempts 3
+waited=$?
+"$kvalind" outbox --config "$conf" > "$tmp/d9-outbox.out" 2>&1
+rm -f "$tmp/recv/answer"
+"$kvalind" retry --config "$conf" --all > "$tmp/d9-retry.out" 2>&1
+set_clock "@$((t0 + 250))" # the extract's own wait would end at t0 + 421
+if [ $waited = 0 ] && grep -q "waiting: the receiver refused our certificate (HTTP 401: unknown office)" "$tmp/d9-outbox.out" &&
+   [ -z "$(ls -A "$state/outbox/refused")" ] && grep -q "its wait is cleared" "$tmp/d9-retry.out" &&
+   wait_for "$tmp/d9.log" "restored: push delivers again after" 30 && wait_for "$tmp/d9.log" "push: 1 delivered" 30; then
+	ok "401: the month waits (3 attempts, never refused); after the fix 'kvalind retry --all' has the daemon send it within a minute"
+else
+	fail "401 and retry"; tail -5 "$tmp/d9.log"; cat "$tmp/d9-outbox.out" "$tmp/d9-retry.out"
+fi
+stop
 
 finish

@@ -17,9 +17,20 @@
 #     extract, the chain intact;
 #  5. the same over HTTPS to a real receiver on loopback (tests/push/
 #     https_server.py, client certificates made here): the receiver down,
-#     then up; SIGKILLs during the push; every month stored once; a receiver
-#     presenting a certificate of another CA gets nothing; a 400 moves the
-#     extract to refused.
+#     then up (one request per push while it is down: the push stops at the
+#     first extract); SIGKILLs during the push; every month stored once; a
+#     receiver presenting a certificate of another CA gets nothing;
+#  6. the reply contract, class by class, on the command line: a 401, 403,
+#     404, 302, 503 keeps every extract ready with a status saying what to
+#     check, after one request; a 413 or 400 is tried per extract and keeps
+#     it ready; only a 422 refuses, and `kvalind retry` sends refused
+#     extracts again; a typo in [push] url sends nothing and, fixed, sends
+#     everything; nothing exported becomes unsendable;
+#  7. the outbox is trusted only as far as kvalind wrote it: an extract
+#     planted in ready/ and an edited data.csv are quarantined, never sent
+#     (preview warns, approve refuses); the month exported again is sent;
+#     a state directory or outbox directory others can write is refused by
+#     every command that uses it.
 #
 # Usage: bash tests/extract.sh BUILD_DIR
 set -u
@@ -295,18 +306,185 @@ fi
 unserve
 
 "$kvalind" reject --config "$conf" x > /dev/null 2>&1 # a bad id is an error, not a crash
-conf2=$(config refused automatic "$https_push")
-"$kvalind" export --config "$conf2" --month 2023-04 > /dev/null 2>&1
-serve "$tmp/recv-400" --reject-400 "participant unknown" || fail "receiver did not start"
-"$kvalind" push --config "$conf2" > "$tmp/refused.out" 2>&1
+
+# --- 6. the reply contract ------------------------------------------------------
+recv="$tmp/recv-classes"
+serve "$recv" || fail "receiver did not start"
+answer() { echo "$1" > "$recv/answer"; }
+requests() { cat "$recv/requests.log" 2> /dev/null | wc -l; }
+conf3=$(config classes automatic "$https_push")
+state3="$tmp/classes/state"
+"$kvalind" export --config "$conf3" --from 2023-02 --to 2023-04 > /dev/null 2>&1
+ready3() { ls "$state3/outbox/ready" | wc -l; }
+
+# class CODE PUSHOPTS WANT_REQUESTS STATUS_PATTERN WHAT: after a push, every
+# extract is still ready, the receiver saw WANT_REQUESTS requests, and the
+# outbox says why each waits
+class() {
+	local code=$1 opts=$2 want=$3 pattern=$4 what=$5 before rc
+	answer "$code test: $what"
+	before=$(requests)
+	"$kvalind" push --config "$conf3" $opts > "$tmp/class-$code.out" 2>&1
+	rc=$?
+	"$kvalind" outbox --config "$conf3" > "$tmp/class-$code.outbox" 2>&1
+	if [ $rc -eq 1 ] && [ "$(ready3)" = 3 ] && [ "$(($(requests) - before))" = "$want" ] &&
+	   [ "$(grep -c "^ready .*(waiting: $pattern" "$tmp/class-$code.outbox")" = 3 ] &&
+	   [ -z "$(ls -A "$state3/outbox/refused")" ]; then
+		ok "HTTP $code ($what): all 3 extracts stay ready after $want request(s): $(grep -m1 -o "waiting: [^;]*" "$tmp/class-$code.outbox" | cut -c1-120)"
+	else
+		fail "HTTP $code: exit $rc, $(ready3) ready, $(($(requests) - before)) requests"
+		cat "$tmp/class-$code.out" "$tmp/class-$code.outbox"
+	fi
+}
+class 401 "" 1 "the receiver refused our certificate (HTTP 401: .*) - check \[push\] client_cert and client_key" \
+	"no such office"
+"$kvalind" status --config "$conf3" > "$tmp/class-status.out" 2>&1
+if grep -q "waiting: .*3 ready extracts not sent yet: the receiver refused our certificate (HTTP 401.*check \[push\] client_cert.*; next try " "$tmp/class-status.out"; then
+	ok "status says why the extracts wait and when they are tried next"
+else
+	fail "status while waiting"; cat "$tmp/class-status.out"
+fi
+class 403 --all 1 "the receiver refused our certificate (HTTP 403" "revoked"
+class 404 --all 1 "the receiver has no such address (HTTP 404: .*) - check \[push\] url" "wrong path"
+class 405 --all 1 "the receiver has no such address (HTTP 405" "not here"
+class 302 --all 1 "the receiver redirects elsewhere (HTTP 302" "moved"
+class 503 --all 1 "the receiver is busy or unavailable (HTTP 503" "database down"
+class 429 --all 1 "the receiver is busy or unavailable (HTTP 429" "slow down"
+class 413 --all 3 "the receiver finds the extract too large (HTTP 413" "over the limit"
+class 400 --all 3 "the receiver did not take the request (HTTP 400" "malformed"
+class 500 --all 3 "the receiver failed (HTTP 500" "bug"
+if "$kvalind" push --config "$conf3" > "$tmp/class-wait.out" 2>&1; [ $? -eq 0 ] &&
+   grep -q "push: 0 delivered, 0 not delivered, 3 waiting" "$tmp/class-wait.out"; then
+	ok "without --all nothing is tried before the backoff"
+else
+	fail "backoff after the classes"; cat "$tmp/class-wait.out"
+fi
+
+answer "422 participant unknown"
+before=$(requests)
+"$kvalind" push --config "$conf3" --all > "$tmp/refused.out" 2>&1
 rc=$?
-unserve
 if [ $rc -eq 1 ] && grep -q "participant unknown" "$tmp/refused.out" &&
-   [ "$(ls "$tmp/refused/state/outbox/refused" | wc -l)" -eq 1 ] &&
-   "$kvalind" outbox --config "$conf2" | grep -q "refused.*participant unknown"; then
-	ok "an extract the receiver refuses (400) is kept as refused, with the reason"
+   [ "$(ls "$state3/outbox/refused" | wc -l)" -eq 3 ] && [ "$(($(requests) - before))" = 3 ] &&
+   "$kvalind" outbox --config "$conf3" | grep -q "^refused .*refused by the receiver as invalid (HTTP 422: participant unknown)"; then
+	ok "only a 422 refuses: each extract moves to refused, with the receiver's reason"
 else
 	fail "refused extract (exit $rc)"; cat "$tmp/refused.out"
 fi
+"$kvalind" export --config "$conf3" --month 2023-04 > "$tmp/reexport.out" 2>&1
+rm -f "$recv/answer"
+"$kvalind" retry --config "$conf3" --all > "$tmp/retry.out" 2>&1
+rc=$?
+"$kvalind" push --config "$conf3" > "$tmp/retried.out" 2>&1
+if [ $rc -eq 0 ] && grep -q "already in the outbox: refused" "$tmp/reexport.out" &&
+   [ "$(grep -c "back to ready" "$tmp/retry.out")" = 3 ] &&
+   grep -q "push: 3 delivered, 0 not delivered" "$tmp/retried.out" &&
+   [ "$(ls "$state3/outbox/sent" | wc -l)" = 3 ] && [ "$(wc -l < "$state3/ledger")" = 3 ]; then
+	ok "kvalind retry --all sends the refused extracts again: 3 delivered, 3 ledger entries"
+else
+	fail "retry"; cat "$tmp/reexport.out" "$tmp/retry.out" "$tmp/retried.out"
+fi
+"$kvalind" retry --config "$conf3" nope_2023-04_0000000000000000 > "$tmp/retry-bad.out" 2>&1
+rc1=$?
+"$kvalind" retry --config "$conf3" "$(ls "$state3/outbox/sent" | head -1)" >> "$tmp/retry-bad.out" 2>&1
+rc2=$?
+if [ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] && grep -q "is sent; only refused or ready extracts can be retried" "$tmp/retry-bad.out" &&
+   grep -q "no extract in the outbox is called nope_2023-04_0000000000000000" "$tmp/retry-bad.out"; then
+	ok "retry names what it cannot retry (an unknown id, a sent extract)"
+else
+	fail "retry of the wrong extracts ($rc1 $rc2)"; cat "$tmp/retry-bad.out"
+fi
+
+# a typo in [push] url: nothing is sent and nothing is lost; fixed, all leave
+conf4=$(config typo automatic "$(echo "$https_push" | sed "s|127.0.0.1:$port/extracts|127.0.0.1:1/extracts|")")
+state4="$tmp/typo/state"
+"$kvalind" export --config "$conf4" --from 2023-01 --to 2023-04 > /dev/null 2>&1
+"$kvalind" push --config "$conf4" > "$tmp/typo.out" 2>&1
+rc=$?
+cp "$conf4" "$conf4.bad" && sed -i "s|127.0.0.1:1/extracts|127.0.0.1:$port/extracts|" "$conf4"
+"$kvalind" push --config "$conf4" > "$tmp/typo-wait.out" 2>&1
+"$kvalind" retry --config "$conf4" --all > /dev/null 2>&1
+"$kvalind" push --config "$conf4" > "$tmp/typo-fixed.out" 2>&1
+if [ $rc -eq 1 ] && grep -q "the receiver cannot be reached" "$tmp/typo.out" &&
+   grep -q "3 more not tried in this run" "$tmp/typo.out" &&
+   grep -q "4 waiting" "$tmp/typo-wait.out" &&
+   grep -q "push: 4 delivered" "$tmp/typo-fixed.out" && [ -z "$(ls -A "$state4/outbox/refused")" ]; then
+	ok "a typo in [push] url sends nothing and refuses nothing; fixed (and retried) all 4 leave"
+else
+	fail "url typo"; cat "$tmp/typo.out" "$tmp/typo-wait.out" "$tmp/typo-fixed.out"
+fi
+
+# --- 7. only what kvalind exported leaves ----------------------------------------
+conf5=$(config trust manual "$https_push")
+state5="$tmp/trust/state"
+"$kvalind" export --config "$conf5" --from 2023-02 --to 2023-04 > /dev/null 2>&1
+"$kvalind" approve --config "$conf5" --all > /dev/null 2>&1
+good=$(ls "$state5/outbox/ready" | grep _2023-02_)
+edited=$(ls "$state5/outbox/ready" | grep _2023-03_)
+# planted: a copy of a real extract, made consistent under a new id
+planted_sha=$(printf 'participant,indicator\nplanted,1\n' | sha256sum | cut -d' ' -f1)
+planted="office-17_2023-01_$(echo "$planted_sha" | cut -c1-16)"
+mkdir "$state5/outbox/ready/$planted"
+printf 'participant,indicator\nplanted,1\n' > "$state5/outbox/ready/$planted/data.csv"
+sed -e "s/$edited/$planted/" -e "s/\"sha256\": \"[0-9a-f]*\"/\"sha256\": \"$planted_sha\"/" \
+	"$state5/outbox/ready/$edited/manifest.json" > "$state5/outbox/ready/$planted/manifest.json"
+sed -i 's/,published,/,published,1/' "$state5/outbox/ready/$edited/data.csv" # one count changed
+"$kvalind" preview --config "$conf5" "$edited" > /dev/null 2> "$tmp/trust-preview.err"
+stored_before=$(ls "$recv/store" | grep -c '\.json$')
+"$kvalind" push --config "$conf5" > "$tmp/trust.out" 2>&1
+rc=$?
+stored_after=$(ls "$recv/store" | grep -c '\.json$')
+"$kvalind" outbox --config "$conf5" > "$tmp/trust-outbox.out" 2>&1
+if [ $rc -eq 1 ] && [ "$((stored_after - stored_before))" = 2 ] &&
+   [ ! -e "$recv/store/$planted.json" ] && [ ! -e "$recv/store/$edited.json" ] &&
+   [ -e "$recv/store/$good.json" ] &&
+   grep -q "$planted.*kvalind has no record of exporting it" "$tmp/trust-outbox.out" &&
+   grep -q "$edited.*its data.csv is not what kvalind exported" "$tmp/trust-outbox.out" &&
+   grep -q "2 quarantined" "$tmp/trust-outbox.out" &&
+   grep -q "does not match what kvalind exported and will not be sent" "$tmp/trust-preview.err" &&
+   ! grep -q "$planted\|$edited" "$state5/ledger"; then
+	ok "a planted extract and an edited data.csv are quarantined and never sent; the others leave"
+else
+	fail "planted/edited extracts (exit $rc, $((stored_after - stored_before)) stored)"
+	cat "$tmp/trust.out" "$tmp/trust-outbox.out" "$tmp/trust-preview.err"
+fi
+"$kvalind" export --config "$conf5" --month 2023-03 > "$tmp/trust-reexport.out" 2>&1
+"$kvalind" approve --config "$conf5" "$edited" > /dev/null 2>&1
+"$kvalind" push --config "$conf5" > "$tmp/trust2.out" 2>&1
+if grep -q "added" "$tmp/trust-reexport.out" && [ -e "$recv/store/$edited.json" ] &&
+   grep -q "push: 1 delivered" "$tmp/trust2.out"; then
+	ok "the edited month exported again is sent as exported"
+else
+	fail "re-export after quarantine"; cat "$tmp/trust-reexport.out" "$tmp/trust2.out"
+fi
+"$kvalind" export --config "$conf5" --month 2023-01 > /dev/null 2>&1
+pending=$(ls "$state5/outbox/pending" | grep _2023-01_)
+sed -i 's/,published,/,published,1/' "$state5/outbox/pending/$pending/data.csv"
+"$kvalind" approve --config "$conf5" "$pending" > "$tmp/trust-approve.out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "does not match what kvalind exported and was moved to .*quarantine" "$tmp/trust-approve.out" &&
+   [ -z "$(ls -A "$state5/outbox/ready")" ]; then
+	ok "approve refuses an edited pending extract and quarantines it"
+else
+	fail "approve of an edited extract (exit $rc)"; cat "$tmp/trust-approve.out"
+fi
+chmod 0777 "$state5"
+"$kvalind" push --config "$conf5" > "$tmp/trust-mode.out" 2>&1
+rc1=$?
+"$kvalind" outbox --config "$conf5" >> "$tmp/trust-mode.out" 2>&1
+rc2=$?
+chmod 0700 "$state5"
+chmod 0775 "$state5/outbox/ready"
+"$kvalind" export --config "$conf5" --month 2023-01 > "$tmp/trust-mode2.out" 2>&1
+rc3=$?
+chmod 0700 "$state5/outbox/ready"
+if [ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] && [ $rc3 -eq 1 ] &&
+   grep -q "state directory \"$state5\" is writable by group or others (mode 0777).*chmod go-w" "$tmp/trust-mode.out" &&
+   grep -q "outbox directory \"$state5/outbox/ready\" is writable by group or others (mode 0775)" "$tmp/trust-mode2.out"; then
+	ok "a state directory (or outbox directory) others can write is refused, naming it and the fix"
+else
+	fail "state directory modes ($rc1 $rc2 $rc3)"; cat "$tmp/trust-mode.out" "$tmp/trust-mode2.out"
+fi
+unserve
 
 finish

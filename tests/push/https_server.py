@@ -11,14 +11,27 @@ stored" and stores nothing. Every request is a line in WORK/requests.log
 
 When it listens it writes its port to WORK/port (atomically) and stdout.
 
+It answers as a kvalind hub does (the reply contract): 201 stored, 200
+already stored, 422 with a one-line reason when the extract's content is
+invalid (the data does not match the manifest's SHA-256, the manifest is not
+JSON, its extract_id is not the Idempotency-Key), 400 for a request that is
+not one (no key, not multipart, a part missing).
+
 Misbehaviour for tests, by flag:
   --cert wrong       present the unrelated CA's server certificate
   --fail-503 N       reply 503 to the next N requests (nothing stored)
   --lose-reply N     store the next N extracts, then close the connection
                      without a reply
-  --reject-400 WHY   reply 400 with WHY as the first line of the body
-  --redirect         reply 302 to another https:// address on this server
+  --answer CODE      reply CODE to every request (nothing stored), with
+                     --reason TEXT as the first line of the body; a 3xx
+                     carries a Location on this server
+  --redirect         the same as --answer 302 --reason moved
   --hang             accept the request, then never reply
+  --silent           accept the TCP connection, then never say a thing (no
+                     TLS handshake)
+The file WORK/answer, when it exists, holds "CODE REASON" and overrides the
+flags for each request that comes while it is there (tests change the
+receiver's mind without a restart).
 """
 import argparse
 import email.parser
@@ -82,15 +95,15 @@ def check_extract(key, parts):
     try:
         manifest = json.loads(parts["manifest"][2].decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise Refused(400, "manifest is not JSON")
+        raise Refused(422, "manifest is not JSON")
     if not isinstance(manifest, dict):
-        raise Refused(400, "manifest is not a JSON object")
+        raise Refused(422, "manifest is not a JSON object")
     if "extract_id" in manifest and manifest["extract_id"] != key:
-        raise Refused(400, "Idempotency-Key differs from the manifest's extract_id")
+        raise Refused(422, "Idempotency-Key differs from the manifest's extract_id")
     data = manifest.get("data")
     if isinstance(data, dict) and "sha256" in data:
         if hashlib.sha256(parts["data"][2]).hexdigest() != data["sha256"]:
-            raise Refused(400, "data sha256 does not match the manifest")
+            raise Refused(422, "data sha256 does not match the manifest")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -134,8 +147,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         self.reply(status, text, headers)
 
+    def answer(self, code, reason):
+        headers = ()
+        if 300 <= code <= 399:
+            port = self.server.server_address[1]
+            headers = [("Location", "https://127.0.0.1:%d/elsewhere" % port)]
+        return code, reason + "\nsee the receiver's documentation", headers
+
     def handle_extract(self, state, key, body):
         args = state.args
+        try:
+            with open(os.path.join(args.work, "answer")) as f:
+                code, _, reason = f.read().strip().partition(" ")
+            if code:
+                return self.answer(int(code), reason)
+        except FileNotFoundError:
+            pass
         with state.lock:
             if state.fail_503 > 0:
                 state.fail_503 -= 1
@@ -145,10 +172,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if args.redirect:
             port = self.server.server_address[1]
             return 302, "moved", [("Location", "https://127.0.0.1:%d/elsewhere" % port)]
+        if args.answer is not None:
+            return self.answer(args.answer, args.reason)
         if not KEY_RE.match(key):
             return 400, "missing or bad Idempotency-Key", ()
-        if args.reject_400 is not None:
-            return 400, args.reject_400 + "\nsee the receiver's documentation", ()
         try:
             parts = parse_multipart(self.headers.get("Content-Type", ""), body)
             check_extract(key, parts)
@@ -184,6 +211,10 @@ class Server(http.server.ThreadingHTTPServer):
     def finish_request(self, request, client_address):
         # The TLS handshake happens here, in the request's thread, so a
         # refused client does not stop the server.
+        if self.state.args.silent:
+            self.state.log("requests.log", "- silent")
+            time.sleep(3600)
+            return
         try:
             conn = self.context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError) as e:
@@ -205,9 +236,11 @@ def main():
     p.add_argument("--cert", choices=("good", "wrong"), default="good")
     p.add_argument("--fail-503", type=int, default=0)
     p.add_argument("--lose-reply", type=int, default=0)
-    p.add_argument("--reject-400")
+    p.add_argument("--answer", type=int)
+    p.add_argument("--reason", default="test answer")
     p.add_argument("--redirect", action="store_true")
     p.add_argument("--hang", action="store_true")
+    p.add_argument("--silent", action="store_true")
     args = p.parse_args()
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

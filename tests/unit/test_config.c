@@ -355,6 +355,66 @@ START_TEST(key_tables_are_checked)
 }
 END_TEST
 
+/* check-config applies push's own rules to [push] (issue 17, item 11):
+ * before, it passed an http:// URL and a client key others can read, which
+ * push then refused. */
+START_TEST(check_config_applies_push_rules)
+{
+	char *dir = tu_mkdtemp(), *out = NULL, *err = NULL, text[8192], want[4400];
+	tu_install_test_plugin(dir, "t_good_connector");
+	tu_install_test_plugin(dir, "t_good_indicator");
+	char *cert = strdup(tu_path(dir, "client.pem")), *key = strdup(tu_path(dir, "client.key"));
+	tu_write_file(cert, "not checked here\n", 0644);
+	tu_write_file(key, "not checked here\n", 0644);
+	const char *path = tu_path(dir, "kvalind.ini");
+	/* 0: valid; 1: http; 2: a key others can read; 3: no drop directory */
+	for (int i = 0; i < 4; i++) {
+		char push[1024];
+		if (i == 1)
+			snprintf(push, sizeof push,
+				 "transport = https\nurl = http://hub.example/extracts\n");
+		else if (i == 3)
+			snprintf(push, sizeof push,
+				 "transport = directory\ndrop_dir = /nonexistent/drop\n");
+		else
+			snprintf(push, sizeof push,
+				 "transport = https\nurl = https://hub.example/extracts\n"
+				 "client_cert = %s\nclient_key = %s\n",
+				 cert, key);
+		chmod(key, i == 2 ? 0644 : 0600);
+		snprintf(text, sizeof text,
+			 "[office]\nid = test-office\n[core]\nconnector_dir = %s\nindicator_dir = "
+			 "%s\nvalue_sets = %s\n[push]\n%s[connector.t_good_connector]\ndsn = x\n"
+			 "[indicator.t_good_indicator]\n",
+			 dir, dir, tu_value_sets(), push);
+		tu_write_file(path, text, 0600);
+		int rc = tu_run_kvalind(&out, &err, "check-config", "--config", path, NULL);
+		if (i == 0) {
+			ck_assert_msg(rc == 0, "%s%s", out, err);
+		} else {
+			ck_assert_msg(rc == 3, "case %d: exit %d: %s%s", i, rc, out, err);
+			const char *needle =
+			    i == 1 ? "[push] url \"http://hub.example/extracts\" is not an https:// "
+				     "address" :
+			    i == 2 ? want :
+				     "[push] drop_dir \"/nonexistent/drop\": No such file or directory";
+			snprintf(want, sizeof want,
+				 "%s:11: [push] client_key \"%s\" is accessible by group or others "
+				 "(mode 0644)",
+				 path, key);
+			ck_assert_msg(strstr(err, needle) != NULL, "case %d: %s", i, err);
+		}
+		free(out);
+		free(err);
+		out = err = NULL;
+	}
+	free(cert);
+	free(key);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *suite_config(void)
 {
 	Suite *s = suite_create("config");
@@ -374,6 +434,12 @@ Suite *suite_config(void)
 	tcase_add_test(tc, secret_in_readable_main_file_is_refused);
 	tcase_add_test(tc, files_and_permissions);
 	tcase_add_test(tc, key_tables_are_checked);
+	suite_add_tcase(s, tc);
+
+	/* runs the kvalind command: a generous time-out for a loaded machine */
+	tc = tcase_create("check_config_push");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, check_config_applies_push_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -617,6 +617,63 @@ START_TEST(ledger_command_unreadable_line)
 }
 END_TEST
 
+/* Before anything is sent, push asks whether an entry could be appended:
+ * a missing ledger is created empty; a directory, a FIFO (without waiting
+ * for a writer), an unwritable file or a last line that does not parse
+ * is a clear no; a torn last line is fine (the append cuts it). Nothing
+ * is written to the ledger either way. */
+START_TEST(appendable_is_checked_before_sending)
+{
+	char e[512];
+	ck_assert_msg(kv_ledger_check_appendable(ledger, e, sizeof e) == 0, "%s", e);
+	struct stat st;
+	ck_assert_int_eq(stat(ledger, &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	append_three();
+	char *before = tu_read_file(ledger);
+	ck_assert_msg(kv_ledger_check_appendable(ledger, e, sizeof e) == 0, "%s", e);
+	char *after = tu_read_file(ledger);
+	ck_assert_str_eq(before, after);
+	free(after);
+
+	/* a torn last line: still appendable */
+	size_t len = strlen(before) + 32;
+	char *torn = malloc(len);
+	snprintf(torn, len, "%s4\t2024-04", before);
+	tu_write_file(ledger, torn, 0600);
+	free(torn);
+	ck_assert_msg(kv_ledger_check_appendable(ledger, e, sizeof e) == 0, "%s", e);
+
+	/* a last line that does not parse */
+	len = strlen(before) + 32;
+	char *junk = malloc(len);
+	snprintf(junk, len, "%s1\t2\t3\n", before);
+	tu_write_file(ledger, junk, 0600);
+	free(junk);
+	ck_assert_int_eq(kv_ledger_check_appendable(ledger, e, sizeof e), -1);
+	ck_assert_msg(strstr(e, "line 4: not a ledger entry") != NULL, "%s", e);
+	free(before);
+
+	ck_assert_int_eq(unlink(ledger), 0);
+	ck_assert_int_eq(mkdir(ledger, 0700), 0);
+	ck_assert_int_eq(kv_ledger_check_appendable(ledger, e, sizeof e), -1);
+	ck_assert_msg(strstr(e, ledger) != NULL, "%s", e);
+	ck_assert_int_eq(rmdir(ledger), 0);
+
+	ck_assert_int_eq(mkfifo(ledger, 0600), 0);
+	ck_assert_int_eq(kv_ledger_check_appendable(ledger, e, sizeof e), -1);
+	ck_assert_msg(strstr(e, "is not a regular file") != NULL, "%s", e);
+	ck_assert_int_eq(unlink(ledger), 0);
+
+	if (geteuid() != 0) { /* root writes regardless of modes */
+		tu_write_file(ledger, "", 0400);
+		ck_assert_int_eq(kv_ledger_check_appendable(ledger, e, sizeof e), -1);
+		ck_assert_msg(strstr(e, "Permission denied") != NULL, "%s", e);
+	}
+}
+END_TEST
+
 Suite *suite_ledger(void)
 {
 	Suite *s = suite_create("ledger");
@@ -637,6 +694,7 @@ Suite *suite_ledger(void)
 	tcase_add_test(tc, concurrent_appends_keep_the_chain);
 	tcase_add_test(tc, ledger_command);
 	tcase_add_test(tc, ledger_command_unreadable_line);
+	tcase_add_test(tc, appendable_is_checked_before_sending);
 	suite_add_tcase(s, tc);
 	return s;
 }
