@@ -5,10 +5,12 @@
 #                        and documentation checks, and the unit tests again
 #                        under valgrind (check-memory)
 #   make check-memory    only the unit tests under valgrind (CK_FORK=no)
-#   make install         install under $(DESTDIR)$(PREFIX)
-#   make man             the man pages kvalind(8) and kvalind.ini(5) into build/man/
-#   make deb             the Debian package build-deb/kvalind_VERSION_ARCH.deb
-#   make check-deb       install, upgrade, remove and purge that package here
+#   make install         install kvalind and kvalind-hub under $(DESTDIR)$(PREFIX)
+#   make man             the man pages kvalind(8), kvalind.ini(5) and kvalind-hub(8)
+#                        into build/man/
+#   make deb             the Debian packages build-deb/kvalind_VERSION_ARCH.deb and
+#                        build-deb/kvalind-hub_VERSION_ARCH.deb
+#   make check-deb       install, upgrade, remove and purge both packages here
 #
 # Dependencies come from Debian packages through pkg-config: inih, libpq,
 # unixODBC, check (tests). See README.md.
@@ -18,6 +20,8 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 LIBDIR      ?= $(PREFIX)/lib
 PKGLIBDIR   ?= $(LIBDIR)/kvalind
+# The hub's own copy of the indicator plugins goes to HUBLIBDIR/indicators.
+HUBLIBDIR   ?= $(LIBDIR)/kvalind-hub
 SYSCONFDIR  ?= $(PREFIX)/etc
 LOCALSTATEDIR ?= /var/lib
 DATADIR     ?= $(PREFIX)/share
@@ -76,7 +80,8 @@ HUB_OBJS   := $(HUB_SRCS:%.c=$(B)/%.o)
 
 $(B)/hub/%.o: hub/%.c $(wildcard hub/*.h hub/analysis/*.h) $(HEADERS) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -DKV_HUB_DEFAULT_CONFIG='"$(SYSCONFDIR)/kvalind-hub/hub.ini"' -Ihub/analysis \
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -DKV_HUB_DEFAULT_CONFIG='"$(SYSCONFDIR)/kvalind-hub/hub.ini"' \
+		-DKV_HUB_INDICATOR_DIR='"$(HUBLIBDIR)/indicators"' -Ihub/analysis \
 		$(shell $(PKG_CONFIG) --cflags $(HUB_PKGS)) -c -o $@ $<
 
 $(B)/kvalind-hub: $(HUB_OBJS) $(CORE_LIB)
@@ -306,7 +311,8 @@ $(HUB_LOAD_BIN): tests/hub/load_client.c $(B)/hub/hub_ca.o $(B)/hub/hub_config.o
 		-o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs gnutls libpq) $(CORE_LIBS) \
 		-pthread $(LDFLAGS)
 HUB_VALIDATE_TEST_BIN := $(B)/tests/check_hub_validate
-$(HUB_VALIDATE_TEST_BIN): tests/hub/check_validate.c $(B)/hub/hub_validate.o $(CORE_LIB) hub/hub.h
+$(HUB_VALIDATE_TEST_BIN): tests/hub/check_validate.c $(B)/hub/hub_validate.o $(B)/hub/hub_catalogue.o \
+		$(CORE_LIB) hub/hub.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Ihub $(shell $(PKG_CONFIG) --cflags json-c libpq) \
 		$(CHECK_CFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs json-c) \
@@ -314,29 +320,37 @@ $(HUB_VALIDATE_TEST_BIN): tests/hub/check_validate.c $(B)/hub/hub_validate.o $(C
 
 # Malformed rows and manifests against core/extract_format.c and
 # hub_validate() (no database, no network).
-check-hub-unit: $(HUB_VALIDATE_TEST_BIN)
-	$(HUB_VALIDATE_TEST_BIN)
+check-hub-unit: $(HUB_VALIDATE_TEST_BIN) $(INDICATOR_SOS)
+	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(HUB_VALIDATE_TEST_BIN)
 
 # Hostile clients at the hub: oversized and slow bodies, malformed
-# manifests, replays, another office's id, expired and not-yet-valid
-# certificates, serve as root; the hub keeps serving others (~40 s).
-check-hub-hostile: all $(HUB_LOAD_BIN)
+# manifests, refusals at the HTTP level (a part without a name, urlencoded,
+# chunked with a Content-Length, ...) and the reply classes (422 only for
+# the extract's content), replays, another office's id, expired and
+# not-yet-valid certificates, floods of unauthenticated connections while
+# 200 offices push, the database down, serve as root; the hub keeps serving
+# others (~2 minutes).
+check-hub-hostile: all $(HUB_LOAD_BIN) $(B)/kvalind-synth
 	bash tests/hub/hostile.sh $(B)
 
 # Not in check: 2,000 offices x 101 months pushed to the hub over loopback,
-# 32 in flight (HUB_LOAD_OFFICES, HUB_LOAD_MONTHS, HUB_LOAD_PARALLEL to
-# change); throughput and latency into bench/hub-results.md.
+# 32 in flight, the second half while 3 offices read report pages
+# (HUB_LOAD_OFFICES, HUB_LOAD_MONTHS, HUB_LOAD_PARALLEL, HUB_LOAD_READERS to
+# change); throughput and latency with and without readers into
+# bench/hub-results.md. Fails if readers stall pushes.
 .PHONY: bench-hub check-hub-unit check-hub-hostile
-bench-hub: all $(HUB_LOAD_BIN)
+bench-hub: all $(HUB_LOAD_BIN) $(B)/kvalind-synth
 	bash tests/hub/load.sh $(B)
 
 # Every real plugin exports exactly its one descriptor.
 check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
 	@sh tests/check_exports.sh $(CONNECTOR_SOS) $(INDICATOR_SOS)
 
-# Every declared configuration key appears in the README and the example INI.
-check-docs: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS)
+# Every declared configuration key appears in the README and the example INI;
+# every key of kvalind-hub in conf/hub.ini, with its default.
+check-docs: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS) $(B)/kvalind-hub
 	@sh tests/check_docs.sh $(B)/kvalind README.md conf/kvalind.ini
+	@sh tests/check_docs.sh --hub $(B)/kvalind-hub conf/hub.ini
 
 # The core's Check tests (and the kvalind they run) built with ASan+UBSan,
 # in build-asan/.
@@ -417,7 +431,8 @@ clean:
 
 # ---- install ----------------------------------------------------------------
 
-install: install-bin install-plugins install-data install-conf install-headers install-man
+install: install-bin install-plugins install-data install-conf install-headers install-man \
+	install-hub
 
 install-bin: $(B)/kvalind
 	install -d $(DESTDIR)$(BINDIR)
@@ -451,25 +466,60 @@ install-headers:
 	install -d $(DESTDIR)$(INCLUDEDIR)/kvalind
 	install -m 0644 core/include/kvalind/*.h $(DESTDIR)$(INCLUDEDIR)/kvalind/
 
+# kvalind-hub, the receiving side: its binary, its own copy of the indicator
+# plugins in $(HUBLIBDIR)/indicators (the catalogue it accepts; the hub needs
+# nothing of the office's installation), the example configuration
+# $(SYSCONFDIR)/kvalind-hub/hub.ini and kvalind-hub(8). The unit is
+# install-hub-unit (it runs as the user kvalind-hub, which only the Debian
+# package creates).
+.PHONY: install-hub install-hub-bin install-hub-plugins install-hub-conf install-hub-man \
+	install-hub-unit
+install-hub: install-hub-bin install-hub-plugins install-hub-conf install-hub-man
+
+install-hub-bin: $(B)/kvalind-hub
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(B)/kvalind-hub $(DESTDIR)$(BINDIR)/kvalind-hub
+
+install-hub-plugins: $(INDICATOR_SOS)
+	install -d -m 0755 $(DESTDIR)$(HUBLIBDIR)/indicators
+	$(if $(INDICATOR_SOS),install -m 0644 $(INDICATOR_SOS) $(DESTDIR)$(HUBLIBDIR)/indicators/)
+
+# Never overwrites a configuration the hub's administrator has edited.
+install-hub-conf:
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/kvalind-hub
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/kvalind-hub/hub.ini ]; then \
+		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/kvalind-hub/hub.ini"; \
+	else \
+		sed -e 's|^\(;*\)indicator_dir = .*|\1indicator_dir = $(HUBLIBDIR)/indicators|' \
+		    -e 's|/etc/kvalind-hub/|$(SYSCONFDIR)/kvalind-hub/|g' \
+		    conf/hub.ini > $(DESTDIR)$(SYSCONFDIR)/kvalind-hub/hub.ini && \
+		chmod 0640 $(DESTDIR)$(SYSCONFDIR)/kvalind-hub/hub.ini; \
+	fi
+
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/kvalind
-	rm -rf $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(INCLUDEDIR)/kvalind
-	rm -f $(DESTDIR)$(MANDIR)/man8/kvalind.8.gz $(DESTDIR)$(MANDIR)/man5/kvalind.ini.5.gz
+	rm -f $(DESTDIR)$(BINDIR)/kvalind $(DESTDIR)$(BINDIR)/kvalind-hub
+	rm -rf $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(HUBLIBDIR) $(DESTDIR)$(PKGDATADIR) \
+		$(DESTDIR)$(INCLUDEDIR)/kvalind
+	rm -f $(DESTDIR)$(MANDIR)/man8/kvalind.8.gz $(DESTDIR)$(MANDIR)/man5/kvalind.ini.5.gz \
+		$(DESTDIR)$(MANDIR)/man8/kvalind-hub.8.gz
 
 # ---- man pages, systemd unit, Debian package --------------------------------
 
 .PHONY: man check-man install-man install-unit deb check-deb
 
 # kvalind(8) is hand-written (packaging/man/kvalind.8.in); kvalind.ini(5) has a
-# hand-written header and its key reference generated from `kvalind list-keys`.
-# Both get this build's paths.
+# hand-written header and its key reference generated from `kvalind list-keys`;
+# kvalind-hub(8) is hand-written but for its CONFIGURATION section, generated
+# from the key table `kvalind-hub check-config --help` prints. All get this
+# build's paths.
 MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date -u +%Y-%m-%d)
 MAN_SED = -e 's|@VERSION@|$(VERSION)|g' -e 's|@DATE@|$(MAN_DATE)|g' \
 	  -e 's|@CONFIG@|$(SYSCONFDIR)/kvalind/kvalind.ini|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	  -e 's|@PKGLIBDIR@|$(PKGLIBDIR)|g' -e 's|@PKGDATADIR@|$(PKGDATADIR)|g' \
-	  -e 's|@STATEDIR@|$(LOCALSTATEDIR)/kvalind|g' -e 's|@SYSTEMDUNITDIR@|$(SYSTEMDUNITDIR)|g'
+	  -e 's|@STATEDIR@|$(LOCALSTATEDIR)/kvalind|g' -e 's|@SYSTEMDUNITDIR@|$(SYSTEMDUNITDIR)|g' \
+	  -e 's|@HUBCONFIG@|$(SYSCONFDIR)/kvalind-hub/hub.ini|g' -e 's|@HUBLIBDIR@|$(HUBLIBDIR)|g'
 
-man: $(B)/man/kvalind.8 $(B)/man/kvalind.ini.5
+man: $(B)/man/kvalind.8 $(B)/man/kvalind.ini.5 $(B)/man/kvalind-hub.8
 
 $(B)/man/kvalind.8: packaging/man/kvalind.8.in $(B)/build-flags
 	@mkdir -p $(dir $@)
@@ -480,16 +530,27 @@ $(B)/man/kvalind.ini.5: packaging/man/kvalind.ini.5.in packaging/man/ini-man.sh 
 	@mkdir -p $(dir $@)
 	sed $(MAN_SED) $< | sh packaging/man/ini-man.sh $(B) > $@.tmp && mv $@.tmp $@
 
-# Every command of `kvalind --help` and its options are in kvalind(8), every
-# key in kvalind.ini(5), and groff and man format both without a warning.
+$(B)/man/kvalind-hub.8: packaging/man/kvalind-hub.8.in packaging/man/hub-keys-man.sh \
+		packaging/man/hub-keys.sh $(B)/build-flags $(B)/kvalind-hub
+	@mkdir -p $(dir $@)
+	sed $(MAN_SED) $< | sh packaging/man/hub-keys-man.sh $(B)/kvalind-hub > $@.tmp && mv $@.tmp $@
+
+# Every command of `kvalind --help` and of `kvalind-hub --help` and their
+# options are in kvalind(8) and kvalind-hub(8), every key in kvalind.ini(5)
+# and kvalind-hub(8), and groff and man format all three without a warning.
 check-man: man
-	@sh tests/check_man.sh $(B)/kvalind $(B)/man
+	@sh tests/check_man.sh $(B)/kvalind $(B)/man $(B)/kvalind-hub
 
 install-man: man
 	install -d -m 0755 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	gzip -n -9 -c $(B)/man/kvalind.8 > $(DESTDIR)$(MANDIR)/man8/kvalind.8.gz
 	gzip -n -9 -c $(B)/man/kvalind.ini.5 > $(DESTDIR)$(MANDIR)/man5/kvalind.ini.5.gz
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/kvalind.8.gz $(DESTDIR)$(MANDIR)/man5/kvalind.ini.5.gz
+
+install-hub-man: $(B)/man/kvalind-hub.8
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man8
+	gzip -n -9 -c $(B)/man/kvalind-hub.8 > $(DESTDIR)$(MANDIR)/man8/kvalind-hub.8.gz
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/kvalind-hub.8.gz
 
 # The systemd unit, with this build's paths. Not part of `install`: the unit
 # runs as the user kvalind, which only the Debian package (postinst) creates.
@@ -499,10 +560,20 @@ install-unit: packaging/kvalind.service
 		packaging/kvalind.service > $(DESTDIR)$(SYSTEMDUNITDIR)/kvalind.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/kvalind.service
 
-# The Debian package build-deb/kvalind_$(DEB_VERSION)_ARCH.deb: built in
-# build-deb/ (never build/) with the Debian paths and hardening flags,
-# installed through the install targets above into build-deb/stage, then
-# packed by packaging/debian/build-deb.sh (Depends by dpkg-shlibdeps).
+# The hub's unit, likewise (the user kvalind-hub: the kvalind-hub package).
+install-hub-unit: packaging/kvalind-hub.service
+	install -d -m 0755 $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|/usr/bin/kvalind-hub|$(BINDIR)/kvalind-hub|g' \
+		-e 's|/etc/kvalind-hub/|$(SYSCONFDIR)/kvalind-hub/|g' \
+		packaging/kvalind-hub.service > $(DESTDIR)$(SYSTEMDUNITDIR)/kvalind-hub.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/kvalind-hub.service
+
+# The Debian packages build-deb/kvalind_$(DEB_VERSION)_ARCH.deb (the office)
+# and build-deb/kvalind-hub_$(DEB_VERSION)_ARCH.deb (the hub), from one
+# build in build-deb/ (never build/) with the Debian paths and hardening
+# flags, installed through the install targets above into build-deb/stage
+# and build-deb/stage-hub, then each packed by packaging/debian/build-deb.sh
+# (Depends by dpkg-shlibdeps; packaging/debian/kvalind-hub.* for the hub).
 DEB_VERSION ?= $(VERSION)
 DEB_B := build-deb
 DEB_MAKE = $(MAKE) --no-print-directory B=$(DEB_B) PREFIX=/usr SYSCONFDIR=/etc \
@@ -511,15 +582,18 @@ DEB_MAKE = $(MAKE) --no-print-directory B=$(DEB_B) PREFIX=/usr SYSCONFDIR=/etc \
 	LDFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS)"
 deb:
 	+$(DEB_MAKE) all man
-	rm -rf $(DEB_B)/stage
+	rm -rf $(DEB_B)/stage $(DEB_B)/stage-hub
 	+$(DEB_MAKE) DESTDIR=$(CURDIR)/$(DEB_B)/stage install-bin install-plugins install-data \
 		install-conf install-man install-unit
-	sh packaging/debian/build-deb.sh $(DEB_B)/stage $(DEB_VERSION) $(DEB_B)
+	+$(DEB_MAKE) DESTDIR=$(CURDIR)/$(DEB_B)/stage-hub install-hub install-hub-unit
+	sh packaging/debian/build-deb.sh $(DEB_B)/stage $(DEB_VERSION) $(DEB_B) kvalind
+	sh packaging/debian/build-deb.sh $(DEB_B)/stage-hub $(DEB_VERSION) $(DEB_B) kvalind-hub
 
-# Installs, upgrades, removes and purges the package on THIS machine (as
-# root), so it is not part of `check`: contents, conffile, user, permissions,
-# `systemd-analyze verify`, an edited configuration kept across reinstall and
-# upgrade, what remains after remove and after purge.
+# Installs, upgrades, removes and purges both packages on THIS machine (as
+# root), so it is not part of `check`: contents, conffiles, users,
+# permissions, `systemd-analyze verify`, each program run as its user (the
+# hub serving a throwaway PostgreSQL), an edited configuration kept across
+# reinstall and upgrade, what remains after remove and after purge.
 check-deb: deb
 	sh tests/check_deb.sh $(DEB_B) $(DEB_VERSION)
 
