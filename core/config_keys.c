@@ -73,7 +73,7 @@ static const struct kv_config_key push_keys[] = {
 	{"drop_dir", KV_CONFIG_PATH, NULL, false, NULL,
 	 "directory extracts are written to for pickup (transport = directory)"},
 	{"ca_file", KV_CONFIG_PATH, NULL, false, NULL,
-	 "CA certificate(s) that verify the receiver (default: the system's)"},
+	 "CA certificate(s) that verify the receiver and its signed receipts (default: the system's)"},
 	{"client_cert", KV_CONFIG_PATH, NULL, false, NULL,
 	 "the office's client certificate (PEM)"},
 	{"client_key", KV_CONFIG_PATH, NULL, false, NULL, "the client certificate's key (PEM)"},

@@ -33,7 +33,8 @@
 
 /* Far more than a century of monthly entries; anything larger is not ours. */
 #define LEDGER_MAX_BYTES (16u * 1024u * 1024u)
-#define LEDGER_FIELDS 8
+#define LEDGER_FIELDS 9     /* with data_sha256 */
+#define LEDGER_FIELDS_OLD 8 /* before data_sha256 was recorded */
 #define LEDGER_LINE_MAX 2048
 
 static const char zero_hash[] =
@@ -203,15 +204,27 @@ static bool is_text(const char *p, size_t n, size_t size)
 }
 
 /*
- * Parse one line (without its '\n') into e. *hashed gets the length of the
- * part the hash covers (the first seven fields and the tabs between them).
+ * Parse one line (without its '\n') into e: 9 fields, or the 8 of an entry
+ * written before data_sha256 was recorded. *hashed gets the length of the
+ * part the hash covers (every field before it and the tabs between them).
  * 0, or -1 with the reason in why.
  */
 static int parse_line(const char *line, size_t len, struct kv_ledger_entry *e, size_t *hashed,
 		      char *why, size_t whylen)
 {
-	static const char *const names[LEDGER_FIELDS] = {
-		"seq", "time", "destination", "extract_id", "bytes", "sha256", "prev", "hash"};
+	static const char *const names[LEDGER_FIELDS] = {"seq", "time", "destination",
+							 "extract_id", "bytes", "sha256",
+							 "data_sha256", "prev", "hash"};
+	static const char *const expected[LEDGER_FIELDS] = {
+		"a whole number from 1",
+		"a UTC time YYYY-MM-DDTHH:MM:SSZ",
+		"text without control characters",
+		"text without control characters",
+		"a whole number",
+		"64 lower-case hex digits",
+		"64 lower-case hex digits",
+		"64 lower-case hex digits",
+		"64 lower-case hex digits"};
 	const char *field[LEDGER_FIELDS];
 	size_t flen[LEDGER_FIELDS];
 	size_t nf = 0;
@@ -232,50 +245,56 @@ static int parse_line(const char *line, size_t len, struct kv_ledger_entry *e, s
 			break;
 		p = tab + 1;
 	}
-	if (nf != LEDGER_FIELDS) {
-		kv_snprintf(why, whylen, "%zu tab-separated field%s, not %d", nf,
-			    nf == 1 ? "" : "s", LEDGER_FIELDS);
+	if (nf != LEDGER_FIELDS && nf != LEDGER_FIELDS_OLD) {
+		kv_snprintf(why, whylen, "%zu tab-separated field%s, not %d (or %d)", nf,
+			    nf == 1 ? "" : "s", LEDGER_FIELDS, LEDGER_FIELDS_OLD);
 		return -1;
 	}
+	/* map[i]: which of the 9 named fields field[i] is */
+	static const int map9[LEDGER_FIELDS] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+	static const int map8[LEDGER_FIELDS_OLD] = {0, 1, 2, 3, 4, 5, 7, 8};
+	const int *map = nf == LEDGER_FIELDS ? map9 : map8;
 	int bad = -1;
-	if (!parse_u64(field[0], flen[0], &e->seq) || e->seq == 0)
-		bad = 0;
-	else if (!is_utc_time(field[1], flen[1]))
-		bad = 1;
-	else if (!is_text(field[2], flen[2], sizeof e->destination))
-		bad = 2;
-	else if (!is_text(field[3], flen[3], sizeof e->extract_id))
-		bad = 3;
-	else if (!parse_u64(field[4], flen[4], &e->bytes))
-		bad = 4;
-	else if (!is_hex64(field[5], flen[5]))
-		bad = 5;
-	else if (!is_hex64(field[6], flen[6]))
-		bad = 6;
-	else if (!is_hex64(field[7], flen[7]))
-		bad = 7;
+	for (size_t i = 0; i < nf && bad < 0; i++) {
+		bool ok;
+		switch (map[i]) {
+		case 0:
+			ok = parse_u64(field[i], flen[i], &e->seq) && e->seq != 0;
+			break;
+		case 1:
+			ok = is_utc_time(field[i], flen[i]);
+			break;
+		case 2:
+			ok = is_text(field[i], flen[i], sizeof e->destination);
+			break;
+		case 3:
+			ok = is_text(field[i], flen[i], sizeof e->extract_id);
+			break;
+		case 4:
+			ok = parse_u64(field[i], flen[i], &e->bytes);
+			break;
+		default:
+			ok = is_hex64(field[i], flen[i]);
+		}
+		if (!ok)
+			bad = (int)i;
+	}
 	if (bad >= 0) {
-		static const char *const expected[LEDGER_FIELDS] = {
-			"a whole number from 1",
-			"a UTC time YYYY-MM-DDTHH:MM:SSZ",
-			"text without control characters",
-			"text without control characters",
-			"a whole number",
-			"64 lower-case hex digits",
-			"64 lower-case hex digits",
-			"64 lower-case hex digits"};
-		kv_snprintf(why, whylen, "field %d (%s) is not %s%s", bad + 1, names[bad],
-			    expected[bad],
-			    (bad == 2 || bad == 3) && flen[bad] == 0 ? " (it is empty)" : "");
+		int k = map[bad];
+		kv_snprintf(why, whylen, "field %d (%s) is not %s%s", bad + 1, names[k],
+			    expected[k], (k == 2 || k == 3) && flen[bad] == 0 ? " (it is empty)" : "");
 		return -1;
 	}
+	size_t last = nf - 1;
 	memcpy(e->time, field[1], flen[1]);
 	memcpy(e->destination, field[2], flen[2]);
 	memcpy(e->extract_id, field[3], flen[3]);
 	memcpy(e->sha256, field[5], 64);
-	memcpy(e->prev, field[6], 64);
-	memcpy(e->hash, field[7], 64);
-	*hashed = (size_t)(field[7] - 1 - line);
+	if (nf == LEDGER_FIELDS)
+		memcpy(e->data_sha256, field[6], 64);
+	memcpy(e->prev, field[last - 1], 64);
+	memcpy(e->hash, field[last], 64);
+	*hashed = (size_t)(field[last] - 1 - line);
 	return 0;
 }
 
@@ -553,6 +572,14 @@ done:
 int kv_ledger_append(const char *path, const char *destination, const char *extract_id,
 		     uint64_t bytes, const char *sha256_hex, char *err, size_t errlen)
 {
+	return kv_ledger_append_sent(path, destination, extract_id, bytes, sha256_hex, NULL, err,
+				     errlen);
+}
+
+int kv_ledger_append_sent(const char *path, const char *destination, const char *extract_id,
+			  uint64_t bytes, const char *sha256_hex, const char *data_sha256_hex,
+			  char *err, size_t errlen)
+{
 	int ret = -1;
 	int fd = -1;
 	char *data = NULL;
@@ -564,6 +591,11 @@ int kv_ledger_append(const char *path, const char *destination, const char *extr
 		goto done;
 	if (!is_hex64(sha256_hex, strlen(sha256_hex))) {
 		kv_snprintf(err, errlen, "ledger: the payload's sha256 is not 64 lower-case hex "
+					 "digits");
+		goto done;
+	}
+	if (data_sha256_hex != NULL && !is_hex64(data_sha256_hex, strlen(data_sha256_hex))) {
+		kv_snprintf(err, errlen, "ledger: the data's sha256 is not 64 lower-case hex "
 					 "digits");
 		goto done;
 	}
@@ -601,8 +633,10 @@ int kv_ledger_append(const char *path, const char *destination, const char *extr
 		goto done;
 	}
 	char line[LEDGER_LINE_MAX], hash[KV_SHA256_HEX_SIZE];
-	if (kv_snprintf(line, sizeof line, "%" PRIu64 "\t%s\t%s\t%s\t%" PRIu64 "\t%s\t%s", seq,
-			when, destination, extract_id, bytes, sha256_hex, prev) != 0) {
+	if (kv_snprintf(line, sizeof line, "%" PRIu64 "\t%s\t%s\t%s\t%" PRIu64 "\t%s%s%s\t%s", seq,
+			when, destination, extract_id, bytes, sha256_hex,
+			data_sha256_hex != NULL ? "\t" : "",
+			data_sha256_hex != NULL ? data_sha256_hex : "", prev) != 0) {
 		kv_snprintf(err, errlen, "ledger \"%s\": entry too long", path);
 		goto done;
 	}

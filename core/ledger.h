@@ -4,7 +4,7 @@
  * The ledger is a text file (STATE_DIR/ledger), one entry per line, fields
  * separated by a tab:
  *
- *   seq  time  destination  extract_id  bytes  sha256  prev  hash
+ *   seq  time  destination  extract_id  bytes  sha256  data_sha256  prev  hash
  *
  *   seq          1, 2, 3, ... in file order
  *   time         UTC, "YYYY-MM-DDTHH:MM:SSZ"
@@ -14,9 +14,16 @@
  *   bytes        size of the payload (manifest.json plus data.csv)
  *   sha256       SHA-256 of the payload's manifest.json, which in turn holds
  *                the SHA-256 of data.csv, so it pins both
+ *   data_sha256  SHA-256 of the payload's data.csv (what the hub's receipt
+ *                names beside the manifest's). Entries written before
+ *                kvalind recorded it have no such field: 8 fields, not 9;
+ *                both kinds are read, and may follow each other
  *   prev         the previous entry's hash (64 zeros for the first entry)
- *   hash         SHA-256 of the line's first seven fields joined by tabs
+ *   hash         SHA-256 of the line's other fields joined by tabs
  *                (seq .. prev, exactly as written)
+ *
+ * The hub's signed receipts for HTTPS sends are kept beside the ledger, in
+ * STATE_DIR/receipts/ (receipt.h); `kvalind ledger verify` checks them too.
  *
  * An edited, removed, reordered or inserted entry breaks the chain and
  * kv_ledger_verify names the first line where it breaks. The file is opened
@@ -47,9 +54,17 @@ struct kv_ledger_entry {
 	char sha256[KV_SHA256_HEX_SIZE];
 	char prev[KV_SHA256_HEX_SIZE];
 	char hash[KV_SHA256_HEX_SIZE];
+	char data_sha256[KV_SHA256_HEX_SIZE]; /* "" in an entry without it (8 fields) */
 };
 
-/* Append one entry (creating the file, mode 0600, when it does not exist). */
+/* Append one entry (creating the file, mode 0600, when it does not exist).
+ * data_sha256_hex (the data.csv's SHA-256) may be NULL: an entry of the 8
+ * fields written before it was recorded. */
+KV_MUST_CHECK int kv_ledger_append_sent(const char *path, const char *destination,
+					const char *extract_id, uint64_t bytes,
+					const char *sha256_hex, const char *data_sha256_hex,
+					char *err, size_t errlen);
+/* The same without the data's SHA-256 (an 8-field entry). */
 KV_MUST_CHECK int kv_ledger_append(const char *path, const char *destination,
 				   const char *extract_id, uint64_t bytes, const char *sha256_hex,
 				   char *err, size_t errlen);

@@ -36,7 +36,7 @@ static const struct command commands[] = {
 	{"reject", kv_cmd_reject, "keep a waiting extract from ever leaving"},
 	{"retry", kv_cmd_retry, "send refused or waiting extracts again once the cause is fixed"},
 	{"push", kv_cmd_push, "send the approved extracts in the outbox"},
-	{"ledger", kv_cmd_ledger, "list what left the office; 'ledger verify' checks it"},
+	{"ledger", kv_cmd_ledger, "list what left the office; 'ledger verify' checks it and its receipts"},
 	{"daemon", kv_cmd_daemon, "run unattended: compute, export and push every month"},
 	{"status", kv_cmd_status, "show the daemon's last and next run, the outbox, the last push"},
 };

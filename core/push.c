@@ -335,6 +335,8 @@ enum kv_push_outcome kv_push_send(struct kv_push_target *t, const char *extract_
 {
 	memset(r, 0, sizeof *r);
 	r->outcome = KV_PUSH_RETRY;
+	KV_FREE(t->receipt);
+	t->receipt_len = 0;
 	if (!valid_extract_id(extract_id)) {
 		kv_snprintf(r->detail, sizeof r->detail,
 			    "extract id is not 1 to %d letters, digits, '-', '_' or '.' (not "
@@ -360,6 +362,12 @@ enum kv_push_outcome kv_push_send(struct kv_push_target *t, const char *extract_
 	return r->outcome;
 }
 
+const char *kv_push_receipt(const struct kv_push_target *t, size_t *len)
+{
+	*len = t->receipt != NULL ? t->receipt_len : 0;
+	return t->receipt;
+}
+
 static void wipe_free(char *s)
 {
 	if (s == NULL)
@@ -381,6 +389,8 @@ void kv_push_close(struct kv_push_target *t)
 	free(t->client_key);
 	wipe_free(t->key_passphrase);
 	free(t->drop_dir);
+	free(t->receipt);
+	kv_receipt_trust_close(t->receipt_trust);
 	if (t->curl_initialised)
 		kv_push_https_global_cleanup();
 	free(t);

@@ -51,6 +51,21 @@
  * (HTTP 401: ...) - check [push] client_cert and client_key, and that the
  * receiver has registered this office".
  *
+ * Receipts (HTTPS): a 2xx reply may carry the hub's signed receipt
+ * (receipt.h), the body after its one-line status (or the whole body),
+ * recognised by its first line "kvalind-receipt 1" or the Content-Type
+ * application/vnd.kvalind.receipt; at most KV_RECEIPT_MAX bytes are taken.
+ * It is checked at once: it parses; it is for this extract id, the
+ * participant the id names (else the client certificate's CN, when that is
+ * a participant id), the SHA-256 of the manifest and of the data sent; its
+ * signature verifies with its first certificate, which chains to ca_file
+ * (else the system's CAs) for TLS server use at the receipt's stored time,
+ * and is the certificate the TLS connection was made to (as libcurl reports
+ * it, CURLINFO_CERTINFO; not checked when libcurl does not). The result's
+ * `receipt` says VALID, INVALID (receipt_problem says why) or MISSING (a
+ * 2xx without one); kv_push_receipt gives the bytes of a VALID or INVALID
+ * one. None of this changes the outcome: the receiver has the extract.
+ *
  * Directory (transport = directory): the extract becomes two files in
  * drop_dir, EXTRACT_ID.csv and then EXTRACT_ID.json (the manifest last, so a
  * pickup that waits for *.json never sees a half extract); each is written to
@@ -88,6 +103,14 @@ enum kv_push_outcome {
 	KV_PUSH_CANCELLED = 3  /* stopped by the cancel flag; nothing was decided */
 };
 
+/* The receipt of a delivered HTTPS send (see Receipts above). */
+enum kv_push_receipt {
+	KV_PUSH_RECEIPT_NONE = 0, /* not a delivered HTTPS send: no receipt expected */
+	KV_PUSH_RECEIPT_VALID,    /* valid, for what was sent */
+	KV_PUSH_RECEIPT_INVALID,  /* there is one, and it does not verify or match */
+	KV_PUSH_RECEIPT_MISSING   /* the 2xx reply has none */
+};
+
 /* What one send did. */
 struct kv_push_result {
 	enum kv_push_outcome outcome;
@@ -95,6 +118,8 @@ struct kv_push_result {
 	long http_status;   /* 0: no HTTP reply */
 	char detail[1024];  /* "HTTP 401: FIRST LINE", libcurl's error, the path and errno */
 	char status[1536];  /* the detail for a person, with what to check */
+	enum kv_push_receipt receipt;
+	char receipt_problem[1024]; /* INVALID, MISSING: why, one line */
 };
 
 /* The bytes of one extract, as the outbox read and checked them. */
@@ -128,6 +153,11 @@ bool kv_push_cancelled(const struct kv_push_target *t);
 /* Send one extract. r (required) gets the outcome, which is also returned. */
 enum kv_push_outcome kv_push_send(struct kv_push_target *t, const char *extract_id,
 				  const struct kv_push_payload *p, struct kv_push_result *r);
+
+/* The bytes of the last send's receipt (VALID or INVALID; at most
+ * KV_RECEIPT_MAX), *len their number; NULL when it had none. Borrowed: valid
+ * until the next send or kv_push_close. */
+const char *kv_push_receipt(const struct kv_push_target *t, size_t *len);
 
 void kv_push_close(struct kv_push_target *t);
 

@@ -6,8 +6,9 @@
  * flag is looked at several times a second whatever the transfer is doing.
  * The receiver's certificate is always verified; only https is allowed, for
  * the request and for any redirect, and redirects are not followed. The
- * reply's body is read into a small buffer only for its first line; the rest
- * is discarded. Errors never end the process: every failure is an outcome
+ * reply's body is kept up to REPLY_KEEP bytes (its first line for the
+ * detail; on a 2xx the hub's receipt, checked here: receipt.h); the rest is
+ * discarded. Errors never end the process: every failure is an outcome
  * (RETRY, REFUSED or CANCELLED) with a one-line detail and a status for
  * people (what the reply means and what to check). The payload is sent from
  * memory, never logged.
@@ -17,18 +18,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "extract_format.h"
 #include "push_private.h"
+#include "receipt.h"
+#include "sha256.h"
 #include "util.h"
 
 #ifndef KV_VERSION
 #define KV_VERSION "unknown"
 #endif
 
-#define REPLY_KEEP 1024      /* bytes of the reply's body kept for the detail */
+/* bytes of the reply's body kept: a status line and a receipt */
+#define REPLY_KEEP (KV_RECEIPT_MAX + 1024)
 #define REPLY_LINE_MAX 200   /* printable characters of its first line shown */
 #define POLL_MS 200          /* longest wait before the cancel flag is looked at */
 
@@ -64,6 +70,7 @@ void kv_push_https_global_cleanup(void)
 struct reply {
 	char buf[REPLY_KEEP];
 	size_t len;
+	bool cut; /* more arrived than was kept */
 };
 
 static size_t keep_reply(char *data, size_t size, size_t nmemb, void *userdata)
@@ -74,6 +81,8 @@ static size_t keep_reply(char *data, size_t size, size_t nmemb, void *userdata)
 	size_t take = n < room ? n : room;
 	memcpy(r->buf + r->len, data, take);
 	r->len += take;
+	if (take < n)
+		r->cut = true;
 	return n; /* the rest is read and dropped */
 }
 
@@ -262,6 +271,114 @@ static CURLcode perform(struct kv_push_target *t, CURL *curl, bool *cancelled)
 	return rc;
 }
 
+/* The participant a receipt for extract_id must name: the one the id
+ * names, else the client certificate's CN when it is a participant id, else
+ * NULL (not checked). */
+static const char *expected_participant(struct kv_push_target *t, const char *extract_id,
+					char *buf, size_t size)
+{
+	if (kv_receipt_id_participant(extract_id, buf, size))
+		return buf;
+	if (!t->client_cn_read && t->client_cert != NULL) {
+		char cn[sizeof t->client_cn], err[512];
+		t->client_cn_read = true;
+		if (kv_receipt_cert_cn(t->client_cert, cn, sizeof cn, err, sizeof err) == 0 &&
+		    kv_extract_valid_participant(cn, strlen(cn)))
+			kv_strlcpy(t->client_cn, cn, sizeof t->client_cn);
+	}
+	return t->client_cn[0] != '\0' ? t->client_cn : NULL;
+}
+
+/* The leaf certificate of the TLS connection (PEM, libcurl's), or NULL. */
+static const char *connection_certificate(CURL *curl)
+{
+	struct curl_certinfo *ci = NULL;
+	if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL ||
+	    ci->num_of_certs < 1 || ci->certinfo == NULL)
+		return NULL;
+	for (struct curl_slist *l = ci->certinfo[0]; l != NULL; l = l->next)
+		if (strncmp(l->data, "Cert:", 5) == 0)
+			return l->data + 5;
+	return NULL;
+}
+
+static void receipt_invalid(struct kv_push_result *r, const char *why)
+{
+	r->receipt = KV_PUSH_RECEIPT_INVALID;
+	kv_snprintf(r->receipt_problem, sizeof r->receipt_problem, "%s", why);
+}
+
+/* The receipt in a 2xx reply (see push.h): r->receipt, and its bytes kept in
+ * t->receipt when there is one. */
+static void take_receipt(struct kv_push_target *t, CURL *curl, const char *extract_id,
+			 const struct kv_push_payload *p, const struct reply *rep,
+			 struct kv_push_result *r)
+{
+	const size_t ml = sizeof KV_RECEIPT_MAGIC - 1;
+	const char *body = rep->buf, *start = NULL;
+	size_t len = rep->len;
+	char *type = NULL;
+	if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type) != CURLE_OK)
+		type = NULL;
+	size_t tl = strlen(KV_RECEIPT_MEDIA_TYPE);
+	bool typed = type != NULL && strncasecmp(type, KV_RECEIPT_MEDIA_TYPE, tl) == 0 &&
+		     (type[tl] == '\0' || type[tl] == ';' || type[tl] == ' ');
+	const char *nl = memchr(body, '\n', len);
+	if (len >= ml && memcmp(body, KV_RECEIPT_MAGIC, ml) == 0)
+		start = body;
+	else if (nl != NULL && (size_t)(body + len - (nl + 1)) >= ml &&
+		 memcmp(nl + 1, KV_RECEIPT_MAGIC, ml) == 0)
+		start = nl + 1;
+	else if (typed)
+		start = nl != NULL ? nl + 1 : body + len;
+	if (start == NULL) {
+		r->receipt = KV_PUSH_RECEIPT_MISSING;
+		kv_snprintf(r->receipt_problem, sizeof r->receipt_problem,
+			    "the receiver's reply (HTTP %ld, %s) has no receipt", r->http_status,
+			    type != NULL ? "Content-Type not a receipt's" : "no Content-Type");
+		return;
+	}
+	size_t rlen = (size_t)(body + len - start);
+	size_t keep = rlen < KV_RECEIPT_MAX ? rlen : KV_RECEIPT_MAX;
+	t->receipt = kv_xcalloc(keep + 1, 1);
+	memcpy(t->receipt, start, keep);
+	t->receipt_len = keep;
+	if (rep->cut || rlen > KV_RECEIPT_MAX) {
+		receipt_invalid(r, "the receipt is larger than 64 KiB");
+		return;
+	}
+	char why[900], err[512], msha[KV_SHA256_HEX_SIZE], dsha[KV_SHA256_HEX_SIZE], pbuf[128];
+	if (kv_sha256_hex(p->manifest, p->manifest_len, msha, err, sizeof err) != 0 ||
+	    kv_sha256_hex(p->csv, p->csv_len, dsha, err, sizeof err) != 0) {
+		kv_snprintf(why, sizeof why, "the receipt could not be checked: %s", err);
+		receipt_invalid(r, why);
+		return;
+	}
+	if (t->receipt_trust == NULL) {
+		t->receipt_trust = kv_receipt_trust_open(t->ca_file, err, sizeof err);
+		if (t->receipt_trust == NULL) {
+			kv_snprintf(why, sizeof why, "the receipt could not be checked: %s", err);
+			receipt_invalid(r, why);
+			return;
+		}
+	}
+	struct kv_receipt *rc = NULL;
+	if (kv_receipt_parse(t->receipt, t->receipt_len, &rc, err, sizeof err) != 0) {
+		kv_snprintf(why, sizeof why, "the receipt cannot be read: %s", err);
+		receipt_invalid(r, why);
+		return;
+	}
+	const char *participant = expected_participant(t, extract_id, pbuf, sizeof pbuf);
+	const char *peer = connection_certificate(curl);
+	if (kv_receipt_match(rc, extract_id, participant, msha, dsha, err, sizeof err) != 0 ||
+	    kv_receipt_verify(rc, t->receipt_trust, err, sizeof err) != 0 ||
+	    (peer != NULL && kv_receipt_signed_by(rc, peer, strlen(peer), err, sizeof err) != 0))
+		receipt_invalid(r, err);
+	else
+		r->receipt = KV_PUSH_RECEIPT_VALID;
+	kv_receipt_free(rc);
+}
+
 void kv_push_https_send(struct kv_push_target *t, const char *extract_id,
 			const struct kv_push_payload *p, struct kv_push_result *r)
 {
@@ -342,6 +459,10 @@ void kv_push_https_send(struct kv_push_target *t, const char *extract_id,
 	SET(CURLOPT_WRITEFUNCTION, keep_reply);
 	SET(CURLOPT_WRITEDATA, reply);
 #undef SET
+	/* The receiver's certificate, to compare with its receipt's; a libcurl
+	 * without it skips that comparison (push.h). */
+	if (rc == CURLE_OK)
+		(void)curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
 	if (rc != CURLE_OK) {
 		kv_snprintf(detail, detail_len, "could not set up the request: %s",
 			    errbuf[0] ? errbuf : curl_easy_strerror(rc));
@@ -372,6 +493,8 @@ void kv_push_https_send(struct kv_push_target *t, const char *extract_id,
 	else
 		kv_snprintf(detail, detail_len, "HTTP %ld", status);
 	classify_status(status, r);
+	if (r->outcome == KV_PUSH_DELIVERED)
+		take_receipt(t, curl, extract_id, p, reply, r);
 done:
 	curl_easy_cleanup(curl);
 	curl_mime_free(mime);

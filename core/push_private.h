@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "push.h"
+#include "receipt.h"
 
 #define KV_PUSH_PATH_MAX 4096
 /* Longest extract id the push layer accepts (it becomes a file name). */
@@ -32,6 +33,11 @@ struct kv_push_target {
 	long timeout;          /* seconds, whole request */
 	bool curl_initialised; /* this target holds a curl_global_init */
 	volatile sig_atomic_t *cancel; /* kv_push_set_cancel; NULL: never */
+	struct kv_receipt_trust *receipt_trust; /* ca_file, opened at the first receipt */
+	char *receipt;         /* the last send's receipt (kv_push_receipt), NULL: none */
+	size_t receipt_len;
+	bool client_cn_read;   /* client_cn was looked up */
+	char client_cn[128];   /* client_cert's CN when it is a participant id, else "" */
 	/* directory */
 	char *drop_dir;
 };

@@ -10,6 +10,7 @@
 
 #include "ledger.h"
 #include "log.h"
+#include "receipt.h"
 #include "util.h"
 
 struct ledger_find {
@@ -45,6 +46,56 @@ static void note(struct kv_outbox *ob, struct kv_outbox_item *it, const char *te
 		sum->notes_failed = true;
 		kv_strlcpy(note_error, err, note_len);
 	}
+}
+
+/*
+ * The receipt of a delivered extract, kept beside the ledger before its
+ * entry is written: a valid one as receipts/ID.receipt; an invalid one as
+ * receipts/ID.invalid; each problem logged once, here. Nothing here makes
+ * the extract undelivered: the receiver has it, and a resend would not
+ * help. `kvalind ledger verify` reports what is not valid.
+ */
+static void keep_receipt(struct kv_push_target *t, const struct kv_push_result *r,
+			 const char *id, const char *ledger)
+{
+	char dir[4200], err[1024];
+	size_t len;
+	const char *data = kv_push_receipt(t, &len);
+	const char *dest = kv_push_destination(t);
+	if (r->receipt == KV_PUSH_RECEIPT_NONE)
+		return;
+	if (r->receipt == KV_PUSH_RECEIPT_MISSING) {
+		kv_log(KV_LOG_WARNING,
+		       "%s was delivered to %s without a receipt: %s; 'kvalind ledger verify' "
+		       "reports it",
+		       id, dest, r->receipt_problem);
+		return;
+	}
+	bool valid = r->receipt == KV_PUSH_RECEIPT_VALID;
+	if (kv_receipt_dir(ledger, dir, sizeof dir) != 0) {
+		kv_snprintf(err, sizeof err, "the state directory's path is too long");
+	} else if (data != NULL &&
+		   kv_receipt_store(dir, id, valid ? KV_RECEIPT_FILE_VALID : KV_RECEIPT_FILE_INVALID,
+				    data, len, err, sizeof err) == 0) {
+		if (!valid)
+			kv_log(KV_LOG_ERROR,
+			       "%s was delivered to %s, but its receipt is not valid: %s; it is kept "
+			       "as %s/%s.invalid and 'kvalind ledger verify' reports it",
+			       id, dest, r->receipt_problem, dir, id);
+		return;
+	} else if (data == NULL) {
+		kv_snprintf(err, sizeof err, "no receipt bytes");
+	}
+	if (valid)
+		kv_log(KV_LOG_ERROR,
+		       "%s was delivered to %s with a valid receipt, but it could not be kept (%s); "
+		       "'kvalind ledger verify' reports it as without one",
+		       id, dest, err);
+	else
+		kv_log(KV_LOG_ERROR,
+		       "%s was delivered to %s, but its receipt is not valid: %s; it could not be "
+		       "kept either (%s)",
+		       id, dest, r->receipt_problem, err);
 }
 
 /* ledger_err (ONE_LEDGER) gets the ledger's own error. */
@@ -88,9 +139,12 @@ static enum one push_one(struct kv_outbox *ob, struct kv_push_target *t,
 		kv_push_send(t, it->id, &payload, r);
 		enum kv_push_outcome o = r->outcome;
 		kv_strlcpy(status, r->status, status_len);
+		if (o == KV_PUSH_DELIVERED)
+			keep_receipt(t, r, it->id, ledger);
 		if (o == KV_PUSH_DELIVERED &&
-		    kv_ledger_append(ledger, dest, it->id, (uint64_t)(p.manifest_len + p.csv_len),
-				     p.manifest_sha256, err, sizeof err) != 0) {
+		    kv_ledger_append_sent(ledger, dest, it->id,
+					  (uint64_t)(p.manifest_len + p.csv_len), p.manifest_sha256,
+					  p.csv_sha256, err, sizeof err) != 0) {
 			kv_strlcpy(ledger_err, err, ledger_len);
 			kv_snprintf(status, status_len,
 				    "delivered to %s but not recorded in the ledger (%s); it is sent "

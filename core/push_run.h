@@ -9,8 +9,10 @@
  * it for this destination (a crash came between the ledger and the move),
  * it only moves to sent. Otherwise its bytes are read and checked against
  * the record export wrote (kv_outbox_load): one that does not match is
- * moved to quarantine/ and never sent. Then it is sent; delivered: ledger
- * entry, then sent/; refused (the receiver's 422): it moves to refused/ with
+ * moved to quarantine/ and never sent. Then it is sent; delivered: the
+ * receiver's receipt kept beside the ledger (STATE_DIR/receipts/, receipt.h:
+ * an invalid or missing one is logged and kept or not, and the extract is
+ * delivered all the same), the ledger entry, then sent/; refused (the receiver's 422): it moves to refused/ with
  * the receiver's reason; not delivered: its attempts and next attempt are
  * noted (capped exponential backoff) and it stays ready.
  *

@@ -389,10 +389,13 @@ int hub_cmd_revoke_lead(int argc, char **argv);
 /* ---- the server (hub_server.c) ------------------------------------------ */
 
 /* What serve needs from root before it switches to [hub] user: the TLS
- * files read and the listening socket bound (so a port below 1024 works). */
+ * files read, the receipt signer made from them, and the listening socket
+ * bound (so a port below 1024 works). */
+struct hub_signer; /* hub_receipt.h */
 struct hub_listener {
 	int fd;
 	char *cert, *key, *trust;
+	struct hub_signer *signer; /* signs receipts with the TLS key (hub_receipt.h) */
 };
 /* 0, or -1 after logging why. */
 int hub_listen(const struct hub_config *cfg, struct hub_listener *l);

@@ -24,7 +24,9 @@
  *     Unprocessable Content, its body the one-line reason;
  *  5. storage in one transaction (hub_db.c): 201 stored, 200 already stored,
  *     422 when the extract id is stored with other content; a database
- *     failure is 503, so the office tries again later.
+ *     failure is 503, so the office tries again later. A 201 or 200 carries
+ *     the receipt signed with the hub's TLS key (hub_receipt.h) after its
+ *     one-line status.
  *
  * 422 means "this extract will never be accepted": the office keeps it as
  * refused. Every other refusal is about the request, the certificate or the
@@ -82,6 +84,7 @@
  * hub_test_peer.
  */
 #include "hub.h"
+#include "hub_receipt.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -146,6 +149,7 @@ struct server {
 	const struct hub_config *cfg;
 	const struct hub_catalogue *cat;
 	struct hub_db_pool *pool;
+	const struct hub_signer *signer; /* receipts; NULL: none (the test hooks) */
 	/* the open connections (conn_lock) */
 	pthread_mutex_t conn_lock;
 	pthread_cond_t conn_cond;
@@ -384,6 +388,8 @@ struct request {
 	char boundary[BOUNDARY_MAX + 1];
 	char *body;            /* the request body as received */
 	size_t body_len, body_cap;
+	char *receipt;         /* a stored extract's reply: status line and receipt */
+	size_t receipt_len;
 	size_t received;
 	/* a report page */
 	bool report, report_done, index;
@@ -1275,6 +1281,7 @@ static void finish(struct server *s, struct request *rq)
 			break;
 	}
 	hub_extract_free(&x);
+	bool holds = st == HUB_STORE_NEW || st == HUB_STORE_SUPERSEDED || st == HUB_STORE_ALREADY;
 	switch (st) {
 	case HUB_STORE_NEW:
 		rq->status = MHD_HTTP_CREATED;
@@ -1304,6 +1311,13 @@ static void finish(struct server *s, struct request *rq)
 		refuse(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the hub could not store it now; try later");
 		break;
 	}
+	/* The receipt: what it holds, signed; without one the office still
+	 * counts the extract delivered (and reports it). */
+	if (holds && s->signer != NULL &&
+	    hub_receipt_make(s->signer, rq->reason, rq->participant, rq->key, parts[0].data,
+			     parts[0].len, parts[1].data, parts[1].len, time(NULL), &rq->receipt,
+			     &rq->receipt_len, err, sizeof err) != 0)
+		hub_log(KV_LOG_ERROR, "%s %s: no receipt: %s", rq->participant, rq->key, err);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, struct request *rq)
@@ -1311,7 +1325,16 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct request *rq)
 	hub_log(rq->status >= 400 ? KV_LOG_WARNING : KV_LOG_INFO, "%s %s %u %s",
 		rq->participant[0] ? rq->participant : "-", rq->key[0] ? rq->key : "-", rq->status,
 		rq->reason);
-	return reply(c, rq->status, rq->reason);
+	if (rq->receipt == NULL || rq->refused)
+		return reply(c, rq->status, rq->reason);
+	struct MHD_Response *r = MHD_create_response_from_buffer(rq->receipt_len, rq->receipt,
+								 MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, HUB_RECEIPT_MEDIA_TYPE);
+	enum MHD_Result ret = MHD_queue_response(c, rq->status, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 /* Append n bytes of the body, within max_request_bytes (else 413). */
@@ -1400,6 +1423,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (rq == NULL)
 		return;
 	free(rq->body);
+	free(rq->receipt);
 	free(rq->page_body);
 	free(rq);
 	*con_cls = NULL;
@@ -1502,6 +1526,13 @@ int hub_listen(const struct hub_config *cfg, struct hub_listener *l)
 	l->trust = load_pem(cfg->ca_cert, "CA certificate", false);
 	if (l->cert == NULL || l->key == NULL || l->trust == NULL)
 		goto fail;
+	char err[600];
+	l->signer = hub_signer_new(l->key, l->cert, err, sizeof err);
+	if (l->signer == NULL) {
+		hub_log(KV_LOG_ERROR, "[tls] key %s and cert %s: %s", cfg->tls_key, cfg->tls_cert,
+			err);
+		goto fail;
+	}
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
 	if (inet_pton(AF_INET, cfg->listen_address, &addr.sin_addr) != 1) {
 		hub_log(KV_LOG_ERROR, "listen_address %s is not an IPv4 address", cfg->listen_address);
@@ -1532,6 +1563,8 @@ void hub_listener_free(struct hub_listener *l)
 		KV_FREE(l->key);
 	}
 	KV_FREE(l->trust);
+	hub_signer_free(l->signer);
+	l->signer = NULL;
 }
 
 /* ---- the server ------------------------------------------------------------------ */
@@ -1614,6 +1647,7 @@ int hub_serve(const struct hub_config *cfg, const struct hub_catalogue *cat, PGc
 		return HUB_EXIT_FAILURE;
 	}
 	server_init(&s, cfg, cat, pool);
+	s.signer = l->signer;
 
 	/* The signals are taken by sigwait below; MHD's threads inherit the mask. */
 	sigset_t set;

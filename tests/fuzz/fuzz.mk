@@ -22,7 +22,7 @@
 # to FUZZ_ALL, set FUZZ_SRCS_manifest and FUZZ_LIBS_manifest below, and
 # commit a few seeds in tests/fuzz/corpus/manifest/.
 
-FUZZ_ALL := config valueset dates pgcopy odbc hub_extract hub_request
+FUZZ_ALL := config valueset dates pgcopy odbc hub_extract hub_request receipt
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 60
 FUZZ_KEEP_BYTES ?= 4096
@@ -56,9 +56,13 @@ FUZZ_SRCS_hub_extract := hub/hub_validate.c core/extract_format.c core/util.c co
 FUZZ_LIBS_hub_extract := json-c libcrypto libpq inih
 # The hub's request path (hub/hub_server.c with its test hooks) in front of
 # the same validator; the database is stubbed in the target.
-FUZZ_SRCS_hub_request := $(FUZZ_SRCS_hub_extract) hub/hub_server.c
+FUZZ_SRCS_hub_request := $(FUZZ_SRCS_hub_extract) hub/hub_server.c hub/hub_receipt.c
 FUZZ_LIBS_hub_request := $(FUZZ_LIBS_hub_extract) libmicrohttpd gnutls
 FUZZ_CFLAGS_hub_request := -DKV_HUB_TEST_HOOKS
+# The hub's receipts as the office reads and checks them (core/receipt.c).
+FUZZ_SRCS_receipt := core/receipt.c core/ledger.c core/atomic.c core/sha256.c core/util.c \
+	core/log.c
+FUZZ_LIBS_receipt := libcrypto
 
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -O1 -g -fno-omit-frame-pointer \

@@ -8,6 +8,13 @@
  * the test process (PR_SET_PDEATHSIG), so a failed assertion leaves nothing
  * running. KVALIND_PUSH_TIMEOUT=5 keeps a hung exchange short.
  *
+ * Receipts: the receiver signs them as the hub does (--receipt, WORK/receipt);
+ * a valid one is VALID, one not matching what was sent, signed by another
+ * certificate than the connection's or another CA's, garbage or too large
+ * is INVALID with its reason, none is MISSING; through the outbox the good
+ * one is kept as receipts/ID.receipt, the bad one as ID.invalid, and the
+ * ledger's receipt check names it.
+ *
  * Tests that need a file this process cannot read or a directory it cannot
  * write run the push in a child that drops to nobody (65534) when the tests
  * run as root, since root reads and writes regardless of modes.
@@ -41,7 +48,12 @@
 
 #include "config.h"
 #include "diag.h"
+#include "ledger.h"
+#include "log.h"
+#include "outbox.h"
 #include "push.h"
+#include "push_run.h"
+#include "receipt.h"
 #include "testutil.h"
 
 #define PYTHON "/usr/bin/python3"
@@ -1390,6 +1402,201 @@ START_TEST(test_bad_extract_id)
 }
 END_TEST
 
+/* ---- HTTPS: receipts ------------------------------------------------------ */
+
+#define RID "test-office_2024-05_0123456789abcdef"
+
+/* Send e to a receiver whose receipts are mode; r gets the result. */
+static void push_with_receipt(struct server *s, struct kv_push_target *t,
+			      const struct extract *e, const char *mode,
+			      struct kv_push_result *r)
+{
+	char line[64];
+	snprintf(line, sizeof line, "* %s\n", mode);
+	tu_write_file(tu_path(s->work, "receipt"), line, 0644);
+	ck_assert_int_eq(push_r(t, e, r), KV_PUSH_DELIVERED);
+}
+
+START_TEST(test_https_receipt_valid)
+{
+	struct server s;
+	struct extract e;
+	struct kv_push_result r;
+	const char *flags[] = {"--receipt", "good", NULL};
+	server_start(&s, 0, flags);
+	make_extract(&e, RID, NULL);
+	struct kv_config *cfg = https_config(s.port, "client", NULL);
+	struct kv_push_target *t = must_open(cfg);
+
+	ck_assert_int_eq(push_r(t, &e, &r), KV_PUSH_DELIVERED);
+	ck_assert_str_eq(r.detail, "HTTP 201: stored"); /* the status line, as before */
+	ck_assert_msg(r.receipt == KV_PUSH_RECEIPT_VALID, "%d: %s", r.receipt, r.receipt_problem);
+	size_t len;
+	const char *bytes = kv_push_receipt(t, &len);
+	ck_assert_ptr_nonnull(bytes);
+	ck_assert(strncmp(bytes, KV_RECEIPT_MAGIC "participant: test-office\nextract: " RID "\n",
+			  strlen(KV_RECEIPT_MAGIC) + 48) == 0);
+	ck_assert(strstr(bytes, "-----END CERTIFICATE-----\n") == bytes + len - 26);
+
+	/* sent again: 200 already stored, with a receipt all the same */
+	ck_assert_int_eq(push_r(t, &e, &r), KV_PUSH_DELIVERED);
+	ck_assert_str_eq(r.detail, "HTTP 200: already stored");
+	ck_assert_msg(r.receipt == KV_PUSH_RECEIPT_VALID, "%s", r.receipt_problem);
+	ck_assert_int_eq(stored(&s), 1);
+
+	kv_push_close(t);
+	kv_config_free(cfg);
+	free_extract(&e);
+	server_stop(&s);
+}
+END_TEST
+
+START_TEST(test_https_receipt_invalid_or_missing)
+{
+	struct server s;
+	struct extract e;
+	struct kv_push_result r;
+	size_t len;
+	server_start(&s, 0, NULL);
+	make_extract(&e, RID, NULL);
+	struct kv_config *cfg = https_config(s.port, "client", NULL);
+	struct kv_push_target *t = must_open(cfg);
+
+	/* a receiver from before receipts: delivered, none */
+	ck_assert_int_eq(push_r(t, &e, &r), KV_PUSH_DELIVERED);
+	ck_assert_int_eq(r.receipt, KV_PUSH_RECEIPT_MISSING);
+	ck_assert_contains(r.receipt_problem, "HTTP 201");
+	ck_assert_contains(r.receipt_problem, "has no receipt");
+	ck_assert_ptr_null(kv_push_receipt(t, &len));
+
+	static const struct {
+		const char *mode, *why;
+	} bad[] = {
+		{"bad-data", "its data-sha256 is not that of the data sent"},
+		{"other-server", "not signed with the certificate the connection was made to"},
+		{"other-ca", "unable to get local issuer certificate"},
+		{"garbage", "the receipt cannot be read: line 2 is not \"participant: ...\""},
+		{"huge", "the receipt is larger than 64 KiB"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		push_with_receipt(&s, t, &e, bad[i].mode, &r); /* 200: stored before */
+		ck_assert_str_eq(r.detail, "HTTP 200: already stored");
+		ck_assert_msg(r.receipt == KV_PUSH_RECEIPT_INVALID, "%s: %d", bad[i].mode,
+			      r.receipt);
+		ck_assert_msg(strstr(r.receipt_problem, bad[i].why) != NULL, "%s: \"%s\"",
+			      bad[i].mode, r.receipt_problem);
+		ck_assert_ptr_nonnull(kv_push_receipt(t, &len)); /* kept for a person */
+		ck_assert_uint_le(len, KV_RECEIPT_MAX);
+	}
+	/* and a good one again: valid */
+	push_with_receipt(&s, t, &e, "good", &r);
+	ck_assert_msg(r.receipt == KV_PUSH_RECEIPT_VALID, "%s", r.receipt_problem);
+
+	kv_push_close(t);
+	kv_config_free(cfg);
+	free_extract(&e);
+	server_stop(&s);
+}
+END_TEST
+
+/*
+ * Through the outbox as `kvalind push` does it: the good receipt is kept as
+ * receipts/ID.receipt, the one that does not match as receipts/ID.invalid,
+ * both extracts are delivered (ledger, sent/), and the ledger's receipt
+ * check finds one valid and names the other.
+ */
+START_TEST(test_push_outbox_keeps_receipts)
+{
+	struct server s;
+	struct kv_outbox ob;
+	char e1[160], e2[160], err[1024], sha[KV_SHA256_HEX_SIZE];
+	const char *csv[2] = {"participant\ntest-office\n", "participant\ntest-office\n\n"};
+	char *ids[2] = {e1, e2};
+	server_start(&s, 0, NULL);
+	char *state = tu_mkdtemp();
+	ck_assert_msg(kv_outbox_open(&ob, state, err, sizeof err) == 0, "%s", err);
+	for (int i = 0; i < 2; i++) {
+		char manifest[512];
+		ck_assert_int_eq(kv_sha256_hex(csv[i], strlen(csv[i]), sha, err, sizeof err), 0);
+		ck_assert_int_eq(kv_outbox_make_id("test-office", i == 0 ? "2024-05" : "2024-06", sha,
+						   ids[i], 160),
+				 0);
+		snprintf(manifest, sizeof manifest,
+			 "{\"extract_id\": \"%s\", \"data\": {\"sha256\": \"%s\"}}\n", ids[i],
+			 sha);
+		ck_assert_msg(kv_outbox_add(&ob, ids[i], KV_OUTBOX_READY, manifest, strlen(manifest),
+					    csv[i], strlen(csv[i]), err, sizeof err) == 0,
+			      "%s", err);
+	}
+	char lines[512];
+	snprintf(lines, sizeof lines, "%s good\n%s bad-data\n", e1, e2);
+	tu_write_file(tu_path(s.work, "receipt"), lines, 0644);
+	struct kv_config *cfg = https_config(s.port, "client", NULL);
+	struct kv_push_target *t = must_open(cfg);
+
+	char ledger[4200], rdir[4300];
+	snprintf(ledger, sizeof ledger, "%s/ledger", state);
+	ck_assert_int_eq(kv_receipt_dir(ledger, rdir, sizeof rdir), 0);
+	struct kv_push_summary sum;
+	char *logtext = NULL;
+	size_t loglen = 0;
+	FILE *log = open_memstream(&logtext, &loglen);
+	kv_log_set_stream(log);
+	int rc = kv_push_outbox(&ob, t, ledger, true, time(NULL), NULL, &sum, err, sizeof err);
+	kv_log_set_stream(NULL);
+	fclose(log);
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_uint_eq(sum.delivered, 2);
+	ck_assert_msg(strstr(logtext, e2) != NULL &&
+			      strstr(logtext, "its receipt is not valid: its data-sha256 is not "
+					      "that of the data sent") != NULL,
+		      "%s", logtext);
+	ck_assert_msg(strstr(logtext, e1) == NULL, "%s", logtext); /* nothing to say */
+	free(logtext);
+
+	char *bytes;
+	size_t n;
+	ck_assert_int_eq(kv_receipt_load(rdir, e1, KV_RECEIPT_FILE_VALID, &bytes, &n, err,
+					 sizeof err),
+			 0);
+	free(bytes);
+	ck_assert_int_eq(kv_receipt_load(rdir, e2, KV_RECEIPT_FILE_VALID, &bytes, &n, err,
+					 sizeof err),
+			 1);
+	ck_assert_int_eq(kv_receipt_load(rdir, e2, KV_RECEIPT_FILE_INVALID, &bytes, &n, err,
+					 sizeof err),
+			 0);
+	free(bytes);
+
+	/* the ledger records both with the data's SHA-256; verify sorts them */
+	char *report = NULL;
+	size_t rlen = 0;
+	FILE *rep = open_memstream(&report, &rlen);
+	struct kv_receipt_tally tally;
+	ck_assert_msg(kv_receipts_verify(ledger, rdir, cert("ca.pem"), NULL, rep, &tally, err,
+					 sizeof err) == 0,
+		      "%s", err);
+	fclose(rep);
+	ck_assert_uint_eq(tally.sent, 2);
+	ck_assert_uint_eq(tally.valid, 1);
+	ck_assert_uint_eq(tally.invalid, 1);
+	ck_assert_uint_eq(tally.missing, 0);
+	ck_assert_msg(strstr(report, e2) == report &&
+			      strstr(report, "the receiver's receipt was invalid when it arrived: "
+					     "its data-sha256") != NULL,
+		      "%s", report);
+	ck_assert_msg(strstr(report, e1) == NULL, "%s", report);
+	free(report);
+
+	kv_push_close(t);
+	kv_config_free(cfg);
+	kv_outbox_close(&ob);
+	tu_rmtree(state);
+	free(state);
+	server_stop(&s);
+}
+END_TEST
+
 static Suite *push_suite(void)
 {
 	Suite *s = suite_create("push");
@@ -1413,6 +1620,9 @@ static Suite *push_suite(void)
 	tcase_add_test(tc, test_https_revoked_client);
 	tcase_add_test(tc, test_https_unrelated_client);
 	tcase_add_test(tc, test_https_no_client_certificate);
+	tcase_add_test(tc, test_https_receipt_valid);
+	tcase_add_test(tc, test_https_receipt_invalid_or_missing);
+	tcase_add_test(tc, test_push_outbox_keeps_receipts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("open");

@@ -32,8 +32,27 @@ Misbehaviour for tests, by flag:
 The file WORK/answer, when it exists, holds "CODE REASON" and overrides the
 flags for each request that comes while it is there (tests change the
 receiver's mind without a restart).
+
+Receipts, as kvalind-hub gives them (core/receipt.h): with --receipt MODE,
+a 201 or 200 body is the status line, then a receipt, Content-Type
+application/vnd.kvalind.receipt. The receipt is signed with the openssl
+command (dgst -sha256 -sign) by the receiver's key; its participant is the
+one the extract id names (PARTICIPANT_YYYY-MM_HEX16), else "test-office".
+MODE is one of
+  none           no receipt (the default; a receiver from before receipts)
+  good           a valid receipt of what arrived
+  bad-data       a valid signature over the SHA-256 of other data
+  other-server   signed by server2 (the test CA's too, but not the
+                 certificate this connection was made with)
+  other-ca       signed by wrong-server, of the unrelated CA
+  garbage        "kvalind-receipt 1" and then nonsense
+  huge           a good receipt followed by 70 KiB
+The file WORK/receipt, when it exists, holds lines "KEY MODE" ("*" for any
+key) and overrides --receipt for the keys it names.
 """
 import argparse
+import base64
+import datetime
 import email.parser
 import email.policy
 import hashlib
@@ -42,11 +61,54 @@ import json
 import os
 import re
 import ssl
+import subprocess
 import sys
 import threading
 import time
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+ID_RE = re.compile(r"^([A-Za-z0-9_-]{1,100})_[0-9]{4}-[0-9]{2}_[0-9a-f]{16}$")
+
+
+def receipt_mode(args, key):
+    """The receipt mode for key: WORK/receipt's line for it (or "*"), else
+    --receipt."""
+    try:
+        with open(os.path.join(args.work, "receipt")) as f:
+            lines = [line.split() for line in f if line.strip()]
+    except FileNotFoundError:
+        lines = []
+    for wanted in (key, "*"):
+        for fields in lines:
+            if len(fields) == 2 and fields[0] == wanted:
+                return fields[1]
+    return args.receipt
+
+
+def make_receipt(args, key, parts, mode):
+    """The receipt text (bytes) for an extract that arrived, or None."""
+    if mode == "none":
+        return None
+    if mode == "garbage":
+        return b"kvalind-receipt 1\nthis is not a receipt\n"
+    match = ID_RE.match(key)
+    participant = match.group(1) if match else "test-office"
+    data = parts["data"][2] + (b"x" if mode == "bad-data" else b"")
+    stored = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = ("kvalind-receipt 1\nparticipant: %s\nextract: %s\nmanifest-sha256: %s\n"
+            "data-sha256: %s\nstored: %s\n" % (
+                participant, key, hashlib.sha256(parts["manifest"][2]).hexdigest(),
+                hashlib.sha256(data).hexdigest(), stored)).encode("ascii")
+    signer = {"other-server": "server2", "other-ca": "wrong-server"}.get(mode, "server")
+    sig = subprocess.run(
+        ["openssl", "dgst", "-sha256", "-sign", os.path.join(args.certs, signer + ".key")],
+        input=text, stdout=subprocess.PIPE, check=True).stdout
+    with open(os.path.join(args.certs, signer + ".pem"), "rb") as f:
+        cert = f.read()
+    receipt = text + b"signature: " + base64.b64encode(sig) + b"\n" + cert
+    if mode == "huge":
+        receipt += b"A" * (70 * 1024)
+    return receipt
 
 
 class State:
@@ -112,10 +174,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    def reply(self, status, text, headers=()):
+    def reply(self, status, text, headers=(), receipt=None):
         body = (text + "\n").encode("utf-8")
+        content_type = "text/plain; charset=utf-8"
+        if receipt is not None:
+            body += receipt
+            content_type = "application/vnd.kvalind.receipt"
         self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Connection", "close")
         for name, value in headers:
@@ -145,7 +211,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if status == "hang":
             time.sleep(3600)
             return
-        self.reply(status, text, headers)
+        receipt = None
+        if status in (200, 201) and getattr(self, "parts", None) is not None:
+            receipt = make_receipt(state.args, key, self.parts, receipt_mode(state.args, key))
+        self.reply(status, text, headers, receipt)
 
     def answer(self, code, reason):
         headers = ()
@@ -181,6 +250,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             check_extract(key, parts)
         except Refused as e:
             return e.status, e.reason, ()
+        self.parts = parts
         path = os.path.join(state.store, key + ".json")
         with state.lock:
             if os.path.exists(path):
@@ -241,6 +311,9 @@ def main():
     p.add_argument("--redirect", action="store_true")
     p.add_argument("--hang", action="store_true")
     p.add_argument("--silent", action="store_true")
+    p.add_argument("--receipt", default="none",
+                   choices=("none", "good", "bad-data", "other-server", "other-ca",
+                            "garbage", "huge"))
     args = p.parse_args()
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

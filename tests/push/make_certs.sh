@@ -3,6 +3,8 @@
 #
 #   ca.pem ca.key              the test CA (the receiver's and the office's)
 #   server.pem server.key      the receiver, for 127.0.0.1 and localhost
+#   server2.pem server2.key    another receiver of the test CA (signs receipts
+#                              that are not the connection's certificate's)
 #   client.pem client.key      the office's client certificate
 #   client-enc.key             client.key encrypted with "kv-test-passphrase"
 #   revoked.pem revoked.key    a client certificate the test CA revoked
@@ -104,6 +106,7 @@ signed_by_other_ca() {
 
 ca ca "kvalind test CA"
 signed_by_test_ca server "kvalind test receiver" server_ext
+signed_by_test_ca server2 "kvalind other test receiver" server_ext
 signed_by_test_ca client "kvalind test office" client_ext
 signed_by_test_ca revoked "kvalind revoked office" client_ext
 

@@ -15,6 +15,7 @@ int main(void)
 	srunner_add_suite(sr, suite_valueset());
 	srunner_add_suite(sr, suite_cli());
 	srunner_add_suite(sr, suite_ledger());
+	srunner_add_suite(sr, suite_receipt());
 	srunner_add_suite(sr, suite_disclosure());
 	srunner_add_suite(sr, suite_disclosure_attack());
 	srunner_add_suite(sr, suite_cell_key());

@@ -45,6 +45,7 @@ Suite *suite_setup(void);
 Suite *suite_cli(void);
 Suite *suite_valueset(void);
 Suite *suite_ledger(void);
+Suite *suite_receipt(void);
 Suite *suite_disclosure(void);
 Suite *suite_disclosure_attack(void);
 Suite *suite_cell_key(void);
