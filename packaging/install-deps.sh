@@ -35,7 +35,11 @@ fi
 
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# Another apt-get (another clone's install-deps, unattended upgrades) is
+# waited for, not failed on.
+lock="-o DPkg::Lock::Timeout=600"
 # shellcheck disable=SC2086
-apt-get install -y -qq $missing
+apt-get $lock update -qq
+# shellcheck disable=SC2086
+apt-get $lock install -y -qq $missing
 echo "install-deps: done"

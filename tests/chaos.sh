@@ -3,11 +3,14 @@
 #
 #  a. the EHR connection cut at 20 random points of a backfill (`kvalind
 #     export --from 2014-12 --to 2023-04` over libpq, a 3,000-patient
-#     synthetic practice; pg_terminate_backend after a random delay): every
-#     cut run exits 1 with exactly one error line, naming the connector,
-#     and leaves no extract (the outbox holds nothing, or only whole
-#     extracts; .tmp is empty); then a clean run on the same state exports
-#     all 101 months;
+#     synthetic practice; pg_terminate_backend a random delay after its
+#     session appears): every cut run exits 1 with exactly one error line,
+#     naming the connector, and leaves no extract (the outbox holds nothing,
+#     or only whole extracts; .tmp is empty); then a clean run on the same
+#     state exports all 101 months. Nothing races a sleep: the export starts
+#     once the cutter is watching, and a run that ends before its cut halves
+#     the span the next delays are drawn from, so on any machine the cuts
+#     land (at worst as the session appears);
 #  b. the outbox disk fills during an export (the state directory on a
 #     200 KiB tmpfs): exit 1, errors that say so, every extract in the
 #     outbox whole (its manifest's sha256 matches its data.csv), the
@@ -33,13 +36,17 @@ src=$(pwd)
 build=$(cd "${1:-build}" && pwd)
 kvalind="$build/kvalind"
 . tests/lib/pg.sh
+suite_reachable chaos tests/chaos.sh "$@"
 
 passed=0
 failed=0
 skipped=0
 ok() { echo "ok   $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
-skip() { echo "SKIP $*"; skipped=$((skipped + 1)); }
+# in CI (CI=true) a skip is a failure
+skip() {
+	if suite_ci; then fail "$* (skipped, and CI=true)"; else echo "SKIP $*"; skipped=$((skipped + 1)); fi
+}
 finish() { echo "chaos: $passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
 
 tmp=$(mktemp -d /tmp/kvchaos.XXXXXX)
@@ -128,17 +135,19 @@ landed=0
 missed=0
 bad=0
 tries=0
-# The cutter: one session on another database waits (server-side, polling
-# every 2 ms) for kvalind's backend to appear, sleeps the random delay, and
-# terminates it; it prints how many backends it terminated.
+# The cutter: one session on another database (application_name
+# kv-cutter) waits, server-side, polling every 2 ms, for kvalind's backend
+# to appear, sleeps the delay, and terminates it; it prints how many
+# backends it terminated. It waits as long as it takes: once the export
+# has ended, a cutter still waiting is cancelled (and terminated nothing).
 cutter() {
-	psql -X -At -d postgres -v ON_ERROR_STOP=1 -c "DO \$\$
-DECLARE t timestamptz := clock_timestamp(); n int;
+	PGAPPNAME=kv-cutter psql -X -At -d postgres -v ON_ERROR_STOP=1 -c "DO \$\$
+DECLARE n int;
 BEGIN
   LOOP
     PERFORM pg_stat_clear_snapshot(); -- a transaction sees one snapshot otherwise
     PERFORM 1 FROM pg_stat_activity WHERE datname = 'practice' AND pid <> pg_backend_pid();
-    EXIT WHEN FOUND OR clock_timestamp() - t > interval '20 s';
+    EXIT WHEN FOUND;
     PERFORM pg_sleep(0.002);
   END LOOP;
   PERFORM pg_sleep($1 / 1000.0);
@@ -148,22 +157,31 @@ BEGIN
   RAISE NOTICE 'terminated %', n;
 END \$\$" 2>&1 | sed -n 's/.*terminated \([0-9]*\).*/\1/p'
 }
-while [ $landed -lt "$cuts" ] && [ $tries -lt $((cuts * 3)) ]; do
+cutter_sql() { psql -X -At -d postgres -c "$1" 2> /dev/null; }
+cutter_watching() {
+	[ "$(cutter_sql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kv-cutter' AND state = 'active'")" = 1 ]
+}
+# The delays are drawn from 0..span ms; span starts at half the clean run.
+span=$((ms / 2))
+while [ $landed -lt "$cuts" ] && [ $tries -lt $((cuts + 40)) ]; do
 	tries=$((tries + 1))
 	dir="$tmp/a$tries"
 	conf=$(config "$dir")
-	delay=$((RANDOM % (ms / 2 + 1)))
+	delay=$((RANDOM * 32768 + RANDOM))
+	delay=$((delay % (span + 1)))
 	cutter "$delay" > "$dir/cut" &
 	cpid=$!
-	sleep 0.2 # the cutter is connected and polling
+	wait_until 60 cutter_watching || { fail "the cutter did not start"; kill $cpid 2> /dev/null; break; }
 	"$kvalind" export --config "$conf" --from 2014-12 --to 2023-04 > "$dir/out" 2> "$dir/err"
 	rc=$?
+	cutter_sql "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'kv-cutter'" > /dev/null
 	wait $cpid
 	n=$(cat "$dir/cut")
 	whole=$(whole_outbox "$dir/state") || whole=broken
 	if [ "${n:-0}" -eq 0 ]; then
 		# the run ended before the cut: it must have succeeded, whole
 		missed=$((missed + 1))
+		span=$((span / 2))
 		[ $rc -eq 0 ] && [ "$whole" = 101 ] && tmp_empty "$dir/state" ||
 			{ bad=$((bad + 1)); echo "    not cut: exit $rc, outbox $whole"; }
 		continue
@@ -233,14 +251,6 @@ if [ $root = yes ]; then
 	chown nobody "$tmp/c/state" "$tmp/c/drop"
 	chown root:"$(id -gn nobody)" "$conf"
 	chmod 640 "$conf"
-	wait_for() {
-		local i
-		for i in $(seq 1 $((${3:-30} * 10))); do
-			grep -q -- "$2" "$1" 2> /dev/null && return 0
-			sleep 0.1
-		done
-		return 1
-	}
 	dropped() { ls "$tmp/c/drop" | grep '\.json$' | sed 's/^chaos-office_\([0-9-]*\)_.*/\1/' | sort; }
 	set_clock "2023-05-10 03:00"
 	"$kvalind" daemon --config "$conf" > "$tmp/c.log" 2>&1 &
@@ -298,7 +308,7 @@ if sh tests/push/make_certs.sh "$certs" > "$tmp/certs.log" 2>&1; then
 	/usr/bin/python3 tests/push/https_server.py --certs "$certs" --work "$recv" --port 0 \
 		> "$recv/server.out" 2>&1 &
 	recv_pid=$!
-	for _ in $(seq 1 100); do [ -s "$recv/port" ] && break; sleep 0.05; done
+	wait_until 30 test -s "$recv/port"
 	conf=$(config "$tmp/d")
 	sed -i "/^\[push\]/,/^\[schedule\]/c\\
 [push]\\

@@ -21,7 +21,9 @@
 # and data, dpkg --purge removes them and leaves kvalind alone.
 #
 # It installs and purges both packages; it refuses to run when either is
-# installed already (KV_CHECK_DEB_FORCE=1 to purge them anyway).
+# installed already (KV_CHECK_DEB_FORCE=1 to purge them anyway). One
+# check-deb runs on a machine at a time: another (from another clone) waits
+# for the lock /run/lock/kvalind-check-deb.lock, saying so.
 # Usage: sh tests/check_deb.sh BUILD_DIR VERSION
 set -u
 b=$1 version=$2
@@ -64,6 +66,15 @@ free_port() {
 }
 
 [ "$(id -u)" -eq 0 ] || { echo "check-deb: run as root (it installs the packages)" >&2; exit 1; }
+# The packages, their users and /etc, /var/lib are the machine's: one run at a time.
+lockdir=/run/lock
+[ -d "$lockdir" ] || lockdir=/var/lock
+lock=$lockdir/kvalind-check-deb.lock
+exec 9>> "$lock"
+if ! flock -n 9; then
+	say "another check-deb is running on this machine; waiting for it to end ($lock)"
+	flock 9 || { echo "check-deb: cannot lock $lock" >&2; exit 1; }
+fi
 for f in "$deb" "$hubdeb"; do
 	[ -f "$f" ] || { echo "check-deb: $f is missing (make deb)" >&2; exit 1; }
 done

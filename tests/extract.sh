@@ -38,6 +38,7 @@ cd "$(dirname "$0")/.."
 src=$(pwd)
 build=$(cd "${1:-build}" && pwd)
 kvalind="$build/kvalind"
+. tests/lib/suite.sh
 
 tmp=$(mktemp -d /tmp/kvext.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -235,9 +236,9 @@ if ! sh tests/push/make_certs.sh "$certs" > "$tmp/certs.log" 2>&1; then
 	fail "could not make the test certificates"; tail -5 "$tmp/certs.log"
 	finish
 fi
-port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 server_pid=
-# serve WORK [FLAGS...]: start the receiver on $port, wait for it
+# serve WORK [FLAGS...]: start the receiver on $port, wait for it (or its exit)
 serve() {
 	local work=$1
 	shift
@@ -246,12 +247,10 @@ serve() {
 	/usr/bin/python3 tests/push/https_server.py --certs "$certs" --work "$work" --port "$port" "$@" \
 		> "$work/server.out" 2>&1 &
 	server_pid=$!
-	for _ in $(seq 1 100); do
-		[ -s "$work/port" ] && return 0
-		sleep 0.05
-	done
-	return 1
+	wait_until 30 served "$work"
+	[ -s "$work/port" ]
 }
+served() { [ -s "$1/port" ] || ! kill -0 "$server_pid" 2> /dev/null; }
 unserve() { [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null; wait "$server_pid" 2> /dev/null; server_pid=; }
 trap 'unserve; rm -rf "$tmp"' EXIT
 

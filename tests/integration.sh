@@ -21,7 +21,7 @@ build=$(cd "${1:-build}" && pwd)
 
 tmp=$(mktemp -d /tmp/kvint.XXXXXX)
 chmod 755 "$tmp"
-trap 'pg_stop; rm -rf "$tmp"' EXIT
+trap '[ -n "${holder:-}" ] && kill "$holder" 2> /dev/null; pg_stop; rm -rf "$tmp"' EXIT
 passed=0
 failed=0
 ok() { echo "ok   $*"; passed=$((passed + 1)); }
@@ -160,9 +160,20 @@ expect_failure() {
 		sed 's/^/    /' "$tmp/fail-$name.err"
 	fi
 }
-closed=$(pg_free_port)
+# a port nothing listens on: bound here (never listened on) while it is used
+/usr/bin/python3 -c 'import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+time.sleep(3600)' > "$tmp/closed.port" &
+holder=$!
+wait_until 30 test -s "$tmp/closed.port"
+closed=$(cat "$tmp/closed.port")
 expect_failure unreachable "postgresql://postgres@127.0.0.1:$closed/practice" "connect|refused"
 expect_failure unreachable-odbc "Driver=PostgreSQL Unicode;Server=127.0.0.1;Port=$closed;Database=practice;Uid=postgres" "connect|refused"
+kill $holder 2> /dev/null
+wait $holder 2> /dev/null
+holder=
 
 # a role with a password, and password authentication for it
 pg_sql postgres "CREATE ROLE reader LOGIN PASSWORD 'right-password'; GRANT pg_read_all_data TO reader" >/dev/null
@@ -186,7 +197,8 @@ conf=$(config killed "postgresql://postgres@127.0.0.1:$PGPORT/big")
 	> /dev/null 2> "$tmp/killed.err" &
 kpid=$!
 killed=0
-for _ in $(seq 1 200); do
+# until its session is seen reading, or it has ended (then the test fails)
+while :; do
 	n=$(psql -X -At -d postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = 'big' AND pid <> pg_backend_pid() AND state = 'active'")
 	if [ "$n" -gt 0 ] 2>/dev/null; then killed=1; break; fi
 	kill -0 $kpid 2>/dev/null || break

@@ -6,7 +6,7 @@
 # office, and the screenshot shows them drawn (the office line's colour and
 # more than a blank page). Screenshots stay in BUILD/analysis/*.png.
 # Needs Debian's chromium (not in install-deps: ~350 MB); without it the
-# test says so and is skipped (exit 77).
+# test says so and is skipped (exit 77; in CI, CI=true, exit 1).
 # Usage: sh tests/analysis/browser.sh [BUILD]
 set -eu
 
@@ -16,10 +16,8 @@ DIR=$(cd "$B/analysis" 2>/dev/null && pwd) || {
 	exit 1
 }
 CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
-if [ -z "$CHROMIUM" ]; then
-	echo "browser: SKIP: chromium is not installed (apt-get install chromium)"
-	exit 77
-fi
+. "$(dirname "$0")/../lib/suite.sh"
+[ -n "$CHROMIUM" ] || suite_skip browser "chromium is not installed (apt-get install chromium)" 77
 
 PROFILE=$(mktemp -d)
 trap 'rm -rf "$PROFILE"' EXIT

@@ -107,7 +107,9 @@ static int run(char *const argv[], const char *log)
 			}
 		}
 		if (as_other_user) {
-			if (setgroups(0, NULL) != 0 || setgid(pg_gid) != 0 || setuid(pg_uid) != 0)
+			/* from /: postgres may not enter the checkout (under /root, 0700) */
+			if (setgroups(0, NULL) != 0 || setgid(pg_gid) != 0 || setuid(pg_uid) != 0 ||
+			    chdir("/") != 0)
 				_exit(126);
 		}
 		execv(argv[0], argv);
@@ -399,19 +401,30 @@ static bool setup_environment(void)
 		   "host all all 127.0.0.1/32 trust\n");
 	fclose(f);
 
-	pg_port = free_port();
-	if (pg_port <= 0)
-		return false;
+	/* A free port; another one if something took it before the server bound
+	 * it (another test suite running at once). -t: a bound for a hang, not a
+	 * test of the machine's speed. */
 	char opts[700], ctl[600];
-	snprintf(opts, sizeof(opts),
-		 "-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off "
-		 "-c log_statement=all -c log_line_prefix='[%%a] '",
-		 pg_port, tmpdir);
 	snprintf(ctl, sizeof(ctl), "%s/pg_ctl", bindir);
-	char *sargv[] = {ctl, "start", "-w", "-D", pgdata, "-l", pglog, "-o", opts, NULL};
-	if (run(sargv, pglog) != 0) {
-		fprintf(stderr, "pg_ctl start failed; see %s\n", pglog);
-		return false;
+	for (int attempt = 0;; attempt++) {
+		pg_port = free_port();
+		if (pg_port <= 0)
+			return false;
+		snprintf(opts, sizeof(opts),
+			 "-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off "
+			 "-c log_statement=all -c log_line_prefix='[%%a] '",
+			 pg_port, tmpdir);
+		char *sargv[] = {ctl, "start", "-w", "-t", "600", "-D", pgdata, "-l", pglog,
+				 "-o", opts, NULL};
+		if (run(sargv, pglog) == 0)
+			break;
+		char *log = read_file(pglog);
+		bool taken = log != NULL && strstr(log, "Address already in use") != NULL;
+		free(log);
+		if (!taken || attempt == 9) {
+			fprintf(stderr, "pg_ctl start failed; see %s\n", pglog);
+			return false;
+		}
 	}
 	pg_running = true;
 
@@ -902,7 +915,7 @@ static void assert_fixture(struct result *res, const char *label)
 	ck_assert_uint_eq(res->provides, all_provides);
 	if (strcmp(res->dump.buf, expected) != 0) {
 		char path[600];
-		snprintf(path, sizeof(path), "/tmp/kvref-%s.dump", label);
+		snprintf(path, sizeof(path), "/tmp/kvref-%d-%s.dump", (int)getpid(), label);
 		FILE *f = fopen(path, "w");
 		if (f != NULL) {
 			fputs(res->dump.buf, f);
@@ -1054,19 +1067,21 @@ START_TEST(test_generated)
 				ck_assert_msg(planned_ranges(&r.ctx) >= 8, "%s: only %ld ranges",
 					      label[i], planned_ranges(&r.ctx));
 			if (strcmp(r.dump.buf, ref.dump.buf) != 0) {
-				FILE *f = fopen("/tmp/kvref-gen-ref.dump", "w");
+				char gref[64], gen[64];
+				snprintf(gref, sizeof(gref), "/tmp/kvref-%d-gen-ref.dump", (int)getpid());
+				snprintf(gen, sizeof(gen), "/tmp/kvref-%d-gen.dump", (int)getpid());
+				FILE *f = fopen(gref, "w");
 				if (f != NULL) {
 					fputs(ref.dump.buf, f);
 					fclose(f);
 				}
-				f = fopen("/tmp/kvref-gen.dump", "w");
+				f = fopen(gen, "w");
 				if (f != NULL) {
 					fputs(r.dump.buf, f);
 					fclose(f);
 				}
-				ck_abort_msg("%s (%s budget): patients differ from libpq's "
-					     "(/tmp/kvref-gen*.dump)",
-					     label[i], small ? "small" : "large");
+				ck_abort_msg("%s (%s budget): patients differ from libpq's (%s, %s)",
+					     label[i], small ? "small" : "large", gref, gen);
 			}
 			ck_assert_str_eq(r.counts, ref.counts);
 			result_free(&r);
@@ -1373,13 +1388,14 @@ START_TEST(test_sqlite_strict)
 	char *expected = test_file("strict.expected");
 	ck_assert_ptr_nonnull(expected);
 	if (strcmp(r.dump.buf, expected) != 0) {
-		FILE *f = fopen("/tmp/kvref-strict.dump", "w");
+		char path[64];
+		snprintf(path, sizeof(path), "/tmp/kvref-%d-strict.dump", (int)getpid());
+		FILE *f = fopen(path, "w");
 		if (f != NULL) {
 			fputs(r.dump.buf, f);
 			fclose(f);
 		}
-		ck_abort_msg("strict: the patients differ from strict.expected "
-			     "(got /tmp/kvref-strict.dump)");
+		ck_abort_msg("strict: the patients differ from strict.expected (got %s)", path);
 	}
 	ck_assert_str_eq(r.counts, "blood_pressure bad unparseable number=1\n"
 				   "blood_pressure rows=2\n"

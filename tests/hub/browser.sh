@@ -19,7 +19,8 @@
 #  - the screenshot (--screenshot) is a PNG with the charts drawn, kept as
 #    BUILD/hub-browser/DM_ANNUAL_CHECK-lead.png (and the index's).
 #
-# Without /usr/bin/chromium: "SKIP: chromium not installed", exit 0.
+# Without /usr/bin/chromium: "SKIP: chromium not installed", exit 0 (in CI,
+# CI=true, exit 1).
 # Runs as root (the daemons switch users). KEEP=1 keeps the directory.
 # Usage: bash tests/hub/browser.sh BUILD
 set -u
@@ -28,19 +29,12 @@ src=$(pwd)
 build=$(cd "${1:-build}" && pwd)
 hub="$build/kvalind-hub"
 CHROMIUM=/usr/bin/chromium
+. tests/lib/suite.sh
 
-if [ ! -x "$CHROMIUM" ]; then
-	echo "hub-browser: SKIP: chromium not installed (apt-get install chromium)"
-	exit 0
-fi
-if ! command -v certutil > /dev/null || ! command -v pk12util > /dev/null; then
-	echo "hub-browser: SKIP: certutil/pk12util not installed (apt-get install libnss3-tools)"
-	exit 0
-fi
-if [ "$(id -u)" != 0 ]; then
-	echo "hub-browser: SKIP: the daemons switch users; run as root"
-	exit 0
-fi
+[ -x "$CHROMIUM" ] || suite_skip hub-browser "chromium not installed (apt-get install chromium)"
+command -v certutil > /dev/null && command -v pk12util > /dev/null ||
+	suite_skip hub-browser "certutil/pk12util not installed (apt-get install libnss3-tools)"
+[ "$(id -u)" = 0 ] || suite_skip hub-browser "the daemons switch users; run as root"
 . tests/hub/lib.sh
 
 passed=0

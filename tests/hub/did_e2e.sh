@@ -32,10 +32,7 @@ ok() { echo "ok   $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 finish() { echo "hub-did: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
 
-if [ "$(id -u)" != 0 ]; then
-	echo "hub-did: SKIP: the daemons switch users; run as root"
-	exit 0
-fi
+[ "$(id -u)" = 0 ] || suite_skip hub-did "the daemons switch users; run as root"
 start=$(date +%s)
 tmp=$(mktemp -d /tmp/kvdid.XXXXXX)
 trap world_stop EXIT

@@ -64,10 +64,8 @@ ok() { echo "ok   $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 finish() { echo "hub-hostile: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
 
-if [ "$(id -u)" != 0 ]; then
-	echo "hub-hostile: SKIP: the hub switches to nobody; run as root"
-	exit 0
-fi
+. tests/lib/suite.sh
+[ "$(id -u)" = 0 ] || suite_skip hub-hostile "the hub switches to nobody; run as root"
 . tests/hub/lib.sh
 trap world_stop EXIT
 HUB_INI_EXTRA=$'handshake_timeout = 3\nidle_timeout = 6\nrequest_timeout = 8' \

@@ -13,9 +13,12 @@
 # $HUB_LOG_LEVEL (default info) and $HUB_INI_EXTRA (more lines for [hub],
 # keys not set here, e.g. "request_timeout = 5") change the hub's configuration; tests/hub/load.sh and
 # hostile.sh use them.
-# Runs as root (the daemons switch to nobody).
+# Runs as root (the daemons switch to nobody). Sourcing it from a checkout
+# those users cannot reach runs the sourcing script (tests/hub/*.sh, its
+# arguments) again from where they can (suite_reachable, tests/lib/suite.sh).
 
 . "$src/tests/lib/pg.sh"
+suite_reachable "tests/hub/$(basename "$0")" "tests/hub/$(basename "$0")" "$@"
 
 W=
 hub_pid=
@@ -34,15 +37,6 @@ world_stop() {
 	fi
 }
 
-wait_for() { # FILE PATTERN [SECONDS]
-	local i
-	for i in $(seq 1 $((${3:-30} * 10))); do
-		grep -q -- "$2" "$1" 2> /dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 hub_sql() { psql -X -q -tA -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d hub -c "$1"; }
 
 # world_start DIR [CLOCK]: the clock (UTC) decides the months backfilled.
@@ -54,7 +48,7 @@ world_start() {
 	pg_sql postgres "CREATE DATABASE hub" > /dev/null || return 1
 	"$build/kvalind-hub" init-ca "$W/ca" --server-name 127.0.0.1 --server-name localhost \
 		> /dev/null || return 1
-	port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	conf="$W/hub.ini"
 	cat > "$conf" <<INI
 [hub]
@@ -78,22 +72,43 @@ min_count = 5
 rounding_base = 5
 INI
 	chmod 600 "$conf"
-	"$build/kvalind-hub" serve --config "$conf" > "$W/hub.log" 2>&1 &
-	hub_pid=$!
-	if [ "${HUB_LOG_LEVEL:-info}" = info ] || [ "${HUB_LOG_LEVEL:-info}" = debug ]; then
-		wait_for "$W/hub.log" "listening on" 20 || { cat "$W/hub.log"; return 1; }
-	else
-		local i
-		for i in $(seq 1 200); do
-			(echo > "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
-			kill -0 "$hub_pid" 2> /dev/null || { cat "$W/hub.log"; return 1; }
-			sleep 0.1
-		done
-	fi
+	# Until it listens, or it exits; on another port when something took this
+	# one since free_port (another suite running at once).
+	local tries=0
+	while :; do
+		"$build/kvalind-hub" serve --config "$conf" > "$W/hub.log" 2>&1 &
+		hub_pid=$!
+		wait_until 20 hub_up
+		if kill -0 "$hub_pid" 2> /dev/null; then
+			hub_up && break
+			cat "$W/hub.log"
+			return 1
+		fi
+		wait "$hub_pid" 2> /dev/null
+		hub_pid=
+		tries=$((tries + 1))
+		if [ $tries -lt 10 ] && grep -q "cannot listen on .*Address already in use" "$W/hub.log"; then
+			port=$(free_port)
+			sed -i "s/^port = .*/port = $port/" "$conf"
+			continue
+		fi
+		cat "$W/hub.log"
+		return 1
+	done
 	clock="$W/clock"
 	date -u -d "${2:-2023-05-06 03:00}" +%s > "$clock"
 	chmod 644 "$clock"
 	export KVALIND_CLOCK_FILE="$clock"
+}
+
+# hub_up: the hub listens (its log says so at level info and debug), or it
+# has exited (then wait_until stops waiting)
+hub_up() {
+	kill -0 "$hub_pid" 2> /dev/null || return 0
+	case ${HUB_LOG_LEVEL:-info} in
+	info | debug) grep -q "listening on" "$W/hub.log" 2> /dev/null ;;
+	*) (echo > "/dev/tcp/127.0.0.1/$port") 2> /dev/null ;;
+	esac
 }
 
 # real_extract DIR: an extract of 2023-03 as an office's kvalind exports

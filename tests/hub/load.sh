@@ -36,10 +36,8 @@ readers=${HUB_LOAD_READERS:-3}
 results=${HUB_LOAD_RESULTS:-$src/bench/hub-results.md}
 load="$build/tests/hub_load"
 
-if [ "$(id -u)" != 0 ]; then
-	echo "load: SKIP: the hub switches to nobody; run as root"
-	exit 0
-fi
+. tests/lib/suite.sh
+[ "$(id -u)" = 0 ] || suite_skip load "the hub switches to nobody; run as root"
 . tests/hub/lib.sh
 trap world_stop EXIT
 

@@ -9,8 +9,12 @@
 #  2. every extract the daemons sent is stored exactly once, with one value
 #     row per indicator; `missing` reports the month deleted from office C's
 #     outbox before its push, and nothing once it is sent;
+#     each office keeps the hub's signed receipt of every extract it sent
+#     (STATE_DIR/receipts/ID.receipt) and `kvalind ledger verify` checks
+#     them all; one byte changed in a receipt's data-sha256 line makes
+#     verify fail naming that extract;
 #  3. a resend of stored extracts (same Idempotency-Key) is 200 "already
-#     stored" and stores nothing new;
+#     stored" with a receipt, and stores nothing new;
 #  4. each refused with nothing stored: with 422 (the extract's content) a
 #     forged participant id (office A's certificate, office B's extract), a
 #     tampered CSV (one byte, manifest unchanged), a published count of 3
@@ -34,6 +38,7 @@ build=$(cd "${1:-build}" && pwd)
 kvalind="$build/kvalind"
 hub="$build/kvalind-hub"
 . tests/lib/pg.sh
+suite_reachable hub tests/hub/run.sh "$@"
 
 passed=0
 failed=0
@@ -41,10 +46,7 @@ ok() { echo "ok   $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 finish() { echo "hub: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
 
-if [ "$(id -u)" != 0 ]; then
-	echo "hub: SKIP: the daemons switch users; run as root"
-	exit 0
-fi
+[ "$(id -u)" = 0 ] || suite_skip hub "the daemons switch users; run as root"
 
 tmp=$(mktemp -d /tmp/kvhub.XXXXXX)
 chmod 755 "$tmp"
@@ -246,6 +248,46 @@ else
 	fail "list"; tail -3 "$tmp/list.out"
 fi
 
+# --- receipts: each office keeps the hub's, and ledger verify checks them -----------
+receipts_ok=yes
+for o in "${offices[@]}"; do
+	n_sent=$(ls "$tmp/$o/state/outbox/sent" | wc -l)
+	n_receipts=$(ls "$tmp/$o/state/receipts" 2> /dev/null | grep -c '\.receipt$')
+	"$kvalind" ledger verify --require-receipts --config "$tmp/$o/kvalind.ini" > "$tmp/verify-$o.out" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] || [ "$n_receipts" != "$n_sent" ] ||
+	   ! grep -q "^receipts: $n_sent sent extracts, $n_sent with valid receipts, 0 without a receipt, 0 invalid$" "$tmp/verify-$o.out"; then
+		receipts_ok=no
+		fail "$o: $n_receipts receipts for $n_sent sent, ledger verify exit $rc"; tail -3 "$tmp/verify-$o.out"
+	fi
+done
+r=$(ls "$tmp/office-a/state/receipts" | grep _2016-07_)
+if [ "$receipts_ok" = yes ] && head -1 "$tmp/office-a/state/receipts/$r" | grep -qx 'kvalind-receipt 1' &&
+   grep -qx 'participant: office-a' "$tmp/office-a/state/receipts/$r" &&
+   [ "$(stat -c %a "$tmp/office-a/state/receipts/$r")" = 600 ]; then
+	ok "every office keeps the hub's signed receipt of each extract it sent (302), and ledger verify --require-receipts passes"
+fi
+# One byte of a receipt (the first digit of its data-sha256): verify names it.
+cp -p "$tmp/office-a/state/receipts/$r" "$tmp/receipt.orig"
+/usr/bin/python3 -c 'import sys
+p = sys.argv[1]
+s = open(p).read()
+i = s.index("\ndata-sha256: ") + 14
+s = s[:i] + ("1" if s[i] == "0" else "0") + s[i + 1:]
+open(p, "w").write(s)' "$tmp/office-a/state/receipts/$r"
+"$kvalind" ledger verify --config "$tmp/office-a/kvalind.ini" > "$tmp/verify-bad.out" 2>&1
+rc=$?
+id=${r%.receipt}
+if [ $rc = 1 ] && ! cmp -s "$tmp/receipt.orig" "$tmp/office-a/state/receipts/$r" &&
+   grep -q "^$id: receipt invalid: " "$tmp/verify-bad.out" &&
+   grep -q "chain intact" "$tmp/verify-bad.out" &&
+   grep -q "^receipts: 101 sent extracts, 100 with valid receipts, 0 without a receipt, 1 invalid$" "$tmp/verify-bad.out"; then
+	ok "one byte of a receipt changed: ledger verify fails (exit 1) naming $id ($(grep "^$id" "$tmp/verify-bad.out" | cut -d: -f2- | cut -c1-60)...)"
+else
+	fail "a changed receipt: verify exit $rc"; cat "$tmp/verify-bad.out" | tail -4
+fi
+cp -p "$tmp/receipt.orig" "$tmp/office-a/state/receipts/$r"
+
 # --- posting by hand ------------------------------------------------------------------
 # post CERT DIR [KEY] -> HTTP status on stdout, body in $tmp/body
 post() {
@@ -282,8 +324,9 @@ refused() {
 before=$(counts)
 r1=$(post "$A" "$(a_dir 2015-03)")
 r2=$(post "$B" "$(b_dir 2023-04)")
-if [ "$r1" = 200 ] && [ "$r2" = 200 ] && grep -q "already stored" "$tmp/body" && [ "$(counts)" = "$before" ]; then
-	ok "a resend of stored extracts with their keys: 200 already stored, nothing new"
+if [ "$r1" = 200 ] && [ "$r2" = 200 ] && grep -q "already stored" "$tmp/body" && [ "$(counts)" = "$before" ] &&
+   sed -n 2p "$tmp/body" | grep -qx 'kvalind-receipt 1' && grep -q "^extract: $(basename "$(b_dir 2023-04)")$" "$tmp/body"; then
+	ok "a resend of stored extracts with their keys: 200 already stored with a receipt, nothing new"
 else
 	fail "resend: $r1 $r2 $(cat "$tmp/body") $before -> $(counts)"
 fi

@@ -469,11 +469,18 @@ static void quiet(void)
 	kv_log_set_level(KV_LOG_ERROR);
 }
 
+/* Back to the default, for the suites after this one in one process
+ * (CK_FORK=no, as under valgrind). */
+static void loud(void)
+{
+	kv_log_set_level(KV_LOG_INFO);
+}
+
 Suite *suite_disclosure_attack(void)
 {
 	Suite *s = suite_create("disclosure_attack");
 	TCase *tc = tcase_create("informed attacker");
-	tcase_add_checked_fixture(tc, quiet, NULL);
+	tcase_add_checked_fixture(tc, quiet, loud);
 	tcase_add_test(tc, the_bp_month_at_5_5_recovers_nothing);
 	tcase_add_test(tc, the_seed_38_month_at_3_3_recovers_nothing);
 	tcase_add_test(tc, every_small_bp_month_at_5_5_recovers_nothing);
