@@ -91,10 +91,12 @@ $(B)/kvalind-hub: $(HUB_OBJS) $(CORE_LIB)
 # ---- plugins: one folder each under plugins/ (connectors), indicators/ ------
 # A folder may hold plugin.mk setting <NAME>_LIBS (pkg-config names).
 
-CONNECTORS := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/*.c))))
+CONNECTORS := $(filter-out common,$(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/*.c)))))
 INDICATORS := $(filter-out common,$(notdir $(patsubst %/,%,$(dir $(wildcard indicators/*/*.c)))))
-# indicators/common/ holds helpers compiled into every indicator plugin.
+# indicators/common/ holds helpers compiled into every indicator plugin;
+# plugins/common/ the database layer compiled into every connector (kvdb.h).
 INDICATOR_COMMON := $(wildcard indicators/common/*.c)
+CONNECTOR_COMMON := $(wildcard plugins/common/*.c)
 CONNECTOR_SOS := $(sort $(CONNECTORS:%=$(B)/connectors/%.so))
 INDICATOR_SOS := $(sort $(INDICATORS:%=$(B)/indicators/%.so))
 -include $(wildcard plugins/*/plugin.mk indicators/*/plugin.mk)
@@ -135,9 +137,10 @@ $(B)/kvalind: $(MAIN_OBJ) $(CORE_LIB)
 
 # Each plugin is every .c of its folder, linked with its declared libraries.
 .SECONDEXPANSION:
-$(B)/connectors/%.so: $$(wildcard plugins/%/*.c plugins/%/*.h) $(wildcard core/include/kvalind/*.h)
+$(B)/connectors/%.so: $$(wildcard plugins/%/*.c plugins/%/*.h) $(CONNECTOR_COMMON) \
+		$(wildcard plugins/common/*.h core/include/kvalind/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(PLUGIN_CFLAGS) $(if $($*_LIBS),$(shell $(PKG_CONFIG) --cflags $($*_LIBS))) \
+	$(CC) $(PLUGIN_CFLAGS) -Iplugins/common $(if $($*_LIBS),$(shell $(PKG_CONFIG) --cflags $($*_LIBS))) \
 		-o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) \
 		$(if $($*_LIBS),$(shell $(PKG_CONFIG) --libs $($*_LIBS))) $($*_LDLIBS)
 
@@ -603,11 +606,12 @@ check-deb: deb
 # plain libpq binary COPY or a psqlODBC row-array fetch, rows discarded.
 FLOOR_BIN := $(B)/bench/kv-floor
 $(FLOOR_BIN): bench/kv_floor.c plugins/reference/ref_sql.c plugins/reference/ref_notes.c \
-		plugins/reference/ref_util.c plugins/reference/ref.h $(wildcard core/include/kvalind/*.h)
+		plugins/common/kvdb_util.c plugins/reference/ref.h plugins/common/kvdb.h \
+		$(wildcard core/include/kvalind/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/reference $(CFLAGS) \
-		$(shell $(PKG_CONFIG) --cflags libpq odbc) -o $@ bench/kv_floor.c \
-		plugins/reference/ref_sql.c plugins/reference/ref_notes.c plugins/reference/ref_util.c \
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/reference -Iplugins/common \
+		$(CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq odbc) -o $@ bench/kv_floor.c \
+		plugins/reference/ref_sql.c plugins/reference/ref_notes.c plugins/common/kvdb_util.c \
 		$(shell $(PKG_CONFIG) --libs libpq odbc) -lm $(LDFLAGS)
 
 # Floors vs kvalind through libpq and psqlODBC at 5k/30k/100k patients

@@ -24,7 +24,7 @@
  * drug exposure without an ATC code is delivered (with atc "") and counted
  * as "no ATC code". Events dated after kv_read_request.to are read and
  * dropped; kv_read_request.events_from is not used (allowed by the ABI: the
- * read is then only slower). All memory is taken from the read's db_mem and
+ * read is then only slower). All memory is taken from the read's kvdb_mem and
  * freed before returning.
  */
 #include "om.h"
@@ -194,15 +194,15 @@ struct pat {
 };
 
 struct om_reader {
-	struct db_ctx *rc;
-	struct db_transport *t;
+	struct kvdb_ctx *rc;
+	struct kvdb_transport *t;
 	const struct om_config *cfg;
 	uint32_t provides;
 	const struct kv_read_request *req;
-	struct db_mem mem;
+	struct kvdb_mem mem;
 	kv_patient_sink sink;
 	void *sink_arg;
-	struct db_map roles;                 /* provider_id -> enum kv_role */
+	struct kvdb_map roles;                 /* provider_id -> enum kv_role */
 	uint64_t rows[OM_N_QUERIES];
 	uint64_t bad[OM_N_QUERIES][R_N_REASONS];
 	uint64_t delivered;
@@ -213,7 +213,7 @@ struct range_state {
 	struct pat *pats;
 	size_t n_pats, cap_pats;
 	struct stage st[N_KINDS];
-	struct db_map vmap;                  /* visit id -> contact position (or marks) */
+	struct kvdb_map vmap;                  /* visit id -> contact position (or marks) */
 	enum om_query q;                     /* the query being read */
 };
 
@@ -232,9 +232,9 @@ static void fail(enum om_reason *why, enum om_reason r)
 		*why = r;
 }
 
-static void req_int(const struct db_cell *c, int64_t *out, enum om_reason *why)
+static void req_int(const struct kvdb_cell *c, int64_t *out, enum om_reason *why)
 {
-	int k = db_cell_int(c, out);
+	int k = kvdb_cell_int(c, out);
 	if (k > 0)
 		fail(why, R_MISSING_VALUE);
 	else if (k < 0)
@@ -242,18 +242,18 @@ static void req_int(const struct db_cell *c, int64_t *out, enum om_reason *why)
 }
 
 /* NULL -> `none` */
-static void opt_int(const struct db_cell *c, int64_t *out, int64_t none, enum om_reason *why)
+static void opt_int(const struct kvdb_cell *c, int64_t *out, int64_t none, enum om_reason *why)
 {
-	int k = db_cell_int(c, out);
+	int k = kvdb_cell_int(c, out);
 	if (k > 0)
 		*out = none;
 	else if (k < 0)
 		fail(why, R_UNPARSEABLE_NUMBER);
 }
 
-static void req_date(const struct db_cell *c, kv_date *out, enum om_reason *why)
+static void req_date(const struct kvdb_cell *c, kv_date *out, enum om_reason *why)
 {
-	int k = db_cell_date(c, false, out);
+	int k = kvdb_cell_date(c, false, out);
 	if (k > 0)
 		fail(why, R_MISSING_VALUE);
 	else if (k < 0)
@@ -261,9 +261,9 @@ static void req_date(const struct db_cell *c, kv_date *out, enum om_reason *why)
 }
 
 /* NULL -> KV_DATE_OPEN */
-static void opt_date(const struct db_cell *c, kv_date *out, enum om_reason *why)
+static void opt_date(const struct kvdb_cell *c, kv_date *out, enum om_reason *why)
 {
-	int k = db_cell_date(c, false, out);
+	int k = kvdb_cell_date(c, false, out);
 	if (k > 0)
 		*out = KV_DATE_OPEN;
 	else if (k < 0)
@@ -272,17 +272,17 @@ static void opt_date(const struct db_cell *c, kv_date *out, enum om_reason *why)
 
 /* A code from concept.concept_code: 0 ok, 1 NULL/empty (unmapped), and a
  * reason for the rest. */
-static int get_code(const struct db_cell *c, bool remove_dots, char out[KV_CODE_MAX],
+static int get_code(const struct kvdb_cell *c, bool remove_dots, char out[KV_CODE_MAX],
 		    enum om_reason *why)
 {
 	out[0] = '\0';
-	if (c->kind == DB_V_NULL)
+	if (c->kind == KVDB_V_NULL)
 		return 1;
-	if (c->kind != DB_V_TEXT || c->too_long) {
+	if (c->kind != KVDB_V_TEXT || c->too_long) {
 		fail(why, R_CODE_TOO_LONG);
 		return -1;
 	}
-	int k = db_norm_code(c->s, c->len, remove_dots, out);
+	int k = kvdb_norm_code(c->s, c->len, remove_dots, out);
 	if (k > 0)
 		return 1;
 	if (k < 0) {
@@ -292,9 +292,9 @@ static int get_code(const struct db_cell *c, bool remove_dots, char out[KV_CODE_
 	return 0;
 }
 
-static bool text_is(const struct db_cell *c, const char *lit)
+static bool text_is(const struct kvdb_cell *c, const char *lit)
 {
-	return c->kind == DB_V_TEXT && db_text_eq(c, lit);
+	return c->kind == KVDB_V_TEXT && kvdb_text_eq(c, lit);
 }
 
 static bool after_to(const struct range_state *rs, kv_date d)
@@ -328,8 +328,8 @@ static struct om_ev *push(struct range_state *rs, enum om_kind k, uint32_t slot,
 	struct stage *s = &rs->st[k];
 	if (s->n == s->cap) {
 		size_t cap = s->cap + s->cap / 2 + 64;
-		void *n = db_realloc(rs->r->rc, &rs->r->mem, s->e, cap * sizeof(struct om_ev),
-				     "holding the rows of a person range");
+		void *n = kvdb_realloc(rs->r->rc, &rs->r->mem, s->e, cap * sizeof(struct om_ev),
+				       "holding the rows of a person range");
 		if (n == NULL)
 			return NULL;
 		s->e = n;
@@ -347,22 +347,22 @@ static struct om_ev *push(struct range_state *rs, enum om_kind k, uint32_t slot,
 
 /* ---- rows ---------------------------------------------------------------- */
 
-static int row_provider(void *arg, const struct db_cell *c)
+static int row_provider(void *arg, const struct kvdb_cell *c)
 {
 	struct om_reader *r = arg;
 	int64_t id = 0, spec = 0;
 	r->rows[OM_Q_PROVIDER]++;
-	if (db_cell_int(&c[0], &id) != 0) {
+	if (kvdb_cell_int(&c[0], &id) != 0) {
 		r->bad[OM_Q_PROVIDER][R_MISSING_VALUE]++;
 		return 0;
 	}
 	uint8_t role = KV_ROLE_OTHER;
-	if (db_cell_int(&c[1], &spec) != 0 || spec == 0)
+	if (kvdb_cell_int(&c[1], &spec) != 0 || spec == 0)
 		role = KV_ROLE_UNKNOWN;
 	for (size_t i = 0; i < N_OF(gp_specialties); i++)
 		if (spec == gp_specialties[i])
 			role = KV_ROLE_GP;
-	int ins = db_map_insert(r->rc, &r->roles, id, role, NULL);
+	int ins = kvdb_map_insert(r->rc, &r->roles, id, role, NULL);
 	if (ins < 0)
 		return -1;
 	if (ins == 0)
@@ -370,7 +370,7 @@ static int row_provider(void *arg, const struct db_cell *c)
 	return 0;
 }
 
-static int row_person(void *arg, const struct db_cell *c)
+static int row_person(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum om_reason why = NO_REASON;
@@ -380,7 +380,7 @@ static int row_person(void *arg, const struct db_cell *c)
 	rs->r->rows[OM_Q_PERSON]++;
 	req_int(&c[0], &id, &why);
 	opt_int(&c[1], &gender, 0, &why);
-	int k = db_cell_date(&c[5], true, &birth);
+	int k = kvdb_cell_date(&c[5], true, &birth);
 	if (k < 0) {
 		fail(&why, R_UNPARSEABLE_DATE);
 	} else if (k > 0) {
@@ -389,9 +389,9 @@ static int row_person(void *arg, const struct db_cell *c)
 		req_int(&c[2], &y, &why);
 		opt_int(&c[3], &m, 7, &why);
 		opt_int(&c[4], &d, 1, &why);
-		if (why == NO_REASON && !db_ymd_valid((int)(y < 0 || y > 9999 ? 0 : y),
-						      (int)(m < 1 || m > 12 ? 0 : m),
-						      (int)(d < 1 || d > 31 ? 0 : d)))
+		if (why == NO_REASON && !kvdb_ymd_valid((int)(y < 0 || y > 9999 ? 0 : y),
+							(int)(m < 1 || m > 12 ? 0 : m),
+							(int)(d < 1 || d > 31 ? 0 : d)))
 			fail(&why, R_UNPARSEABLE_DATE);
 		if (why == NO_REASON)
 			birth = kv_date_from_ymd((int)y, (int)m, (int)d);
@@ -400,8 +400,8 @@ static int row_person(void *arg, const struct db_cell *c)
 		return count_bad(rs, why);
 	if (rs->n_pats == rs->cap_pats) {
 		size_t cap = rs->cap_pats + rs->cap_pats / 2 + 64;
-		void *n = db_realloc(rs->r->rc, &rs->r->mem, rs->pats, cap * sizeof(struct pat),
-				     "holding the persons of a range");
+		void *n = kvdb_realloc(rs->r->rc, &rs->r->mem, rs->pats, cap * sizeof(struct pat),
+				       "holding the persons of a range");
 		if (n == NULL)
 			return -1;
 		rs->pats = n;
@@ -417,7 +417,7 @@ static int row_person(void *arg, const struct db_cell *c)
 	return 0;
 }
 
-static int row_death(void *arg, const struct db_cell *c)
+static int row_death(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum om_reason why = NO_REASON;
@@ -438,7 +438,7 @@ static int row_death(void *arg, const struct db_cell *c)
 	return 0;
 }
 
-static int row_period(void *arg, const struct db_cell *c)
+static int row_period(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum om_reason why = NO_REASON;
@@ -475,7 +475,7 @@ static uint8_t visit_kind(int64_t concept)
 	return KV_CONTACT_ADMIN; /* any other visit concept: no practice contact */
 }
 
-static int row_visit(void *arg, const struct db_cell *c)
+static int row_visit(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum om_reason why = NO_REASON;
@@ -493,7 +493,7 @@ static int row_visit(void *arg, const struct db_cell *c)
 	if (why != NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date)) {
-		if (db_map_insert(rs->r->rc, &rs->vmap, id, VISIT_DROPPED, NULL) < 0)
+		if (kvdb_map_insert(rs->r->rc, &rs->vmap, id, VISIT_DROPPED, NULL) < 0)
 			return -1;
 		return 0;
 	}
@@ -503,8 +503,8 @@ static int row_visit(void *arg, const struct db_cell *c)
 	e->visit = id;
 	e->u.c.date = date;
 	e->u.c.kind = visit_kind(concept);
-	uint32_t role = provider != 0 ? db_map_get(&rs->r->roles, provider) : DB_MAP_NONE;
-	e->u.c.role = role == DB_MAP_NONE ? KV_ROLE_UNKNOWN : (uint8_t)role;
+	uint32_t role = provider != 0 ? kvdb_map_get(&rs->r->roles, provider) : KVDB_MAP_NONE;
+	e->u.c.role = role == KVDB_MAP_NONE ? KV_ROLE_UNKNOWN : (uint8_t)role;
 	return 0;
 }
 
@@ -517,8 +517,8 @@ static int32_t contact_index(struct range_state *rs, uint32_t slot, int64_t visi
 	*dropped = false;
 	if (visit == NO_VISIT)
 		return -1;
-	uint32_t pos = db_map_get(&rs->vmap, visit);
-	if (pos == DB_MAP_NONE)
+	uint32_t pos = kvdb_map_get(&rs->vmap, visit);
+	if (pos == KVDB_MAP_NONE)
 		return -1;
 	*known = true;
 	if (pos == VISIT_DROPPED) {
@@ -545,7 +545,7 @@ static int emit_dx(struct range_state *rs, uint32_t slot, kv_date date, int64_t 
 	return 0;
 }
 
-static int row_condition(void *arg, const struct db_cell *c)
+static int row_condition(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum om_reason why = NO_REASON;
@@ -578,7 +578,7 @@ static int row_condition(void *arg, const struct db_cell *c)
 
 /* A SNOMED ancestor of a condition, delivered as a diagnosis of its own when
  * a configured diagnosis value set names it (at the condition's date). */
-static int row_ancestor(void *arg, const struct db_cell *c)
+static int row_ancestor(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	const struct om_config *cfg = rs->r->cfg;
@@ -609,7 +609,7 @@ static int row_ancestor(void *arg, const struct db_cell *c)
 	return emit_dx(rs, slot, date, id, 2, visit, KV_CODE_SNOMED, code);
 }
 
-static int row_drug(void *arg, const struct db_cell *c)
+static int row_drug(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum om_reason why = NO_REASON;
@@ -672,7 +672,7 @@ static int row_drug(void *arg, const struct db_cell *c)
 	return 0;
 }
 
-static int row_measurement(void *arg, const struct db_cell *c)
+static int row_measurement(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum om_reason why = NO_REASON;
@@ -689,7 +689,7 @@ static int row_measurement(void *arg, const struct db_cell *c)
 	opt_int(&c[3], &visit, NO_VISIT, &why);
 	if (get_code(&c[5], false, code, &why) > 0)
 		fail(&why, R_UNMAPPED_CONCEPT);
-	int kv = db_cell_float(&c[6], &value);
+	int kv = kvdb_cell_float(&c[6], &value);
 	if (kv < 0)
 		fail(&why, R_UNPARSEABLE_NUMBER);
 	else if (kv == 0 && !isfinite(value))
@@ -722,7 +722,7 @@ static int row_measurement(void *arg, const struct db_cell *c)
 			if (strcmp(lab_units[i].loinc, code) != 0)
 				continue;
 			listed = true;
-			if (c[7].kind == DB_V_TEXT && db_text_eq(&c[7], lab_units[i].ucum)) {
+			if (c[7].kind == KVDB_V_TEXT && kvdb_text_eq(&c[7], lab_units[i].ucum)) {
 				value = value * lab_units[i].factor + lab_units[i].offset;
 				converted = true;
 				break;
@@ -745,7 +745,7 @@ static int row_measurement(void *arg, const struct db_cell *c)
 
 /* A procedure is a fee on its visit (kv_fee needs a contact): the code is
  * the procedure concept's (SNOMED CT) code, the date the visit's. */
-static int row_procedure(void *arg, const struct db_cell *c)
+static int row_procedure(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum om_reason why = NO_REASON;
@@ -827,8 +827,8 @@ static int group(struct range_state *rs, enum om_kind k)
 	struct stage *s = &rs->st[k];
 	qsort(s->e, s->n, sizeof(struct om_ev),
 	      k == K_DX ? cmp_dx : k == K_BP ? cmp_bp : cmp_ev);
-	s->off = db_calloc(rs->r->rc, &rs->r->mem, rs->n_pats + 1, sizeof(size_t),
-			   "grouping rows by person");
+	s->off = kvdb_calloc(rs->r->rc, &rs->r->mem, rs->n_pats + 1, sizeof(size_t),
+			     "grouping rows by person");
 	if (s->off == NULL)
 		return -1;
 	for (size_t i = 0; i < s->n; i++)
@@ -846,7 +846,8 @@ static int contacts_done(struct range_state *rs)
 		return -1;
 	for (size_t i = 0; i < s->n; i++) {
 		uint32_t existing = 0;
-		int ins = db_map_insert(rs->r->rc, &rs->vmap, s->e[i].visit, (uint32_t)i, &existing);
+		int ins = kvdb_map_insert(rs->r->rc, &rs->vmap, s->e[i].visit, (uint32_t)i,
+					  &existing);
 		if (ins < 0)
 			return -1;
 		if (ins == 0)
@@ -862,7 +863,8 @@ static int compact(struct range_state *rs, enum om_kind k)
 	struct stage *s = &rs->st[k];
 	if (s->n == 0)
 		return 0;
-	s->out = db_alloc(rs->r->rc, &rs->r->mem, s->n * out_size[k], "delivering a person range");
+	s->out =
+		kvdb_alloc(rs->r->rc, &rs->r->mem, s->n * out_size[k], "delivering a person range");
 	if (s->out == NULL)
 		return -1;
 	if (k != K_BP) {
@@ -941,9 +943,10 @@ static int deliver(struct range_state *rs)
 		kp.labs = slice(rs, K_LAB, s, &kp.n_labs);
 		kp.bps = slice(rs, K_BP, s, &kp.n_bps);
 		if (r->sink(r->sink_arg, &kp) != 0)
-			return db_error(r->rc, "the read was stopped by the patient sink after %" PRIu64
-					       " patients",
-					r->delivered);
+			return kvdb_error(r->rc,
+					  "the read was stopped by the patient sink after %" PRIu64
+					  " patients",
+					  r->delivered);
 		r->delivered++;
 	}
 	return 0;
@@ -952,9 +955,9 @@ static int deliver(struct range_state *rs)
 /* ---- one range --------------------------------------------------------- */
 
 static int run(struct range_state *rs, enum om_query q, const struct om_range *range,
-	       db_row_fn fn)
+	       kvdb_row_fn fn)
 {
-	char sql[DB_SQL_MAX];
+	char sql[KVDB_SQL_MAX];
 	struct om_reader *r = rs->r;
 	rs->q = q;
 	if (om_sql_select(r->rc, r->cfg, sql, sizeof(sql), q, r->t->dialect, range, false) != 0)
@@ -974,14 +977,14 @@ static int cmp_pat(const void *va, const void *vb)
 
 static void range_free(struct range_state *rs)
 {
-	struct db_mem *m = &rs->r->mem;
+	struct kvdb_mem *m = &rs->r->mem;
 	for (int k = 0; k < N_KINDS; k++) {
-		db_free(m, rs->st[k].e);
-		db_free(m, rs->st[k].off);
-		db_free(m, rs->st[k].out);
+		kvdb_free(m, rs->st[k].e);
+		kvdb_free(m, rs->st[k].off);
+		kvdb_free(m, rs->st[k].out);
 	}
-	db_free(m, rs->pats);
-	db_map_fini(m, &rs->vmap);
+	kvdb_free(m, rs->pats);
+	kvdb_map_fini(m, &rs->vmap);
 }
 
 static int process_range(struct om_reader *r, const struct om_range *range, uint64_t n_visits)
@@ -1005,7 +1008,7 @@ static int process_range(struct om_reader *r, const struct om_range *range, uint
 	}
 	rs.n_pats = j;
 	if (rs.n_pats >= UINT32_MAX - 2) {
-		db_error(r->rc, "too many persons in one range");
+		kvdb_error(r->rc, "too many persons in one range");
 		goto done;
 	}
 	if (run(&rs, OM_Q_DEATH, range, row_death) != 0)
@@ -1026,8 +1029,8 @@ static int process_range(struct om_reader *r, const struct om_range *range, uint
 		}
 	}
 
-	if (db_map_init(r->rc, &r->mem, &rs.vmap, (size_t)(n_visits + 16),
-			"holding a person range") != 0 ||
+	if (kvdb_map_init(r->rc, &r->mem, &rs.vmap, (size_t)(n_visits + 16),
+			  "holding a person range") != 0 ||
 	    run(&rs, OM_Q_VISIT, range, row_visit) != 0 || contacts_done(&rs) != 0)
 		goto done;
 	if (run(&rs, OM_Q_CONDITION, range, row_condition) != 0)
@@ -1057,17 +1060,17 @@ done:
 
 /* ---- the read ------------------------------------------------------------ */
 
-int om_run_query(struct db_transport *t, enum om_query q, const char *sql, db_row_fn fn,
+int om_run_query(struct kvdb_transport *t, enum om_query q, const char *sql, kvdb_row_fn fn,
 		 void *arg, const char *action)
 {
 	const struct om_query_def *qd = &om_queries[q];
-	enum db_type types[OM_MAX_COLS];
+	enum kvdb_type types[OM_MAX_COLS];
 	uint16_t text_max[OM_MAX_COLS];
 	for (size_t c = 0; c < qd->n_cols && c < OM_MAX_COLS; c++) {
 		types[c] = qd->cols[c].type;
 		text_max[c] = qd->cols[c].text_max;
 	}
-	struct db_select s = {.action = action, .what = qd->table, .sql = sql, .types = types,
+	struct kvdb_select s = {.action = action, .what = qd->table, .sql = sql, .types = types,
 			      .text_max = text_max, .n_cols = qd->n_cols};
 	return t->select(t, &s, fn, arg);
 }
@@ -1078,16 +1081,16 @@ struct ids_arg {
 	size_t n, cap;
 };
 
-static int row_id(void *arg, const struct db_cell *c)
+static int row_id(void *arg, const struct kvdb_cell *c)
 {
 	struct ids_arg *a = arg;
 	int64_t id;
-	if (db_cell_int(&c[0], &id) != 0)
+	if (kvdb_cell_int(&c[0], &id) != 0)
 		return 0; /* counted as a bad row when the person is read */
 	if (a->n == a->cap) {
 		size_t cap = a->cap + a->cap / 2 + 256;
-		void *n = db_realloc(a->r->rc, &a->r->mem, a->ids, cap * sizeof(int64_t),
-				     "planning person ranges");
+		void *n = kvdb_realloc(a->r->rc, &a->r->mem, a->ids, cap * sizeof(int64_t),
+				       "planning person ranges");
 		if (n == NULL)
 			return -1;
 		a->ids = n;
@@ -1103,10 +1106,10 @@ static int cmp_i64(const void *va, const void *vb)
 	return (a > b) - (a < b);
 }
 
-static int row_one_count(void *arg, const struct db_cell *c)
+static int row_one_count(void *arg, const struct kvdb_cell *c)
 {
 	int64_t n = 0;
-	if (db_cell_int(&c[0], &n) == 0 && n > 0)
+	if (kvdb_cell_int(&c[0], &n) == 0 && n > 0)
 		*(uint64_t *)arg = (uint64_t)n;
 	return 0;
 }
@@ -1114,12 +1117,12 @@ static int row_one_count(void *arg, const struct db_cell *c)
 /* Rows a query will give for the whole office (for the plan). */
 static int count_rows(struct om_reader *r, enum om_query q, uint64_t *n)
 {
-	static const enum db_type types[1] = {DB_T_ID};
-	char sql[DB_SQL_MAX];
+	static const enum kvdb_type types[1] = {KVDB_T_ID};
+	char sql[KVDB_SQL_MAX];
 	*n = 0;
 	if (om_sql_count(r->rc, r->cfg, sql, sizeof(sql), q) != 0)
 		return -1;
-	struct db_select s = {.action = "counting table", .what = om_queries[q].table, .sql = sql,
+	struct kvdb_select s = {.action = "counting table", .what = om_queries[q].table, .sql = sql,
 			      .types = types, .n_cols = 1};
 	return r->t->select(r->t, &s, row_one_count, n);
 }
@@ -1148,7 +1151,7 @@ static void report_counts(struct om_reader *r)
 
 #define OM_MIN_BUDGET 65536
 
-int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *cfg,
+int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_config *cfg,
 	    uint32_t provides, const struct kv_read_request *req, kv_patient_sink sink,
 	    void *sink_arg)
 {
@@ -1156,16 +1159,16 @@ int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *c
 	struct ids_arg ids = {0};
 	bool began = false;
 	int ret = KV_ERROR;
-	char sql[DB_SQL_MAX];
+	char sql[KVDB_SQL_MAX];
 
 	if (req == NULL || sink == NULL)
-		return db_error(rc, "read() needs a request and a patient sink");
+		return kvdb_error(rc, "read() needs a request and a patient sink");
 	if (req->memory_budget < OM_MIN_BUDGET)
-		return db_error(rc, "a memory budget of %zu bytes is too small (at least %d)",
-				req->memory_budget, OM_MIN_BUDGET);
+		return kvdb_error(rc, "a memory budget of %zu bytes is too small (at least %d)",
+				  req->memory_budget, OM_MIN_BUDGET);
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
-		return db_error(rc, "out of memory");
+		return kvdb_error(rc, "out of memory");
 	r->rc = rc;
 	r->t = t;
 	r->cfg = cfg;
@@ -1187,8 +1190,8 @@ int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *c
 	/* 1. provider roles */
 	uint64_t n_prov = 0, n_visits = 0;
 	if (count_rows(r, OM_Q_PROVIDER, &n_prov) != 0 ||
-	    db_map_init(rc, &r->mem, &r->roles, (size_t)n_prov + 16, "holding the provider roles") !=
-		0 ||
+	    kvdb_map_init(rc, &r->mem, &r->roles, (size_t)n_prov + 16,
+			  "holding the provider roles") != 0 ||
 	    om_sql_select(rc, cfg, sql, sizeof(sql), OM_Q_PROVIDER, t->dialect, NULL, false) != 0 ||
 	    om_run_query(t, OM_Q_PROVIDER, sql, row_provider, r, NULL) != 0)
 		goto done;
@@ -1197,8 +1200,8 @@ int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *c
 	if (om_sql_person_ids(rc, cfg, sql, sizeof(sql)) != 0)
 		goto done;
 	{
-		static const enum db_type id_type[1] = {DB_T_ID};
-		struct db_select s = {.action = "reading table", .what = "person", .sql = sql,
+		static const enum kvdb_type id_type[1] = {KVDB_T_ID};
+		struct kvdb_select s = {.action = "reading table", .what = "person", .sql = sql,
 				      .types = id_type, .n_cols = 1};
 		if (t->select(t, &s, row_id, &ids) != 0)
 			goto done;
@@ -1219,9 +1222,9 @@ int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *c
 	}
 	size_t fixed = r->mem.used + buffers;
 	if (fixed + OM_MIN_BUDGET / 2 >= r->mem.budget) {
-		db_error(rc, "a memory budget of %zu bytes is too small: %zu bytes are needed "
-			     "before any person is read",
-			 r->mem.budget, fixed);
+		kvdb_error(rc, "a memory budget of %zu bytes is too small: %zu bytes are needed "
+			       "before any person is read",
+			   r->mem.budget, fixed);
 		goto done;
 	}
 	/* half of what is left for a range's rows; the rest for growth,
@@ -1262,18 +1265,18 @@ int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *c
 	began = false;
 	if (t->end(t, true) != 0)
 		goto done;
-	db_log(rc, KV_LOG_INFO,
-	       "read %" PRIu64 " persons in %zu person_id range%s over %s; %zu of %zu bytes held "
-	       "at most",
-	       r->delivered, n_ranges, n_ranges == 1 ? "" : "s", t->name, r->mem.peak,
-	       r->mem.budget);
+	kvdb_log(rc, KV_LOG_INFO,
+		 "read %" PRIu64 " persons in %zu person_id range%s over %s; %zu of %zu bytes held "
+		 "at most",
+		 r->delivered, n_ranges, n_ranges == 1 ? "" : "s", t->name, r->mem.peak,
+		 r->mem.budget);
 	report_counts(r);
 	ret = KV_OK;
 done:
 	if (began)
 		(void)t->end(t, false);
-	db_free(&r->mem, ids.ids);
-	db_map_fini(&r->mem, &r->roles);
+	kvdb_free(&r->mem, ids.ids);
+	kvdb_map_fini(&r->mem, &r->roles);
 	t->mem = NULL;
 	free(r);
 	return ret;

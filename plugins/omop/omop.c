@@ -6,8 +6,8 @@
  * See om.h for the files and their jobs, plugins/omop/README.md for the
  * mapping.
  *
- * open()     validates the configuration, connects read-only (db_pg.c,
- *            db_odbc.c), checks that every table and column the connector
+ * open()     validates the configuration, connects read-only (kvdb_pg.c,
+ *            kvdb_odbc.c), checks that every table and column the connector
  *            reads exists (SELECT cols FROM ... WHERE 1 = 0), that the
  *            configured care site exists, and works out what the data
  *            provides: drugs only where the ATC vocabulary is loaded.
@@ -119,8 +119,8 @@ static const struct kv_config_key omop_keys[] = {
 };
 
 struct om_state {
-	struct db_ctx rc;
-	struct db_transport *t;
+	struct kvdb_ctx rc;
+	struct kvdb_transport *t;
 	struct om_config cfg;
 	uint32_t provides;
 };
@@ -131,7 +131,7 @@ static void state_free(struct om_state *st)
 		return;
 	if (st->t != NULL)
 		st->t->close(st->t);
-	db_ctx_fini(&st->rc);
+	kvdb_ctx_fini(&st->rc);
 	free(st);
 }
 
@@ -148,9 +148,10 @@ static int config_ident(struct om_state *st, const char *key, char out[OM_IDENT_
 	for (size_t i = 0; ok && i < n; i++)
 		ok = isalnum((unsigned char)v[i]) || v[i] == '_';
 	if (!ok)
-		return db_error(&st->rc, "\"%s\" must be a plain SQL identifier (letters, digits, "
-					 "'_', at most %d characters)",
-				key, OM_IDENT_MAX);
+		return kvdb_error(&st->rc,
+				  "\"%s\" must be a plain SQL identifier (letters, digits, "
+				  "'_', at most %d characters)",
+				  key, OM_IDENT_MAX);
 	memcpy(out, v, n + 1);
 	return 0;
 }
@@ -172,9 +173,9 @@ static int config_read(struct om_state *st)
 		cfg->has_care_site = false;
 	} else {
 		int64_t id;
-		if (!db_parse_int(cs, strlen(cs), &id))
-			return db_error(&st->rc, "\"care_site\" must be all or a care_site_id "
-						 "(an integer)");
+		if (!kvdb_parse_int(cs, strlen(cs), &id))
+			return kvdb_error(&st->rc, "\"care_site\" must be all or a care_site_id "
+						   "(an integer)");
 		cfg->has_care_site = true;
 		cfg->care_site_id = id;
 	}
@@ -195,14 +196,15 @@ static int config_read(struct om_state *st)
 			break;
 		char name[64];
 		if ((size_t)(e - p) >= sizeof(name))
-			return db_error(&st->rc, "a value-set name in \"ancestor_value_sets\" is "
-						 "too long");
+			return kvdb_error(&st->rc, "a value-set name in \"ancestor_value_sets\" is "
+						   "too long");
 		memcpy(name, p, (size_t)(e - p));
 		name[e - p] = '\0';
 		p = e;
 		if (cfg->n_ancestor_sets == OM_MAX_ANCESTOR_SETS)
-			return db_error(&st->rc, "\"ancestor_value_sets\" names more than %d sets",
-					OM_MAX_ANCESTOR_SETS);
+			return kvdb_error(&st->rc,
+					  "\"ancestor_value_sets\" names more than %d sets",
+					  OM_MAX_ANCESTOR_SETS);
 		const struct kv_value_set *vs = h->value_set(c, name); /* logs when missing */
 		if (vs != NULL)
 			cfg->ancestor_sets[cfg->n_ancestor_sets++] = vs;
@@ -212,7 +214,7 @@ static int config_read(struct om_state *st)
 
 /* ---- schema check and provides ------------------------------------------ */
 
-static int ignore_rows(void *arg, const struct db_cell *cells)
+static int ignore_rows(void *arg, const struct kvdb_cell *cells)
 {
 	(void)arg;
 	(void)cells;
@@ -223,23 +225,23 @@ struct count_arg {
 	int64_t n;
 };
 
-static int row_count(void *arg, const struct db_cell *cells)
+static int row_count(void *arg, const struct kvdb_cell *cells)
 {
 	struct count_arg *a = arg;
 	int64_t n = 0;
-	if (db_cell_int(&cells[0], &n) == 0)
+	if (kvdb_cell_int(&cells[0], &n) == 0)
 		a->n = n;
 	return 0;
 }
 
 static int probe_count(struct om_state *st, const char *what, const char *text, int64_t *n)
 {
-	static const enum db_type types[1] = {DB_T_ID};
+	static const enum kvdb_type types[1] = {KVDB_T_ID};
 	char sql[1024];
 	struct count_arg a = {0};
 	if (om_sql_expand(&st->rc, &st->cfg, sql, sizeof(sql), text) != 0)
 		return -1;
-	struct db_select s = {.action = "checking table", .what = what, .sql = sql,
+	struct kvdb_select s = {.action = "checking table", .what = what, .sql = sql,
 			      .types = types, .n_cols = 1};
 	if (st->t->select(st->t, &s, row_count, &a) != 0)
 		return -1;
@@ -249,9 +251,9 @@ static int probe_count(struct om_state *st, const char *what, const char *text, 
 
 static int check_schema(struct om_state *st)
 {
-	struct db_transport *t = st->t;
-	struct db_mem mem = {.budget = SIZE_MAX};
-	char sql[DB_SQL_MAX];
+	struct kvdb_transport *t = st->t;
+	struct kvdb_mem mem = {.budget = SIZE_MAX};
+	char sql[KVDB_SQL_MAX];
 	int ret = -1;
 
 	t->mem = &mem;
@@ -270,9 +272,10 @@ static int check_schema(struct om_state *st)
 		if (probe_count(st, "care_site", text, &n) != 0)
 			goto done;
 		if (n == 0) {
-			db_error(&st->rc, "care_site_id %" PRId64 " (the \"care_site\" key) is not in "
-					  "table care_site",
-				 st->cfg.care_site_id);
+			kvdb_error(&st->rc,
+				   "care_site_id %" PRId64 " (the \"care_site\" key) is not in "
+				   "table care_site",
+				   st->cfg.care_site_id);
 			goto done;
 		}
 	}
@@ -289,10 +292,12 @@ static int check_schema(struct om_state *st)
 	if (atc > 0)
 		st->provides |= KV_PROVIDES_MEDICATIONS | KV_PROVIDES_PRESCRIPTIONS;
 	else
-		db_log(&st->rc, KV_LOG_WARNING,
-		       "the ATC vocabulary is not loaded in table concept: drug exposures cannot be "
-		       "given ATC codes, so medications and prescriptions are not provided and the "
-		       "indicators that need them are not computable");
+		kvdb_log(&st->rc, KV_LOG_WARNING,
+			 "the ATC vocabulary is not loaded in table concept: drug exposures cannot "
+			 "be "
+			 "given ATC codes, so medications and prescriptions are not provided and "
+			 "the "
+			 "indicators that need them are not computable");
 	ret = 0;
 done:
 	t->mem = NULL;
@@ -321,26 +326,26 @@ static int omop_open(const struct kv_host *host, struct kv_ctx *ctx, void **stat
 	const char *password = host->config_string(ctx, "password");
 	int64_t rows = host->config_int(ctx, "odbc_row_array_size");
 	if (dsn == NULL || dsn[0] == '\0') {
-		db_error(&st->rc, "the \"dsn\" key is not set");
+		kvdb_error(&st->rc, "the \"dsn\" key is not set");
 		goto done;
 	}
 	if (rows < 1 || rows > 65536)
 		rows = 1024;
-	if (password != NULL && db_ctx_add_secret(&st->rc, password, strlen(password)) != 0)
+	if (password != NULL && kvdb_ctx_add_secret(&st->rc, password, strlen(password)) != 0)
 		goto done;
 	if (config_read(st) != 0)
 		goto done;
 
-	if (db_dsn_is_libpq(dsn)) {
-		if (db_pg_open(&st->rc, dsn, password, &st->t) != 0)
+	if (kvdb_dsn_is_libpq(dsn)) {
+		if (kvdb_pg_open(&st->rc, dsn, password, "kvalind-omop", &st->t) != 0)
 			goto done;
-	} else if (db_odbc_open(&st->rc, dsn, password, (size_t)rows, &st->t) != 0) {
+	} else if (kvdb_odbc_open(&st->rc, dsn, password, (size_t)rows, &st->t) != 0) {
 		goto done;
 	}
 	if (check_schema(st) != 0)
 		goto done;
-	db_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the OMOP CDM tables are complete",
-	       st->t->dbms, st->t->name);
+	kvdb_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the OMOP CDM tables are complete",
+		 st->t->dbms, st->t->name);
 	*state = st;
 	st = NULL;
 	ret = KV_OK;

@@ -30,7 +30,7 @@
  * row and that patient, with all its events, is never delivered. Events
  * dated after kv_read_request.to are read and dropped.
  *
- * All memory is taken from the read's ref_mem (the budget) and freed before
+ * All memory is taken from the read's kvdb_mem (the budget) and freed before
  * returning; only the reader's fixed bookkeeping (struct ref_reader, SQL text
  * buffers on the stack) is outside it.
  */
@@ -85,9 +85,9 @@ struct st_bp { struct st_head h; struct kv_blood_pressure ev; };
 struct st_form { struct st_head h; struct kv_form ev; };
 struct st_note { struct st_head h; struct kv_note_match ev; };
 
-/* ref_swap and ref_sort move records in 8-byte words, up to a limit */
+/* kvdb_swap and kvdb_sort move records in 8-byte words, up to a limit */
 #define STAGE_OK(st)                                                                           \
-	_Static_assert(sizeof(struct st) % 8 == 0 && sizeof(struct st) <= REF_SORT_MAX_ELEM,   \
+	_Static_assert(sizeof(struct st) % 8 == 0 && sizeof(struct st) <= KVDB_SORT_MAX_ELEM,   \
 		       #st " cannot be sorted in place")
 STAGE_OK(st_period);
 STAGE_OK(st_contact);
@@ -184,18 +184,18 @@ struct pat {
 size_t ref_asm_patient_cost(void)
 {
 	/* the record, its map entry, one offset per stage */
-	return sizeof(struct pat) + REF_MAP_ENTRY_COST + N_STAGES * sizeof(size_t);
+	return sizeof(struct pat) + KVDB_MAP_ENTRY_COST + N_STAGES * sizeof(size_t);
 }
 
 size_t ref_asm_row_cost(enum ref_table t)
 {
 	switch (t) {
 	case REF_TAB_PRACTITIONER:
-		return REF_MAP_ENTRY_COST; /* a role map entry */
+		return KVDB_MAP_ENTRY_COST; /* a role map entry */
 	case REF_TAB_PATIENT:
 		return ref_asm_patient_cost();
 	case REF_TAB_CONTACT:
-		return stage_descs[t].elem + REF_MAP_ENTRY_COST; /* + the contact map */
+		return stage_descs[t].elem + KVDB_MAP_ENTRY_COST; /* + the contact map */
 	default:
 		return stage_descs[t].elem;
 	}
@@ -220,15 +220,15 @@ struct range_state {
 	const struct ref_plan_range *plan;
 	struct pat *pats;
 	size_t n_pats, cap_pats;
-	struct ref_map pmap;  /* patient_id -> slot, when the ids are sparse */
+	struct kvdb_map pmap;  /* patient_id -> slot, when the ids are sparse */
 	uint32_t *dense;      /* patient_id - dense_min -> slot, when they are dense */
 	int64_t dense_min;
 	uint64_t dense_span;
-	struct ref_map cmap;  /* contact_id -> position in the contact stage */
+	struct kvdb_map cmap;  /* contact_id -> position in the contact stage */
 	struct stage st[REF_N_TABLES];
 	int64_t last_pid;     /* the last patient looked up, and its slot */
 	uint32_t last_slot;
-	struct ref_mem *mem;  /* the read's, shared with a worker thread */
+	struct kvdb_mem *mem;  /* the read's, shared with a worker thread */
 };
 
 static int count_bad(struct range_state *rs, enum ref_table t, enum ref_reason why)
@@ -248,18 +248,18 @@ static void fail(enum ref_reason *why, enum ref_reason r)
 		*why = r;
 }
 
-static void req_int(const struct ref_cell *c, int64_t *out, enum ref_reason *why)
+static void req_int(const struct kvdb_cell *c, int64_t *out, enum ref_reason *why)
 {
-	int k = ref_cell_int(c, out);
+	int k = kvdb_cell_int(c, out);
 	if (k > 0)
 		fail(why, REF_R_MISSING_VALUE);
 	else if (k < 0)
 		fail(why, REF_R_UNPARSEABLE_NUMBER);
 }
 
-static void req_date(const struct ref_cell *c, bool ts, kv_date *out, enum ref_reason *why)
+static void req_date(const struct kvdb_cell *c, bool ts, kv_date *out, enum ref_reason *why)
 {
-	int k = ref_cell_date(c, ts, out);
+	int k = kvdb_cell_date(c, ts, out);
 	if (k > 0)
 		fail(why, REF_R_MISSING_VALUE);
 	else if (k < 0)
@@ -267,9 +267,9 @@ static void req_date(const struct ref_cell *c, bool ts, kv_date *out, enum ref_r
 }
 
 /* NULL -> KV_DATE_OPEN */
-static void opt_date(const struct ref_cell *c, kv_date *out, enum ref_reason *why)
+static void opt_date(const struct kvdb_cell *c, kv_date *out, enum ref_reason *why)
 {
-	int k = ref_cell_date(c, false, out);
+	int k = kvdb_cell_date(c, false, out);
 	if (k > 0)
 		*out = KV_DATE_OPEN;
 	else if (k < 0)
@@ -277,9 +277,9 @@ static void opt_date(const struct ref_cell *c, kv_date *out, enum ref_reason *wh
 }
 
 /* NULL -> !*has */
-static void opt_float(const struct ref_cell *c, double *out, bool *has, enum ref_reason *why)
+static void opt_float(const struct kvdb_cell *c, double *out, bool *has, enum ref_reason *why)
 {
-	int k = ref_cell_float(c, out);
+	int k = kvdb_cell_float(c, out);
 	*has = k == 0;
 	if (k < 0)
 		fail(why, REF_R_UNPARSEABLE_NUMBER);
@@ -288,19 +288,19 @@ static void opt_float(const struct ref_cell *c, double *out, bool *has, enum ref
 }
 
 /* A required code: trimmed, upper case, dots removed if asked. */
-static void req_code(const struct ref_cell *c, bool dots, char out[KV_CODE_MAX],
+static void req_code(const struct kvdb_cell *c, bool dots, char out[KV_CODE_MAX],
 		     enum ref_reason *why)
 {
 	out[0] = '\0';
-	if (c->kind == REF_V_NULL) {
+	if (c->kind == KVDB_V_NULL) {
 		fail(why, REF_R_MISSING_VALUE);
 		return;
 	}
-	if (c->kind != REF_V_TEXT || c->too_long) {
+	if (c->kind != KVDB_V_TEXT || c->too_long) {
 		fail(why, REF_R_CODE_TOO_LONG);
 		return;
 	}
-	int k = ref_norm_code(c->s, c->len, dots, out);
+	int k = kvdb_norm_code(c->s, c->len, dots, out);
 	if (k > 0)
 		fail(why, REF_R_EMPTY_CODE);
 	else if (k < 0)
@@ -308,16 +308,16 @@ static void req_code(const struct ref_cell *c, bool dots, char out[KV_CODE_MAX],
 }
 
 /* An optional ATC code: NULL or empty after trimming is "" (no ATC). */
-static void opt_atc(const struct ref_cell *c, char out[KV_CODE_MAX], enum ref_reason *why)
+static void opt_atc(const struct kvdb_cell *c, char out[KV_CODE_MAX], enum ref_reason *why)
 {
 	out[0] = '\0';
-	if (c->kind == REF_V_NULL)
+	if (c->kind == KVDB_V_NULL)
 		return;
-	if (c->kind != REF_V_TEXT || c->too_long) {
+	if (c->kind != KVDB_V_TEXT || c->too_long) {
 		fail(why, REF_R_CODE_TOO_LONG);
 		return;
 	}
-	int k = ref_norm_code(c->s, c->len, false, out);
+	int k = kvdb_norm_code(c->s, c->len, false, out);
 	if (k < 0)
 		fail(why, REF_R_CODE_TOO_LONG);
 	else if (k > 0)
@@ -325,15 +325,15 @@ static void opt_atc(const struct ref_cell *c, char out[KV_CODE_MAX], enum ref_re
 }
 
 /* An enum column: exact comparison with the table of names (index + 1). */
-static uint8_t req_enum(const struct ref_cell *c, const char *const *names, size_t n,
+static uint8_t req_enum(const struct kvdb_cell *c, const char *const *names, size_t n,
 			enum ref_reason unknown, enum ref_reason *why)
 {
-	if (c->kind == REF_V_NULL) {
+	if (c->kind == KVDB_V_NULL) {
 		fail(why, REF_R_MISSING_VALUE);
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (ref_text_eq(c, names[i]))
+		if (kvdb_text_eq(c, names[i]))
 			return (uint8_t)(i + 1);
 	fail(why, unknown);
 	return 0;
@@ -364,21 +364,21 @@ static bool find_patient(struct range_state *rs, int64_t pid, uint32_t *slot,
 			 enum ref_reason *why)
 {
 	uint32_t s;
-	if (rs->last_slot != REF_MAP_NONE && rs->last_pid == pid) {
+	if (rs->last_slot != KVDB_MAP_NONE && rs->last_pid == pid) {
 		s = rs->last_slot; /* rows often come in runs of one patient */
 	} else {
 		if (rs->dense != NULL) {
 			uint64_t d = (uint64_t)pid - (uint64_t)rs->dense_min;
-			s = d < rs->dense_span ? rs->dense[d] : REF_MAP_NONE;
+			s = d < rs->dense_span ? rs->dense[d] : KVDB_MAP_NONE;
 		} else {
-			s = ref_map_get(&rs->pmap, pid);
+			s = kvdb_map_get(&rs->pmap, pid);
 		}
-		if (s != REF_MAP_NONE) {
+		if (s != KVDB_MAP_NONE) {
 			rs->last_pid = pid;
 			rs->last_slot = s;
 		}
 	}
-	if (s == REF_MAP_NONE) {
+	if (s == KVDB_MAP_NONE) {
 		fail(why, REF_R_UNKNOWN_PATIENT);
 		return false;
 	}
@@ -400,8 +400,8 @@ static void *stage_push(struct range_state *rs, enum ref_table t)
 		/* more rows than planned: only if the data changed under a
 		 * non-snapshot DBMS, or NULL patient ids; grow within the budget */
 		size_t cap = s->cap + s->cap / 2 + 16;
-		void *n = ref_realloc(rs->r->rc, rs->mem, s->data, cap * d->elem,
-				      "holding the rows of a patient range");
+		void *n = kvdb_realloc(rs->r->rc, rs->mem, s->data, cap * d->elem,
+				       "holding the rows of a patient range");
 		if (n == NULL)
 			return NULL;
 		s->data = n;
@@ -444,7 +444,7 @@ static void radix_by_slot(unsigned char *base, size_t n, size_t elem, unsigned h
 				next[b]++;
 				continue;
 			}
-			ref_swap(e, base + next[to] * elem, elem);
+			kvdb_swap(e, base + next[to] * elem, elem);
 			next[to]++;
 		}
 	}
@@ -461,8 +461,8 @@ static int stage_group(struct range_state *rs, enum ref_table t)
 {
 	struct stage *s = &rs->st[t];
 	const struct stage_desc *d = &stage_descs[t];
-	s->off = ref_calloc(rs->r->rc, &rs->r->mem, rs->n_pats + 1, sizeof(size_t),
-			    "grouping rows by patient");
+	s->off = kvdb_calloc(rs->r->rc, &rs->r->mem, rs->n_pats + 1, sizeof(size_t),
+			     "grouping rows by patient");
 	if (s->off == NULL)
 		return -1;
 	for (size_t i = 0; i < s->n; i++) {
@@ -478,8 +478,8 @@ static int stage_group(struct range_state *rs, enum ref_table t)
 		radix_by_slot(s->data, s->n, d->elem, bits);
 	/* no rows: s->data may be NULL, and NULL + 0 is undefined */
 	for (size_t p = 0; s->n > 0 && p < rs->n_pats; p++)
-		ref_sort(s->data + s->off[p] * d->elem, s->off[p + 1] - s->off[p], d->elem,
-			 d->cmp);
+		kvdb_sort(s->data + s->off[p] * d->elem, s->off[p + 1] - s->off[p], d->elem,
+			  d->cmp);
 	s->grouped = true;
 	return 0;
 }
@@ -510,10 +510,10 @@ static const void *stage_events(const struct range_state *rs, enum ref_table t, 
 #define MAX_COLS 64
 
 int ref_run(struct ref_reader *r, const char *what, const char *sql,
-	    const enum ref_type *types, const uint16_t *text_max, size_t n_cols,
-	    const char *const *params, size_t n_params, ref_row_fn fn, void *arg)
+	    const enum kvdb_type *types, const uint16_t *text_max, size_t n_cols,
+	    const char *const *params, size_t n_params, kvdb_row_fn fn, void *arg)
 {
-	struct ref_select s = {
+	struct kvdb_select s = {
 		.what = what, .sql = sql, .types = types, .text_max = text_max,
 		.n_cols = n_cols, .params = params, .n_params = n_params,
 	};
@@ -522,13 +522,13 @@ int ref_run(struct ref_reader *r, const char *what, const char *sql,
 
 /* Select table t over range (notes: with the translated rules). */
 static int run_table(struct ref_reader *r, enum ref_table t, const struct ref_range *range,
-		     ref_row_fn fn, void *arg)
+		     kvdb_row_fn fn, void *arg)
 {
 	const struct ref_query *q = &ref_queries[t];
-	enum ref_type types[MAX_COLS];
+	enum kvdb_type types[MAX_COLS];
 	uint16_t text_max[MAX_COLS];
 	const char *params[2 * 1024];
-	char sql[REF_SQL_MAX]; /* on the stack: bookkeeping, not rows */
+	char sql[KVDB_SQL_MAX]; /* on the stack: bookkeeping, not rows */
 	size_t n = 0, np = 0;
 	int ret = -1;
 
@@ -538,17 +538,17 @@ static int run_table(struct ref_reader *r, enum ref_table t, const struct ref_ra
 	}
 	if (t == REF_TAB_NOTE) {
 		if (n + r->rules.n_rules > MAX_COLS) {
-			ref_error(r->rc, "too many keyword rules (at most %d)", MAX_COLS - (int)n);
+			kvdb_error(r->rc, "too many keyword rules (at most %d)", MAX_COLS - (int)n);
 			goto done;
 		}
 		for (size_t i = 0; i < r->rules.n_rules; i++) {
-			types[n] = REF_T_INT;
+			types[n] = KVDB_T_INT;
 			text_max[n++] = 0;
 		}
 		np = ref_sql_note_n_params(r->t->params, &r->rules);
 		if (np > N_OF(params)) {
-			ref_error(r->rc, "too many keyword rule words (at most %zu)",
-				  N_OF(params) / 2);
+			kvdb_error(r->rc, "too many keyword rule words (at most %zu)",
+				   N_OF(params) / 2);
 			goto done;
 		}
 		for (size_t k = 0; k < np; k++)
@@ -568,7 +568,7 @@ done:
 
 /* ---- practitioners ----------------------------------------------------- */
 
-static int row_practitioner(void *arg, const struct ref_cell *c)
+static int row_practitioner(void *arg, const struct kvdb_cell *c)
 {
 	struct ref_reader *r = arg;
 	enum ref_reason why = NO_REASON;
@@ -580,7 +580,7 @@ static int row_practitioner(void *arg, const struct ref_cell *c)
 		r->bad[REF_TAB_PRACTITIONER][why]++;
 		return 0; /* its contacts get KV_ROLE_UNKNOWN */
 	}
-	int k = ref_map_insert(r->rc, &r->roles, id, role, NULL);
+	int k = kvdb_map_insert(r->rc, &r->roles, id, role, NULL);
 	if (k < 0)
 		return -1;
 	if (k == 0)
@@ -590,7 +590,7 @@ static int row_practitioner(void *arg, const struct ref_cell *c)
 
 /* ---- row handlers ------------------------------------------------------ */
 
-static int row_patient(void *arg, const struct ref_cell *c)
+static int row_patient(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -607,8 +607,8 @@ static int row_patient(void *arg, const struct ref_cell *c)
 
 	if (rs->n_pats == rs->cap_pats) {
 		size_t cap = rs->cap_pats + rs->cap_pats / 2 + 16;
-		void *n = ref_realloc(rs->r->rc, &rs->r->mem, rs->pats, cap * sizeof(struct pat),
-				      "holding the patients of a range");
+		void *n = kvdb_realloc(rs->r->rc, &rs->r->mem, rs->pats, cap * sizeof(struct pat),
+				       "holding the patients of a range");
 		if (n == NULL)
 			return -1;
 		rs->pats = n;
@@ -627,7 +627,7 @@ static int row_patient(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
-static int row_period(void *arg, const struct ref_cell *c)
+static int row_period(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -656,7 +656,7 @@ static int row_period(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
-static int row_contact(void *arg, const struct ref_cell *c)
+static int row_contact(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -681,10 +681,10 @@ static int row_contact(void *arg, const struct ref_cell *c)
 	else if (out_of_window(rs, date))
 		val = CONTACT_DROPPED;
 	else if (rs->st[REF_TAB_CONTACT].n >= MAX_POSITION)
-		return ref_error(rs->r->rc, "too many contacts in one patient range");
+		return kvdb_error(rs->r->rc, "too many contacts in one patient range");
 	else
 		val = (uint32_t)rs->st[REF_TAB_CONTACT].n;
-	int k = ref_map_insert(rs->r->rc, &rs->cmap, id, val, NULL);
+	int k = kvdb_map_insert(rs->r->rc, &rs->cmap, id, val, NULL);
 	if (k < 0)
 		return -1;
 	if (k == 0)
@@ -697,13 +697,13 @@ static int row_contact(void *arg, const struct ref_cell *c)
 	struct st_contact *e = stage_push(rs, REF_TAB_CONTACT);
 	if (e == NULL)
 		return -1;
-	uint32_t role = ref_map_get(&rs->r->roles, prac);
+	uint32_t role = kvdb_map_get(&rs->r->roles, prac);
 	e->h.slot = slot;
 	e->h.date = date;
 	e->h.key = id;
 	e->ev.date = date;
 	e->ev.kind = kind;
-	e->ev.role = role == REF_MAP_NONE ? KV_ROLE_UNKNOWN : (uint8_t)role;
+	e->ev.role = role == KVDB_MAP_NONE ? KV_ROLE_UNKNOWN : (uint8_t)role;
 	return 0;
 }
 
@@ -717,7 +717,7 @@ static int contacts_done(struct range_state *rs)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct st_contact *e =
 			(const struct st_contact *)(s->data + i * sizeof(struct st_contact));
-		ref_map_set(&rs->cmap, e->h.key, (uint32_t)i);
+		kvdb_map_set(&rs->cmap, e->h.key, (uint32_t)i);
 	}
 	return 0;
 }
@@ -726,14 +726,14 @@ static int contacts_done(struct range_state *rs)
 static const struct st_contact *find_contact(const struct range_state *rs, int64_t id,
 					     uint32_t *val)
 {
-	*val = ref_map_get(&rs->cmap, id);
+	*val = kvdb_map_get(&rs->cmap, id);
 	if (*val >= MAX_POSITION)
 		return NULL;
 	return (const struct st_contact *)(rs->st[REF_TAB_CONTACT].data +
 					   (size_t)*val * sizeof(struct st_contact));
 }
 
-static int row_fee(void *arg, const struct ref_cell *c)
+static int row_fee(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -766,7 +766,7 @@ static int row_fee(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
-static int row_diagnosis(void *arg, const struct ref_cell *c)
+static int row_diagnosis(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -778,7 +778,7 @@ static int row_diagnosis(void *arg, const struct ref_cell *c)
 	rs->r->rows[REF_TAB_DIAGNOSIS]++;
 	req_int(&c[0], &id, &why);
 	req_int(&c[1], &pid, &why);
-	int has_contact = ref_cell_int(&c[2], &cid);
+	int has_contact = kvdb_cell_int(&c[2], &cid);
 	if (has_contact < 0)
 		fail(&why, REF_R_UNPARSEABLE_NUMBER);
 	req_date(&c[3], false, &date, &why);
@@ -814,7 +814,7 @@ static int row_diagnosis(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
-static int row_medication(void *arg, const struct ref_cell *c)
+static int row_medication(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -849,7 +849,7 @@ static int row_medication(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
-static int row_prescription(void *arg, const struct ref_cell *c)
+static int row_prescription(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -869,7 +869,7 @@ static int row_prescription(void *arg, const struct ref_cell *c)
 	opt_float(&c[4], &ddd, &has_ddd, &why);
 	if (has_ddd && isfinite(ddd) && ddd < 0)
 		fail(&why, REF_R_NEGATIVE_DDD);
-	if (c[5].kind != REF_V_NULL)
+	if (c[5].kind != KVDB_V_NULL)
 		group = req_enum(&c[5], group_names, N_OF(group_names), REF_R_UNKNOWN_RX_GROUP,
 				 &why);
 	if (why == NO_REASON)
@@ -892,7 +892,7 @@ static int row_prescription(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
-static int row_lab(void *arg, const struct ref_cell *c)
+static int row_lab(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -928,7 +928,7 @@ static int row_lab(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
-static int row_bp(void *arg, const struct ref_cell *c)
+static int row_bp(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -962,7 +962,7 @@ static int row_bp(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
-static int row_form(void *arg, const struct ref_cell *c)
+static int row_form(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -974,9 +974,9 @@ static int row_form(void *arg, const struct ref_cell *c)
 	req_int(&c[0], &id, &why);
 	req_int(&c[1], &pid, &why);
 	req_date(&c[2], false, &date, &why);
-	if (c[3].kind == REF_V_NULL)
+	if (c[3].kind == KVDB_V_NULL)
 		fail(&why, REF_R_MISSING_VALUE);
-	else if (c[3].kind != REF_V_TEXT || c[3].too_long || c[3].len >= KV_FORM_TYPE_MAX)
+	else if (c[3].kind != KVDB_V_TEXT || c[3].too_long || c[3].len >= KV_FORM_TYPE_MAX)
 		fail(&why, REF_R_FORM_TYPE_TOO_LONG);
 	if (why == NO_REASON)
 		find_patient(rs, pid, &slot, &why);
@@ -997,7 +997,7 @@ static int row_form(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
-static int row_note(void *arg, const struct ref_cell *c)
+static int row_note(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	enum ref_reason why = NO_REASON;
@@ -1017,7 +1017,7 @@ static int row_note(void *arg, const struct ref_cell *c)
 		return 0;
 	for (size_t i = 0; i < rs->r->rules.n_rules; i++) {
 		int64_t flag = 0;
-		if (ref_cell_int(&c[3 + i], &flag) != 0 || flag == 0)
+		if (kvdb_cell_int(&c[3 + i], &flag) != 0 || flag == 0)
 			continue;
 		struct st_note *e = stage_push(rs, REF_TAB_NOTE);
 		if (e == NULL)
@@ -1051,7 +1051,7 @@ static int cmp_pat(const void *va, const void *vb)
 static int patients_done(struct range_state *rs)
 {
 	struct ref_reader *r = rs->r;
-	ref_sort(rs->pats, rs->n_pats, sizeof(struct pat), cmp_pat);
+	kvdb_sort(rs->pats, rs->n_pats, sizeof(struct pat), cmp_pat);
 	/* a repeated patient_id: the first (in the fixed order) stays */
 	size_t j = 0;
 	for (size_t i = 0; i < rs->n_pats; i++) {
@@ -1063,9 +1063,9 @@ static int patients_done(struct range_state *rs)
 	}
 	rs->n_pats = j;
 	if (rs->n_pats >= MAX_POSITION)
-		return ref_error(r->rc, "too many patients in one range");
+		return kvdb_error(r->rc, "too many patients in one range");
 	/* Ids are usually dense (serial keys): then a direct index, 4 bytes per
-	 * id, at most 16 per patient (within REF_MAP_ENTRY_COST), which also
+	 * id, at most 16 per patient (within KVDB_MAP_ENTRY_COST), which also
 	 * keeps lookups in cache. Otherwise a hash map. */
 	/* max - min, not + 1 first: ids INT64_MIN and INT64_MAX in one range
 	 * would wrap the span to 0 (and an empty index be written) */
@@ -1074,24 +1074,25 @@ static int patients_done(struct range_state *rs)
 					: 0;
 	if (rs->n_pats > 0 && gap < 4 * (uint64_t)rs->n_pats) {
 		uint64_t span = gap + 1;
-		rs->dense = ref_alloc(r->rc, &r->mem, (size_t)span * sizeof(uint32_t),
-				      "holding a patient range");
+		rs->dense = kvdb_alloc(r->rc, &r->mem, (size_t)span * sizeof(uint32_t),
+				       "holding a patient range");
 		if (rs->dense == NULL)
 			return -1;
-		memset(rs->dense, 0xff, (size_t)span * sizeof(uint32_t)); /* REF_MAP_NONE */
+		memset(rs->dense, 0xff, (size_t)span * sizeof(uint32_t)); /* KVDB_MAP_NONE */
 		rs->dense_min = rs->pats[0].id;
 		rs->dense_span = span;
 		for (size_t i = 0; i < rs->n_pats; i++)
 			rs->dense[(uint64_t)rs->pats[i].id - (uint64_t)rs->dense_min] = (uint32_t)i;
 	} else {
-		if (ref_map_init(r->rc, &r->mem, &rs->pmap, rs->n_pats, "holding a patient range") !=
-		    0)
+		if (kvdb_map_init(r->rc, &r->mem, &rs->pmap, rs->n_pats,
+				  "holding a patient range") != 0)
 			return -1;
 		for (size_t i = 0; i < rs->n_pats; i++)
-			if (ref_map_insert(r->rc, &rs->pmap, rs->pats[i].id, (uint32_t)i, NULL) < 0)
+			if (kvdb_map_insert(r->rc, &rs->pmap, rs->pats[i].id, (uint32_t)i, NULL) <
+			    0)
 				return -1;
 	}
-	rs->last_slot = REF_MAP_NONE;
+	rs->last_slot = KVDB_MAP_NONE;
 	return 0;
 }
 
@@ -1114,9 +1115,10 @@ static int deliver(struct range_state *rs)
 		kp.forms = stage_events(rs, REF_TAB_FORM, s, &kp.n_forms);
 		kp.notes = stage_events(rs, REF_TAB_NOTE, s, &kp.n_notes);
 		if (r->sink(r->sink_arg, &kp) != 0)
-			return ref_error(r->rc, "the read was stopped by the patient sink after %" PRIu64
-						" patients",
-					 r->delivered);
+			return kvdb_error(r->rc,
+					  "the read was stopped by the patient sink after %" PRIu64
+					  " patients",
+					  r->delivered);
 		r->delivered++;
 	}
 	return 0;
@@ -1124,15 +1126,15 @@ static int deliver(struct range_state *rs)
 
 static void range_free(struct range_state *rs)
 {
-	struct ref_mem *m = &rs->r->mem;
+	struct kvdb_mem *m = &rs->r->mem;
 	for (int t = 0; t < REF_N_TABLES; t++) {
-		ref_free(m, rs->st[t].data);
-		ref_free(m, rs->st[t].off);
+		kvdb_free(m, rs->st[t].data);
+		kvdb_free(m, rs->st[t].off);
 	}
-	ref_free(m, rs->pats);
-	ref_free(m, rs->dense);
-	ref_map_fini(m, &rs->pmap);
-	ref_map_fini(m, &rs->cmap);
+	kvdb_free(m, rs->pats);
+	kvdb_free(m, rs->dense);
+	kvdb_map_fini(m, &rs->pmap);
+	kvdb_map_fini(m, &rs->cmap);
 }
 
 static int prealloc(struct range_state *rs, enum ref_table t)
@@ -1141,9 +1143,9 @@ static int prealloc(struct range_state *rs, enum ref_table t)
 	if (n == 0)
 		return 0;
 	if (n > SIZE_MAX / stage_descs[t].elem)
-		return ref_error(rs->r->rc, "too many rows in one patient range");
-	rs->st[t].data = ref_alloc(rs->r->rc, &rs->r->mem, (size_t)n * stage_descs[t].elem,
-				   "holding the rows of a patient range");
+		return kvdb_error(rs->r->rc, "too many rows in one patient range");
+	rs->st[t].data = kvdb_alloc(rs->r->rc, &rs->r->mem, (size_t)n * stage_descs[t].elem,
+				    "holding the rows of a patient range");
 	if (rs->st[t].data == NULL)
 		return -1;
 	rs->st[t].cap = (size_t)n;
@@ -1151,7 +1153,7 @@ static int prealloc(struct range_state *rs, enum ref_table t)
 }
 
 
-static const ref_row_fn event_fn[REF_N_TABLES] = {
+static const kvdb_row_fn event_fn[REF_N_TABLES] = {
 	[REF_TAB_LIST_PERIOD] = row_period,     [REF_TAB_MEDICATION] = row_medication,
 	[REF_TAB_PRESCRIPTION] = row_prescription, [REF_TAB_LAB] = row_lab,
 	[REF_TAB_BP] = row_bp,                  [REF_TAB_FORM] = row_form,
@@ -1167,7 +1169,7 @@ static const ref_row_fn event_fn[REF_N_TABLES] = {
  * allocated before the worker starts; it writes only its own tables' stages
  * and counters (in copies merged after the join) and looks patients up
  * read-only. The memory budget is shared under a lock. Its errors are kept
- * (ref_tl_capture) and reported here after the join; when this thread fails
+ * (kvdb_tl_capture) and reported here after the join; when this thread fails
  * first the worker stops after its current table. The grouping, sorting and
  * delivery after the read are unchanged, so the patients and their events
  * reach the sink exactly as from one connection.
@@ -1181,7 +1183,7 @@ struct worker {
 	struct ref_reader r;   /* a copy: the twin transport, its own counters */
 	struct range_state rs; /* a copy: its own patient lookup cache */
 	atomic_bool *stop;
-	struct ref_error_capture err;
+	struct kvdb_error_capture err;
 	int ret;
 };
 
@@ -1190,7 +1192,7 @@ static bool table_wanted(const struct ref_reader *r, enum ref_table t)
 	return t != REF_TAB_NOTE || r->rules.n_rules > 0;
 }
 
-static ref_row_fn table_fn(enum ref_table t)
+static kvdb_row_fn table_fn(enum ref_table t)
 {
 	return t == REF_TAB_NOTE ? row_note : event_fn[t];
 }
@@ -1198,7 +1200,7 @@ static ref_row_fn table_fn(enum ref_table t)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	ref_tl_capture = &w->err;
+	kvdb_tl_capture = &w->err;
 	w->ret = 0;
 	for (size_t i = 0; i < N_OF(worker_tables) && w->ret == 0; i++) {
 		enum ref_table t = worker_tables[i];
@@ -1208,7 +1210,7 @@ static void *worker_main(void *arg)
 		    run_table(&w->r, t, &w->rs.plan->range, table_fn(t), &w->rs) != 0)
 			w->ret = -1;
 	}
-	ref_tl_capture = NULL;
+	kvdb_tl_capture = NULL;
 	return NULL;
 }
 
@@ -1229,12 +1231,12 @@ static int process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 	/* 1. patients */
 	if (pr->rows[REF_TAB_PATIENT] > 0) {
 		if (pr->rows[REF_TAB_PATIENT] > SIZE_MAX / sizeof(struct pat)) {
-			ref_error(r->rc, "too many patients in one range");
+			kvdb_error(r->rc, "too many patients in one range");
 			goto done;
 		}
 		rs.cap_pats = (size_t)pr->rows[REF_TAB_PATIENT];
-		rs.pats = ref_alloc(r->rc, &r->mem, rs.cap_pats * sizeof(struct pat),
-				    "holding the patients of a range");
+		rs.pats = kvdb_alloc(r->rc, &r->mem, rs.cap_pats * sizeof(struct pat),
+				     "holding the patients of a range");
 		if (rs.pats == NULL)
 			goto done;
 	}
@@ -1243,8 +1245,8 @@ static int process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 		goto done;
 
 	/* 2. every stage, then the worker's tables on the twin if there is one */
-	if (ref_map_init(r->rc, &r->mem, &rs.cmap, (size_t)pr->rows[REF_TAB_CONTACT],
-			 "holding a patient range") != 0 ||
+	if (kvdb_map_init(r->rc, &r->mem, &rs.cmap, (size_t)pr->rows[REF_TAB_CONTACT],
+			  "holding a patient range") != 0 ||
 	    prealloc(&rs, REF_TAB_CONTACT) != 0 || prealloc(&rs, REF_TAB_FEE) != 0 ||
 	    prealloc(&rs, REF_TAB_DIAGNOSIS) != 0)
 		goto done;
@@ -1283,7 +1285,7 @@ static int process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 		}
 		int failed = w->ret;
 		if (failed != 0)
-			ref_error(r->rc, "%s", w->err.set ? w->err.msg : "reading a table failed");
+			kvdb_error(r->rc, "%s", w->err.set ? w->err.msg : "reading a table failed");
 		free(w);
 		w = NULL;
 		if (failed != 0)
@@ -1330,8 +1332,8 @@ done:
 
 static int load_roles(struct ref_reader *r, const struct ref_totals *tot)
 {
-	if (ref_map_init(r->rc, &r->mem, &r->roles, (size_t)tot->rows[REF_TAB_PRACTITIONER],
-			 "holding the practitioner roles") != 0)
+	if (kvdb_map_init(r->rc, &r->mem, &r->roles, (size_t)tot->rows[REF_TAB_PRACTITIONER],
+			  "holding the practitioner roles") != 0)
 		return -1;
 	return run_table(r, REF_TAB_PRACTITIONER, NULL, row_practitioner, r);
 }
@@ -1350,7 +1352,7 @@ static void report_counts(struct ref_reader *r)
 	}
 }
 
-int ref_read(struct ref_ctx *rc, struct ref_transport *t, const struct kv_read_request *req,
+int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read_request *req,
 	     kv_patient_sink sink, void *sink_arg)
 {
 	struct ref_reader *r = NULL;
@@ -1360,15 +1362,15 @@ int ref_read(struct ref_ctx *rc, struct ref_transport *t, const struct kv_read_r
 	int ret = KV_ERROR;
 
 	if (req == NULL || sink == NULL)
-		return ref_error(rc, "read() needs a request and a patient sink");
+		return kvdb_error(rc, "read() needs a request and a patient sink");
 	if (req->n_note_patterns > 0 && req->note_patterns == NULL)
-		return ref_error(rc, "the request names keyword rules but gives none");
+		return kvdb_error(rc, "the request names keyword rules but gives none");
 	if (req->memory_budget < REF_MIN_BUDGET)
-		return ref_error(rc, "a memory budget of %zu bytes is too small (at least %d)",
-				 req->memory_budget, REF_MIN_BUDGET);
+		return kvdb_error(rc, "a memory budget of %zu bytes is too small (at least %d)",
+				  req->memory_budget, REF_MIN_BUDGET);
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
-		return ref_error(rc, "out of memory");
+		return kvdb_error(rc, "out of memory");
 	r->rc = rc;
 	r->t = t;
 	r->req = req;
@@ -1378,10 +1380,10 @@ int ref_read(struct ref_ctx *rc, struct ref_transport *t, const struct kv_read_r
 	t->mem = &r->mem;
 
 	if (req->n_note_patterns > 0 && !ref_dialect_has_notes(t->dialect)) {
-		ref_error(rc, "keyword rules cannot be matched in DBMS \"%s\" over %s: the "
-			      "connector translates them for PostgreSQL, SQLite and Microsoft SQL "
-			      "Server only",
-			  t->dbms, t->name);
+		kvdb_error(rc, "keyword rules cannot be matched in DBMS \"%s\" over %s: the "
+			       "connector translates them for PostgreSQL, SQLite and Microsoft SQL "
+			       "Server only",
+			   t->dbms, t->name);
 		goto done;
 	}
 	if (req->n_note_patterns > 0 &&
@@ -1416,11 +1418,11 @@ int ref_read(struct ref_ctx *rc, struct ref_transport *t, const struct kv_read_r
 	if (t->end(t, true) != 0)
 		goto done;
 
-	ref_log(rc, KV_LOG_INFO,
-		"read %" PRIu64 " patients in %zu patient_id range%s over %s%s; %zu of %zu bytes "
-		"held at most",
-		r->delivered, plan.n, plan.n == 1 ? "" : "s", t->name,
-		twin_used ? " (two connections in one snapshot)" : "", r->mem.peak, r->mem.budget);
+	kvdb_log(rc, KV_LOG_INFO,
+		 "read %" PRIu64 " patients in %zu patient_id range%s over %s%s; %zu of %zu bytes "
+		 "held at most",
+		 r->delivered, plan.n, plan.n == 1 ? "" : "s", t->name,
+		 twin_used ? " (two connections in one snapshot)" : "", r->mem.peak, r->mem.budget);
 	report_counts(r);
 	ret = KV_OK;
 done:
@@ -1431,7 +1433,7 @@ done:
 	if (began)
 		(void)t->end(t, false);
 	ref_plan_free(r, &plan);
-	ref_map_fini(&r->mem, &r->roles);
+	kvdb_map_fini(&r->mem, &r->roles);
 	ref_notes_free(&r->mem, &r->rules);
 	t->mem = NULL;
 	free(r);

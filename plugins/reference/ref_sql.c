@@ -13,7 +13,7 @@
  * (ref_assemble.c). Only integer patient_id bounds formatted here are ever
  * spliced into SQL text; keyword patterns are always bound parameters.
  *
- * All builders write into a caller's buffer and fail with ref_error() when
+ * All builders write into a caller's buffer and fail with kvdb_error() when
  * the text would not fit.
  */
 #include "ref.h"
@@ -28,78 +28,78 @@
 #define COL(n, t, m, p) {.name = (n), .type = (t), .text_max = (m), .provides = (p)}
 
 static const struct ref_column practitioner_cols[] = {
-	COL("practitioner_id", REF_T_ID, 0, 0),
-	COL("role", REF_T_TEXT, 32, 0),
+	COL("practitioner_id", KVDB_T_ID, 0, 0),
+	COL("role", KVDB_T_TEXT, 32, 0),
 };
 static const struct ref_column patient_cols[] = {
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("birth_date", REF_T_DATE, 0, 0),
-	COL("sex", REF_T_TEXT, 8, 0),
-	COL("death_date", REF_T_DATE, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("birth_date", KVDB_T_DATE, 0, 0),
+	COL("sex", KVDB_T_TEXT, 8, 0),
+	COL("death_date", KVDB_T_DATE, 0, 0),
 };
 static const struct ref_column list_period_cols[] = {
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("valid_from", REF_T_DATE, 0, 0),
-	COL("valid_to", REF_T_DATE, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("valid_from", KVDB_T_DATE, 0, 0),
+	COL("valid_to", KVDB_T_DATE, 0, 0),
 };
 static const struct ref_column contact_cols[] = {
-	COL("contact_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("practitioner_id", REF_T_ID, 0, 0),
-	COL("contact_time", REF_T_TIMESTAMP, 0, 0),
-	COL("kind", REF_T_TEXT, 32, 0),
+	COL("contact_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("practitioner_id", KVDB_T_ID, 0, 0),
+	COL("contact_time", KVDB_T_TIMESTAMP, 0, 0),
+	COL("kind", KVDB_T_TEXT, 32, 0),
 };
 static const struct ref_column fee_cols[] = {
-	COL("contact_id", REF_T_ID, 0, 0),
-	COL("code", REF_T_TEXT, 64, 0),
+	COL("contact_id", KVDB_T_ID, 0, 0),
+	COL("code", KVDB_T_TEXT, 64, 0),
 };
 static const struct ref_column diagnosis_cols[] = {
-	COL("diagnosis_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("contact_id", REF_T_ID, 0, KV_PROVIDES_DIAGNOSIS_CONTACT),
-	COL("recorded_on", REF_T_DATE, 0, 0),
-	COL("code_system", REF_T_TEXT, 16, 0),
-	COL("code", REF_T_TEXT, 64, 0),
+	COL("diagnosis_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("contact_id", KVDB_T_ID, 0, KV_PROVIDES_DIAGNOSIS_CONTACT),
+	COL("recorded_on", KVDB_T_DATE, 0, 0),
+	COL("code_system", KVDB_T_TEXT, 16, 0),
+	COL("code", KVDB_T_TEXT, 64, 0),
 };
 static const struct ref_column medication_cols[] = {
-	COL("medication_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("atc_code", REF_T_TEXT, 64, 0),
-	COL("use_type", REF_T_TEXT, 32, 0),
-	COL("start_date", REF_T_DATE, 0, 0),
-	COL("stop_date", REF_T_DATE, 0, 0),
+	COL("medication_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("atc_code", KVDB_T_TEXT, 64, 0),
+	COL("use_type", KVDB_T_TEXT, 32, 0),
+	COL("start_date", KVDB_T_DATE, 0, 0),
+	COL("stop_date", KVDB_T_DATE, 0, 0),
 };
 static const struct ref_column prescription_cols[] = {
-	COL("prescription_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("issued_on", REF_T_DATE, 0, 0),
-	COL("atc_code", REF_T_TEXT, 64, 0),
-	COL("ddd_count", REF_T_FLOAT, 0, KV_PROVIDES_DDD),
-	COL("prescription_group", REF_T_TEXT, 8, KV_PROVIDES_PRESCRIPTION_GROUP),
+	COL("prescription_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("issued_on", KVDB_T_DATE, 0, 0),
+	COL("atc_code", KVDB_T_TEXT, 64, 0),
+	COL("ddd_count", KVDB_T_FLOAT, 0, KV_PROVIDES_DDD),
+	COL("prescription_group", KVDB_T_TEXT, 8, KV_PROVIDES_PRESCRIPTION_GROUP),
 };
 static const struct ref_column lab_cols[] = {
-	COL("lab_result_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("sampled_on", REF_T_DATE, 0, 0),
-	COL("analysis_code", REF_T_TEXT, 64, 0),
-	COL("value_num", REF_T_FLOAT, 0, 0),
+	COL("lab_result_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("sampled_on", KVDB_T_DATE, 0, 0),
+	COL("analysis_code", KVDB_T_TEXT, 64, 0),
+	COL("value_num", KVDB_T_FLOAT, 0, 0),
 };
 static const struct ref_column bp_cols[] = {
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("measured_on", REF_T_DATE, 0, 0),
-	COL("systolic", REF_T_INT, 0, 0),
-	COL("diastolic", REF_T_INT, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("measured_on", KVDB_T_DATE, 0, 0),
+	COL("systolic", KVDB_T_INT, 0, 0),
+	COL("diastolic", KVDB_T_INT, 0, 0),
 };
 static const struct ref_column form_cols[] = {
-	COL("form_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("completed_on", REF_T_DATE, 0, 0),
-	COL("form_type", REF_T_TEXT, 64, 0),
+	COL("form_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("completed_on", KVDB_T_DATE, 0, 0),
+	COL("form_type", KVDB_T_TEXT, 64, 0),
 };
 static const struct ref_column note_cols[] = {
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("written_on", REF_T_DATE, 0, 0),
-	COL("note_id", REF_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("written_on", KVDB_T_DATE, 0, 0),
+	COL("note_id", KVDB_T_ID, 0, 0),
 };
 static const char *const note_check_only[] = {"body", NULL};
 
@@ -173,29 +173,29 @@ static void sb_printf(struct sb *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-static int sb_done(struct ref_ctx *rc, const struct sb *b, const char *table)
+static int sb_done(struct kvdb_ctx *rc, const struct sb *b, const char *table)
 {
 	if (b->overflow)
-		return ref_error(rc, "the SQL text for table \"%s\" is longer than %zu bytes "
-				     "(too many keyword rules?)",
-				 table, b->size);
+		return kvdb_error(rc, "the SQL text for table \"%s\" is longer than %zu bytes "
+				      "(too many keyword rules?)",
+				  table, b->size);
 	return 0;
 }
 
 /* ---- pieces ------------------------------------------------------------ */
 
 /* A selected column, with the PostgreSQL cast that fixes its binary format. */
-static void sb_column(struct sb *b, enum ref_dialect d, const char *alias,
+static void sb_column(struct sb *b, enum kvdb_dialect d, const char *alias,
 		      const struct ref_column *c)
 {
-	if (d != REF_DIALECT_POSTGRES) {
+	if (d != KVDB_DIALECT_POSTGRES) {
 		sb_printf(b, "%s.%s", alias, c->name);
 		return;
 	}
 	static const char *const cast[] = {
-		[REF_T_ID] = "int8",       [REF_T_INT] = "int4",
-		[REF_T_FLOAT] = "float8",  [REF_T_DATE] = "date",
-		[REF_T_TIMESTAMP] = "timestamp", [REF_T_TEXT] = "text",
+		[KVDB_T_ID] = "int8",       [KVDB_T_INT] = "int4",
+		[KVDB_T_FLOAT] = "float8",  [KVDB_T_DATE] = "date",
+		[KVDB_T_TIMESTAMP] = "timestamp", [KVDB_T_TEXT] = "text",
 	};
 	sb_printf(b, "%s.%s::%s", alias, c->name, cast[c->type]);
 }
@@ -262,8 +262,8 @@ static bool range_bounded(const struct ref_range *r)
 
 /* ---- builders ---------------------------------------------------------- */
 
-int ref_sql_select(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
-		   enum ref_dialect d, const struct ref_range *range, kv_date from, bool check)
+int ref_sql_select(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
+		   enum kvdb_dialect d, const struct ref_range *range, kv_date from, bool check)
 {
 	const struct ref_query *q = &ref_queries[t];
 	struct sb b;
@@ -289,8 +289,8 @@ int ref_sql_select(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
 	return sb_done(rc, &b, q->table);
 }
 
-int ref_sql_totals(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
-		   enum ref_dialect d, kv_date from)
+int ref_sql_totals(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
+		   enum kvdb_dialect d, kv_date from)
 {
 	(void)d;
 	const struct ref_query *q = &ref_queries[t];
@@ -313,12 +313,12 @@ int ref_sql_totals(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
 
 /* One pattern's condition, with its parameter marker for position k
  * (dollar: the pattern's own number; qmark: '?'). */
-static void sb_note_cond(struct sb *b, enum ref_dialect d, enum ref_param_style ps,
+static void sb_note_cond(struct sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
 			 size_t pattern)
 {
 	char param[24];
 	char cond[256];
-	if (ps == REF_PARAM_DOLLAR)
+	if (ps == KVDB_PARAM_DOLLAR)
 		snprintf(param, sizeof(param), "$%zu", pattern + 1);
 	else
 		snprintf(param, sizeof(param), "?");
@@ -329,7 +329,7 @@ static void sb_note_cond(struct sb *b, enum ref_dialect d, enum ref_param_style 
 	sb_printf(b, "%s", cond);
 }
 
-static void sb_rule(struct sb *b, enum ref_dialect d, enum ref_param_style ps,
+static void sb_rule(struct sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
 		    const struct ref_note_rules *rules, size_t i)
 {
 	sb_printf(b, "(");
@@ -341,7 +341,7 @@ static void sb_rule(struct sb *b, enum ref_dialect d, enum ref_param_style ps,
 	sb_printf(b, ")");
 }
 
-static void sb_any_rule(struct sb *b, enum ref_dialect d, enum ref_param_style ps,
+static void sb_any_rule(struct sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
 			const struct ref_note_rules *rules)
 {
 	sb_printf(b, "(");
@@ -353,8 +353,8 @@ static void sb_any_rule(struct sb *b, enum ref_dialect d, enum ref_param_style p
 	sb_printf(b, ")");
 }
 
-int ref_sql_histogram(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
-		      enum ref_dialect d, enum ref_param_style ps, int64_t lo, int64_t hi,
+int ref_sql_histogram(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
+		      enum kvdb_dialect d, enum kvdb_param_style ps, int64_t lo, int64_t hi,
 		      int64_t width, const struct ref_note_rules *rules, kv_date from)
 {
 	const struct ref_query *q = &ref_queries[t];
@@ -364,7 +364,7 @@ int ref_sql_histogram(struct ref_ctx *rc, char *buf, size_t size, enum ref_table
 	int n = snprintf(bucket, sizeof(bucket), "CAST((%s - (%" PRId64 ")) / %" PRId64 " AS BIGINT)",
 			 p, lo, width);
 	if (n < 0 || (size_t)n >= sizeof(bucket))
-		return ref_error(rc, "the SQL text for table \"%s\" does not fit", q->table);
+		return kvdb_error(rc, "the SQL text for table \"%s\" does not fit", q->table);
 
 	sb_init(&b, buf, size);
 	sb_printf(&b, "SELECT %s, ", bucket);
@@ -392,8 +392,8 @@ int ref_sql_histogram(struct ref_ctx *rc, char *buf, size_t size, enum ref_table
 	return sb_done(rc, &b, q->table);
 }
 
-int ref_sql_notes(struct ref_ctx *rc, char *buf, size_t size, enum ref_dialect d,
-		  enum ref_param_style ps, const struct ref_note_rules *rules,
+int ref_sql_notes(struct kvdb_ctx *rc, char *buf, size_t size, enum kvdb_dialect d,
+		  enum kvdb_param_style ps, const struct ref_note_rules *rules,
 		  const struct ref_range *range, kv_date from)
 {
 	const struct ref_query *q = &ref_queries[REF_TAB_NOTE];
@@ -417,15 +417,15 @@ int ref_sql_notes(struct ref_ctx *rc, char *buf, size_t size, enum ref_dialect d
 	return sb_done(rc, &b, q->table);
 }
 
-size_t ref_sql_note_n_params(enum ref_param_style ps, const struct ref_note_rules *rules)
+size_t ref_sql_note_n_params(enum kvdb_param_style ps, const struct ref_note_rules *rules)
 {
-	return ps == REF_PARAM_DOLLAR ? rules->n_patterns : 2 * rules->n_patterns;
+	return ps == KVDB_PARAM_DOLLAR ? rules->n_patterns : 2 * rules->n_patterns;
 }
 
-const char *ref_sql_note_param(enum ref_param_style ps, const struct ref_note_rules *rules,
+const char *ref_sql_note_param(enum kvdb_param_style ps, const struct ref_note_rules *rules,
 			       size_t k)
 {
 	if (rules->n_patterns == 0)
 		return NULL;
-	return rules->patterns[ps == REF_PARAM_DOLLAR ? k : k % rules->n_patterns];
+	return rules->patterns[ps == KVDB_PARAM_DOLLAR ? k : k % rules->n_patterns];
 }

@@ -52,8 +52,8 @@ static const struct kv_config_key reference_keys[] = {
 };
 
 struct ref_state {
-	struct ref_ctx rc;
-	struct ref_transport *t;
+	struct kvdb_ctx rc;
+	struct kvdb_transport *t;
 	uint32_t provides;
 };
 
@@ -63,11 +63,11 @@ static void state_free(struct ref_state *st)
 		return;
 	if (st->t != NULL)
 		st->t->close(st->t);
-	ref_ctx_fini(&st->rc);
+	kvdb_ctx_fini(&st->rc);
 	free(st);
 }
 
-static int ignore_rows(void *arg, const struct ref_cell *cells)
+static int ignore_rows(void *arg, const struct kvdb_cell *cells)
 {
 	(void)arg;
 	(void)cells;
@@ -78,10 +78,10 @@ static int ignore_rows(void *arg, const struct ref_cell *cells)
  * provides bits follow from what was checked. */
 static int check_schema(struct ref_state *st)
 {
-	struct ref_transport *t = st->t;
-	struct ref_mem mem = {.budget = SIZE_MAX};
+	struct kvdb_transport *t = st->t;
+	struct kvdb_mem mem = {.budget = SIZE_MAX};
 	char sql[2048];
-	enum ref_type types[16];
+	enum kvdb_type types[16];
 	uint16_t text_max[16];
 	int ret = 0;
 
@@ -94,7 +94,7 @@ static int check_schema(struct ref_state *st)
 			types[n] = q->cols[c].type;
 			text_max[n++] = q->cols[c].text_max;
 		}
-		struct ref_select s = {
+		struct kvdb_select s = {
 			.action = "checking table", .what = q->table, .sql = sql,
 			.types = types, .text_max = text_max, .n_cols = n,
 		};
@@ -135,24 +135,24 @@ static int reference_open(const struct kv_host *host, struct kv_ctx *ctx, void *
 	const char *password = host->config_string(ctx, "password");
 	int64_t rows = host->config_int(ctx, "odbc_row_array_size");
 	if (dsn == NULL || dsn[0] == '\0') {
-		ref_error(&st->rc, "the \"dsn\" key is not set");
+		kvdb_error(&st->rc, "the \"dsn\" key is not set");
 		goto done;
 	}
 	if (rows < 1 || rows > 65536)
 		rows = 1024;
-	if (password != NULL && ref_ctx_add_secret(&st->rc, password, strlen(password)) != 0)
+	if (password != NULL && kvdb_ctx_add_secret(&st->rc, password, strlen(password)) != 0)
 		goto done;
 
-	if (ref_dsn_is_libpq(dsn)) {
-		if (ref_pg_open(&st->rc, dsn, password, &st->t) != 0)
+	if (kvdb_dsn_is_libpq(dsn)) {
+		if (kvdb_pg_open(&st->rc, dsn, password, "kvalind-reference", &st->t) != 0)
 			goto done;
-	} else if (ref_odbc_open(&st->rc, dsn, password, (size_t)rows, &st->t) != 0) {
+	} else if (kvdb_odbc_open(&st->rc, dsn, password, (size_t)rows, &st->t) != 0) {
 		goto done;
 	}
 	if (check_schema(st) != 0)
 		goto done;
-	ref_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the reference schema is complete",
-		st->t->dbms, st->t->name);
+	kvdb_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the reference schema is complete",
+		 st->t->dbms, st->t->name);
 	*state = st;
 	st = NULL;
 	ret = KV_OK;

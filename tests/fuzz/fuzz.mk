@@ -33,17 +33,20 @@ FUZZ_CLANG ?= clang
 # instrumented here, whatever the build's own flags).
 FUZZ_CORE := core/config.c core/config_keys.c core/ini_store.c core/util.c core/diag.c \
 	core/valueset.c core/log.c
-# The reference connector less its transports and descriptor: the targets
-# include ref_pg.c / ref_odbc.c themselves to reach their static decoders.
-FUZZ_REF := plugins/reference/ref_util.c plugins/reference/ref_sql.c \
+# The connectors' shared database layer (plugins/common/) under the
+# reference connector's read, less the transports and the descriptor: the
+# targets include kvdb_pg.c / kvdb_odbc.c themselves to reach their static
+# decoders. The omop connector is built on the same layer, so it is fuzzed
+# here once for both.
+FUZZ_REF := plugins/common/kvdb_util.c plugins/reference/ref_sql.c \
 	plugins/reference/ref_notes.c plugins/reference/ref_plan.c \
 	plugins/reference/ref_assemble.c
 
 FUZZ_SRCS_config   := $(FUZZ_CORE)
 FUZZ_LIBS_config   := inih
-FUZZ_SRCS_valueset := $(FUZZ_CORE) plugins/reference/ref_util.c
+FUZZ_SRCS_valueset := $(FUZZ_CORE) plugins/common/kvdb_util.c
 FUZZ_LIBS_valueset := inih
-FUZZ_SRCS_dates    := $(FUZZ_CORE) plugins/reference/ref_util.c
+FUZZ_SRCS_dates    := $(FUZZ_CORE) plugins/common/kvdb_util.c
 FUZZ_LIBS_dates    := inih
 FUZZ_SRCS_pgcopy   := $(FUZZ_REF)
 FUZZ_LIBS_pgcopy   := libpq
@@ -62,8 +65,9 @@ FUZZ_CFLAGS_hub_request := -DKV_HUB_TEST_HOOKS
 
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -O1 -g -fno-omit-frame-pointer \
-	$(DEFS) -Icore/include -Icore -Iplugins/reference -Itests/fuzz
+	$(DEFS) -Icore/include -Icore -Iplugins/common -Iplugins/reference -Itests/fuzz
 FUZZ_DEPS := $(wildcard tests/fuzz/*.h plugins/reference/*.h plugins/reference/*.c \
+	plugins/common/*.h plugins/common/*.c \
 	core/*.h core/include/kvalind/*.h) tests/fuzz/fuzz.mk hub/hub.h hub/hub_server_test.h
 
 .PHONY: check-fuzz-corpus fuzz fuzz-seeds
@@ -107,11 +111,11 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 
 # ---- seeds of the connector targets from real databases --------------------
 
-$(B)/fuzz/record_seeds: tests/fuzz/record_seeds.c $(FUZZ_REF) plugins/reference/ref_pg.c \
-		plugins/reference/ref_odbc.c $(FUZZ_DEPS)
+$(B)/fuzz/record_seeds: tests/fuzz/record_seeds.c $(FUZZ_REF) plugins/common/kvdb_pg.c \
+		plugins/common/kvdb_odbc.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(FUZZ_CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq odbc) -o $@ $< $(FUZZ_REF) \
-		plugins/reference/ref_pg.c plugins/reference/ref_odbc.c \
+		plugins/common/kvdb_pg.c plugins/common/kvdb_odbc.c \
 		$(shell $(PKG_CONFIG) --libs libpq odbc) -lm $(LDFLAGS)
 
 fuzz-seeds: $(B)/fuzz/record_seeds

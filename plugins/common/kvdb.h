@@ -1,0 +1,276 @@
+/*
+ * kvdb.h - the database layer every connector plugin is built with
+ * (plugins/common/, compiled into each connector .so; not installed)
+ *
+ * Nothing here knows a schema: no table, column or event of any EHR
+ * appears in plugins/common/. A connector brings its queries and its
+ * mapping of rows to events (see plugins/README.md). The pieces:
+ *
+ *   kvdb_util.c   error text (secrets scrubbed), memory accounting (a
+ *                 budget that two threads may share), an id map, cell
+ *                 values and strict parsers, sorting
+ *   kvdb_pg.c     the libpq transport: binary COPY, and a second
+ *                 connection in the same snapshot (twin)
+ *   kvdb_odbc.c   the ODBC transport: bound column arrays
+ *
+ * Everything here has hidden visibility (connectors are built with
+ * -fvisibility=hidden); each plugin still exports only its descriptor.
+ *
+ * Error convention: functions returning int give 0 on success and -1 after
+ * kvdb_error() has described the failure (through host->set_error). No
+ * function logs a value from a row, the connection string or a password.
+ */
+#ifndef KV_COMMON_KVDB_H
+#define KV_COMMON_KVDB_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kvalind/kv_plugin.h>
+
+/* ---- context: host, error text, secrets -------------------------------- */
+
+#define KVDB_MAX_SECRETS 4
+
+struct kvdb_ctx {
+	const struct kv_host *host;
+	struct kv_ctx *ctx;
+	/* Strings removed from every driver message before it is reported
+	 * (the password key, passwords found in the connection string). Owned
+	 * (malloc'd), freed by kvdb_ctx_fini(). */
+	char *secrets[KVDB_MAX_SECRETS];
+	size_t n_secrets;
+};
+
+/* Remember a secret to scrub; empty or NULL strings are ignored. 0 or -1. */
+int kvdb_ctx_add_secret(struct kvdb_ctx *rc, const char *secret, size_t len);
+void kvdb_ctx_fini(struct kvdb_ctx *rc);
+
+/* Report an error through host->set_error. The formatted text is scrubbed
+ * of secrets, control characters become spaces and runs of blanks collapse,
+ * so a multi-line driver message becomes one line. Always returns -1. */
+int kvdb_error(struct kvdb_ctx *rc, const char *fmt, ...) KV_PRINTF(2, 3);
+
+/* A worker thread's errors (a connector reading on a twin transport): while the calling thread's
+ * capture is set, kvdb_error() keeps the first message there instead of
+ * calling host->set_error, which only the thread that called read() may do;
+ * that thread reports it after joining the worker. */
+struct kvdb_error_capture {
+	bool set;
+	char msg[2048];
+};
+extern _Thread_local struct kvdb_error_capture *kvdb_tl_capture;
+
+/* Log through host->log (never pass row values or connection strings). */
+#define kvdb_log(rc, level, ...) (rc)->host->log((rc)->ctx, (level), __VA_ARGS__)
+
+/* Scrub secrets and control characters out of `msg` in place (see
+ * kvdb_error). */
+void kvdb_scrub(const struct kvdb_ctx *rc, char *msg, size_t size);
+
+/* ---- memory accounting ------------------------------------------------- */
+
+/*
+ * Every allocation made while reading goes through a kvdb_mem so the plugin
+ * never holds more than kv_read_request.memory_budget bytes of its own (the
+ * drivers' internal buffers are outside the count). A block carries a
+ * 16-byte header holding its size, counted too.
+ */
+struct kvdb_mem {
+	size_t budget;
+	size_t used;
+	size_t peak;
+	/* Set while two threads read one range (a twin transport): every
+	 * allocation and free then takes it, so the budget stays exact. */
+	pthread_mutex_t *lock;
+};
+
+/* NULL after kvdb_error() ("memory budget exceeded while <what>" or "out of
+ * memory"). `what` names the activity for the message. */
+void *kvdb_alloc(struct kvdb_ctx *rc, struct kvdb_mem *m, size_t size, const char *what);
+void *kvdb_calloc(struct kvdb_ctx *rc, struct kvdb_mem *m, size_t n, size_t size,
+		  const char *what);
+/* On failure the old block is untouched and still owned by the caller. */
+void *kvdb_realloc(struct kvdb_ctx *rc, struct kvdb_mem *m, void *p, size_t size,
+		   const char *what);
+void kvdb_free(struct kvdb_mem *m, void *p);
+/* The bytes a block of `size` costs (header included). */
+size_t kvdb_alloc_cost(size_t size);
+
+/* ---- int64 -> uint32 open-addressing map -------------------------------- */
+
+struct kvdb_map_entry {
+	int64_t key;
+	uint32_t val;
+	uint32_t used;
+};
+
+struct kvdb_map {
+	struct kvdb_map_entry *e; /* one array: a lookup touches one cache line */
+	size_t cap;
+	size_t n;
+};
+
+#define KVDB_MAP_NONE UINT32_MAX
+
+/* Bytes a map sized for n entries costs; per entry (for estimates) about
+ * KVDB_MAP_ENTRY_COST. */
+size_t kvdb_map_cost(size_t n);
+#define KVDB_MAP_ENTRY_COST 24
+int kvdb_map_init(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_map *map, size_t n,
+		  const char *what);
+void kvdb_map_fini(struct kvdb_mem *m, struct kvdb_map *map);
+/* 1 inserted, 0 key already present (*existing set), -1 full (kvdb_error). */
+int kvdb_map_insert(struct kvdb_ctx *rc, struct kvdb_map *map, int64_t key, uint32_t val,
+		    uint32_t *existing);
+/* The value, or KVDB_MAP_NONE. */
+uint32_t kvdb_map_get(const struct kvdb_map *map, int64_t key);
+/* Overwrite the value of a present key; false if absent. */
+bool kvdb_map_set(struct kvdb_map *map, int64_t key, uint32_t val);
+
+/* ---- values ------------------------------------------------------------ */
+
+/* The types of the columns a connector's queries select. */
+enum kvdb_type {
+	KVDB_T_ID = 1,    /* bigint; also counts and histogram buckets */
+	KVDB_T_INT,       /* integer */
+	KVDB_T_FLOAT,     /* double precision */
+	KVDB_T_DATE,      /* date */
+	KVDB_T_TIMESTAMP, /* timestamp; only its date part is kept */
+	KVDB_T_TEXT       /* text, at most text_max bytes (longer: too_long) */
+};
+
+/* What a transport delivers for one cell. */
+enum kvdb_vkind {
+	KVDB_V_NULL = 0,
+	KVDB_V_INT,     /* .i */
+	KVDB_V_FLOAT,   /* .f */
+	KVDB_V_DATE,    /* .d, already validated (year 1..9999) */
+	KVDB_V_TEXT,    /* .s/.len, not NUL-terminated; numbers and dates as text
+			* too (SQLite), parsed strictly by kvdb_cell_* */
+	KVDB_V_INVALID  /* the transport could not represent the value */
+};
+
+struct kvdb_cell {
+	enum kvdb_vkind kind;
+	bool too_long;   /* text longer than the column's text_max */
+	int64_t i;
+	double f;
+	kv_date d;
+	const char *s;
+	size_t len;
+};
+
+/* The earliest and latest dates accepted: 0001-01-01 .. 9999-12-31. */
+#define KVDB_DATE_MIN (-719162)
+#define KVDB_DATE_MAX 2932896
+
+/* Cell readers: 0 value stored, 1 NULL, -1 unparseable (a bad row). */
+int kvdb_cell_int(const struct kvdb_cell *c, int64_t *out);
+int kvdb_cell_float(const struct kvdb_cell *c, double *out);
+/* `timestamp`: text may carry a time after the date ("YYYY-MM-DD HH:MM[:SS[.f]]",
+ * 'T' or ' '); a DATE column's text must be exactly "YYYY-MM-DD". */
+int kvdb_cell_date(const struct kvdb_cell *c, bool timestamp, kv_date *out);
+
+/* Strict parsers (exported for the tests of the dialects' text forms). */
+bool kvdb_parse_date(const char *s, size_t len, bool timestamp, kv_date *out);
+bool kvdb_parse_int(const char *s, size_t len, int64_t *out);
+bool kvdb_parse_float(const char *s, size_t len, double *out);
+/* y-m-d validity and range as above. */
+bool kvdb_ymd_valid(int y, int m, int d);
+
+/* Code normalisation (indicators.md rule 2): trim space/tab/CR/LF, ASCII
+ * upper-case, optionally remove dots. 0 ok, 1 empty, -1 too long for
+ * KV_CODE_MAX. */
+int kvdb_norm_code(const char *s, size_t len, bool remove_dots, char out[KV_CODE_MAX]);
+
+/* Exact comparison of a text cell with a literal. */
+bool kvdb_text_eq(const struct kvdb_cell *c, const char *lit);
+
+/* ---- in-place sorting -------------------------------------------------- */
+
+/* Sort n elements of `size` bytes (a multiple of 8, at most
+ * KVDB_SORT_MAX_ELEM) in place with no allocation: insertion sort for short
+ * runs, heapsort otherwise. */
+#define KVDB_SORT_MAX_ELEM 128
+void kvdb_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* Swap two elements of `size` bytes (a multiple of 8). */
+void kvdb_swap(void *a, void *b, size_t size);
+
+/* ---- dialects ----------------------------------------------------------- */
+
+enum kvdb_dialect {
+	KVDB_DIALECT_POSTGRES = 1, /* libpq, or psqlODBC */
+	KVDB_DIALECT_SQLITE,       /* SQLite ODBC driver */
+	KVDB_DIALECT_MSSQL,        /* Microsoft SQL Server ODBC driver (untested) */
+	KVDB_DIALECT_GENERIC       /* any other ODBC DBMS: no keyword matching */
+};
+
+enum kvdb_param_style { KVDB_PARAM_DOLLAR = 1, KVDB_PARAM_QMARK };
+
+/* The SQL text builders write into buf (NUL-terminated). */
+#define KVDB_SQL_MAX 16384
+
+/* ---- transports -------------------------------------------------------- */
+
+/* One statement to run and the shape of its result. */
+struct kvdb_select {
+	const char *action;               /* for messages; NULL: "reading table" */
+	const char *what;                 /* table name, for messages */
+	const char *sql;
+	const enum kvdb_type *types;
+	const uint16_t *text_max;         /* per column; 0 for non-text */
+	size_t n_cols;
+	const char *const *params;        /* text parameters, in order */
+	size_t n_params;
+};
+
+#define KVDB_ACTION(s) ((s)->action != NULL ? (s)->action : "reading table")
+
+/* Called once per row; cells valid for the call only. Non-zero stops the
+ * statement (the callback has already called kvdb_error). */
+typedef int (*kvdb_row_fn)(void *arg, const struct kvdb_cell *cells);
+
+struct kvdb_transport {
+	const char *name;             /* "libpq" or "ODBC" */
+	enum kvdb_dialect dialect;
+	enum kvdb_param_style params;
+	char dbms[104];               /* for messages: "PostgreSQL 15.2", "SQLite 3.40.1" */
+	struct kvdb_ctx *rc;
+	struct kvdb_mem *mem;          /* set by read(); NULL between reads */
+
+	/* Start / end the read-only, consistent snapshot all reads run in. */
+	int (*begin)(struct kvdb_transport *t);
+	/* `report`: call kvdb_error on failure (false on error paths, so the
+	 * first error stays the one reported). */
+	int (*end)(struct kvdb_transport *t, bool report);
+	/* Run one statement, calling fn per row. */
+	int (*select)(struct kvdb_transport *t, const struct kvdb_select *s, kvdb_row_fn fn,
+		      void *arg);
+	/* Bytes of row buffers select() will allocate (from t->mem) at most
+	 * under `budget`. */
+	size_t (*buffer_bytes)(struct kvdb_transport *t, size_t budget);
+	/* Optional (NULL: not offered). After begin(): a second connection
+	 * reading inside the same snapshot as t's transaction, so two tables
+	 * can be read at once; NULL when none can be had (the read then stays
+	 * on t alone; nothing is reported). Its begin() is already done; end it
+	 * with end() and free it with close(). */
+	struct kvdb_transport *(*twin)(struct kvdb_transport *t);
+	void (*close)(struct kvdb_transport *t);
+};
+
+/* Which transport a dsn selects: libpq for postgresql:// or postgres:// URIs
+ * and for key=value conninfo strings libpq accepts that name no ODBC
+ * Driver/DSN/FileDSN key; ODBC otherwise. */
+bool kvdb_dsn_is_libpq(const char *dsn);
+
+/* Connect and make *out (closed with its close()). application_name:
+ * libpq's fallback_application_name, e.g. "kvalind-reference". */
+int kvdb_pg_open(struct kvdb_ctx *rc, const char *dsn, const char *password,
+		 const char *application_name, struct kvdb_transport **out);
+int kvdb_odbc_open(struct kvdb_ctx *rc, const char *dsn, const char *password,
+		   size_t row_array_size, struct kvdb_transport **out);
+
+#endif /* KV_COMMON_KVDB_H */
