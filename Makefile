@@ -606,12 +606,13 @@ check-deb: deb
 # plain libpq binary COPY or a psqlODBC row-array fetch, rows discarded.
 FLOOR_BIN := $(B)/bench/kv-floor
 $(FLOOR_BIN): bench/kv_floor.c plugins/reference/ref_sql.c plugins/reference/ref_notes.c \
-		plugins/common/kvdb_util.c plugins/reference/ref.h plugins/common/kvdb.h \
-		$(wildcard core/include/kvalind/*.h)
+		plugins/common/kvdb_util.c plugins/common/kvdb_sql.c plugins/reference/ref.h \
+		plugins/common/kvdb.h $(wildcard core/include/kvalind/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/reference -Iplugins/common \
 		$(CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq odbc) -o $@ bench/kv_floor.c \
 		plugins/reference/ref_sql.c plugins/reference/ref_notes.c plugins/common/kvdb_util.c \
+		plugins/common/kvdb_sql.c \
 		$(shell $(PKG_CONFIG) --libs libpq odbc) -lm $(LDFLAGS)
 
 # Floors vs kvalind through libpq and psqlODBC at 5k/30k/100k patients

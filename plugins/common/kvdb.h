@@ -12,6 +12,8 @@
  *   kvdb_pg.c     the libpq transport: binary COPY, and a second
  *                 connection in the same snapshot (twin)
  *   kvdb_odbc.c   the ODBC transport: bound column arrays
+ *   kvdb_open.c   the connection keys every connector has, and connecting
+ *   kvdb_sql.c    a bounded builder for SQL text; the PostgreSQL casts
  *
  * Everything here has hidden visibility (connectors are built with
  * -fvisibility=hidden); each plugin still exports only its descriptor.
@@ -213,6 +215,25 @@ enum kvdb_param_style { KVDB_PARAM_DOLLAR = 1, KVDB_PARAM_QMARK };
 /* The SQL text builders write into buf (NUL-terminated). */
 #define KVDB_SQL_MAX 16384
 
+/* A bounded string builder over a caller's buffer (kvdb_sql.c): text that
+ * does not fit sets overflow, and nothing more is added. */
+struct kvdb_sb {
+	char *buf;
+	size_t size;
+	size_t len;
+	bool overflow;
+};
+
+void kvdb_sb_init(struct kvdb_sb *b, char *buf, size_t size);
+void kvdb_sb_printf(struct kvdb_sb *b, const char *fmt, ...) KV_PRINTF(2, 3);
+/* 0, or -1 after kvdb_error() naming `table` (and `hint`, if not NULL)
+ * when the text overflowed. */
+int kvdb_sb_done(struct kvdb_ctx *rc, const struct kvdb_sb *b, const char *table,
+		 const char *hint);
+/* The PostgreSQL type a column of `type` is cast to, which fixes its binary
+ * format for the libpq transport (kvdb_pg.c). */
+const char *kvdb_pg_cast(enum kvdb_type type);
+
 /* ---- transports -------------------------------------------------------- */
 
 /* One statement to run and the shape of its result. */
@@ -272,5 +293,30 @@ int kvdb_pg_open(struct kvdb_ctx *rc, const char *dsn, const char *password,
 		 const char *application_name, struct kvdb_transport **out);
 int kvdb_odbc_open(struct kvdb_ctx *rc, const char *dsn, const char *password,
 		   size_t row_array_size, struct kvdb_transport **out);
+
+/* ---- connecting (kvdb_open.c) ----------------------------------------- */
+
+/* Two entries of every connector's configuration key table, next to its own
+ * "dsn" (whose description names its schema). */
+#define KVDB_KEY_PASSWORD                                                                      \
+	{                                                                                      \
+		.key = "password", .type = KV_CONFIG_SECRET, .required = false,               \
+		.description = "The database password, added to the connection as libpq "     \
+			       "password or ODBC PWD; never logged",                           \
+	}
+#define KVDB_KEY_ODBC_ROW_ARRAY_SIZE                                                           \
+	{                                                                                      \
+		.key = "odbc_row_array_size", .type = KV_CONFIG_INT, .default_value = "1024", \
+		.required = false, .allowed = "1..65536",                                      \
+		.description = "Rows fetched per ODBC call into bound column arrays (and "     \
+			       "psqlODBC's cursor fetch size); lowered when the memory budget " \
+			       "needs it",                                                     \
+	}
+
+/* Open the transport the connector's "dsn" selects (kvdb_dsn_is_libpq),
+ * with its "password" (first remembered as a secret) and
+ * "odbc_row_array_size", all read through rc->host. application_name: see
+ * kvdb_pg_open. 0, or -1 after kvdb_error(). */
+int kvdb_connect(struct kvdb_ctx *rc, const char *application_name, struct kvdb_transport **out);
 
 #endif /* KV_COMMON_KVDB_H */

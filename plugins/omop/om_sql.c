@@ -153,81 +153,33 @@ const struct om_query_def om_queries[OM_N_QUERIES] = {
 			     NULL, true),
 };
 
-/* ---- a bounded string builder ------------------------------------------ */
-
-struct sb {
-	char *buf;
-	size_t size, len;
-	bool overflow;
-};
-
-static void sb_init(struct sb *b, char *buf, size_t size)
-{
-	b->buf = buf;
-	b->size = size;
-	b->len = 0;
-	b->overflow = size == 0;
-	if (size > 0)
-		buf[0] = '\0';
-}
-
-static void sb_printf(struct sb *b, const char *fmt, ...) KV_PRINTF(2, 3);
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	if (b->overflow)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(b->buf + b->len, b->size - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->size - b->len) {
-		b->overflow = true;
-		b->buf[b->len] = '\0';
-		return;
-	}
-	b->len += (size_t)n;
-}
-
-static int sb_done(struct kvdb_ctx *rc, const struct sb *b, const char *what)
-{
-	if (b->overflow)
-		return kvdb_error(rc, "the SQL text for table \"%s\" is longer than %zu bytes",
-				  what, b->size);
-	return 0;
-}
-
 /* Text with {S} and {V} replaced by the schema prefixes. */
-static void sb_expand(struct sb *b, const struct om_config *cfg, const char *text)
+static void sb_expand(struct kvdb_sb *b, const struct om_config *cfg, const char *text)
 {
 	const char *vs = cfg->vocab_schema[0] != '\0' ? cfg->vocab_schema : cfg->schema;
 	for (const char *p = text; *p != '\0'; p++) {
 		if (p[0] == '{' && (p[1] == 'S' || p[1] == 'V') && p[2] == '}') {
 			const char *s = p[1] == 'S' ? cfg->schema : vs;
 			if (s[0] != '\0')
-				sb_printf(b, "%s.", s);
+				kvdb_sb_printf(b, "%s.", s);
 			p += 2;
 		} else {
-			sb_printf(b, "%c", *p);
+			kvdb_sb_printf(b, "%c", *p);
 		}
 	}
 }
 
 /* A selected column, with the PostgreSQL cast that fixes its binary format. */
-static void sb_column(struct sb *b, enum kvdb_dialect d, const struct om_col *c)
+static void sb_column(struct kvdb_sb *b, enum kvdb_dialect d, const struct om_col *c)
 {
-	static const char *const cast[] = {
-		[KVDB_T_ID] = "int8",       [KVDB_T_INT] = "int4",
-		[KVDB_T_FLOAT] = "float8",  [KVDB_T_DATE] = "date",
-		[KVDB_T_TIMESTAMP] = "timestamp", [KVDB_T_TEXT] = "text",
-	};
 	if (d == KVDB_DIALECT_POSTGRES)
-		sb_printf(b, "CAST(%s AS %s)", c->expr, cast[c->type]);
+		kvdb_sb_printf(b, "CAST(%s AS %s)", c->expr, kvdb_pg_cast(c->type));
 	else
-		sb_printf(b, "%s", c->expr);
+		kvdb_sb_printf(b, "%s", c->expr);
 }
 
-static void sb_cond(struct sb *b, bool *first, const char *fmt, ...) KV_PRINTF(3, 4);
-static void sb_cond(struct sb *b, bool *first, const char *fmt, ...)
+static void sb_cond(struct kvdb_sb *b, bool *first, const char *fmt, ...) KV_PRINTF(3, 4);
+static void sb_cond(struct kvdb_sb *b, bool *first, const char *fmt, ...)
 {
 	char tmp[512];
 	va_list ap;
@@ -238,12 +190,12 @@ static void sb_cond(struct sb *b, bool *first, const char *fmt, ...)
 		b->overflow = true;
 		return;
 	}
-	sb_printf(b, "%s%s", *first ? " WHERE " : " AND ", tmp);
+	kvdb_sb_printf(b, "%s%s", *first ? " WHERE " : " AND ", tmp);
 	*first = false;
 }
 
 /* The office filter: persons of the configured care site. */
-static void sb_office(struct sb *b, const struct om_config *cfg, bool *first, bool person)
+static void sb_office(struct kvdb_sb *b, const struct om_config *cfg, bool *first, bool person)
 {
 	if (!cfg->has_care_site)
 		return;
@@ -251,14 +203,14 @@ static void sb_office(struct sb *b, const struct om_config *cfg, bool *first, bo
 		sb_cond(b, first, "x.care_site_id = %" PRId64, cfg->care_site_id);
 		return;
 	}
-	sb_printf(b, "%s", *first ? " WHERE " : " AND ");
+	kvdb_sb_printf(b, "%s", *first ? " WHERE " : " AND ");
 	*first = false;
-	sb_printf(b, "x.person_id IN (SELECT p.person_id FROM ");
+	kvdb_sb_printf(b, "x.person_id IN (SELECT p.person_id FROM ");
 	sb_expand(b, cfg, "{S}person p");
-	sb_printf(b, " WHERE p.care_site_id = %" PRId64 ")", cfg->care_site_id);
+	kvdb_sb_printf(b, " WHERE p.care_site_id = %" PRId64 ")", cfg->care_site_id);
 }
 
-static void sb_where(struct sb *b, const struct om_config *cfg, enum om_query q,
+static void sb_where(struct kvdb_sb *b, const struct om_config *cfg, enum om_query q,
 		     const struct om_range *range, bool check)
 {
 	const struct om_query_def *qd = &om_queries[q];
@@ -278,48 +230,48 @@ int om_sql_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, s
 		  enum om_query q, enum kvdb_dialect d, const struct om_range *range, bool check)
 {
 	const struct om_query_def *qd = &om_queries[q];
-	struct sb b;
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT ");
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT ");
 	for (size_t i = 0; i < qd->n_cols; i++) {
 		if (i > 0)
-			sb_printf(&b, ", ");
+			kvdb_sb_printf(&b, ", ");
 		sb_column(&b, d, &qd->cols[i]);
 	}
-	sb_printf(&b, " FROM ");
+	kvdb_sb_printf(&b, " FROM ");
 	sb_expand(&b, cfg, qd->from);
 	sb_where(&b, cfg, q, range, check);
-	return sb_done(rc, &b, qd->table);
+	return kvdb_sb_done(rc, &b, qd->table, NULL);
 }
 
 int om_sql_count(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
 		 enum om_query q)
 {
 	const struct om_query_def *qd = &om_queries[q];
-	struct sb b;
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT CAST(count(*) AS BIGINT) FROM ");
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT CAST(count(*) AS BIGINT) FROM ");
 	sb_expand(&b, cfg, qd->from);
 	sb_where(&b, cfg, q, NULL, false);
-	return sb_done(rc, &b, qd->table);
+	return kvdb_sb_done(rc, &b, qd->table, NULL);
 }
 
 int om_sql_person_ids(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size)
 {
-	struct sb b;
+	struct kvdb_sb b;
 	bool first = true;
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT CAST(x.person_id AS BIGINT) FROM ");
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT CAST(x.person_id AS BIGINT) FROM ");
 	sb_expand(&b, cfg, "{S}person x");
 	sb_office(&b, cfg, &first, true);
-	return sb_done(rc, &b, "person");
+	return kvdb_sb_done(rc, &b, "person", NULL);
 }
 
 int om_sql_expand(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
 		  const char *text)
 {
-	struct sb b;
-	sb_init(&b, buf, size);
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
 	sb_expand(&b, cfg, text);
-	return sb_done(rc, &b, "concept");
+	return kvdb_sb_done(rc, &b, "concept", NULL);
 }

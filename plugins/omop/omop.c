@@ -47,13 +47,7 @@ static const struct kv_config_key omop_keys[] = {
 			       "else is an ODBC connection string (Driver=PostgreSQL Unicode;... or "
 			       "Driver=SQLite3;Database=/path/cdm.db)",
 	},
-	{
-		.key = "password",
-		.type = KV_CONFIG_SECRET,
-		.required = false,
-		.description = "The database password, added to the connection as libpq "
-			       "password or ODBC PWD; never logged",
-	},
+	KVDB_KEY_PASSWORD,
 	{
 		.key = "schema",
 		.type = KV_CONFIG_STRING,
@@ -106,16 +100,7 @@ static const struct kv_config_key omop_keys[] = {
 			       "codes a condition's ancestors in concept_ancestor are delivered as, "
 			       "so a set naming a concept also matches its descendants",
 	},
-	{
-		.key = "odbc_row_array_size",
-		.type = KV_CONFIG_INT,
-		.default_value = "1024",
-		.required = false,
-		.allowed = "1..65536",
-		.description = "Rows fetched per ODBC call into bound column arrays (and "
-			       "psqlODBC's cursor fetch size); lowered when the memory budget "
-			       "needs it",
-	},
+	KVDB_KEY_ODBC_ROW_ARRAY_SIZE,
 };
 
 struct om_state {
@@ -293,11 +278,9 @@ static int check_schema(struct om_state *st)
 		st->provides |= KV_PROVIDES_MEDICATIONS | KV_PROVIDES_PRESCRIPTIONS;
 	else
 		kvdb_log(&st->rc, KV_LOG_WARNING,
-			 "the ATC vocabulary is not loaded in table concept: drug exposures cannot "
-			 "be "
-			 "given ATC codes, so medications and prescriptions are not provided and "
-			 "the "
-			 "indicators that need them are not computable");
+			 "the ATC vocabulary is not loaded in table concept: drug exposures "
+			 "cannot be given ATC codes, so medications and prescriptions are not "
+			 "provided and the indicators that need them are not computable");
 	ret = 0;
 done:
 	t->mem = NULL;
@@ -321,28 +304,8 @@ static int omop_open(const struct kv_host *host, struct kv_ctx *ctx, void **stat
 	}
 	st->rc.host = host;
 	st->rc.ctx = ctx;
-
-	const char *dsn = host->config_string(ctx, "dsn");
-	const char *password = host->config_string(ctx, "password");
-	int64_t rows = host->config_int(ctx, "odbc_row_array_size");
-	if (dsn == NULL || dsn[0] == '\0') {
-		kvdb_error(&st->rc, "the \"dsn\" key is not set");
-		goto done;
-	}
-	if (rows < 1 || rows > 65536)
-		rows = 1024;
-	if (password != NULL && kvdb_ctx_add_secret(&st->rc, password, strlen(password)) != 0)
-		goto done;
-	if (config_read(st) != 0)
-		goto done;
-
-	if (kvdb_dsn_is_libpq(dsn)) {
-		if (kvdb_pg_open(&st->rc, dsn, password, "kvalind-omop", &st->t) != 0)
-			goto done;
-	} else if (kvdb_odbc_open(&st->rc, dsn, password, (size_t)rows, &st->t) != 0) {
-		goto done;
-	}
-	if (check_schema(st) != 0)
+	if (config_read(st) != 0 || kvdb_connect(&st->rc, "kvalind-omop", &st->t) != 0 ||
+	    check_schema(st) != 0)
 		goto done;
 	kvdb_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the OMOP CDM tables are complete",
 		 st->t->dbms, st->t->name);

@@ -137,67 +137,17 @@ const struct ref_query ref_queries[REF_N_TABLES] = {
 			  .provides = KV_PROVIDES_NOTE_MATCHES, .date_col = "written_on"},
 };
 
-/* ---- a bounded string builder ------------------------------------------ */
-
-struct sb {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool overflow;
-};
-
-static void sb_init(struct sb *b, char *buf, size_t size)
-{
-	b->buf = buf;
-	b->size = size;
-	b->len = 0;
-	b->overflow = size == 0;
-	if (size > 0)
-		buf[0] = '\0';
-}
-
-static void sb_printf(struct sb *b, const char *fmt, ...) KV_PRINTF(2, 3);
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	if (b->overflow)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(b->buf + b->len, b->size - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->size - b->len) {
-		b->overflow = true;
-		b->buf[b->len] = '\0';
-		return;
-	}
-	b->len += (size_t)n;
-}
-
-static int sb_done(struct kvdb_ctx *rc, const struct sb *b, const char *table)
-{
-	if (b->overflow)
-		return kvdb_error(rc, "the SQL text for table \"%s\" is longer than %zu bytes "
-				      "(too many keyword rules?)",
-				  table, b->size);
-	return 0;
-}
-
 /* ---- pieces ------------------------------------------------------------ */
 
 /* A selected column, with the PostgreSQL cast that fixes its binary format. */
-static void sb_column(struct sb *b, enum kvdb_dialect d, const char *alias,
+static void sb_column(struct kvdb_sb *b, enum kvdb_dialect d, const char *alias,
 		      const struct ref_column *c)
 {
 	if (d != KVDB_DIALECT_POSTGRES) {
-		sb_printf(b, "%s.%s", alias, c->name);
+		kvdb_sb_printf(b, "%s.%s", alias, c->name);
 		return;
 	}
-	static const char *const cast[] = {
-		[KVDB_T_ID] = "int8",       [KVDB_T_INT] = "int4",
-		[KVDB_T_FLOAT] = "float8",  [KVDB_T_DATE] = "date",
-		[KVDB_T_TIMESTAMP] = "timestamp", [KVDB_T_TEXT] = "text",
-	};
-	sb_printf(b, "%s.%s::%s", alias, c->name, cast[c->type]);
+	kvdb_sb_printf(b, "%s.%s::%s", alias, c->name, kvdb_pg_cast(c->type));
 }
 
 /* The expression naming a row's patient. */
@@ -217,42 +167,42 @@ static bool cut_applies(const struct ref_query *q, kv_date from)
  * counted a bad row, as without the cut). Dates are compared with a
  * 'YYYY-MM-DD' literal: PostgreSQL casts it to the column's type, SQLite
  * compares its text dates (and timestamps) in the same order. */
-static void sb_cut(struct sb *b, const struct ref_query *q, kv_date from, bool and)
+static void sb_cut(struct kvdb_sb *b, const struct ref_query *q, kv_date from, bool and)
 {
 	if (!cut_applies(q, from))
 		return;
 	int y, m, d;
 	kv_date_to_ymd(from, &y, &m, &d);
-	sb_printf(b, and ? " AND " : " WHERE ");
+	kvdb_sb_printf(b, and ? " AND " : " WHERE ");
 	if (q->via_contact)
-		sb_printf(b, "(c.contact_time >= '%04d-%02d-%02d' OR c.contact_id IS NULL)", y, m,
-			  d);
+		kvdb_sb_printf(b, "(c.contact_time >= '%04d-%02d-%02d' OR c.contact_id IS NULL)",
+			       y, m, d);
 	else
-		sb_printf(b, "x.%s >= '%04d-%02d-%02d'", q->date_col, y, m, d);
+		kvdb_sb_printf(b, "x.%s >= '%04d-%02d-%02d'", q->date_col, y, m, d);
 }
 
-static void sb_from(struct sb *b, const struct ref_query *q, bool join)
+static void sb_from(struct kvdb_sb *b, const struct ref_query *q, bool join)
 {
-	sb_printf(b, " FROM %s x", q->table);
+	kvdb_sb_printf(b, " FROM %s x", q->table);
 	if (q->via_contact && join)
-		sb_printf(b, " LEFT JOIN contact c ON c.contact_id = x.contact_id");
+		kvdb_sb_printf(b, " LEFT JOIN contact c ON c.contact_id = x.contact_id");
 }
 
 /* " WHERE ..." (or " AND ..." when `and`) for a range; nothing when the
  * range is unbounded. */
-static void sb_range(struct sb *b, const struct ref_query *q, const struct ref_range *r,
+static void sb_range(struct kvdb_sb *b, const struct ref_query *q, const struct ref_range *r,
 		     bool and)
 {
 	if (r == NULL || q->patient_col == NULL || (!r->has_lo && !r->has_hi))
 		return;
 	const char *p = patient_expr(q);
-	sb_printf(b, and ? " AND " : " WHERE ");
+	kvdb_sb_printf(b, and ? " AND " : " WHERE ");
 	if (r->has_lo && r->has_hi)
-		sb_printf(b, "%s >= %" PRId64 " AND %s < %" PRId64, p, r->lo, p, r->hi);
+		kvdb_sb_printf(b, "%s >= %" PRId64 " AND %s < %" PRId64, p, r->lo, p, r->hi);
 	else if (r->has_hi)
-		sb_printf(b, "(%s < %" PRId64 " OR %s IS NULL)", p, r->hi, p);
+		kvdb_sb_printf(b, "(%s < %" PRId64 " OR %s IS NULL)", p, r->hi, p);
 	else
-		sb_printf(b, "%s >= %" PRId64, p, r->lo);
+		kvdb_sb_printf(b, "%s >= %" PRId64, p, r->lo);
 }
 
 static bool range_bounded(const struct ref_range *r)
@@ -266,12 +216,12 @@ int ref_sql_select(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t
 		   enum kvdb_dialect d, const struct ref_range *range, kv_date from, bool check)
 {
 	const struct ref_query *q = &ref_queries[t];
-	struct sb b;
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT ");
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT ");
 	for (size_t i = 0; i < q->n_cols; i++) {
 		if (i > 0)
-			sb_printf(&b, ", ");
+			kvdb_sb_printf(&b, ", ");
 		sb_column(&b, d, "x", &q->cols[i]);
 	}
 	sb_from(&b, q, !check && (range_bounded(range) || cut_applies(q, from)));
@@ -279,14 +229,14 @@ int ref_sql_select(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t
 		/* columns that are never selected (journal_note.body) are named
 		 * in the condition only: their existence is checked, no value
 		 * ever leaves the database */
-		sb_printf(&b, " WHERE 1 = 0");
+		kvdb_sb_printf(&b, " WHERE 1 = 0");
 		for (const char *const *c = q->check_only; c != NULL && *c != NULL; c++)
-			sb_printf(&b, " AND x.%s IS NULL", *c);
+			kvdb_sb_printf(&b, " AND x.%s IS NULL", *c);
 	} else {
 		sb_range(&b, q, range, false);
 		sb_cut(&b, q, from, range_bounded(range) && q->patient_col != NULL);
 	}
-	return sb_done(rc, &b, q->table);
+	return kvdb_sb_done(rc, &b, q->table, "too many keyword rules?");
 }
 
 int ref_sql_totals(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
@@ -294,26 +244,26 @@ int ref_sql_totals(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t
 {
 	(void)d;
 	const struct ref_query *q = &ref_queries[t];
-	struct sb b;
-	sb_init(&b, buf, size);
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
 	if (q->patient_col == NULL || q->via_contact)
-		sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(NULL AS BIGINT), "
-			      "CAST(NULL AS BIGINT)");
+		kvdb_sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(NULL AS BIGINT), "
+				   "CAST(NULL AS BIGINT)");
 	else
-		sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(min(x.%s) AS BIGINT), "
-			      "CAST(max(x.%s) AS BIGINT)",
-			  q->patient_col, q->patient_col);
+		kvdb_sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(min(x.%s) AS BIGINT), "
+				   "CAST(max(x.%s) AS BIGINT)",
+			       q->patient_col, q->patient_col);
 	sb_from(&b, q, false);
 	/* fees: counted whole, an upper bound for the planner (the join with
 	 * contact that the cut needs costs more than it saves here) */
 	if (!q->via_contact)
 		sb_cut(&b, q, from, false);
-	return sb_done(rc, &b, q->table);
+	return kvdb_sb_done(rc, &b, q->table, "too many keyword rules?");
 }
 
 /* One pattern's condition, with its parameter marker for position k
  * (dollar: the pattern's own number; qmark: '?'). */
-static void sb_note_cond(struct sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
+static void sb_note_cond(struct kvdb_sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
 			 size_t pattern)
 {
 	char param[24];
@@ -326,31 +276,31 @@ static void sb_note_cond(struct sb *b, enum kvdb_dialect d, enum kvdb_param_styl
 		b->overflow = true;
 		return;
 	}
-	sb_printf(b, "%s", cond);
+	kvdb_sb_printf(b, "%s", cond);
 }
 
-static void sb_rule(struct sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
+static void sb_rule(struct kvdb_sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
 		    const struct ref_note_rules *rules, size_t i)
 {
-	sb_printf(b, "(");
+	kvdb_sb_printf(b, "(");
 	for (size_t p = rules->first[i]; p < rules->first[i + 1]; p++) {
 		if (p > rules->first[i])
-			sb_printf(b, " OR ");
+			kvdb_sb_printf(b, " OR ");
 		sb_note_cond(b, d, ps, p);
 	}
-	sb_printf(b, ")");
+	kvdb_sb_printf(b, ")");
 }
 
-static void sb_any_rule(struct sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
+static void sb_any_rule(struct kvdb_sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
 			const struct ref_note_rules *rules)
 {
-	sb_printf(b, "(");
+	kvdb_sb_printf(b, "(");
 	for (size_t i = 0; i < rules->n_rules; i++) {
 		if (i > 0)
-			sb_printf(b, " OR ");
+			kvdb_sb_printf(b, " OR ");
 		sb_rule(b, d, ps, rules, i);
 	}
-	sb_printf(b, ")");
+	kvdb_sb_printf(b, ")");
 }
 
 int ref_sql_histogram(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
@@ -360,36 +310,36 @@ int ref_sql_histogram(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_tabl
 	const struct ref_query *q = &ref_queries[t];
 	const char *p = patient_expr(q);
 	char bucket[160];
-	struct sb b;
+	struct kvdb_sb b;
 	int n = snprintf(bucket, sizeof(bucket), "CAST((%s - (%" PRId64 ")) / %" PRId64 " AS BIGINT)",
 			 p, lo, width);
 	if (n < 0 || (size_t)n >= sizeof(bucket))
 		return kvdb_error(rc, "the SQL text for table \"%s\" does not fit", q->table);
 
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT %s, ", bucket);
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT %s, ", bucket);
 	if (t == REF_TAB_NOTE) {
-		sb_printf(&b, "sum(");
+		kvdb_sb_printf(&b, "sum(");
 		for (size_t i = 0; i < rules->n_rules; i++) {
-			sb_printf(&b, "%sCASE WHEN ", i > 0 ? " + " : "");
+			kvdb_sb_printf(&b, "%sCASE WHEN ", i > 0 ? " + " : "");
 			sb_rule(&b, d, ps, rules, i);
-			sb_printf(&b, " THEN 1 ELSE 0 END");
+			kvdb_sb_printf(&b, " THEN 1 ELSE 0 END");
 		}
-		sb_printf(&b, ")");
+		kvdb_sb_printf(&b, ")");
 	} else {
-		sb_printf(&b, "count(*)");
+		kvdb_sb_printf(&b, "count(*)");
 	}
-	sb_printf(&b, " FROM %s x", q->table);
+	kvdb_sb_printf(&b, " FROM %s x", q->table);
 	if (q->via_contact)
-		sb_printf(&b, " JOIN contact c ON c.contact_id = x.contact_id");
-	sb_printf(&b, " WHERE %s >= %" PRId64 " AND %s <= %" PRId64, p, lo, p, hi);
+		kvdb_sb_printf(&b, " JOIN contact c ON c.contact_id = x.contact_id");
+	kvdb_sb_printf(&b, " WHERE %s >= %" PRId64 " AND %s <= %" PRId64, p, lo, p, hi);
 	sb_cut(&b, q, from, true);
 	if (t == REF_TAB_NOTE) {
-		sb_printf(&b, " AND ");
+		kvdb_sb_printf(&b, " AND ");
 		sb_any_rule(&b, d, ps, rules);
 	}
-	sb_printf(&b, " GROUP BY %s", bucket);
-	return sb_done(rc, &b, q->table);
+	kvdb_sb_printf(&b, " GROUP BY %s", bucket);
+	return kvdb_sb_done(rc, &b, q->table, "too many keyword rules?");
 }
 
 int ref_sql_notes(struct kvdb_ctx *rc, char *buf, size_t size, enum kvdb_dialect d,
@@ -397,24 +347,24 @@ int ref_sql_notes(struct kvdb_ctx *rc, char *buf, size_t size, enum kvdb_dialect
 		  const struct ref_range *range, kv_date from)
 {
 	const struct ref_query *q = &ref_queries[REF_TAB_NOTE];
-	struct sb b;
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT ");
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT ");
 	for (size_t i = 0; i < q->n_cols; i++) {
 		if (i > 0)
-			sb_printf(&b, ", ");
+			kvdb_sb_printf(&b, ", ");
 		sb_column(&b, d, "x", &q->cols[i]);
 	}
 	for (size_t i = 0; i < rules->n_rules; i++) {
-		sb_printf(&b, ", CASE WHEN ");
+		kvdb_sb_printf(&b, ", CASE WHEN ");
 		sb_rule(&b, d, ps, rules, i);
-		sb_printf(&b, " THEN 1 ELSE 0 END");
+		kvdb_sb_printf(&b, " THEN 1 ELSE 0 END");
 	}
-	sb_printf(&b, " FROM %s x WHERE ", q->table);
+	kvdb_sb_printf(&b, " FROM %s x WHERE ", q->table);
 	sb_any_rule(&b, d, ps, rules);
 	sb_range(&b, q, range, true);
 	sb_cut(&b, q, from, true);
-	return sb_done(rc, &b, q->table);
+	return kvdb_sb_done(rc, &b, q->table, "too many keyword rules?");
 }
 
 size_t ref_sql_note_n_params(enum kvdb_param_style ps, const struct ref_note_rules *rules)

@@ -32,23 +32,8 @@ static const struct kv_config_key reference_keys[] = {
 			       "(Driver=PostgreSQL Unicode;Server=...;Database=... or "
 			       "Driver=SQLite3;Database=/path/ehr.db)",
 	},
-	{
-		.key = "password",
-		.type = KV_CONFIG_SECRET,
-		.required = false,
-		.description = "The database password, added to the connection as libpq "
-			       "password or ODBC PWD; never logged",
-	},
-	{
-		.key = "odbc_row_array_size",
-		.type = KV_CONFIG_INT,
-		.default_value = "1024",
-		.required = false,
-		.allowed = "1..65536",
-		.description = "Rows fetched per ODBC call into bound column arrays (and "
-			       "psqlODBC's cursor fetch size); lowered when the memory budget "
-			       "needs it",
-	},
+	KVDB_KEY_PASSWORD,
+	KVDB_KEY_ODBC_ROW_ARRAY_SIZE,
 };
 
 struct ref_state {
@@ -130,26 +115,7 @@ static int reference_open(const struct kv_host *host, struct kv_ctx *ctx, void *
 	}
 	st->rc.host = host;
 	st->rc.ctx = ctx;
-
-	const char *dsn = host->config_string(ctx, "dsn");
-	const char *password = host->config_string(ctx, "password");
-	int64_t rows = host->config_int(ctx, "odbc_row_array_size");
-	if (dsn == NULL || dsn[0] == '\0') {
-		kvdb_error(&st->rc, "the \"dsn\" key is not set");
-		goto done;
-	}
-	if (rows < 1 || rows > 65536)
-		rows = 1024;
-	if (password != NULL && kvdb_ctx_add_secret(&st->rc, password, strlen(password)) != 0)
-		goto done;
-
-	if (kvdb_dsn_is_libpq(dsn)) {
-		if (kvdb_pg_open(&st->rc, dsn, password, "kvalind-reference", &st->t) != 0)
-			goto done;
-	} else if (kvdb_odbc_open(&st->rc, dsn, password, (size_t)rows, &st->t) != 0) {
-		goto done;
-	}
-	if (check_schema(st) != 0)
+	if (kvdb_connect(&st->rc, "kvalind-reference", &st->t) != 0 || check_schema(st) != 0)
 		goto done;
 	kvdb_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the reference schema is complete",
 		 st->t->dbms, st->t->name);

@@ -38,7 +38,7 @@ FUZZ_CORE := core/config.c core/config_keys.c core/ini_store.c core/util.c core/
 # targets include kvdb_pg.c / kvdb_odbc.c themselves to reach their static
 # decoders. The omop connector is built on the same layer, so it is fuzzed
 # here once for both.
-FUZZ_REF := plugins/common/kvdb_util.c plugins/reference/ref_sql.c \
+FUZZ_REF := plugins/common/kvdb_util.c plugins/common/kvdb_sql.c plugins/reference/ref_sql.c \
 	plugins/reference/ref_notes.c plugins/reference/ref_plan.c \
 	plugins/reference/ref_assemble.c
 
