@@ -12,6 +12,9 @@
  *   kvdb_pg.c     the libpq transport: binary COPY, and a second
  *                 connection in the same snapshot (twin)
  *   kvdb_odbc.c   the ODBC transport: bound column arrays
+ *   kvdb_stage.c  rows into patients: the range's patients and their
+ *                 index, staging, radix sort, grouping, compaction
+ *   kvdb_row.c    decoding a row's cells: values or the reason it is bad
  *   kvdb_open.c   the connection keys every connector has, and connecting
  *   kvdb_sql.c    a bounded builder for SQL text; the PostgreSQL casts
  *
@@ -25,6 +28,7 @@
 #ifndef KV_COMMON_KVDB_H
 #define KV_COMMON_KVDB_H
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -293,6 +297,132 @@ int kvdb_pg_open(struct kvdb_ctx *rc, const char *dsn, const char *password,
 		 const char *application_name, struct kvdb_transport **out);
 int kvdb_odbc_open(struct kvdb_ctx *rc, const char *dsn, const char *password,
 		   size_t row_array_size, struct kvdb_transport **out);
+
+/* ---- rows into patients (kvdb_stage.c) --------------------------------- */
+
+/* Positions (slots, indexes into a stage) stay below this; the values
+ * above are free for a connector's marks. */
+#define KVDB_MAX_POSITION (UINT32_MAX - 3)
+
+/* A patient of the range being read. */
+struct kvdb_pat {
+	int64_t id;
+	kv_date birth;
+	kv_date death;
+	uint8_t sex;
+	uint8_t bad; /* a bad row: known (its rows are the patient's), never delivered */
+};
+
+/* The range's patients and the index from id to slot. A struct copy is a
+ * second reader of the same patients with its own lookup cache. */
+struct kvdb_pats {
+	struct kvdb_pat *p;
+	size_t n, cap;
+	struct kvdb_map map;  /* id -> slot, when the ids are sparse */
+	uint32_t *dense;      /* id - dense_min -> slot, when they are dense */
+	int64_t dense_min;
+	uint64_t dense_span;
+	int64_t last_id;      /* the last id found, and its slot */
+	uint32_t last_slot;
+};
+
+/* Bytes a patient costs in the index (record and index entry). */
+#define KVDB_PAT_COST (sizeof(struct kvdb_pat) + KVDB_MAP_ENTRY_COST)
+
+/* Room for n patients, or a zeroed new one (growing). NULL / -1 after
+ * kvdb_error() (`what` names the activity). */
+int kvdb_pats_reserve(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_pats *ps, uint64_t n,
+		      const char *what);
+struct kvdb_pat *kvdb_pats_push(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_pats *ps,
+				const char *what);
+/* Once read: sort by id (the delivery order), keep the first of a repeated
+ * id in a fixed order (*dups += the others), and index. 0 or -1. */
+int kvdb_pats_index(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_pats *ps,
+		    uint64_t *dups, const char *what);
+/* The slot of id, or KVDB_MAP_NONE. */
+uint32_t kvdb_pats_find(struct kvdb_pats *ps, int64_t id);
+void kvdb_pats_free(struct kvdb_mem *m, struct kvdb_pats *ps);
+
+/* Every staging record starts with this head. */
+struct kvdb_head {
+	uint32_t slot; /* index into the range's patients */
+	kv_date date;  /* the sort date */
+	int64_t key;   /* tie-break */
+};
+
+/* By date, then key (a comparison may go on with the event's content). */
+int kvdb_cmp_head(const struct kvdb_head *a, const struct kvdb_head *b);
+
+/* One kind of staging record: its size (a multiple of 8, at most
+ * KVDB_SORT_MAX_ELEM, checked by KVDB_STAGE_OK), where the canonical event
+ * is in it, and the order of one patient's records. */
+struct kvdb_stage_desc {
+	size_t elem, ev_off, ev_size;
+	int (*cmp)(const void *, const void *);
+};
+
+#define KVDB_STAGE_DESC(st, ev, cmpf)                                                          \
+	{.elem = sizeof(struct st), .ev_off = offsetof(struct st, ev),                         \
+	 .ev_size = sizeof(((struct st *)0)->ev), .cmp = (cmpf)}
+#define KVDB_STAGE_OK(st)                                                                      \
+	_Static_assert(sizeof(struct st) % 8 == 0 && sizeof(struct st) <= KVDB_SORT_MAX_ELEM &&  \
+			       offsetof(struct st, h) == 0,                                    \
+		       #st " cannot be staged")
+
+/* One kind's records. Grouped: off[slot] .. off[slot + 1] are the
+ * patient's; compacted: data holds the canonical events at those
+ * indexes. */
+struct kvdb_stage {
+	const struct kvdb_stage_desc *d; /* set by the connector; NULL: not staged */
+	unsigned char *data;
+	size_t n, cap;
+	size_t *off; /* n_pats + 1, after grouping */
+	bool grouped;
+};
+
+/* Room for n records (a plan's count), or one more zeroed record (growing
+ * within the budget). -1 / NULL after kvdb_error(). */
+int kvdb_stage_reserve(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_stage *s,
+		       uint64_t n, const char *what);
+void *kvdb_stage_push(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_stage *s,
+		      const char *what);
+/* Group by slot in place (radix sort) and sort each patient's records. */
+int kvdb_stage_group(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_stage *s,
+		     size_t n_pats, const char *what);
+/* Records -> canonical events, in place (each moves down). */
+void kvdb_stage_compact(struct kvdb_stage *s);
+/* After compaction: patient slot's events (NULL when none). */
+const void *kvdb_stage_events(const struct kvdb_stage *s, size_t slot, size_t *n);
+void kvdb_stage_free(struct kvdb_mem *m, struct kvdb_stage *s);
+
+/* ---- decoding a row (kvdb_row.c) --------------------------------------- */
+
+/* The reasons for a bad row every connector counts: the first of its own
+ * list of reasons, in this order. A decoder keeps the first reason a row
+ * is bad for in an `unsigned why`, KVDB_NO_REASON while it is good. */
+enum kvdb_reason {
+	KVDB_R_MISSING_VALUE = 0,
+	KVDB_R_UNPARSEABLE_DATE,
+	KVDB_R_UNPARSEABLE_NUMBER,
+	KVDB_R_NOT_FINITE,
+	KVDB_R_OUT_OF_RANGE,
+	KVDB_N_REASONS
+};
+#define KVDB_NO_REASON UINT_MAX
+
+/* *why = reason, unless the row already has one. */
+void kvdb_fail(unsigned *why, unsigned reason);
+/* Required: NULL is a missing value. */
+void kvdb_req_int(const struct kvdb_cell *c, int64_t *out, unsigned *why);
+void kvdb_req_date(const struct kvdb_cell *c, bool timestamp, kv_date *out, unsigned *why);
+/* Optional: NULL gives `none`, KV_DATE_OPEN, or *has = false. A float must
+ * be finite. */
+void kvdb_opt_int(const struct kvdb_cell *c, int64_t *out, int64_t none, unsigned *why);
+void kvdb_opt_date(const struct kvdb_cell *c, kv_date *out, unsigned *why);
+void kvdb_opt_float(const struct kvdb_cell *c, double *out, bool *has, unsigned *why);
+/* A code, normalised (kvdb_norm_code) into out ("" unless 0): 0 ok, 1 NULL,
+ * 2 empty after trimming, -1 too long (or not text). */
+int kvdb_cell_code(const struct kvdb_cell *c, bool remove_dots, char out[KV_CODE_MAX]);
 
 /* ---- connecting (kvdb_open.c) ----------------------------------------- */
 

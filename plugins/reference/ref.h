@@ -9,11 +9,17 @@
  *   ref_sql.c       the one table of queries (tables, columns, types) and the
  *                   SQL text built from it for every dialect
  *   ref_notes.c     keyword rules -> PostgreSQL regex / SQLite GLOB / T-SQL LIKE
+ *   ref_read.c      one read(): snapshot, roles, plan, every range, counts
  *   ref_plan.c      memory budget: counts, histograms, patient_id ranges
- *   ref_assemble.c  rows -> normalised, grouped, sorted patients; delivery
+ *   ref_range.c     one range: patients, every table (a worker thread on a
+ *                   twin connection), group, sort, deliver
+ *   ref_table.c     running a table: its SELECT through the transport
+ *   ref_rows.c      the row decoders: rows -> validated, staged events
+ *   ref_deliver.c   one struct kv_patient per good patient, to the sink
  *   plugins/common/ the connectors' database layer (kvdb.h): the libpq and
  *                   ODBC transports, error text, memory accounting, id map,
- *                   value parsing, sorting
+ *                   value parsing, sorting, staging/radix sort/grouping,
+ *                   the patient index, cell decoding
  *
  * Everything here has hidden visibility (the plugin is built with
  * -fvisibility=hidden); only kv_connector_plugin is exported.
@@ -135,16 +141,17 @@ void ref_notes_free(struct kvdb_mem *m, struct ref_note_rules *r);
 int ref_notes_condition(char *buf, size_t size, enum kvdb_dialect d, const char *param);
 bool ref_dialect_has_notes(enum kvdb_dialect d);
 
-/* ---- reading (ref_plan.c, ref_assemble.c) ------------------------------- */
+/* ---- reading (ref_read.c, ref_plan.c, ref_range.c, ref_table.c,
+ * ref_rows.c, ref_deliver.c) ---------------------------------------------- */
 
-/* Fixed bad-row reasons (host->count_bad_rows). */
+/* Fixed bad-row reasons (host->count_bad_rows): kvdb_row.c's first. */
 enum ref_reason {
-	REF_R_MISSING_VALUE = 0,
-	REF_R_UNPARSEABLE_DATE,
-	REF_R_UNPARSEABLE_NUMBER,
-	REF_R_NOT_FINITE,
-	REF_R_OUT_OF_RANGE,
-	REF_R_UNKNOWN_SEX,
+	REF_R_MISSING_VALUE = KVDB_R_MISSING_VALUE,
+	REF_R_UNPARSEABLE_DATE = KVDB_R_UNPARSEABLE_DATE,
+	REF_R_UNPARSEABLE_NUMBER = KVDB_R_UNPARSEABLE_NUMBER,
+	REF_R_NOT_FINITE = KVDB_R_NOT_FINITE,
+	REF_R_OUT_OF_RANGE = KVDB_R_OUT_OF_RANGE,
+	REF_R_UNKNOWN_SEX = KVDB_N_REASONS,
 	REF_R_UNKNOWN_ROLE,
 	REF_R_UNKNOWN_KIND,
 	REF_R_UNKNOWN_CODE_SYSTEM,
@@ -163,7 +170,7 @@ enum ref_reason {
 };
 extern const char *const ref_reason_text[REF_N_REASONS];
 
-/* Per-table memory costs used by the planner (ref_assemble.c). */
+/* Per-table memory costs used by the planner (ref_rows.c). */
 size_t ref_asm_row_cost(enum ref_table t);
 size_t ref_asm_patient_cost(void);
 
@@ -195,7 +202,7 @@ int ref_plan_totals(struct ref_reader *r, struct ref_totals *tot);
 int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct ref_plan *plan);
 void ref_plan_free(struct ref_reader *r, struct ref_plan *plan);
 
-/* The state of one read() call (ref_assemble.c). */
+/* The state of one read() call (ref_read.c). */
 struct ref_reader {
 	struct kvdb_ctx *rc;
 	struct kvdb_transport *t;
@@ -221,9 +228,50 @@ struct ref_reader {
 int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read_request *req,
 	     kv_patient_sink sink, void *sink_arg);
 
-/* Run one select through the transport (used by planner and assembler). */
+/* Run one select through the transport (used by planner and ranges;
+ * ref_table.c). */
 int ref_run(struct ref_reader *r, const char *what, const char *sql,
 	    const enum kvdb_type *types, const uint16_t *text_max, size_t n_cols,
 	    const char *const *params, size_t n_params, kvdb_row_fn fn, void *arg);
+/* Select table t over range (NULL: all; journal_note: with the translated
+ * keyword rules) and call fn per row (ref_table.c). */
+int ref_run_table(struct ref_reader *r, enum ref_table t, const struct ref_range *range,
+		  kvdb_row_fn fn, void *arg);
+
+/* The state of one patient_id range (ref_range.c). */
+struct ref_range_state {
+	struct ref_reader *r;
+	const struct ref_plan_range *plan;
+	struct kvdb_pats pats;            /* the range's patients, sorted by id */
+	struct kvdb_map cmap;             /* contact_id -> position in the contact stage */
+	struct kvdb_stage st[REF_N_TABLES];
+	struct kvdb_mem *mem;             /* the read's, shared with a worker thread */
+};
+
+/* Contact map values besides positions (below KVDB_MAX_POSITION). */
+#define CONTACT_BAD (UINT32_MAX - 1)     /* a bad row: its fees go with it */
+#define CONTACT_DROPPED (UINT32_MAX - 2) /* after req->to: its fees too */
+#define MAX_POSITION KVDB_MAX_POSITION
+
+/* Read one planned range and deliver its patients. 0 or -1. */
+int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr);
+
+/* The row decoders (ref_rows.c): arg is the ref_range_state, but for
+ * practitioners the ref_reader. ref_event_fns: those of the tables read
+ * after the contacts (list periods, medications, prescriptions, labs, blood
+ * pressures, forms, note matches), by table. */
+extern const struct kvdb_stage_desc ref_stage_descs[REF_N_TABLES];
+extern const kvdb_row_fn ref_event_fns[REF_N_TABLES];
+int ref_row_practitioner(void *arg, const struct kvdb_cell *c);
+int ref_row_patient(void *arg, const struct kvdb_cell *c);
+int ref_row_contact(void *arg, const struct kvdb_cell *c);
+int ref_row_fee(void *arg, const struct kvdb_cell *c);
+int ref_row_diagnosis(void *arg, const struct kvdb_cell *c);
+/* After the contacts: group and sort them, then point the contact map at
+ * the final positions (before fees and diagnoses are read). */
+int ref_contacts_done(struct ref_range_state *rs);
+
+/* Hand the range's good patients to the sink (ref_deliver.c). */
+int ref_deliver(struct ref_range_state *rs);
 
 #endif /* KV_REFERENCE_REF_H */

@@ -19,7 +19,7 @@
  * is NULL or not in any bucket (fees whose contact is missing); the last
  * has no upper bound.
  *
- * With a twin connection in the same snapshot (libpq, ref_assemble.c) the
+ * With a twin connection in the same snapshot (libpq, ref_range.c) the
  * counts and the histograms run on both connections at once, each table on
  * one of them, so the server counts on two cores.
  */
@@ -85,7 +85,7 @@ static int count_table(struct ref_reader *r, enum ref_table t, struct totals_row
 		       tr);
 }
 
-/* With a twin connection (ref_assemble.c) a worker thread counts these
+/* With a twin connection (ref_range.c) a worker thread counts these
  * tables while the calling thread counts the others, about half the
  * server's work each. */
 static const bool counted_by_twin[REF_N_TABLES] = {

@@ -10,7 +10,7 @@
  * only checked for existence and matched inside the database.
  *
  * Queries are unordered scans: grouping by patient happens in memory
- * (ref_assemble.c). Only integer patient_id bounds formatted here are ever
+ * (kvdb_stage.c). Only integer patient_id bounds formatted here are ever
  * spliced into SQL text; keyword patterns are always bound parameters.
  *
  * All builders write into a caller's buffer and fail with kvdb_error() when

@@ -9,7 +9,7 @@
  *            connector reads exists (SELECT cols FROM t WHERE 1 = 0) and
  *            works out what the office's data provides.
  * provides() those kv_provides bits.
- * read()     ref_read() in ref_assemble.c.
+ * read()     ref_read() in ref_read.c.
  * close()    disconnects and frees everything.
  *
  * The state is owned by the plugin from open() to close(). Errors go to

@@ -1,0 +1,204 @@
+/*
+ * ref_range.c - one patient_id range: patients, every table, group, sort,
+ * deliver; on two connections when the transport offers a twin
+ *
+ * ref_process_range() reads one range of the plan (ref_plan.c):
+ *
+ *   1. patients of the range, sorted by patient_id (the delivery order);
+ *   2. contacts, grouped by patient and sorted, so fees and diagnoses can
+ *      name their contact's index; a map contact_id -> position;
+ *   3. the other tables, each into its stage (kvdb_stage.c); over libpq a
+ *      worker thread reads these on a second connection in the same
+ *      snapshot while step 2 runs (see "Reading a range on two
+ *      connections" below);
+ *   4. per table, grouping by patient (radix sort) and a per-patient sort
+ *      by (date, tie-break), then the events compacted in place into
+ *      arrays of the canonical structs;
+ *   5. delivery (ref_deliver.c).
+ *
+ * All memory is taken from the read's kvdb_mem (the budget) and freed
+ * before returning.
+ */
+#include "ref.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static void range_free(struct ref_range_state *rs)
+{
+	struct kvdb_mem *m = &rs->r->mem;
+	for (int t = 0; t < REF_N_TABLES; t++)
+		kvdb_stage_free(m, &rs->st[t]);
+	kvdb_pats_free(m, &rs->pats);
+	kvdb_map_fini(m, &rs->cmap);
+}
+
+/* The stage of table t, as large as the plan expects. */
+static int prealloc(struct ref_range_state *rs, enum ref_table t)
+{
+	return kvdb_stage_reserve(rs->r->rc, &rs->r->mem, &rs->st[t], rs->plan->rows[t],
+				  "holding the rows of a patient range");
+}
+
+/*
+ * Reading a range on two connections. When the transport offers a twin (a
+ * second connection in the same snapshot: libpq), a worker thread reads the
+ * tables nobody else refers to (list periods, medications, prescriptions,
+ * labs, blood pressures, forms, note matches) on it while this thread reads
+ * contacts, fees and diagnoses: the server scans two tables at once on two
+ * cores, and the two streams are parsed on two client cores. Every stage is
+ * allocated before the worker starts; it writes only its own tables' stages
+ * and counters (in copies merged after the join) and looks patients up
+ * read-only. The memory budget is shared under a lock. Its errors are kept
+ * (kvdb_tl_capture) and reported here after the join; when this thread fails
+ * first the worker stops after its current table. The grouping, sorting and
+ * delivery after the read are unchanged, so the patients and their events
+ * reach the sink exactly as from one connection.
+ */
+static const enum ref_table worker_tables[] = {
+	REF_TAB_LIST_PERIOD, REF_TAB_MEDICATION, REF_TAB_PRESCRIPTION, REF_TAB_LAB,
+	REF_TAB_BP,          REF_TAB_FORM,       REF_TAB_NOTE,
+};
+
+struct worker {
+	struct ref_reader r;   /* a copy: the twin transport, its own counters */
+	struct ref_range_state rs; /* a copy: its own patient lookup cache */
+	atomic_bool *stop;
+	struct kvdb_error_capture err;
+	int ret;
+};
+
+static bool table_wanted(const struct ref_reader *r, enum ref_table t)
+{
+	return t != REF_TAB_NOTE || r->rules.n_rules > 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	kvdb_tl_capture = &w->err;
+	w->ret = 0;
+	for (size_t i = 0; i < N_OF(worker_tables) && w->ret == 0; i++) {
+		enum ref_table t = worker_tables[i];
+		if (atomic_load(w->stop))
+			break;
+		if (table_wanted(&w->r, t) &&
+		    ref_run_table(&w->r, t, &w->rs.plan->range, ref_event_fns[t], &w->rs) != 0)
+			w->ret = -1;
+	}
+	kvdb_tl_capture = NULL;
+	return NULL;
+}
+
+int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr)
+{
+	struct ref_range_state rs;
+	int ret = -1;
+	memset(&rs, 0, sizeof(rs));
+	rs.r = r;
+	rs.plan = pr;
+	rs.mem = &r->mem;
+	const struct ref_range *range = &pr->range;
+	struct worker *w = NULL;
+	pthread_t thread;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	atomic_bool stop = false;
+
+	for (int t = 0; t < REF_N_TABLES; t++)
+		rs.st[t].d = ref_stage_descs[t].elem != 0 ? &ref_stage_descs[t] : NULL;
+
+	/* 1. patients, sorted by patient_id (the delivery order) and indexed */
+	if (kvdb_pats_reserve(r->rc, &r->mem, &rs.pats, pr->rows[REF_TAB_PATIENT],
+			      "holding the patients of a range") != 0 ||
+	    ref_run_table(r, REF_TAB_PATIENT, range, ref_row_patient, &rs) != 0 ||
+	    kvdb_pats_index(r->rc, &r->mem, &rs.pats, &r->bad[REF_TAB_PATIENT][REF_R_DUPLICATE_KEY],
+			    "holding a patient range") != 0)
+		goto done;
+
+	/* 2. every stage, then the worker's tables on the twin if there is one */
+	if (kvdb_map_init(r->rc, &r->mem, &rs.cmap, (size_t)pr->rows[REF_TAB_CONTACT],
+			  "holding a patient range") != 0 ||
+	    prealloc(&rs, REF_TAB_CONTACT) != 0 || prealloc(&rs, REF_TAB_FEE) != 0 ||
+	    prealloc(&rs, REF_TAB_DIAGNOSIS) != 0)
+		goto done;
+	for (size_t i = 0; i < N_OF(worker_tables); i++)
+		if (table_wanted(r, worker_tables[i]) && prealloc(&rs, worker_tables[i]) != 0)
+			goto done;
+	if (r->twin != NULL && (w = calloc(1, sizeof(*w))) != NULL) {
+		w->r = *r;
+		w->r.t = r->twin;
+		w->rs = rs;
+		w->rs.r = &w->r;
+		w->stop = &stop;
+		r->mem.lock = &lock;
+		if (pthread_create(&thread, NULL, worker_main, w) != 0) {
+			r->mem.lock = NULL;
+			free(w);
+			w = NULL;
+		}
+	}
+
+	/* 3. contacts, then what refers to them */
+	if (ref_run_table(r, REF_TAB_CONTACT, range, ref_row_contact, &rs) != 0 ||
+	    ref_contacts_done(&rs) != 0 ||
+	    ref_run_table(r, REF_TAB_FEE, range, ref_row_fee, &rs) != 0 ||
+	    ref_run_table(r, REF_TAB_DIAGNOSIS, range, ref_row_diagnosis, &rs) != 0)
+		goto done;
+
+	/* 4. the rest: the worker's, or here */
+	if (w != NULL) {
+		pthread_join(thread, NULL);
+		r->mem.lock = NULL;
+		for (size_t i = 0; i < N_OF(worker_tables); i++) {
+			enum ref_table t = worker_tables[i];
+			rs.st[t] = w->rs.st[t];
+			r->rows[t] = w->r.rows[t];
+			memcpy(r->bad[t], w->r.bad[t], sizeof(r->bad[t]));
+		}
+		int failed = w->ret;
+		if (failed != 0)
+			kvdb_error(r->rc, "%s", w->err.set ? w->err.msg : "reading a table failed");
+		free(w);
+		w = NULL;
+		if (failed != 0)
+			goto done;
+	} else {
+		for (size_t i = 0; i < N_OF(worker_tables); i++) {
+			enum ref_table t = worker_tables[i];
+			if (table_wanted(r, t) &&
+			    ref_run_table(r, t, range, ref_event_fns[t], &rs) != 0)
+				goto done;
+		}
+	}
+
+	/* 5. group, sort, compact */
+	for (int t = 0; t < REF_N_TABLES; t++) {
+		struct kvdb_stage *s = &rs.st[t];
+		if (s->d == NULL)
+			continue;
+		if (!s->grouped &&
+		    kvdb_stage_group(r->rc, &r->mem, s, rs.pats.n, "grouping rows by patient") != 0)
+			goto done;
+		kvdb_stage_compact(s);
+	}
+
+	/* 6. deliver */
+	if (ref_deliver(&rs) != 0)
+		goto done;
+	ret = 0;
+done:
+	if (w != NULL) {
+		/* this thread failed while the worker reads: stop it, keep our error */
+		atomic_store(&stop, true);
+		pthread_join(thread, NULL);
+		r->mem.lock = NULL;
+		for (size_t i = 0; i < N_OF(worker_tables); i++)
+			rs.st[worker_tables[i]] = w->rs.st[worker_tables[i]];
+		free(w);
+	}
+	range_free(&rs);
+	return ret;
+}
