@@ -37,13 +37,14 @@
 
 /* ---- reasons ------------------------------------------------------------ */
 
+/* kvdb_row.c's first */
 enum om_reason {
-	R_MISSING_VALUE = 0,
-	R_UNPARSEABLE_DATE,
-	R_UNPARSEABLE_NUMBER,
-	R_NOT_FINITE,
-	R_OUT_OF_RANGE,
-	R_UNMAPPED_CONCEPT,
+	R_MISSING_VALUE = KVDB_R_MISSING_VALUE,
+	R_UNPARSEABLE_DATE = KVDB_R_UNPARSEABLE_DATE,
+	R_UNPARSEABLE_NUMBER = KVDB_R_UNPARSEABLE_NUMBER,
+	R_NOT_FINITE = KVDB_R_NOT_FINITE,
+	R_OUT_OF_RANGE = KVDB_R_OUT_OF_RANGE,
+	R_UNMAPPED_CONCEPT = KVDB_N_REASONS,
 	R_CODE_TOO_LONG,
 	R_NO_ATC,
 	R_UNKNOWN_UNIT,
@@ -74,7 +75,6 @@ static const char *const reason_text[R_N_REASONS] = {
 	[R_UNPAIRED_BP] = "unpaired blood pressure",
 };
 
-#define NO_REASON R_N_REASONS
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- mapping tables ---------------------------------------------------- */
@@ -152,10 +152,8 @@ struct bp_part {
 };
 
 struct om_ev {
-	uint32_t slot;      /* index into the range's persons */
-	kv_date date;
-	int64_t key;        /* the row's id: ties on a date in a fixed order */
-	int64_t visit;      /* visit_occurrence_id, or INT64_MIN */
+	struct kvdb_head h; /* slot, date, key: the row's id, ties on a date in a fixed order */
+	int64_t visit;      /* visit_occurrence_id, or NO_VISIT */
 	int32_t sub;        /* events of one row: their order */
 	union {
 		struct kv_list_period p;
@@ -168,30 +166,58 @@ struct om_ev {
 		struct bp_part bp;
 	} u;
 };
+KVDB_STAGE_OK(om_ev);
 
 #define NO_VISIT INT64_MIN
 
-struct stage {
-	struct om_ev *e;
-	size_t n, cap;
-	size_t *off;        /* n_pats + 1 after grouping */
-	void *out;          /* the canonical structs, in order */
-	size_t n_out;
+/* One person's events of a kind, before compaction. */
+static int cmp_ev(const void *va, const void *vb)
+{
+	const struct om_ev *a = va, *b = vb;
+	int c = kvdb_cmp_head(&a->h, &b->h);
+	if (c != 0)
+		return c;
+	return (a->sub > b->sub) - (a->sub < b->sub);
+}
+
+/* Diagnoses: ancestors of one condition come in any order: by code. */
+static int cmp_dx(const void *va, const void *vb)
+{
+	int c = cmp_ev(va, vb);
+	if (c != 0)
+		return c;
+	const struct om_ev *a = va, *b = vb;
+	return strcmp(a->u.d.code, b->u.d.code);
+}
+
+/* Blood pressure parts: by date, visit, then row id. */
+static int cmp_bp(const void *va, const void *vb)
+{
+	const struct om_ev *a = va, *b = vb;
+	if (a->h.date != b->h.date)
+		return a->h.date < b->h.date ? -1 : 1;
+	if (a->visit != b->visit)
+		return a->visit < b->visit ? -1 : 1;
+	if (a->h.key != b->h.key)
+		return a->h.key < b->h.key ? -1 : 1;
+	return 0;
+}
+
+/* Every kind is staged as a struct om_ev; its canonical event is the
+ * union's first bytes (blood pressures are paired, not compacted). */
+#define OD(type, cmpf)                                                                         \
+	{.elem = sizeof(struct om_ev), .ev_off = offsetof(struct om_ev, u),                    \
+	 .ev_size = sizeof(type), .cmp = (cmpf)}
+
+static const struct kvdb_stage_desc stage_descs[N_KINDS] = {
+	[K_PERIOD] = OD(struct kv_list_period, cmp_ev), [K_CONTACT] = OD(struct kv_contact, cmp_ev),
+	[K_FEE] = OD(struct kv_fee, cmp_ev),            [K_DX] = OD(struct kv_diagnosis, cmp_dx),
+	[K_MED] = OD(struct kv_medication, cmp_ev),     [K_RX] = OD(struct kv_prescription, cmp_ev),
+	[K_LAB] = OD(struct kv_lab_result, cmp_ev),     [K_BP] = OD(struct kv_blood_pressure, cmp_bp),
 };
 
-static const size_t out_size[N_KINDS] = {
-	[K_PERIOD] = sizeof(struct kv_list_period), [K_CONTACT] = sizeof(struct kv_contact),
-	[K_FEE] = sizeof(struct kv_fee),            [K_DX] = sizeof(struct kv_diagnosis),
-	[K_MED] = sizeof(struct kv_medication),     [K_RX] = sizeof(struct kv_prescription),
-	[K_LAB] = sizeof(struct kv_lab_result),     [K_BP] = sizeof(struct kv_blood_pressure),
-};
-
-struct pat {
-	int64_t id;
-	kv_date birth;
-	kv_date death;
-	uint8_t sex;
-};
+/* The staging records of kind k. */
+#define EV(rs, k) ((struct om_ev *)(rs)->st[k].data)
 
 struct om_reader {
 	struct kvdb_ctx *rc;
@@ -210,9 +236,8 @@ struct om_reader {
 
 struct range_state {
 	struct om_reader *r;
-	struct pat *pats;
-	size_t n_pats, cap_pats;
-	struct stage st[N_KINDS];
+	struct kvdb_pats pats;               /* the range's persons, sorted by id */
+	struct kvdb_stage st[N_KINDS];
 	struct kvdb_map vmap;                  /* visit id -> contact position (or marks) */
 	enum om_query q;                     /* the query being read */
 };
@@ -220,76 +245,23 @@ struct range_state {
 /* vmap values besides positions */
 #define VISIT_DROPPED (UINT32_MAX - 1) /* after req->to: its procedures go with it */
 
-static int count_bad(struct range_state *rs, enum om_reason why)
+static int count_bad(struct range_state *rs, unsigned why)
 {
 	rs->r->bad[rs->q][why]++;
 	return 0; /* a bad row never stops the read */
 }
 
-static void fail(enum om_reason *why, enum om_reason r)
-{
-	if (*why == NO_REASON)
-		*why = r;
-}
-
-static void req_int(const struct kvdb_cell *c, int64_t *out, enum om_reason *why)
-{
-	int k = kvdb_cell_int(c, out);
-	if (k > 0)
-		fail(why, R_MISSING_VALUE);
-	else if (k < 0)
-		fail(why, R_UNPARSEABLE_NUMBER);
-}
-
-/* NULL -> `none` */
-static void opt_int(const struct kvdb_cell *c, int64_t *out, int64_t none, enum om_reason *why)
-{
-	int k = kvdb_cell_int(c, out);
-	if (k > 0)
-		*out = none;
-	else if (k < 0)
-		fail(why, R_UNPARSEABLE_NUMBER);
-}
-
-static void req_date(const struct kvdb_cell *c, kv_date *out, enum om_reason *why)
-{
-	int k = kvdb_cell_date(c, false, out);
-	if (k > 0)
-		fail(why, R_MISSING_VALUE);
-	else if (k < 0)
-		fail(why, R_UNPARSEABLE_DATE);
-}
-
-/* NULL -> KV_DATE_OPEN */
-static void opt_date(const struct kvdb_cell *c, kv_date *out, enum om_reason *why)
-{
-	int k = kvdb_cell_date(c, false, out);
-	if (k > 0)
-		*out = KV_DATE_OPEN;
-	else if (k < 0)
-		fail(why, R_UNPARSEABLE_DATE);
-}
-
 /* A code from concept.concept_code: 0 ok, 1 NULL/empty (unmapped), and a
  * reason for the rest. */
 static int get_code(const struct kvdb_cell *c, bool remove_dots, char out[KV_CODE_MAX],
-		    enum om_reason *why)
+		    unsigned *why)
 {
-	out[0] = '\0';
-	if (c->kind == KVDB_V_NULL)
-		return 1;
-	if (c->kind != KVDB_V_TEXT || c->too_long) {
-		fail(why, R_CODE_TOO_LONG);
-		return -1;
-	}
-	int k = kvdb_norm_code(c->s, c->len, remove_dots, out);
-	if (k > 0)
-		return 1;
+	int k = kvdb_cell_code(c, remove_dots, out);
 	if (k < 0) {
-		fail(why, R_CODE_TOO_LONG);
+		kvdb_fail(why, R_CODE_TOO_LONG);
 		return -1;
 	}
-	return 0;
+	return k > 0 ? 1 : 0;
 }
 
 static bool text_is(const struct kvdb_cell *c, const char *lit)
@@ -302,44 +274,28 @@ static bool after_to(const struct range_state *rs, kv_date d)
 	return d > rs->r->req->to;
 }
 
-/* The slot of a person of the range (binary search over sorted ids). */
-static bool find_person(struct range_state *rs, int64_t pid, uint32_t *slot,
-			enum om_reason *why)
+/* The slot of a person of the range. */
+static bool find_person(struct range_state *rs, int64_t pid, uint32_t *slot, unsigned *why)
 {
-	size_t lo = 0, hi = rs->n_pats;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (rs->pats[mid].id < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
+	uint32_t s = kvdb_pats_find(&rs->pats, pid);
+	if (s == KVDB_MAP_NONE) {
+		kvdb_fail(why, R_UNKNOWN_PERSON);
+		return false;
 	}
-	if (lo < rs->n_pats && rs->pats[lo].id == pid) {
-		*slot = (uint32_t)lo;
-		return true;
-	}
-	fail(why, R_UNKNOWN_PERSON);
-	return false;
+	*slot = s;
+	return true;
 }
 
 static struct om_ev *push(struct range_state *rs, enum om_kind k, uint32_t slot, kv_date date,
 			  int64_t key, int32_t sub)
 {
-	struct stage *s = &rs->st[k];
-	if (s->n == s->cap) {
-		size_t cap = s->cap + s->cap / 2 + 64;
-		void *n = kvdb_realloc(rs->r->rc, &rs->r->mem, s->e, cap * sizeof(struct om_ev),
-				       "holding the rows of a person range");
-		if (n == NULL)
-			return NULL;
-		s->e = n;
-		s->cap = cap;
-	}
-	struct om_ev *e = &s->e[s->n++];
-	memset(e, 0, sizeof(*e));
-	e->slot = slot;
-	e->date = date;
-	e->key = key;
+	struct om_ev *e = kvdb_stage_push(rs->r->rc, &rs->r->mem, &rs->st[k],
+					  "holding the rows of a person range");
+	if (e == NULL)
+		return NULL;
+	e->h.slot = slot;
+	e->h.date = date;
+	e->h.key = key;
 	e->sub = sub;
 	e->visit = NO_VISIT;
 	return e;
@@ -373,41 +329,35 @@ static int row_provider(void *arg, const struct kvdb_cell *c)
 static int row_person(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, gender = 0, y = 0, m = 0, d = 0;
 	kv_date birth = 0;
 
 	rs->r->rows[OM_Q_PERSON]++;
-	req_int(&c[0], &id, &why);
-	opt_int(&c[1], &gender, 0, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_opt_int(&c[1], &gender, 0, &why);
 	int k = kvdb_cell_date(&c[5], true, &birth);
 	if (k < 0) {
-		fail(&why, R_UNPARSEABLE_DATE);
+		kvdb_fail(&why, R_UNPARSEABLE_DATE);
 	} else if (k > 0) {
 		/* no birth_datetime: year (required by the CDM), month and day;
 		 * a missing month is July, a missing day the 1st */
-		req_int(&c[2], &y, &why);
-		opt_int(&c[3], &m, 7, &why);
-		opt_int(&c[4], &d, 1, &why);
-		if (why == NO_REASON && !kvdb_ymd_valid((int)(y < 0 || y > 9999 ? 0 : y),
+		kvdb_req_int(&c[2], &y, &why);
+		kvdb_opt_int(&c[3], &m, 7, &why);
+		kvdb_opt_int(&c[4], &d, 1, &why);
+		if (why == KVDB_NO_REASON && !kvdb_ymd_valid((int)(y < 0 || y > 9999 ? 0 : y),
 							(int)(m < 1 || m > 12 ? 0 : m),
 							(int)(d < 1 || d > 31 ? 0 : d)))
-			fail(&why, R_UNPARSEABLE_DATE);
-		if (why == NO_REASON)
+			kvdb_fail(&why, R_UNPARSEABLE_DATE);
+		if (why == KVDB_NO_REASON)
 			birth = kv_date_from_ymd((int)y, (int)m, (int)d);
 	}
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
-	if (rs->n_pats == rs->cap_pats) {
-		size_t cap = rs->cap_pats + rs->cap_pats / 2 + 64;
-		void *n = kvdb_realloc(rs->r->rc, &rs->r->mem, rs->pats, cap * sizeof(struct pat),
-				       "holding the persons of a range");
-		if (n == NULL)
-			return -1;
-		rs->pats = n;
-		rs->cap_pats = cap;
-	}
-	struct pat *p = &rs->pats[rs->n_pats++];
+	struct kvdb_pat *p = kvdb_pats_push(rs->r->rc, &rs->r->mem, &rs->pats,
+					    "holding the persons of a range");
+	if (p == NULL)
+		return -1;
 	p->id = id;
 	p->birth = birth;
 	p->death = KV_DATE_OPEN;
@@ -420,41 +370,41 @@ static int row_person(void *arg, const struct kvdb_cell *c)
 static int row_death(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t pid = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
 	rs->r->rows[OM_Q_DEATH]++;
-	req_int(&c[0], &pid, &why);
-	req_date(&c[1], &date, &why);
-	if (why == NO_REASON)
+	kvdb_req_int(&c[0], &pid, &why);
+	kvdb_req_date(&c[1], false, &date, &why);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date))
 		return 0;
-	if (date < rs->pats[slot].death)
-		rs->pats[slot].death = date; /* several rows: the earliest */
+	if (date < rs->pats.p[slot].death)
+		rs->pats.p[slot].death = date; /* several rows: the earliest */
 	return 0;
 }
 
 static int row_period(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0;
 	kv_date from = 0, end = 0;
 	uint32_t slot = 0;
 	rs->r->rows[OM_Q_OBSERVATION_PERIOD]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	req_date(&c[2], &from, &why);
-	opt_date(&c[3], &end, &why);
-	if (why == NO_REASON && end != KV_DATE_OPEN && end < from)
-		fail(&why, R_END_BEFORE_START);
-	if (why == NO_REASON)
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_req_date(&c[2], false, &from, &why);
+	kvdb_opt_date(&c[3], &end, &why);
+	if (why == KVDB_NO_REASON && end != KV_DATE_OPEN && end < from)
+		kvdb_fail(&why, R_END_BEFORE_START);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, from))
 		return 0;
@@ -478,19 +428,19 @@ static uint8_t visit_kind(int64_t concept)
 static int row_visit(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, concept = 0, provider = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
 	rs->r->rows[OM_Q_VISIT]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	opt_int(&c[2], &concept, 0, &why);
-	req_date(&c[3], &date, &why);
-	opt_int(&c[4], &provider, 0, &why);
-	if (why == NO_REASON)
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_opt_int(&c[2], &concept, 0, &why);
+	kvdb_req_date(&c[3], false, &date, &why);
+	kvdb_opt_int(&c[4], &provider, 0, &why);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date)) {
 		if (kvdb_map_insert(rs->r->rc, &rs->vmap, id, VISIT_DROPPED, NULL) < 0)
@@ -525,10 +475,9 @@ static int32_t contact_index(struct range_state *rs, uint32_t slot, int64_t visi
 		*dropped = true;
 		return -1;
 	}
-	const struct stage *s = &rs->st[K_CONTACT];
-	if (s->e[pos].slot != slot)
+	if (EV(rs, K_CONTACT)[pos].h.slot != slot)
 		return -1; /* another person's visit: not linked */
-	return (int32_t)(pos - s->off[slot]);
+	return (int32_t)(pos - rs->st[K_CONTACT].off[slot]);
 }
 
 static int emit_dx(struct range_state *rs, uint32_t slot, kv_date date, int64_t key,
@@ -548,24 +497,24 @@ static int emit_dx(struct range_state *rs, uint32_t slot, kv_date date, int64_t 
 static int row_condition(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, visit = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
 	char std[KV_CODE_MAX], src[KV_CODE_MAX];
 	rs->r->rows[OM_Q_CONDITION]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	opt_int(&c[2], &visit, NO_VISIT, &why);
-	req_date(&c[3], &date, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_opt_int(&c[2], &visit, NO_VISIT, &why);
+	kvdb_req_date(&c[3], false, &date, &why);
 	bool has_std = text_is(&c[4], "SNOMED") && get_code(&c[5], false, std, &why) == 0;
 	bool has_icd = (text_is(&c[6], "ICD10") || text_is(&c[6], "ICD10CM")) &&
 		       get_code(&c[7], true, src, &why) == 0;
-	if (why == NO_REASON && !has_std && !has_icd)
-		fail(&why, R_UNMAPPED_CONCEPT);
-	if (why == NO_REASON)
+	if (why == KVDB_NO_REASON && !has_std && !has_icd)
+		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date))
 		return 0;
@@ -582,21 +531,21 @@ static int row_ancestor(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	const struct om_config *cfg = rs->r->cfg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, visit = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
 	char code[KV_CODE_MAX];
 	rs->r->rows[OM_Q_CONDITION_ANCESTOR]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	opt_int(&c[2], &visit, NO_VISIT, &why);
-	req_date(&c[3], &date, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_opt_int(&c[2], &visit, NO_VISIT, &why);
+	kvdb_req_date(&c[3], false, &date, &why);
 	if (get_code(&c[4], false, code, &why) != 0)
-		fail(&why, R_UNMAPPED_CONCEPT);
-	if (why == NO_REASON)
+		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date))
 		return 0;
@@ -612,31 +561,31 @@ static int row_ancestor(void *arg, const struct kvdb_cell *c)
 static int row_drug(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, supply = 0, refills = 0;
 	kv_date start = 0, end = 0;
 	uint32_t slot = 0;
 	char atc[KV_CODE_MAX];
 
 	rs->r->rows[OM_Q_DRUG]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	req_date(&c[2], &start, &why);
-	opt_date(&c[3], &end, &why);
-	opt_int(&c[4], &supply, 0, &why);
-	opt_int(&c[5], &refills, 0, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_req_date(&c[2], false, &start, &why);
+	kvdb_opt_date(&c[3], &end, &why);
+	kvdb_opt_int(&c[4], &supply, 0, &why);
+	kvdb_opt_int(&c[5], &refills, 0, &why);
 	atc[0] = '\0';
 	if (text_is(&c[6], "ATC"))
 		(void)get_code(&c[7], false, atc, &why);
 	if (atc[0] == '\0')
 		(void)get_code(&c[8], false, atc, &why);
-	if (why == NO_REASON && (supply < 0 || refills < 0 || supply > 36500 || refills > 1000))
-		fail(&why, R_OUT_OF_RANGE);
-	if (why == NO_REASON && end != KV_DATE_OPEN && end < start)
-		fail(&why, R_END_BEFORE_START);
-	if (why == NO_REASON)
+	if (why == KVDB_NO_REASON && (supply < 0 || refills < 0 || supply > 36500 || refills > 1000))
+		kvdb_fail(&why, R_OUT_OF_RANGE);
+	if (why == KVDB_NO_REASON && end != KV_DATE_OPEN && end < start)
+		kvdb_fail(&why, R_END_BEFORE_START);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (atc[0] == '\0')
 		rs->r->bad[OM_Q_DRUG][R_NO_ATC]++; /* delivered all the same, with atc "" */
@@ -675,7 +624,7 @@ static int row_drug(void *arg, const struct kvdb_cell *c)
 static int row_measurement(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, visit = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
@@ -683,25 +632,25 @@ static int row_measurement(void *arg, const struct kvdb_cell *c)
 	double value = 0;
 
 	rs->r->rows[OM_Q_MEASUREMENT]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	req_date(&c[2], &date, &why);
-	opt_int(&c[3], &visit, NO_VISIT, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_req_date(&c[2], false, &date, &why);
+	kvdb_opt_int(&c[3], &visit, NO_VISIT, &why);
 	if (get_code(&c[5], false, code, &why) > 0)
-		fail(&why, R_UNMAPPED_CONCEPT);
+		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
 	int kv = kvdb_cell_float(&c[6], &value);
 	if (kv < 0)
-		fail(&why, R_UNPARSEABLE_NUMBER);
+		kvdb_fail(&why, R_UNPARSEABLE_NUMBER);
 	else if (kv == 0 && !isfinite(value))
-		fail(&why, R_NOT_FINITE);
+		kvdb_fail(&why, R_NOT_FINITE);
 	bool loinc = text_is(&c[4], "LOINC");
 	bool sys = loinc && strcmp(code, LOINC_SYSTOLIC) == 0;
 	bool dia = loinc && strcmp(code, LOINC_DIASTOLIC) == 0;
-	if (why == NO_REASON && (sys || dia) && kv != 0)
-		fail(&why, R_MISSING_VALUE);
-	if (why == NO_REASON)
+	if (why == KVDB_NO_REASON && (sys || dia) && kv != 0)
+		kvdb_fail(&why, R_MISSING_VALUE);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date))
 		return 0;
@@ -748,22 +697,22 @@ static int row_measurement(void *arg, const struct kvdb_cell *c)
 static int row_procedure(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, visit = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
 	char code[KV_CODE_MAX];
 
 	rs->r->rows[OM_Q_PROCEDURE]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	opt_int(&c[2], &visit, NO_VISIT, &why);
-	req_date(&c[3], &date, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_opt_int(&c[2], &visit, NO_VISIT, &why);
+	kvdb_req_date(&c[3], false, &date, &why);
 	if (get_code(&c[5], false, code, &why) > 0)
-		fail(&why, R_UNMAPPED_CONCEPT);
-	if (why == NO_REASON)
+		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	bool known, dropped;
 	int32_t ci = contact_index(rs, slot, visit, &known, &dropped);
@@ -771,11 +720,11 @@ static int row_procedure(void *arg, const struct kvdb_cell *c)
 		return 0;
 	if (ci < 0)
 		return count_bad(rs, visit == NO_VISIT ? R_NO_VISIT : R_UNKNOWN_VISIT);
-	const struct om_ev *ce = &rs->st[K_CONTACT].e[rs->st[K_CONTACT].off[slot] + (size_t)ci];
-	struct om_ev *e = push(rs, K_FEE, slot, ce->date, id, 0);
+	const struct om_ev *ce = &EV(rs, K_CONTACT)[rs->st[K_CONTACT].off[slot] + (size_t)ci];
+	struct om_ev *e = push(rs, K_FEE, slot, ce->h.date, id, 0);
 	if (e == NULL)
 		return -1;
-	e->u.f.date = ce->date;
+	e->u.f.date = ce->h.date;
 	e->u.f.contact = ci;
 	memcpy(e->u.f.code, code, KV_CODE_MAX);
 	return 0;
@@ -783,71 +732,22 @@ static int row_procedure(void *arg, const struct kvdb_cell *c)
 
 /* ---- grouping ------------------------------------------------------------ */
 
-static int cmp_ev(const void *va, const void *vb)
-{
-	const struct om_ev *a = va, *b = vb;
-	if (a->slot != b->slot)
-		return a->slot < b->slot ? -1 : 1;
-	if (a->date != b->date)
-		return a->date < b->date ? -1 : 1;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	if (a->sub != b->sub)
-		return a->sub < b->sub ? -1 : 1;
-	return 0;
-}
-
-/* Diagnoses: ancestors of one condition come in any order: by code. */
-static int cmp_dx(const void *va, const void *vb)
-{
-	int c = cmp_ev(va, vb);
-	if (c != 0)
-		return c;
-	const struct om_ev *a = va, *b = vb;
-	return strcmp(a->u.d.code, b->u.d.code);
-}
-
-/* Blood pressure parts: by person, date, visit, then row id. */
-static int cmp_bp(const void *va, const void *vb)
-{
-	const struct om_ev *a = va, *b = vb;
-	if (a->slot != b->slot)
-		return a->slot < b->slot ? -1 : 1;
-	if (a->date != b->date)
-		return a->date < b->date ? -1 : 1;
-	if (a->visit != b->visit)
-		return a->visit < b->visit ? -1 : 1;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	return 0;
-}
-
 static int group(struct range_state *rs, enum om_kind k)
 {
-	struct stage *s = &rs->st[k];
-	qsort(s->e, s->n, sizeof(struct om_ev),
-	      k == K_DX ? cmp_dx : k == K_BP ? cmp_bp : cmp_ev);
-	s->off = kvdb_calloc(rs->r->rc, &rs->r->mem, rs->n_pats + 1, sizeof(size_t),
-			     "grouping rows by person");
-	if (s->off == NULL)
-		return -1;
-	for (size_t i = 0; i < s->n; i++)
-		s->off[s->e[i].slot + 1]++;
-	for (size_t p = 0; p < rs->n_pats; p++)
-		s->off[p + 1] += s->off[p];
-	return 0;
+	return kvdb_stage_group(rs->r->rc, &rs->r->mem, &rs->st[k], rs->pats.n,
+				"grouping rows by person");
 }
 
 /* Visits sorted: visit id -> position, for conditions and procedures. */
 static int contacts_done(struct range_state *rs)
 {
-	struct stage *s = &rs->st[K_CONTACT];
+	const struct kvdb_stage *s = &rs->st[K_CONTACT];
 	if (group(rs, K_CONTACT) != 0)
 		return -1;
 	for (size_t i = 0; i < s->n; i++) {
 		uint32_t existing = 0;
-		int ins = kvdb_map_insert(rs->r->rc, &rs->vmap, s->e[i].visit, (uint32_t)i,
-					  &existing);
+		int ins = kvdb_map_insert(rs->r->rc, &rs->vmap, EV(rs, K_CONTACT)[i].visit,
+					  (uint32_t)i, &existing);
 		if (ins < 0)
 			return -1;
 		if (ins == 0)
@@ -856,51 +756,43 @@ static int contacts_done(struct range_state *rs)
 	return 0;
 }
 
-/* The canonical structs of kind k, in order. Blood pressures: the k-th
- * systolic of a (person, date, visit) with its k-th diastolic. */
-static int compact(struct range_state *rs, enum om_kind k)
+/* Blood pressures, grouped: the k-th systolic of a (person, date, visit)
+ * with its k-th diastolic, written in place as struct kv_blood_pressure
+ * (each pair lands below the parts still to be read), the offsets recounted
+ * in pairs. */
+static void pair_bps(struct range_state *rs)
 {
-	struct stage *s = &rs->st[k];
-	if (s->n == 0)
-		return 0;
-	s->out =
-		kvdb_alloc(rs->r->rc, &rs->r->mem, s->n * out_size[k], "delivering a person range");
-	if (s->out == NULL)
-		return -1;
-	if (k != K_BP) {
-		unsigned char *o = s->out;
-		for (size_t i = 0; i < s->n; i++)
-			memcpy(o + i * out_size[k], &s->e[i].u, out_size[k]);
-		s->n_out = s->n;
-		return 0;
-	}
-	/* pair, and recount the offsets in pairs */
-	struct kv_blood_pressure *o = s->out;
+	struct kvdb_stage *s = &rs->st[K_BP];
+	const struct om_ev *e = (const struct om_ev *)s->data;
 	size_t w = 0;
 	size_t *off = s->off;
 	size_t prev_end = 0;
-	for (size_t p = 0; p < rs->n_pats; p++) {
+	for (size_t p = 0; p < rs->pats.n; p++) {
 		size_t i = prev_end, end = off[p + 1];
 		off[p] = w;
 		while (i < end) {
 			size_t j = i;
-			while (j < end && s->e[j].date == s->e[i].date && s->e[j].visit == s->e[i].visit)
+			kv_date date = e[i].h.date; /* before a pair overwrites it */
+			while (j < end && e[j].h.date == date && e[j].visit == e[i].visit)
 				j++;
 			size_t si = i, di = i, paired = 0;
 			for (;;) {
-				while (si < j && !s->e[si].u.bp.systolic)
+				while (si < j && !e[si].u.bp.systolic)
 					si++;
-				while (di < j && s->e[di].u.bp.systolic)
+				while (di < j && e[di].u.bp.systolic)
 					di++;
 				if (si >= j || di >= j)
 					break;
-				double sv = s->e[si].u.bp.value, dv = s->e[di].u.bp.value;
+				double sv = e[si].u.bp.value, dv = e[di].u.bp.value;
 				if (sv < 0 || sv > INT16_MAX || dv < 0 || dv > INT16_MAX) {
 					rs->r->bad[OM_Q_MEASUREMENT][R_OUT_OF_RANGE] += 2;
 				} else {
-					o[w].date = s->e[i].date;
-					o[w].systolic = (int16_t)lround(sv);
-					o[w].diastolic = (int16_t)lround(dv);
+					struct kv_blood_pressure bp = {
+						.date = date,
+						.systolic = (int16_t)lround(sv),
+						.diastolic = (int16_t)lround(dv),
+					};
+					memcpy(s->data + w * sizeof(bp), &bp, sizeof(bp));
 					w++;
 				}
 				paired += 2;
@@ -912,36 +804,25 @@ static int compact(struct range_state *rs, enum om_kind k)
 		}
 		prev_end = end;
 	}
-	off[rs->n_pats] = w;
-	s->n_out = w;
-	return 0;
-}
-
-static const void *slice(const struct range_state *rs, enum om_kind k, size_t slot, size_t *n)
-{
-	const struct stage *s = &rs->st[k];
-	if (s->off == NULL || s->out == NULL) {
-		*n = 0;
-		return NULL;
-	}
-	*n = s->off[slot + 1] - s->off[slot];
-	return *n > 0 ? (const unsigned char *)s->out + s->off[slot] * out_size[k] : NULL;
+	off[rs->pats.n] = w;
+	s->n = w;
 }
 
 static int deliver(struct range_state *rs)
 {
 	struct om_reader *r = rs->r;
-	for (size_t s = 0; s < rs->n_pats; s++) {
-		const struct pat *p = &rs->pats[s];
+	const struct kvdb_stage *st = rs->st;
+	for (size_t s = 0; s < rs->pats.n; s++) {
+		const struct kvdb_pat *p = &rs->pats.p[s];
 		struct kv_patient kp = {.birth = p->birth, .death = p->death, .sex = p->sex};
-		kp.periods = slice(rs, K_PERIOD, s, &kp.n_periods);
-		kp.contacts = slice(rs, K_CONTACT, s, &kp.n_contacts);
-		kp.fees = slice(rs, K_FEE, s, &kp.n_fees);
-		kp.diagnoses = slice(rs, K_DX, s, &kp.n_diagnoses);
-		kp.medications = slice(rs, K_MED, s, &kp.n_medications);
-		kp.prescriptions = slice(rs, K_RX, s, &kp.n_prescriptions);
-		kp.labs = slice(rs, K_LAB, s, &kp.n_labs);
-		kp.bps = slice(rs, K_BP, s, &kp.n_bps);
+		kp.periods = kvdb_stage_events(&st[K_PERIOD], s, &kp.n_periods);
+		kp.contacts = kvdb_stage_events(&st[K_CONTACT], s, &kp.n_contacts);
+		kp.fees = kvdb_stage_events(&st[K_FEE], s, &kp.n_fees);
+		kp.diagnoses = kvdb_stage_events(&st[K_DX], s, &kp.n_diagnoses);
+		kp.medications = kvdb_stage_events(&st[K_MED], s, &kp.n_medications);
+		kp.prescriptions = kvdb_stage_events(&st[K_RX], s, &kp.n_prescriptions);
+		kp.labs = kvdb_stage_events(&st[K_LAB], s, &kp.n_labs);
+		kp.bps = kvdb_stage_events(&st[K_BP], s, &kp.n_bps);
 		if (r->sink(r->sink_arg, &kp) != 0)
 			return kvdb_error(r->rc,
 					  "the read was stopped by the patient sink after %" PRIu64
@@ -965,25 +846,12 @@ static int run(struct range_state *rs, enum om_query q, const struct om_range *r
 	return om_run_query(r->t, q, sql, fn, rs, NULL);
 }
 
-static int cmp_pat(const void *va, const void *vb)
-{
-	const struct pat *a = va, *b = vb;
-	if (a->id != b->id)
-		return a->id < b->id ? -1 : 1;
-	if (a->birth != b->birth)
-		return a->birth < b->birth ? -1 : 1;
-	return (a->sex > b->sex) - (a->sex < b->sex);
-}
-
 static void range_free(struct range_state *rs)
 {
 	struct kvdb_mem *m = &rs->r->mem;
-	for (int k = 0; k < N_KINDS; k++) {
-		kvdb_free(m, rs->st[k].e);
-		kvdb_free(m, rs->st[k].off);
-		kvdb_free(m, rs->st[k].out);
-	}
-	kvdb_free(m, rs->pats);
+	for (int k = 0; k < N_KINDS; k++)
+		kvdb_stage_free(m, &rs->st[k]);
+	kvdb_pats_free(m, &rs->pats);
 	kvdb_map_fini(m, &rs->vmap);
 }
 
@@ -993,24 +861,14 @@ static int process_range(struct om_reader *r, const struct om_range *range, uint
 	int ret = -1;
 	memset(&rs, 0, sizeof(rs));
 	rs.r = r;
+	for (int k = 0; k < N_KINDS; k++)
+		rs.st[k].d = &stage_descs[k];
 
 	/* persons, sorted by id; a repeated person_id: the first stays */
-	if (run(&rs, OM_Q_PERSON, range, row_person) != 0)
+	if (run(&rs, OM_Q_PERSON, range, row_person) != 0 ||
+	    kvdb_pats_index(r->rc, &r->mem, &rs.pats, &r->bad[OM_Q_PERSON][R_DUPLICATE_KEY],
+			    "holding a person range") != 0)
 		goto done;
-	qsort(rs.pats, rs.n_pats, sizeof(struct pat), cmp_pat);
-	size_t j = 0;
-	for (size_t i = 0; i < rs.n_pats; i++) {
-		if (j > 0 && rs.pats[j - 1].id == rs.pats[i].id) {
-			r->bad[OM_Q_PERSON][R_DUPLICATE_KEY]++;
-			continue;
-		}
-		rs.pats[j++] = rs.pats[i];
-	}
-	rs.n_pats = j;
-	if (rs.n_pats >= UINT32_MAX - 2) {
-		kvdb_error(r->rc, "too many persons in one range");
-		goto done;
-	}
 	if (run(&rs, OM_Q_DEATH, range, row_death) != 0)
 		goto done;
 
@@ -1018,13 +876,14 @@ static int process_range(struct om_reader *r, const struct om_range *range, uint
 		if (run(&rs, OM_Q_OBSERVATION_PERIOD, range, row_period) != 0)
 			goto done;
 	} else {
-		for (size_t s = 0; s < rs.n_pats; s++) {
-			if (after_to(&rs, rs.pats[s].birth))
+		for (size_t s = 0; s < rs.pats.n; s++) {
+			kv_date birth = rs.pats.p[s].birth;
+			if (after_to(&rs, birth))
 				continue;
-			struct om_ev *e = push(&rs, K_PERIOD, (uint32_t)s, rs.pats[s].birth, 0, 0);
+			struct om_ev *e = push(&rs, K_PERIOD, (uint32_t)s, birth, 0, 0);
 			if (e == NULL)
 				goto done;
-			e->u.p.from = rs.pats[s].birth;
+			e->u.p.from = birth;
 			e->u.p.to = KV_DATE_OPEN;
 		}
 	}
@@ -1047,8 +906,10 @@ static int process_range(struct om_reader *r, const struct om_range *range, uint
 	for (int k = 0; k < N_KINDS; k++) {
 		if (k != K_CONTACT && group(&rs, (enum om_kind)k) != 0)
 			goto done;
-		if (compact(&rs, (enum om_kind)k) != 0)
-			goto done;
+		if (k == K_BP)
+			pair_bps(&rs);
+		else
+			kvdb_stage_compact(&rs.st[k]);
 	}
 	if (deliver(&rs) != 0)
 		goto done;
@@ -1230,7 +1091,7 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	/* half of what is left for a range's rows; the rest for growth,
 	 * offsets and the visit map */
 	uint64_t target = (r->mem.budget - fixed) / 2;
-	uint64_t per_person = ids.n > 0 ? (total_rows * ROW_COST) / ids.n + sizeof(struct pat) +
+	uint64_t per_person = ids.n > 0 ? (total_rows * ROW_COST) / ids.n + sizeof(struct kvdb_pat) +
 					      ROW_COST
 					: 1;
 	uint64_t per_range = target / per_person;
