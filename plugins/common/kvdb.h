@@ -16,6 +16,8 @@
  *                 index, staging, radix sort, grouping, compaction
  *   kvdb_row.c    decoding a row's cells: values or the reason it is bad
  *   kvdb_open.c   the connection keys every connector has, and connecting
+ *   kvdb_conn.c   a connector's state from open() to close(), delivering a
+ *                 range's patients to the sink, reporting row counts
  *   kvdb_sql.c    a bounded builder for SQL text; the PostgreSQL casts
  *
  * Everything here has hidden visibility (connectors are built with
@@ -394,6 +396,59 @@ void kvdb_stage_compact(struct kvdb_stage *s);
 /* After compaction: patient slot's events (NULL when none). */
 const void *kvdb_stage_events(const struct kvdb_stage *s, size_t slot, size_t *n);
 void kvdb_stage_free(struct kvdb_mem *m, struct kvdb_stage *s);
+
+/* ---- delivering a range (kvdb_conn.c) ---------------------------------- */
+
+/* The kinds of canonical events a struct kv_patient holds. */
+enum kvdb_kind {
+	KVDB_K_PERIOD = 0,
+	KVDB_K_CONTACT,
+	KVDB_K_FEE,
+	KVDB_K_DIAGNOSIS,
+	KVDB_K_MEDICATION,
+	KVDB_K_PRESCRIPTION,
+	KVDB_K_LAB,
+	KVDB_K_BP,
+	KVDB_K_FORM,
+	KVDB_K_NOTE,
+	KVDB_N_KINDS
+};
+
+/* Hand every good patient of ps (bad rows are skipped) to sink, with the
+ * compacted stage of each kind (NULL: none of that kind); the events are
+ * slices of the stages, not copies. *delivered counts them. 0, or -1 after
+ * kvdb_error() when the sink stops the read. */
+int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
+		 const struct kvdb_stage *const by_kind[KVDB_N_KINDS], kv_patient_sink sink,
+		 void *sink_arg, uint64_t *delivered);
+/* host->expect_patients(n), when the host has it. */
+void kvdb_expect_patients(struct kvdb_ctx *rc, uint64_t n);
+/* host->count_rows for table, and count_bad_rows for each reason w with
+ * bad[w] > 0 (reason_text[w]), in reason order. */
+void kvdb_report_table(struct kvdb_ctx *rc, const char *table, uint64_t rows, const uint64_t *bad,
+		       const char *const *reason_text, size_t n_reasons);
+
+/* ---- a connector's state (kvdb_conn.c) --------------------------------- */
+
+/* The first member of every connector's state, from open() to close(). */
+struct kvdb_conn {
+	struct kvdb_ctx rc;
+	struct kvdb_transport *t; /* owned; closed by kvdb_conn_free() */
+	uint32_t provides;        /* what the data provides (provides()) */
+};
+
+/* open()'s first step: NULL when the host is unusable (not ABI major
+ * KV_ABI_MAJOR, or smaller than host_size: nothing can be reported) or out
+ * of memory (reported); else `size` zeroed bytes, a struct starting with
+ * struct kvdb_conn whose context is set. */
+void *kvdb_conn_new(const struct kv_host *host, struct kv_ctx *ctx, size_t host_size, size_t size);
+/* Close the transport, forget the secrets, free c (NULL: nothing). */
+void kvdb_conn_free(struct kvdb_conn *c);
+/* A connector's provides() and close() callbacks, for a kvdb_conn state. */
+uint32_t kvdb_conn_provides(void *state);
+void kvdb_conn_close(void *state);
+/* A row callback that keeps nothing (schema checks: SELECT ... WHERE 1 = 0). */
+int kvdb_ignore_rows(void *arg, const struct kvdb_cell *cells);
 
 /* ---- decoding a row (kvdb_row.c) --------------------------------------- */
 

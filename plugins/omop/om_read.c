@@ -144,7 +144,19 @@ static const struct {
 
 /* ---- staging ------------------------------------------------------------ */
 
-enum om_kind { K_PERIOD = 0, K_CONTACT, K_FEE, K_DX, K_MED, K_RX, K_LAB, K_BP, N_KINDS };
+/* The kinds of events a person has here: kvdb_deliver()'s, up to blood
+ * pressures (no forms or note matches in OMOP). */
+enum om_kind {
+	K_PERIOD = KVDB_K_PERIOD,
+	K_CONTACT = KVDB_K_CONTACT,
+	K_FEE = KVDB_K_FEE,
+	K_DX = KVDB_K_DIAGNOSIS,
+	K_MED = KVDB_K_MEDICATION,
+	K_RX = KVDB_K_PRESCRIPTION,
+	K_LAB = KVDB_K_LAB,
+	K_BP = KVDB_K_BP,
+	N_KINDS
+};
 
 struct bp_part {
 	double value;
@@ -808,31 +820,6 @@ static void pair_bps(struct range_state *rs)
 	s->n = w;
 }
 
-static int deliver(struct range_state *rs)
-{
-	struct om_reader *r = rs->r;
-	const struct kvdb_stage *st = rs->st;
-	for (size_t s = 0; s < rs->pats.n; s++) {
-		const struct kvdb_pat *p = &rs->pats.p[s];
-		struct kv_patient kp = {.birth = p->birth, .death = p->death, .sex = p->sex};
-		kp.periods = kvdb_stage_events(&st[K_PERIOD], s, &kp.n_periods);
-		kp.contacts = kvdb_stage_events(&st[K_CONTACT], s, &kp.n_contacts);
-		kp.fees = kvdb_stage_events(&st[K_FEE], s, &kp.n_fees);
-		kp.diagnoses = kvdb_stage_events(&st[K_DX], s, &kp.n_diagnoses);
-		kp.medications = kvdb_stage_events(&st[K_MED], s, &kp.n_medications);
-		kp.prescriptions = kvdb_stage_events(&st[K_RX], s, &kp.n_prescriptions);
-		kp.labs = kvdb_stage_events(&st[K_LAB], s, &kp.n_labs);
-		kp.bps = kvdb_stage_events(&st[K_BP], s, &kp.n_bps);
-		if (r->sink(r->sink_arg, &kp) != 0)
-			return kvdb_error(r->rc,
-					  "the read was stopped by the patient sink after %" PRIu64
-					  " patients",
-					  r->delivered);
-		r->delivered++;
-	}
-	return 0;
-}
-
 /* ---- one range --------------------------------------------------------- */
 
 static int run(struct range_state *rs, enum om_query q, const struct om_range *range,
@@ -911,7 +898,10 @@ static int process_range(struct om_reader *r, const struct om_range *range, uint
 		else
 			kvdb_stage_compact(&rs.st[k]);
 	}
-	if (deliver(&rs) != 0)
+	const struct kvdb_stage *by_kind[KVDB_N_KINDS] = {NULL};
+	for (int k = 0; k < N_KINDS; k++)
+		by_kind[k] = &rs.st[k];
+	if (kvdb_deliver(r->rc, &rs.pats, by_kind, r->sink, r->sink_arg, &r->delivered) != 0)
 		goto done;
 	ret = 0;
 done:
@@ -994,7 +984,6 @@ static int count_rows(struct om_reader *r, enum om_query q, uint64_t *n)
 
 static void report_counts(struct om_reader *r)
 {
-	const struct kv_host *h = r->rc->host;
 	for (int q = 0; q < OM_N_QUERIES; q++) {
 		if (q == OM_Q_DRUG && !(r->provides & KV_PROVIDES_MEDICATIONS))
 			continue;
@@ -1002,11 +991,8 @@ static void report_counts(struct om_reader *r)
 			continue;
 		if (q == OM_Q_CONDITION_ANCESTOR && r->cfg->n_ancestor_sets == 0)
 			continue;
-		h->count_rows(r->rc->ctx, om_queries[q].table, r->rows[q]);
-		for (int w = 0; w < R_N_REASONS; w++)
-			if (r->bad[q][w] > 0)
-				h->count_bad_rows(r->rc->ctx, om_queries[q].table, reason_text[w],
-						  r->bad[q][w]);
+		kvdb_report_table(r->rc, om_queries[q].table, r->rows[q], r->bad[q], reason_text,
+				  R_N_REASONS);
 	}
 }
 
@@ -1097,11 +1083,7 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	uint64_t per_range = target / per_person;
 	if (per_range < 1)
 		per_range = 1;
-	/* progress for the core; a host older than the field lacks it */
-	if (rc->host->struct_size >= offsetof(struct kv_host, expect_patients) +
-					 sizeof rc->host->expect_patients &&
-	    rc->host->expect_patients != NULL)
-		rc->host->expect_patients(rc->ctx, ids.n);
+	kvdb_expect_patients(rc, ids.n); /* progress for the core */
 
 	size_t n_ranges = 0;
 	if (ids.n <= per_range) {

@@ -15,7 +15,6 @@
  *                   twin connection), group, sort, deliver
  *   ref_table.c     running a table: its SELECT through the transport
  *   ref_rows.c      the row decoders: rows -> validated, staged events
- *   ref_deliver.c   one struct kv_patient per good patient, to the sink
  *   plugins/common/ the connectors' database layer (kvdb.h): the libpq and
  *                   ODBC transports, error text, memory accounting, id map,
  *                   value parsing, sorting, staging/radix sort/grouping,
@@ -142,7 +141,7 @@ int ref_notes_condition(char *buf, size_t size, enum kvdb_dialect d, const char 
 bool ref_dialect_has_notes(enum kvdb_dialect d);
 
 /* ---- reading (ref_read.c, ref_plan.c, ref_range.c, ref_table.c,
- * ref_rows.c, ref_deliver.c) ---------------------------------------------- */
+ * ref_rows.c) ------------------------------------------------------------- */
 
 /* Fixed bad-row reasons (host->count_bad_rows): kvdb_row.c's first. */
 enum ref_reason {
@@ -270,8 +269,5 @@ int ref_row_diagnosis(void *arg, const struct kvdb_cell *c);
 /* After the contacts: group and sort them, then point the contact map at
  * the final positions (before fees and diagnoses are read). */
 int ref_contacts_done(struct ref_range_state *rs);
-
-/* Hand the range's good patients to the sink (ref_deliver.c). */
-int ref_deliver(struct ref_range_state *rs);
 
 #endif /* KV_REFERENCE_REF_H */

@@ -14,7 +14,7 @@
  *   4. per table, grouping by patient (radix sort) and a per-patient sort
  *      by (date, tie-break), then the events compacted in place into
  *      arrays of the canonical structs;
- *   5. delivery (ref_deliver.c).
+ *   5. one struct kv_patient per good patient to the sink (kvdb_deliver).
  *
  * All memory is taken from the read's kvdb_mem (the budget) and freed
  * before returning.
@@ -186,7 +186,19 @@ int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 	}
 
 	/* 6. deliver */
-	if (ref_deliver(&rs) != 0)
+	const struct kvdb_stage *by_kind[KVDB_N_KINDS] = {
+		[KVDB_K_PERIOD] = &rs.st[REF_TAB_LIST_PERIOD],
+		[KVDB_K_CONTACT] = &rs.st[REF_TAB_CONTACT],
+		[KVDB_K_FEE] = &rs.st[REF_TAB_FEE],
+		[KVDB_K_DIAGNOSIS] = &rs.st[REF_TAB_DIAGNOSIS],
+		[KVDB_K_MEDICATION] = &rs.st[REF_TAB_MEDICATION],
+		[KVDB_K_PRESCRIPTION] = &rs.st[REF_TAB_PRESCRIPTION],
+		[KVDB_K_LAB] = &rs.st[REF_TAB_LAB],
+		[KVDB_K_BP] = &rs.st[REF_TAB_BP],
+		[KVDB_K_FORM] = &rs.st[REF_TAB_FORM],
+		[KVDB_K_NOTE] = &rs.st[REF_TAB_NOTE],
+	};
+	if (kvdb_deliver(r->rc, &rs.pats, by_kind, r->sink, r->sink_arg, &r->delivered) != 0)
 		goto done;
 	ret = 0;
 done:

@@ -49,15 +49,11 @@ static int load_roles(struct ref_reader *r, const struct ref_totals *tot)
 
 static void report_counts(struct ref_reader *r)
 {
-	const struct kv_host *h = r->rc->host;
 	for (int t = 0; t < REF_N_TABLES; t++) {
 		if (t == REF_TAB_NOTE && r->rules.n_rules == 0)
 			continue; /* not read */
-		h->count_rows(r->rc->ctx, ref_queries[t].table, r->rows[t]);
-		for (int w = 0; w < REF_N_REASONS; w++)
-			if (r->bad[t][w] > 0)
-				h->count_bad_rows(r->rc->ctx, ref_queries[t].table, ref_reason_text[w],
-						  r->bad[t][w]);
+		kvdb_report_table(r->rc, ref_queries[t].table, r->rows[t], r->bad[t],
+				  ref_reason_text, REF_N_REASONS);
 	}
 }
 
@@ -109,11 +105,7 @@ int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read
 	if (ref_plan_totals(r, &tot) != 0 || load_roles(r, &tot) != 0 ||
 	    ref_plan_make(r, &tot, &plan) != 0)
 		goto done;
-	/* Progress for the core; a host older than the field simply lacks it. */
-	const struct kv_host *h = rc->host;
-	if (h->struct_size >= offsetof(struct kv_host, expect_patients) + sizeof h->expect_patients &&
-	    h->expect_patients != NULL)
-		h->expect_patients(rc->ctx, tot.rows[REF_TAB_PATIENT]);
+	kvdb_expect_patients(rc, tot.rows[REF_TAB_PATIENT]); /* progress for the core */
 	for (size_t i = 0; i < plan.n; i++)
 		if (ref_process_range(r, &plan.ranges[i]) != 0)
 			goto done;

@@ -36,32 +36,9 @@ static const struct kv_config_key reference_keys[] = {
 	KVDB_KEY_ODBC_ROW_ARRAY_SIZE,
 };
 
-struct ref_state {
-	struct kvdb_ctx rc;
-	struct kvdb_transport *t;
-	uint32_t provides;
-};
-
-static void state_free(struct ref_state *st)
-{
-	if (st == NULL)
-		return;
-	if (st->t != NULL)
-		st->t->close(st->t);
-	kvdb_ctx_fini(&st->rc);
-	free(st);
-}
-
-static int ignore_rows(void *arg, const struct kvdb_cell *cells)
-{
-	(void)arg;
-	(void)cells;
-	return 0;
-}
-
 /* Every table with every column the connector reads must be there; the
  * provides bits follow from what was checked. */
-static int check_schema(struct ref_state *st)
+static int check_schema(struct kvdb_conn *st)
 {
 	struct kvdb_transport *t = st->t;
 	struct kvdb_mem mem = {.budget = SIZE_MAX};
@@ -85,7 +62,7 @@ static int check_schema(struct ref_state *st)
 		};
 		if (ref_sql_select(&st->rc, sql, sizeof(sql), (enum ref_table)i, t->dialect, NULL,
 				   0, true) != 0 ||
-		    t->select(t, &s, ignore_rows, NULL) != 0) {
+		    t->select(t, &s, kvdb_ignore_rows, NULL) != 0) {
 			ret = -1;
 			break;
 		}
@@ -102,47 +79,25 @@ static int check_schema(struct ref_state *st)
 
 static int reference_open(const struct kv_host *host, struct kv_ctx *ctx, void **state)
 {
-	struct ref_state *st = NULL;
-	int ret = KV_ERROR;
-
-	if (host == NULL || host->abi_major != KV_ABI_MAJOR ||
-	    host->struct_size < offsetof(struct kv_host, count_bad_rows) + sizeof(void *))
-		return KV_ERROR; /* no usable set_error to report through */
-	st = calloc(1, sizeof(*st));
-	if (st == NULL) {
-		host->set_error(ctx, "out of memory");
+	struct kvdb_conn *st = kvdb_conn_new(
+		host, ctx, offsetof(struct kv_host, count_bad_rows) + sizeof(void *), sizeof(*st));
+	if (st == NULL)
+		return KV_ERROR;
+	if (kvdb_connect(&st->rc, "kvalind-reference", &st->t) != 0 || check_schema(st) != 0) {
+		kvdb_conn_free(st);
 		return KV_ERROR;
 	}
-	st->rc.host = host;
-	st->rc.ctx = ctx;
-	if (kvdb_connect(&st->rc, "kvalind-reference", &st->t) != 0 || check_schema(st) != 0)
-		goto done;
 	kvdb_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the reference schema is complete",
 		 st->t->dbms, st->t->name);
 	*state = st;
-	st = NULL;
-	ret = KV_OK;
-done:
-	state_free(st);
-	return ret;
-}
-
-static uint32_t reference_provides(void *state)
-{
-	const struct ref_state *st = state;
-	return st->provides;
+	return KV_OK;
 }
 
 static int reference_read(void *state, const struct kv_read_request *req, kv_patient_sink sink,
 			  void *sink_arg)
 {
-	struct ref_state *st = state;
+	struct kvdb_conn *st = state;
 	return ref_read(&st->rc, st->t, req, sink, sink_arg);
-}
-
-static void reference_close(void *state)
-{
-	state_free(state);
 }
 
 KV_CONNECTOR_PLUGIN = {
@@ -150,7 +105,7 @@ KV_CONNECTOR_PLUGIN = {
 			 "reads the reference EHR schema over libpq or ODBC"),
 	KV_CONFIG_KEYS(reference_keys),
 	.open = reference_open,
-	.provides = reference_provides,
+	.provides = kvdb_conn_provides,
 	.read = reference_read,
-	.close = reference_close,
+	.close = kvdb_conn_close,
 };

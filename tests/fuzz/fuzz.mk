@@ -38,9 +38,8 @@ FUZZ_CORE := core/config.c core/config_keys.c core/ini_store.c core/util.c core/
 # targets include kvdb_pg.c / kvdb_odbc.c themselves to reach their static
 # decoders. The omop connector is built on the same layer, so it is fuzzed
 # here once for both.
-FUZZ_REF := plugins/common/kvdb_util.c plugins/common/kvdb_sql.c plugins/common/kvdb_stage.c \
-	plugins/common/kvdb_row.c $(filter-out plugins/reference/reference.c,$(wildcard \
-	plugins/reference/*.c))
+FUZZ_REF := $(filter-out %/kvdb_pg.c %/kvdb_odbc.c %/kvdb_open.c,$(wildcard plugins/common/*.c)) \
+	$(filter-out plugins/reference/reference.c,$(wildcard plugins/reference/*.c))
 
 FUZZ_SRCS_config   := $(FUZZ_CORE)
 FUZZ_LIBS_config   := inih
