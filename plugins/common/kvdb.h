@@ -15,6 +15,7 @@
  *   kvdb_stage.c  rows into patients: the range's patients and their
  *                 index, staging, radix sort, grouping, compaction
  *   kvdb_row.c    decoding a row's cells: values or the reason it is bad
+ *   kvdb_twin.c   reading on two connections: a job on a worker thread
  *   kvdb_open.c   the connection keys every connector has, and connecting
  *   kvdb_conn.c   a connector's state from open() to close(), delivering a
  *                 range's patients to the sink, reporting row counts
@@ -32,6 +33,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -478,6 +480,34 @@ void kvdb_opt_float(const struct kvdb_cell *c, double *out, bool *has, unsigned 
 /* A code, normalised (kvdb_norm_code) into out ("" unless 0): 0 ok, 1 NULL,
  * 2 empty after trimming, -1 too long (or not text). */
 int kvdb_cell_code(const struct kvdb_cell *c, bool remove_dots, char out[KV_CODE_MAX]);
+
+/* ---- reading on two connections (kvdb_twin.c) ------------------------- */
+
+/* A job on a worker thread (over a twin transport), the budget shared. */
+struct kvdb_worker {
+	int (*job)(void *arg); /* 0, or -1 after kvdb_error() */
+	void *arg;
+	struct kvdb_mem *mem;
+	pthread_t thread;
+	pthread_mutex_t lock;  /* mem->lock while the job runs */
+	atomic_bool stop;
+	struct kvdb_error_capture err;
+	int ret;
+	bool running;
+};
+
+/* Run job(arg) on a thread of its own; mem is shared under a lock until
+ * the join. false when no thread could be had (nothing runs: do the job
+ * here). w must stay in place until kvdb_worker_join(). */
+bool kvdb_worker_start(struct kvdb_worker *w, struct kvdb_mem *mem, int (*job)(void *arg),
+		       void *arg);
+/* For the job: stop after the current statement. */
+bool kvdb_worker_stopping(const struct kvdb_worker *w);
+/* Wait for the job (nothing when it never started). report: its failure is
+ * reported (its first error) and -1 returned. !report (the caller failed
+ * first, its error stands): the job is asked to stop, and nothing is
+ * reported. */
+int kvdb_worker_join(struct kvdb_ctx *rc, struct kvdb_worker *w, bool report);
 
 /* ---- connecting (kvdb_open.c) ----------------------------------------- */
 

@@ -24,8 +24,10 @@
  * drug exposure without an ATC code is delivered (with atc "") and counted
  * as "no ATC code". Events dated after kv_read_request.to are read and
  * dropped; kv_read_request.events_from is not used (allowed by the ABI: the
- * read is then only slower). All memory is taken from the read's kvdb_mem and
- * freed before returning.
+ * read is then only slower). Over libpq a worker thread reads drug exposures
+ * and measurements on a second connection in the same snapshot (see
+ * "Reading a range on two connections" below). All memory is taken from
+ * the read's kvdb_mem and freed before returning.
  */
 #include "om.h"
 
@@ -234,6 +236,7 @@ static const struct kvdb_stage_desc stage_descs[N_KINDS] = {
 struct om_reader {
 	struct kvdb_ctx *rc;
 	struct kvdb_transport *t;
+	struct kvdb_transport *twin;           /* a second connection in t's snapshot, or NULL */
 	const struct om_config *cfg;
 	uint32_t provides;
 	const struct kv_read_request *req;
@@ -248,6 +251,7 @@ struct om_reader {
 
 struct range_state {
 	struct om_reader *r;
+	struct kvdb_mem *mem;                  /* the read's, shared with a worker thread */
 	struct kvdb_pats pats;               /* the range's persons, sorted by id */
 	struct kvdb_stage st[N_KINDS];
 	struct kvdb_map vmap;                  /* visit id -> contact position (or marks) */
@@ -301,7 +305,7 @@ static bool find_person(struct range_state *rs, int64_t pid, uint32_t *slot, uns
 static struct om_ev *push(struct range_state *rs, enum om_kind k, uint32_t slot, kv_date date,
 			  int64_t key, int32_t sub)
 {
-	struct om_ev *e = kvdb_stage_push(rs->r->rc, &rs->r->mem, &rs->st[k],
+	struct om_ev *e = kvdb_stage_push(rs->r->rc, rs->mem, &rs->st[k],
 					  "holding the rows of a person range");
 	if (e == NULL)
 		return NULL;
@@ -842,12 +846,60 @@ static void range_free(struct range_state *rs)
 	kvdb_map_fini(m, &rs->vmap);
 }
 
+/*
+ * Reading a range on two connections. Over libpq (a twin transport in the
+ * same snapshot, kvdb_twin.c) a worker thread reads drug exposures and
+ * measurements, which refer to nothing else read here, while this thread
+ * reads periods, visits, conditions and procedures. The worker fills only
+ * its own stages (medications, prescriptions, labs, blood pressure parts)
+ * and counters, in copies merged after the join; persons are looked up
+ * read-only. Grouping and delivery after the join are unchanged, so the
+ * persons reach the sink exactly as from one connection.
+ */
+struct worker {
+	struct kvdb_worker w;
+	struct om_reader r;       /* a copy: the twin transport, its own counters */
+	struct range_state rs;    /* a copy: its own lookup cache and stages */
+	const struct om_range *range;
+};
+
+static const enum om_kind worker_kinds[] = {K_MED, K_RX, K_LAB, K_BP};
+static const enum om_query worker_queries[] = {OM_Q_DRUG, OM_Q_MEASUREMENT};
+
+/* Drug exposures (when drugs are provided) and measurements. */
+static int read_drugs_and_labs(struct range_state *rs, const struct om_range *range)
+{
+	if ((rs->r->provides & KV_PROVIDES_MEDICATIONS) &&
+	    run(rs, OM_Q_DRUG, range, row_drug) != 0)
+		return -1;
+	return run(rs, OM_Q_MEASUREMENT, range, row_measurement);
+}
+
+static int worker_job(void *arg)
+{
+	struct worker *w = arg;
+	return read_drugs_and_labs(&w->rs, w->range);
+}
+
+static void worker_merge(struct range_state *rs, const struct worker *w)
+{
+	for (size_t i = 0; i < N_OF(worker_kinds); i++)
+		rs->st[worker_kinds[i]] = w->rs.st[worker_kinds[i]];
+	for (size_t i = 0; i < N_OF(worker_queries); i++) {
+		enum om_query q = worker_queries[i];
+		rs->r->rows[q] = w->r.rows[q];
+		memcpy(rs->r->bad[q], w->r.bad[q], sizeof(rs->r->bad[q]));
+	}
+}
+
 static int process_range(struct om_reader *r, const struct om_range *range, uint64_t n_visits)
 {
 	struct range_state rs;
+	struct worker *w = NULL;
 	int ret = -1;
 	memset(&rs, 0, sizeof(rs));
 	rs.r = r;
+	rs.mem = &r->mem;
 	for (int k = 0; k < N_KINDS; k++)
 		rs.st[k].d = &stage_descs[k];
 
@@ -858,6 +910,17 @@ static int process_range(struct om_reader *r, const struct om_range *range, uint
 		goto done;
 	if (run(&rs, OM_Q_DEATH, range, row_death) != 0)
 		goto done;
+	if (r->twin != NULL && (w = calloc(1, sizeof(*w))) != NULL) {
+		w->r = *r;
+		w->r.t = r->twin;
+		w->rs = rs;
+		w->rs.r = &w->r;
+		w->range = range;
+		if (!kvdb_worker_start(&w->w, &r->mem, worker_job, w)) {
+			free(w);
+			w = NULL;
+		}
+	}
 
 	if (r->cfg->list_rule == OM_LIST_OBSERVATION_PERIOD) {
 		if (run(&rs, OM_Q_OBSERVATION_PERIOD, range, row_period) != 0)
@@ -884,11 +947,18 @@ static int process_range(struct om_reader *r, const struct om_range *range, uint
 	if (r->cfg->n_ancestor_sets > 0 &&
 	    run(&rs, OM_Q_CONDITION_ANCESTOR, range, row_ancestor) != 0)
 		goto done;
-	if ((r->provides & KV_PROVIDES_MEDICATIONS) && run(&rs, OM_Q_DRUG, range, row_drug) != 0)
+	if (run(&rs, OM_Q_PROCEDURE, range, row_procedure) != 0)
 		goto done;
-	if (run(&rs, OM_Q_MEASUREMENT, range, row_measurement) != 0 ||
-	    run(&rs, OM_Q_PROCEDURE, range, row_procedure) != 0)
+	if (w != NULL) {
+		int failed = kvdb_worker_join(r->rc, &w->w, true);
+		worker_merge(&rs, w);
+		free(w);
+		w = NULL;
+		if (failed != 0)
+			goto done;
+	} else if (read_drugs_and_labs(&rs, range) != 0) {
 		goto done;
+	}
 
 	for (int k = 0; k < N_KINDS; k++) {
 		if (k != K_CONTACT && group(&rs, (enum om_kind)k) != 0)
@@ -905,6 +975,12 @@ static int process_range(struct om_reader *r, const struct om_range *range, uint
 		goto done;
 	ret = 0;
 done:
+	if (w != NULL) {
+		/* this thread failed while the worker reads: stop it, keep our error */
+		(void)kvdb_worker_join(r->rc, &w->w, false);
+		worker_merge(&rs, w);
+		free(w);
+	}
 	range_free(&rs);
 	return ret;
 }
@@ -1033,6 +1109,8 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	if (t->begin(t) != 0)
 		goto done;
 	began = true;
+	if (t->twin != NULL)
+		r->twin = t->twin(t); /* NULL when none can be had: one connection */
 
 	/* 1. provider roles */
 	uint64_t n_prov = 0, n_visits = 0;
@@ -1105,17 +1183,27 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 			i = e;
 		}
 	}
+	bool twin_used = r->twin != NULL;
+	if (r->twin != NULL) {
+		r->twin->end(r->twin, false);
+		r->twin->close(r->twin);
+		r->twin = NULL;
+	}
 	began = false;
 	if (t->end(t, true) != 0)
 		goto done;
 	kvdb_log(rc, KV_LOG_INFO,
-		 "read %" PRIu64 " persons in %zu person_id range%s over %s; %zu of %zu bytes held "
-		 "at most",
-		 r->delivered, n_ranges, n_ranges == 1 ? "" : "s", t->name, r->mem.peak,
-		 r->mem.budget);
+		 "read %" PRIu64 " persons in %zu person_id range%s over %s%s; %zu of %zu bytes "
+		 "held at most",
+		 r->delivered, n_ranges, n_ranges == 1 ? "" : "s", t->name,
+		 twin_used ? " (two connections in one snapshot)" : "", r->mem.peak, r->mem.budget);
 	report_counts(r);
 	ret = KV_OK;
 done:
+	if (r->twin != NULL) {
+		r->twin->end(r->twin, false);
+		r->twin->close(r->twin);
+	}
 	if (began)
 		(void)t->end(t, false);
 	kvdb_free(&r->mem, ids.ids);

@@ -95,22 +95,19 @@ static const bool counted_by_twin[REF_N_TABLES] = {
 };
 
 struct totals_worker {
+	struct kvdb_worker w;
 	struct ref_reader r; /* a copy on the twin */
 	struct totals_row rows[REF_N_TABLES];
-	struct kvdb_error_capture err;
-	int ret;
 };
 
-static void *totals_worker_main(void *arg)
+static int totals_job(void *arg)
 {
 	struct totals_worker *w = arg;
-	kvdb_tl_capture = &w->err;
-	w->ret = 0;
-	for (int t = 0; t < REF_N_TABLES && w->ret == 0; t++)
-		if (counted_by_twin[t] && table_read(&w->r, (enum ref_table)t))
-			w->ret = count_table(&w->r, (enum ref_table)t, &w->rows[t]);
-	kvdb_tl_capture = NULL;
-	return NULL;
+	for (int t = 0; t < REF_N_TABLES; t++)
+		if (counted_by_twin[t] && table_read(&w->r, (enum ref_table)t) &&
+		    count_table(&w->r, (enum ref_table)t, &w->rows[t]) != 0)
+			return -1;
+	return 0;
 }
 
 /* Does the events_from cut leave out any contact? When none lies before
@@ -146,14 +143,11 @@ int ref_plan_totals(struct ref_reader *r, struct ref_totals *tot)
 	memset(tot, 0, sizeof(*tot));
 	memset(rows, 0, sizeof(rows));
 	struct totals_worker *w = NULL;
-	pthread_t thread;
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	if (r->twin != NULL && (w = calloc(1, sizeof(*w))) != NULL) {
 		w->r = *r;
 		w->r.t = r->twin;
-		r->mem.lock = &lock; /* both connections' buffers come from it */
-		if (pthread_create(&thread, NULL, totals_worker_main, w) != 0) {
-			r->mem.lock = NULL;
+		/* both connections' buffers come from the budget */
+		if (!kvdb_worker_start(&w->w, &r->mem, totals_job, w)) {
 			free(w);
 			w = NULL;
 		}
@@ -165,14 +159,13 @@ int ref_plan_totals(struct ref_reader *r, struct ref_totals *tot)
 	if (ret == 0)
 		ret = probe_cut(r);
 	if (w != NULL) {
-		pthread_join(thread, NULL);
-		r->mem.lock = NULL;
+		/* the worker's error is reported only if ours came not first */
+		int failed = kvdb_worker_join(r->rc, &w->w, ret == 0);
 		for (int t = 0; t < REF_N_TABLES; t++)
 			if (counted_by_twin[t])
 				rows[t] = w->rows[t];
-		if (ret == 0 && w->ret != 0)
-			ret = kvdb_error(r->rc, "%s",
-					 w->err.set ? w->err.msg : "counting rows failed");
+		if (ret == 0)
+			ret = failed;
 		free(w);
 	}
 	if (ret != 0)

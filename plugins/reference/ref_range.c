@@ -21,7 +21,6 @@
  */
 #include "ref.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,11 +63,9 @@ static const enum ref_table worker_tables[] = {
 };
 
 struct worker {
-	struct ref_reader r;   /* a copy: the twin transport, its own counters */
+	struct kvdb_worker w;
+	struct ref_reader r;       /* a copy: the twin transport, its own counters */
 	struct ref_range_state rs; /* a copy: its own patient lookup cache */
-	atomic_bool *stop;
-	struct kvdb_error_capture err;
-	int ret;
 };
 
 static bool table_wanted(const struct ref_reader *r, enum ref_table t)
@@ -76,21 +73,29 @@ static bool table_wanted(const struct ref_reader *r, enum ref_table t)
 	return t != REF_TAB_NOTE || r->rules.n_rules > 0;
 }
 
-static void *worker_main(void *arg)
+static int worker_job(void *arg)
 {
 	struct worker *w = arg;
-	kvdb_tl_capture = &w->err;
-	w->ret = 0;
-	for (size_t i = 0; i < N_OF(worker_tables) && w->ret == 0; i++) {
+	for (size_t i = 0; i < N_OF(worker_tables) && !kvdb_worker_stopping(&w->w); i++) {
 		enum ref_table t = worker_tables[i];
-		if (atomic_load(w->stop))
-			break;
 		if (table_wanted(&w->r, t) &&
 		    ref_run_table(&w->r, t, &w->rs.plan->range, ref_event_fns[t], &w->rs) != 0)
-			w->ret = -1;
+			return -1;
 	}
-	kvdb_tl_capture = NULL;
-	return NULL;
+	return 0;
+}
+
+/* After the worker's join: its stages and counters are the range's. */
+static void worker_merge(struct ref_range_state *rs, const struct worker *w, bool counts)
+{
+	for (size_t i = 0; i < N_OF(worker_tables); i++) {
+		enum ref_table t = worker_tables[i];
+		rs->st[t] = w->rs.st[t];
+		if (!counts)
+			continue;
+		rs->r->rows[t] = w->r.rows[t];
+		memcpy(rs->r->bad[t], w->r.bad[t], sizeof(rs->r->bad[t]));
+	}
 }
 
 int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr)
@@ -103,9 +108,6 @@ int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 	rs.mem = &r->mem;
 	const struct ref_range *range = &pr->range;
 	struct worker *w = NULL;
-	pthread_t thread;
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	atomic_bool stop = false;
 
 	for (int t = 0; t < REF_N_TABLES; t++)
 		rs.st[t].d = ref_stage_descs[t].elem != 0 ? &ref_stage_descs[t] : NULL;
@@ -132,10 +134,7 @@ int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 		w->r.t = r->twin;
 		w->rs = rs;
 		w->rs.r = &w->r;
-		w->stop = &stop;
-		r->mem.lock = &lock;
-		if (pthread_create(&thread, NULL, worker_main, w) != 0) {
-			r->mem.lock = NULL;
+		if (!kvdb_worker_start(&w->w, &r->mem, worker_job, w)) {
 			free(w);
 			w = NULL;
 		}
@@ -150,17 +149,8 @@ int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 
 	/* 4. the rest: the worker's, or here */
 	if (w != NULL) {
-		pthread_join(thread, NULL);
-		r->mem.lock = NULL;
-		for (size_t i = 0; i < N_OF(worker_tables); i++) {
-			enum ref_table t = worker_tables[i];
-			rs.st[t] = w->rs.st[t];
-			r->rows[t] = w->r.rows[t];
-			memcpy(r->bad[t], w->r.bad[t], sizeof(r->bad[t]));
-		}
-		int failed = w->ret;
-		if (failed != 0)
-			kvdb_error(r->rc, "%s", w->err.set ? w->err.msg : "reading a table failed");
+		int failed = kvdb_worker_join(r->rc, &w->w, true);
+		worker_merge(&rs, w, true);
 		free(w);
 		w = NULL;
 		if (failed != 0)
@@ -204,11 +194,8 @@ int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 done:
 	if (w != NULL) {
 		/* this thread failed while the worker reads: stop it, keep our error */
-		atomic_store(&stop, true);
-		pthread_join(thread, NULL);
-		r->mem.lock = NULL;
-		for (size_t i = 0; i < N_OF(worker_tables); i++)
-			rs.st[worker_tables[i]] = w->rs.st[worker_tables[i]];
+		(void)kvdb_worker_join(r->rc, &w->w, false);
+		worker_merge(&rs, w, false);
 		free(w);
 	}
 	range_free(&rs);
