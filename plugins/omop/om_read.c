@@ -224,10 +224,14 @@ static int cmp_bp(const void *va, const void *vb)
 	 .ev_size = sizeof(type), .cmp = (cmpf)}
 
 static const struct kvdb_stage_desc stage_descs[N_KINDS] = {
-	[K_PERIOD] = OD(struct kv_list_period, cmp_ev), [K_CONTACT] = OD(struct kv_contact, cmp_ev),
-	[K_FEE] = OD(struct kv_fee, cmp_ev),            [K_DX] = OD(struct kv_diagnosis, cmp_dx),
-	[K_MED] = OD(struct kv_medication, cmp_ev),     [K_RX] = OD(struct kv_prescription, cmp_ev),
-	[K_LAB] = OD(struct kv_lab_result, cmp_ev),     [K_BP] = OD(struct kv_blood_pressure, cmp_bp),
+	[K_PERIOD] = OD(struct kv_list_period, cmp_ev),
+	[K_CONTACT] = OD(struct kv_contact, cmp_ev),
+	[K_FEE] = OD(struct kv_fee, cmp_ev),
+	[K_DX] = OD(struct kv_diagnosis, cmp_dx),
+	[K_MED] = OD(struct kv_medication, cmp_ev),
+	[K_RX] = OD(struct kv_prescription, cmp_ev),
+	[K_LAB] = OD(struct kv_lab_result, cmp_ev),
+	[K_BP] = OD(struct kv_blood_pressure, cmp_bp),
 };
 
 /* The staging records of kind k. */
@@ -595,7 +599,8 @@ static int row_drug(void *arg, const struct kvdb_cell *c)
 		(void)get_code(&c[7], false, atc, &why);
 	if (atc[0] == '\0')
 		(void)get_code(&c[8], false, atc, &why);
-	if (why == KVDB_NO_REASON && (supply < 0 || refills < 0 || supply > 36500 || refills > 1000))
+	if (why == KVDB_NO_REASON &&
+	    (supply < 0 || refills < 0 || supply > 36500 || refills > 1000))
 		kvdb_fail(&why, R_OUT_OF_RANGE);
 	if (why == KVDB_NO_REASON && end != KV_DATE_OPEN && end < start)
 		kvdb_fail(&why, R_END_BEFORE_START);
@@ -1155,9 +1160,9 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	/* half of what is left for a range's rows; the rest for growth,
 	 * offsets and the visit map */
 	uint64_t target = (r->mem.budget - fixed) / 2;
-	uint64_t per_person = ids.n > 0 ? (total_rows * ROW_COST) / ids.n + sizeof(struct kvdb_pat) +
-					      ROW_COST
-					: 1;
+	uint64_t per_person = 1;
+	if (ids.n > 0)
+		per_person = (total_rows * ROW_COST) / ids.n + sizeof(struct kvdb_pat) + ROW_COST;
 	uint64_t per_range = target / per_person;
 	if (per_range < 1)
 		per_range = 1;
