@@ -169,6 +169,16 @@ $(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(wildcard core/include
 		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq sqlite3) -o $@ $< \
 		$(shell $(PKG_CONFIG) --libs check libpq sqlite3) -ldl -pthread $(LDFLAGS)
 
+# The connectors' shared layer (plugins/common/) on its own, no database.
+KVDB_TEST_BIN := $(B)/tests/check_kvdb
+$(KVDB_TEST_BIN): tests/connector/check_kvdb.c $(CONNECTOR_COMMON) $(wildcard plugins/common/*.h) \
+		$(wildcard core/include/kvalind/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/common $(CFLAGS) \
+		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq odbc) -o $@ $< \
+		$(CONNECTOR_COMMON) $(shell $(PKG_CONFIG) --libs check libpq odbc) -lm -pthread \
+		$(LDFLAGS)
+
 $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(TEST_SRCS) $(CORE_LIB) \
@@ -238,7 +248,8 @@ check-push: $(PUSH_TEST_BIN)
 check-plugins: $(PLUGIN_TEST_BIN) $(INDICATOR_SOS)
 	KV_BUILD_DIR=$(CURDIR)/$(B) $(PLUGIN_TEST_BIN)
 
-check-connector: $(CONNECTOR_TEST_BIN) $(CONNECTOR_SOS)
+check-connector: $(CONNECTOR_TEST_BIN) $(KVDB_TEST_BIN) $(CONNECTOR_SOS)
+	$(KVDB_TEST_BIN)
 	KV_BUILD_DIR=$(CURDIR)/$(B) $(CONNECTOR_TEST_BIN)
 
 # Indicator test decks through SQLite ODBC, libpq and psqlODBC.
@@ -421,11 +432,12 @@ VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible \
 	--errors-for-leak-kinds=definite,indirect,possible --suppressions=tests/valgrind.supp
 check-memory: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind $(PLUGIN_TEST_BIN) $(CONNECTOR_TEST_BIN) \
-		$(CONNECTOR_SOS) $(INDICATOR_SOS) $(PUSH_TEST_BIN) $(ANALYSIS_TEST_BIN)
+		$(KVDB_TEST_BIN) $(CONNECTOR_SOS) $(INDICATOR_SOS) $(PUSH_TEST_BIN) $(ANALYSIS_TEST_BIN)
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(TEST_BIN)
 	KV_BUILD_DIR=$(CURDIR)/$(B) KV_PERF_PATIENTS=2000 CK_FORK=no $(VALGRIND) $(PLUGIN_TEST_BIN)
 	KV_BUILD_DIR=$(CURDIR)/$(B) KV_NO_DLCLOSE=1 CK_FORK=no $(VALGRIND) --num-callers=30 \
 		--suppressions=tests/connector/valgrind.supp $(CONNECTOR_TEST_BIN)
+	CK_FORK=no $(VALGRIND) $(KVDB_TEST_BIN)
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(PUSH_TEST_BIN)
 	KV_SOURCE_DIR=$(CURDIR) CK_FORK=no $(VALGRIND) $(ANALYSIS_TEST_BIN)
 
