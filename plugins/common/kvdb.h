@@ -430,6 +430,18 @@ void kvdb_expect_patients(struct kvdb_ctx *rc, uint64_t n);
 void kvdb_report_table(struct kvdb_ctx *rc, const char *table, uint64_t rows, const uint64_t *bad,
 		       const char *const *reason_text, size_t n_reasons);
 
+/* ---- a read's frame (kvdb_conn.c) -------------------------------------- */
+
+/* read()'s arguments: a request and a sink, and a budget of at least
+ * min_budget bytes. 0, or -1 after kvdb_error(). */
+int kvdb_read_check(struct kvdb_ctx *rc, const struct kv_read_request *req, kv_patient_sink sink,
+		    size_t min_budget);
+/* The read's snapshot: t->begin(), then *twin, a second connection in it
+ * when the transport offers one (NULL otherwise). 0 or -1. */
+int kvdb_snapshot_begin(struct kvdb_transport *t, struct kvdb_transport **twin);
+/* End it: the twin closed (*twin = NULL), then t->end(t, report). */
+int kvdb_snapshot_end(struct kvdb_transport *t, struct kvdb_transport **twin, bool report);
+
 /* ---- a connector's state (kvdb_conn.c) --------------------------------- */
 
 /* The first member of every connector's state, from open() to close(). */

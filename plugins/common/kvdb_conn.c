@@ -106,3 +106,34 @@ int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
 	}
 	return 0;
 }
+
+int kvdb_read_check(struct kvdb_ctx *rc, const struct kv_read_request *req, kv_patient_sink sink,
+		    size_t min_budget)
+{
+	if (req == NULL || sink == NULL)
+		return kvdb_error(rc, "read() needs a request and a patient sink");
+	if (req->memory_budget < min_budget)
+		return kvdb_error(rc, "a memory budget of %zu bytes is too small (at least %zu)",
+				  req->memory_budget, min_budget);
+	return 0;
+}
+
+int kvdb_snapshot_begin(struct kvdb_transport *t, struct kvdb_transport **twin)
+{
+	*twin = NULL;
+	if (t->begin(t) != 0)
+		return -1;
+	if (t->twin != NULL)
+		*twin = t->twin(t); /* NULL when none can be had: one connection */
+	return 0;
+}
+
+int kvdb_snapshot_end(struct kvdb_transport *t, struct kvdb_transport **twin, bool report)
+{
+	if (*twin != NULL) {
+		(*twin)->end(*twin, false);
+		(*twin)->close(*twin);
+		*twin = NULL;
+	}
+	return t->end(t, report);
+}

@@ -1089,11 +1089,8 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	int ret = KV_ERROR;
 	char sql[KVDB_SQL_MAX];
 
-	if (req == NULL || sink == NULL)
-		return kvdb_error(rc, "read() needs a request and a patient sink");
-	if (req->memory_budget < OM_MIN_BUDGET)
-		return kvdb_error(rc, "a memory budget of %zu bytes is too small (at least %d)",
-				  req->memory_budget, OM_MIN_BUDGET);
+	if (kvdb_read_check(rc, req, sink, OM_MIN_BUDGET) != 0)
+		return KV_ERROR;
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return kvdb_error(rc, "out of memory");
@@ -1111,11 +1108,9 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	 * not provide note matches, so the core asks for none that count */
 	size_t buffers = t->buffer_bytes(t, r->mem.budget);
 
-	if (t->begin(t) != 0)
+	if (kvdb_snapshot_begin(t, &r->twin) != 0)
 		goto done;
 	began = true;
-	if (t->twin != NULL)
-		r->twin = t->twin(t); /* NULL when none can be had: one connection */
 
 	/* 1. provider roles */
 	uint64_t n_prov = 0, n_visits = 0;
@@ -1189,13 +1184,8 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 		}
 	}
 	bool twin_used = r->twin != NULL;
-	if (r->twin != NULL) {
-		r->twin->end(r->twin, false);
-		r->twin->close(r->twin);
-		r->twin = NULL;
-	}
 	began = false;
-	if (t->end(t, true) != 0)
+	if (kvdb_snapshot_end(t, &r->twin, true) != 0)
 		goto done;
 	kvdb_log(rc, KV_LOG_INFO,
 		 "read %" PRIu64 " persons in %zu person_id range%s over %s%s; %zu of %zu bytes "
@@ -1205,12 +1195,8 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	report_counts(r);
 	ret = KV_OK;
 done:
-	if (r->twin != NULL) {
-		r->twin->end(r->twin, false);
-		r->twin->close(r->twin);
-	}
 	if (began)
-		(void)t->end(t, false);
+		(void)kvdb_snapshot_end(t, &r->twin, false);
 	kvdb_free(&r->mem, ids.ids);
 	kvdb_map_fini(&r->mem, &r->roles);
 	t->mem = NULL;

@@ -66,13 +66,10 @@ int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read
 	bool began = false;
 	int ret = KV_ERROR;
 
-	if (req == NULL || sink == NULL)
-		return kvdb_error(rc, "read() needs a request and a patient sink");
+	if (kvdb_read_check(rc, req, sink, REF_MIN_BUDGET) != 0)
+		return KV_ERROR;
 	if (req->n_note_patterns > 0 && req->note_patterns == NULL)
 		return kvdb_error(rc, "the request names keyword rules but gives none");
-	if (req->memory_budget < REF_MIN_BUDGET)
-		return kvdb_error(rc, "a memory budget of %zu bytes is too small (at least %d)",
-				  req->memory_budget, REF_MIN_BUDGET);
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return kvdb_error(rc, "out of memory");
@@ -97,11 +94,9 @@ int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read
 		goto done;
 	r->buffer_bytes = t->buffer_bytes(t, r->mem.budget);
 
-	if (t->begin(t) != 0)
+	if (kvdb_snapshot_begin(t, &r->twin) != 0)
 		goto done;
 	began = true;
-	if (t->twin != NULL)
-		r->twin = t->twin(t);
 	if (ref_plan_totals(r, &tot) != 0 || load_roles(r, &tot) != 0 ||
 	    ref_plan_make(r, &tot, &plan) != 0)
 		goto done;
@@ -110,13 +105,8 @@ int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read
 		if (ref_process_range(r, &plan.ranges[i]) != 0)
 			goto done;
 	bool twin_used = r->twin != NULL;
-	if (r->twin != NULL) {
-		r->twin->end(r->twin, false);
-		r->twin->close(r->twin);
-		r->twin = NULL;
-	}
 	began = false;
-	if (t->end(t, true) != 0)
+	if (kvdb_snapshot_end(t, &r->twin, true) != 0)
 		goto done;
 
 	kvdb_log(rc, KV_LOG_INFO,
@@ -127,12 +117,8 @@ int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read
 	report_counts(r);
 	ret = KV_OK;
 done:
-	if (r->twin != NULL) {
-		r->twin->end(r->twin, false);
-		r->twin->close(r->twin);
-	}
 	if (began)
-		(void)t->end(t, false);
+		(void)kvdb_snapshot_end(t, &r->twin, false);
 	ref_plan_free(r, &plan);
 	kvdb_map_fini(&r->mem, &r->roles);
 	ref_notes_free(&r->mem, &r->rules);
