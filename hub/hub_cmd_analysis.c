@@ -7,10 +7,10 @@
  *   register-lead  a quality lead and its client certificate
  *   revoke-lead    refuse a quality lead from now on
  *
- * main.c dispatches here; the conventions are main.c's (errors on stderr as
- * "kvalind-hub: error: ...", exit codes HUB_EXIT_*).
+ * main.c dispatches here; the conventions are hub_cmd.h's (errors on stderr
+ * as "kvalind-hub: error: ...", exit codes HUB_EXIT_*).
  */
-#include "hub.h"
+#include "hub_cmd.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -23,7 +23,6 @@
 #include "did.h"
 #include "panel.h"
 
-#define COMMON_LONGOPTS {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}
 #define MAX_GROUPS 64
 
 static bool valid_indicator_id(const char *s)
@@ -85,7 +84,7 @@ static const char panel_help[] =
 
 int hub_cmd_panel(int argc, char **argv)
 {
-	static const struct option opts[] = {COMMON_LONGOPTS,
+	static const struct option opts[] = {HUB_COMMON_LONGOPTS,
 					     {"indicator", required_argument, NULL, 'i'},
 					     {"unit", required_argument, NULL, 'u'},
 					     {"group", required_argument, NULL, 'g'},
@@ -218,7 +217,7 @@ static const char did_help[] =
 
 int hub_cmd_did(int argc, char **argv)
 {
-	static const struct option opts[] = {COMMON_LONGOPTS,
+	static const struct option opts[] = {HUB_COMMON_LONGOPTS,
 					     {"indicator", required_argument, NULL, 'i'},
 					     {"treated", required_argument, NULL, 't'},
 					     {"control", required_argument, NULL, 'C'},
@@ -421,7 +420,7 @@ static int write_page(const char *dir, const char *file, PGconn *db,
 
 int hub_cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {COMMON_LONGOPTS,
+	static const struct option opts[] = {HUB_COMMON_LONGOPTS,
 					     {"out", required_argument, NULL, 'o'},
 					     {"indicator", required_argument, NULL, 'i'},
 					     {"viewer", required_argument, NULL, 'v'},
@@ -557,7 +556,7 @@ static const char revoke_lead_help[] =
 
 int hub_cmd_register_lead(int argc, char **argv)
 {
-	static const struct option opts[] = {COMMON_LONGOPTS,
+	static const struct option opts[] = {HUB_COMMON_LONGOPTS,
 					     {"group", required_argument, NULL, 'g'},
 					     {"out", required_argument, NULL, 'o'},
 					     {"reissue", no_argument, NULL, 'r'},
@@ -671,7 +670,7 @@ out:
 
 int hub_cmd_revoke_lead(int argc, char **argv)
 {
-	static const struct option opts[] = {COMMON_LONGOPTS, {0}};
+	static const struct option opts[] = {HUB_COMMON_LONGOPTS, {0}};
 	const char *config = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
