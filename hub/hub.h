@@ -19,6 +19,7 @@
 
 #include <libpq-fe.h>
 
+#include "config.h"
 #include "diag.h"
 #include "disclosure.h"
 #include "extract_format.h"
@@ -57,14 +58,8 @@ void hub_log(enum kv_log_level level, const char *fmt, ...) KV_PRINTF(2, 3);
 
 /* ---- configuration (hub_config.c) --------------------------------------- */
 
-struct hub_section {
-	const char *name;
-	const char *description;
-	const struct kv_config_key *keys;
-	size_t n_keys;
-};
-
-extern const struct hub_section hub_sections[];
+/* hub.ini's sections of keys, checked by the core's checker (config.h). */
+extern const struct kv_config_section hub_sections[];
 extern const size_t hub_n_sections;
 
 struct hub_config {

@@ -16,7 +16,7 @@ static const char check_config_help[] =
 static void print_keys(void)
 {
 	for (size_t i = 0; i < hub_n_sections; i++) {
-		const struct hub_section *s = &hub_sections[i];
+		const struct kv_config_section *s = &hub_sections[i];
 		printf("\n  [%s] %s\n", s->name, s->description);
 		for (size_t j = 0; j < s->n_keys; j++)
 			printf("    %-18s %s%s%s%s\n", s->keys[j].key, s->keys[j].description,
