@@ -670,31 +670,18 @@ out:
 
 int hub_cmd_revoke_lead(int argc, char **argv)
 {
-	static const struct option opts[] = {HUB_COMMON_LONGOPTS, {0}};
 	const char *config = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(revoke_lead_help, stdout);
-			return HUB_EXIT_OK;
-		}
-		if (c == 'c')
-			config = optarg;
-		else
-			return hub_usage_error("revoke-lead", "unknown option");
-	}
-	if (optind + 1 != argc)
-		return hub_usage_error("revoke-lead", "revoke-lead takes one operand, the name");
+	int rc = hub_cmd_options(argc, argv, revoke_lead_help, NULL, &config, "the name");
+	if (rc != -1)
+		return rc;
 	const char *name = argv[optind];
 	struct hub_config cfg;
-	int rc = hub_load_config(config, &cfg);
+	PGconn *db;
+	rc = hub_open_config_db(config, &cfg, &db);
 	if (rc != 0)
 		return rc;
 	rc = HUB_EXIT_FAILURE;
 	char err[1024];
-	PGconn *db = hub_open_db(&cfg);
-	if (db == NULL)
-		goto out;
 	int exists = hub_db_lead_exists(db, name, err, sizeof err);
 	if (exists <= 0) {
 		hub_log(KV_LOG_ERROR, "%s", exists < 0 ? err : "no such quality lead");
