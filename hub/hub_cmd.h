@@ -57,6 +57,15 @@ int hub_open_config_db(const char *path, struct hub_config *cfg, PGconn **db);
 int hub_open_participant(const char *path, const char *id, struct hub_config *cfg,
 			 PGconn **db);
 
+/* For the commands that issue certificates: hub_open_config_db, but first
+ * [tls] ca_key must be set (else HUB_EXIT_CONFIG). 0, or an exit code after
+ * saying why (nothing to free). */
+int hub_open_issuer(const char *path, struct hub_config *cfg, PGconn **db);
+/* Where issued files go: out, else [hub] data_dir/issued/STEM, into dir;
+ * its missing parents are made. 0, or -1 after logging why. */
+int hub_issue_dir(const struct hub_config *cfg, const char *out, const char *stem, char *dir,
+		  size_t size);
+
 /* A group name: 1 to 100 letters, digits, '_', '.', ':', '=' or '-'. */
 bool hub_valid_group(const char *g);
 /* mkdir -p: every missing parent of path (not path itself), 0700. 0, or -1

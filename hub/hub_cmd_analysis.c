@@ -598,21 +598,14 @@ int hub_cmd_register_lead(int argc, char **argv)
 	if (n_groups == 0 && !reissue)
 		return hub_usage_error("register-lead", "at least one --group is needed");
 	struct hub_config cfg;
-	int rc = hub_load_config(config, &cfg);
+	PGconn *db;
+	int rc = hub_open_issuer(config, &cfg, &db);
 	if (rc != 0)
 		return rc;
 	rc = HUB_EXIT_FAILURE;
 	char err[1024], outdir[4200], serial[80], cn[80], stem[80];
 	char *groups_literal = NULL;
 	time_t not_after;
-	PGconn *db = NULL;
-	if (cfg.ca_key[0] == '\0') {
-		hub_log(KV_LOG_ERROR, "%s: [tls] ca_key is needed to issue certificates", cfg.path);
-		rc = HUB_EXIT_CONFIG;
-		goto out;
-	}
-	if ((db = hub_open_db(&cfg)) == NULL)
-		goto out;
 	int exists = hub_db_lead_exists(db, name, err, sizeof err);
 	if (exists < 0) {
 		hub_log(KV_LOG_ERROR, "%s", err);
@@ -627,11 +620,7 @@ int hub_cmd_register_lead(int argc, char **argv)
 	}
 	snprintf(cn, sizeof cn, "%s%s", HUB_LEAD_CN_PREFIX, name);
 	snprintf(stem, sizeof stem, "lead-%s", name);
-	if (out != NULL)
-		kv_snprintf(outdir, sizeof outdir, "%s", out);
-	else
-		kv_snprintf(outdir, sizeof outdir, "%s/issued/%s", cfg.data_dir, stem);
-	if (hub_mkdir_parents(outdir) != 0)
+	if (hub_issue_dir(&cfg, out, stem, outdir, sizeof outdir) != 0)
 		goto out;
 	if (hub_ca_issue(cfg.ca_cert, cfg.ca_key, cn, HUB_LEAD_OU, stem, cfg.client_cert_days,
 			 outdir, serial, sizeof serial, &not_after, err, sizeof err) != 0) {

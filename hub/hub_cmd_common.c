@@ -86,6 +86,34 @@ int hub_open_participant(const char *path, const char *id, struct hub_config *cf
 	return HUB_EXIT_FAILURE;
 }
 
+int hub_open_issuer(const char *path, struct hub_config *cfg, PGconn **db)
+{
+	int rc = hub_load_config(path, cfg);
+	if (rc != 0)
+		return rc;
+	if (cfg->ca_key[0] == '\0') {
+		hub_log(KV_LOG_ERROR, "%s: [tls] ca_key is needed to issue certificates", cfg->path);
+		hub_config_free(cfg);
+		return HUB_EXIT_CONFIG;
+	}
+	*db = hub_open_db(cfg);
+	if (*db == NULL) {
+		hub_config_free(cfg);
+		return HUB_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+int hub_issue_dir(const struct hub_config *cfg, const char *out, const char *stem, char *dir,
+		  size_t size)
+{
+	if (out != NULL)
+		kv_snprintf(dir, size, "%s", out);
+	else
+		kv_snprintf(dir, size, "%s/issued/%s", cfg->data_dir, stem);
+	return hub_mkdir_parents(dir);
+}
+
 int hub_cmd_options(int argc, char **argv, const char *help, void (*help_tail)(void),
 		    const char **config, const char *operand)
 {

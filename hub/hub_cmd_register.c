@@ -74,20 +74,13 @@ int hub_cmd_register(int argc, char **argv)
 					       "digits, '-' or '_')",
 				   id, KV_EXTRACT_ID_MAX);
 	struct hub_config cfg;
-	int rc = hub_load_config(config, &cfg);
+	PGconn *db;
+	int rc = hub_open_issuer(config, &cfg, &db);
 	if (rc != 0)
 		return rc;
 	rc = HUB_EXIT_FAILURE;
 	char err[1024], outdir[4200], serial[80];
 	time_t not_after;
-	PGconn *db = NULL;
-	if (cfg.ca_key[0] == '\0') {
-		hub_log(KV_LOG_ERROR, "%s: [tls] ca_key is needed to issue certificates", cfg.path);
-		rc = HUB_EXIT_CONFIG;
-		goto out;
-	}
-	if ((db = hub_open_db(&cfg)) == NULL)
-		goto out;
 	int exists = hub_db_participant_exists(db, id, err, sizeof err);
 	if (exists < 0) {
 		hub_log(KV_LOG_ERROR, "%s", err);
@@ -103,11 +96,7 @@ int hub_cmd_register(int argc, char **argv)
 		hub_log(KV_LOG_ERROR, "participant %s is not registered", id);
 		goto out;
 	}
-	if (out != NULL)
-		kv_snprintf(outdir, sizeof outdir, "%s", out);
-	else
-		kv_snprintf(outdir, sizeof outdir, "%s/issued/%s", cfg.data_dir, id);
-	if (hub_mkdir_parents(outdir) != 0)
+	if (hub_issue_dir(&cfg, out, id, outdir, sizeof outdir) != 0)
 		goto out;
 	if (hub_ca_issue_client(cfg.ca_cert, cfg.ca_key, id, cfg.client_cert_days, outdir, serial,
 				sizeof serial, &not_after, err, sizeof err) != 0) {
