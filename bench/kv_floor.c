@@ -36,6 +36,7 @@
 
 /* ---- a minimal host for kvdb_error ------------------------------------- */
 
+static void fl_set_error(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
 static void fl_set_error(struct kv_ctx *ctx, const char *fmt, ...)
 {
 	(void)ctx;

@@ -37,6 +37,7 @@ static void fk_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt,
 	(void)fmt;
 }
 
+static void fk_set_error(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
 static void fk_set_error(struct kv_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
