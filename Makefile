@@ -52,6 +52,15 @@ DEFS     := -D_POSIX_C_SOURCE=200809L \
 INCLUDES := -Icore/include -Icore
 ALL_CFLAGS = $(WARN) $(DEFS) $(INCLUDES) $(CFLAGS) $(SANITIZE)
 
+# Header dependencies. Every compile also writes $@.d, the headers it read
+# (-MMD -MP), and the end of this file includes them all: touching a header
+# rebuilds exactly what includes it, and nothing lists headers by hand.
+# Programs and plugins compiled from several .c files in one command get
+# their list from a second, preprocessor-only pass ($(call cc_deps,FLAGS)):
+# there -MMD would write every file's list to the one $@.d, the last winning.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
+cc_deps = $(CC) $(1) -MM -MP -MT $@ $(filter %.c,$^) > $@.d.tmp && mv $@.d.tmp $@.d
+
 INIH_CFLAGS  := $(shell $(PKG_CONFIG) --cflags inih 2>/dev/null)
 INIH_LIBS    := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
 CURL_CFLAGS  := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
@@ -70,22 +79,22 @@ MAIN_OBJ  := $(B)/core/main.o
 CORE_LIB  := $(B)/libkvcore.a
 CORE_LIBS := $(INIH_LIBS) $(CURL_LIBS) $(CRYPTO_LIBS) -ldl -lm
 
-HEADERS := $(wildcard core/*.h core/include/kvalind/*.h)
-
 # ---- the hub: the receiving side (hub/), linked against the core's library --
 
 HUB_PKGS   := libmicrohttpd gnutls json-c libpq gsl
 HUB_SRCS   := $(sort $(wildcard hub/*.c hub/analysis/*.c))
 HUB_OBJS   := $(HUB_SRCS:%.c=$(B)/%.o)
 
-$(B)/hub/%.o: hub/%.c $(wildcard hub/*.h hub/analysis/*.h) $(HEADERS) $(B)/build-flags
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -DKV_HUB_DEFAULT_CONFIG='"$(SYSCONFDIR)/kvalind-hub/hub.ini"' \
-		-DKV_HUB_INDICATOR_DIR='"$(HUBLIBDIR)/indicators"' -Ihub/analysis \
-		$(shell $(PKG_CONFIG) --cflags $(HUB_PKGS)) -c -o $@ $<
+HUB_DEFS   := -D_DEFAULT_SOURCE -DKV_HUB_DEFAULT_CONFIG='"$(SYSCONFDIR)/kvalind-hub/hub.ini"' \
+	      -DKV_HUB_INDICATOR_DIR='"$(HUBLIBDIR)/indicators"'
 
-$(B)/kvalind-hub: $(HUB_OBJS) $(CORE_LIB)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(shell $(PKG_CONFIG) --libs $(HUB_PKGS)) \
+$(B)/hub/%.o: hub/%.c $(B)/build-flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(HUB_DEFS) -Ihub/analysis \
+		$(shell $(PKG_CONFIG) --cflags $(HUB_PKGS)) $(DEPFLAGS) -c -o $@ $<
+
+$(B)/kvalind-hub: $(HUB_OBJS) $(CORE_LIB) $(B)/build-flags
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(filter %.o %.a,$^) $(shell $(PKG_CONFIG) --libs $(HUB_PKGS)) \
 		$(CORE_LIBS) -pthread $(LDFLAGS)
 
 # ---- plugins: one folder each under plugins/ (connectors), indicators/ ------
@@ -103,7 +112,7 @@ INDICATOR_SOS := $(sort $(INDICATORS:%=$(B)/indicators/%.so))
 
 PLUGIN_CFLAGS = -fPIC -fvisibility=hidden $(WARN) -D_POSIX_C_SOURCE=200809L \
 		-Icore/include $(CFLAGS) $(SANITIZE)
-PLUGIN_LDFLAGS = -shared -Wl,--no-undefined -Wl,-z,defs
+PLUGIN_LDFLAGS = -shared -Wl,--no-undefined -Wl,-z,defs $(LDFLAGS)
 
 # ---- tests ------------------------------------------------------------------
 
@@ -118,86 +127,94 @@ TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS) $(B)/kvalind-hub
 
-# Rebuild when the flags or installation paths change (they are compiled in).
+# Rebuild when the compiler, the flags (CFLAGS, SANITIZE, LDFLAGS) or the
+# installation paths (compiled in) change: every object, program and plugin
+# depends on this stamp, whose content changes only then.
+BUILD_FLAGS = $(CC) $(ALL_CFLAGS) $(HUB_DEFS) LDFLAGS=$(LDFLAGS)
 $(B)/build-flags: FORCE
 	@mkdir -p $(B)
-	@echo '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS)' > $@
+	@echo '$(BUILD_FLAGS)' | cmp -s - $@ || echo '$(BUILD_FLAGS)' > $@
 FORCE:
 
-$(B)/core/%.o: core/%.c $(HEADERS) $(B)/build-flags
+$(B)/core/%.o: core/%.c $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(INIH_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(INIH_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/kvalind: $(MAIN_OBJ) $(CORE_LIB)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(CORE_LIBS) $(LDFLAGS)
+$(B)/kvalind: $(MAIN_OBJ) $(CORE_LIB) $(B)/build-flags
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(filter %.o %.a,$^) $(CORE_LIBS) $(LDFLAGS)
 
 # Each plugin is every .c of its folder, linked with its declared libraries.
 .SECONDEXPANSION:
-$(B)/connectors/%.so: $$(wildcard plugins/%/*.c plugins/%/*.h) $(CONNECTOR_COMMON) \
-		$(wildcard plugins/common/*.h core/include/kvalind/*.h)
+CONNECTOR_CFLAGS = $(PLUGIN_CFLAGS) -Iplugins/common \
+	$(if $($*_LIBS),$(shell $(PKG_CONFIG) --cflags $($*_LIBS)))
+$(B)/connectors/%.so: $$(wildcard plugins/%/*.c) $(CONNECTOR_COMMON) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(PLUGIN_CFLAGS) -Iplugins/common $(if $($*_LIBS),$(shell $(PKG_CONFIG) --cflags $($*_LIBS))) \
-		-o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) \
+	$(CC) $(CONNECTOR_CFLAGS) -o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) \
 		$(if $($*_LIBS),$(shell $(PKG_CONFIG) --libs $($*_LIBS))) $($*_LDLIBS)
+	$(call cc_deps,$(CONNECTOR_CFLAGS))
 
-$(B)/indicators/%.so: $$(wildcard indicators/%/*.c indicators/%/*.h) $(INDICATOR_COMMON) \
-		$(wildcard indicators/common/*.h core/include/kvalind/*.h)
+$(B)/indicators/%.so: $$(wildcard indicators/%/*.c) $(INDICATOR_COMMON) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(PLUGIN_CFLAGS) -Iindicators/common -o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) -lm
+	$(call cc_deps,$(PLUGIN_CFLAGS) -Iindicators/common)
 
 # Test plugins: deliberately good and bad ones, one file each.
-$(B)/tests/plugins/%.so: tests/plugins/%.c $(wildcard core/include/kvalind/*.h)
+$(B)/tests/plugins/%.so: tests/plugins/%.c $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(PLUGIN_CFLAGS) -Wno-missing-field-initializers -o $@ $< -shared
+	$(CC) $(PLUGIN_CFLAGS) -Wno-missing-field-initializers $(DEPFLAGS) -o $@ $< -shared $(LDFLAGS)
 
 # The indicator plugins driven directly through a fake host.
 PLUGIN_TEST_BIN := $(B)/tests/check_plugins
-$(PLUGIN_TEST_BIN): tests/decks/check_plugins.c $(wildcard core/include/kvalind/*.h)
+$(PLUGIN_TEST_BIN): tests/decks/check_plugins.c $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include $(CFLAGS) $(SANITIZE) \
-		$(CHECK_CFLAGS) -o $@ $< $(CHECK_LIBS) -ldl $(LDFLAGS)
+		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $< $(CHECK_LIBS) -ldl $(LDFLAGS)
 
 # The reference connector against a real PostgreSQL and real ODBC drivers.
 CONNECTOR_TEST_BIN := $(B)/tests/check_reference
-$(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(wildcard core/include/kvalind/*.h)
+$(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore/include $(CFLAGS) \
-		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq sqlite3) -o $@ $< \
+		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq sqlite3) $(DEPFLAGS) -o $@ $< \
 		$(shell $(PKG_CONFIG) --libs check libpq sqlite3) -ldl -pthread $(LDFLAGS)
 
 # The connectors' shared layer (plugins/common/) on its own, no database.
 KVDB_TEST_BIN := $(B)/tests/check_kvdb
-$(KVDB_TEST_BIN): tests/connector/check_kvdb.c $(CONNECTOR_COMMON) $(wildcard plugins/common/*.h) \
-		$(wildcard core/include/kvalind/*.h)
+KVDB_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/common $(CFLAGS) \
+	$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq odbc)
+$(KVDB_TEST_BIN): tests/connector/check_kvdb.c $(CONNECTOR_COMMON) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/common $(CFLAGS) \
-		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq odbc) -o $@ $< \
-		$(CONNECTOR_COMMON) $(shell $(PKG_CONFIG) --libs check libpq odbc) -lm -pthread \
-		$(LDFLAGS)
+	$(CC) $(KVDB_TEST_CFLAGS) -o $@ $< $(CONNECTOR_COMMON) \
+		$(shell $(PKG_CONFIG) --libs check libpq odbc) -lm -pthread $(LDFLAGS)
+	$(call cc_deps,$(KVDB_TEST_CFLAGS))
 
-$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h) $(CORE_LIB)
+$(TEST_BIN): $(TEST_SRCS) $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(TEST_SRCS) $(CORE_LIB) \
 		$(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+	$(call cc_deps,$(ALL_CFLAGS) $(CHECK_CFLAGS))
 
 # The push layer against a real HTTPS receiver on loopback (tests/push/).
 PUSH_TEST_BIN := $(B)/tests/check_push
-$(PUSH_TEST_BIN): tests/push/check_push.c tests/unit/testutil.c tests/unit/testutil.h $(CORE_LIB)
+$(PUSH_TEST_BIN): tests/push/check_push.c tests/unit/testutil.c $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(CHECK_CFLAGS) -o $@ tests/push/check_push.c \
 		tests/unit/testutil.c $(CORE_LIB) $(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+	$(call cc_deps,$(ALL_CFLAGS) -Itests/unit $(CHECK_CFLAGS))
 
 # The synthetic practice generator (tests, demo, benchmarks).
 SYNTH_SRCS := $(wildcard tests/synth/*.c)
-$(B)/kvalind-synth: $(SYNTH_SRCS) $(wildcard tests/synth/*.h)
+SYNTH_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) \
+	$(shell $(PKG_CONFIG) --cflags libpq sqlite3)
+$(B)/kvalind-synth: $(SYNTH_SRCS) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) \
-		$(shell $(PKG_CONFIG) --cflags libpq sqlite3) -o $@ $(SYNTH_SRCS) \
-		$(shell $(PKG_CONFIG) --libs libpq sqlite3) -lm
+	$(CC) $(SYNTH_CFLAGS) -o $@ $(SYNTH_SRCS) $(shell $(PKG_CONFIG) --libs libpq sqlite3) -lm \
+		$(LDFLAGS)
+	$(call cc_deps,$(SYNTH_CFLAGS))
 
 # The attacker test's adversary (tests/attacker/): phase 1 reads only the
 # published extracts; its algorithm-aware phase 2 (--informed v1|v2) runs
@@ -205,26 +222,30 @@ $(B)/kvalind-synth: $(SYNTH_SRCS) $(wildcard tests/synth/*.h)
 # frozen copy of the first algorithm (sim_v1.c).
 ATTACKER_SRCS := $(addprefix tests/attacker/,attacker.c search.c informed.c sim.c sim_v1.c)
 ATTACKER_BIN := $(B)/tests/kv_attacker
-$(ATTACKER_BIN): $(ATTACKER_SRCS) $(wildcard tests/attacker/*.h) $(CORE_LIB)
+$(ATTACKER_BIN): $(ATTACKER_SRCS) $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(ATTACKER_SRCS) $(CORE_LIB) $(CORE_LIBS) $(LDFLAGS)
+	$(call cc_deps,$(ALL_CFLAGS))
 
 # The probabilistic attacker across months (libc and libm only).
 BAYES_BIN := $(B)/tests/kv_bayes
-$(BAYES_BIN): tests/attacker/bayes.c
+$(BAYES_BIN): tests/attacker/bayes.c $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) -o $@ $< -lm $(LDFLAGS)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) $(DEPFLAGS) -o $@ $< -lm \
+		$(LDFLAGS)
 
 # The hub's analysis library (hub/analysis/: panel, difference-in-differences,
 # funnel, SVG, report) and its Check tests, with GSL from Debian.
 ANALYSIS_SRCS := $(wildcard hub/analysis/*.c)
 ANALYSIS_TEST_SRCS := $(wildcard tests/analysis/*.c)
 ANALYSIS_TEST_BIN := $(B)/tests/check_analysis
-$(ANALYSIS_TEST_BIN): $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(wildcard hub/analysis/*.h tests/analysis/*.h)
+ANALYSIS_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ihub/analysis \
+	-Itests/analysis $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) --cflags gsl check)
+$(ANALYSIS_TEST_BIN): $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ihub/analysis -Itests/analysis \
-		$(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) --cflags gsl check) -o $@ \
-		$(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(shell $(PKG_CONFIG) --libs gsl check) -lm $(LDFLAGS)
+	$(CC) $(ANALYSIS_TEST_CFLAGS) -o $@ $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) \
+		$(shell $(PKG_CONFIG) --libs gsl check) -lm $(LDFLAGS)
+	$(call cc_deps,$(ANALYSIS_TEST_CFLAGS))
 
 # ---- demo -------------------------------------------------------------------
 
@@ -319,17 +340,17 @@ check-browser: all $(B)/kvalind-synth
 # extract parser and the hub's pure validator.
 HUB_LOAD_BIN := $(B)/tests/hub_load
 $(HUB_LOAD_BIN): tests/hub/load_client.c $(B)/hub/hub_ca.o $(B)/hub/hub_config.o $(B)/hub/hub_db.o \
-		$(CORE_LIB) hub/hub.h
+		$(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Ihub $(shell $(PKG_CONFIG) --cflags gnutls libpq libcurl) \
-		-o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs gnutls libpq) $(CORE_LIBS) \
+		$(DEPFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs gnutls libpq) $(CORE_LIBS) \
 		-pthread $(LDFLAGS)
 HUB_VALIDATE_TEST_BIN := $(B)/tests/check_hub_validate
 $(HUB_VALIDATE_TEST_BIN): tests/hub/check_validate.c $(B)/hub/hub_validate.o $(B)/hub/hub_catalogue.o \
-		$(CORE_LIB) hub/hub.h
+		$(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Ihub $(shell $(PKG_CONFIG) --cflags json-c libpq) \
-		$(CHECK_CFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs json-c) \
+		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs json-c) \
 		$(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
 # Malformed rows and manifests against core/extract_format.c and
@@ -617,18 +638,21 @@ check-deb: deb
 # The floor: the reference connector's own query table (ref_sql.c) read by a
 # plain libpq binary COPY or a psqlODBC row-array fetch, rows discarded.
 FLOOR_BIN := $(B)/bench/kv-floor
+FLOOR_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/reference \
+	-Iplugins/common $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq odbc)
 $(FLOOR_BIN): bench/kv_floor.c plugins/reference/ref_sql.c plugins/reference/ref_notes.c \
-		plugins/common/kvdb_util.c plugins/common/kvdb_sql.c plugins/reference/ref.h \
-		plugins/common/kvdb.h $(wildcard core/include/kvalind/*.h)
+		plugins/common/kvdb_util.c plugins/common/kvdb_sql.c $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/reference -Iplugins/common \
-		$(CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq odbc) -o $@ bench/kv_floor.c \
-		plugins/reference/ref_sql.c plugins/reference/ref_notes.c plugins/common/kvdb_util.c \
-		plugins/common/kvdb_sql.c \
-		$(shell $(PKG_CONFIG) --libs libpq odbc) -lm $(LDFLAGS)
+	$(CC) $(FLOOR_CFLAGS) -o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libpq odbc) -lm \
+		$(LDFLAGS)
+	$(call cc_deps,$(FLOOR_CFLAGS))
 
 # Floors vs kvalind through libpq and psqlODBC at 5k/30k/100k patients
 # (BENCH_SIZES="5000 30000" to change); writes bench/results.md.
 .PHONY: bench
 bench: all $(B)/kvalind-synth $(FLOOR_BIN)
 	bash bench/run.sh $(B)
+
+# ---- header dependencies (see DEPFLAGS) ---------------------------------------
+
+-include $(shell find $(B) $(FUZZ_B) -name '*.d' 2>/dev/null)

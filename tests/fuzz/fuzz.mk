@@ -65,9 +65,9 @@ FUZZ_CFLAGS_hub_request := -DKV_HUB_TEST_HOOKS
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -O1 -g -fno-omit-frame-pointer \
 	$(DEFS) -Icore/include -Icore -Iplugins/common -Iplugins/reference -Itests/fuzz
-FUZZ_DEPS := $(wildcard tests/fuzz/*.h plugins/reference/*.h plugins/reference/*.c \
-	plugins/common/*.h plugins/common/*.c \
-	core/*.h core/include/kvalind/*.h) tests/fuzz/fuzz.mk hub/hub.h hub/hub_server_test.h
+# The headers and the .c files a target #includes come from its $@.d
+# (cc_deps in the top Makefile); a change here rebuilds every target.
+FUZZ_DEPS := tests/fuzz/fuzz.mk
 
 .PHONY: check-fuzz-corpus fuzz fuzz-seeds
 
@@ -75,11 +75,13 @@ FUZZ_DEPS := $(wildcard tests/fuzz/*.h plugins/reference/*.h plugins/reference/*
 
 FUZZ_REPLAY := $(FUZZ_ALL:%=$(B)/fuzz/replay_%)
 
-$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(FUZZ_SRCS_$$*) $(FUZZ_DEPS)
+FUZZ_TARGET_CFLAGS = $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) $(shell $(PKG_CONFIG) --cflags $(FUZZ_LIBS_$*))
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(FUZZ_SRCS_$$*) $(FUZZ_DEPS) \
+		$(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) $(FUZZ_SAN) $(shell $(PKG_CONFIG) --cflags $(FUZZ_LIBS_$*)) \
-		-o $@ tests/fuzz/replay.c $< $(FUZZ_SRCS_$*) \
+	$(CC) $(FUZZ_TARGET_CFLAGS) $(FUZZ_SAN) -o $@ tests/fuzz/replay.c $< $(FUZZ_SRCS_$*) \
 		$(shell $(PKG_CONFIG) --libs $(FUZZ_LIBS_$*)) -lm -pthread $(LDFLAGS)
+	$(call cc_deps,$(FUZZ_TARGET_CFLAGS))
 
 check-fuzz-corpus: $(FUZZ_REPLAY)
 	@for t in $(FUZZ_ALL); do \
@@ -99,11 +101,10 @@ FUZZ_CLANG_SAN ?= -fno-sanitize=pointer-overflow
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CLANG) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all \
-		$(FUZZ_CLANG_SAN) \
-		$(shell $(PKG_CONFIG) --cflags $(FUZZ_LIBS_$*)) -o $@ $< $(FUZZ_SRCS_$*) \
+	$(FUZZ_CLANG) $(FUZZ_TARGET_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(FUZZ_CLANG_SAN) -o $@ $< $(FUZZ_SRCS_$*) \
 		$(shell $(PKG_CONFIG) --libs $(FUZZ_LIBS_$*)) -lm -pthread
+	$(FUZZ_CLANG) $(FUZZ_TARGET_CFLAGS) -MM -MP -MT $@ $(filter %.c,$^) > $@.d.tmp && mv $@.d.tmp $@.d
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_KEEP_BYTES=$(FUZZ_KEEP_BYTES) \
@@ -111,12 +112,13 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 
 # ---- seeds of the connector targets from real databases --------------------
 
+RECORD_SEEDS_CFLAGS = $(FUZZ_CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq odbc)
 $(B)/fuzz/record_seeds: tests/fuzz/record_seeds.c $(FUZZ_REF) plugins/common/kvdb_pg.c \
-		plugins/common/kvdb_odbc.c $(FUZZ_DEPS)
+		plugins/common/kvdb_odbc.c $(FUZZ_DEPS) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq odbc) -o $@ $< $(FUZZ_REF) \
-		plugins/common/kvdb_pg.c plugins/common/kvdb_odbc.c \
-		$(shell $(PKG_CONFIG) --libs libpq odbc) -lm $(LDFLAGS)
+	$(CC) $(RECORD_SEEDS_CFLAGS) -o $@ $< $(FUZZ_REF) plugins/common/kvdb_pg.c \
+		plugins/common/kvdb_odbc.c $(shell $(PKG_CONFIG) --libs libpq odbc) -lm $(LDFLAGS)
+	$(call cc_deps,$(RECORD_SEEDS_CFLAGS))
 
 fuzz-seeds: $(B)/fuzz/record_seeds
 	bash tests/fuzz/make_seeds.sh $(B)
