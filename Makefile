@@ -343,11 +343,11 @@ $(HUB_LOAD_BIN): tests/hub/load_client.c $(B)/hub/hub_ca.o $(B)/hub/hub_config.o
 		$(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Ihub $(shell $(PKG_CONFIG) --cflags gnutls libpq libcurl) \
-		$(DEPFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs gnutls libpq) $(CORE_LIBS) \
-		-pthread $(LDFLAGS)
+		$(DEPFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs gnutls libpq) \
+		$(CORE_LIBS) -pthread $(LDFLAGS)
 HUB_VALIDATE_TEST_BIN := $(B)/tests/check_hub_validate
-$(HUB_VALIDATE_TEST_BIN): tests/hub/check_validate.c $(B)/hub/hub_validate.o $(B)/hub/hub_catalogue.o \
-		$(CORE_LIB) $(B)/build-flags
+$(HUB_VALIDATE_TEST_BIN): tests/hub/check_validate.c $(B)/hub/hub_validate.o \
+		$(B)/hub/hub_catalogue.o $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Ihub $(shell $(PKG_CONFIG) --cflags json-c libpq) \
 		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs json-c) \

@@ -75,7 +75,8 @@ FUZZ_DEPS := tests/fuzz/fuzz.mk
 
 FUZZ_REPLAY := $(FUZZ_ALL:%=$(B)/fuzz/replay_%)
 
-FUZZ_TARGET_CFLAGS = $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) $(shell $(PKG_CONFIG) --cflags $(FUZZ_LIBS_$*))
+FUZZ_TARGET_CFLAGS = $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) \
+	$(shell $(PKG_CONFIG) --cflags $(FUZZ_LIBS_$*))
 $(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(FUZZ_SRCS_$$*) $(FUZZ_DEPS) \
 		$(B)/build-flags
 	@mkdir -p $(dir $@)
