@@ -1,9 +1,9 @@
 # kvalind - monthly anonymous quality indicators for Norwegian general practice
 #
 #   make                 build the daemon and its plugins into build/
-#   make check           build and run every test: unit tests, plugin export
-#                        and documentation checks, and the unit tests again
-#                        under valgrind (check-memory)
+#   make check           build and run every test: the build itself (check-build),
+#                        unit tests, plugin export and documentation checks, and
+#                        the unit tests again under valgrind (check-memory)
 #   make check-memory    only the unit tests under valgrind (CK_FORK=no)
 #   make install         install kvalind and kvalind-hub under $(DESTDIR)$(PREFIX)
 #   make man             the man pages kvalind(8), kvalind.ini(5) and kvalind-hub(8)
@@ -254,8 +254,8 @@ demo: all $(B)/kvalind-synth
 
 # ---- checks -----------------------------------------------------------------
 
-check: all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-man check-unit check-plugins \
-	check-connector check-decks check-omop check-integration check-push check-extract check-daemon check-attacker check-hub check-hub-did check-hub-unit check-hub-hostile check-analysis check-memory \
+check: all $(TEST_BIN) $(TEST_PLUGINS) check-build check-exports check-docs check-man \
+	check-unit check-plugins check-connector check-decks check-omop check-integration check-push check-extract check-daemon check-attacker check-hub check-hub-did check-hub-unit check-hub-hostile check-analysis check-memory \
 	check-fuzz-corpus check-chaos check-hostile check-asan-all
 
 check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
@@ -376,6 +376,14 @@ check-hub-hostile: all $(HUB_LOAD_BIN) $(B)/kvalind-synth
 .PHONY: bench-hub check-hub-unit check-hub-hostile
 bench-hub: all $(HUB_LOAD_BIN) $(B)/kvalind-synth
 	bash tests/hub/load.sh $(B)
+
+# The build itself (tests/build.sh, about 30 s): a scratch build with clang
+# if installed says no warning, touching a header rebuilds exactly what
+# includes it, every plugin is linked with LDFLAGS, and changing LDFLAGS
+# relinks.
+.PHONY: check-build
+check-build:
+	@sh tests/build.sh
 
 # Every real plugin exports exactly its one descriptor.
 check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
