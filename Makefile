@@ -56,10 +56,15 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(INCLUDES) $(CFLAGS) $(SANITIZE)
 # (-MMD -MP), and the end of this file includes them all: touching a header
 # rebuilds exactly what includes it, and nothing lists headers by hand.
 # Programs and plugins compiled from several .c files in one command get
-# their list from a second, preprocessor-only pass ($(call cc_deps,FLAGS)):
+# their list from a second, preprocessor-only pass ($(call cc_deps,FLAGS[,CC])):
 # there -MMD would write every file's list to the one $@.d, the last winning.
+# Like -MP for headers, an empty rule for each of those .c files keeps a
+# source that was removed or renamed from stopping the build (so such
+# recipes name their sources, never $(filter %.c,$^), which has the .d's).
 DEPFLAGS = -MMD -MP -MF $@.d -MT $@
-cc_deps = $(CC) $(1) -MM -MP -MT $@ $(filter %.c,$^) > $@.d.tmp && mv $@.d.tmp $@.d
+dep_srcs = $(wildcard $(filter %.c,$^))
+cc_deps = { $(or $(2),$(CC)) $(1) -MM -MP -MT $@ $(dep_srcs) && printf '%s:\n' $(dep_srcs); } \
+	> $@.d.tmp && mv $@.d.tmp $@.d
 
 INIH_CFLAGS  := $(shell $(PKG_CONFIG) --cflags inih 2>/dev/null)
 INIH_LIBS    := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
@@ -153,13 +158,14 @@ CONNECTOR_CFLAGS = $(PLUGIN_CFLAGS) -Iplugins/common \
 	$(if $($*_LIBS),$(shell $(PKG_CONFIG) --cflags $($*_LIBS)))
 $(B)/connectors/%.so: $$(wildcard plugins/%/*.c) $(CONNECTOR_COMMON) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(CONNECTOR_CFLAGS) -o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) \
+	$(CC) $(CONNECTOR_CFLAGS) -o $@ $(wildcard plugins/$*/*.c) $(CONNECTOR_COMMON) $(PLUGIN_LDFLAGS) \
 		$(if $($*_LIBS),$(shell $(PKG_CONFIG) --libs $($*_LIBS))) $($*_LDLIBS)
 	$(call cc_deps,$(CONNECTOR_CFLAGS))
 
 $(B)/indicators/%.so: $$(wildcard indicators/%/*.c) $(INDICATOR_COMMON) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(PLUGIN_CFLAGS) -Iindicators/common -o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) -lm
+	$(CC) $(PLUGIN_CFLAGS) -Iindicators/common -o $@ $(wildcard indicators/$*/*.c) \
+		$(INDICATOR_COMMON) $(PLUGIN_LDFLAGS) -lm
 	$(call cc_deps,$(PLUGIN_CFLAGS) -Iindicators/common)
 
 # Test plugins: deliberately good and bad ones, one file each.
@@ -648,10 +654,11 @@ check-deb: deb
 FLOOR_BIN := $(B)/bench/kv-floor
 FLOOR_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/reference \
 	-Iplugins/common $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq odbc)
-$(FLOOR_BIN): bench/kv_floor.c plugins/reference/ref_sql.c plugins/reference/ref_notes.c \
-		plugins/common/kvdb_util.c plugins/common/kvdb_sql.c $(B)/build-flags
+FLOOR_SRCS := bench/kv_floor.c plugins/reference/ref_sql.c plugins/reference/ref_notes.c \
+	plugins/common/kvdb_util.c plugins/common/kvdb_sql.c
+$(FLOOR_BIN): $(FLOOR_SRCS) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(FLOOR_CFLAGS) -o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libpq odbc) -lm \
+	$(CC) $(FLOOR_CFLAGS) -o $@ $(FLOOR_SRCS) $(shell $(PKG_CONFIG) --libs libpq odbc) -lm \
 		$(LDFLAGS)
 	$(call cc_deps,$(FLOOR_CFLAGS))
 

@@ -105,7 +105,7 @@ $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) $(FUZZ_DEPS)
 	$(FUZZ_CLANG) $(FUZZ_TARGET_CFLAGS) -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(FUZZ_CLANG_SAN) -o $@ $< $(FUZZ_SRCS_$*) \
 		$(shell $(PKG_CONFIG) --libs $(FUZZ_LIBS_$*)) -lm -pthread
-	$(FUZZ_CLANG) $(FUZZ_TARGET_CFLAGS) -MM -MP -MT $@ $(filter %.c,$^) > $@.d.tmp && mv $@.d.tmp $@.d
+	$(call cc_deps,$(FUZZ_TARGET_CFLAGS),$(FUZZ_CLANG))
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_KEEP_BYTES=$(FUZZ_KEEP_BYTES) \
