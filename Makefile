@@ -1,9 +1,9 @@
 # kvalind - monthly anonymous quality indicators for Norwegian general practice
 #
 #   make                 build the daemon and its plugins into build/
-#   make check           build and run every test: unit tests, plugin export
-#                        and documentation checks, and the unit tests again
-#                        under valgrind (check-memory)
+#   make check           build and run every test: the build itself (check-build),
+#                        unit tests, plugin export and documentation checks, and
+#                        the unit tests again under valgrind (check-memory)
 #   make check-memory    only the unit tests under valgrind (CK_FORK=no)
 #   make install         install kvalind and kvalind-hub under $(DESTDIR)$(PREFIX)
 #   make man             the man pages kvalind(8), kvalind.ini(5) and kvalind-hub(8)
@@ -52,6 +52,20 @@ DEFS     := -D_POSIX_C_SOURCE=200809L \
 INCLUDES := -Icore/include -Icore
 ALL_CFLAGS = $(WARN) $(DEFS) $(INCLUDES) $(CFLAGS) $(SANITIZE)
 
+# Header dependencies. Every compile also writes $@.d, the headers it read
+# (-MMD -MP), and the end of this file includes them all: touching a header
+# rebuilds exactly what includes it, and nothing lists headers by hand.
+# Programs and plugins compiled from several .c files in one command get
+# their list from a second, preprocessor-only pass ($(call cc_deps,FLAGS[,CC])):
+# there -MMD would write every file's list to the one $@.d, the last winning.
+# Like -MP for headers, an empty rule for each of those .c files keeps a
+# source that was removed or renamed from stopping the build (so such
+# recipes name their sources, never $(filter %.c,$^), which has the .d's).
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
+dep_srcs = $(wildcard $(filter %.c,$^))
+cc_deps = { $(or $(2),$(CC)) $(1) -MM -MP -MT $@ $(dep_srcs) && printf '%s:\n' $(dep_srcs); } \
+	> $@.d.tmp && mv $@.d.tmp $@.d
+
 INIH_CFLAGS  := $(shell $(PKG_CONFIG) --cflags inih 2>/dev/null)
 INIH_LIBS    := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
 CURL_CFLAGS  := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
@@ -70,38 +84,40 @@ MAIN_OBJ  := $(B)/core/main.o
 CORE_LIB  := $(B)/libkvcore.a
 CORE_LIBS := $(INIH_LIBS) $(CURL_LIBS) $(CRYPTO_LIBS) -ldl -lm
 
-HEADERS := $(wildcard core/*.h core/include/kvalind/*.h)
-
 # ---- the hub: the receiving side (hub/), linked against the core's library --
 
 HUB_PKGS   := libmicrohttpd gnutls json-c libpq gsl
 HUB_SRCS   := $(sort $(wildcard hub/*.c hub/analysis/*.c))
 HUB_OBJS   := $(HUB_SRCS:%.c=$(B)/%.o)
 
-$(B)/hub/%.o: hub/%.c $(wildcard hub/*.h hub/analysis/*.h) $(HEADERS) $(B)/build-flags
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -DKV_HUB_DEFAULT_CONFIG='"$(SYSCONFDIR)/kvalind-hub/hub.ini"' \
-		-DKV_HUB_INDICATOR_DIR='"$(HUBLIBDIR)/indicators"' -Ihub/analysis \
-		$(shell $(PKG_CONFIG) --cflags $(HUB_PKGS)) -c -o $@ $<
+HUB_DEFS   := -D_DEFAULT_SOURCE -DKV_HUB_DEFAULT_CONFIG='"$(SYSCONFDIR)/kvalind-hub/hub.ini"' \
+	      -DKV_HUB_INDICATOR_DIR='"$(HUBLIBDIR)/indicators"'
 
-$(B)/kvalind-hub: $(HUB_OBJS) $(CORE_LIB)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(shell $(PKG_CONFIG) --libs $(HUB_PKGS)) \
+$(B)/hub/%.o: hub/%.c $(B)/build-flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(HUB_DEFS) -Ihub/analysis \
+		$(shell $(PKG_CONFIG) --cflags $(HUB_PKGS)) $(DEPFLAGS) -c -o $@ $<
+
+$(B)/kvalind-hub: $(HUB_OBJS) $(CORE_LIB) $(B)/build-flags
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(filter %.o %.a,$^) $(shell $(PKG_CONFIG) --libs $(HUB_PKGS)) \
 		$(CORE_LIBS) -pthread $(LDFLAGS)
 
 # ---- plugins: one folder each under plugins/ (connectors), indicators/ ------
 # A folder may hold plugin.mk setting <NAME>_LIBS (pkg-config names).
 
-CONNECTORS := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/*.c))))
+CONNECTORS := $(filter-out common,$(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/*.c)))))
 INDICATORS := $(filter-out common,$(notdir $(patsubst %/,%,$(dir $(wildcard indicators/*/*.c)))))
-# indicators/common/ holds helpers compiled into every indicator plugin.
+# indicators/common/ holds helpers compiled into every indicator plugin;
+# plugins/common/ the database layer compiled into every connector (kvdb.h).
 INDICATOR_COMMON := $(wildcard indicators/common/*.c)
+CONNECTOR_COMMON := $(wildcard plugins/common/*.c)
 CONNECTOR_SOS := $(sort $(CONNECTORS:%=$(B)/connectors/%.so))
 INDICATOR_SOS := $(sort $(INDICATORS:%=$(B)/indicators/%.so))
 -include $(wildcard plugins/*/plugin.mk indicators/*/plugin.mk)
 
 PLUGIN_CFLAGS = -fPIC -fvisibility=hidden $(WARN) -D_POSIX_C_SOURCE=200809L \
 		-Icore/include $(CFLAGS) $(SANITIZE)
-PLUGIN_LDFLAGS = -shared -Wl,--no-undefined -Wl,-z,defs
+PLUGIN_LDFLAGS = -shared -Wl,--no-undefined -Wl,-z,defs $(LDFLAGS)
 
 # ---- tests ------------------------------------------------------------------
 
@@ -116,75 +132,95 @@ TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 
 all: $(B)/kvalind $(CONNECTOR_SOS) $(INDICATOR_SOS) $(B)/kvalind-hub
 
-# Rebuild when the flags or installation paths change (they are compiled in).
+# Rebuild when the compiler, the flags (CFLAGS, SANITIZE, LDFLAGS) or the
+# installation paths (compiled in) change: every object, program and plugin
+# depends on this stamp, whose content changes only then.
+BUILD_FLAGS = $(CC) $(ALL_CFLAGS) $(HUB_DEFS) LDFLAGS=$(LDFLAGS)
 $(B)/build-flags: FORCE
 	@mkdir -p $(B)
-	@echo '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS)' > $@
+	@echo '$(BUILD_FLAGS)' | cmp -s - $@ || echo '$(BUILD_FLAGS)' > $@
 FORCE:
 
-$(B)/core/%.o: core/%.c $(HEADERS) $(B)/build-flags
+$(B)/core/%.o: core/%.c $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(INIH_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(INIH_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/kvalind: $(MAIN_OBJ) $(CORE_LIB)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(CORE_LIBS) $(LDFLAGS)
+$(B)/kvalind: $(MAIN_OBJ) $(CORE_LIB) $(B)/build-flags
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(filter %.o %.a,$^) $(CORE_LIBS) $(LDFLAGS)
 
 # Each plugin is every .c of its folder, linked with its declared libraries.
 .SECONDEXPANSION:
-$(B)/connectors/%.so: $$(wildcard plugins/%/*.c plugins/%/*.h) $(wildcard core/include/kvalind/*.h)
+CONNECTOR_CFLAGS = $(PLUGIN_CFLAGS) -Iplugins/common \
+	$(if $($*_LIBS),$(shell $(PKG_CONFIG) --cflags $($*_LIBS)))
+$(B)/connectors/%.so: $$(wildcard plugins/%/*.c) $(CONNECTOR_COMMON) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(PLUGIN_CFLAGS) $(if $($*_LIBS),$(shell $(PKG_CONFIG) --cflags $($*_LIBS))) \
-		-o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) \
+	$(CC) $(CONNECTOR_CFLAGS) -o $@ $(wildcard plugins/$*/*.c) $(CONNECTOR_COMMON) $(PLUGIN_LDFLAGS) \
 		$(if $($*_LIBS),$(shell $(PKG_CONFIG) --libs $($*_LIBS))) $($*_LDLIBS)
+	$(call cc_deps,$(CONNECTOR_CFLAGS))
 
-$(B)/indicators/%.so: $$(wildcard indicators/%/*.c indicators/%/*.h) $(INDICATOR_COMMON) \
-		$(wildcard indicators/common/*.h core/include/kvalind/*.h)
+$(B)/indicators/%.so: $$(wildcard indicators/%/*.c) $(INDICATOR_COMMON) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(PLUGIN_CFLAGS) -Iindicators/common -o $@ $(filter %.c,$^) $(PLUGIN_LDFLAGS) -lm
+	$(CC) $(PLUGIN_CFLAGS) -Iindicators/common -o $@ $(wildcard indicators/$*/*.c) \
+		$(INDICATOR_COMMON) $(PLUGIN_LDFLAGS) -lm
+	$(call cc_deps,$(PLUGIN_CFLAGS) -Iindicators/common)
 
 # Test plugins: deliberately good and bad ones, one file each.
-$(B)/tests/plugins/%.so: tests/plugins/%.c $(wildcard core/include/kvalind/*.h)
+$(B)/tests/plugins/%.so: tests/plugins/%.c $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(PLUGIN_CFLAGS) -Wno-missing-field-initializers -o $@ $< -shared
+	$(CC) $(PLUGIN_CFLAGS) -Wno-missing-field-initializers $(DEPFLAGS) -o $@ $< -shared $(LDFLAGS)
 
 # The indicator plugins driven directly through a fake host.
 PLUGIN_TEST_BIN := $(B)/tests/check_plugins
-$(PLUGIN_TEST_BIN): tests/decks/check_plugins.c $(wildcard core/include/kvalind/*.h)
+$(PLUGIN_TEST_BIN): tests/decks/check_plugins.c $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include $(CFLAGS) $(SANITIZE) \
-		$(CHECK_CFLAGS) -o $@ $< $(CHECK_LIBS) -ldl $(LDFLAGS)
+		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $< $(CHECK_LIBS) -ldl $(LDFLAGS)
 
 # The reference connector against a real PostgreSQL and real ODBC drivers.
 CONNECTOR_TEST_BIN := $(B)/tests/check_reference
-$(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(wildcard core/include/kvalind/*.h)
+$(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore/include $(CFLAGS) \
-		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq sqlite3) -o $@ $< \
+		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq sqlite3) $(DEPFLAGS) -o $@ $< \
 		$(shell $(PKG_CONFIG) --libs check libpq sqlite3) -ldl -pthread $(LDFLAGS)
 
-$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h) $(CORE_LIB)
+# The connectors' shared layer (plugins/common/) on its own, no database.
+KVDB_TEST_BIN := $(B)/tests/check_kvdb
+KVDB_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/common $(CFLAGS) \
+	$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq odbc)
+$(KVDB_TEST_BIN): tests/connector/check_kvdb.c $(CONNECTOR_COMMON) $(B)/build-flags
+	@mkdir -p $(dir $@)
+	$(CC) $(KVDB_TEST_CFLAGS) -o $@ $< $(CONNECTOR_COMMON) \
+		$(shell $(PKG_CONFIG) --libs check libpq odbc) -lm -pthread $(LDFLAGS)
+	$(call cc_deps,$(KVDB_TEST_CFLAGS))
+
+$(TEST_BIN): $(TEST_SRCS) $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(TEST_SRCS) $(CORE_LIB) \
 		$(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+	$(call cc_deps,$(ALL_CFLAGS) $(CHECK_CFLAGS))
 
 # The push layer against a real HTTPS receiver on loopback (tests/push/).
 PUSH_TEST_BIN := $(B)/tests/check_push
-$(PUSH_TEST_BIN): tests/push/check_push.c tests/unit/testutil.c tests/unit/testutil.h $(CORE_LIB)
+$(PUSH_TEST_BIN): tests/push/check_push.c tests/unit/testutil.c $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(CHECK_CFLAGS) -o $@ tests/push/check_push.c \
 		tests/unit/testutil.c $(CORE_LIB) $(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+	$(call cc_deps,$(ALL_CFLAGS) -Itests/unit $(CHECK_CFLAGS))
 
 # The synthetic practice generator (tests, demo, benchmarks).
 SYNTH_SRCS := $(wildcard tests/synth/*.c)
-$(B)/kvalind-synth: $(SYNTH_SRCS) $(wildcard tests/synth/*.h)
+SYNTH_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) \
+	$(shell $(PKG_CONFIG) --cflags libpq sqlite3)
+$(B)/kvalind-synth: $(SYNTH_SRCS) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) \
-		$(shell $(PKG_CONFIG) --cflags libpq sqlite3) -o $@ $(SYNTH_SRCS) \
-		$(shell $(PKG_CONFIG) --libs libpq sqlite3) -lm
+	$(CC) $(SYNTH_CFLAGS) -o $@ $(SYNTH_SRCS) $(shell $(PKG_CONFIG) --libs libpq sqlite3) -lm \
+		$(LDFLAGS)
+	$(call cc_deps,$(SYNTH_CFLAGS))
 
 # The attacker test's adversary (tests/attacker/): phase 1 reads only the
 # published extracts; its algorithm-aware phase 2 (--informed v1|v2) runs
@@ -192,26 +228,30 @@ $(B)/kvalind-synth: $(SYNTH_SRCS) $(wildcard tests/synth/*.h)
 # frozen copy of the first algorithm (sim_v1.c).
 ATTACKER_SRCS := $(addprefix tests/attacker/,attacker.c search.c informed.c sim.c sim_v1.c)
 ATTACKER_BIN := $(B)/tests/kv_attacker
-$(ATTACKER_BIN): $(ATTACKER_SRCS) $(wildcard tests/attacker/*.h) $(CORE_LIB)
+$(ATTACKER_BIN): $(ATTACKER_SRCS) $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(ATTACKER_SRCS) $(CORE_LIB) $(CORE_LIBS) $(LDFLAGS)
+	$(call cc_deps,$(ALL_CFLAGS))
 
 # The probabilistic attacker across months (libc and libm only).
 BAYES_BIN := $(B)/tests/kv_bayes
-$(BAYES_BIN): tests/attacker/bayes.c
+$(BAYES_BIN): tests/attacker/bayes.c $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) -o $@ $< -lm $(LDFLAGS)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(SANITIZE) $(DEPFLAGS) -o $@ $< -lm \
+		$(LDFLAGS)
 
 # The hub's analysis library (hub/analysis/: panel, difference-in-differences,
 # funnel, SVG, report) and its Check tests, with GSL from Debian.
 ANALYSIS_SRCS := $(wildcard hub/analysis/*.c)
 ANALYSIS_TEST_SRCS := $(wildcard tests/analysis/*.c)
 ANALYSIS_TEST_BIN := $(B)/tests/check_analysis
-$(ANALYSIS_TEST_BIN): $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(wildcard hub/analysis/*.h tests/analysis/*.h)
+ANALYSIS_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ihub/analysis \
+	-Itests/analysis $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) --cflags gsl check)
+$(ANALYSIS_TEST_BIN): $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ihub/analysis -Itests/analysis \
-		$(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) --cflags gsl check) -o $@ \
-		$(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(shell $(PKG_CONFIG) --libs gsl check) -lm $(LDFLAGS)
+	$(CC) $(ANALYSIS_TEST_CFLAGS) -o $@ $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) \
+		$(shell $(PKG_CONFIG) --libs gsl check) -lm $(LDFLAGS)
+	$(call cc_deps,$(ANALYSIS_TEST_CFLAGS))
 
 # ---- demo -------------------------------------------------------------------
 
@@ -242,7 +282,7 @@ export CK_DEFAULT_TIMEOUT CK_TIMEOUT_MULTIPLIER
 check-preflight:
 	@sh -c '. tests/lib/suite.sh && suite_preflight'
 
-check: check-preflight all $(TEST_BIN) $(TEST_PLUGINS) check-exports check-docs check-man check-unit check-plugins \
+check: check-preflight all $(TEST_BIN) $(TEST_PLUGINS) check-build check-exports check-docs check-man check-unit check-plugins \
 	check-connector check-decks check-omop check-integration check-push check-extract check-daemon check-attacker check-hub check-hub-did check-hub-unit check-hub-hostile check-analysis check-memory \
 	check-fuzz-corpus check-chaos check-hostile check-asan-all
 
@@ -257,7 +297,8 @@ check-push: $(PUSH_TEST_BIN)
 check-plugins: $(PLUGIN_TEST_BIN) $(INDICATOR_SOS)
 	KV_BUILD_DIR=$(CURDIR)/$(B) $(PLUGIN_TEST_BIN)
 
-check-connector: $(CONNECTOR_TEST_BIN) $(CONNECTOR_SOS)
+check-connector: $(CONNECTOR_TEST_BIN) $(KVDB_TEST_BIN) $(CONNECTOR_SOS)
+	$(KVDB_TEST_BIN)
 	KV_BUILD_DIR=$(CURDIR)/$(B) $(CONNECTOR_TEST_BIN)
 
 # Indicator test decks through SQLite ODBC, libpq and psqlODBC.
@@ -327,17 +368,17 @@ check-browser: all $(B)/kvalind-synth
 # extract parser and the hub's pure validator.
 HUB_LOAD_BIN := $(B)/tests/hub_load
 $(HUB_LOAD_BIN): tests/hub/load_client.c $(B)/hub/hub_ca.o $(B)/hub/hub_config.o $(B)/hub/hub_db.o \
-		$(CORE_LIB) hub/hub.h
+		$(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Ihub $(shell $(PKG_CONFIG) --cflags gnutls libpq libcurl) \
-		-o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs gnutls libpq) $(CORE_LIBS) \
-		-pthread $(LDFLAGS)
+		$(DEPFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs gnutls libpq) \
+		$(CORE_LIBS) -pthread $(LDFLAGS)
 HUB_VALIDATE_TEST_BIN := $(B)/tests/check_hub_validate
-$(HUB_VALIDATE_TEST_BIN): tests/hub/check_validate.c $(B)/hub/hub_validate.o $(B)/hub/hub_catalogue.o \
-		$(CORE_LIB) hub/hub.h
+$(HUB_VALIDATE_TEST_BIN): tests/hub/check_validate.c $(B)/hub/hub_validate.o \
+		$(B)/hub/hub_catalogue.o $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Ihub $(shell $(PKG_CONFIG) --cflags json-c libpq) \
-		$(CHECK_CFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs json-c) \
+		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs json-c) \
 		$(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
 # Malformed rows and manifests against core/extract_format.c and
@@ -363,6 +404,14 @@ check-hub-hostile: all $(HUB_LOAD_BIN) $(B)/kvalind-synth
 .PHONY: bench-hub check-hub-unit check-hub-hostile
 bench-hub: all $(HUB_LOAD_BIN) $(B)/kvalind-synth
 	bash tests/hub/load.sh $(B)
+
+# The build itself (tests/build.sh, about 30 s): a scratch build with clang
+# if installed says no warning, touching a header rebuilds exactly what
+# includes it, every plugin is linked with LDFLAGS, and changing LDFLAGS
+# relinks.
+.PHONY: check-build
+check-build:
+	@sh tests/build.sh
 
 # Every real plugin exports exactly its one descriptor.
 check-exports: $(CONNECTOR_SOS) $(INDICATOR_SOS)
@@ -440,11 +489,12 @@ VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible \
 	--errors-for-leak-kinds=definite,indirect,possible --suppressions=tests/valgrind.supp
 check-memory: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind $(PLUGIN_TEST_BIN) $(CONNECTOR_TEST_BIN) \
-		$(CONNECTOR_SOS) $(INDICATOR_SOS) $(PUSH_TEST_BIN) $(ANALYSIS_TEST_BIN)
+		$(KVDB_TEST_BIN) $(CONNECTOR_SOS) $(INDICATOR_SOS) $(PUSH_TEST_BIN) $(ANALYSIS_TEST_BIN)
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(TEST_BIN)
 	KV_BUILD_DIR=$(CURDIR)/$(B) KV_PERF_PATIENTS=2000 CK_FORK=no $(VALGRIND) $(PLUGIN_TEST_BIN)
 	KV_BUILD_DIR=$(CURDIR)/$(B) KV_NO_DLCLOSE=1 CK_FORK=no $(VALGRIND) --num-callers=30 \
 		--suppressions=tests/connector/valgrind.supp $(CONNECTOR_TEST_BIN)
+	CK_FORK=no $(VALGRIND) $(KVDB_TEST_BIN)
 	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(PUSH_TEST_BIN)
 	KV_SOURCE_DIR=$(CURDIR) CK_FORK=no $(VALGRIND) $(ANALYSIS_TEST_BIN)
 
@@ -624,13 +674,15 @@ check-deb: deb
 # The floor: the reference connector's own query table (ref_sql.c) read by a
 # plain libpq binary COPY or a psqlODBC row-array fetch, rows discarded.
 FLOOR_BIN := $(B)/bench/kv-floor
-$(FLOOR_BIN): bench/kv_floor.c plugins/reference/ref_sql.c plugins/reference/ref_notes.c \
-		plugins/reference/ref_util.c plugins/reference/ref.h $(wildcard core/include/kvalind/*.h)
+FLOOR_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/reference \
+	-Iplugins/common $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq odbc)
+FLOOR_SRCS := bench/kv_floor.c plugins/reference/ref_sql.c plugins/reference/ref_notes.c \
+	plugins/common/kvdb_util.c plugins/common/kvdb_sql.c
+$(FLOOR_BIN): $(FLOOR_SRCS) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/reference $(CFLAGS) \
-		$(shell $(PKG_CONFIG) --cflags libpq odbc) -o $@ bench/kv_floor.c \
-		plugins/reference/ref_sql.c plugins/reference/ref_notes.c plugins/reference/ref_util.c \
-		$(shell $(PKG_CONFIG) --libs libpq odbc) -lm $(LDFLAGS)
+	$(CC) $(FLOOR_CFLAGS) -o $@ $(FLOOR_SRCS) $(shell $(PKG_CONFIG) --libs libpq odbc) -lm \
+		$(LDFLAGS)
+	$(call cc_deps,$(FLOOR_CFLAGS))
 
 # Floors vs kvalind through libpq and psqlODBC at 5k/30k/100k patients
 # (BENCH_SIZES="5000 30000" to change); writes bench/results.md.
@@ -642,3 +694,7 @@ bench: all $(B)/kvalind-synth $(FLOOR_BIN)
 # tests/unit/test_receipt.c includes the hub's signer (hub/hub_receipt.c), so
 # the office's checks are tested against what the hub really sends.
 $(TEST_BIN): hub/hub_receipt.c hub/hub_receipt.h
+
+# ---- header dependencies (see DEPFLAGS) ---------------------------------------
+
+-include $(shell find $(B) $(FUZZ_B) -name '*.d' 2>/dev/null)

@@ -34,8 +34,9 @@
 
 #include "ref.h"
 
-/* ---- a minimal host for ref_error ------------------------------------- */
+/* ---- a minimal host for kvdb_error ------------------------------------- */
 
+static void fl_set_error(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
 static void fl_set_error(struct kv_ctx *ctx, const char *fmt, ...)
 {
 	(void)ctx;
@@ -48,7 +49,7 @@ static void fl_set_error(struct kv_ctx *ctx, const char *fmt, ...)
 }
 
 static struct kv_host fl_host;
-static struct ref_ctx fl_rc;
+static struct kvdb_ctx fl_rc;
 
 static double now(void)
 {
@@ -75,7 +76,7 @@ static void pg_exec(PGconn *c, const char *sql)
 
 static unsigned long long pg_copy(PGconn *c, const char *select)
 {
-	static char sql[REF_SQL_MAX + 64];
+	static char sql[KVDB_SQL_MAX + 64];
 	snprintf(sql, sizeof(sql), "COPY (%s) TO STDOUT (FORMAT binary)", select);
 	PGresult *r = PQexec(c, sql);
 	if (PQresultStatus(r) != PGRES_COPY_OUT)
@@ -139,7 +140,7 @@ static void odbc_exec(SQLHDBC dbc, const char *sql)
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 }
 
-static unsigned long long odbc_fetch(SQLHDBC dbc, const char *sql, const enum ref_type *types,
+static unsigned long long odbc_fetch(SQLHDBC dbc, const char *sql, const enum kvdb_type *types,
 				     const uint16_t *text_max, size_t ncols,
 				     const char *const *params, size_t np, size_t rows)
 {
@@ -167,13 +168,13 @@ static unsigned long long odbc_fetch(SQLHDBC dbc, const char *sql, const enum re
 	for (size_t c = 0; c < ncols; c++) {
 		SQLSMALLINT ct;
 		size_t elem;
-		/* the connector's binding for psqlODBC (ref_odbc.c, col_elem) */
+		/* the connectors' binding for psqlODBC (kvdb_odbc.c, col_elem) */
 		switch (types[c]) {
-		case REF_T_ID: ct = SQL_C_SBIGINT; elem = sizeof(SQLBIGINT); break;
-		case REF_T_INT: ct = SQL_C_SLONG; elem = sizeof(SQLINTEGER); break;
-		case REF_T_FLOAT: ct = SQL_C_DOUBLE; elem = sizeof(SQLDOUBLE); break;
-		case REF_T_DATE: ct = SQL_C_TYPE_DATE; elem = sizeof(SQL_DATE_STRUCT); break;
-		case REF_T_TIMESTAMP:
+		case KVDB_T_ID: ct = SQL_C_SBIGINT; elem = sizeof(SQLBIGINT); break;
+		case KVDB_T_INT: ct = SQL_C_SLONG; elem = sizeof(SQLINTEGER); break;
+		case KVDB_T_FLOAT: ct = SQL_C_DOUBLE; elem = sizeof(SQLDOUBLE); break;
+		case KVDB_T_DATE: ct = SQL_C_TYPE_DATE; elem = sizeof(SQL_DATE_STRUCT); break;
+		case KVDB_T_TIMESTAMP:
 			ct = SQL_C_TYPE_TIMESTAMP;
 			elem = sizeof(SQL_TIMESTAMP_STRUCT);
 			break;
@@ -232,15 +233,15 @@ int main(int argc, char **argv)
 	}
 	fl_host.set_error = fl_set_error;
 	fl_rc.host = &fl_host;
-	struct ref_mem mem = {.budget = (size_t)1 << 30};
-	enum ref_param_style ps = libpq != NULL ? REF_PARAM_DOLLAR : REF_PARAM_QMARK;
+	struct kvdb_mem mem = {.budget = (size_t)1 << 30};
+	enum kvdb_param_style ps = libpq != NULL ? KVDB_PARAM_DOLLAR : KVDB_PARAM_QMARK;
 	struct ref_note_rules nr = {0};
 	if (n_rules > 0 &&
-	    ref_notes_translate(&fl_rc, &mem, REF_DIALECT_POSTGRES, rules, n_rules, &nr) != 0)
+	    ref_notes_translate(&fl_rc, &mem, KVDB_DIALECT_POSTGRES, rules, n_rules, &nr) != 0)
 		return 1;
 
-	static char sql[REF_SQL_MAX];
-	enum ref_type types[64];
+	static char sql[KVDB_SQL_MAX];
+	enum kvdb_type types[64];
 	uint16_t text_max[64];
 	const char *params[256];
 	size_t np = n_rules > 0 ? ref_sql_note_n_params(ps, &nr) : 0;
@@ -283,10 +284,10 @@ int main(int argc, char **argv)
 			if (n_rules == 0)
 				continue;
 			for (size_t i = 0; i < nr.n_rules; i++) {
-				types[n] = REF_T_INT;
+				types[n] = KVDB_T_INT;
 				text_max[n++] = 0;
 			}
-			if (ref_sql_notes(&fl_rc, sql, sizeof(sql), REF_DIALECT_POSTGRES, ps, &nr,
+			if (ref_sql_notes(&fl_rc, sql, sizeof(sql), KVDB_DIALECT_POSTGRES, ps, &nr,
 					  NULL, 0) != 0)
 				return 1;
 			total += pc != NULL ? pg_params(pc, sql, params, np)
@@ -294,7 +295,7 @@ int main(int argc, char **argv)
 							 rows);
 			continue;
 		}
-		if (ref_sql_select(&fl_rc, sql, sizeof(sql), (enum ref_table)t, REF_DIALECT_POSTGRES,
+		if (ref_sql_select(&fl_rc, sql, sizeof(sql), (enum ref_table)t, KVDB_DIALECT_POSTGRES,
 				   NULL, 0, false) != 0)
 			return 1;
 		total += pc != NULL ? pg_copy(pc, sql)

@@ -37,7 +37,7 @@ int kv_atomic_open(struct kv_atomic_file *f, const char *path, int mode, char *e
 	return 0;
 }
 
-static void sync_directory(const char *path)
+void kv_sync_parent_dir(const char *path)
 {
 	char dir[4096];
 	if (kv_dirname(path, dir, sizeof dir) != 0)
@@ -67,7 +67,7 @@ int kv_atomic_commit(struct kv_atomic_file *f, char *err, size_t errlen)
 			    strerror(errno));
 		goto done;
 	}
-	sync_directory(f->path);
+	kv_sync_parent_dir(f->path);
 	ret = 0;
 done:
 	if (ret != 0)

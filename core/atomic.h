@@ -26,6 +26,9 @@ KV_MUST_CHECK int kv_atomic_commit(struct kv_atomic_file *f, char *err, size_t e
 /* fsync a directory, so a rename or new entry in it survives a crash. 0 or
  * -1 with err. */
 KV_MUST_CHECK int kv_fsync_dir(const char *dir, char *err, size_t errlen);
+/* fsync the directory that holds path, best effort (nothing to report: the
+ * write itself has succeeded, and a failure here only weakens durability). */
+void kv_sync_parent_dir(const char *path);
 
 /* Give up: close and remove the temporary file. */
 void kv_atomic_abort(struct kv_atomic_file *f);

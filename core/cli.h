@@ -44,6 +44,14 @@ const char *kv_cli_config_path(const char *from_option);
 int kv_cli_common_options(int argc, char **argv, const char *command, const char *help,
 			  const char **config, bool *markdown, const char *operand);
 
+/*
+ * The cases a command's getopt_long loop (optstring starting with ':', so a
+ * missing value comes back as ':') leaves to this, as its default: 'h'
+ * prints help and returns KV_EXIT_OK; ':' is "option ... needs a value",
+ * anything else "unknown option ..." (usage errors, KV_EXIT_USAGE).
+ */
+int kv_cli_other_option(const char *command, const char *help, int opt, char **argv);
+
 /* [core] state_dir of cfg, resolved, into buf; prints the error and returns
  * -1 when it does not fit. */
 struct kv_config;

@@ -41,14 +41,8 @@ int kv_cli_common_options(int argc, char **argv, const char *command, const char
 		case 'm':
 			*markdown = true;
 			break;
-		case 'h':
-			fputs(help, stdout);
-			return KV_EXIT_OK;
-		case ':':
-			return kv_cli_usage_error(command, "option \"%s\" needs a value",
-						  argv[optind - 1]);
 		default:
-			return kv_cli_usage_error(command, "unknown option \"%s\"", argv[optind - 1]);
+			return kv_cli_other_option(command, help, opt, argv);
 		}
 	}
 	int wanted = operand != NULL ? 1 : 0;
@@ -57,6 +51,17 @@ int kv_cli_common_options(int argc, char **argv, const char *command, const char
 	if (argc - optind < wanted)
 		return kv_cli_usage_error(command, "expected %s", operand);
 	return -1;
+}
+
+int kv_cli_other_option(const char *command, const char *help, int opt, char **argv)
+{
+	if (opt == 'h') {
+		fputs(help, stdout);
+		return KV_EXIT_OK;
+	}
+	if (opt == ':')
+		return kv_cli_usage_error(command, "option \"%s\" needs a value", argv[optind - 1]);
+	return kv_cli_usage_error(command, "unknown option \"%s\"", argv[optind - 1]);
 }
 
 int kv_cli_become_user(const struct kv_config *cfg)

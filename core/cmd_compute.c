@@ -75,15 +75,8 @@ static int parse_args(int argc, char **argv, struct compute_args *a)
 							  "--format is csv or json, not \"%s\"",
 							  optarg);
 			break;
-		case 'h':
-			fputs(compute_help, stdout);
-			return KV_EXIT_OK;
-		case ':':
-			return kv_cli_usage_error("compute", "option \"%s\" needs a value",
-						  argv[optind - 1]);
 		default:
-			return kv_cli_usage_error("compute", "unknown option \"%s\"",
-						  argv[optind - 1]);
+			return kv_cli_other_option("compute", compute_help, opt, argv);
 		}
 	}
 	if (optind < argc)

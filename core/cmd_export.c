@@ -97,15 +97,8 @@ static int parse_month_args(int argc, char **argv, const char *command, const ch
 		case 'r':
 			a->raw = true;
 			break;
-		case 'h':
-			fputs(help, stdout);
-			return KV_EXIT_OK;
-		case ':':
-			return kv_cli_usage_error(command, "option \"%s\" needs a value",
-						  argv[optind - 1]);
 		default:
-			return kv_cli_usage_error(command, "unknown option \"%s\"",
-						  argv[optind - 1]);
+			return kv_cli_other_option(command, help, opt, argv);
 		}
 	}
 	if (optind < argc)

@@ -84,15 +84,8 @@ static int parse_args(int argc, char **argv, const char **config, bool *verify, 
 		case 'r':
 			*require = true;
 			break;
-		case 'h':
-			fputs(ledger_help, stdout);
-			return KV_EXIT_OK;
-		case ':':
-			return kv_cli_usage_error("ledger", "option \"%s\" needs a value",
-						  argv[optind - 1]);
 		default:
-			return kv_cli_usage_error("ledger", "unknown option \"%s\"",
-						  argv[optind - 1]);
+			return kv_cli_other_option("ledger", ledger_help, opt, argv);
 		}
 	}
 	/* After "--", getopt stops; what is left are operands too. */

@@ -137,18 +137,11 @@ static int parse(int argc, char **argv, const char *command, const char *help,
 			ok = strcmp(command, "reject") == 0;
 			a->reason = optarg;
 			break;
-		case 'h':
-			fputs(help, stdout);
-			return KV_EXIT_OK;
-		case ':':
-			return kv_cli_usage_error(command, "option \"%s\" needs a value",
-						  argv[optind - 1]);
 		default:
-			ok = false;
+			return kv_cli_other_option(command, help, opt, argv);
 		}
-		if (!ok)
-			return kv_cli_usage_error(command, "unknown option \"%s\"",
-						  argv[optind - 1]);
+		if (!ok) /* an option of another of these commands */
+			return kv_cli_other_option(command, help, '?', argv);
 	}
 	a->first_operand = optind;
 	return -1;

@@ -193,15 +193,16 @@ static void key_list(const struct kv_config_key *a, size_t na, const struct kv_c
 	}
 }
 
-static const struct kv_core_section *core_section(const char *name)
+static const struct kv_config_section *find_section(const struct kv_config_schema *schema,
+						    const char *name)
 {
-	for (size_t i = 0; i < kv_n_core_sections; i++)
-		if (strcmp(kv_core_sections[i].name, name) == 0)
-			return &kv_core_sections[i];
+	for (size_t i = 0; i < schema->n_sections; i++)
+		if (strcmp(schema->sections[i].name, name) == 0)
+			return &schema->sections[i];
 	return NULL;
 }
 
-static bool valid_plugin_section(const char *section)
+bool kv_config_valid_plugin_section(const char *section)
 {
 	const char *name = NULL;
 	if (strncmp(section, "connector.", 10) == 0)
@@ -218,9 +219,10 @@ static bool valid_plugin_section(const char *section)
 	return true;
 }
 
-/* Check the entries of one section of one file against two key tables. */
-static void check_entries(struct kv_ini *ini, const char *section, bool is_secrets_file,
-			  bool secrets_allowed_here, const struct kv_config_key *a, size_t na,
+/* Check the entries of one section of one file (cfg's main or secrets file)
+ * against two key tables. */
+static void check_entries(const struct kv_config *cfg, struct kv_ini *ini, const char *section,
+			  bool is_secrets_file, const struct kv_config_key *a, size_t na,
 			  const struct kv_config_key *b, size_t nb, struct kv_diags *d)
 {
 	char why[256], allowed[1024];
@@ -253,12 +255,12 @@ static void check_entries(struct kv_ini *ini, const char *section, bool is_secre
 				     ini->path, e->line, e->key);
 			continue;
 		}
-		if (!is_secrets_file && k->type == KV_CONFIG_SECRET && !secrets_allowed_here) {
+		if (!is_secrets_file && k->type == KV_CONFIG_SECRET && !cfg->main_is_private) {
 			kv_diags_add(d,
 				     "%s:%d: key \"%s\" is a secret, but this file is readable by "
 				     "group or others; move it to the secrets file (secrets_file in "
-				     "[core]) or chmod 600 this file",
-				     ini->path, e->line, e->key);
+				     "[%s]) or chmod 600 this file",
+				     ini->path, e->line, e->key, cfg->schema->secrets_section);
 			continue;
 		}
 		if (k->type != KV_CONFIG_CONNSTR && e->last_line != e->line) {
@@ -293,25 +295,10 @@ static void check_required(const struct kv_config *cfg, const char *section,
 	}
 }
 
-static void check_office_id(const struct kv_config *cfg, struct kv_diags *d)
-{
-	const struct kv_ini_entry *e = kv_ini_find(cfg->main, "office", "id");
-	if (e == NULL)
-		return;
-	size_t n = strlen(e->value);
-	bool ok = n >= 1 && n <= 64;
-	for (const char *p = e->value; ok && *p; p++)
-		ok = isalnum((unsigned char)*p) || *p == '-' || *p == '_';
-	if (!ok)
-		kv_diags_add(d,
-			     "%s:%d: bad value for key \"id\" in [office]: expected 1 to 64 "
-			     "letters, digits, '-' or '_'",
-			     cfg->main->path, e->line);
-}
-
-static void check_sections(struct kv_config *cfg, struct kv_ini *ini, bool is_secrets_file,
+static void check_sections(const struct kv_config *cfg, struct kv_ini *ini, bool is_secrets_file,
 			   struct kv_diags *d)
 {
+	const struct kv_config_schema *schema = cfg->schema;
 	for (size_t i = 0; i < ini->n_sections; i++) {
 		const char *name = ini->sections[i].name;
 		bool repeated = false;
@@ -322,28 +309,25 @@ static void check_sections(struct kv_config *cfg, struct kv_ini *ini, bool is_se
 				     ini->sections[i].line, name);
 			continue;
 		}
-		if (core_section(name) == NULL && !valid_plugin_section(name))
-			kv_diags_add(d,
-				     "%s:%d: unknown section [%s]; allowed: [office], [core], "
-				     "[disclosure], [push], [schedule], [connector.NAME], "
-				     "[indicator.NAME] (NAME of [a-z0-9_])",
-				     ini->path, ini->sections[i].line, name);
+		if (find_section(schema, name) == NULL &&
+		    !(schema->more_sections != NULL && schema->more_sections(name)))
+			kv_diags_add(d, "%s:%d: unknown section [%s]; allowed: %s", ini->path,
+				     ini->sections[i].line, name, schema->sections_allowed);
 	}
 	for (size_t i = 0; i < ini->n_entries; i++) {
 		if (ini->entries[i].section[0] == '\0')
 			kv_diags_add(d, "%s:%d: key \"%s\" stands before any [section]", ini->path,
 				     ini->entries[i].line, ini->entries[i].key);
 	}
-	for (size_t i = 0; i < kv_n_core_sections; i++) {
-		const struct kv_core_section *s = &kv_core_sections[i];
-		check_entries(ini, s->name, is_secrets_file, cfg->main_is_private, s->keys,
-			      s->n_keys, NULL, 0, d);
+	for (size_t i = 0; i < schema->n_sections; i++) {
+		const struct kv_config_section *s = &schema->sections[i];
+		check_entries(cfg, ini, s->name, is_secrets_file, s->keys, s->n_keys, NULL, 0, d);
 	}
 }
 
 static void load_secrets(struct kv_config *cfg, struct kv_diags *d, bool check_mode)
 {
-	const char *value = kv_config_core_value(cfg, "core", "secrets_file");
+	const char *value = kv_config_core_value(cfg, cfg->schema->secrets_section, "secrets_file");
 	if (value == NULL)
 		return;
 	char path[4096];
@@ -369,26 +353,35 @@ static void load_secrets(struct kv_config *cfg, struct kv_diags *d, bool check_m
 	check_sections(cfg, cfg->secrets, true, d);
 }
 
-static struct kv_config *finish_load(struct kv_ini *ini, const char *path, bool main_is_private,
-				     bool check_mode, struct kv_diags *d)
+static struct kv_config *finish_load(const struct kv_config_schema *schema, struct kv_ini *ini,
+				     const char *path, bool main_is_private, bool check_mode,
+				     struct kv_diags *d)
 {
 	struct kv_config *cfg = kv_xcalloc(1, sizeof *cfg);
 	char dir[4096];
+	cfg->schema = schema;
 	cfg->main = ini;
 	cfg->main_is_private = main_is_private;
 	if (kv_dirname(path, dir, sizeof dir) != 0)
 		kv_diags_add(d, "%s: path too long", path);
 	cfg->dir = kv_xstrdup(dir);
 	check_sections(cfg, ini, false, d);
-	check_office_id(cfg, d);
+	if (schema->check != NULL)
+		schema->check(cfg, d);
 	load_secrets(cfg, d, check_mode);
-	for (size_t i = 0; i < kv_n_core_sections; i++)
-		check_required(cfg, kv_core_sections[i].name, kv_core_sections[i].keys,
-			       kv_core_sections[i].n_keys, d);
+	for (size_t i = 0; i < schema->n_sections; i++)
+		check_required(cfg, schema->sections[i].name, schema->sections[i].keys,
+			       schema->sections[i].n_keys, d);
 	return cfg;
 }
 
 struct kv_config *kv_config_load(const char *path, struct kv_diags *d)
+{
+	return kv_config_load_as(path, &kv_core_schema, d);
+}
+
+struct kv_config *kv_config_load_as(const char *path, const struct kv_config_schema *schema,
+				    struct kv_diags *d)
 {
 	struct stat st;
 	char err[512];
@@ -399,7 +392,7 @@ struct kv_config *kv_config_load(const char *path, struct kv_diags *d)
 	    0)
 		kv_diags_add(d, "%s", err);
 	bool main_is_private = (st.st_mode & (S_IRWXG | S_IRWXO)) == 0;
-	return finish_load(ini, path, main_is_private, true, d);
+	return finish_load(schema, ini, path, main_is_private, true, d);
 }
 
 struct kv_config *kv_config_from_string(const char *name, const char *text, struct kv_diags *d)
@@ -407,7 +400,7 @@ struct kv_config *kv_config_from_string(const char *name, const char *text, stru
 	struct kv_ini *ini = kv_ini_read_string(name, text, d);
 	if (ini == NULL)
 		return NULL;
-	return finish_load(ini, name, false, false, d);
+	return finish_load(&kv_core_schema, ini, name, false, false, d);
 }
 
 void kv_config_check_plugin_section(struct kv_config *cfg, const char *section,
@@ -415,10 +408,9 @@ void kv_config_check_plugin_section(struct kv_config *cfg, const char *section,
 				    const struct kv_config_key *plugin_keys, size_t n_plugin,
 				    struct kv_diags *d)
 {
-	check_entries(cfg->main, section, false, cfg->main_is_private, core_keys, n_core,
-		      plugin_keys, n_plugin, d);
+	check_entries(cfg, cfg->main, section, false, core_keys, n_core, plugin_keys, n_plugin, d);
 	if (cfg->secrets != NULL)
-		check_entries(cfg->secrets, section, true, true, core_keys, n_core, plugin_keys,
+		check_entries(cfg, cfg->secrets, section, true, core_keys, n_core, plugin_keys,
 			      n_plugin, d);
 	check_required(cfg, section, core_keys, n_core, d);
 	check_required(cfg, section, plugin_keys, n_plugin, d);
@@ -441,7 +433,7 @@ const char *kv_config_value(const struct kv_config *cfg, const char *section,
 const char *kv_config_core_value(const struct kv_config *cfg, const char *section,
 				 const char *key)
 {
-	const struct kv_core_section *s = core_section(section);
+	const struct kv_config_section *s = find_section(cfg->schema, section);
 	if (s == NULL)
 		return NULL;
 	const struct kv_config_key *k = kv_config_find_key(s->keys, s->n_keys, key);
@@ -450,7 +442,7 @@ const char *kv_config_core_value(const struct kv_config *cfg, const char *sectio
 
 const char *kv_config_core_default(const char *section, const char *key)
 {
-	const struct kv_core_section *s = core_section(section);
+	const struct kv_config_section *s = find_section(&kv_core_schema, section);
 	const struct kv_config_key *k = s ? kv_config_find_key(s->keys, s->n_keys, key) : NULL;
 	return k ? k->default_value : NULL;
 }
@@ -469,7 +461,7 @@ size_t kv_config_plugin_sections(const struct kv_config *cfg, const char *prefix
 	size_t n = 0, plen = strlen(prefix);
 	for (size_t i = 0; i < cfg->main->n_sections && n < max; i++) {
 		const struct kv_ini_section *s = &cfg->main->sections[i];
-		if (strncmp(s->name, prefix, plen) != 0 || !valid_plugin_section(s->name))
+		if (strncmp(s->name, prefix, plen) != 0 || !kv_config_valid_plugin_section(s->name))
 			continue;
 		bool seen = false;
 		for (size_t j = 0; j < n; j++)

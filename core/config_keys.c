@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <string.h>
+
 #include "util.h"
 
 #ifndef KV_CONNECTOR_DIR
@@ -93,7 +96,7 @@ static const struct kv_config_key schedule_keys[] = {
 
 #define SECTION(name, desc, keys) {name, desc, keys, KV_ARRAY_SIZE(keys)}
 
-const struct kv_core_section kv_core_sections[] = {
+const struct kv_config_section kv_core_sections[] = {
 	SECTION("office", "who this office is", office_keys),
 	SECTION("core", "where kvalind finds its plugins and keeps its state", core_keys),
 	SECTION("disclosure", "disclosure control of everything that leaves", disclosure_keys),
@@ -101,6 +104,33 @@ const struct kv_core_section kv_core_sections[] = {
 	SECTION("schedule", "when the daemon computes and pushes", schedule_keys),
 };
 const size_t kv_n_core_sections = KV_ARRAY_SIZE(kv_core_sections);
+
+/* [office] id names the office in every extract: a participant id. */
+static void check_office_id(const struct kv_config *cfg, struct kv_diags *d)
+{
+	const struct kv_ini_entry *e = kv_ini_find(cfg->main, "office", "id");
+	if (e == NULL)
+		return;
+	size_t n = strlen(e->value);
+	bool ok = n >= 1 && n <= 64;
+	for (const char *p = e->value; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || *p == '-' || *p == '_';
+	if (!ok)
+		kv_diags_add(d,
+			     "%s:%d: bad value for key \"id\" in [office]: expected 1 to 64 "
+			     "letters, digits, '-' or '_'",
+			     cfg->main->path, e->line);
+}
+
+const struct kv_config_schema kv_core_schema = {
+	.sections = kv_core_sections,
+	.n_sections = KV_ARRAY_SIZE(kv_core_sections),
+	.secrets_section = "core",
+	.sections_allowed = "[office], [core], [disclosure], [push], [schedule], "
+			    "[connector.NAME], [indicator.NAME] (NAME of [a-z0-9_])",
+	.more_sections = kv_config_valid_plugin_section,
+	.check = check_office_id,
+};
 
 /* Core-owned keys inside plugin sections. */
 const struct kv_config_key kv_connector_section_keys[] = {

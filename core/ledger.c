@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "log.h"
 
 /* Far more than a century of monthly entries; anything larger is not ours. */
@@ -454,18 +455,6 @@ static int check_text(const char *what, const char *s, size_t size, char *err, s
 	return 0;
 }
 
-static void sync_directory(const char *path)
-{
-	char dir[4096];
-	if (kv_dirname(path, dir, sizeof dir) != 0)
-		return;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 /* Cut off a torn last line (no '\n'), so that the next entry starts a line.
  * *len becomes the length kept. */
 static int cut_torn_tail(int fd, const char *path, const char *data, size_t *len, char *err,
@@ -560,7 +549,7 @@ int kv_ledger_check_appendable(const char *path, char *err, size_t errlen)
 		goto done;
 	}
 	if (st.st_size == 0)
-		sync_directory(path); /* the file may be new */
+		kv_sync_parent_dir(path); /* the file may be new */
 	ret = 0;
 done:
 	free(data);
@@ -674,7 +663,7 @@ int kv_ledger_append_sent(const char *path, const char *destination, const char 
 		goto done;
 	}
 	if (st.st_size == 0)
-		sync_directory(path); /* the file may be new */
+		kv_sync_parent_dir(path); /* the file may be new */
 	ret = 0;
 done:
 	free(data);

@@ -19,6 +19,7 @@
 
 #include <libpq-fe.h>
 
+#include "config.h"
 #include "diag.h"
 #include "disclosure.h"
 #include "extract_format.h"
@@ -57,14 +58,8 @@ void hub_log(enum kv_log_level level, const char *fmt, ...) KV_PRINTF(2, 3);
 
 /* ---- configuration (hub_config.c) --------------------------------------- */
 
-struct hub_section {
-	const char *name;
-	const char *description;
-	const struct kv_config_key *keys;
-	size_t n_keys;
-};
-
-extern const struct hub_section hub_sections[];
+/* hub.ini's sections of keys, checked by the core's checker (config.h). */
+extern const struct kv_config_section hub_sections[];
 extern const size_t hub_n_sections;
 
 struct hub_config {
@@ -370,21 +365,6 @@ int hub_report_index(FILE *out, const struct hub_ind_info *inds, size_t n,
 		     const struct hub_viewer *v, const char *link_prefix, char *err, size_t errlen);
 int hub_report_page(FILE *out, PGconn *db, const struct hub_ind_info *ind,
 		    const struct hub_viewer *v, const char *index_href, char *err, size_t errlen);
-
-/* ---- commands (main.c, hub_cmd_analysis.c) ------------------------------- */
-
-int hub_usage_error(const char *command, const char *fmt, ...) KV_PRINTF(2, 3);
-/* Load the configuration (and set the log level): 0, or an exit code. */
-int hub_load_config(const char *path, struct hub_config *cfg);
-/* Connect and bring the schema up to date; NULL after logging why. */
-PGconn *hub_open_db(const struct hub_config *cfg);
-bool hub_valid_group(const char *g);
-int hub_mkdir_parents(const char *path);
-int hub_cmd_panel(int argc, char **argv);
-int hub_cmd_did(int argc, char **argv);
-int hub_cmd_report(int argc, char **argv);
-int hub_cmd_register_lead(int argc, char **argv);
-int hub_cmd_revoke_lead(int argc, char **argv);
 
 /* ---- the server (hub_server.c) ------------------------------------------ */
 

@@ -7,10 +7,10 @@
  *   register-lead  a quality lead and its client certificate
  *   revoke-lead    refuse a quality lead from now on
  *
- * main.c dispatches here; the conventions are main.c's (errors on stderr as
- * "kvalind-hub: error: ...", exit codes HUB_EXIT_*).
+ * main.c dispatches here; the conventions are hub_cmd.h's (errors on stderr
+ * as "kvalind-hub: error: ...", exit codes HUB_EXIT_*).
  */
-#include "hub.h"
+#include "hub_cmd.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -23,7 +23,6 @@
 #include "did.h"
 #include "panel.h"
 
-#define COMMON_LONGOPTS {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}
 #define MAX_GROUPS 64
 
 static bool valid_indicator_id(const char *s)
@@ -85,7 +84,7 @@ static const char panel_help[] =
 
 int hub_cmd_panel(int argc, char **argv)
 {
-	static const struct option opts[] = {COMMON_LONGOPTS,
+	static const struct option opts[] = {HUB_COMMON_LONGOPTS,
 					     {"indicator", required_argument, NULL, 'i'},
 					     {"unit", required_argument, NULL, 'u'},
 					     {"group", required_argument, NULL, 'g'},
@@ -218,7 +217,7 @@ static const char did_help[] =
 
 int hub_cmd_did(int argc, char **argv)
 {
-	static const struct option opts[] = {COMMON_LONGOPTS,
+	static const struct option opts[] = {HUB_COMMON_LONGOPTS,
 					     {"indicator", required_argument, NULL, 'i'},
 					     {"treated", required_argument, NULL, 't'},
 					     {"control", required_argument, NULL, 'C'},
@@ -421,7 +420,7 @@ static int write_page(const char *dir, const char *file, PGconn *db,
 
 int hub_cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {COMMON_LONGOPTS,
+	static const struct option opts[] = {HUB_COMMON_LONGOPTS,
 					     {"out", required_argument, NULL, 'o'},
 					     {"indicator", required_argument, NULL, 'i'},
 					     {"viewer", required_argument, NULL, 'v'},
@@ -557,7 +556,7 @@ static const char revoke_lead_help[] =
 
 int hub_cmd_register_lead(int argc, char **argv)
 {
-	static const struct option opts[] = {COMMON_LONGOPTS,
+	static const struct option opts[] = {HUB_COMMON_LONGOPTS,
 					     {"group", required_argument, NULL, 'g'},
 					     {"out", required_argument, NULL, 'o'},
 					     {"reissue", no_argument, NULL, 'r'},
@@ -599,21 +598,14 @@ int hub_cmd_register_lead(int argc, char **argv)
 	if (n_groups == 0 && !reissue)
 		return hub_usage_error("register-lead", "at least one --group is needed");
 	struct hub_config cfg;
-	int rc = hub_load_config(config, &cfg);
+	PGconn *db;
+	int rc = hub_open_issuer(config, &cfg, &db);
 	if (rc != 0)
 		return rc;
 	rc = HUB_EXIT_FAILURE;
 	char err[1024], outdir[4200], serial[80], cn[80], stem[80];
 	char *groups_literal = NULL;
 	time_t not_after;
-	PGconn *db = NULL;
-	if (cfg.ca_key[0] == '\0') {
-		hub_log(KV_LOG_ERROR, "%s: [tls] ca_key is needed to issue certificates", cfg.path);
-		rc = HUB_EXIT_CONFIG;
-		goto out;
-	}
-	if ((db = hub_open_db(&cfg)) == NULL)
-		goto out;
 	int exists = hub_db_lead_exists(db, name, err, sizeof err);
 	if (exists < 0) {
 		hub_log(KV_LOG_ERROR, "%s", err);
@@ -628,11 +620,7 @@ int hub_cmd_register_lead(int argc, char **argv)
 	}
 	snprintf(cn, sizeof cn, "%s%s", HUB_LEAD_CN_PREFIX, name);
 	snprintf(stem, sizeof stem, "lead-%s", name);
-	if (out != NULL)
-		kv_snprintf(outdir, sizeof outdir, "%s", out);
-	else
-		kv_snprintf(outdir, sizeof outdir, "%s/issued/%s", cfg.data_dir, stem);
-	if (hub_mkdir_parents(outdir) != 0)
+	if (hub_issue_dir(&cfg, out, stem, outdir, sizeof outdir) != 0)
 		goto out;
 	if (hub_ca_issue(cfg.ca_cert, cfg.ca_key, cn, HUB_LEAD_OU, stem, cfg.client_cert_days,
 			 outdir, serial, sizeof serial, &not_after, err, sizeof err) != 0) {
@@ -671,31 +659,18 @@ out:
 
 int hub_cmd_revoke_lead(int argc, char **argv)
 {
-	static const struct option opts[] = {COMMON_LONGOPTS, {0}};
 	const char *config = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(revoke_lead_help, stdout);
-			return HUB_EXIT_OK;
-		}
-		if (c == 'c')
-			config = optarg;
-		else
-			return hub_usage_error("revoke-lead", "unknown option");
-	}
-	if (optind + 1 != argc)
-		return hub_usage_error("revoke-lead", "revoke-lead takes one operand, the name");
+	int rc = hub_cmd_options(argc, argv, revoke_lead_help, NULL, &config, "the name");
+	if (rc != -1)
+		return rc;
 	const char *name = argv[optind];
 	struct hub_config cfg;
-	int rc = hub_load_config(config, &cfg);
+	PGconn *db;
+	rc = hub_open_config_db(config, &cfg, &db);
 	if (rc != 0)
 		return rc;
 	rc = HUB_EXIT_FAILURE;
 	char err[1024];
-	PGconn *db = hub_open_db(&cfg);
-	if (db == NULL)
-		goto out;
 	int exists = hub_db_lead_exists(db, name, err, sizeof err);
 	if (exists <= 0) {
 		hub_log(KV_LOG_ERROR, "%s", exists < 0 ? err : "no such quality lead");

@@ -1484,6 +1484,7 @@ static void *watchdog(void *arg)
 	return NULL;
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[1024];

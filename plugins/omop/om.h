@@ -2,7 +2,7 @@
  * om.h - internals of the "omop" connector plugin (not installed)
  *
  * The plugin reads an OMOP CDM 5.4 database (OHDSI) through one of the two
- * transports of db.h (libpq binary COPY, ODBC bound column arrays) and turns
+ * transports of kvdb.h (libpq binary COPY, ODBC bound column arrays) and turns
  * the rows into struct kv_patient. The pieces:
  *
  *   omop.c      descriptor, configuration keys, open/provides/read/close,
@@ -10,10 +10,9 @@
  *   om_sql.c    the one table of queries (tables, joins to concept, column
  *               types) and the SQL text built from it for every dialect
  *   om_read.c   rows -> mapped, grouped, sorted patients; delivery
- *   db*.c       the database layer (db.h), copied from the reference
- *               connector
+ *   plugins/common/kvdb*.c  the connectors' database layer (kvdb.h)
  *
- * Error convention as in db.h: 0 or -1 after db_error(). Ownership: struct
+ * Error convention as in kvdb.h: 0 or -1 after kvdb_error(). Ownership: struct
  * om_state is the plugin's from open() to close(); everything a read()
  * allocates is charged to the read's memory budget and freed before it
  * returns. No function logs a value from a row.
@@ -21,7 +20,7 @@
 #ifndef KV_OMOP_OM_H
 #define KV_OMOP_OM_H
 
-#include "db.h"
+#include "kvdb.h"
 
 #define OM_PLUGIN_NAME "omop"
 
@@ -65,7 +64,7 @@ enum om_query {
 
 struct om_col {
 	const char *expr;     /* x.col, c.concept_code, ... */
-	enum db_type type;
+	enum kvdb_type type;
 	uint16_t text_max;
 };
 
@@ -89,25 +88,25 @@ struct om_range {
 };
 
 /* SELECT <cols> FROM ... WHERE <fixed> [office] [range] [1 = 0 with check]. */
-int om_sql_select(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
-		  enum om_query q, enum db_dialect d, const struct om_range *range, bool check);
+int om_sql_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+		  enum om_query q, enum kvdb_dialect d, const struct om_range *range, bool check);
 /* SELECT count(*) over the same rows (range-less). */
-int om_sql_count(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+int om_sql_count(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
 		 enum om_query q);
 /* SELECT person_id FROM person [office]: the office's persons. */
-int om_sql_person_ids(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size);
+int om_sql_person_ids(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size);
 /* Any text: {S} and {V} expanded (used for the vocabulary and care-site probes). */
-int om_sql_expand(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+int om_sql_expand(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
 		  const char *text);
 
 /* ---- reading (om_read.c) ------------------------------------------------ */
 
-int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *cfg,
+int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_config *cfg,
 	    uint32_t provides, const struct kv_read_request *req, kv_patient_sink sink,
 	    void *sink_arg);
 
 /* Run one statement through the transport with the types of query q. */
-int om_run_query(struct db_transport *t, enum om_query q, const char *sql, db_row_fn fn,
+int om_run_query(struct kvdb_transport *t, enum om_query q, const char *sql, kvdb_row_fn fn,
 		 void *arg, const char *action);
 
 #endif /* KV_OMOP_OM_H */

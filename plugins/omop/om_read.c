@@ -24,8 +24,10 @@
  * drug exposure without an ATC code is delivered (with atc "") and counted
  * as "no ATC code". Events dated after kv_read_request.to are read and
  * dropped; kv_read_request.events_from is not used (allowed by the ABI: the
- * read is then only slower). All memory is taken from the read's db_mem and
- * freed before returning.
+ * read is then only slower). Over libpq a worker thread reads drug exposures
+ * and measurements on a second connection in the same snapshot (see
+ * "Reading a range on two connections" below). All memory is taken from
+ * the read's kvdb_mem and freed before returning.
  */
 #include "om.h"
 
@@ -37,13 +39,14 @@
 
 /* ---- reasons ------------------------------------------------------------ */
 
+/* kvdb_row.c's first */
 enum om_reason {
-	R_MISSING_VALUE = 0,
-	R_UNPARSEABLE_DATE,
-	R_UNPARSEABLE_NUMBER,
-	R_NOT_FINITE,
-	R_OUT_OF_RANGE,
-	R_UNMAPPED_CONCEPT,
+	R_MISSING_VALUE = KVDB_R_MISSING_VALUE,
+	R_UNPARSEABLE_DATE = KVDB_R_UNPARSEABLE_DATE,
+	R_UNPARSEABLE_NUMBER = KVDB_R_UNPARSEABLE_NUMBER,
+	R_NOT_FINITE = KVDB_R_NOT_FINITE,
+	R_OUT_OF_RANGE = KVDB_R_OUT_OF_RANGE,
+	R_UNMAPPED_CONCEPT = KVDB_N_REASONS,
 	R_CODE_TOO_LONG,
 	R_NO_ATC,
 	R_UNKNOWN_UNIT,
@@ -74,7 +77,6 @@ static const char *const reason_text[R_N_REASONS] = {
 	[R_UNPAIRED_BP] = "unpaired blood pressure",
 };
 
-#define NO_REASON R_N_REASONS
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- mapping tables ---------------------------------------------------- */
@@ -144,7 +146,19 @@ static const struct {
 
 /* ---- staging ------------------------------------------------------------ */
 
-enum om_kind { K_PERIOD = 0, K_CONTACT, K_FEE, K_DX, K_MED, K_RX, K_LAB, K_BP, N_KINDS };
+/* The kinds of events a person has here: kvdb_deliver()'s, up to blood
+ * pressures (no forms or note matches in OMOP). */
+enum om_kind {
+	K_PERIOD = KVDB_K_PERIOD,
+	K_CONTACT = KVDB_K_CONTACT,
+	K_FEE = KVDB_K_FEE,
+	K_DX = KVDB_K_DIAGNOSIS,
+	K_MED = KVDB_K_MEDICATION,
+	K_RX = KVDB_K_PRESCRIPTION,
+	K_LAB = KVDB_K_LAB,
+	K_BP = KVDB_K_BP,
+	N_KINDS
+};
 
 struct bp_part {
 	double value;
@@ -152,10 +166,8 @@ struct bp_part {
 };
 
 struct om_ev {
-	uint32_t slot;      /* index into the range's persons */
-	kv_date date;
-	int64_t key;        /* the row's id: ties on a date in a fixed order */
-	int64_t visit;      /* visit_occurrence_id, or INT64_MIN */
+	struct kvdb_head h; /* slot, date, key: the row's id, ties on a date in a fixed order */
+	int64_t visit;      /* visit_occurrence_id, or NO_VISIT */
 	int32_t sub;        /* events of one row: their order */
 	union {
 		struct kv_list_period p;
@@ -168,41 +180,74 @@ struct om_ev {
 		struct bp_part bp;
 	} u;
 };
+KVDB_STAGE_OK(om_ev);
 
 #define NO_VISIT INT64_MIN
 
-struct stage {
-	struct om_ev *e;
-	size_t n, cap;
-	size_t *off;        /* n_pats + 1 after grouping */
-	void *out;          /* the canonical structs, in order */
-	size_t n_out;
+/* One person's events of a kind, before compaction. */
+static int cmp_ev(const void *va, const void *vb)
+{
+	const struct om_ev *a = va, *b = vb;
+	int c = kvdb_cmp_head(&a->h, &b->h);
+	if (c != 0)
+		return c;
+	return (a->sub > b->sub) - (a->sub < b->sub);
+}
+
+/* Diagnoses: ancestors of one condition come in any order: by code. */
+static int cmp_dx(const void *va, const void *vb)
+{
+	int c = cmp_ev(va, vb);
+	if (c != 0)
+		return c;
+	const struct om_ev *a = va, *b = vb;
+	return strcmp(a->u.d.code, b->u.d.code);
+}
+
+/* Blood pressure parts: by date, visit, then row id. */
+static int cmp_bp(const void *va, const void *vb)
+{
+	const struct om_ev *a = va, *b = vb;
+	if (a->h.date != b->h.date)
+		return a->h.date < b->h.date ? -1 : 1;
+	if (a->visit != b->visit)
+		return a->visit < b->visit ? -1 : 1;
+	if (a->h.key != b->h.key)
+		return a->h.key < b->h.key ? -1 : 1;
+	return 0;
+}
+
+/* Every kind is staged as a struct om_ev; its canonical event is the
+ * union's first bytes (blood pressures are paired, not compacted). */
+#define OD(type, cmpf)                                                                         \
+	{.elem = sizeof(struct om_ev), .ev_off = offsetof(struct om_ev, u),                    \
+	 .ev_size = sizeof(type), .cmp = (cmpf)}
+
+static const struct kvdb_stage_desc stage_descs[N_KINDS] = {
+	[K_PERIOD] = OD(struct kv_list_period, cmp_ev),
+	[K_CONTACT] = OD(struct kv_contact, cmp_ev),
+	[K_FEE] = OD(struct kv_fee, cmp_ev),
+	[K_DX] = OD(struct kv_diagnosis, cmp_dx),
+	[K_MED] = OD(struct kv_medication, cmp_ev),
+	[K_RX] = OD(struct kv_prescription, cmp_ev),
+	[K_LAB] = OD(struct kv_lab_result, cmp_ev),
+	[K_BP] = OD(struct kv_blood_pressure, cmp_bp),
 };
 
-static const size_t out_size[N_KINDS] = {
-	[K_PERIOD] = sizeof(struct kv_list_period), [K_CONTACT] = sizeof(struct kv_contact),
-	[K_FEE] = sizeof(struct kv_fee),            [K_DX] = sizeof(struct kv_diagnosis),
-	[K_MED] = sizeof(struct kv_medication),     [K_RX] = sizeof(struct kv_prescription),
-	[K_LAB] = sizeof(struct kv_lab_result),     [K_BP] = sizeof(struct kv_blood_pressure),
-};
-
-struct pat {
-	int64_t id;
-	kv_date birth;
-	kv_date death;
-	uint8_t sex;
-};
+/* The staging records of kind k. */
+#define EV(rs, k) ((struct om_ev *)(rs)->st[k].data)
 
 struct om_reader {
-	struct db_ctx *rc;
-	struct db_transport *t;
+	struct kvdb_ctx *rc;
+	struct kvdb_transport *t;
+	struct kvdb_transport *twin;           /* a second connection in t's snapshot, or NULL */
 	const struct om_config *cfg;
 	uint32_t provides;
 	const struct kv_read_request *req;
-	struct db_mem mem;
+	struct kvdb_mem mem;
 	kv_patient_sink sink;
 	void *sink_arg;
-	struct db_map roles;                 /* provider_id -> enum kv_role */
+	struct kvdb_map roles;                 /* provider_id -> enum kv_role */
 	uint64_t rows[OM_N_QUERIES];
 	uint64_t bad[OM_N_QUERIES][R_N_REASONS];
 	uint64_t delivered;
@@ -210,91 +255,38 @@ struct om_reader {
 
 struct range_state {
 	struct om_reader *r;
-	struct pat *pats;
-	size_t n_pats, cap_pats;
-	struct stage st[N_KINDS];
-	struct db_map vmap;                  /* visit id -> contact position (or marks) */
+	struct kvdb_mem *mem;                  /* the read's, shared with a worker thread */
+	struct kvdb_pats pats;               /* the range's persons, sorted by id */
+	struct kvdb_stage st[N_KINDS];
+	struct kvdb_map vmap;                  /* visit id -> contact position (or marks) */
 	enum om_query q;                     /* the query being read */
 };
 
 /* vmap values besides positions */
 #define VISIT_DROPPED (UINT32_MAX - 1) /* after req->to: its procedures go with it */
 
-static int count_bad(struct range_state *rs, enum om_reason why)
+static int count_bad(struct range_state *rs, unsigned why)
 {
 	rs->r->bad[rs->q][why]++;
 	return 0; /* a bad row never stops the read */
 }
 
-static void fail(enum om_reason *why, enum om_reason r)
-{
-	if (*why == NO_REASON)
-		*why = r;
-}
-
-static void req_int(const struct db_cell *c, int64_t *out, enum om_reason *why)
-{
-	int k = db_cell_int(c, out);
-	if (k > 0)
-		fail(why, R_MISSING_VALUE);
-	else if (k < 0)
-		fail(why, R_UNPARSEABLE_NUMBER);
-}
-
-/* NULL -> `none` */
-static void opt_int(const struct db_cell *c, int64_t *out, int64_t none, enum om_reason *why)
-{
-	int k = db_cell_int(c, out);
-	if (k > 0)
-		*out = none;
-	else if (k < 0)
-		fail(why, R_UNPARSEABLE_NUMBER);
-}
-
-static void req_date(const struct db_cell *c, kv_date *out, enum om_reason *why)
-{
-	int k = db_cell_date(c, false, out);
-	if (k > 0)
-		fail(why, R_MISSING_VALUE);
-	else if (k < 0)
-		fail(why, R_UNPARSEABLE_DATE);
-}
-
-/* NULL -> KV_DATE_OPEN */
-static void opt_date(const struct db_cell *c, kv_date *out, enum om_reason *why)
-{
-	int k = db_cell_date(c, false, out);
-	if (k > 0)
-		*out = KV_DATE_OPEN;
-	else if (k < 0)
-		fail(why, R_UNPARSEABLE_DATE);
-}
-
 /* A code from concept.concept_code: 0 ok, 1 NULL/empty (unmapped), and a
  * reason for the rest. */
-static int get_code(const struct db_cell *c, bool remove_dots, char out[KV_CODE_MAX],
-		    enum om_reason *why)
+static int get_code(const struct kvdb_cell *c, bool remove_dots, char out[KV_CODE_MAX],
+		    unsigned *why)
 {
-	out[0] = '\0';
-	if (c->kind == DB_V_NULL)
-		return 1;
-	if (c->kind != DB_V_TEXT || c->too_long) {
-		fail(why, R_CODE_TOO_LONG);
-		return -1;
-	}
-	int k = db_norm_code(c->s, c->len, remove_dots, out);
-	if (k > 0)
-		return 1;
+	int k = kvdb_cell_code(c, remove_dots, out);
 	if (k < 0) {
-		fail(why, R_CODE_TOO_LONG);
+		kvdb_fail(why, R_CODE_TOO_LONG);
 		return -1;
 	}
-	return 0;
+	return k > 0 ? 1 : 0;
 }
 
-static bool text_is(const struct db_cell *c, const char *lit)
+static bool text_is(const struct kvdb_cell *c, const char *lit)
 {
-	return c->kind == DB_V_TEXT && db_text_eq(c, lit);
+	return c->kind == KVDB_V_TEXT && kvdb_text_eq(c, lit);
 }
 
 static bool after_to(const struct range_state *rs, kv_date d)
@@ -302,44 +294,28 @@ static bool after_to(const struct range_state *rs, kv_date d)
 	return d > rs->r->req->to;
 }
 
-/* The slot of a person of the range (binary search over sorted ids). */
-static bool find_person(struct range_state *rs, int64_t pid, uint32_t *slot,
-			enum om_reason *why)
+/* The slot of a person of the range. */
+static bool find_person(struct range_state *rs, int64_t pid, uint32_t *slot, unsigned *why)
 {
-	size_t lo = 0, hi = rs->n_pats;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (rs->pats[mid].id < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
+	uint32_t s = kvdb_pats_find(&rs->pats, pid);
+	if (s == KVDB_MAP_NONE) {
+		kvdb_fail(why, R_UNKNOWN_PERSON);
+		return false;
 	}
-	if (lo < rs->n_pats && rs->pats[lo].id == pid) {
-		*slot = (uint32_t)lo;
-		return true;
-	}
-	fail(why, R_UNKNOWN_PERSON);
-	return false;
+	*slot = s;
+	return true;
 }
 
 static struct om_ev *push(struct range_state *rs, enum om_kind k, uint32_t slot, kv_date date,
 			  int64_t key, int32_t sub)
 {
-	struct stage *s = &rs->st[k];
-	if (s->n == s->cap) {
-		size_t cap = s->cap + s->cap / 2 + 64;
-		void *n = db_realloc(rs->r->rc, &rs->r->mem, s->e, cap * sizeof(struct om_ev),
-				     "holding the rows of a person range");
-		if (n == NULL)
-			return NULL;
-		s->e = n;
-		s->cap = cap;
-	}
-	struct om_ev *e = &s->e[s->n++];
-	memset(e, 0, sizeof(*e));
-	e->slot = slot;
-	e->date = date;
-	e->key = key;
+	struct om_ev *e = kvdb_stage_push(rs->r->rc, rs->mem, &rs->st[k],
+					  "holding the rows of a person range");
+	if (e == NULL)
+		return NULL;
+	e->h.slot = slot;
+	e->h.date = date;
+	e->h.key = key;
 	e->sub = sub;
 	e->visit = NO_VISIT;
 	return e;
@@ -347,22 +323,22 @@ static struct om_ev *push(struct range_state *rs, enum om_kind k, uint32_t slot,
 
 /* ---- rows ---------------------------------------------------------------- */
 
-static int row_provider(void *arg, const struct db_cell *c)
+static int row_provider(void *arg, const struct kvdb_cell *c)
 {
 	struct om_reader *r = arg;
 	int64_t id = 0, spec = 0;
 	r->rows[OM_Q_PROVIDER]++;
-	if (db_cell_int(&c[0], &id) != 0) {
+	if (kvdb_cell_int(&c[0], &id) != 0) {
 		r->bad[OM_Q_PROVIDER][R_MISSING_VALUE]++;
 		return 0;
 	}
 	uint8_t role = KV_ROLE_OTHER;
-	if (db_cell_int(&c[1], &spec) != 0 || spec == 0)
+	if (kvdb_cell_int(&c[1], &spec) != 0 || spec == 0)
 		role = KV_ROLE_UNKNOWN;
 	for (size_t i = 0; i < N_OF(gp_specialties); i++)
 		if (spec == gp_specialties[i])
 			role = KV_ROLE_GP;
-	int ins = db_map_insert(r->rc, &r->roles, id, role, NULL);
+	int ins = kvdb_map_insert(r->rc, &r->roles, id, role, NULL);
 	if (ins < 0)
 		return -1;
 	if (ins == 0)
@@ -370,44 +346,38 @@ static int row_provider(void *arg, const struct db_cell *c)
 	return 0;
 }
 
-static int row_person(void *arg, const struct db_cell *c)
+static int row_person(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, gender = 0, y = 0, m = 0, d = 0;
 	kv_date birth = 0;
 
 	rs->r->rows[OM_Q_PERSON]++;
-	req_int(&c[0], &id, &why);
-	opt_int(&c[1], &gender, 0, &why);
-	int k = db_cell_date(&c[5], true, &birth);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_opt_int(&c[1], &gender, 0, &why);
+	int k = kvdb_cell_date(&c[5], true, &birth);
 	if (k < 0) {
-		fail(&why, R_UNPARSEABLE_DATE);
+		kvdb_fail(&why, R_UNPARSEABLE_DATE);
 	} else if (k > 0) {
 		/* no birth_datetime: year (required by the CDM), month and day;
 		 * a missing month is July, a missing day the 1st */
-		req_int(&c[2], &y, &why);
-		opt_int(&c[3], &m, 7, &why);
-		opt_int(&c[4], &d, 1, &why);
-		if (why == NO_REASON && !db_ymd_valid((int)(y < 0 || y > 9999 ? 0 : y),
-						      (int)(m < 1 || m > 12 ? 0 : m),
-						      (int)(d < 1 || d > 31 ? 0 : d)))
-			fail(&why, R_UNPARSEABLE_DATE);
-		if (why == NO_REASON)
+		kvdb_req_int(&c[2], &y, &why);
+		kvdb_opt_int(&c[3], &m, 7, &why);
+		kvdb_opt_int(&c[4], &d, 1, &why);
+		if (why == KVDB_NO_REASON && !kvdb_ymd_valid((int)(y < 0 || y > 9999 ? 0 : y),
+							(int)(m < 1 || m > 12 ? 0 : m),
+							(int)(d < 1 || d > 31 ? 0 : d)))
+			kvdb_fail(&why, R_UNPARSEABLE_DATE);
+		if (why == KVDB_NO_REASON)
 			birth = kv_date_from_ymd((int)y, (int)m, (int)d);
 	}
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
-	if (rs->n_pats == rs->cap_pats) {
-		size_t cap = rs->cap_pats + rs->cap_pats / 2 + 64;
-		void *n = db_realloc(rs->r->rc, &rs->r->mem, rs->pats, cap * sizeof(struct pat),
-				     "holding the persons of a range");
-		if (n == NULL)
-			return -1;
-		rs->pats = n;
-		rs->cap_pats = cap;
-	}
-	struct pat *p = &rs->pats[rs->n_pats++];
+	struct kvdb_pat *p = kvdb_pats_push(rs->r->rc, &rs->r->mem, &rs->pats,
+					    "holding the persons of a range");
+	if (p == NULL)
+		return -1;
 	p->id = id;
 	p->birth = birth;
 	p->death = KV_DATE_OPEN;
@@ -417,44 +387,44 @@ static int row_person(void *arg, const struct db_cell *c)
 	return 0;
 }
 
-static int row_death(void *arg, const struct db_cell *c)
+static int row_death(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t pid = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
 	rs->r->rows[OM_Q_DEATH]++;
-	req_int(&c[0], &pid, &why);
-	req_date(&c[1], &date, &why);
-	if (why == NO_REASON)
+	kvdb_req_int(&c[0], &pid, &why);
+	kvdb_req_date(&c[1], false, &date, &why);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date))
 		return 0;
-	if (date < rs->pats[slot].death)
-		rs->pats[slot].death = date; /* several rows: the earliest */
+	if (date < rs->pats.p[slot].death)
+		rs->pats.p[slot].death = date; /* several rows: the earliest */
 	return 0;
 }
 
-static int row_period(void *arg, const struct db_cell *c)
+static int row_period(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0;
 	kv_date from = 0, end = 0;
 	uint32_t slot = 0;
 	rs->r->rows[OM_Q_OBSERVATION_PERIOD]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	req_date(&c[2], &from, &why);
-	opt_date(&c[3], &end, &why);
-	if (why == NO_REASON && end != KV_DATE_OPEN && end < from)
-		fail(&why, R_END_BEFORE_START);
-	if (why == NO_REASON)
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_req_date(&c[2], false, &from, &why);
+	kvdb_opt_date(&c[3], &end, &why);
+	if (why == KVDB_NO_REASON && end != KV_DATE_OPEN && end < from)
+		kvdb_fail(&why, R_END_BEFORE_START);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, from))
 		return 0;
@@ -475,25 +445,25 @@ static uint8_t visit_kind(int64_t concept)
 	return KV_CONTACT_ADMIN; /* any other visit concept: no practice contact */
 }
 
-static int row_visit(void *arg, const struct db_cell *c)
+static int row_visit(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, concept = 0, provider = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
 	rs->r->rows[OM_Q_VISIT]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	opt_int(&c[2], &concept, 0, &why);
-	req_date(&c[3], &date, &why);
-	opt_int(&c[4], &provider, 0, &why);
-	if (why == NO_REASON)
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_opt_int(&c[2], &concept, 0, &why);
+	kvdb_req_date(&c[3], false, &date, &why);
+	kvdb_opt_int(&c[4], &provider, 0, &why);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date)) {
-		if (db_map_insert(rs->r->rc, &rs->vmap, id, VISIT_DROPPED, NULL) < 0)
+		if (kvdb_map_insert(rs->r->rc, &rs->vmap, id, VISIT_DROPPED, NULL) < 0)
 			return -1;
 		return 0;
 	}
@@ -503,8 +473,8 @@ static int row_visit(void *arg, const struct db_cell *c)
 	e->visit = id;
 	e->u.c.date = date;
 	e->u.c.kind = visit_kind(concept);
-	uint32_t role = provider != 0 ? db_map_get(&rs->r->roles, provider) : DB_MAP_NONE;
-	e->u.c.role = role == DB_MAP_NONE ? KV_ROLE_UNKNOWN : (uint8_t)role;
+	uint32_t role = provider != 0 ? kvdb_map_get(&rs->r->roles, provider) : KVDB_MAP_NONE;
+	e->u.c.role = role == KVDB_MAP_NONE ? KV_ROLE_UNKNOWN : (uint8_t)role;
 	return 0;
 }
 
@@ -517,18 +487,17 @@ static int32_t contact_index(struct range_state *rs, uint32_t slot, int64_t visi
 	*dropped = false;
 	if (visit == NO_VISIT)
 		return -1;
-	uint32_t pos = db_map_get(&rs->vmap, visit);
-	if (pos == DB_MAP_NONE)
+	uint32_t pos = kvdb_map_get(&rs->vmap, visit);
+	if (pos == KVDB_MAP_NONE)
 		return -1;
 	*known = true;
 	if (pos == VISIT_DROPPED) {
 		*dropped = true;
 		return -1;
 	}
-	const struct stage *s = &rs->st[K_CONTACT];
-	if (s->e[pos].slot != slot)
+	if (EV(rs, K_CONTACT)[pos].h.slot != slot)
 		return -1; /* another person's visit: not linked */
-	return (int32_t)(pos - s->off[slot]);
+	return (int32_t)(pos - rs->st[K_CONTACT].off[slot]);
 }
 
 static int emit_dx(struct range_state *rs, uint32_t slot, kv_date date, int64_t key,
@@ -545,27 +514,27 @@ static int emit_dx(struct range_state *rs, uint32_t slot, kv_date date, int64_t 
 	return 0;
 }
 
-static int row_condition(void *arg, const struct db_cell *c)
+static int row_condition(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, visit = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
 	char std[KV_CODE_MAX], src[KV_CODE_MAX];
 	rs->r->rows[OM_Q_CONDITION]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	opt_int(&c[2], &visit, NO_VISIT, &why);
-	req_date(&c[3], &date, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_opt_int(&c[2], &visit, NO_VISIT, &why);
+	kvdb_req_date(&c[3], false, &date, &why);
 	bool has_std = text_is(&c[4], "SNOMED") && get_code(&c[5], false, std, &why) == 0;
 	bool has_icd = (text_is(&c[6], "ICD10") || text_is(&c[6], "ICD10CM")) &&
 		       get_code(&c[7], true, src, &why) == 0;
-	if (why == NO_REASON && !has_std && !has_icd)
-		fail(&why, R_UNMAPPED_CONCEPT);
-	if (why == NO_REASON)
+	if (why == KVDB_NO_REASON && !has_std && !has_icd)
+		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date))
 		return 0;
@@ -578,25 +547,25 @@ static int row_condition(void *arg, const struct db_cell *c)
 
 /* A SNOMED ancestor of a condition, delivered as a diagnosis of its own when
  * a configured diagnosis value set names it (at the condition's date). */
-static int row_ancestor(void *arg, const struct db_cell *c)
+static int row_ancestor(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
 	const struct om_config *cfg = rs->r->cfg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, visit = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
 	char code[KV_CODE_MAX];
 	rs->r->rows[OM_Q_CONDITION_ANCESTOR]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	opt_int(&c[2], &visit, NO_VISIT, &why);
-	req_date(&c[3], &date, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_opt_int(&c[2], &visit, NO_VISIT, &why);
+	kvdb_req_date(&c[3], false, &date, &why);
 	if (get_code(&c[4], false, code, &why) != 0)
-		fail(&why, R_UNMAPPED_CONCEPT);
-	if (why == NO_REASON)
+		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date))
 		return 0;
@@ -609,34 +578,35 @@ static int row_ancestor(void *arg, const struct db_cell *c)
 	return emit_dx(rs, slot, date, id, 2, visit, KV_CODE_SNOMED, code);
 }
 
-static int row_drug(void *arg, const struct db_cell *c)
+static int row_drug(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, supply = 0, refills = 0;
 	kv_date start = 0, end = 0;
 	uint32_t slot = 0;
 	char atc[KV_CODE_MAX];
 
 	rs->r->rows[OM_Q_DRUG]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	req_date(&c[2], &start, &why);
-	opt_date(&c[3], &end, &why);
-	opt_int(&c[4], &supply, 0, &why);
-	opt_int(&c[5], &refills, 0, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_req_date(&c[2], false, &start, &why);
+	kvdb_opt_date(&c[3], &end, &why);
+	kvdb_opt_int(&c[4], &supply, 0, &why);
+	kvdb_opt_int(&c[5], &refills, 0, &why);
 	atc[0] = '\0';
 	if (text_is(&c[6], "ATC"))
 		(void)get_code(&c[7], false, atc, &why);
 	if (atc[0] == '\0')
 		(void)get_code(&c[8], false, atc, &why);
-	if (why == NO_REASON && (supply < 0 || refills < 0 || supply > 36500 || refills > 1000))
-		fail(&why, R_OUT_OF_RANGE);
-	if (why == NO_REASON && end != KV_DATE_OPEN && end < start)
-		fail(&why, R_END_BEFORE_START);
-	if (why == NO_REASON)
+	if (why == KVDB_NO_REASON &&
+	    (supply < 0 || refills < 0 || supply > 36500 || refills > 1000))
+		kvdb_fail(&why, R_OUT_OF_RANGE);
+	if (why == KVDB_NO_REASON && end != KV_DATE_OPEN && end < start)
+		kvdb_fail(&why, R_END_BEFORE_START);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (atc[0] == '\0')
 		rs->r->bad[OM_Q_DRUG][R_NO_ATC]++; /* delivered all the same, with atc "" */
@@ -672,10 +642,10 @@ static int row_drug(void *arg, const struct db_cell *c)
 	return 0;
 }
 
-static int row_measurement(void *arg, const struct db_cell *c)
+static int row_measurement(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, visit = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
@@ -683,25 +653,25 @@ static int row_measurement(void *arg, const struct db_cell *c)
 	double value = 0;
 
 	rs->r->rows[OM_Q_MEASUREMENT]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	req_date(&c[2], &date, &why);
-	opt_int(&c[3], &visit, NO_VISIT, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_req_date(&c[2], false, &date, &why);
+	kvdb_opt_int(&c[3], &visit, NO_VISIT, &why);
 	if (get_code(&c[5], false, code, &why) > 0)
-		fail(&why, R_UNMAPPED_CONCEPT);
-	int kv = db_cell_float(&c[6], &value);
+		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
+	int kv = kvdb_cell_float(&c[6], &value);
 	if (kv < 0)
-		fail(&why, R_UNPARSEABLE_NUMBER);
+		kvdb_fail(&why, R_UNPARSEABLE_NUMBER);
 	else if (kv == 0 && !isfinite(value))
-		fail(&why, R_NOT_FINITE);
+		kvdb_fail(&why, R_NOT_FINITE);
 	bool loinc = text_is(&c[4], "LOINC");
 	bool sys = loinc && strcmp(code, LOINC_SYSTOLIC) == 0;
 	bool dia = loinc && strcmp(code, LOINC_DIASTOLIC) == 0;
-	if (why == NO_REASON && (sys || dia) && kv != 0)
-		fail(&why, R_MISSING_VALUE);
-	if (why == NO_REASON)
+	if (why == KVDB_NO_REASON && (sys || dia) && kv != 0)
+		kvdb_fail(&why, R_MISSING_VALUE);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	if (after_to(rs, date))
 		return 0;
@@ -722,7 +692,7 @@ static int row_measurement(void *arg, const struct db_cell *c)
 			if (strcmp(lab_units[i].loinc, code) != 0)
 				continue;
 			listed = true;
-			if (c[7].kind == DB_V_TEXT && db_text_eq(&c[7], lab_units[i].ucum)) {
+			if (c[7].kind == KVDB_V_TEXT && kvdb_text_eq(&c[7], lab_units[i].ucum)) {
 				value = value * lab_units[i].factor + lab_units[i].offset;
 				converted = true;
 				break;
@@ -745,25 +715,25 @@ static int row_measurement(void *arg, const struct db_cell *c)
 
 /* A procedure is a fee on its visit (kv_fee needs a contact): the code is
  * the procedure concept's (SNOMED CT) code, the date the visit's. */
-static int row_procedure(void *arg, const struct db_cell *c)
+static int row_procedure(void *arg, const struct kvdb_cell *c)
 {
 	struct range_state *rs = arg;
-	enum om_reason why = NO_REASON;
+	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, visit = 0;
 	kv_date date = 0;
 	uint32_t slot = 0;
 	char code[KV_CODE_MAX];
 
 	rs->r->rows[OM_Q_PROCEDURE]++;
-	req_int(&c[0], &id, &why);
-	req_int(&c[1], &pid, &why);
-	opt_int(&c[2], &visit, NO_VISIT, &why);
-	req_date(&c[3], &date, &why);
+	kvdb_req_int(&c[0], &id, &why);
+	kvdb_req_int(&c[1], &pid, &why);
+	kvdb_opt_int(&c[2], &visit, NO_VISIT, &why);
+	kvdb_req_date(&c[3], false, &date, &why);
 	if (get_code(&c[5], false, code, &why) > 0)
-		fail(&why, R_UNMAPPED_CONCEPT);
-	if (why == NO_REASON)
+		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
+	if (why == KVDB_NO_REASON)
 		find_person(rs, pid, &slot, &why);
-	if (why != NO_REASON)
+	if (why != KVDB_NO_REASON)
 		return count_bad(rs, why);
 	bool known, dropped;
 	int32_t ci = contact_index(rs, slot, visit, &known, &dropped);
@@ -771,11 +741,11 @@ static int row_procedure(void *arg, const struct db_cell *c)
 		return 0;
 	if (ci < 0)
 		return count_bad(rs, visit == NO_VISIT ? R_NO_VISIT : R_UNKNOWN_VISIT);
-	const struct om_ev *ce = &rs->st[K_CONTACT].e[rs->st[K_CONTACT].off[slot] + (size_t)ci];
-	struct om_ev *e = push(rs, K_FEE, slot, ce->date, id, 0);
+	const struct om_ev *ce = &EV(rs, K_CONTACT)[rs->st[K_CONTACT].off[slot] + (size_t)ci];
+	struct om_ev *e = push(rs, K_FEE, slot, ce->h.date, id, 0);
 	if (e == NULL)
 		return -1;
-	e->u.f.date = ce->date;
+	e->u.f.date = ce->h.date;
 	e->u.f.contact = ci;
 	memcpy(e->u.f.code, code, KV_CODE_MAX);
 	return 0;
@@ -783,70 +753,22 @@ static int row_procedure(void *arg, const struct db_cell *c)
 
 /* ---- grouping ------------------------------------------------------------ */
 
-static int cmp_ev(const void *va, const void *vb)
-{
-	const struct om_ev *a = va, *b = vb;
-	if (a->slot != b->slot)
-		return a->slot < b->slot ? -1 : 1;
-	if (a->date != b->date)
-		return a->date < b->date ? -1 : 1;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	if (a->sub != b->sub)
-		return a->sub < b->sub ? -1 : 1;
-	return 0;
-}
-
-/* Diagnoses: ancestors of one condition come in any order: by code. */
-static int cmp_dx(const void *va, const void *vb)
-{
-	int c = cmp_ev(va, vb);
-	if (c != 0)
-		return c;
-	const struct om_ev *a = va, *b = vb;
-	return strcmp(a->u.d.code, b->u.d.code);
-}
-
-/* Blood pressure parts: by person, date, visit, then row id. */
-static int cmp_bp(const void *va, const void *vb)
-{
-	const struct om_ev *a = va, *b = vb;
-	if (a->slot != b->slot)
-		return a->slot < b->slot ? -1 : 1;
-	if (a->date != b->date)
-		return a->date < b->date ? -1 : 1;
-	if (a->visit != b->visit)
-		return a->visit < b->visit ? -1 : 1;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	return 0;
-}
-
 static int group(struct range_state *rs, enum om_kind k)
 {
-	struct stage *s = &rs->st[k];
-	qsort(s->e, s->n, sizeof(struct om_ev),
-	      k == K_DX ? cmp_dx : k == K_BP ? cmp_bp : cmp_ev);
-	s->off = db_calloc(rs->r->rc, &rs->r->mem, rs->n_pats + 1, sizeof(size_t),
-			   "grouping rows by person");
-	if (s->off == NULL)
-		return -1;
-	for (size_t i = 0; i < s->n; i++)
-		s->off[s->e[i].slot + 1]++;
-	for (size_t p = 0; p < rs->n_pats; p++)
-		s->off[p + 1] += s->off[p];
-	return 0;
+	return kvdb_stage_group(rs->r->rc, &rs->r->mem, &rs->st[k], rs->pats.n,
+				"grouping rows by person");
 }
 
 /* Visits sorted: visit id -> position, for conditions and procedures. */
 static int contacts_done(struct range_state *rs)
 {
-	struct stage *s = &rs->st[K_CONTACT];
+	const struct kvdb_stage *s = &rs->st[K_CONTACT];
 	if (group(rs, K_CONTACT) != 0)
 		return -1;
 	for (size_t i = 0; i < s->n; i++) {
 		uint32_t existing = 0;
-		int ins = db_map_insert(rs->r->rc, &rs->vmap, s->e[i].visit, (uint32_t)i, &existing);
+		int ins = kvdb_map_insert(rs->r->rc, &rs->vmap, EV(rs, K_CONTACT)[i].visit,
+					  (uint32_t)i, &existing);
 		if (ins < 0)
 			return -1;
 		if (ins == 0)
@@ -855,50 +777,43 @@ static int contacts_done(struct range_state *rs)
 	return 0;
 }
 
-/* The canonical structs of kind k, in order. Blood pressures: the k-th
- * systolic of a (person, date, visit) with its k-th diastolic. */
-static int compact(struct range_state *rs, enum om_kind k)
+/* Blood pressures, grouped: the k-th systolic of a (person, date, visit)
+ * with its k-th diastolic, written in place as struct kv_blood_pressure
+ * (each pair lands below the parts still to be read), the offsets recounted
+ * in pairs. */
+static void pair_bps(struct range_state *rs)
 {
-	struct stage *s = &rs->st[k];
-	if (s->n == 0)
-		return 0;
-	s->out = db_alloc(rs->r->rc, &rs->r->mem, s->n * out_size[k], "delivering a person range");
-	if (s->out == NULL)
-		return -1;
-	if (k != K_BP) {
-		unsigned char *o = s->out;
-		for (size_t i = 0; i < s->n; i++)
-			memcpy(o + i * out_size[k], &s->e[i].u, out_size[k]);
-		s->n_out = s->n;
-		return 0;
-	}
-	/* pair, and recount the offsets in pairs */
-	struct kv_blood_pressure *o = s->out;
+	struct kvdb_stage *s = &rs->st[K_BP];
+	const struct om_ev *e = (const struct om_ev *)s->data;
 	size_t w = 0;
 	size_t *off = s->off;
 	size_t prev_end = 0;
-	for (size_t p = 0; p < rs->n_pats; p++) {
+	for (size_t p = 0; p < rs->pats.n; p++) {
 		size_t i = prev_end, end = off[p + 1];
 		off[p] = w;
 		while (i < end) {
 			size_t j = i;
-			while (j < end && s->e[j].date == s->e[i].date && s->e[j].visit == s->e[i].visit)
+			kv_date date = e[i].h.date; /* before a pair overwrites it */
+			while (j < end && e[j].h.date == date && e[j].visit == e[i].visit)
 				j++;
 			size_t si = i, di = i, paired = 0;
 			for (;;) {
-				while (si < j && !s->e[si].u.bp.systolic)
+				while (si < j && !e[si].u.bp.systolic)
 					si++;
-				while (di < j && s->e[di].u.bp.systolic)
+				while (di < j && e[di].u.bp.systolic)
 					di++;
 				if (si >= j || di >= j)
 					break;
-				double sv = s->e[si].u.bp.value, dv = s->e[di].u.bp.value;
+				double sv = e[si].u.bp.value, dv = e[di].u.bp.value;
 				if (sv < 0 || sv > INT16_MAX || dv < 0 || dv > INT16_MAX) {
 					rs->r->bad[OM_Q_MEASUREMENT][R_OUT_OF_RANGE] += 2;
 				} else {
-					o[w].date = s->e[i].date;
-					o[w].systolic = (int16_t)lround(sv);
-					o[w].diastolic = (int16_t)lround(dv);
+					struct kv_blood_pressure bp = {
+						.date = date,
+						.systolic = (int16_t)lround(sv),
+						.diastolic = (int16_t)lround(dv),
+					};
+					memcpy(s->data + w * sizeof(bp), &bp, sizeof(bp));
 					w++;
 				}
 				paired += 2;
@@ -910,51 +825,16 @@ static int compact(struct range_state *rs, enum om_kind k)
 		}
 		prev_end = end;
 	}
-	off[rs->n_pats] = w;
-	s->n_out = w;
-	return 0;
-}
-
-static const void *slice(const struct range_state *rs, enum om_kind k, size_t slot, size_t *n)
-{
-	const struct stage *s = &rs->st[k];
-	if (s->off == NULL || s->out == NULL) {
-		*n = 0;
-		return NULL;
-	}
-	*n = s->off[slot + 1] - s->off[slot];
-	return *n > 0 ? (const unsigned char *)s->out + s->off[slot] * out_size[k] : NULL;
-}
-
-static int deliver(struct range_state *rs)
-{
-	struct om_reader *r = rs->r;
-	for (size_t s = 0; s < rs->n_pats; s++) {
-		const struct pat *p = &rs->pats[s];
-		struct kv_patient kp = {.birth = p->birth, .death = p->death, .sex = p->sex};
-		kp.periods = slice(rs, K_PERIOD, s, &kp.n_periods);
-		kp.contacts = slice(rs, K_CONTACT, s, &kp.n_contacts);
-		kp.fees = slice(rs, K_FEE, s, &kp.n_fees);
-		kp.diagnoses = slice(rs, K_DX, s, &kp.n_diagnoses);
-		kp.medications = slice(rs, K_MED, s, &kp.n_medications);
-		kp.prescriptions = slice(rs, K_RX, s, &kp.n_prescriptions);
-		kp.labs = slice(rs, K_LAB, s, &kp.n_labs);
-		kp.bps = slice(rs, K_BP, s, &kp.n_bps);
-		if (r->sink(r->sink_arg, &kp) != 0)
-			return db_error(r->rc, "the read was stopped by the patient sink after %" PRIu64
-					       " patients",
-					r->delivered);
-		r->delivered++;
-	}
-	return 0;
+	off[rs->pats.n] = w;
+	s->n = w;
 }
 
 /* ---- one range --------------------------------------------------------- */
 
 static int run(struct range_state *rs, enum om_query q, const struct om_range *range,
-	       db_row_fn fn)
+	       kvdb_row_fn fn)
 {
-	char sql[DB_SQL_MAX];
+	char sql[KVDB_SQL_MAX];
 	struct om_reader *r = rs->r;
 	rs->q = q;
 	if (om_sql_select(r->rc, r->cfg, sql, sizeof(sql), q, r->t->dialect, range, false) != 0)
@@ -962,72 +842,109 @@ static int run(struct range_state *rs, enum om_query q, const struct om_range *r
 	return om_run_query(r->t, q, sql, fn, rs, NULL);
 }
 
-static int cmp_pat(const void *va, const void *vb)
-{
-	const struct pat *a = va, *b = vb;
-	if (a->id != b->id)
-		return a->id < b->id ? -1 : 1;
-	if (a->birth != b->birth)
-		return a->birth < b->birth ? -1 : 1;
-	return (a->sex > b->sex) - (a->sex < b->sex);
-}
-
 static void range_free(struct range_state *rs)
 {
-	struct db_mem *m = &rs->r->mem;
-	for (int k = 0; k < N_KINDS; k++) {
-		db_free(m, rs->st[k].e);
-		db_free(m, rs->st[k].off);
-		db_free(m, rs->st[k].out);
+	struct kvdb_mem *m = &rs->r->mem;
+	for (int k = 0; k < N_KINDS; k++)
+		kvdb_stage_free(m, &rs->st[k]);
+	kvdb_pats_free(m, &rs->pats);
+	kvdb_map_fini(m, &rs->vmap);
+}
+
+/*
+ * Reading a range on two connections. Over libpq (a twin transport in the
+ * same snapshot, kvdb_twin.c) a worker thread reads drug exposures and
+ * measurements, which refer to nothing else read here, while this thread
+ * reads periods, visits, conditions and procedures. The worker fills only
+ * its own stages (medications, prescriptions, labs, blood pressure parts)
+ * and counters, in copies merged after the join; persons are looked up
+ * read-only. Grouping and delivery after the join are unchanged, so the
+ * persons reach the sink exactly as from one connection.
+ */
+struct worker {
+	struct kvdb_worker w;
+	struct om_reader r;       /* a copy: the twin transport, its own counters */
+	struct range_state rs;    /* a copy: its own lookup cache and stages */
+	const struct om_range *range;
+};
+
+static const enum om_kind worker_kinds[] = {K_MED, K_RX, K_LAB, K_BP};
+static const enum om_query worker_queries[] = {OM_Q_DRUG, OM_Q_MEASUREMENT};
+
+/* Drug exposures (when drugs are provided) and measurements. */
+static int read_drugs_and_labs(struct range_state *rs, const struct om_range *range)
+{
+	if ((rs->r->provides & KV_PROVIDES_MEDICATIONS) &&
+	    run(rs, OM_Q_DRUG, range, row_drug) != 0)
+		return -1;
+	return run(rs, OM_Q_MEASUREMENT, range, row_measurement);
+}
+
+static int worker_job(void *arg)
+{
+	struct worker *w = arg;
+	return read_drugs_and_labs(&w->rs, w->range);
+}
+
+static void worker_merge(struct range_state *rs, const struct worker *w)
+{
+	for (size_t i = 0; i < N_OF(worker_kinds); i++)
+		rs->st[worker_kinds[i]] = w->rs.st[worker_kinds[i]];
+	for (size_t i = 0; i < N_OF(worker_queries); i++) {
+		enum om_query q = worker_queries[i];
+		rs->r->rows[q] = w->r.rows[q];
+		memcpy(rs->r->bad[q], w->r.bad[q], sizeof(rs->r->bad[q]));
 	}
-	db_free(m, rs->pats);
-	db_map_fini(m, &rs->vmap);
 }
 
 static int process_range(struct om_reader *r, const struct om_range *range, uint64_t n_visits)
 {
 	struct range_state rs;
+	struct worker *w = NULL;
 	int ret = -1;
 	memset(&rs, 0, sizeof(rs));
 	rs.r = r;
+	rs.mem = &r->mem;
+	for (int k = 0; k < N_KINDS; k++)
+		rs.st[k].d = &stage_descs[k];
 
 	/* persons, sorted by id; a repeated person_id: the first stays */
-	if (run(&rs, OM_Q_PERSON, range, row_person) != 0)
+	if (run(&rs, OM_Q_PERSON, range, row_person) != 0 ||
+	    kvdb_pats_index(r->rc, &r->mem, &rs.pats, &r->bad[OM_Q_PERSON][R_DUPLICATE_KEY],
+			    "holding a person range") != 0)
 		goto done;
-	qsort(rs.pats, rs.n_pats, sizeof(struct pat), cmp_pat);
-	size_t j = 0;
-	for (size_t i = 0; i < rs.n_pats; i++) {
-		if (j > 0 && rs.pats[j - 1].id == rs.pats[i].id) {
-			r->bad[OM_Q_PERSON][R_DUPLICATE_KEY]++;
-			continue;
-		}
-		rs.pats[j++] = rs.pats[i];
-	}
-	rs.n_pats = j;
-	if (rs.n_pats >= UINT32_MAX - 2) {
-		db_error(r->rc, "too many persons in one range");
-		goto done;
-	}
 	if (run(&rs, OM_Q_DEATH, range, row_death) != 0)
 		goto done;
+	if (r->twin != NULL && (w = calloc(1, sizeof(*w))) != NULL) {
+		w->r = *r;
+		w->r.t = r->twin;
+		w->rs = rs;
+		w->rs.r = &w->r;
+		w->range = range;
+		if (!kvdb_worker_start(&w->w, &r->mem, worker_job, w)) {
+			free(w);
+			w = NULL;
+		}
+	}
 
 	if (r->cfg->list_rule == OM_LIST_OBSERVATION_PERIOD) {
 		if (run(&rs, OM_Q_OBSERVATION_PERIOD, range, row_period) != 0)
 			goto done;
 	} else {
-		for (size_t s = 0; s < rs.n_pats; s++) {
-			if (after_to(&rs, rs.pats[s].birth))
+		for (size_t s = 0; s < rs.pats.n; s++) {
+			kv_date birth = rs.pats.p[s].birth;
+			if (after_to(&rs, birth))
 				continue;
-			struct om_ev *e = push(&rs, K_PERIOD, (uint32_t)s, rs.pats[s].birth, 0, 0);
+			struct om_ev *e = push(&rs, K_PERIOD, (uint32_t)s, birth, 0, 0);
 			if (e == NULL)
 				goto done;
-			e->u.p.from = rs.pats[s].birth;
+			e->u.p.from = birth;
 			e->u.p.to = KV_DATE_OPEN;
 		}
 	}
 
-	if (db_map_init(r->rc, &r->mem, &rs.vmap, (size_t)(n_visits + 16),
-			"holding a person range") != 0 ||
+	if (kvdb_map_init(r->rc, &r->mem, &rs.vmap, (size_t)(n_visits + 16),
+			  "holding a person range") != 0 ||
 	    run(&rs, OM_Q_VISIT, range, row_visit) != 0 || contacts_done(&rs) != 0)
 		goto done;
 	if (run(&rs, OM_Q_CONDITION, range, row_condition) != 0)
@@ -1035,39 +952,57 @@ static int process_range(struct om_reader *r, const struct om_range *range, uint
 	if (r->cfg->n_ancestor_sets > 0 &&
 	    run(&rs, OM_Q_CONDITION_ANCESTOR, range, row_ancestor) != 0)
 		goto done;
-	if ((r->provides & KV_PROVIDES_MEDICATIONS) && run(&rs, OM_Q_DRUG, range, row_drug) != 0)
+	if (run(&rs, OM_Q_PROCEDURE, range, row_procedure) != 0)
 		goto done;
-	if (run(&rs, OM_Q_MEASUREMENT, range, row_measurement) != 0 ||
-	    run(&rs, OM_Q_PROCEDURE, range, row_procedure) != 0)
+	if (w != NULL) {
+		int failed = kvdb_worker_join(r->rc, &w->w, true);
+		worker_merge(&rs, w);
+		free(w);
+		w = NULL;
+		if (failed != 0)
+			goto done;
+	} else if (read_drugs_and_labs(&rs, range) != 0) {
 		goto done;
+	}
 
 	for (int k = 0; k < N_KINDS; k++) {
 		if (k != K_CONTACT && group(&rs, (enum om_kind)k) != 0)
 			goto done;
-		if (compact(&rs, (enum om_kind)k) != 0)
-			goto done;
+		if (k == K_BP)
+			pair_bps(&rs);
+		else
+			kvdb_stage_compact(&rs.st[k]);
 	}
-	if (deliver(&rs) != 0)
+	const struct kvdb_stage *by_kind[KVDB_N_KINDS] = {NULL};
+	for (int k = 0; k < N_KINDS; k++)
+		by_kind[k] = &rs.st[k];
+	if (kvdb_deliver(r->rc, &rs.pats, by_kind, r->sink, r->sink_arg, &r->delivered) != 0)
 		goto done;
 	ret = 0;
 done:
+	if (w != NULL) {
+		/* this thread failed while the worker reads: stop it, keep our error */
+		(void)kvdb_worker_join(r->rc, &w->w, false);
+		worker_merge(&rs, w);
+		free(w);
+	}
 	range_free(&rs);
 	return ret;
 }
 
 /* ---- the read ------------------------------------------------------------ */
 
-int om_run_query(struct db_transport *t, enum om_query q, const char *sql, db_row_fn fn,
+int om_run_query(struct kvdb_transport *t, enum om_query q, const char *sql, kvdb_row_fn fn,
 		 void *arg, const char *action)
 {
 	const struct om_query_def *qd = &om_queries[q];
-	enum db_type types[OM_MAX_COLS];
+	enum kvdb_type types[OM_MAX_COLS];
 	uint16_t text_max[OM_MAX_COLS];
 	for (size_t c = 0; c < qd->n_cols && c < OM_MAX_COLS; c++) {
 		types[c] = qd->cols[c].type;
 		text_max[c] = qd->cols[c].text_max;
 	}
-	struct db_select s = {.action = action, .what = qd->table, .sql = sql, .types = types,
+	struct kvdb_select s = {.action = action, .what = qd->table, .sql = sql, .types = types,
 			      .text_max = text_max, .n_cols = qd->n_cols};
 	return t->select(t, &s, fn, arg);
 }
@@ -1078,16 +1013,16 @@ struct ids_arg {
 	size_t n, cap;
 };
 
-static int row_id(void *arg, const struct db_cell *c)
+static int row_id(void *arg, const struct kvdb_cell *c)
 {
 	struct ids_arg *a = arg;
 	int64_t id;
-	if (db_cell_int(&c[0], &id) != 0)
+	if (kvdb_cell_int(&c[0], &id) != 0)
 		return 0; /* counted as a bad row when the person is read */
 	if (a->n == a->cap) {
 		size_t cap = a->cap + a->cap / 2 + 256;
-		void *n = db_realloc(a->r->rc, &a->r->mem, a->ids, cap * sizeof(int64_t),
-				     "planning person ranges");
+		void *n = kvdb_realloc(a->r->rc, &a->r->mem, a->ids, cap * sizeof(int64_t),
+				       "planning person ranges");
 		if (n == NULL)
 			return -1;
 		a->ids = n;
@@ -1103,10 +1038,10 @@ static int cmp_i64(const void *va, const void *vb)
 	return (a > b) - (a < b);
 }
 
-static int row_one_count(void *arg, const struct db_cell *c)
+static int row_one_count(void *arg, const struct kvdb_cell *c)
 {
 	int64_t n = 0;
-	if (db_cell_int(&c[0], &n) == 0 && n > 0)
+	if (kvdb_cell_int(&c[0], &n) == 0 && n > 0)
 		*(uint64_t *)arg = (uint64_t)n;
 	return 0;
 }
@@ -1114,12 +1049,12 @@ static int row_one_count(void *arg, const struct db_cell *c)
 /* Rows a query will give for the whole office (for the plan). */
 static int count_rows(struct om_reader *r, enum om_query q, uint64_t *n)
 {
-	static const enum db_type types[1] = {DB_T_ID};
-	char sql[DB_SQL_MAX];
+	static const enum kvdb_type types[1] = {KVDB_T_ID};
+	char sql[KVDB_SQL_MAX];
 	*n = 0;
 	if (om_sql_count(r->rc, r->cfg, sql, sizeof(sql), q) != 0)
 		return -1;
-	struct db_select s = {.action = "counting table", .what = om_queries[q].table, .sql = sql,
+	struct kvdb_select s = {.action = "counting table", .what = om_queries[q].table, .sql = sql,
 			      .types = types, .n_cols = 1};
 	return r->t->select(r->t, &s, row_one_count, n);
 }
@@ -1130,7 +1065,6 @@ static int count_rows(struct om_reader *r, enum om_query q, uint64_t *n)
 
 static void report_counts(struct om_reader *r)
 {
-	const struct kv_host *h = r->rc->host;
 	for (int q = 0; q < OM_N_QUERIES; q++) {
 		if (q == OM_Q_DRUG && !(r->provides & KV_PROVIDES_MEDICATIONS))
 			continue;
@@ -1138,17 +1072,14 @@ static void report_counts(struct om_reader *r)
 			continue;
 		if (q == OM_Q_CONDITION_ANCESTOR && r->cfg->n_ancestor_sets == 0)
 			continue;
-		h->count_rows(r->rc->ctx, om_queries[q].table, r->rows[q]);
-		for (int w = 0; w < R_N_REASONS; w++)
-			if (r->bad[q][w] > 0)
-				h->count_bad_rows(r->rc->ctx, om_queries[q].table, reason_text[w],
-						  r->bad[q][w]);
+		kvdb_report_table(r->rc, om_queries[q].table, r->rows[q], r->bad[q], reason_text,
+				  R_N_REASONS);
 	}
 }
 
 #define OM_MIN_BUDGET 65536
 
-int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *cfg,
+int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_config *cfg,
 	    uint32_t provides, const struct kv_read_request *req, kv_patient_sink sink,
 	    void *sink_arg)
 {
@@ -1156,16 +1087,13 @@ int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *c
 	struct ids_arg ids = {0};
 	bool began = false;
 	int ret = KV_ERROR;
-	char sql[DB_SQL_MAX];
+	char sql[KVDB_SQL_MAX];
 
-	if (req == NULL || sink == NULL)
-		return db_error(rc, "read() needs a request and a patient sink");
-	if (req->memory_budget < OM_MIN_BUDGET)
-		return db_error(rc, "a memory budget of %zu bytes is too small (at least %d)",
-				req->memory_budget, OM_MIN_BUDGET);
+	if (kvdb_read_check(rc, req, sink, OM_MIN_BUDGET) != 0)
+		return KV_ERROR;
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
-		return db_error(rc, "out of memory");
+		return kvdb_error(rc, "out of memory");
 	r->rc = rc;
 	r->t = t;
 	r->cfg = cfg;
@@ -1180,15 +1108,15 @@ int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *c
 	 * not provide note matches, so the core asks for none that count */
 	size_t buffers = t->buffer_bytes(t, r->mem.budget);
 
-	if (t->begin(t) != 0)
+	if (kvdb_snapshot_begin(t, &r->twin) != 0)
 		goto done;
 	began = true;
 
 	/* 1. provider roles */
 	uint64_t n_prov = 0, n_visits = 0;
 	if (count_rows(r, OM_Q_PROVIDER, &n_prov) != 0 ||
-	    db_map_init(rc, &r->mem, &r->roles, (size_t)n_prov + 16, "holding the provider roles") !=
-		0 ||
+	    kvdb_map_init(rc, &r->mem, &r->roles, (size_t)n_prov + 16,
+			  "holding the provider roles") != 0 ||
 	    om_sql_select(rc, cfg, sql, sizeof(sql), OM_Q_PROVIDER, t->dialect, NULL, false) != 0 ||
 	    om_run_query(t, OM_Q_PROVIDER, sql, row_provider, r, NULL) != 0)
 		goto done;
@@ -1197,8 +1125,8 @@ int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *c
 	if (om_sql_person_ids(rc, cfg, sql, sizeof(sql)) != 0)
 		goto done;
 	{
-		static const enum db_type id_type[1] = {DB_T_ID};
-		struct db_select s = {.action = "reading table", .what = "person", .sql = sql,
+		static const enum kvdb_type id_type[1] = {KVDB_T_ID};
+		struct kvdb_select s = {.action = "reading table", .what = "person", .sql = sql,
 				      .types = id_type, .n_cols = 1};
 		if (t->select(t, &s, row_id, &ids) != 0)
 			goto done;
@@ -1219,25 +1147,21 @@ int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *c
 	}
 	size_t fixed = r->mem.used + buffers;
 	if (fixed + OM_MIN_BUDGET / 2 >= r->mem.budget) {
-		db_error(rc, "a memory budget of %zu bytes is too small: %zu bytes are needed "
-			     "before any person is read",
-			 r->mem.budget, fixed);
+		kvdb_error(rc, "a memory budget of %zu bytes is too small: %zu bytes are needed "
+			       "before any person is read",
+			   r->mem.budget, fixed);
 		goto done;
 	}
 	/* half of what is left for a range's rows; the rest for growth,
 	 * offsets and the visit map */
 	uint64_t target = (r->mem.budget - fixed) / 2;
-	uint64_t per_person = ids.n > 0 ? (total_rows * ROW_COST) / ids.n + sizeof(struct pat) +
-					      ROW_COST
-					: 1;
+	uint64_t per_person = 1;
+	if (ids.n > 0)
+		per_person = (total_rows * ROW_COST) / ids.n + sizeof(struct kvdb_pat) + ROW_COST;
 	uint64_t per_range = target / per_person;
 	if (per_range < 1)
 		per_range = 1;
-	/* progress for the core; a host older than the field lacks it */
-	if (rc->host->struct_size >= offsetof(struct kv_host, expect_patients) +
-					 sizeof rc->host->expect_patients &&
-	    rc->host->expect_patients != NULL)
-		rc->host->expect_patients(rc->ctx, ids.n);
+	kvdb_expect_patients(rc, ids.n); /* progress for the core */
 
 	size_t n_ranges = 0;
 	if (ids.n <= per_range) {
@@ -1259,21 +1183,22 @@ int om_read(struct db_ctx *rc, struct db_transport *t, const struct om_config *c
 			i = e;
 		}
 	}
+	bool twin_used = r->twin != NULL;
 	began = false;
-	if (t->end(t, true) != 0)
+	if (kvdb_snapshot_end(t, &r->twin, true) != 0)
 		goto done;
-	db_log(rc, KV_LOG_INFO,
-	       "read %" PRIu64 " persons in %zu person_id range%s over %s; %zu of %zu bytes held "
-	       "at most",
-	       r->delivered, n_ranges, n_ranges == 1 ? "" : "s", t->name, r->mem.peak,
-	       r->mem.budget);
+	kvdb_log(rc, KV_LOG_INFO,
+		 "read %" PRIu64 " persons in %zu person_id range%s over %s%s; %zu of %zu bytes "
+		 "held at most",
+		 r->delivered, n_ranges, n_ranges == 1 ? "" : "s", t->name,
+		 twin_used ? " (two connections in one snapshot)" : "", r->mem.peak, r->mem.budget);
 	report_counts(r);
 	ret = KV_OK;
 done:
 	if (began)
-		(void)t->end(t, false);
-	db_free(&r->mem, ids.ids);
-	db_map_fini(&r->mem, &r->roles);
+		(void)kvdb_snapshot_end(t, &r->twin, false);
+	kvdb_free(&r->mem, ids.ids);
+	kvdb_map_fini(&r->mem, &r->roles);
 	t->mem = NULL;
 	free(r);
 	return ret;

@@ -15,7 +15,7 @@
  * configured care_site_id and person_id range bounds). Nothing else comes from
  * outside; there are no other parameters to bind.
  *
- * All builders write into the caller's buffer and fail with db_error() when
+ * All builders write into the caller's buffer and fail with kvdb_error() when
  * the text would not fit.
  */
 #include "om.h"
@@ -29,85 +29,85 @@
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct om_col provider_cols[] = {
-	COL("x.provider_id", DB_T_ID, 0),
-	COL("x.specialty_concept_id", DB_T_ID, 0),
+	COL("x.provider_id", KVDB_T_ID, 0),
+	COL("x.specialty_concept_id", KVDB_T_ID, 0),
 };
 static const struct om_col person_cols[] = {
-	COL("x.person_id", DB_T_ID, 0),
-	COL("x.gender_concept_id", DB_T_ID, 0),
-	COL("x.year_of_birth", DB_T_INT, 0),
-	COL("x.month_of_birth", DB_T_INT, 0),
-	COL("x.day_of_birth", DB_T_INT, 0),
-	COL("x.birth_datetime", DB_T_TIMESTAMP, 0),
+	COL("x.person_id", KVDB_T_ID, 0),
+	COL("x.gender_concept_id", KVDB_T_ID, 0),
+	COL("x.year_of_birth", KVDB_T_INT, 0),
+	COL("x.month_of_birth", KVDB_T_INT, 0),
+	COL("x.day_of_birth", KVDB_T_INT, 0),
+	COL("x.birth_datetime", KVDB_T_TIMESTAMP, 0),
 };
 static const struct om_col death_cols[] = {
-	COL("x.person_id", DB_T_ID, 0),
-	COL("x.death_date", DB_T_DATE, 0),
+	COL("x.person_id", KVDB_T_ID, 0),
+	COL("x.death_date", KVDB_T_DATE, 0),
 };
 static const struct om_col period_cols[] = {
-	COL("x.observation_period_id", DB_T_ID, 0),
-	COL("x.person_id", DB_T_ID, 0),
-	COL("x.observation_period_start_date", DB_T_DATE, 0),
-	COL("x.observation_period_end_date", DB_T_DATE, 0),
+	COL("x.observation_period_id", KVDB_T_ID, 0),
+	COL("x.person_id", KVDB_T_ID, 0),
+	COL("x.observation_period_start_date", KVDB_T_DATE, 0),
+	COL("x.observation_period_end_date", KVDB_T_DATE, 0),
 };
 static const struct om_col visit_cols[] = {
-	COL("x.visit_occurrence_id", DB_T_ID, 0),
-	COL("x.person_id", DB_T_ID, 0),
-	COL("x.visit_concept_id", DB_T_ID, 0),
-	COL("x.visit_start_date", DB_T_DATE, 0),
-	COL("x.provider_id", DB_T_ID, 0),
+	COL("x.visit_occurrence_id", KVDB_T_ID, 0),
+	COL("x.person_id", KVDB_T_ID, 0),
+	COL("x.visit_concept_id", KVDB_T_ID, 0),
+	COL("x.visit_start_date", KVDB_T_DATE, 0),
+	COL("x.provider_id", KVDB_T_ID, 0),
 };
 /* The standard concept (SNOMED for conditions) and the source concept,
  * whose ICD-10 code is delivered too where the source was ICD-10. */
 static const struct om_col condition_cols[] = {
-	COL("x.condition_occurrence_id", DB_T_ID, 0),
-	COL("x.person_id", DB_T_ID, 0),
-	COL("x.visit_occurrence_id", DB_T_ID, 0),
-	COL("x.condition_start_date", DB_T_DATE, 0),
-	COL("c.vocabulary_id", DB_T_TEXT, 20),
-	COL("c.concept_code", DB_T_TEXT, 50),
-	COL("s.vocabulary_id", DB_T_TEXT, 20),
-	COL("s.concept_code", DB_T_TEXT, 50),
+	COL("x.condition_occurrence_id", KVDB_T_ID, 0),
+	COL("x.person_id", KVDB_T_ID, 0),
+	COL("x.visit_occurrence_id", KVDB_T_ID, 0),
+	COL("x.condition_start_date", KVDB_T_DATE, 0),
+	COL("c.vocabulary_id", KVDB_T_TEXT, 20),
+	COL("c.concept_code", KVDB_T_TEXT, 50),
+	COL("s.vocabulary_id", KVDB_T_TEXT, 20),
+	COL("s.concept_code", KVDB_T_TEXT, 50),
 };
 /* Every SNOMED ancestor of a condition's concept (levels >= 1); omop.c's
  * value-set filter keeps those a diagnosis value set names. */
 static const struct om_col ancestor_cols[] = {
-	COL("x.condition_occurrence_id", DB_T_ID, 0),
-	COL("x.person_id", DB_T_ID, 0),
-	COL("x.visit_occurrence_id", DB_T_ID, 0),
-	COL("x.condition_start_date", DB_T_DATE, 0),
-	COL("a.concept_code", DB_T_TEXT, 50),
+	COL("x.condition_occurrence_id", KVDB_T_ID, 0),
+	COL("x.person_id", KVDB_T_ID, 0),
+	COL("x.visit_occurrence_id", KVDB_T_ID, 0),
+	COL("x.condition_start_date", KVDB_T_DATE, 0),
+	COL("a.concept_code", KVDB_T_TEXT, 50),
 };
 /* ATC: the source concept where it is ATC itself, else the smallest ATC
  * 5th-level code among the drug concept's ancestors. */
 static const struct om_col drug_cols[] = {
-	COL("x.drug_exposure_id", DB_T_ID, 0),
-	COL("x.person_id", DB_T_ID, 0),
-	COL("x.drug_exposure_start_date", DB_T_DATE, 0),
-	COL("x.drug_exposure_end_date", DB_T_DATE, 0),
-	COL("x.days_supply", DB_T_INT, 0),
-	COL("x.refills", DB_T_INT, 0),
-	COL("s.vocabulary_id", DB_T_TEXT, 20),
-	COL("s.concept_code", DB_T_TEXT, 50),
-	COL("atc.code", DB_T_TEXT, 50),
+	COL("x.drug_exposure_id", KVDB_T_ID, 0),
+	COL("x.person_id", KVDB_T_ID, 0),
+	COL("x.drug_exposure_start_date", KVDB_T_DATE, 0),
+	COL("x.drug_exposure_end_date", KVDB_T_DATE, 0),
+	COL("x.days_supply", KVDB_T_INT, 0),
+	COL("x.refills", KVDB_T_INT, 0),
+	COL("s.vocabulary_id", KVDB_T_TEXT, 20),
+	COL("s.concept_code", KVDB_T_TEXT, 50),
+	COL("atc.code", KVDB_T_TEXT, 50),
 };
 static const struct om_col measurement_cols[] = {
-	COL("x.measurement_id", DB_T_ID, 0),
-	COL("x.person_id", DB_T_ID, 0),
-	COL("x.measurement_date", DB_T_DATE, 0),
-	COL("x.visit_occurrence_id", DB_T_ID, 0),
-	COL("c.vocabulary_id", DB_T_TEXT, 20),
-	COL("c.concept_code", DB_T_TEXT, 50),
-	COL("x.value_as_number", DB_T_FLOAT, 0),
-	COL("u.concept_code", DB_T_TEXT, 50),
+	COL("x.measurement_id", KVDB_T_ID, 0),
+	COL("x.person_id", KVDB_T_ID, 0),
+	COL("x.measurement_date", KVDB_T_DATE, 0),
+	COL("x.visit_occurrence_id", KVDB_T_ID, 0),
+	COL("c.vocabulary_id", KVDB_T_TEXT, 20),
+	COL("c.concept_code", KVDB_T_TEXT, 50),
+	COL("x.value_as_number", KVDB_T_FLOAT, 0),
+	COL("u.concept_code", KVDB_T_TEXT, 50),
 };
 static const struct om_col procedure_cols[] = {
-	COL("x.procedure_occurrence_id", DB_T_ID, 0),
-	COL("x.person_id", DB_T_ID, 0),
-	COL("x.visit_occurrence_id", DB_T_ID, 0),
-	COL("x.procedure_date", DB_T_DATE, 0),
-	COL("c.vocabulary_id", DB_T_TEXT, 20),
-	COL("c.concept_code", DB_T_TEXT, 50),
+	COL("x.procedure_occurrence_id", KVDB_T_ID, 0),
+	COL("x.person_id", KVDB_T_ID, 0),
+	COL("x.visit_occurrence_id", KVDB_T_ID, 0),
+	COL("x.procedure_date", KVDB_T_DATE, 0),
+	COL("c.vocabulary_id", KVDB_T_TEXT, 20),
+	COL("c.concept_code", KVDB_T_TEXT, 50),
 };
 
 #define Q(tab, c, f, w, pp)                                                                    \
@@ -153,81 +153,33 @@ const struct om_query_def om_queries[OM_N_QUERIES] = {
 			     NULL, true),
 };
 
-/* ---- a bounded string builder ------------------------------------------ */
-
-struct sb {
-	char *buf;
-	size_t size, len;
-	bool overflow;
-};
-
-static void sb_init(struct sb *b, char *buf, size_t size)
-{
-	b->buf = buf;
-	b->size = size;
-	b->len = 0;
-	b->overflow = size == 0;
-	if (size > 0)
-		buf[0] = '\0';
-}
-
-static void sb_printf(struct sb *b, const char *fmt, ...) KV_PRINTF(2, 3);
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	if (b->overflow)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(b->buf + b->len, b->size - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->size - b->len) {
-		b->overflow = true;
-		b->buf[b->len] = '\0';
-		return;
-	}
-	b->len += (size_t)n;
-}
-
-static int sb_done(struct db_ctx *rc, const struct sb *b, const char *what)
-{
-	if (b->overflow)
-		return db_error(rc, "the SQL text for table \"%s\" is longer than %zu bytes", what,
-				b->size);
-	return 0;
-}
-
 /* Text with {S} and {V} replaced by the schema prefixes. */
-static void sb_expand(struct sb *b, const struct om_config *cfg, const char *text)
+static void sb_expand(struct kvdb_sb *b, const struct om_config *cfg, const char *text)
 {
 	const char *vs = cfg->vocab_schema[0] != '\0' ? cfg->vocab_schema : cfg->schema;
 	for (const char *p = text; *p != '\0'; p++) {
 		if (p[0] == '{' && (p[1] == 'S' || p[1] == 'V') && p[2] == '}') {
 			const char *s = p[1] == 'S' ? cfg->schema : vs;
 			if (s[0] != '\0')
-				sb_printf(b, "%s.", s);
+				kvdb_sb_printf(b, "%s.", s);
 			p += 2;
 		} else {
-			sb_printf(b, "%c", *p);
+			kvdb_sb_printf(b, "%c", *p);
 		}
 	}
 }
 
 /* A selected column, with the PostgreSQL cast that fixes its binary format. */
-static void sb_column(struct sb *b, enum db_dialect d, const struct om_col *c)
+static void sb_column(struct kvdb_sb *b, enum kvdb_dialect d, const struct om_col *c)
 {
-	static const char *const cast[] = {
-		[DB_T_ID] = "int8",       [DB_T_INT] = "int4",
-		[DB_T_FLOAT] = "float8",  [DB_T_DATE] = "date",
-		[DB_T_TIMESTAMP] = "timestamp", [DB_T_TEXT] = "text",
-	};
-	if (d == DB_DIALECT_POSTGRES)
-		sb_printf(b, "CAST(%s AS %s)", c->expr, cast[c->type]);
+	if (d == KVDB_DIALECT_POSTGRES)
+		kvdb_sb_printf(b, "CAST(%s AS %s)", c->expr, kvdb_pg_cast(c->type));
 	else
-		sb_printf(b, "%s", c->expr);
+		kvdb_sb_printf(b, "%s", c->expr);
 }
 
-static void sb_cond(struct sb *b, bool *first, const char *fmt, ...) KV_PRINTF(3, 4);
-static void sb_cond(struct sb *b, bool *first, const char *fmt, ...)
+static void sb_cond(struct kvdb_sb *b, bool *first, const char *fmt, ...) KV_PRINTF(3, 4);
+static void sb_cond(struct kvdb_sb *b, bool *first, const char *fmt, ...)
 {
 	char tmp[512];
 	va_list ap;
@@ -238,12 +190,12 @@ static void sb_cond(struct sb *b, bool *first, const char *fmt, ...)
 		b->overflow = true;
 		return;
 	}
-	sb_printf(b, "%s%s", *first ? " WHERE " : " AND ", tmp);
+	kvdb_sb_printf(b, "%s%s", *first ? " WHERE " : " AND ", tmp);
 	*first = false;
 }
 
 /* The office filter: persons of the configured care site. */
-static void sb_office(struct sb *b, const struct om_config *cfg, bool *first, bool person)
+static void sb_office(struct kvdb_sb *b, const struct om_config *cfg, bool *first, bool person)
 {
 	if (!cfg->has_care_site)
 		return;
@@ -251,14 +203,14 @@ static void sb_office(struct sb *b, const struct om_config *cfg, bool *first, bo
 		sb_cond(b, first, "x.care_site_id = %" PRId64, cfg->care_site_id);
 		return;
 	}
-	sb_printf(b, "%s", *first ? " WHERE " : " AND ");
+	kvdb_sb_printf(b, "%s", *first ? " WHERE " : " AND ");
 	*first = false;
-	sb_printf(b, "x.person_id IN (SELECT p.person_id FROM ");
+	kvdb_sb_printf(b, "x.person_id IN (SELECT p.person_id FROM ");
 	sb_expand(b, cfg, "{S}person p");
-	sb_printf(b, " WHERE p.care_site_id = %" PRId64 ")", cfg->care_site_id);
+	kvdb_sb_printf(b, " WHERE p.care_site_id = %" PRId64 ")", cfg->care_site_id);
 }
 
-static void sb_where(struct sb *b, const struct om_config *cfg, enum om_query q,
+static void sb_where(struct kvdb_sb *b, const struct om_config *cfg, enum om_query q,
 		     const struct om_range *range, bool check)
 {
 	const struct om_query_def *qd = &om_queries[q];
@@ -274,52 +226,52 @@ static void sb_where(struct sb *b, const struct om_config *cfg, enum om_query q,
 		sb_cond(b, &first, "1 = 0");
 }
 
-int om_sql_select(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
-		  enum om_query q, enum db_dialect d, const struct om_range *range, bool check)
+int om_sql_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+		  enum om_query q, enum kvdb_dialect d, const struct om_range *range, bool check)
 {
 	const struct om_query_def *qd = &om_queries[q];
-	struct sb b;
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT ");
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT ");
 	for (size_t i = 0; i < qd->n_cols; i++) {
 		if (i > 0)
-			sb_printf(&b, ", ");
+			kvdb_sb_printf(&b, ", ");
 		sb_column(&b, d, &qd->cols[i]);
 	}
-	sb_printf(&b, " FROM ");
+	kvdb_sb_printf(&b, " FROM ");
 	sb_expand(&b, cfg, qd->from);
 	sb_where(&b, cfg, q, range, check);
-	return sb_done(rc, &b, qd->table);
+	return kvdb_sb_done(rc, &b, qd->table, NULL);
 }
 
-int om_sql_count(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+int om_sql_count(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
 		 enum om_query q)
 {
 	const struct om_query_def *qd = &om_queries[q];
-	struct sb b;
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT CAST(count(*) AS BIGINT) FROM ");
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT CAST(count(*) AS BIGINT) FROM ");
 	sb_expand(&b, cfg, qd->from);
 	sb_where(&b, cfg, q, NULL, false);
-	return sb_done(rc, &b, qd->table);
+	return kvdb_sb_done(rc, &b, qd->table, NULL);
 }
 
-int om_sql_person_ids(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size)
+int om_sql_person_ids(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size)
 {
-	struct sb b;
+	struct kvdb_sb b;
 	bool first = true;
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT CAST(x.person_id AS BIGINT) FROM ");
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT CAST(x.person_id AS BIGINT) FROM ");
 	sb_expand(&b, cfg, "{S}person x");
 	sb_office(&b, cfg, &first, true);
-	return sb_done(rc, &b, "person");
+	return kvdb_sb_done(rc, &b, "person", NULL);
 }
 
-int om_sql_expand(struct db_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+int om_sql_expand(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
 		  const char *text)
 {
-	struct sb b;
-	sb_init(&b, buf, size);
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
 	sb_expand(&b, cfg, text);
-	return sb_done(rc, &b, "concept");
+	return kvdb_sb_done(rc, &b, "concept", NULL);
 }

@@ -6,8 +6,8 @@
  * See om.h for the files and their jobs, plugins/omop/README.md for the
  * mapping.
  *
- * open()     validates the configuration, connects read-only (db_pg.c,
- *            db_odbc.c), checks that every table and column the connector
+ * open()     validates the configuration, connects read-only (kvdb_pg.c,
+ *            kvdb_odbc.c), checks that every table and column the connector
  *            reads exists (SELECT cols FROM ... WHERE 1 = 0), that the
  *            configured care site exists, and works out what the data
  *            provides: drugs only where the ATC vocabulary is loaded.
@@ -47,13 +47,7 @@ static const struct kv_config_key omop_keys[] = {
 			       "else is an ODBC connection string (Driver=PostgreSQL Unicode;... or "
 			       "Driver=SQLite3;Database=/path/cdm.db)",
 	},
-	{
-		.key = "password",
-		.type = KV_CONFIG_SECRET,
-		.required = false,
-		.description = "The database password, added to the connection as libpq "
-			       "password or ODBC PWD; never logged",
-	},
+	KVDB_KEY_PASSWORD,
 	{
 		.key = "schema",
 		.type = KV_CONFIG_STRING,
@@ -106,40 +100,19 @@ static const struct kv_config_key omop_keys[] = {
 			       "codes a condition's ancestors in concept_ancestor are delivered as, "
 			       "so a set naming a concept also matches its descendants",
 	},
-	{
-		.key = "odbc_row_array_size",
-		.type = KV_CONFIG_INT,
-		.default_value = "1024",
-		.required = false,
-		.allowed = "1..65536",
-		.description = "Rows fetched per ODBC call into bound column arrays (and "
-			       "psqlODBC's cursor fetch size); lowered when the memory budget "
-			       "needs it",
-	},
+	KVDB_KEY_ODBC_ROW_ARRAY_SIZE,
 };
 
 struct om_state {
-	struct db_ctx rc;
-	struct db_transport *t;
+	struct kvdb_conn c; /* first: context, transport, provides */
 	struct om_config cfg;
-	uint32_t provides;
 };
-
-static void state_free(struct om_state *st)
-{
-	if (st == NULL)
-		return;
-	if (st->t != NULL)
-		st->t->close(st->t);
-	db_ctx_fini(&st->rc);
-	free(st);
-}
 
 /* ---- configuration ------------------------------------------------------ */
 
 static int config_ident(struct om_state *st, const char *key, char out[OM_IDENT_MAX + 1])
 {
-	const char *v = st->rc.host->config_string(st->rc.ctx, key);
+	const char *v = st->c.rc.host->config_string(st->c.rc.ctx, key);
 	out[0] = '\0';
 	if (v == NULL || v[0] == '\0')
 		return 0;
@@ -148,17 +121,18 @@ static int config_ident(struct om_state *st, const char *key, char out[OM_IDENT_
 	for (size_t i = 0; ok && i < n; i++)
 		ok = isalnum((unsigned char)v[i]) || v[i] == '_';
 	if (!ok)
-		return db_error(&st->rc, "\"%s\" must be a plain SQL identifier (letters, digits, "
-					 "'_', at most %d characters)",
-				key, OM_IDENT_MAX);
+		return kvdb_error(&st->c.rc,
+				  "\"%s\" must be a plain SQL identifier (letters, digits, "
+				  "'_', at most %d characters)",
+				  key, OM_IDENT_MAX);
 	memcpy(out, v, n + 1);
 	return 0;
 }
 
 static int config_read(struct om_state *st)
 {
-	const struct kv_host *h = st->rc.host;
-	struct kv_ctx *c = st->rc.ctx;
+	const struct kv_host *h = st->c.rc.host;
+	struct kv_ctx *c = st->c.rc.ctx;
 	struct om_config *cfg = &st->cfg;
 
 	if (config_ident(st, "schema", cfg->schema) != 0 ||
@@ -172,9 +146,9 @@ static int config_read(struct om_state *st)
 		cfg->has_care_site = false;
 	} else {
 		int64_t id;
-		if (!db_parse_int(cs, strlen(cs), &id))
-			return db_error(&st->rc, "\"care_site\" must be all or a care_site_id "
-						 "(an integer)");
+		if (!kvdb_parse_int(cs, strlen(cs), &id))
+			return kvdb_error(&st->c.rc, "\"care_site\" must be all or a care_site_id "
+						     "(an integer)");
 		cfg->has_care_site = true;
 		cfg->care_site_id = id;
 	}
@@ -195,14 +169,16 @@ static int config_read(struct om_state *st)
 			break;
 		char name[64];
 		if ((size_t)(e - p) >= sizeof(name))
-			return db_error(&st->rc, "a value-set name in \"ancestor_value_sets\" is "
-						 "too long");
+			return kvdb_error(&st->c.rc,
+					  "a value-set name in \"ancestor_value_sets\" is "
+					  "too long");
 		memcpy(name, p, (size_t)(e - p));
 		name[e - p] = '\0';
 		p = e;
 		if (cfg->n_ancestor_sets == OM_MAX_ANCESTOR_SETS)
-			return db_error(&st->rc, "\"ancestor_value_sets\" names more than %d sets",
-					OM_MAX_ANCESTOR_SETS);
+			return kvdb_error(&st->c.rc,
+					  "\"ancestor_value_sets\" names more than %d sets",
+					  OM_MAX_ANCESTOR_SETS);
 		const struct kv_value_set *vs = h->value_set(c, name); /* logs when missing */
 		if (vs != NULL)
 			cfg->ancestor_sets[cfg->n_ancestor_sets++] = vs;
@@ -212,36 +188,29 @@ static int config_read(struct om_state *st)
 
 /* ---- schema check and provides ------------------------------------------ */
 
-static int ignore_rows(void *arg, const struct db_cell *cells)
-{
-	(void)arg;
-	(void)cells;
-	return 0;
-}
-
 struct count_arg {
 	int64_t n;
 };
 
-static int row_count(void *arg, const struct db_cell *cells)
+static int row_count(void *arg, const struct kvdb_cell *cells)
 {
 	struct count_arg *a = arg;
 	int64_t n = 0;
-	if (db_cell_int(&cells[0], &n) == 0)
+	if (kvdb_cell_int(&cells[0], &n) == 0)
 		a->n = n;
 	return 0;
 }
 
 static int probe_count(struct om_state *st, const char *what, const char *text, int64_t *n)
 {
-	static const enum db_type types[1] = {DB_T_ID};
+	static const enum kvdb_type types[1] = {KVDB_T_ID};
 	char sql[1024];
 	struct count_arg a = {0};
-	if (om_sql_expand(&st->rc, &st->cfg, sql, sizeof(sql), text) != 0)
+	if (om_sql_expand(&st->c.rc, &st->cfg, sql, sizeof(sql), text) != 0)
 		return -1;
-	struct db_select s = {.action = "checking table", .what = what, .sql = sql,
+	struct kvdb_select s = {.action = "checking table", .what = what, .sql = sql,
 			      .types = types, .n_cols = 1};
-	if (st->t->select(st->t, &s, row_count, &a) != 0)
+	if (st->c.t->select(st->c.t, &s, row_count, &a) != 0)
 		return -1;
 	*n = a.n;
 	return 0;
@@ -249,16 +218,17 @@ static int probe_count(struct om_state *st, const char *what, const char *text, 
 
 static int check_schema(struct om_state *st)
 {
-	struct db_transport *t = st->t;
-	struct db_mem mem = {.budget = SIZE_MAX};
-	char sql[DB_SQL_MAX];
+	struct kvdb_transport *t = st->c.t;
+	struct kvdb_mem mem = {.budget = SIZE_MAX};
+	char sql[KVDB_SQL_MAX];
 	int ret = -1;
 
 	t->mem = &mem;
 	for (int q = 0; q < OM_N_QUERIES; q++) {
-		if (om_sql_select(&st->rc, &st->cfg, sql, sizeof(sql), (enum om_query)q, t->dialect,
-				  NULL, true) != 0 ||
-		    om_run_query(t, (enum om_query)q, sql, ignore_rows, NULL, "checking table") != 0)
+		if (om_sql_select(&st->c.rc, &st->cfg, sql, sizeof(sql), (enum om_query)q,
+				  t->dialect, NULL, true) != 0 ||
+		    om_run_query(t, (enum om_query)q, sql, kvdb_ignore_rows, NULL,
+				 "checking table") != 0)
 			goto done;
 	}
 	if (st->cfg.has_care_site) {
@@ -270,15 +240,16 @@ static int check_schema(struct om_state *st)
 		if (probe_count(st, "care_site", text, &n) != 0)
 			goto done;
 		if (n == 0) {
-			db_error(&st->rc, "care_site_id %" PRId64 " (the \"care_site\" key) is not in "
-					  "table care_site",
-				 st->cfg.care_site_id);
+			kvdb_error(&st->c.rc,
+				   "care_site_id %" PRId64 " (the \"care_site\" key) is not in "
+				   "table care_site",
+				   st->cfg.care_site_id);
 			goto done;
 		}
 	}
-	st->provides = KV_PROVIDES_LIST_PERIODS | KV_PROVIDES_CONTACTS | KV_PROVIDES_FEES |
-		       KV_PROVIDES_DIAGNOSES | KV_PROVIDES_DIAGNOSIS_CONTACT | KV_PROVIDES_LABS |
-		       KV_PROVIDES_BLOOD_PRESSURE;
+	st->c.provides = KV_PROVIDES_LIST_PERIODS | KV_PROVIDES_CONTACTS | KV_PROVIDES_FEES |
+			 KV_PROVIDES_DIAGNOSES | KV_PROVIDES_DIAGNOSIS_CONTACT | KV_PROVIDES_LABS |
+			 KV_PROVIDES_BLOOD_PRESSURE;
 	/* Drugs count for the indicators only by ATC code: without the ATC
 	 * vocabulary no drug has one, and a drug indicator would be a zero. */
 	int64_t atc = 0;
@@ -287,12 +258,12 @@ static int check_schema(struct om_state *st)
 			&atc) != 0)
 		goto done;
 	if (atc > 0)
-		st->provides |= KV_PROVIDES_MEDICATIONS | KV_PROVIDES_PRESCRIPTIONS;
+		st->c.provides |= KV_PROVIDES_MEDICATIONS | KV_PROVIDES_PRESCRIPTIONS;
 	else
-		db_log(&st->rc, KV_LOG_WARNING,
-		       "the ATC vocabulary is not loaded in table concept: drug exposures cannot be "
-		       "given ATC codes, so medications and prescriptions are not provided and the "
-		       "indicators that need them are not computable");
+		kvdb_log(&st->c.rc, KV_LOG_WARNING,
+			 "the ATC vocabulary is not loaded in table concept: drug exposures "
+			 "cannot be given ATC codes, so medications and prescriptions are not "
+			 "provided and the indicators that need them are not computable");
 	ret = 0;
 done:
 	t->mem = NULL;
@@ -303,68 +274,27 @@ done:
 
 static int omop_open(const struct kv_host *host, struct kv_ctx *ctx, void **state)
 {
-	struct om_state *st = NULL;
-	int ret = KV_ERROR;
-
-	if (host == NULL || host->abi_major != KV_ABI_MAJOR ||
-	    host->struct_size < offsetof(struct kv_host, in_value_set) + sizeof(void *))
-		return KV_ERROR; /* no usable host to report through */
-	st = calloc(1, sizeof(*st));
-	if (st == NULL) {
-		host->set_error(ctx, "out of memory");
+	struct om_state *st = kvdb_conn_new(
+		host, ctx, offsetof(struct kv_host, in_value_set) + sizeof(void *), sizeof(*st));
+	if (st == NULL)
+		return KV_ERROR;
+	if (config_read(st) != 0 || kvdb_connect(&st->c.rc, "kvalind-omop", &st->c.t) != 0 ||
+	    check_schema(st) != 0) {
+		kvdb_conn_free(&st->c);
 		return KV_ERROR;
 	}
-	st->rc.host = host;
-	st->rc.ctx = ctx;
-
-	const char *dsn = host->config_string(ctx, "dsn");
-	const char *password = host->config_string(ctx, "password");
-	int64_t rows = host->config_int(ctx, "odbc_row_array_size");
-	if (dsn == NULL || dsn[0] == '\0') {
-		db_error(&st->rc, "the \"dsn\" key is not set");
-		goto done;
-	}
-	if (rows < 1 || rows > 65536)
-		rows = 1024;
-	if (password != NULL && db_ctx_add_secret(&st->rc, password, strlen(password)) != 0)
-		goto done;
-	if (config_read(st) != 0)
-		goto done;
-
-	if (db_dsn_is_libpq(dsn)) {
-		if (db_pg_open(&st->rc, dsn, password, &st->t) != 0)
-			goto done;
-	} else if (db_odbc_open(&st->rc, dsn, password, (size_t)rows, &st->t) != 0) {
-		goto done;
-	}
-	if (check_schema(st) != 0)
-		goto done;
-	db_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the OMOP CDM tables are complete",
-	       st->t->dbms, st->t->name);
+	kvdb_log(&st->c.rc, KV_LOG_INFO,
+		 "connected to %s over %s; the OMOP CDM tables are complete", st->c.t->dbms,
+		 st->c.t->name);
 	*state = st;
-	st = NULL;
-	ret = KV_OK;
-done:
-	state_free(st);
-	return ret;
-}
-
-static uint32_t omop_provides(void *state)
-{
-	const struct om_state *st = state;
-	return st->provides;
+	return KV_OK;
 }
 
 static int omop_read(void *state, const struct kv_read_request *req, kv_patient_sink sink,
 		     void *sink_arg)
 {
 	struct om_state *st = state;
-	return om_read(&st->rc, st->t, &st->cfg, st->provides, req, sink, sink_arg);
-}
-
-static void omop_close(void *state)
-{
-	state_free(state);
+	return om_read(&st->c.rc, st->c.t, &st->cfg, st->c.provides, req, sink, sink_arg);
 }
 
 KV_CONNECTOR_PLUGIN = {
@@ -372,7 +302,7 @@ KV_CONNECTOR_PLUGIN = {
 			 "reads an OMOP CDM 5.4 database over libpq or ODBC"),
 	KV_CONFIG_KEYS(omop_keys),
 	.open = omop_open,
-	.provides = omop_provides,
+	.provides = kvdb_conn_provides,
 	.read = omop_read,
-	.close = omop_close,
+	.close = kvdb_conn_close,
 };

@@ -50,22 +50,22 @@ static const char like_before[] =
 	"%[^a-zA-Z0-9_\xC3\x80-\xC3\x96\xC3\x98-\xC3\xB6\xC3\xB8-\xC5\xBF]";
 static const char like_after[] = "[ \t\r\n,.:]%";
 
-bool ref_dialect_has_notes(enum ref_dialect d)
+bool ref_dialect_has_notes(enum kvdb_dialect d)
 {
-	return d == REF_DIALECT_POSTGRES || d == REF_DIALECT_SQLITE || d == REF_DIALECT_MSSQL;
+	return d == KVDB_DIALECT_POSTGRES || d == KVDB_DIALECT_SQLITE || d == KVDB_DIALECT_MSSQL;
 }
 
-int ref_notes_condition(char *buf, size_t size, enum ref_dialect d, const char *param)
+int ref_notes_condition(char *buf, size_t size, enum kvdb_dialect d, const char *param)
 {
 	int n;
 	switch (d) {
-	case REF_DIALECT_POSTGRES:
+	case KVDB_DIALECT_POSTGRES:
 		n = snprintf(buf, size, "x.body ~ %s", param);
 		break;
-	case REF_DIALECT_SQLITE:
+	case KVDB_DIALECT_SQLITE:
 		n = snprintf(buf, size, "(' ' || x.body || ' ') GLOB %s", param);
 		break;
-	case REF_DIALECT_MSSQL:
+	case KVDB_DIALECT_MSSQL:
 		n = snprintf(buf, size,
 			     "(N' ' + CAST(x.body AS NVARCHAR(MAX)) + N' ') COLLATE "
 			     "Latin1_General_100_BIN2 LIKE %s",
@@ -162,10 +162,10 @@ static void pb_str(struct pbuf *p, const char *s)
 }
 
 /* One character of a word, as the dialect writes it. */
-static void pb_char(struct pbuf *p, enum ref_dialect d, uint32_t cp)
+static void pb_char(struct pbuf *p, enum kvdb_dialect d, uint32_t cp)
 {
 	char tmp[32];
-	if (d == REF_DIALECT_POSTGRES && cp >= 0x80) {
+	if (d == KVDB_DIALECT_POSTGRES && cp >= 0x80) {
 		int n = snprintf(tmp, sizeof(tmp), "\\u%04X", (unsigned)cp);
 		if (n < 0 || (size_t)n >= sizeof(tmp)) {
 			p->overflow = true;
@@ -178,7 +178,7 @@ static void pb_char(struct pbuf *p, enum ref_dialect d, uint32_t cp)
 	}
 }
 
-static void pb_word(struct pbuf *p, enum ref_dialect d, const uint32_t *cps, size_t n)
+static void pb_word(struct pbuf *p, enum kvdb_dialect d, const uint32_t *cps, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint32_t o = other_case(cps[i]);
@@ -195,23 +195,23 @@ static void pb_word(struct pbuf *p, enum ref_dialect d, const uint32_t *cps, siz
 
 /* ---- rules ------------------------------------------------------------- */
 
-void ref_notes_free(struct ref_mem *m, struct ref_note_rules *r)
+void ref_notes_free(struct kvdb_mem *m, struct ref_note_rules *r)
 {
 	for (size_t i = 0; i < r->n_patterns; i++)
-		ref_free(m, r->patterns[i]);
-	ref_free(m, r->patterns);
-	ref_free(m, r->first);
+		kvdb_free(m, r->patterns[i]);
+	kvdb_free(m, r->patterns);
+	kvdb_free(m, r->first);
 	memset(r, 0, sizeof(*r));
 }
 
-static int add_pattern(struct ref_ctx *rc, struct ref_mem *m, struct ref_note_rules *out,
+static int add_pattern(struct kvdb_ctx *rc, struct kvdb_mem *m, struct ref_note_rules *out,
 		       size_t cap, const struct pbuf *p, size_t rule)
 {
 	if (p->overflow)
-		return ref_error(rc, "keyword rule %zu is too long to translate", rule + 1);
+		return kvdb_error(rc, "keyword rule %zu is too long to translate", rule + 1);
 	if (out->n_patterns == cap)
-		return ref_error(rc, "keyword rule %zu has too many words", rule + 1);
-	char *s = ref_alloc(rc, m, p->len + 1, "translating keyword rules");
+		return kvdb_error(rc, "keyword rule %zu has too many words", rule + 1);
+	char *s = kvdb_alloc(rc, m, p->len + 1, "translating keyword rules");
 	if (s == NULL)
 		return -1;
 	memcpy(s, p->s, p->len + 1);
@@ -219,7 +219,7 @@ static int add_pattern(struct ref_ctx *rc, struct ref_mem *m, struct ref_note_ru
 	return 0;
 }
 
-int ref_notes_translate(struct ref_ctx *rc, struct ref_mem *m, enum ref_dialect d,
+int ref_notes_translate(struct kvdb_ctx *rc, struct kvdb_mem *m, enum kvdb_dialect d,
 			const char *const *rules, size_t n, struct ref_note_rules *out)
 {
 	int ret = -1;
@@ -227,23 +227,23 @@ int ref_notes_translate(struct ref_ctx *rc, struct ref_mem *m, enum ref_dialect 
 	if (n == 0)
 		return 0;
 	if (!ref_dialect_has_notes(d))
-		return ref_error(rc, "keyword rules cannot be matched in this database: no "
-				     "translation for its DBMS");
+		return kvdb_error(rc, "keyword rules cannot be matched in this database: no "
+				      "translation for its DBMS");
 	if (n > UINT16_MAX)
-		return ref_error(rc, "too many keyword rules (%zu; at most %u)", n,
-				 (unsigned)UINT16_MAX);
+		return kvdb_error(rc, "too many keyword rules (%zu; at most %u)", n,
+				  (unsigned)UINT16_MAX);
 
 	/* at most one pattern per word: count the words */
 	size_t cap = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (rules[i] == NULL)
-			return ref_error(rc, "keyword rule %zu is missing", i + 1);
+			return kvdb_error(rc, "keyword rule %zu is missing", i + 1);
 		cap++;
 		for (const char *c = rules[i]; *c != '\0'; c++)
 			cap += *c == '|';
 	}
-	out->first = ref_calloc(rc, m, n + 1, sizeof(size_t), "translating keyword rules");
-	out->patterns = ref_calloc(rc, m, cap, sizeof(char *), "translating keyword rules");
+	out->first = kvdb_calloc(rc, m, n + 1, sizeof(size_t), "translating keyword rules");
+	out->patterns = kvdb_calloc(rc, m, cap, sizeof(char *), "translating keyword rules");
 	if (out->first == NULL || out->patterns == NULL)
 		goto done;
 	out->n_rules = n;
@@ -253,7 +253,7 @@ int ref_notes_translate(struct ref_ctx *rc, struct ref_mem *m, enum ref_dialect 
 		size_t len = strlen(rules[i]);
 		struct pbuf pg = {.len = 0};
 		out->first[i] = out->n_patterns;
-		if (d == REF_DIALECT_POSTGRES)
+		if (d == KVDB_DIALECT_POSTGRES)
 			pb_str(&pg, pg_before);
 
 		size_t pos = 0;
@@ -266,34 +266,34 @@ int ref_notes_translate(struct ref_ctx *rc, struct ref_mem *m, enum ref_dialect 
 				uint32_t cp;
 				size_t k = utf8_decode(s + pos, len - pos, &cp);
 				if (k == 0 || !is_word_char(cp)) {
-					ref_error(rc,
-						  "keyword rule %zu has a character that is not a "
-						  "letter or digit (words are separated by '|')",
-						  i + 1);
+					kvdb_error(rc,
+						   "keyword rule %zu has a character that is not a "
+						   "letter or digit (words are separated by '|')",
+						   i + 1);
 					goto done;
 				}
 				if (nc == WORD_MAX) {
-					ref_error(rc, "keyword rule %zu has a word longer than %d "
-						      "characters",
-						  i + 1, WORD_MAX);
+					kvdb_error(rc, "keyword rule %zu has a word longer than %d "
+						       "characters",
+						   i + 1, WORD_MAX);
 					goto done;
 				}
 				cps[nc++] = cp;
 				pos += k;
 			}
 			if (nc == 0) {
-				ref_error(rc, "keyword rule %zu has an empty word", i + 1);
+				kvdb_error(rc, "keyword rule %zu has an empty word", i + 1);
 				goto done;
 			}
-			if (d == REF_DIALECT_POSTGRES) {
+			if (d == KVDB_DIALECT_POSTGRES) {
 				if (words > 0)
 					pb_str(&pg, "|");
 				pb_word(&pg, d, cps, nc);
 			} else {
 				struct pbuf p = {.len = 0};
-				pb_str(&p, d == REF_DIALECT_SQLITE ? glob_before : like_before);
+				pb_str(&p, d == KVDB_DIALECT_SQLITE ? glob_before : like_before);
 				pb_word(&p, d, cps, nc);
-				pb_str(&p, d == REF_DIALECT_SQLITE ? glob_after : like_after);
+				pb_str(&p, d == KVDB_DIALECT_SQLITE ? glob_after : like_after);
 				if (add_pattern(rc, m, out, cap, &p, i) != 0)
 					goto done;
 			}
@@ -302,7 +302,7 @@ int ref_notes_translate(struct ref_ctx *rc, struct ref_mem *m, enum ref_dialect 
 				break;
 			pos++; /* the '|' */
 		}
-		if (d == REF_DIALECT_POSTGRES) {
+		if (d == KVDB_DIALECT_POSTGRES) {
 			pb_str(&pg, pg_after);
 			if (add_pattern(rc, m, out, cap, &pg, i) != 0)
 				goto done;

@@ -19,7 +19,7 @@
  * is NULL or not in any bucket (fees whose contact is missing); the last
  * has no upper bound.
  *
- * With a twin connection in the same snapshot (libpq, ref_assemble.c) the
+ * With a twin connection in the same snapshot (libpq, ref_range.c) the
  * counts and the histograms run on both connections at once, each table on
  * one of them, so the server counts on two cores.
  */
@@ -59,14 +59,14 @@ struct totals_row {
 	int64_t min, max;
 };
 
-static int row_totals(void *arg, const struct ref_cell *c)
+static int row_totals(void *arg, const struct kvdb_cell *c)
 {
 	struct totals_row *tr = arg;
 	int64_t n = 0, lo = 0, hi = 0;
 	tr->seen = true;
-	if (ref_cell_int(&c[0], &n) == 0 && n > 0)
+	if (kvdb_cell_int(&c[0], &n) == 0 && n > 0)
 		tr->count = (uint64_t)n;
-	if (ref_cell_int(&c[1], &lo) == 0 && ref_cell_int(&c[2], &hi) == 0) {
+	if (kvdb_cell_int(&c[1], &lo) == 0 && kvdb_cell_int(&c[2], &hi) == 0) {
 		tr->has_ids = true;
 		tr->min = lo;
 		tr->max = hi;
@@ -74,7 +74,7 @@ static int row_totals(void *arg, const struct ref_cell *c)
 	return 0;
 }
 
-static const enum ref_type totals_types[3] = {REF_T_ID, REF_T_ID, REF_T_ID};
+static const enum kvdb_type totals_types[3] = {KVDB_T_ID, KVDB_T_ID, KVDB_T_ID};
 
 static int count_table(struct ref_reader *r, enum ref_table t, struct totals_row *tr)
 {
@@ -85,7 +85,7 @@ static int count_table(struct ref_reader *r, enum ref_table t, struct totals_row
 		       tr);
 }
 
-/* With a twin connection (ref_assemble.c) a worker thread counts these
+/* With a twin connection (ref_range.c) a worker thread counts these
  * tables while the calling thread counts the others, about half the
  * server's work each. */
 static const bool counted_by_twin[REF_N_TABLES] = {
@@ -95,22 +95,19 @@ static const bool counted_by_twin[REF_N_TABLES] = {
 };
 
 struct totals_worker {
+	struct kvdb_worker w;
 	struct ref_reader r; /* a copy on the twin */
 	struct totals_row rows[REF_N_TABLES];
-	struct ref_error_capture err;
-	int ret;
 };
 
-static void *totals_worker_main(void *arg)
+static int totals_job(void *arg)
 {
 	struct totals_worker *w = arg;
-	ref_tl_capture = &w->err;
-	w->ret = 0;
-	for (int t = 0; t < REF_N_TABLES && w->ret == 0; t++)
-		if (counted_by_twin[t] && table_read(&w->r, (enum ref_table)t))
-			w->ret = count_table(&w->r, (enum ref_table)t, &w->rows[t]);
-	ref_tl_capture = NULL;
-	return NULL;
+	for (int t = 0; t < REF_N_TABLES; t++)
+		if (counted_by_twin[t] && table_read(&w->r, (enum ref_table)t) &&
+		    count_table(&w->r, (enum ref_table)t, &w->rows[t]) != 0)
+			return -1;
+	return 0;
 }
 
 /* Does the events_from cut leave out any contact? When none lies before
@@ -124,7 +121,7 @@ static int probe_cut(struct ref_reader *r)
 	const kv_date from = r->req->events_from;
 	const struct ref_query *cq = &ref_queries[REF_TAB_CONTACT];
 	if (from == 0 || cq->date_col == NULL ||
-	    (r->t->dialect != REF_DIALECT_POSTGRES && r->t->dialect != REF_DIALECT_SQLITE))
+	    (r->t->dialect != KVDB_DIALECT_POSTGRES && r->t->dialect != KVDB_DIALECT_SQLITE))
 		return 0;
 	int y, m, d;
 	kv_date_to_ymd(from, &y, &m, &d);
@@ -146,14 +143,11 @@ int ref_plan_totals(struct ref_reader *r, struct ref_totals *tot)
 	memset(tot, 0, sizeof(*tot));
 	memset(rows, 0, sizeof(rows));
 	struct totals_worker *w = NULL;
-	pthread_t thread;
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	if (r->twin != NULL && (w = calloc(1, sizeof(*w))) != NULL) {
 		w->r = *r;
 		w->r.t = r->twin;
-		r->mem.lock = &lock; /* both connections' buffers come from it */
-		if (pthread_create(&thread, NULL, totals_worker_main, w) != 0) {
-			r->mem.lock = NULL;
+		/* both connections' buffers come from the budget */
+		if (!kvdb_worker_start(&w->w, &r->mem, totals_job, w)) {
 			free(w);
 			w = NULL;
 		}
@@ -165,13 +159,13 @@ int ref_plan_totals(struct ref_reader *r, struct ref_totals *tot)
 	if (ret == 0)
 		ret = probe_cut(r);
 	if (w != NULL) {
-		pthread_join(thread, NULL);
-		r->mem.lock = NULL;
+		/* the worker's error is reported only if ours came not first */
+		int failed = kvdb_worker_join(r->rc, &w->w, ret == 0);
 		for (int t = 0; t < REF_N_TABLES; t++)
 			if (counted_by_twin[t])
 				rows[t] = w->rows[t];
-		if (ret == 0 && w->ret != 0)
-			ret = ref_error(r->rc, "%s", w->err.set ? w->err.msg : "counting rows failed");
+		if (ret == 0)
+			ret = failed;
 		free(w);
 	}
 	if (ret != 0)
@@ -212,8 +206,9 @@ static int push_range(struct planner *pl, bool has_hi, int64_t hi)
 	struct ref_reader *r = pl->r;
 	if (pl->plan->n == pl->cap) {
 		size_t cap = pl->cap == 0 ? 8 : pl->cap * 2;
-		void *n = ref_realloc(r->rc, &r->mem, pl->plan->ranges,
-				      cap * sizeof(struct ref_plan_range), "planning patient ranges");
+		void *n = kvdb_realloc(r->rc, &r->mem, pl->plan->ranges,
+				       cap * sizeof(struct ref_plan_range),
+				       "planning patient ranges");
 		if (n == NULL)
 			return -1;
 		pl->plan->ranges = n;
@@ -238,11 +233,11 @@ struct hist_arg {
 	size_t nb;
 };
 
-static int row_hist(void *arg, const struct ref_cell *c)
+static int row_hist(void *arg, const struct kvdb_cell *c)
 {
 	struct hist_arg *h = arg;
 	int64_t b = 0, n = 0;
-	if (ref_cell_int(&c[0], &b) != 0 || ref_cell_int(&c[1], &n) != 0)
+	if (kvdb_cell_int(&c[0], &b) != 0 || kvdb_cell_int(&c[1], &n) != 0)
 		return 0;
 	if (b >= 0 && (uint64_t)b < h->nb && n > 0)
 		h->counts[b] = sat_add(h->counts[b], (uint64_t)n);
@@ -253,10 +248,10 @@ static int row_hist(void *arg, const struct ref_cell *c)
 static int hist_table(struct ref_reader *r, enum ref_table t, uint64_t *hist, size_t nb,
 		      int64_t lo, int64_t hi, uint64_t width, const char **params, size_t np)
 {
-	static const enum ref_type types[2] = {REF_T_ID, REF_T_ID};
-	char sql[REF_SQL_MAX]; /* on the stack: bookkeeping, not rows */
+	static const enum kvdb_type types[2] = {KVDB_T_ID, KVDB_T_ID};
+	char sql[KVDB_SQL_MAX]; /* on the stack: bookkeeping, not rows */
 	struct hist_arg ha = {.counts = hist + (size_t)t * nb, .nb = nb};
-	if (ref_sql_histogram(r->rc, sql, REF_SQL_MAX, t, r->t->dialect, r->t->params, lo, hi,
+	if (ref_sql_histogram(r->rc, sql, KVDB_SQL_MAX, t, r->t->dialect, r->t->params, lo, hi,
 			      (int64_t)width, &r->rules, r->req->events_from) != 0)
 		return -1;
 	return ref_run(r, ref_queries[t].table, sql, types, NULL, 2,
@@ -276,20 +271,20 @@ struct hist_worker {
 	int64_t lo, hi;
 	uint64_t width;
 	const char **params;
-	struct ref_error_capture err;
+	struct kvdb_error_capture err;
 	int ret;
 };
 
 static void *hist_worker_main(void *arg)
 {
 	struct hist_worker *w = arg;
-	ref_tl_capture = &w->err;
+	kvdb_tl_capture = &w->err;
 	w->ret = 0;
 	for (int t = 0; t < REF_N_TABLES && w->ret == 0; t++)
 		if (counted_by_twin[t] && histogram_wanted(&w->r, (enum ref_table)t))
 			w->ret = hist_table(&w->r, (enum ref_table)t, w->hist, w->nb, w->lo, w->hi,
 					    w->width, w->params, w->np);
-	ref_tl_capture = NULL;
+	kvdb_tl_capture = NULL;
 	return NULL;
 }
 
@@ -319,8 +314,9 @@ static int histograms(struct ref_reader *r, uint64_t *hist, size_t nb, int64_t l
 		pthread_join(thread, NULL);
 		r->mem.lock = NULL;
 		if (ret == 0 && w->ret != 0)
-			ret = ref_error(r->rc, "%s",
-					w->err.set ? w->err.msg : "counting rows per patient failed");
+			ret = kvdb_error(r->rc, "%s",
+					 w->err.set ? w->err.msg
+						    : "counting rows per patient failed");
 		free(w);
 	}
 	return ret;
@@ -338,8 +334,9 @@ static int plan_level(struct planner *pl, const struct ref_totals *tot, int64_t 
 
 	uint64_t span = (uint64_t)hi - (uint64_t)lo; /* hi >= lo */
 	if (span > (uint64_t)INT64_MAX - 1)
-		return ref_error(r->rc, "patient_id values span too wide a range to split the read "
-					"for the memory budget");
+		return kvdb_error(r->rc,
+				  "patient_id values span too wide a range to split the read "
+				  "for the memory budget");
 	span += 1;
 
 	/* as many buckets as a quarter of what is left can count */
@@ -356,14 +353,14 @@ static int plan_level(struct planner *pl, const struct ref_totals *tot, int64_t 
 	uint64_t width = (span + nb - 1) / nb;
 	nb = (size_t)((span + width - 1) / width);
 
-	hist = ref_calloc(r->rc, &r->mem, nb * REF_N_TABLES, sizeof(uint64_t),
-			  "planning patient ranges");
+	hist = kvdb_calloc(r->rc, &r->mem, nb * REF_N_TABLES, sizeof(uint64_t),
+			   "planning patient ranges");
 	if (hist == NULL)
 		goto done;
 	size_t np = 0;
 	if (r->rules.n_rules > 0) {
 		np = ref_sql_note_n_params(r->t->params, &r->rules);
-		params = ref_calloc(r->rc, &r->mem, np, sizeof(char *), "planning patient ranges");
+		params = kvdb_calloc(r->rc, &r->mem, np, sizeof(char *), "planning patient ranges");
 		if (params == NULL)
 			goto done;
 		for (size_t k = 0; k < np; k++)
@@ -407,10 +404,10 @@ static int plan_level(struct planner *pl, const struct ref_totals *tot, int64_t 
 				goto done;
 			continue;
 		} else {
-			ref_error(r->rc,
-				  "a memory budget of %zu bytes is too small: one patient's rows "
-				  "need about %" PRIu64 " bytes",
-				  r->mem.budget, cost + RANGE_FIXED);
+			kvdb_error(r->rc,
+				   "a memory budget of %zu bytes is too small: one patient's rows "
+				   "need about %" PRIu64 " bytes",
+				   r->mem.budget, cost + RANGE_FIXED);
 			goto done;
 		}
 		pl->acc = sat_add(pl->acc, cost);
@@ -419,8 +416,8 @@ static int plan_level(struct planner *pl, const struct ref_totals *tot, int64_t 
 	}
 	ret = 0;
 done:
-	ref_free(&r->mem, params);
-	ref_free(&r->mem, hist);
+	kvdb_free(&r->mem, params);
+	kvdb_free(&r->mem, hist);
 	return ret;
 }
 
@@ -434,9 +431,9 @@ int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct ref
 
 	size_t held = r->mem.used + r->buffer_bytes;
 	if (held + RANGE_FIXED >= r->mem.budget)
-		return ref_error(r->rc, "a memory budget of %zu bytes is too small: %zu bytes are "
-					"needed before any patient is read",
-				 r->mem.budget, held + RANGE_FIXED);
+		return kvdb_error(r->rc, "a memory budget of %zu bytes is too small: %zu bytes are "
+					 "needed before any patient is read",
+				  r->mem.budget, held + RANGE_FIXED);
 	size_t avail = r->mem.budget - held;
 	/* an eighth is kept back for the plan itself and rounding */
 	pl.target = avail - avail / 8 - RANGE_FIXED;
@@ -454,9 +451,9 @@ int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct ref
 		memcpy(pl.rows, tot->rows, sizeof(pl.rows));
 		ret = push_range(&pl, false, 0);
 	} else if (!tot->has_ids) {
-		ret = ref_error(r->rc, "a memory budget of %zu bytes is too small for rows that "
-				       "name no patient",
-				r->mem.budget);
+		ret = kvdb_error(r->rc, "a memory budget of %zu bytes is too small for rows that "
+					"name no patient",
+				 r->mem.budget);
 	} else {
 		ret = plan_level(&pl, tot, tot->min_id, tot->max_id, true);
 		if (ret == 0)
@@ -466,16 +463,16 @@ int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct ref
 		ref_plan_free(r, plan);
 		return -1;
 	}
-	ref_log(r->rc, KV_LOG_DEBUG,
-		"read plan: %zu patient_id range%s for an estimated %" PRIu64 " bytes against a "
-		"target of %" PRIu64 " per range",
-		plan->n, plan->n == 1 ? "" : "s", total, pl.target);
+	kvdb_log(r->rc, KV_LOG_DEBUG,
+		 "read plan: %zu patient_id range%s for an estimated %" PRIu64 " bytes against a "
+		 "target of %" PRIu64 " per range",
+		 plan->n, plan->n == 1 ? "" : "s", total, pl.target);
 	return 0;
 }
 
 void ref_plan_free(struct ref_reader *r, struct ref_plan *plan)
 {
-	ref_free(&r->mem, plan->ranges);
+	kvdb_free(&r->mem, plan->ranges);
 	plan->ranges = NULL;
 	plan->n = 0;
 }

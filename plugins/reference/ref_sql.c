@@ -10,10 +10,10 @@
  * only checked for existence and matched inside the database.
  *
  * Queries are unordered scans: grouping by patient happens in memory
- * (ref_assemble.c). Only integer patient_id bounds formatted here are ever
+ * (kvdb_stage.c). Only integer patient_id bounds formatted here are ever
  * spliced into SQL text; keyword patterns are always bound parameters.
  *
- * All builders write into a caller's buffer and fail with ref_error() when
+ * All builders write into a caller's buffer and fail with kvdb_error() when
  * the text would not fit.
  */
 #include "ref.h"
@@ -28,78 +28,78 @@
 #define COL(n, t, m, p) {.name = (n), .type = (t), .text_max = (m), .provides = (p)}
 
 static const struct ref_column practitioner_cols[] = {
-	COL("practitioner_id", REF_T_ID, 0, 0),
-	COL("role", REF_T_TEXT, 32, 0),
+	COL("practitioner_id", KVDB_T_ID, 0, 0),
+	COL("role", KVDB_T_TEXT, 32, 0),
 };
 static const struct ref_column patient_cols[] = {
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("birth_date", REF_T_DATE, 0, 0),
-	COL("sex", REF_T_TEXT, 8, 0),
-	COL("death_date", REF_T_DATE, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("birth_date", KVDB_T_DATE, 0, 0),
+	COL("sex", KVDB_T_TEXT, 8, 0),
+	COL("death_date", KVDB_T_DATE, 0, 0),
 };
 static const struct ref_column list_period_cols[] = {
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("valid_from", REF_T_DATE, 0, 0),
-	COL("valid_to", REF_T_DATE, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("valid_from", KVDB_T_DATE, 0, 0),
+	COL("valid_to", KVDB_T_DATE, 0, 0),
 };
 static const struct ref_column contact_cols[] = {
-	COL("contact_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("practitioner_id", REF_T_ID, 0, 0),
-	COL("contact_time", REF_T_TIMESTAMP, 0, 0),
-	COL("kind", REF_T_TEXT, 32, 0),
+	COL("contact_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("practitioner_id", KVDB_T_ID, 0, 0),
+	COL("contact_time", KVDB_T_TIMESTAMP, 0, 0),
+	COL("kind", KVDB_T_TEXT, 32, 0),
 };
 static const struct ref_column fee_cols[] = {
-	COL("contact_id", REF_T_ID, 0, 0),
-	COL("code", REF_T_TEXT, 64, 0),
+	COL("contact_id", KVDB_T_ID, 0, 0),
+	COL("code", KVDB_T_TEXT, 64, 0),
 };
 static const struct ref_column diagnosis_cols[] = {
-	COL("diagnosis_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("contact_id", REF_T_ID, 0, KV_PROVIDES_DIAGNOSIS_CONTACT),
-	COL("recorded_on", REF_T_DATE, 0, 0),
-	COL("code_system", REF_T_TEXT, 16, 0),
-	COL("code", REF_T_TEXT, 64, 0),
+	COL("diagnosis_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("contact_id", KVDB_T_ID, 0, KV_PROVIDES_DIAGNOSIS_CONTACT),
+	COL("recorded_on", KVDB_T_DATE, 0, 0),
+	COL("code_system", KVDB_T_TEXT, 16, 0),
+	COL("code", KVDB_T_TEXT, 64, 0),
 };
 static const struct ref_column medication_cols[] = {
-	COL("medication_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("atc_code", REF_T_TEXT, 64, 0),
-	COL("use_type", REF_T_TEXT, 32, 0),
-	COL("start_date", REF_T_DATE, 0, 0),
-	COL("stop_date", REF_T_DATE, 0, 0),
+	COL("medication_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("atc_code", KVDB_T_TEXT, 64, 0),
+	COL("use_type", KVDB_T_TEXT, 32, 0),
+	COL("start_date", KVDB_T_DATE, 0, 0),
+	COL("stop_date", KVDB_T_DATE, 0, 0),
 };
 static const struct ref_column prescription_cols[] = {
-	COL("prescription_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("issued_on", REF_T_DATE, 0, 0),
-	COL("atc_code", REF_T_TEXT, 64, 0),
-	COL("ddd_count", REF_T_FLOAT, 0, KV_PROVIDES_DDD),
-	COL("prescription_group", REF_T_TEXT, 8, KV_PROVIDES_PRESCRIPTION_GROUP),
+	COL("prescription_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("issued_on", KVDB_T_DATE, 0, 0),
+	COL("atc_code", KVDB_T_TEXT, 64, 0),
+	COL("ddd_count", KVDB_T_FLOAT, 0, KV_PROVIDES_DDD),
+	COL("prescription_group", KVDB_T_TEXT, 8, KV_PROVIDES_PRESCRIPTION_GROUP),
 };
 static const struct ref_column lab_cols[] = {
-	COL("lab_result_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("sampled_on", REF_T_DATE, 0, 0),
-	COL("analysis_code", REF_T_TEXT, 64, 0),
-	COL("value_num", REF_T_FLOAT, 0, 0),
+	COL("lab_result_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("sampled_on", KVDB_T_DATE, 0, 0),
+	COL("analysis_code", KVDB_T_TEXT, 64, 0),
+	COL("value_num", KVDB_T_FLOAT, 0, 0),
 };
 static const struct ref_column bp_cols[] = {
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("measured_on", REF_T_DATE, 0, 0),
-	COL("systolic", REF_T_INT, 0, 0),
-	COL("diastolic", REF_T_INT, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("measured_on", KVDB_T_DATE, 0, 0),
+	COL("systolic", KVDB_T_INT, 0, 0),
+	COL("diastolic", KVDB_T_INT, 0, 0),
 };
 static const struct ref_column form_cols[] = {
-	COL("form_id", REF_T_ID, 0, 0),
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("completed_on", REF_T_DATE, 0, 0),
-	COL("form_type", REF_T_TEXT, 64, 0),
+	COL("form_id", KVDB_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("completed_on", KVDB_T_DATE, 0, 0),
+	COL("form_type", KVDB_T_TEXT, 64, 0),
 };
 static const struct ref_column note_cols[] = {
-	COL("patient_id", REF_T_ID, 0, 0),
-	COL("written_on", REF_T_DATE, 0, 0),
-	COL("note_id", REF_T_ID, 0, 0),
+	COL("patient_id", KVDB_T_ID, 0, 0),
+	COL("written_on", KVDB_T_DATE, 0, 0),
+	COL("note_id", KVDB_T_ID, 0, 0),
 };
 static const char *const note_check_only[] = {"body", NULL};
 
@@ -137,67 +137,17 @@ const struct ref_query ref_queries[REF_N_TABLES] = {
 			  .provides = KV_PROVIDES_NOTE_MATCHES, .date_col = "written_on"},
 };
 
-/* ---- a bounded string builder ------------------------------------------ */
-
-struct sb {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool overflow;
-};
-
-static void sb_init(struct sb *b, char *buf, size_t size)
-{
-	b->buf = buf;
-	b->size = size;
-	b->len = 0;
-	b->overflow = size == 0;
-	if (size > 0)
-		buf[0] = '\0';
-}
-
-static void sb_printf(struct sb *b, const char *fmt, ...) KV_PRINTF(2, 3);
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	if (b->overflow)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(b->buf + b->len, b->size - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->size - b->len) {
-		b->overflow = true;
-		b->buf[b->len] = '\0';
-		return;
-	}
-	b->len += (size_t)n;
-}
-
-static int sb_done(struct ref_ctx *rc, const struct sb *b, const char *table)
-{
-	if (b->overflow)
-		return ref_error(rc, "the SQL text for table \"%s\" is longer than %zu bytes "
-				     "(too many keyword rules?)",
-				 table, b->size);
-	return 0;
-}
-
 /* ---- pieces ------------------------------------------------------------ */
 
 /* A selected column, with the PostgreSQL cast that fixes its binary format. */
-static void sb_column(struct sb *b, enum ref_dialect d, const char *alias,
+static void sb_column(struct kvdb_sb *b, enum kvdb_dialect d, const char *alias,
 		      const struct ref_column *c)
 {
-	if (d != REF_DIALECT_POSTGRES) {
-		sb_printf(b, "%s.%s", alias, c->name);
+	if (d != KVDB_DIALECT_POSTGRES) {
+		kvdb_sb_printf(b, "%s.%s", alias, c->name);
 		return;
 	}
-	static const char *const cast[] = {
-		[REF_T_ID] = "int8",       [REF_T_INT] = "int4",
-		[REF_T_FLOAT] = "float8",  [REF_T_DATE] = "date",
-		[REF_T_TIMESTAMP] = "timestamp", [REF_T_TEXT] = "text",
-	};
-	sb_printf(b, "%s.%s::%s", alias, c->name, cast[c->type]);
+	kvdb_sb_printf(b, "%s.%s::%s", alias, c->name, kvdb_pg_cast(c->type));
 }
 
 /* The expression naming a row's patient. */
@@ -217,42 +167,42 @@ static bool cut_applies(const struct ref_query *q, kv_date from)
  * counted a bad row, as without the cut). Dates are compared with a
  * 'YYYY-MM-DD' literal: PostgreSQL casts it to the column's type, SQLite
  * compares its text dates (and timestamps) in the same order. */
-static void sb_cut(struct sb *b, const struct ref_query *q, kv_date from, bool and)
+static void sb_cut(struct kvdb_sb *b, const struct ref_query *q, kv_date from, bool and)
 {
 	if (!cut_applies(q, from))
 		return;
 	int y, m, d;
 	kv_date_to_ymd(from, &y, &m, &d);
-	sb_printf(b, and ? " AND " : " WHERE ");
+	kvdb_sb_printf(b, and ? " AND " : " WHERE ");
 	if (q->via_contact)
-		sb_printf(b, "(c.contact_time >= '%04d-%02d-%02d' OR c.contact_id IS NULL)", y, m,
-			  d);
+		kvdb_sb_printf(b, "(c.contact_time >= '%04d-%02d-%02d' OR c.contact_id IS NULL)",
+			       y, m, d);
 	else
-		sb_printf(b, "x.%s >= '%04d-%02d-%02d'", q->date_col, y, m, d);
+		kvdb_sb_printf(b, "x.%s >= '%04d-%02d-%02d'", q->date_col, y, m, d);
 }
 
-static void sb_from(struct sb *b, const struct ref_query *q, bool join)
+static void sb_from(struct kvdb_sb *b, const struct ref_query *q, bool join)
 {
-	sb_printf(b, " FROM %s x", q->table);
+	kvdb_sb_printf(b, " FROM %s x", q->table);
 	if (q->via_contact && join)
-		sb_printf(b, " LEFT JOIN contact c ON c.contact_id = x.contact_id");
+		kvdb_sb_printf(b, " LEFT JOIN contact c ON c.contact_id = x.contact_id");
 }
 
 /* " WHERE ..." (or " AND ..." when `and`) for a range; nothing when the
  * range is unbounded. */
-static void sb_range(struct sb *b, const struct ref_query *q, const struct ref_range *r,
+static void sb_range(struct kvdb_sb *b, const struct ref_query *q, const struct ref_range *r,
 		     bool and)
 {
 	if (r == NULL || q->patient_col == NULL || (!r->has_lo && !r->has_hi))
 		return;
 	const char *p = patient_expr(q);
-	sb_printf(b, and ? " AND " : " WHERE ");
+	kvdb_sb_printf(b, and ? " AND " : " WHERE ");
 	if (r->has_lo && r->has_hi)
-		sb_printf(b, "%s >= %" PRId64 " AND %s < %" PRId64, p, r->lo, p, r->hi);
+		kvdb_sb_printf(b, "%s >= %" PRId64 " AND %s < %" PRId64, p, r->lo, p, r->hi);
 	else if (r->has_hi)
-		sb_printf(b, "(%s < %" PRId64 " OR %s IS NULL)", p, r->hi, p);
+		kvdb_sb_printf(b, "(%s < %" PRId64 " OR %s IS NULL)", p, r->hi, p);
 	else
-		sb_printf(b, "%s >= %" PRId64, p, r->lo);
+		kvdb_sb_printf(b, "%s >= %" PRId64, p, r->lo);
 }
 
 static bool range_bounded(const struct ref_range *r)
@@ -262,16 +212,16 @@ static bool range_bounded(const struct ref_range *r)
 
 /* ---- builders ---------------------------------------------------------- */
 
-int ref_sql_select(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
-		   enum ref_dialect d, const struct ref_range *range, kv_date from, bool check)
+int ref_sql_select(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
+		   enum kvdb_dialect d, const struct ref_range *range, kv_date from, bool check)
 {
 	const struct ref_query *q = &ref_queries[t];
-	struct sb b;
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT ");
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT ");
 	for (size_t i = 0; i < q->n_cols; i++) {
 		if (i > 0)
-			sb_printf(&b, ", ");
+			kvdb_sb_printf(&b, ", ");
 		sb_column(&b, d, "x", &q->cols[i]);
 	}
 	sb_from(&b, q, !check && (range_bounded(range) || cut_applies(q, from)));
@@ -279,46 +229,46 @@ int ref_sql_select(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
 		/* columns that are never selected (journal_note.body) are named
 		 * in the condition only: their existence is checked, no value
 		 * ever leaves the database */
-		sb_printf(&b, " WHERE 1 = 0");
+		kvdb_sb_printf(&b, " WHERE 1 = 0");
 		for (const char *const *c = q->check_only; c != NULL && *c != NULL; c++)
-			sb_printf(&b, " AND x.%s IS NULL", *c);
+			kvdb_sb_printf(&b, " AND x.%s IS NULL", *c);
 	} else {
 		sb_range(&b, q, range, false);
 		sb_cut(&b, q, from, range_bounded(range) && q->patient_col != NULL);
 	}
-	return sb_done(rc, &b, q->table);
+	return kvdb_sb_done(rc, &b, q->table, "too many keyword rules?");
 }
 
-int ref_sql_totals(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
-		   enum ref_dialect d, kv_date from)
+int ref_sql_totals(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
+		   enum kvdb_dialect d, kv_date from)
 {
 	(void)d;
 	const struct ref_query *q = &ref_queries[t];
-	struct sb b;
-	sb_init(&b, buf, size);
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
 	if (q->patient_col == NULL || q->via_contact)
-		sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(NULL AS BIGINT), "
-			      "CAST(NULL AS BIGINT)");
+		kvdb_sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(NULL AS BIGINT), "
+				   "CAST(NULL AS BIGINT)");
 	else
-		sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(min(x.%s) AS BIGINT), "
-			      "CAST(max(x.%s) AS BIGINT)",
-			  q->patient_col, q->patient_col);
+		kvdb_sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(min(x.%s) AS BIGINT), "
+				   "CAST(max(x.%s) AS BIGINT)",
+			       q->patient_col, q->patient_col);
 	sb_from(&b, q, false);
 	/* fees: counted whole, an upper bound for the planner (the join with
 	 * contact that the cut needs costs more than it saves here) */
 	if (!q->via_contact)
 		sb_cut(&b, q, from, false);
-	return sb_done(rc, &b, q->table);
+	return kvdb_sb_done(rc, &b, q->table, "too many keyword rules?");
 }
 
 /* One pattern's condition, with its parameter marker for position k
  * (dollar: the pattern's own number; qmark: '?'). */
-static void sb_note_cond(struct sb *b, enum ref_dialect d, enum ref_param_style ps,
+static void sb_note_cond(struct kvdb_sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
 			 size_t pattern)
 {
 	char param[24];
 	char cond[256];
-	if (ps == REF_PARAM_DOLLAR)
+	if (ps == KVDB_PARAM_DOLLAR)
 		snprintf(param, sizeof(param), "$%zu", pattern + 1);
 	else
 		snprintf(param, sizeof(param), "?");
@@ -326,106 +276,106 @@ static void sb_note_cond(struct sb *b, enum ref_dialect d, enum ref_param_style 
 		b->overflow = true;
 		return;
 	}
-	sb_printf(b, "%s", cond);
+	kvdb_sb_printf(b, "%s", cond);
 }
 
-static void sb_rule(struct sb *b, enum ref_dialect d, enum ref_param_style ps,
+static void sb_rule(struct kvdb_sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
 		    const struct ref_note_rules *rules, size_t i)
 {
-	sb_printf(b, "(");
+	kvdb_sb_printf(b, "(");
 	for (size_t p = rules->first[i]; p < rules->first[i + 1]; p++) {
 		if (p > rules->first[i])
-			sb_printf(b, " OR ");
+			kvdb_sb_printf(b, " OR ");
 		sb_note_cond(b, d, ps, p);
 	}
-	sb_printf(b, ")");
+	kvdb_sb_printf(b, ")");
 }
 
-static void sb_any_rule(struct sb *b, enum ref_dialect d, enum ref_param_style ps,
+static void sb_any_rule(struct kvdb_sb *b, enum kvdb_dialect d, enum kvdb_param_style ps,
 			const struct ref_note_rules *rules)
 {
-	sb_printf(b, "(");
+	kvdb_sb_printf(b, "(");
 	for (size_t i = 0; i < rules->n_rules; i++) {
 		if (i > 0)
-			sb_printf(b, " OR ");
+			kvdb_sb_printf(b, " OR ");
 		sb_rule(b, d, ps, rules, i);
 	}
-	sb_printf(b, ")");
+	kvdb_sb_printf(b, ")");
 }
 
-int ref_sql_histogram(struct ref_ctx *rc, char *buf, size_t size, enum ref_table t,
-		      enum ref_dialect d, enum ref_param_style ps, int64_t lo, int64_t hi,
+int ref_sql_histogram(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
+		      enum kvdb_dialect d, enum kvdb_param_style ps, int64_t lo, int64_t hi,
 		      int64_t width, const struct ref_note_rules *rules, kv_date from)
 {
 	const struct ref_query *q = &ref_queries[t];
 	const char *p = patient_expr(q);
 	char bucket[160];
-	struct sb b;
+	struct kvdb_sb b;
 	int n = snprintf(bucket, sizeof(bucket), "CAST((%s - (%" PRId64 ")) / %" PRId64 " AS BIGINT)",
 			 p, lo, width);
 	if (n < 0 || (size_t)n >= sizeof(bucket))
-		return ref_error(rc, "the SQL text for table \"%s\" does not fit", q->table);
+		return kvdb_error(rc, "the SQL text for table \"%s\" does not fit", q->table);
 
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT %s, ", bucket);
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT %s, ", bucket);
 	if (t == REF_TAB_NOTE) {
-		sb_printf(&b, "sum(");
+		kvdb_sb_printf(&b, "sum(");
 		for (size_t i = 0; i < rules->n_rules; i++) {
-			sb_printf(&b, "%sCASE WHEN ", i > 0 ? " + " : "");
+			kvdb_sb_printf(&b, "%sCASE WHEN ", i > 0 ? " + " : "");
 			sb_rule(&b, d, ps, rules, i);
-			sb_printf(&b, " THEN 1 ELSE 0 END");
+			kvdb_sb_printf(&b, " THEN 1 ELSE 0 END");
 		}
-		sb_printf(&b, ")");
+		kvdb_sb_printf(&b, ")");
 	} else {
-		sb_printf(&b, "count(*)");
+		kvdb_sb_printf(&b, "count(*)");
 	}
-	sb_printf(&b, " FROM %s x", q->table);
+	kvdb_sb_printf(&b, " FROM %s x", q->table);
 	if (q->via_contact)
-		sb_printf(&b, " JOIN contact c ON c.contact_id = x.contact_id");
-	sb_printf(&b, " WHERE %s >= %" PRId64 " AND %s <= %" PRId64, p, lo, p, hi);
+		kvdb_sb_printf(&b, " JOIN contact c ON c.contact_id = x.contact_id");
+	kvdb_sb_printf(&b, " WHERE %s >= %" PRId64 " AND %s <= %" PRId64, p, lo, p, hi);
 	sb_cut(&b, q, from, true);
 	if (t == REF_TAB_NOTE) {
-		sb_printf(&b, " AND ");
+		kvdb_sb_printf(&b, " AND ");
 		sb_any_rule(&b, d, ps, rules);
 	}
-	sb_printf(&b, " GROUP BY %s", bucket);
-	return sb_done(rc, &b, q->table);
+	kvdb_sb_printf(&b, " GROUP BY %s", bucket);
+	return kvdb_sb_done(rc, &b, q->table, "too many keyword rules?");
 }
 
-int ref_sql_notes(struct ref_ctx *rc, char *buf, size_t size, enum ref_dialect d,
-		  enum ref_param_style ps, const struct ref_note_rules *rules,
+int ref_sql_notes(struct kvdb_ctx *rc, char *buf, size_t size, enum kvdb_dialect d,
+		  enum kvdb_param_style ps, const struct ref_note_rules *rules,
 		  const struct ref_range *range, kv_date from)
 {
 	const struct ref_query *q = &ref_queries[REF_TAB_NOTE];
-	struct sb b;
-	sb_init(&b, buf, size);
-	sb_printf(&b, "SELECT ");
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT ");
 	for (size_t i = 0; i < q->n_cols; i++) {
 		if (i > 0)
-			sb_printf(&b, ", ");
+			kvdb_sb_printf(&b, ", ");
 		sb_column(&b, d, "x", &q->cols[i]);
 	}
 	for (size_t i = 0; i < rules->n_rules; i++) {
-		sb_printf(&b, ", CASE WHEN ");
+		kvdb_sb_printf(&b, ", CASE WHEN ");
 		sb_rule(&b, d, ps, rules, i);
-		sb_printf(&b, " THEN 1 ELSE 0 END");
+		kvdb_sb_printf(&b, " THEN 1 ELSE 0 END");
 	}
-	sb_printf(&b, " FROM %s x WHERE ", q->table);
+	kvdb_sb_printf(&b, " FROM %s x WHERE ", q->table);
 	sb_any_rule(&b, d, ps, rules);
 	sb_range(&b, q, range, true);
 	sb_cut(&b, q, from, true);
-	return sb_done(rc, &b, q->table);
+	return kvdb_sb_done(rc, &b, q->table, "too many keyword rules?");
 }
 
-size_t ref_sql_note_n_params(enum ref_param_style ps, const struct ref_note_rules *rules)
+size_t ref_sql_note_n_params(enum kvdb_param_style ps, const struct ref_note_rules *rules)
 {
-	return ps == REF_PARAM_DOLLAR ? rules->n_patterns : 2 * rules->n_patterns;
+	return ps == KVDB_PARAM_DOLLAR ? rules->n_patterns : 2 * rules->n_patterns;
 }
 
-const char *ref_sql_note_param(enum ref_param_style ps, const struct ref_note_rules *rules,
+const char *ref_sql_note_param(enum kvdb_param_style ps, const struct ref_note_rules *rules,
 			       size_t k)
 {
 	if (rules->n_patterns == 0)
 		return NULL;
-	return rules->patterns[ps == REF_PARAM_DOLLAR ? k : k % rules->n_patterns];
+	return rules->patterns[ps == KVDB_PARAM_DOLLAR ? k : k % rules->n_patterns];
 }

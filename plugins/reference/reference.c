@@ -9,7 +9,7 @@
  *            connector reads exists (SELECT cols FROM t WHERE 1 = 0) and
  *            works out what the office's data provides.
  * provides() those kv_provides bits.
- * read()     ref_read() in ref_assemble.c.
+ * read()     ref_read() in ref_read.c.
  * close()    disconnects and frees everything.
  *
  * The state is owned by the plugin from open() to close(). Errors go to
@@ -32,56 +32,18 @@ static const struct kv_config_key reference_keys[] = {
 			       "(Driver=PostgreSQL Unicode;Server=...;Database=... or "
 			       "Driver=SQLite3;Database=/path/ehr.db)",
 	},
-	{
-		.key = "password",
-		.type = KV_CONFIG_SECRET,
-		.required = false,
-		.description = "The database password, added to the connection as libpq "
-			       "password or ODBC PWD; never logged",
-	},
-	{
-		.key = "odbc_row_array_size",
-		.type = KV_CONFIG_INT,
-		.default_value = "1024",
-		.required = false,
-		.allowed = "1..65536",
-		.description = "Rows fetched per ODBC call into bound column arrays (and "
-			       "psqlODBC's cursor fetch size); lowered when the memory budget "
-			       "needs it",
-	},
+	KVDB_KEY_PASSWORD,
+	KVDB_KEY_ODBC_ROW_ARRAY_SIZE,
 };
-
-struct ref_state {
-	struct ref_ctx rc;
-	struct ref_transport *t;
-	uint32_t provides;
-};
-
-static void state_free(struct ref_state *st)
-{
-	if (st == NULL)
-		return;
-	if (st->t != NULL)
-		st->t->close(st->t);
-	ref_ctx_fini(&st->rc);
-	free(st);
-}
-
-static int ignore_rows(void *arg, const struct ref_cell *cells)
-{
-	(void)arg;
-	(void)cells;
-	return 0;
-}
 
 /* Every table with every column the connector reads must be there; the
  * provides bits follow from what was checked. */
-static int check_schema(struct ref_state *st)
+static int check_schema(struct kvdb_conn *st)
 {
-	struct ref_transport *t = st->t;
-	struct ref_mem mem = {.budget = SIZE_MAX};
+	struct kvdb_transport *t = st->t;
+	struct kvdb_mem mem = {.budget = SIZE_MAX};
 	char sql[2048];
-	enum ref_type types[16];
+	enum kvdb_type types[16];
 	uint16_t text_max[16];
 	int ret = 0;
 
@@ -94,13 +56,13 @@ static int check_schema(struct ref_state *st)
 			types[n] = q->cols[c].type;
 			text_max[n++] = q->cols[c].text_max;
 		}
-		struct ref_select s = {
+		struct kvdb_select s = {
 			.action = "checking table", .what = q->table, .sql = sql,
 			.types = types, .text_max = text_max, .n_cols = n,
 		};
 		if (ref_sql_select(&st->rc, sql, sizeof(sql), (enum ref_table)i, t->dialect, NULL,
 				   0, true) != 0 ||
-		    t->select(t, &s, ignore_rows, NULL) != 0) {
+		    t->select(t, &s, kvdb_ignore_rows, NULL) != 0) {
 			ret = -1;
 			break;
 		}
@@ -117,66 +79,25 @@ static int check_schema(struct ref_state *st)
 
 static int reference_open(const struct kv_host *host, struct kv_ctx *ctx, void **state)
 {
-	struct ref_state *st = NULL;
-	int ret = KV_ERROR;
-
-	if (host == NULL || host->abi_major != KV_ABI_MAJOR ||
-	    host->struct_size < offsetof(struct kv_host, count_bad_rows) + sizeof(void *))
-		return KV_ERROR; /* no usable set_error to report through */
-	st = calloc(1, sizeof(*st));
-	if (st == NULL) {
-		host->set_error(ctx, "out of memory");
+	struct kvdb_conn *st = kvdb_conn_new(
+		host, ctx, offsetof(struct kv_host, count_bad_rows) + sizeof(void *), sizeof(*st));
+	if (st == NULL)
+		return KV_ERROR;
+	if (kvdb_connect(&st->rc, "kvalind-reference", &st->t) != 0 || check_schema(st) != 0) {
+		kvdb_conn_free(st);
 		return KV_ERROR;
 	}
-	st->rc.host = host;
-	st->rc.ctx = ctx;
-
-	const char *dsn = host->config_string(ctx, "dsn");
-	const char *password = host->config_string(ctx, "password");
-	int64_t rows = host->config_int(ctx, "odbc_row_array_size");
-	if (dsn == NULL || dsn[0] == '\0') {
-		ref_error(&st->rc, "the \"dsn\" key is not set");
-		goto done;
-	}
-	if (rows < 1 || rows > 65536)
-		rows = 1024;
-	if (password != NULL && ref_ctx_add_secret(&st->rc, password, strlen(password)) != 0)
-		goto done;
-
-	if (ref_dsn_is_libpq(dsn)) {
-		if (ref_pg_open(&st->rc, dsn, password, &st->t) != 0)
-			goto done;
-	} else if (ref_odbc_open(&st->rc, dsn, password, (size_t)rows, &st->t) != 0) {
-		goto done;
-	}
-	if (check_schema(st) != 0)
-		goto done;
-	ref_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the reference schema is complete",
-		st->t->dbms, st->t->name);
+	kvdb_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the reference schema is complete",
+		 st->t->dbms, st->t->name);
 	*state = st;
-	st = NULL;
-	ret = KV_OK;
-done:
-	state_free(st);
-	return ret;
-}
-
-static uint32_t reference_provides(void *state)
-{
-	const struct ref_state *st = state;
-	return st->provides;
+	return KV_OK;
 }
 
 static int reference_read(void *state, const struct kv_read_request *req, kv_patient_sink sink,
 			  void *sink_arg)
 {
-	struct ref_state *st = state;
+	struct kvdb_conn *st = state;
 	return ref_read(&st->rc, st->t, req, sink, sink_arg);
-}
-
-static void reference_close(void *state)
-{
-	state_free(state);
 }
 
 KV_CONNECTOR_PLUGIN = {
@@ -184,7 +105,7 @@ KV_CONNECTOR_PLUGIN = {
 			 "reads the reference EHR schema over libpq or ODBC"),
 	KV_CONFIG_KEYS(reference_keys),
 	.open = reference_open,
-	.provides = reference_provides,
+	.provides = kvdb_conn_provides,
 	.read = reference_read,
-	.close = reference_close,
+	.close = kvdb_conn_close,
 };

@@ -49,6 +49,7 @@
 
 static const char *label = "bayes";
 
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
 {
 	va_list ap;

@@ -505,6 +505,8 @@ struct kv_ctx {
 };
 
 static void fake_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
+    KV_PRINTF(3, 4);
+static void fake_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
 {
 	static const char *const names[] = {"error", "warning", "info", "debug"};
 	if (ctx->log_len + 8 >= sizeof(ctx->log))
@@ -526,6 +528,7 @@ static void fake_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fm
 	ctx->log[ctx->log_len] = '\0';
 }
 
+static void fake_set_error(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
 static void fake_set_error(struct kv_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;

@@ -176,6 +176,7 @@ static void fake_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fm
 	(void)fmt;
 }
 
+static void fake_set_error(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
 static void fake_set_error(struct kv_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;

@@ -45,7 +45,7 @@ static void query(struct kv_config *cfg, struct kv_diags *d)
 {
 	char why[256], path[4096];
 	for (size_t i = 0; i < kv_n_core_sections; i++) {
-		const struct kv_core_section *s = &kv_core_sections[i];
+		const struct kv_config_section *s = &kv_core_sections[i];
 		for (size_t k = 0; k < s->n_keys; k++) {
 			const char *v = kv_config_value(cfg, s->name, &s->keys[k]);
 			use(v);

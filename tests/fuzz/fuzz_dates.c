@@ -6,8 +6,8 @@
  *     a reference written here;
  *   - the value-set date parser (core/valueset.c, static: reached through a
  *     one-entry value-set file whose FROM is the line);
- *   - ref_parse_date, ref_parse_int, ref_parse_float (plugins/reference/
- *     ref_util.c: the text forms of dates, timestamps and numbers read from
+ *   - kvdb_parse_date, kvdb_parse_int, kvdb_parse_float (plugins/reference/
+ *     kvdb_util.c: the text forms of dates, timestamps and numbers read from
  *     the record system, SQLite's in particular): a date parsed must lie in
  *     0001-01-01..9999-12-31 and print back as its first ten bytes;
  *   - kv_parse_int64 and kv_parse_bool (core/util.c), as configuration
@@ -29,10 +29,10 @@
 #include "util.h"
 #include "valueset.h"
 
-/* plugins/reference/ref_util.c */
-bool ref_parse_date(const char *s, size_t len, bool timestamp, kv_date *out);
-bool ref_parse_int(const char *s, size_t len, int64_t *out);
-bool ref_parse_float(const char *s, size_t len, double *out);
+/* plugins/common/kvdb_util.c */
+bool kvdb_parse_date(const char *s, size_t len, bool timestamp, kv_date *out);
+bool kvdb_parse_int(const char *s, size_t len, int64_t *out);
+bool kvdb_parse_float(const char *s, size_t len, double *out);
 
 #define DATE_MIN (-719162) /* 0001-01-01 */
 #define DATE_MAX 2932896   /* 9999-12-31 */
@@ -90,7 +90,7 @@ static void value_set_date(const char *s)
 		return;
 	/* accepted: it must be a real date, and the entry valid from it */
 	kv_date from;
-	if (!ref_parse_date(s, strlen(s), false, &from))
+	if (!kvdb_parse_date(s, strlen(s), false, &from))
 		abort();
 	const struct kv_value_set *set = kv_value_sets_find(vs, "S");
 	if (set == NULL || !kv_value_set_contains(set, KV_CODES_FEE, "1", from) ||
@@ -109,7 +109,7 @@ static void one_line(const char *s, size_t len)
 
 	kv_date d;
 	for (int ts = 0; ts < 2; ts++) {
-		if (ref_parse_date(s, len, ts != 0, &d)) {
+		if (kvdb_parse_date(s, len, ts != 0, &d)) {
 			if (d < DATE_MIN || d > DATE_MAX)
 				abort();
 			check_round_trip(d);
@@ -123,10 +123,10 @@ static void one_line(const char *s, size_t len)
 		}
 	}
 	int64_t i;
-	if (ref_parse_int(s, len, &i))
+	if (kvdb_parse_int(s, len, &i))
 		sink += (unsigned long)i;
 	double f;
-	if (ref_parse_float(s, len, &f))
+	if (kvdb_parse_float(s, len, &f))
 		sink += f == f;
 	long long ll;
 	if (kv_parse_int64(s, &ll))

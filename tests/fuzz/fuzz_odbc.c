@@ -1,7 +1,7 @@
 /*
  * fuzz_odbc.c - the reference connector's ODBC row decoding: the bound
- * column buffers (col_elem, odbc_cell, ymd_cell in ref_odbc.c, static, so
- * reached by including ref_odbc.c) fed through the connector's whole read
+ * column buffers (col_elem, odbc_cell, ymd_cell in kvdb_odbc.c, static, so
+ * reached by including kvdb_odbc.c) fed through the connector's whole read
  * (ref_read). No driver runs: the fake select() lays out one row of bound
  * buffers the way a driver fills them after SQLFetch, from the input, and
  * decodes it exactly as odbc_select() does. See ref_harness.h for the
@@ -20,7 +20,7 @@
  *
  * A row cut short by the end of its segment is not delivered.
  */
-#include "../../plugins/reference/ref_odbc.c"
+#include "../../plugins/common/kvdb_odbc.c"
 
 #include "ref_harness.h"
 
@@ -38,19 +38,19 @@ static bool take(const uint8_t *seg, size_t len, size_t *pos, size_t n, const ui
 	return true;
 }
 
-static int fz_odbc_select(struct ref_transport *t, const struct ref_select *s, ref_row_fn fn,
+static int fz_odbc_select(struct kvdb_transport *t, const struct kvdb_select *s, kvdb_row_fn fn,
 			  void *arg)
 {
 	struct fz_odbc *f = (struct fz_odbc *)t;
 	struct colbuf cols[ODBC_MAX_COLS];
-	struct ref_cell cells[ODBC_MAX_COLS];
+	struct kvdb_cell cells[ODBC_MAX_COLS];
 	const uint8_t *seg;
 	size_t len, pos = 0;
 	int ret = 0;
 
 	memset(cols, 0, sizeof cols);
 	if (s->n_cols > ODBC_MAX_COLS)
-		return ref_error(t->rc, "too many columns for table \"%s\"", s->what);
+		return kvdb_error(t->rc, "too many columns for table \"%s\"", s->what);
 	for (size_t c = 0; c < s->n_cols; c++) {
 		cols[c].elem = col_elem(&f->o, s->types[c], s->text_max != NULL ? s->text_max[c] : 0,
 					&cols[c].ctype);
@@ -123,7 +123,7 @@ static int fz_odbc_select(struct ref_transport *t, const struct ref_select *s, r
 		for (size_t c = 0; c < s->n_cols; c++) {
 			if (status == SQL_ROW_ERROR) {
 				memset(&cells[c], 0, sizeof(cells[c]));
-				cells[c].kind = REF_V_INVALID;
+				cells[c].kind = KVDB_V_INVALID;
 			} else {
 				odbc_cell(&cells[c], &cols[c], s->text_max != NULL ? s->text_max[c] : 0,
 					  0);
@@ -141,24 +141,24 @@ static int fz_odbc_select(struct ref_transport *t, const struct ref_select *s, r
 	return ret;
 }
 
-static int fz_begin(struct ref_transport *t)
+static int fz_begin(struct kvdb_transport *t)
 {
 	(void)t;
 	return 0;
 }
-static int fz_end(struct ref_transport *t, bool report)
+static int fz_end(struct kvdb_transport *t, bool report)
 {
 	(void)t;
 	(void)report;
 	return 0;
 }
-static size_t fz_buffer_bytes(struct ref_transport *t, size_t budget)
+static size_t fz_buffer_bytes(struct kvdb_transport *t, size_t budget)
 {
 	(void)t;
 	(void)budget;
 	return 0;
 }
-static void fz_close(struct ref_transport *t)
+static void fz_close(struct kvdb_transport *t)
 {
 	(void)t;
 }
@@ -169,13 +169,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	uint8_t opt = data[0];
-	struct ref_ctx rc = {.host = &fz_host, .ctx = NULL};
+	struct kvdb_ctx rc = {.host = &fz_host, .ctx = NULL};
 	struct fz_odbc f;
 	memset(&f, 0, sizeof f);
 	bool sqlite = (opt & FZ_OPT_SQLITE) != 0;
 	f.o.base.name = "ODBC";
-	f.o.base.dialect = sqlite ? REF_DIALECT_SQLITE : REF_DIALECT_POSTGRES;
-	f.o.base.params = REF_PARAM_QMARK;
+	f.o.base.dialect = sqlite ? KVDB_DIALECT_SQLITE : KVDB_DIALECT_POSTGRES;
+	f.o.base.params = KVDB_PARAM_QMARK;
 	snprintf(f.o.base.dbms, sizeof f.o.base.dbms, sqlite ? "SQLite (fuzz)" : "PostgreSQL (fuzz)");
 	f.o.base.rc = &rc;
 	f.o.base.begin = fz_begin;
@@ -193,6 +193,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (r == KV_ERROR && fz_last_error[0] == '\0')
 		abort(); /* an error must say why */
-	ref_ctx_fini(&rc);
+	kvdb_ctx_fini(&rc);
 	return 0;
 }

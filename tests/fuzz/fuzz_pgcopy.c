@@ -1,14 +1,14 @@
 /*
- * fuzz_pgcopy.c - the reference connector's libpq row decoding: binary COPY
- * tuples (copy_feed, copy_parse_units, decode_field in ref_pg.c, static, so
- * reached by including ref_pg.c) fed through the connector's whole read
+ * fuzz_pgcopy.c - the connectors' shared libpq row decoding: binary COPY
+ * tuples (copy_feed, copy_parse_units, decode_field in kvdb_pg.c, static, so
+ * reached by including kvdb_pg.c) fed through the connector's whole read
  * (ref_read: totals, plan, every table, grouping, delivery). See
  * ref_harness.h for the input format: a segment is the CopyData byte stream
  * of one statement (signature, flags, header extension, tuples, trailer),
  * cut into messages as the options say. The CopyData stream of a statement
  * with no segment left is an empty, well-formed one.
  */
-#include "../../plugins/reference/ref_pg.c"
+#include "../../plugins/common/kvdb_pg.c"
 
 #include "ref_harness.h"
 
@@ -22,7 +22,7 @@ static const unsigned char empty_copy[21] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n',
 					     '\n', '\0', 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 /* What pg_select_copy does with the messages PQgetCopyData returns. */
-static int fz_pg_select(struct ref_transport *t, const struct ref_select *s, ref_row_fn fn,
+static int fz_pg_select(struct kvdb_transport *t, const struct kvdb_select *s, kvdb_row_fn fn,
 			void *arg)
 {
 	struct fz_pg *f = (struct fz_pg *)t;
@@ -32,7 +32,7 @@ static int fz_pg_select(struct ref_transport *t, const struct ref_select *s, ref
 	int ret = 0;
 
 	if (s->n_cols > COPY_MAX_COLS)
-		return ref_error(t->rc, "too many columns for table \"%s\"", s->what);
+		return kvdb_error(t->rc, "too many columns for table \"%s\"", s->what);
 	if (!fz_next_segment(&f->in, &seg, &len)) {
 		seg = empty_copy;
 		len = sizeof empty_copy;
@@ -53,31 +53,31 @@ static int fz_pg_select(struct ref_transport *t, const struct ref_select *s, ref
 		off += k;
 	}
 	if (ret == 0 && (!cp.trailer_seen || cp.carry_len != 0))
-		ret = ref_error(t->rc, "%s \"%s\" over libpq failed: the COPY data ended early",
-				REF_ACTION(s), s->what);
+		ret = kvdb_error(t->rc, "%s \"%s\" over libpq failed: the COPY data ended early",
+				 KVDB_ACTION(s), s->what);
 	if (cp.carry != NULL)
-		ref_free(t->mem, cp.carry);
+		kvdb_free(t->mem, cp.carry);
 	return ret;
 }
 
-static int fz_begin(struct ref_transport *t)
+static int fz_begin(struct kvdb_transport *t)
 {
 	(void)t;
 	return 0;
 }
-static int fz_end(struct ref_transport *t, bool report)
+static int fz_end(struct kvdb_transport *t, bool report)
 {
 	(void)t;
 	(void)report;
 	return 0;
 }
-static size_t fz_buffer_bytes(struct ref_transport *t, size_t budget)
+static size_t fz_buffer_bytes(struct kvdb_transport *t, size_t budget)
 {
 	(void)t;
 	(void)budget;
 	return 0;
 }
-static void fz_close(struct ref_transport *t)
+static void fz_close(struct kvdb_transport *t)
 {
 	(void)t;
 }
@@ -88,12 +88,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	uint8_t opt = data[0];
-	struct ref_ctx rc = {.host = &fz_host, .ctx = NULL};
+	struct kvdb_ctx rc = {.host = &fz_host, .ctx = NULL};
 	struct fz_pg f;
 	memset(&f, 0, sizeof f);
 	f.pg.base.name = "libpq";
-	f.pg.base.dialect = REF_DIALECT_POSTGRES;
-	f.pg.base.params = REF_PARAM_DOLLAR;
+	f.pg.base.dialect = KVDB_DIALECT_POSTGRES;
+	f.pg.base.params = KVDB_PARAM_DOLLAR;
 	snprintf(f.pg.base.dbms, sizeof f.pg.base.dbms, "PostgreSQL (fuzz)");
 	f.pg.base.rc = &rc;
 	f.pg.base.begin = fz_begin;
@@ -110,6 +110,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (r == KV_ERROR && fz_last_error[0] == '\0')
 		abort(); /* an error must say why */
-	ref_ctx_fini(&rc);
+	kvdb_ctx_fini(&rc);
 	return 0;
 }

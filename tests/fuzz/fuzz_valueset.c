@@ -8,8 +8,8 @@
  *
  * Each line of the input is also a code to normalise, both ways kvalind
  * normalises codes: the core's kv_normalise_code (value-set entries) and
- * the reference connector's ref_norm_code (codes read from the record
- * system, plugins/reference/ref_util.c). The two must agree (a code in a
+ * the reference connector's kvdb_norm_code (codes read from the record
+ * system, plugins/common/kvdb_util.c). The two must agree (a code in a
  * value set must match the same code read from the database): for every
  * kind where the connector removes dots (ICPC-2, ICD-10) or not (the rest
  * but FORM and KEYWORD, which the core leaves as they are), whenever the
@@ -28,8 +28,8 @@
 #include "util.h"
 #include "valueset.h"
 
-/* plugins/reference/ref_util.c */
-int ref_norm_code(const char *s, size_t len, bool remove_dots, char out[KV_CODE_MAX]);
+/* plugins/common/kvdb_util.c */
+int kvdb_norm_code(const char *s, size_t len, bool remove_dots, char out[KV_CODE_MAX]);
 
 static const enum kv_code_kind all_kinds[] = {
 	KV_CODES_ICPC2, KV_CODES_ICD10,   KV_CODES_ATC,     KV_CODES_ANALYSIS, KV_CODES_FEE,
@@ -63,7 +63,7 @@ static void check_code(const char *line, size_t len)
 				abort();
 			char conn[KV_CODE_MAX];
 			/* the connector sees the same bytes up to a NUL (a C string) */
-			int r = ref_norm_code(line, strnlen(line, len), dots, conn);
+			int r = kvdb_norm_code(line, strnlen(line, len), dots, conn);
 			if (r == 0 && strcmp(conn, core) != 0) {
 				fprintf(stderr,
 					"kind %d: connector \"%s\" and value set \"%s\" normalise "

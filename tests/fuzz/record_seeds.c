@@ -20,29 +20,29 @@
 enum { MODE_PGCOPY, MODE_ODBC };
 
 struct rec {
-	struct ref_transport base; /* first */
-	struct ref_transport *real;
+	struct kvdb_transport base; /* first */
+	struct kvdb_transport *real;
 	int mode;
 	bool text_only;
-	const struct ref_select *s;
-	ref_row_fn fn;
+	const struct kvdb_select *s;
+	kvdb_row_fn fn;
 	void *arg;
 	struct fz_buf seg;
 	struct fz_buf out;
 	size_t statements;
 };
 
-static void text_of(const struct ref_cell *c, char *buf, size_t size)
+static void text_of(const struct kvdb_cell *c, char *buf, size_t size)
 {
 	int y, m, d;
 	switch (c->kind) {
-	case REF_V_INT:
+	case KVDB_V_INT:
 		snprintf(buf, size, "%" PRId64, c->i);
 		return;
-	case REF_V_FLOAT:
+	case KVDB_V_FLOAT:
 		snprintf(buf, size, "%.17g", c->f);
 		return;
-	case REF_V_DATE:
+	case KVDB_V_DATE:
 		kv_date_to_ymd(c->d, &y, &m, &d);
 		snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
 		return;
@@ -51,22 +51,22 @@ static void text_of(const struct ref_cell *c, char *buf, size_t size)
 	}
 }
 
-static void put_copy_cell(struct fz_buf *b, enum ref_type type, const struct ref_cell *c)
+static void put_copy_cell(struct fz_buf *b, enum kvdb_type type, const struct kvdb_cell *c)
 {
 	uint64_t u;
 	switch (c->kind) {
-	case REF_V_NULL:
+	case KVDB_V_NULL:
 		fz_put_be(b, 0xffffffffu, 4);
 		return;
-	case REF_V_TEXT:
+	case KVDB_V_TEXT:
 		fz_put_be(b, c->len, 4);
 		fz_put(b, c->s, c->len);
 		return;
-	case REF_V_INVALID:
-		if (type == REF_T_DATE) {
+	case KVDB_V_INVALID:
+		if (type == KVDB_T_DATE) {
 			fz_put_be(b, 4, 4);
 			fz_put_be(b, 0x7fffffffu, 4); /* 'infinity' */
-		} else if (type == REF_T_TIMESTAMP) {
+		} else if (type == KVDB_T_TIMESTAMP) {
 			fz_put_be(b, 8, 4);
 			fz_put_be(b, UINT64_C(0x7fffffffffffffff), 8);
 		} else {
@@ -74,8 +74,8 @@ static void put_copy_cell(struct fz_buf *b, enum ref_type type, const struct ref
 			fz_put(b, "bad", 3);
 		}
 		return;
-	case REF_V_INT:
-		if (type == REF_T_INT) {
+	case KVDB_V_INT:
+		if (type == KVDB_T_INT) {
 			fz_put_be(b, 4, 4);
 			fz_put_be(b, (uint32_t)(int32_t)c->i, 4);
 		} else {
@@ -83,13 +83,13 @@ static void put_copy_cell(struct fz_buf *b, enum ref_type type, const struct ref
 			fz_put_be(b, (uint64_t)c->i, 8);
 		}
 		return;
-	case REF_V_FLOAT:
+	case KVDB_V_FLOAT:
 		memcpy(&u, &c->f, 8);
 		fz_put_be(b, 8, 4);
 		fz_put_be(b, u, 8);
 		return;
-	case REF_V_DATE:
-		if (type == REF_T_TIMESTAMP) {
+	case KVDB_V_DATE:
+		if (type == KVDB_T_TIMESTAMP) {
 			fz_put_be(b, 8, 4);
 			fz_put_be(b, (uint64_t)(((int64_t)c->d - PG_EPOCH_DAYS) * USECS_PER_DAY +
 						INT64_C(43200000000)), 8);
@@ -101,21 +101,21 @@ static void put_copy_cell(struct fz_buf *b, enum ref_type type, const struct ref
 	}
 }
 
-static void put_odbc_cell(struct rec *r, struct fz_buf *b, enum ref_type type,
-			  uint16_t text_max, const struct ref_cell *c)
+static void put_odbc_cell(struct rec *r, struct fz_buf *b, enum kvdb_type type,
+			  uint16_t text_max, const struct kvdb_cell *c)
 {
 	uint8_t k;
-	if (c->kind == REF_V_NULL) {
+	if (c->kind == KVDB_V_NULL) {
 		k = 0;
 		fz_put(b, &k, 1);
 		return;
 	}
-	if (r->text_only || type == REF_T_TEXT) {
-		size_t room = (type == REF_T_TEXT ? (size_t)text_max + 1 : 48) - 1;
+	if (r->text_only || type == KVDB_T_TEXT) {
+		size_t room = (type == KVDB_T_TEXT ? (size_t)text_max + 1 : 48) - 1;
 		char tmp[64];
 		const char *s = tmp;
 		size_t len;
-		if (c->kind == REF_V_TEXT) {
+		if (c->kind == KVDB_V_TEXT) {
 			s = c->s;
 			len = c->len;
 		} else {
@@ -129,30 +129,30 @@ static void put_odbc_cell(struct rec *r, struct fz_buf *b, enum ref_type type,
 		fz_put(b, s, l < room ? l : room);
 		return;
 	}
-	k = c->kind == REF_V_INVALID ? 1 : 1;
+	k = c->kind == KVDB_V_INVALID ? 1 : 1;
 	fz_put(b, &k, 1);
 	switch (type) {
-	case REF_T_ID: {
+	case KVDB_T_ID: {
 		SQLBIGINT x = c->i;
 		fz_put(b, &x, sizeof x);
 		return;
 	}
-	case REF_T_INT: {
+	case KVDB_T_INT: {
 		SQLINTEGER x = (SQLINTEGER)c->i;
 		fz_put(b, &x, sizeof x);
 		return;
 	}
-	case REF_T_FLOAT: {
-		SQLDOUBLE x = c->kind == REF_V_INT ? (double)c->i : c->f;
+	case KVDB_T_FLOAT: {
+		SQLDOUBLE x = c->kind == KVDB_V_INT ? (double)c->i : c->f;
 		fz_put(b, &x, sizeof x);
 		return;
 	}
-	case REF_T_DATE:
-	case REF_T_TIMESTAMP: {
+	case KVDB_T_DATE:
+	case KVDB_T_TIMESTAMP: {
 		int y = 0, m = 13, d = 1; /* month 13: what an invalid date decodes from */
-		if (c->kind == REF_V_DATE)
+		if (c->kind == KVDB_V_DATE)
 			kv_date_to_ymd(c->d, &y, &m, &d);
-		if (type == REF_T_DATE) {
+		if (type == KVDB_T_DATE) {
 			SQL_DATE_STRUCT x = {(SQLSMALLINT)y, (SQLUSMALLINT)m, (SQLUSMALLINT)d};
 			fz_put(b, &x, sizeof x);
 		} else {
@@ -171,10 +171,10 @@ static void put_odbc_cell(struct rec *r, struct fz_buf *b, enum ref_type type,
 	}
 }
 
-static int rec_row(void *arg, const struct ref_cell *cells)
+static int rec_row(void *arg, const struct kvdb_cell *cells)
 {
 	struct rec *r = arg;
-	const struct ref_select *s = r->s;
+	const struct kvdb_select *s = r->s;
 	if (r->mode == MODE_PGCOPY) {
 		fz_put_be(&r->seg, s->n_cols, 2);
 		for (size_t c = 0; c < s->n_cols; c++)
@@ -189,7 +189,7 @@ static int rec_row(void *arg, const struct ref_cell *cells)
 	return r->fn(r->arg, cells);
 }
 
-static int rec_select(struct ref_transport *t, const struct ref_select *s, ref_row_fn fn,
+static int rec_select(struct kvdb_transport *t, const struct kvdb_select *s, kvdb_row_fn fn,
 		      void *arg)
 {
 	static const unsigned char sig[11] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff,
@@ -214,17 +214,17 @@ static int rec_select(struct ref_transport *t, const struct ref_select *s, ref_r
 	return ret;
 }
 
-static int rec_begin(struct ref_transport *t)
+static int rec_begin(struct kvdb_transport *t)
 {
 	struct rec *r = (struct rec *)t;
 	return r->real->begin(r->real);
 }
-static int rec_end(struct ref_transport *t, bool report)
+static int rec_end(struct kvdb_transport *t, bool report)
 {
 	struct rec *r = (struct rec *)t;
 	return r->real->end(r->real, report);
 }
-static size_t rec_buffer_bytes(struct ref_transport *t, size_t budget)
+static size_t rec_buffer_bytes(struct kvdb_transport *t, size_t budget)
 {
 	struct rec *r = (struct rec *)t;
 	return r->real->buffer_bytes(r->real, budget);
@@ -236,15 +236,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: record_seeds pgcopy|odbc DSN OPTIONS_BYTE OUT_FILE\n");
 		return 2;
 	}
-	struct ref_ctx rc = {.host = &fz_host};
+	struct kvdb_ctx rc = {.host = &fz_host};
 	struct rec r;
 	memset(&r, 0, sizeof r);
 	r.mode = strcmp(argv[1], "pgcopy") == 0 ? MODE_PGCOPY : MODE_ODBC;
 	uint8_t opt = (uint8_t)strtoul(argv[3], NULL, 0);
 	r.text_only = (opt & FZ_OPT_SQLITE) != 0;
 	const char *dsn = argv[2];
-	int ok = ref_dsn_is_libpq(dsn) ? ref_pg_open(&rc, dsn, NULL, &r.real)
-				       : ref_odbc_open(&rc, dsn, NULL, 64, &r.real);
+	int ok = kvdb_dsn_is_libpq(dsn)
+			 ? kvdb_pg_open(&rc, dsn, NULL, "kvalind-fuzz-seeds", &r.real)
+			 : kvdb_odbc_open(&rc, dsn, NULL, 64, &r.real);
 	if (ok != 0) {
 		fprintf(stderr, "record_seeds: %s\n", fz_last_error);
 		return 1;
@@ -269,7 +270,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "record_seeds: %s: %zu statements, %zu bytes, %" PRIu64 " patients\n",
 		argv[4], r.statements, r.out.n, fz_delivered);
-	ref_ctx_fini(&rc);
+	kvdb_ctx_fini(&rc);
 	free(r.out.p);
 	free(r.seg.p);
 	return 0;

@@ -9,7 +9,7 @@
  * sort, deliver. Only the transport is fake: its select() takes the rows
  * of each statement, in the order ref_read() runs them, from the fuzz
  * input, and decodes them with the transport's own (static) decoder, which
- * the target reaches by including ref_pg.c or ref_odbc.c.
+ * the target reaches by including kvdb_pg.c or kvdb_odbc.c.
  *
  * A fuzz input is
  *
@@ -174,7 +174,7 @@ static void fz_check_code(const char *code, bool may_be_empty)
 
 static bool fz_date_ok(kv_date d)
 {
-	return d >= REF_DATE_MIN && d <= REF_DATE_MAX;
+	return d >= KVDB_DATE_MIN && d <= KVDB_DATE_MAX;
 }
 
 #define FZ_SORTED(arr, n, field)                                                           \

@@ -161,7 +161,7 @@ ids_hostile="Driver=SQLite3;Database=$tmp/ids.sqlite"
 # test's to change): such a case prints KNOWN and does not fail the run,
 # and prints FIXED when it passes, so the marker gets removed.
 # (none at present; the int64-spanning patient ids' heap overflow in
-# ref_assemble.c is fixed)
+# the patient index, now plugins/common/kvdb_stage.c, is fixed)
 known_bug_ids=""
 
 for t in libpq psqlodbc sqlite ascii asciiodbc ids; do

@@ -437,7 +437,7 @@ END_TEST
 START_TEST(bad_input_refused_and_nothing_written)
 {
 	char e[512];
-	const char *bad_destinations[] = {"a\tb", "a\nb", "a\rb", "a\x01" "b", "a\x7f", ""};
+	const char *bad_destinations[] = {"a\tb", "a\nb", "a\rb", "a\001b", "a\x7f", ""};
 	for (size_t i = 0; i < sizeof bad_destinations / sizeof bad_destinations[0]; i++) {
 		e[0] = '\0';
 		ck_assert_int_eq(kv_ledger_append(ledger, bad_destinations[i], "id", 1, SHA_ABC, e,

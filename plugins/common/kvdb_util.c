@@ -1,11 +1,11 @@
 /*
- * ref_util.c - error text, memory accounting, id map, value parsing, sorting
+ * kvdb_util.c - error text, memory accounting, id map, value parsing, sorting
  *
- * Small helpers shared by the other files of the reference connector. None
- * of them logs; ref_error() reports through host->set_error after removing
+ * Small helpers of the database layer, used by every connector. None
+ * of them logs; kvdb_error() reports through host->set_error after removing
  * secrets from the text.
  */
-#include "ref.h"
+#include "kvdb.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -18,25 +18,25 @@
 
 /* ---- context and errors ------------------------------------------------ */
 
-int ref_ctx_add_secret(struct ref_ctx *rc, const char *secret, size_t len)
+int kvdb_ctx_add_secret(struct kvdb_ctx *rc, const char *secret, size_t len)
 {
 	if (secret == NULL || len == 0)
 		return 0;
 	for (size_t i = 0; i < rc->n_secrets; i++)
 		if (strlen(rc->secrets[i]) == len && memcmp(rc->secrets[i], secret, len) == 0)
 			return 0;
-	if (rc->n_secrets == REF_MAX_SECRETS)
+	if (rc->n_secrets == KVDB_MAX_SECRETS)
 		return 0; /* more passwords than anyone writes; the first ones are scrubbed */
 	char *copy = malloc(len + 1);
 	if (copy == NULL)
-		return ref_error(rc, "out of memory");
+		return kvdb_error(rc, "out of memory");
 	memcpy(copy, secret, len);
 	copy[len] = '\0';
 	rc->secrets[rc->n_secrets++] = copy;
 	return 0;
 }
 
-void ref_ctx_fini(struct ref_ctx *rc)
+void kvdb_ctx_fini(struct kvdb_ctx *rc)
 {
 	for (size_t i = 0; i < rc->n_secrets; i++) {
 		/* wipe before freeing: a password should not linger in the heap */
@@ -49,7 +49,7 @@ void ref_ctx_fini(struct ref_ctx *rc)
 	rc->n_secrets = 0;
 }
 
-void ref_scrub(const struct ref_ctx *rc, char *msg, size_t size)
+void kvdb_scrub(const struct kvdb_ctx *rc, char *msg, size_t size)
 {
 	static const char mask[] = "***";
 
@@ -97,7 +97,7 @@ void ref_scrub(const struct ref_ctx *rc, char *msg, size_t size)
 	msg[j] = '\0';
 }
 
-int ref_error(struct ref_ctx *rc, const char *fmt, ...)
+int kvdb_error(struct kvdb_ctx *rc, const char *fmt, ...)
 {
 	char buf[2048];
 	va_list ap;
@@ -111,11 +111,11 @@ int ref_error(struct ref_ctx *rc, const char *fmt, ...)
 		/* mark the truncation */
 		memcpy(buf + sizeof(buf) - 4, "...", 4);
 	}
-	ref_scrub(rc, buf, sizeof(buf));
-	if (ref_tl_capture != NULL) {
-		if (!ref_tl_capture->set) {
-			memcpy(ref_tl_capture->msg, buf, sizeof(ref_tl_capture->msg));
-			ref_tl_capture->set = true;
+	kvdb_scrub(rc, buf, sizeof(buf));
+	if (kvdb_tl_capture != NULL) {
+		if (!kvdb_tl_capture->set) {
+			memcpy(kvdb_tl_capture->msg, buf, sizeof(kvdb_tl_capture->msg));
+			kvdb_tl_capture->set = true;
 		}
 		return -1;
 	}
@@ -123,47 +123,47 @@ int ref_error(struct ref_ctx *rc, const char *fmt, ...)
 	return -1;
 }
 
-_Thread_local struct ref_error_capture *ref_tl_capture;
+_Thread_local struct kvdb_error_capture *kvdb_tl_capture;
 
 /* ---- memory accounting ------------------------------------------------- */
 
-#define REF_HDR 16
+#define KVDB_HDR 16
 
-size_t ref_alloc_cost(size_t size)
+size_t kvdb_alloc_cost(size_t size)
 {
-	return size + REF_HDR;
+	return size + KVDB_HDR;
 }
 
-static void mem_lock(struct ref_mem *m)
+static void mem_lock(struct kvdb_mem *m)
 {
 	if (m->lock != NULL)
 		pthread_mutex_lock(m->lock);
 }
 
-static void mem_unlock(struct ref_mem *m)
+static void mem_unlock(struct kvdb_mem *m)
 {
 	if (m->lock != NULL)
 		pthread_mutex_unlock(m->lock);
 }
 
 /* used -= n */
-static void mem_release(struct ref_mem *m, size_t n)
+static void mem_release(struct kvdb_mem *m, size_t n)
 {
 	mem_lock(m);
 	m->used -= n;
 	mem_unlock(m);
 }
 
-static bool mem_reserve(struct ref_ctx *rc, struct ref_mem *m, size_t add, const char *what)
+static bool mem_reserve(struct kvdb_ctx *rc, struct kvdb_mem *m, size_t add, const char *what)
 {
 	mem_lock(m);
 	if (add > m->budget || m->used > m->budget - add) {
 		size_t used = m->used;
 		mem_unlock(m);
-		ref_error(rc,
-			  "memory budget of %zu bytes exceeded while %s (%zu bytes held, %zu more "
-			  "needed)",
-			  m->budget, what, used, add);
+		kvdb_error(rc,
+			   "memory budget of %zu bytes exceeded while %s (%zu bytes held, %zu more "
+			   "needed)",
+			   m->budget, what, used, add);
 		return false;
 	}
 	m->used += add;
@@ -173,71 +173,71 @@ static bool mem_reserve(struct ref_ctx *rc, struct ref_mem *m, size_t add, const
 	return true;
 }
 
-void *ref_alloc(struct ref_ctx *rc, struct ref_mem *m, size_t size, const char *what)
+void *kvdb_alloc(struct kvdb_ctx *rc, struct kvdb_mem *m, size_t size, const char *what)
 {
-	if (size > SIZE_MAX - REF_HDR) {
-		ref_error(rc, "out of memory while %s", what);
+	if (size > SIZE_MAX - KVDB_HDR) {
+		kvdb_error(rc, "out of memory while %s", what);
 		return NULL;
 	}
-	if (!mem_reserve(rc, m, size + REF_HDR, what))
+	if (!mem_reserve(rc, m, size + KVDB_HDR, what))
 		return NULL;
-	unsigned char *p = malloc(size + REF_HDR);
+	unsigned char *p = malloc(size + KVDB_HDR);
 	if (p == NULL) {
-		mem_release(m, size + REF_HDR);
-		ref_error(rc, "out of memory while %s", what);
+		mem_release(m, size + KVDB_HDR);
+		kvdb_error(rc, "out of memory while %s", what);
 		return NULL;
 	}
 	memcpy(p, &size, sizeof(size));
-	return p + REF_HDR;
+	return p + KVDB_HDR;
 }
 
-void *ref_calloc(struct ref_ctx *rc, struct ref_mem *m, size_t n, size_t size,
-		 const char *what)
+void *kvdb_calloc(struct kvdb_ctx *rc, struct kvdb_mem *m, size_t n, size_t size,
+		  const char *what)
 {
 	if (size != 0 && n > SIZE_MAX / size) {
-		ref_error(rc, "out of memory while %s", what);
+		kvdb_error(rc, "out of memory while %s", what);
 		return NULL;
 	}
-	void *p = ref_alloc(rc, m, n * size, what);
+	void *p = kvdb_alloc(rc, m, n * size, what);
 	if (p != NULL)
 		memset(p, 0, n * size);
 	return p;
 }
 
-void *ref_realloc(struct ref_ctx *rc, struct ref_mem *m, void *p, size_t size,
-		  const char *what)
+void *kvdb_realloc(struct kvdb_ctx *rc, struct kvdb_mem *m, void *p, size_t size,
+		   const char *what)
 {
 	if (p == NULL)
-		return ref_alloc(rc, m, size, what);
-	if (size > SIZE_MAX - REF_HDR) {
-		ref_error(rc, "out of memory while %s", what);
+		return kvdb_alloc(rc, m, size, what);
+	if (size > SIZE_MAX - KVDB_HDR) {
+		kvdb_error(rc, "out of memory while %s", what);
 		return NULL;
 	}
-	unsigned char *h = (unsigned char *)p - REF_HDR;
+	unsigned char *h = (unsigned char *)p - KVDB_HDR;
 	size_t old;
 	memcpy(&old, h, sizeof(old));
 	/* realloc may need the old and the new block at once: count both */
-	if (!mem_reserve(rc, m, size + REF_HDR, what))
+	if (!mem_reserve(rc, m, size + KVDB_HDR, what))
 		return NULL;
-	unsigned char *n = realloc(h, size + REF_HDR);
+	unsigned char *n = realloc(h, size + KVDB_HDR);
 	if (n == NULL) {
-		mem_release(m, size + REF_HDR);
-		ref_error(rc, "out of memory while %s", what);
+		mem_release(m, size + KVDB_HDR);
+		kvdb_error(rc, "out of memory while %s", what);
 		return NULL;
 	}
-	mem_release(m, old + REF_HDR);
+	mem_release(m, old + KVDB_HDR);
 	memcpy(n, &size, sizeof(size));
-	return n + REF_HDR;
+	return n + KVDB_HDR;
 }
 
-void ref_free(struct ref_mem *m, void *p)
+void kvdb_free(struct kvdb_mem *m, void *p)
 {
 	if (p == NULL)
 		return;
-	unsigned char *h = (unsigned char *)p - REF_HDR;
+	unsigned char *h = (unsigned char *)p - KVDB_HDR;
 	size_t size;
 	memcpy(&size, h, sizeof(size));
-	mem_release(m, size + REF_HDR);
+	mem_release(m, size + KVDB_HDR);
 	free(h);
 }
 
@@ -270,7 +270,7 @@ static bool is_prime(size_t c)
 }
 
 /* The largest prime not above map_slots(n) (never below n + 2 there), so
- * the map costs at most what ref_map_cost says. */
+ * the map costs at most what kvdb_map_cost says. */
 static size_t map_cap(size_t n)
 {
 	size_t t = map_slots(n);
@@ -280,48 +280,48 @@ static size_t map_cap(size_t n)
 	return t;
 }
 
-size_t ref_map_cost(size_t n)
+size_t kvdb_map_cost(size_t n)
 {
-	return ref_alloc_cost(map_slots(n) * sizeof(struct ref_map_entry));
+	return kvdb_alloc_cost(map_slots(n) * sizeof(struct kvdb_map_entry));
 }
 
-int ref_map_init(struct ref_ctx *rc, struct ref_mem *m, struct ref_map *map, size_t n,
-		 const char *what)
+int kvdb_map_init(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_map *map, size_t n,
+		  const char *what)
 {
 	memset(map, 0, sizeof(*map));
 	/* A count from the database sizes the map: refuse one the budget can
 	 * never hold before looking for a prime near it (trial division of a
 	 * number near SIZE_MAX would take minutes). */
-	if (n > SIZE_MAX / 4 / sizeof(struct ref_map_entry) ||
-	    (m->budget != 0 && ref_map_cost(n) > m->budget)) {
-		ref_error(rc, "memory budget exceeded while %s", what);
+	if (n > SIZE_MAX / 4 / sizeof(struct kvdb_map_entry) ||
+	    (m->budget != 0 && kvdb_map_cost(n) > m->budget)) {
+		kvdb_error(rc, "memory budget exceeded while %s", what);
 		return -1;
 	}
 	size_t cap = map_cap(n);
-	map->e = ref_calloc(rc, m, cap, sizeof(struct ref_map_entry), what);
+	map->e = kvdb_calloc(rc, m, cap, sizeof(struct kvdb_map_entry), what);
 	if (map->e == NULL)
 		return -1;
 	map->cap = cap;
 	return 0;
 }
 
-void ref_map_fini(struct ref_mem *m, struct ref_map *map)
+void kvdb_map_fini(struct kvdb_mem *m, struct kvdb_map *map)
 {
-	ref_free(m, map->e);
+	kvdb_free(m, map->e);
 	memset(map, 0, sizeof(*map));
 }
 
-static size_t map_slot(const struct ref_map *map, int64_t key)
+static size_t map_slot(const struct kvdb_map *map, int64_t key)
 {
 	return (size_t)((uint64_t)key % map->cap);
 }
 
-int ref_map_insert(struct ref_ctx *rc, struct ref_map *map, int64_t key, uint32_t val,
-		   uint32_t *existing)
+int kvdb_map_insert(struct kvdb_ctx *rc, struct kvdb_map *map, int64_t key, uint32_t val,
+		    uint32_t *existing)
 {
 	if (map->n + 1 >= map->cap)
-		return ref_error(rc, "more rows than counted at the start of the read (did the "
-				     "data change during the read?)");
+		return kvdb_error(rc, "more rows than counted at the start of the read (did the "
+				      "data change during the read?)");
 	size_t i = map_slot(map, key);
 	while (map->e[i].used) {
 		if (map->e[i].key == key) {
@@ -338,20 +338,20 @@ int ref_map_insert(struct ref_ctx *rc, struct ref_map *map, int64_t key, uint32_
 	return 1;
 }
 
-uint32_t ref_map_get(const struct ref_map *map, int64_t key)
+uint32_t kvdb_map_get(const struct kvdb_map *map, int64_t key)
 {
 	if (map->cap == 0)
-		return REF_MAP_NONE;
+		return KVDB_MAP_NONE;
 	size_t i = map_slot(map, key);
 	while (map->e[i].used) {
 		if (map->e[i].key == key)
 			return map->e[i].val;
 		i = i + 1 == map->cap ? 0 : i + 1;
 	}
-	return REF_MAP_NONE;
+	return KVDB_MAP_NONE;
 }
 
-bool ref_map_set(struct ref_map *map, int64_t key, uint32_t val)
+bool kvdb_map_set(struct kvdb_map *map, int64_t key, uint32_t val)
 {
 	if (map->cap == 0)
 		return false;
@@ -368,7 +368,7 @@ bool ref_map_set(struct ref_map *map, int64_t key, uint32_t val)
 
 /* ---- values ------------------------------------------------------------ */
 
-bool ref_ymd_valid(int y, int m, int d)
+bool kvdb_ymd_valid(int y, int m, int d)
 {
 	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
 	       d <= kv_days_in_month(y, m);
@@ -386,11 +386,11 @@ static bool digits(const char *s, size_t n, int *out)
 	return true;
 }
 
-bool ref_parse_date(const char *s, size_t len, bool timestamp, kv_date *out)
+bool kvdb_parse_date(const char *s, size_t len, bool timestamp, kv_date *out)
 {
 	int y, m, d;
 	if (len < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
-	    !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d) || !ref_ymd_valid(y, m, d))
+	    !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d) || !kvdb_ymd_valid(y, m, d))
 		return false;
 	if (len > 10) {
 		/* only a timestamp may carry a time: [ T]HH:MM[:SS[.fraction]] */
@@ -421,7 +421,7 @@ bool ref_parse_date(const char *s, size_t len, bool timestamp, kv_date *out)
 	return true;
 }
 
-bool ref_parse_int(const char *s, size_t len, int64_t *out)
+bool kvdb_parse_int(const char *s, size_t len, int64_t *out)
 {
 	size_t i = 0;
 	bool neg = false;
@@ -447,7 +447,7 @@ bool ref_parse_int(const char *s, size_t len, int64_t *out)
 	return true;
 }
 
-bool ref_parse_float(const char *s, size_t len, double *out)
+bool kvdb_parse_float(const char *s, size_t len, double *out)
 {
 	char buf[64];
 	if (len == 0 || len >= sizeof(buf))
@@ -522,55 +522,55 @@ bool ref_parse_float(const char *s, size_t len, double *out)
 	return true;
 }
 
-int ref_cell_int(const struct ref_cell *c, int64_t *out)
+int kvdb_cell_int(const struct kvdb_cell *c, int64_t *out)
 {
 	switch (c->kind) {
-	case REF_V_NULL:
+	case KVDB_V_NULL:
 		return 1;
-	case REF_V_INT:
+	case KVDB_V_INT:
 		*out = c->i;
 		return 0;
-	case REF_V_TEXT:
-		return !c->too_long && ref_parse_int(c->s, c->len, out) ? 0 : -1;
+	case KVDB_V_TEXT:
+		return !c->too_long && kvdb_parse_int(c->s, c->len, out) ? 0 : -1;
 	default:
 		return -1;
 	}
 }
 
-int ref_cell_float(const struct ref_cell *c, double *out)
+int kvdb_cell_float(const struct kvdb_cell *c, double *out)
 {
 	switch (c->kind) {
-	case REF_V_NULL:
+	case KVDB_V_NULL:
 		return 1;
-	case REF_V_FLOAT:
+	case KVDB_V_FLOAT:
 		*out = c->f;
 		return 0;
-	case REF_V_INT:
+	case KVDB_V_INT:
 		*out = (double)c->i;
 		return 0;
-	case REF_V_TEXT:
-		return !c->too_long && ref_parse_float(c->s, c->len, out) ? 0 : -1;
+	case KVDB_V_TEXT:
+		return !c->too_long && kvdb_parse_float(c->s, c->len, out) ? 0 : -1;
 	default:
 		return -1;
 	}
 }
 
-int ref_cell_date(const struct ref_cell *c, bool timestamp, kv_date *out)
+int kvdb_cell_date(const struct kvdb_cell *c, bool timestamp, kv_date *out)
 {
 	switch (c->kind) {
-	case REF_V_NULL:
+	case KVDB_V_NULL:
 		return 1;
-	case REF_V_DATE:
+	case KVDB_V_DATE:
 		*out = c->d;
 		return 0;
-	case REF_V_TEXT:
-		return !c->too_long && ref_parse_date(c->s, c->len, timestamp, out) ? 0 : -1;
+	case KVDB_V_TEXT:
+		return !c->too_long && kvdb_parse_date(c->s, c->len, timestamp, out) ? 0 : -1;
 	default:
 		return -1;
 	}
 }
 
-int ref_norm_code(const char *s, size_t len, bool remove_dots, char out[KV_CODE_MAX])
+int kvdb_norm_code(const char *s, size_t len, bool remove_dots, char out[KV_CODE_MAX])
 {
 	size_t b = 0, e = len;
 	while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n'))
@@ -593,15 +593,15 @@ int ref_norm_code(const char *s, size_t len, bool remove_dots, char out[KV_CODE_
 	return j == 0 ? 1 : 0;
 }
 
-bool ref_text_eq(const struct ref_cell *c, const char *lit)
+bool kvdb_text_eq(const struct kvdb_cell *c, const char *lit)
 {
 	size_t n = strlen(lit);
-	return c->kind == REF_V_TEXT && !c->too_long && c->len == n && memcmp(c->s, lit, n) == 0;
+	return c->kind == KVDB_V_TEXT && !c->too_long && c->len == n && memcmp(c->s, lit, n) == 0;
 }
 
 /* ---- sorting ----------------------------------------------------------- */
 
-void ref_swap(void *va, void *vb, size_t size)
+void kvdb_swap(void *va, void *vb, size_t size)
 {
 	unsigned char *a = va, *b = vb;
 	/* word by word: inlined, no call per element */
@@ -621,7 +621,7 @@ void ref_swap(void *va, void *vb, size_t size)
 
 static void swap_elem(unsigned char *a, unsigned char *b, size_t size)
 {
-	ref_swap(a, b, size);
+	kvdb_swap(a, b, size);
 }
 
 static void sift_down(unsigned char *base, size_t root, size_t n, size_t size,
@@ -654,7 +654,7 @@ static void heap_sort(unsigned char *base, size_t n, size_t size,
 static void insertion_sort(unsigned char *base, size_t n, size_t size,
 			   int (*cmp)(const void *, const void *))
 {
-	unsigned char tmp[REF_SORT_MAX_ELEM];
+	unsigned char tmp[KVDB_SORT_MAX_ELEM];
 	for (size_t i = 1; i < n; i++) {
 		if (cmp(base + (i - 1) * size, base + i * size) <= 0)
 			continue;
@@ -675,7 +675,7 @@ static void insertion_sort(unsigned char *base, size_t n, size_t size,
 static void intro_sort(unsigned char *base, size_t n, size_t size,
 		       int (*cmp)(const void *, const void *), unsigned depth)
 {
-	unsigned char pivot[REF_SORT_MAX_ELEM];
+	unsigned char pivot[KVDB_SORT_MAX_ELEM];
 	while (n > 16) {
 		if (depth-- == 0) {
 			heap_sort(base, n, size, cmp);
@@ -717,7 +717,7 @@ static void intro_sort(unsigned char *base, size_t n, size_t size,
 	insertion_sort(base, n, size, cmp);
 }
 
-void ref_sort(void *vbase, size_t n, size_t size, int (*cmp)(const void *, const void *))
+void kvdb_sort(void *vbase, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	if (n < 2)
 		return;

@@ -1,5 +1,5 @@
 /*
- * ref_pg.c - the libpq transport
+ * kvdb_pg.c - the libpq transport
  *
  * Statements without parameters run as
  *     COPY (SELECT ...) TO STDOUT (FORMAT binary)
@@ -7,7 +7,7 @@
  * format: an 11-byte signature, flags, a header extension, then per tuple
  * an int16 field count and per field an int32 length, -1 for NULL, and the
  * value in its binary send format; a field count of -1 ends the data). The
- * SQL in ref_sql.c casts every column, so the formats are fixed: int8/int4
+ * connector's SQL casts every column, so the formats are fixed: int8/int4
  * big-endian, float8 IEEE big-endian, date int32 days since 2000-01-01,
  * timestamp int64 microseconds since 2000-01-01, text raw UTF-8 bytes.
  *
@@ -21,12 +21,12 @@
  * come from one snapshot. A lost connection is re-established (PQreset) at
  * the next begin(). twin() opens a second connection with the same
  * parameters inside that snapshot (pg_export_snapshot, SET TRANSACTION
- * SNAPSHOT), on which a worker thread reads half of the tables.
+ * SNAPSHOT), on which a worker thread can read some of the tables.
  *
  * Errors name the statement's table and quote libpq's message, scrubbed of
- * secrets (ref_error).
+ * secrets (kvdb_error).
  */
-#include "ref.h"
+#include "kvdb.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -38,7 +38,7 @@
 #define USECS_PER_DAY INT64_C(86400000000)
 
 struct pg_transport {
-	struct ref_transport base; /* first: the generic code sees only this */
+	struct kvdb_transport base; /* first: the generic code sees only this */
 	PGconn *conn;
 };
 
@@ -65,7 +65,7 @@ static bool has_odbc_key(const char *s, const char *key)
 	}
 }
 
-bool ref_dsn_is_libpq(const char *dsn)
+bool kvdb_dsn_is_libpq(const char *dsn)
 {
 	if (strncmp(dsn, "postgresql://", 13) == 0 || strncmp(dsn, "postgres://", 11) == 0)
 		return true;
@@ -102,7 +102,8 @@ static int pg_exec(struct pg_transport *p, const char *sql, const char *what)
 	PGresult *res = PQexec(p->conn, sql);
 	int ret = 0;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		ret = ref_error(p->base.rc, "%s over libpq failed: %s", what, pg_msg(res, p->conn));
+		ret = kvdb_error(p->base.rc, "%s over libpq failed: %s", what,
+				 pg_msg(res, p->conn));
 	PQclear(res);
 	return ret;
 }
@@ -112,8 +113,8 @@ static int pg_session_setup(struct pg_transport *p)
 	PQsetNoticeProcessor(p->conn, quiet_notices, NULL);
 	const char *idt = PQparameterStatus(p->conn, "integer_datetimes");
 	if (idt == NULL || strcmp(idt, "on") != 0)
-		return ref_error(p->base.rc, "the PostgreSQL server does not use integer "
-					     "timestamps, which the binary COPY reader needs");
+		return kvdb_error(p->base.rc, "the PostgreSQL server does not use integer "
+					      "timestamps, which the binary COPY reader needs");
 	const char *ver = PQparameterStatus(p->conn, "server_version");
 	snprintf(p->base.dbms, sizeof(p->base.dbms), "PostgreSQL %s", ver != NULL ? ver : "");
 	return pg_exec(p,
@@ -137,29 +138,29 @@ static uint64_t be64(const unsigned char *b)
 	return ((uint64_t)be32(b) << 32) | be32(b + 4);
 }
 
-static void date_cell(struct ref_cell *c, int64_t days)
+static void date_cell(struct kvdb_cell *c, int64_t days)
 {
-	if (days < REF_DATE_MIN || days > REF_DATE_MAX) {
-		c->kind = REF_V_INVALID; /* infinity, BC, beyond 9999 */
+	if (days < KVDB_DATE_MIN || days > KVDB_DATE_MAX) {
+		c->kind = KVDB_V_INVALID; /* infinity, BC, beyond 9999 */
 		return;
 	}
-	c->kind = REF_V_DATE;
+	c->kind = KVDB_V_DATE;
 	c->d = (kv_date)days;
 }
 
 /* One field in binary send format -> cell. */
-static void decode_field(struct ref_cell *c, enum ref_type type, uint16_t text_max,
+static void decode_field(struct kvdb_cell *c, enum kvdb_type type, uint16_t text_max,
 			 const unsigned char *v, int32_t len)
 {
 	memset(c, 0, sizeof(*c));
 	if (len < 0) {
-		c->kind = REF_V_NULL;
+		c->kind = KVDB_V_NULL;
 		return;
 	}
 	switch (type) {
-	case REF_T_ID:
-	case REF_T_INT:
-		c->kind = REF_V_INT;
+	case KVDB_T_ID:
+	case KVDB_T_INT:
+		c->kind = KVDB_V_INT;
 		if (len == 8)
 			c->i = (int64_t)be64(v);
 		else if (len == 4)
@@ -167,10 +168,10 @@ static void decode_field(struct ref_cell *c, enum ref_type type, uint16_t text_m
 		else if (len == 2)
 			c->i = (int16_t)be16(v);
 		else
-			c->kind = REF_V_INVALID;
+			c->kind = KVDB_V_INVALID;
 		return;
-	case REF_T_FLOAT:
-		c->kind = REF_V_FLOAT;
+	case KVDB_T_FLOAT:
+		c->kind = KVDB_V_FLOAT;
 		if (len == 8) {
 			uint64_t u = be64(v);
 			memcpy(&c->f, &u, sizeof(c->f));
@@ -180,31 +181,31 @@ static void decode_field(struct ref_cell *c, enum ref_type type, uint16_t text_m
 			memcpy(&f, &u, sizeof(f));
 			c->f = f;
 		} else {
-			c->kind = REF_V_INVALID;
+			c->kind = KVDB_V_INVALID;
 		}
 		return;
-	case REF_T_DATE:
+	case KVDB_T_DATE:
 		if (len != 4) {
-			c->kind = REF_V_INVALID;
+			c->kind = KVDB_V_INVALID;
 			return;
 		}
 		{
 			int32_t d = (int32_t)be32(v);
 			if (d == INT32_MAX || d == INT32_MIN)
-				c->kind = REF_V_INVALID;
+				c->kind = KVDB_V_INVALID;
 			else
 				date_cell(c, (int64_t)d + PG_EPOCH_DAYS);
 		}
 		return;
-	case REF_T_TIMESTAMP:
+	case KVDB_T_TIMESTAMP:
 		if (len != 8) {
-			c->kind = REF_V_INVALID;
+			c->kind = KVDB_V_INVALID;
 			return;
 		}
 		{
 			int64_t us = (int64_t)be64(v);
 			if (us == INT64_MAX || us == INT64_MIN) {
-				c->kind = REF_V_INVALID;
+				c->kind = KVDB_V_INVALID;
 				return;
 			}
 			int64_t days = us / USECS_PER_DAY;
@@ -213,14 +214,14 @@ static void decode_field(struct ref_cell *c, enum ref_type type, uint16_t text_m
 			date_cell(c, days + PG_EPOCH_DAYS);
 		}
 		return;
-	case REF_T_TEXT:
-		c->kind = REF_V_TEXT;
+	case KVDB_T_TEXT:
+		c->kind = KVDB_V_TEXT;
 		c->s = (const char *)v;
 		c->len = (size_t)len;
 		c->too_long = text_max > 0 && c->len > text_max;
 		return;
 	}
-	c->kind = REF_V_INVALID;
+	c->kind = KVDB_V_INVALID;
 }
 
 /* ---- binary COPY stream ------------------------------------------------ */
@@ -229,16 +230,16 @@ static void decode_field(struct ref_cell *c, enum ref_type type, uint16_t text_m
 
 struct copy_parse {
 	struct pg_transport *p;
-	const struct ref_select *s;
-	ref_row_fn fn;
+	const struct kvdb_select *s;
+	kvdb_row_fn fn;
 	void *arg;
 	bool header_done;
 	bool trailer_seen;
 	bool stopped;     /* the callback asked to stop */
-	bool failed;      /* a format error (ref_error called) */
+	bool failed;      /* a format error (kvdb_error called) */
 	unsigned char *carry;
 	size_t carry_len, carry_cap;
-	struct ref_cell cells[COPY_MAX_COLS];
+	struct kvdb_cell cells[COPY_MAX_COLS];
 };
 
 /* Parse complete units from data; return the bytes consumed (the rest is an
@@ -252,9 +253,9 @@ static size_t copy_parse_units(struct copy_parse *cp, const unsigned char *data,
 		if (len < 19)
 			return 0;
 		if (memcmp(data, sig, sizeof(sig)) != 0) {
-			ref_error(cp->p->base.rc, "%s \"%s\" over libpq failed: not a "
-						  "binary COPY stream",
-				  REF_ACTION(cp->s), cp->s->what);
+			kvdb_error(cp->p->base.rc, "%s \"%s\" over libpq failed: not a "
+						   "binary COPY stream",
+				   KVDB_ACTION(cp->s), cp->s->what);
 			cp->failed = true;
 			return SIZE_MAX;
 		}
@@ -274,9 +275,9 @@ static size_t copy_parse_units(struct copy_parse *cp, const unsigned char *data,
 			break;
 		}
 		if (nf < 0 || (size_t)nf != cp->s->n_cols) {
-			ref_error(cp->p->base.rc, "%s \"%s\" over libpq failed: %d "
-						  "columns where %zu were expected",
-				  REF_ACTION(cp->s), cp->s->what, (int)nf, cp->s->n_cols);
+			kvdb_error(cp->p->base.rc, "%s \"%s\" over libpq failed: %d "
+						   "columns where %zu were expected",
+				   KVDB_ACTION(cp->s), cp->s->what, (int)nf, cp->s->n_cols);
 			cp->failed = true;
 			return SIZE_MAX;
 		}
@@ -305,7 +306,8 @@ static size_t copy_parse_units(struct copy_parse *cp, const unsigned char *data,
 			int32_t fl = (int32_t)be32(data + q);
 			q += 4;
 			decode_field(&cp->cells[f], cp->s->types[f],
-				     cp->s->text_max != NULL ? cp->s->text_max[f] : 0, data + q, fl);
+				     cp->s->text_max != NULL ? cp->s->text_max[f] : 0, data + q,
+				     fl);
 			if (fl > 0)
 				q += (size_t)fl;
 		}
@@ -320,7 +322,7 @@ static size_t copy_parse_units(struct copy_parse *cp, const unsigned char *data,
 
 static int copy_feed(struct copy_parse *cp, const unsigned char *data, size_t len)
 {
-	struct ref_transport *t = &cp->p->base;
+	struct kvdb_transport *t = &cp->p->base;
 	if (cp->carry_len == 0) {
 		size_t used = copy_parse_units(cp, data, len);
 		if (used == SIZE_MAX)
@@ -335,7 +337,8 @@ static int copy_feed(struct copy_parse *cp, const unsigned char *data, size_t le
 		size_t cap = cp->carry_cap == 0 ? 4096 : cp->carry_cap;
 		while (cap < cp->carry_len + len)
 			cap *= 2;
-		unsigned char *n = ref_realloc(t->rc, t->mem, cp->carry, cap, "reading over libpq");
+		unsigned char *n =
+			kvdb_realloc(t->rc, t->mem, cp->carry, cap, "reading over libpq");
 		if (n == NULL) {
 			cp->failed = true;
 			return -1;
@@ -373,25 +376,25 @@ static void pg_cancel_and_drain(struct pg_transport *p, bool copy)
 		PQclear(res);
 }
 
-static int pg_select_copy(struct pg_transport *p, const struct ref_select *s, ref_row_fn fn,
+static int pg_select_copy(struct pg_transport *p, const struct kvdb_select *s, kvdb_row_fn fn,
 			  void *arg)
 {
-	struct ref_ctx *rc = p->base.rc;
-	char sql[REF_SQL_MAX + 64];
+	struct kvdb_ctx *rc = p->base.rc;
+	char sql[KVDB_SQL_MAX + 64];
 	int ret = -1;
 	struct copy_parse cp = {.p = p, .s = s, .fn = fn, .arg = arg};
 	PGresult *res = NULL;
 
 	if (s->n_cols > COPY_MAX_COLS)
-		return ref_error(rc, "too many columns for table \"%s\"", s->what);
+		return kvdb_error(rc, "too many columns for table \"%s\"", s->what);
 	int n = snprintf(sql, sizeof(sql), "COPY (%s) TO STDOUT (FORMAT binary)", s->sql);
 	if (n < 0 || (size_t)n >= sizeof(sql))
-		return ref_error(rc, "the SQL text for table \"%s\" is too long", s->what);
+		return kvdb_error(rc, "the SQL text for table \"%s\" is too long", s->what);
 
 	res = PQexec(p->conn, sql);
 	if (PQresultStatus(res) != PGRES_COPY_OUT) {
-		ref_error(rc, "%s \"%s\" over libpq failed: %s", REF_ACTION(s), s->what,
-			  pg_msg(res, p->conn));
+		kvdb_error(rc, "%s \"%s\" over libpq failed: %s", KVDB_ACTION(s), s->what,
+			   pg_msg(res, p->conn));
 		goto done;
 	}
 	PQclear(res);
@@ -405,13 +408,13 @@ static int pg_select_copy(struct pg_transport *p, const struct ref_select *s, re
 			PQfreemem(buf);
 			if (fr != 0) {
 				pg_cancel_and_drain(p, true);
-				goto done; /* ref_error already called */
+				goto done; /* kvdb_error already called */
 			}
 			continue;
 		}
 		if (len == -2) {
-			ref_error(rc, "%s \"%s\" over libpq failed: %s", REF_ACTION(s), s->what,
-				  PQerrorMessage(p->conn));
+			kvdb_error(rc, "%s \"%s\" over libpq failed: %s", KVDB_ACTION(s), s->what,
+				   PQerrorMessage(p->conn));
 			pg_cancel_and_drain(p, false);
 			goto done;
 		}
@@ -419,13 +422,13 @@ static int pg_select_copy(struct pg_transport *p, const struct ref_select *s, re
 	}
 	res = PQgetResult(p->conn);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		ref_error(rc, "%s \"%s\" over libpq failed: %s", REF_ACTION(s), s->what,
-			  pg_msg(res, p->conn));
+		kvdb_error(rc, "%s \"%s\" over libpq failed: %s", KVDB_ACTION(s), s->what,
+			   pg_msg(res, p->conn));
 		goto done;
 	}
 	if (!cp.trailer_seen || cp.carry_len != 0) {
-		ref_error(rc, "%s \"%s\" over libpq failed: the COPY data ended early",
-			  REF_ACTION(s), s->what);
+		kvdb_error(rc, "%s \"%s\" over libpq failed: the COPY data ended early",
+			   KVDB_ACTION(s), s->what);
 		goto done;
 	}
 	ret = 0;
@@ -436,31 +439,31 @@ done:
 			PQclear(res);
 	}
 	if (cp.carry != NULL)
-		ref_free(p->base.mem, cp.carry);
+		kvdb_free(p->base.mem, cp.carry);
 	return ret;
 }
 
-static int pg_select_params(struct pg_transport *p, const struct ref_select *s, ref_row_fn fn,
+static int pg_select_params(struct pg_transport *p, const struct kvdb_select *s, kvdb_row_fn fn,
 			    void *arg)
 {
-	struct ref_ctx *rc = p->base.rc;
-	struct ref_cell cells[COPY_MAX_COLS];
+	struct kvdb_ctx *rc = p->base.rc;
+	struct kvdb_cell cells[COPY_MAX_COLS];
 	bool failed = false, stopped = false;
 	char err[1024] = "";
 
 	if (s->n_cols > COPY_MAX_COLS)
-		return ref_error(rc, "too many columns for table \"%s\"", s->what);
+		return kvdb_error(rc, "too many columns for table \"%s\"", s->what);
 	if (s->n_params > INT32_MAX)
-		return ref_error(rc, "too many parameters for table \"%s\"", s->what);
+		return kvdb_error(rc, "too many parameters for table \"%s\"", s->what);
 	if (!PQsendQueryParams(p->conn, s->sql, (int)s->n_params, NULL, s->params, NULL, NULL,
 			       1))
-		return ref_error(rc, "%s \"%s\" over libpq failed: %s", REF_ACTION(s), s->what,
-				 PQerrorMessage(p->conn));
+		return kvdb_error(rc, "%s \"%s\" over libpq failed: %s", KVDB_ACTION(s), s->what,
+				  PQerrorMessage(p->conn));
 	if (!PQsetSingleRowMode(p->conn)) {
 		pg_cancel_and_drain(p, false);
-		return ref_error(rc, "%s \"%s\" over libpq failed: single-row mode "
-				     "refused",
-				 REF_ACTION(s), s->what);
+		return kvdb_error(rc, "%s \"%s\" over libpq failed: single-row mode "
+				      "refused",
+				  KVDB_ACTION(s), s->what);
 	}
 	PGresult *res;
 	while ((res = PQgetResult(p->conn)) != NULL) {
@@ -472,12 +475,14 @@ static int pg_select_params(struct pg_transport *p, const struct ref_select *s, 
 				failed = true;
 			} else {
 				for (size_t f = 0; f < s->n_cols; f++) {
-					int fl = PQgetisnull(res, 0, (int)f) ? -1
-									    : PQgetlength(res, 0, (int)f);
-					decode_field(&cells[f], s->types[f],
-						     s->text_max != NULL ? s->text_max[f] : 0,
-						     (const unsigned char *)PQgetvalue(res, 0, (int)f),
-						     fl);
+					int fl = PQgetisnull(res, 0, (int)f)
+							 ? -1
+							 : PQgetlength(res, 0, (int)f);
+					decode_field(
+						&cells[f], s->types[f],
+						s->text_max != NULL ? s->text_max[f] : 0,
+						(const unsigned char *)PQgetvalue(res, 0, (int)f),
+						fl);
 				}
 				if (fn(arg, cells) != 0) {
 					stopped = true;
@@ -493,16 +498,17 @@ static int pg_select_params(struct pg_transport *p, const struct ref_select *s, 
 		PQclear(res);
 	}
 	if (failed)
-		return ref_error(rc, "%s \"%s\" over libpq failed: %s", REF_ACTION(s), s->what, err);
+		return kvdb_error(rc, "%s \"%s\" over libpq failed: %s", KVDB_ACTION(s), s->what,
+				  err);
 	if (PQstatus(p->conn) != CONNECTION_OK)
-		return ref_error(rc, "%s \"%s\" over libpq failed: %s", REF_ACTION(s), s->what,
-				 PQerrorMessage(p->conn));
+		return kvdb_error(rc, "%s \"%s\" over libpq failed: %s", KVDB_ACTION(s), s->what,
+				  PQerrorMessage(p->conn));
 	return 0;
 }
 
 /* ---- operations -------------------------------------------------------- */
 
-static int pg_select(struct ref_transport *t, const struct ref_select *s, ref_row_fn fn,
+static int pg_select(struct kvdb_transport *t, const struct kvdb_select *s, kvdb_row_fn fn,
 		     void *arg)
 {
 	struct pg_transport *p = (struct pg_transport *)t;
@@ -511,16 +517,16 @@ static int pg_select(struct ref_transport *t, const struct ref_select *s, ref_ro
 	return pg_select_params(p, s, fn, arg);
 }
 
-static int pg_begin(struct ref_transport *t)
+static int pg_begin(struct kvdb_transport *t)
 {
 	struct pg_transport *p = (struct pg_transport *)t;
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		/* lost since the last read: connect again with the same parameters */
 		PQreset(p->conn);
 		if (PQstatus(p->conn) != CONNECTION_OK)
-			return ref_error(t->rc, "could not reconnect to the EHR database over "
-						"libpq: %s",
-					 PQerrorMessage(p->conn));
+			return kvdb_error(t->rc, "could not reconnect to the EHR database over "
+						 "libpq: %s",
+					  PQerrorMessage(p->conn));
 		if (pg_session_setup(p) != 0)
 			return -1;
 	}
@@ -532,7 +538,7 @@ static int pg_begin(struct ref_transport *t)
 		       "starting a read-only transaction");
 }
 
-static int pg_end(struct ref_transport *t, bool report)
+static int pg_end(struct kvdb_transport *t, bool report)
 {
 	struct pg_transport *p = (struct pg_transport *)t;
 	if (!report) {
@@ -542,15 +548,15 @@ static int pg_end(struct ref_transport *t, bool report)
 		return 0;
 	}
 	if (PQstatus(p->conn) != CONNECTION_OK)
-		return ref_error(t->rc, "ending the read-only transaction over libpq failed: %s",
-				 PQerrorMessage(p->conn));
+		return kvdb_error(t->rc, "ending the read-only transaction over libpq failed: %s",
+				  PQerrorMessage(p->conn));
 	return pg_exec(p, "ROLLBACK", "ending the read-only transaction");
 }
 
 /* A second connection with the same parameters inside this transaction's
  * snapshot (pg_export_snapshot / SET TRANSACTION SNAPSHOT), or NULL. Its
  * failures are not errors: the read then simply stays on one connection. */
-static struct ref_transport *pg_twin(struct ref_transport *t)
+static struct kvdb_transport *pg_twin(struct kvdb_transport *t)
 {
 	struct pg_transport *p = (struct pg_transport *)t;
 	struct pg_transport *q = NULL;
@@ -597,14 +603,14 @@ fail:
 	return NULL;
 }
 
-static size_t pg_buffer_bytes(struct ref_transport *t, size_t budget)
+static size_t pg_buffer_bytes(struct kvdb_transport *t, size_t budget)
 {
 	(void)t;
 	(void)budget;
 	return 0; /* rows are parsed straight out of libpq's buffers */
 }
 
-static void pg_close(struct ref_transport *t)
+static void pg_close(struct kvdb_transport *t)
 {
 	struct pg_transport *p = (struct pg_transport *)t;
 	if (p == NULL)
@@ -613,8 +619,8 @@ static void pg_close(struct ref_transport *t)
 	free(p);
 }
 
-int ref_pg_open(struct ref_ctx *rc, const char *dsn, const char *password,
-		struct ref_transport **out)
+int kvdb_pg_open(struct kvdb_ctx *rc, const char *dsn, const char *password,
+		 const char *application_name, struct kvdb_transport **out)
 {
 	struct pg_transport *p = NULL;
 	int ret = -1;
@@ -626,16 +632,16 @@ int ref_pg_open(struct ref_ctx *rc, const char *dsn, const char *password,
 	if (opts != NULL) {
 		for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
 			if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
-				(void)ref_ctx_add_secret(rc, o->val, strlen(o->val));
+				(void)kvdb_ctx_add_secret(rc, o->val, strlen(o->val));
 		PQconninfoFree(opts);
 	}
 
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return ref_error(rc, "out of memory");
+		return kvdb_error(rc, "out of memory");
 	p->base.name = "libpq";
-	p->base.dialect = REF_DIALECT_POSTGRES;
-	p->base.params = REF_PARAM_DOLLAR;
+	p->base.dialect = KVDB_DIALECT_POSTGRES;
+	p->base.params = KVDB_PARAM_DOLLAR;
 	p->base.rc = rc;
 	p->base.begin = pg_begin;
 	p->base.end = pg_end;
@@ -649,7 +655,7 @@ int ref_pg_open(struct ref_ctx *rc, const char *dsn, const char *password,
 	const char *keys[8], *vals[8];
 	size_t k = 0;
 	keys[k] = "connect_timeout", vals[k++] = "10";
-	keys[k] = "fallback_application_name", vals[k++] = "kvalind-reference";
+	keys[k] = "fallback_application_name", vals[k++] = application_name;
 	keys[k] = "dbname", vals[k++] = dsn;
 	if (password != NULL && password[0] != '\0')
 		keys[k] = "password", vals[k++] = password;
@@ -658,12 +664,12 @@ int ref_pg_open(struct ref_ctx *rc, const char *dsn, const char *password,
 
 	p->conn = PQconnectdbParams(keys, vals, 1);
 	if (p->conn == NULL) {
-		ref_error(rc, "could not connect to the EHR database over libpq: out of memory");
+		kvdb_error(rc, "could not connect to the EHR database over libpq: out of memory");
 		goto done;
 	}
 	if (PQstatus(p->conn) != CONNECTION_OK) {
-		ref_error(rc, "could not connect to the EHR database over libpq: %s",
-			  PQerrorMessage(p->conn));
+		kvdb_error(rc, "could not connect to the EHR database over libpq: %s",
+			   PQerrorMessage(p->conn));
 		goto done;
 	}
 	if (pg_session_setup(p) != 0)

@@ -1,5 +1,5 @@
 /*
- * ref_odbc.c - the ODBC transport
+ * kvdb_odbc.c - the ODBC transport
  *
  * Results are fetched in blocks into column-wise bound arrays
  * (SQL_ATTR_ROW_BIND_TYPE = SQL_BIND_BY_COLUMN, SQL_ATTR_ROW_ARRAY_SIZE,
@@ -25,9 +25,9 @@
  * is made again with the same connection string.
  *
  * Errors quote the driver's diagnostics (SQLGetDiagRec), scrubbed of
- * secrets by ref_error(); the connection string is never quoted.
+ * secrets by kvdb_error(); the connection string is never quoted.
  */
-#include "ref.h"
+#include "kvdb.h"
 
 #include <sql.h>
 #include <sqlext.h>
@@ -45,7 +45,7 @@
 struct cbuf;
 
 struct odbc_transport {
-	struct ref_transport base; /* first: the generic code sees only this */
+	struct kvdb_transport base; /* first: the generic code sees only this */
 	SQLHENV env;
 	SQLHDBC dbc;
 	bool connected;
@@ -88,9 +88,9 @@ static int odbc_fail(struct odbc_transport *o, SQLSMALLINT type, SQLHANDLE h,
 	char diag[2048];
 	odbc_diag(type, h, diag, sizeof(diag));
 	if (table != NULL)
-		return ref_error(o->base.rc, "%s \"%s\" over ODBC (%s) failed: %s", what, table,
-				 o->base.dbms[0] != '\0' ? o->base.dbms : "unknown DBMS", diag);
-	return ref_error(o->base.rc, "%s over ODBC failed: %s", what, diag);
+		return kvdb_error(o->base.rc, "%s \"%s\" over ODBC (%s) failed: %s", what, table,
+				  o->base.dbms[0] != '\0' ? o->base.dbms : "unknown DBMS", diag);
+	return kvdb_error(o->base.rc, "%s over ODBC failed: %s", what, diag);
 }
 
 /* ---- connection string ------------------------------------------------- */
@@ -212,8 +212,8 @@ static int build_connstr(struct odbc_transport *o, const char *dsn, const char *
 	}
 	if (b->overflow) {
 		cb_wipe(b);
-		return ref_error(o->base.rc, "the ODBC connection string is longer than %d bytes",
-				 ODBC_CONNSTR_MAX - 1);
+		return kvdb_error(o->base.rc, "the ODBC connection string is longer than %d bytes",
+				  ODBC_CONNSTR_MAX - 1);
 	}
 	return 0;
 }
@@ -255,9 +255,9 @@ static int odbc_connect(struct odbc_transport *o, const char *connstr)
 		odbc_diag(SQL_HANDLE_DBC, o->dbc, diag, sizeof(diag));
 		const char *drv = connstr_value(connstr, "driver", &vl);
 		bool sqlite = drv != NULL && contains_ci(drv, vl, "sqlite");
-		return ref_error(o->base.rc, "could not connect to the EHR database over ODBC: %s%s",
-				 diag,
-				 sqlite ? " (the SQLite database file must exist and be readable)" : "");
+		return kvdb_error(
+			o->base.rc, "could not connect to the EHR database over ODBC: %s%s", diag,
+			sqlite ? " (the SQLite database file must exist and be readable)" : "");
 	}
 	o->connected = true;
 	return 0;
@@ -275,7 +275,7 @@ static void get_info_str(SQLHDBC dbc, SQLUSMALLINT what, char *out, size_t size)
 /* After connecting: identify the DBMS and make the session read-only. */
 static int odbc_session_setup(struct odbc_transport *o)
 {
-	struct ref_ctx *rc = o->base.rc;
+	struct kvdb_ctx *rc = o->base.rc;
 	char name[64], ver[64];
 	get_info_str(o->dbc, SQL_DBMS_NAME, name, sizeof(name));
 	get_info_str(o->dbc, SQL_DBMS_VER, ver, sizeof(ver));
@@ -287,37 +287,37 @@ static int odbc_session_setup(struct odbc_transport *o)
 			 name[0] != '\0' ? name : "unknown DBMS"); /* the name alone */
 
 	if (strncasecmp(name, "PostgreSQL", 10) == 0) {
-		o->base.dialect = REF_DIALECT_POSTGRES;
+		o->base.dialect = KVDB_DIALECT_POSTGRES;
 		o->text_only = false;
 	} else if (strncasecmp(name, "SQLite", 6) == 0) {
-		o->base.dialect = REF_DIALECT_SQLITE;
+		o->base.dialect = KVDB_DIALECT_SQLITE;
 		o->text_only = true;
 	} else if (strncasecmp(name, "Microsoft SQL Server", 20) == 0) {
-		o->base.dialect = REF_DIALECT_MSSQL;
+		o->base.dialect = KVDB_DIALECT_MSSQL;
 		o->text_only = false;
 	} else {
-		o->base.dialect = REF_DIALECT_GENERIC;
+		o->base.dialect = KVDB_DIALECT_GENERIC;
 		o->text_only = false;
-		ref_log(rc, KV_LOG_WARNING,
-			"DBMS \"%s\" is not one the connector knows; keyword rules cannot be "
-			"matched in it",
-			o->base.dbms);
+		kvdb_log(rc, KV_LOG_WARNING,
+			 "DBMS \"%s\" is not one the connector knows; keyword rules cannot be "
+			 "matched in it",
+			 o->base.dbms);
 	}
 
 	SQLRETURN r = SQLSetConnectAttr(o->dbc, SQL_ATTR_ACCESS_MODE,
 					(SQLPOINTER)(uintptr_t)SQL_MODE_READ_ONLY, 0);
 	if (!SQL_SUCCEEDED(r))
-		ref_log(rc, KV_LOG_INFO,
-			"the ODBC driver refused SQL_MODE_READ_ONLY; relying on the DBMS's own "
-			"read-only setting");
+		kvdb_log(rc, KV_LOG_INFO,
+			 "the ODBC driver refused SQL_MODE_READ_ONLY; relying on the DBMS's own "
+			 "read-only setting");
 
 	switch (o->base.dialect) {
-	case REF_DIALECT_POSTGRES:
+	case KVDB_DIALECT_POSTGRES:
 		return odbc_exec(o,
 				 "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL "
 				 "REPEATABLE READ, READ ONLY",
 				 "making the session read-only");
-	case REF_DIALECT_SQLITE:
+	case KVDB_DIALECT_SQLITE:
 		return odbc_exec(o, "PRAGMA query_only = 1", "making the session read-only");
 	default:
 		return 0;
@@ -338,35 +338,35 @@ struct colbuf {
 	SQLLEN *ind;
 };
 
-static size_t col_elem(const struct odbc_transport *o, enum ref_type t, uint16_t text_max,
+static size_t col_elem(const struct odbc_transport *o, enum kvdb_type t, uint16_t text_max,
 		       SQLSMALLINT *ctype)
 {
-	if (o->text_only || t == REF_T_TEXT) {
+	if (o->text_only || t == KVDB_T_TEXT) {
 		*ctype = SQL_C_CHAR;
 		switch (t) {
-		case REF_T_TEXT:
+		case KVDB_T_TEXT:
 			return (size_t)text_max + 1;
-		case REF_T_DATE:
-		case REF_T_TIMESTAMP:
+		case KVDB_T_DATE:
+		case KVDB_T_TIMESTAMP:
 			return ODBC_DATE_TEXT;
 		default:
 			return ODBC_NUM_TEXT;
 		}
 	}
 	switch (t) {
-	case REF_T_ID:
+	case KVDB_T_ID:
 		*ctype = SQL_C_SBIGINT;
 		return sizeof(SQLBIGINT);
-	case REF_T_INT:
+	case KVDB_T_INT:
 		*ctype = SQL_C_SLONG;
 		return sizeof(SQLINTEGER);
-	case REF_T_FLOAT:
+	case KVDB_T_FLOAT:
 		*ctype = SQL_C_DOUBLE;
 		return sizeof(SQLDOUBLE);
-	case REF_T_DATE:
+	case KVDB_T_DATE:
 		*ctype = SQL_C_TYPE_DATE;
 		return sizeof(SQL_DATE_STRUCT);
-	case REF_T_TIMESTAMP:
+	case KVDB_T_TIMESTAMP:
 		*ctype = SQL_C_TYPE_TIMESTAMP;
 		return sizeof(SQL_TIMESTAMP_STRUCT);
 	default:
@@ -375,29 +375,29 @@ static size_t col_elem(const struct odbc_transport *o, enum ref_type t, uint16_t
 	}
 }
 
-static void ymd_cell(struct ref_cell *c, int y, int m, int d)
+static void ymd_cell(struct kvdb_cell *c, int y, int m, int d)
 {
-	if (!ref_ymd_valid(y, m, d)) {
-		c->kind = REF_V_INVALID;
+	if (!kvdb_ymd_valid(y, m, d)) {
+		c->kind = KVDB_V_INVALID;
 		return;
 	}
-	c->kind = REF_V_DATE;
+	c->kind = KVDB_V_DATE;
 	c->d = kv_date_from_ymd(y, m, d);
 }
 
-static void odbc_cell(struct ref_cell *c, const struct colbuf *b, uint16_t text_max,
+static void odbc_cell(struct kvdb_cell *c, const struct colbuf *b, uint16_t text_max,
 		      size_t row)
 {
 	memset(c, 0, sizeof(*c));
 	SQLLEN ind = b->ind[row];
 	const unsigned char *v = b->data + row * b->elem;
 	if (ind == SQL_NULL_DATA) {
-		c->kind = REF_V_NULL;
+		c->kind = KVDB_V_NULL;
 		return;
 	}
 	switch (b->ctype) {
 	case SQL_C_CHAR:
-		c->kind = REF_V_TEXT;
+		c->kind = KVDB_V_TEXT;
 		c->s = (const char *)v;
 		if (ind == SQL_NO_TOTAL || ind < 0 || (size_t)ind > b->elem - 1) {
 			c->len = b->elem - 1;
@@ -410,21 +410,21 @@ static void odbc_cell(struct ref_cell *c, const struct colbuf *b, uint16_t text_
 	case SQL_C_SBIGINT: {
 		SQLBIGINT x;
 		memcpy(&x, v, sizeof(x));
-		c->kind = REF_V_INT;
+		c->kind = KVDB_V_INT;
 		c->i = x;
 		return;
 	}
 	case SQL_C_SLONG: {
 		SQLINTEGER x;
 		memcpy(&x, v, sizeof(x));
-		c->kind = REF_V_INT;
+		c->kind = KVDB_V_INT;
 		c->i = x;
 		return;
 	}
 	case SQL_C_DOUBLE: {
 		SQLDOUBLE x;
 		memcpy(&x, v, sizeof(x));
-		c->kind = REF_V_FLOAT;
+		c->kind = KVDB_V_FLOAT;
 		c->f = x;
 		return;
 	}
@@ -441,7 +441,7 @@ static void odbc_cell(struct ref_cell *c, const struct colbuf *b, uint16_t text_
 		return;
 	}
 	default:
-		c->kind = REF_V_INVALID;
+		c->kind = KVDB_V_INVALID;
 	}
 }
 
@@ -472,15 +472,15 @@ static size_t utf8_to_utf16(const char *s, SQLWCHAR *out, size_t cap)
 	return n;
 }
 
-static int odbc_select(struct ref_transport *t, const struct ref_select *s, ref_row_fn fn,
+static int odbc_select(struct kvdb_transport *t, const struct kvdb_select *s, kvdb_row_fn fn,
 		       void *arg)
 {
 	struct odbc_transport *o = (struct odbc_transport *)t;
-	struct ref_ctx *rc = t->rc;
-	struct ref_mem *mem = t->mem;
+	struct kvdb_ctx *rc = t->rc;
+	struct kvdb_mem *mem = t->mem;
 	SQLHSTMT st = SQL_NULL_HSTMT;
 	struct colbuf cols[ODBC_MAX_COLS];
-	struct ref_cell cells[ODBC_MAX_COLS];
+	struct kvdb_cell cells[ODBC_MAX_COLS];
 	SQLUSMALLINT *status = NULL;
 	SQLLEN *plen = NULL;
 	SQLWCHAR **wparams = NULL;
@@ -489,7 +489,7 @@ static int odbc_select(struct ref_transport *t, const struct ref_select *s, ref_
 
 	memset(cols, 0, sizeof(cols));
 	if (s->n_cols > ODBC_MAX_COLS)
-		return ref_error(rc, "too many columns for table \"%s\"", s->what);
+		return kvdb_error(rc, "too many columns for table \"%s\"", s->what);
 
 	/* rows per fetch: the configured size, shrunk to the buffer limit */
 	size_t width = sizeof(SQLUSMALLINT);
@@ -506,18 +506,18 @@ static int odbc_select(struct ref_transport *t, const struct ref_select *s, ref_
 		rows = 1;
 
 	if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, o->dbc, &st))) {
-		odbc_fail(o, SQL_HANDLE_DBC, o->dbc, REF_ACTION(s), s->what);
+		odbc_fail(o, SQL_HANDLE_DBC, o->dbc, KVDB_ACTION(s), s->what);
 		st = SQL_NULL_HSTMT;
 		goto done;
 	}
 
 	if (s->n_params > 0) {
-		plen = ref_calloc(rc, mem, s->n_params, sizeof(SQLLEN), "binding parameters");
+		plen = kvdb_calloc(rc, mem, s->n_params, sizeof(SQLLEN), "binding parameters");
 		if (plen == NULL)
 			goto done;
-		if (t->dialect == REF_DIALECT_MSSQL) {
-			wparams = ref_calloc(rc, mem, s->n_params, sizeof(SQLWCHAR *),
-					     "binding parameters");
+		if (t->dialect == KVDB_DIALECT_MSSQL) {
+			wparams = kvdb_calloc(rc, mem, s->n_params, sizeof(SQLWCHAR *),
+					      "binding parameters");
 			if (wparams == NULL)
 				goto done;
 		}
@@ -525,8 +525,8 @@ static int odbc_select(struct ref_transport *t, const struct ref_select *s, ref_
 			size_t len = strlen(s->params[i]);
 			SQLRETURN r;
 			if (wparams != NULL) {
-				wparams[i] = ref_calloc(rc, mem, len + 1, sizeof(SQLWCHAR),
-							"binding parameters");
+				wparams[i] = kvdb_calloc(rc, mem, len + 1, sizeof(SQLWCHAR),
+							 "binding parameters");
 				if (wparams[i] == NULL)
 					goto done;
 				size_t wl = utf8_to_utf16(s->params[i], wparams[i], len + 1);
@@ -538,11 +538,12 @@ static int odbc_select(struct ref_transport *t, const struct ref_select *s, ref_
 				plen[i] = (SQLLEN)len;
 				r = SQLBindParameter(st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT,
 						     SQL_C_CHAR, SQL_VARCHAR, len > 0 ? len : 1, 0,
-						     (SQLPOINTER)s->params[i], (SQLLEN)len, &plen[i]);
+						     (SQLPOINTER)s->params[i], (SQLLEN)len,
+						     &plen[i]);
 			}
 			if (!SQL_SUCCEEDED(r)) {
-				odbc_fail(o, SQL_HANDLE_STMT, st, "binding a keyword rule for table",
-					  s->what);
+				odbc_fail(o, SQL_HANDLE_STMT, st,
+					  "binding a keyword rule for table", s->what);
 				goto done;
 			}
 		}
@@ -561,7 +562,7 @@ static int odbc_select(struct ref_transport *t, const struct ref_select *s, ref_
 		    got >= 1 && got < rows)
 			rows = got;
 	}
-	status = ref_calloc(rc, mem, rows, sizeof(SQLUSMALLINT), "reading over ODBC");
+	status = kvdb_calloc(rc, mem, rows, sizeof(SQLUSMALLINT), "reading over ODBC");
 	if (status == NULL)
 		goto done;
 	SQLSetStmtAttr(st, SQL_ATTR_ROW_STATUS_PTR, status, 0);
@@ -569,19 +570,19 @@ static int odbc_select(struct ref_transport *t, const struct ref_select *s, ref_
 
 	r = SQLExecDirect(st, (SQLCHAR *)s->sql, SQL_NTS);
 	if (!SQL_SUCCEEDED(r) && r != SQL_NO_DATA) {
-		odbc_fail(o, SQL_HANDLE_STMT, st, REF_ACTION(s), s->what);
+		odbc_fail(o, SQL_HANDLE_STMT, st, KVDB_ACTION(s), s->what);
 		goto done;
 	}
 	SQLSMALLINT ncols = 0;
 	if (!SQL_SUCCEEDED(SQLNumResultCols(st, &ncols)) || (size_t)ncols != s->n_cols) {
-		ref_error(rc, "%s \"%s\" over ODBC (%s) failed: %d columns where %zu were "
-			      "expected",
-			  REF_ACTION(s), s->what, t->dbms, (int)ncols, s->n_cols);
+		kvdb_error(rc, "%s \"%s\" over ODBC (%s) failed: %d columns where %zu were "
+			       "expected",
+			   KVDB_ACTION(s), s->what, t->dbms, (int)ncols, s->n_cols);
 		goto done;
 	}
 	for (size_t c = 0; c < s->n_cols; c++) {
-		cols[c].data = ref_alloc(rc, mem, rows * cols[c].elem, "reading over ODBC");
-		cols[c].ind = ref_alloc(rc, mem, rows * sizeof(SQLLEN), "reading over ODBC");
+		cols[c].data = kvdb_alloc(rc, mem, rows * cols[c].elem, "reading over ODBC");
+		cols[c].ind = kvdb_alloc(rc, mem, rows * sizeof(SQLLEN), "reading over ODBC");
 		if (cols[c].data == NULL || cols[c].ind == NULL)
 			goto done;
 		r = SQLBindCol(st, (SQLUSMALLINT)(c + 1), cols[c].ctype, cols[c].data,
@@ -598,7 +599,7 @@ static int odbc_select(struct ref_transport *t, const struct ref_select *s, ref_
 		if (r == SQL_NO_DATA)
 			break;
 		if (!SQL_SUCCEEDED(r)) {
-			odbc_fail(o, SQL_HANDLE_STMT, st, REF_ACTION(s), s->what);
+			odbc_fail(o, SQL_HANDLE_STMT, st, KVDB_ACTION(s), s->what);
 			goto done;
 		}
 		for (size_t row = 0; row < fetched; row++) {
@@ -607,14 +608,14 @@ static int odbc_select(struct ref_transport *t, const struct ref_select *s, ref_
 			for (size_t c = 0; c < s->n_cols; c++) {
 				if (status[row] == SQL_ROW_ERROR) {
 					memset(&cells[c], 0, sizeof(cells[c]));
-					cells[c].kind = REF_V_INVALID;
+					cells[c].kind = KVDB_V_INVALID;
 				} else {
 					odbc_cell(&cells[c], &cols[c],
 						  s->text_max != NULL ? s->text_max[c] : 0, row);
 				}
 			}
 			if (fn(arg, cells) != 0)
-				goto done; /* the callback called ref_error */
+				goto done; /* the callback called kvdb_error */
 		}
 	}
 	ret = 0;
@@ -624,19 +625,19 @@ done:
 		SQLFreeHandle(SQL_HANDLE_STMT, st);
 	}
 	for (size_t c = 0; c < s->n_cols; c++) {
-		ref_free(mem, cols[c].data);
-		ref_free(mem, cols[c].ind);
+		kvdb_free(mem, cols[c].data);
+		kvdb_free(mem, cols[c].ind);
 	}
 	if (wparams != NULL)
 		for (size_t i = 0; i < s->n_params; i++)
-			ref_free(mem, wparams[i]);
-	ref_free(mem, wparams);
-	ref_free(mem, plen);
-	ref_free(mem, status);
+			kvdb_free(mem, wparams[i]);
+	kvdb_free(mem, wparams);
+	kvdb_free(mem, plen);
+	kvdb_free(mem, status);
 	return ret;
 }
 
-static int odbc_begin(struct ref_transport *t)
+static int odbc_begin(struct kvdb_transport *t)
 {
 	struct odbc_transport *o = (struct odbc_transport *)t;
 	SQLUINTEGER dead = SQL_CD_FALSE;
@@ -655,7 +656,7 @@ static int odbc_begin(struct ref_transport *t)
 	return 0;
 }
 
-static int odbc_end(struct ref_transport *t, bool report)
+static int odbc_end(struct kvdb_transport *t, bool report)
 {
 	struct odbc_transport *o = (struct odbc_transport *)t;
 	int ret = 0;
@@ -670,7 +671,7 @@ static int odbc_end(struct ref_transport *t, bool report)
 	return ret;
 }
 
-static size_t odbc_buffer_bytes(struct ref_transport *t, size_t budget)
+static size_t odbc_buffer_bytes(struct kvdb_transport *t, size_t budget)
 {
 	struct odbc_transport *o = (struct odbc_transport *)t;
 	/* at most an eighth of the budget, never more than the configured rows of
@@ -682,7 +683,7 @@ static size_t odbc_buffer_bytes(struct ref_transport *t, size_t budget)
 	return limit;
 }
 
-static void odbc_close(struct ref_transport *t)
+static void odbc_close(struct kvdb_transport *t)
 {
 	struct odbc_transport *o = (struct odbc_transport *)t;
 	if (o == NULL)
@@ -699,8 +700,8 @@ static void odbc_close(struct ref_transport *t)
 	free(o);
 }
 
-int ref_odbc_open(struct ref_ctx *rc, const char *dsn, const char *password,
-		  size_t row_array_size, struct ref_transport **out)
+int kvdb_odbc_open(struct kvdb_ctx *rc, const char *dsn, const char *password,
+		   size_t row_array_size, struct kvdb_transport **out)
 {
 	struct odbc_transport *o = NULL;
 	struct cbuf *cs = NULL;
@@ -709,20 +710,20 @@ int ref_odbc_open(struct ref_ctx *rc, const char *dsn, const char *password,
 
 	/* passwords inside the connection string are secrets too */
 	const char *pw = connstr_value(dsn, "pwd", &vl);
-	if (pw != NULL && ref_ctx_add_secret(rc, pw, vl) != 0)
+	if (pw != NULL && kvdb_ctx_add_secret(rc, pw, vl) != 0)
 		return -1;
 	pw = connstr_value(dsn, "password", &vl);
-	if (pw != NULL && ref_ctx_add_secret(rc, pw, vl) != 0)
+	if (pw != NULL && kvdb_ctx_add_secret(rc, pw, vl) != 0)
 		return -1;
 
 	o = calloc(1, sizeof(*o));
 	cs = calloc(1, sizeof(*cs));
 	if (o == NULL || cs == NULL) {
-		ref_error(rc, "out of memory");
+		kvdb_error(rc, "out of memory");
 		goto done;
 	}
 	o->base.name = "ODBC";
-	o->base.params = REF_PARAM_QMARK;
+	o->base.params = KVDB_PARAM_QMARK;
 	o->base.rc = rc;
 	o->base.begin = odbc_begin;
 	o->base.end = odbc_end;
@@ -735,7 +736,7 @@ int ref_odbc_open(struct ref_ctx *rc, const char *dsn, const char *password,
 
 	if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &o->env))) {
 		o->env = SQL_NULL_HENV;
-		ref_error(rc, "could not initialise the ODBC driver manager");
+		kvdb_error(rc, "could not initialise the ODBC driver manager");
 		goto done;
 	}
 	SQLSetEnvAttr(o->env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0);

@@ -1,0 +1,139 @@
+/*
+ * kvdb_conn.c - what every connector's callbacks share: its state from
+ * open() to close(), delivering a range's patients, reporting its counts
+ *
+ * A connector's state is a struct starting with struct kvdb_conn (the
+ * context, the transport, the provides bits), made by kvdb_conn_new() in
+ * open() and freed by kvdb_conn_free(). Its provides() and close() can be
+ * kvdb_conn_provides and kvdb_conn_close.
+ */
+#include "kvdb.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+void *kvdb_conn_new(const struct kv_host *host, struct kv_ctx *ctx, size_t host_size, size_t size)
+{
+	if (host == NULL || host->abi_major != KV_ABI_MAJOR || host->struct_size < host_size)
+		return NULL; /* no usable host to report through */
+	struct kvdb_conn *c = calloc(1, size);
+	if (c == NULL) {
+		host->set_error(ctx, "out of memory");
+		return NULL;
+	}
+	c->rc.host = host;
+	c->rc.ctx = ctx;
+	return c;
+}
+
+void kvdb_conn_free(struct kvdb_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->t != NULL)
+		c->t->close(c->t);
+	kvdb_ctx_fini(&c->rc);
+	free(c);
+}
+
+uint32_t kvdb_conn_provides(void *state)
+{
+	const struct kvdb_conn *c = state;
+	return c->provides;
+}
+
+void kvdb_conn_close(void *state)
+{
+	kvdb_conn_free(state);
+}
+
+int kvdb_ignore_rows(void *arg, const struct kvdb_cell *cells)
+{
+	(void)arg;
+	(void)cells;
+	return 0;
+}
+
+void kvdb_expect_patients(struct kvdb_ctx *rc, uint64_t n)
+{
+	/* progress for the core; a host older than the field lacks it */
+	const struct kv_host *h = rc->host;
+	size_t need = offsetof(struct kv_host, expect_patients) + sizeof h->expect_patients;
+	if (h->struct_size >= need && h->expect_patients != NULL)
+		h->expect_patients(rc->ctx, n);
+}
+
+void kvdb_report_table(struct kvdb_ctx *rc, const char *table, uint64_t rows, const uint64_t *bad,
+		       const char *const *reason_text, size_t n_reasons)
+{
+	const struct kv_host *h = rc->host;
+	h->count_rows(rc->ctx, table, rows);
+	for (size_t w = 0; w < n_reasons; w++)
+		if (bad[w] > 0)
+			h->count_bad_rows(rc->ctx, table, reason_text[w], bad[w]);
+}
+
+int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
+		 const struct kvdb_stage *const by_kind[KVDB_N_KINDS], kv_patient_sink sink,
+		 void *sink_arg, uint64_t *delivered)
+{
+	static const struct kvdb_stage none;
+	const struct kvdb_stage *st[KVDB_N_KINDS];
+	for (int k = 0; k < KVDB_N_KINDS; k++)
+		st[k] = by_kind[k] != NULL ? by_kind[k] : &none;
+	for (size_t s = 0; s < ps->n; s++) {
+		const struct kvdb_pat *p = &ps->p[s];
+		if (p->bad)
+			continue;
+		struct kv_patient kp = {.birth = p->birth, .death = p->death, .sex = p->sex};
+		kp.periods = kvdb_stage_events(st[KVDB_K_PERIOD], s, &kp.n_periods);
+		kp.contacts = kvdb_stage_events(st[KVDB_K_CONTACT], s, &kp.n_contacts);
+		kp.fees = kvdb_stage_events(st[KVDB_K_FEE], s, &kp.n_fees);
+		kp.diagnoses = kvdb_stage_events(st[KVDB_K_DIAGNOSIS], s, &kp.n_diagnoses);
+		kp.medications = kvdb_stage_events(st[KVDB_K_MEDICATION], s, &kp.n_medications);
+		kp.prescriptions =
+			kvdb_stage_events(st[KVDB_K_PRESCRIPTION], s, &kp.n_prescriptions);
+		kp.labs = kvdb_stage_events(st[KVDB_K_LAB], s, &kp.n_labs);
+		kp.bps = kvdb_stage_events(st[KVDB_K_BP], s, &kp.n_bps);
+		kp.forms = kvdb_stage_events(st[KVDB_K_FORM], s, &kp.n_forms);
+		kp.notes = kvdb_stage_events(st[KVDB_K_NOTE], s, &kp.n_notes);
+		if (sink(sink_arg, &kp) != 0)
+			return kvdb_error(rc,
+					  "the read was stopped by the patient sink after %" PRIu64
+					  " patients",
+					  *delivered);
+		(*delivered)++;
+	}
+	return 0;
+}
+
+int kvdb_read_check(struct kvdb_ctx *rc, const struct kv_read_request *req, kv_patient_sink sink,
+		    size_t min_budget)
+{
+	if (req == NULL || sink == NULL)
+		return kvdb_error(rc, "read() needs a request and a patient sink");
+	if (req->memory_budget < min_budget)
+		return kvdb_error(rc, "a memory budget of %zu bytes is too small (at least %zu)",
+				  req->memory_budget, min_budget);
+	return 0;
+}
+
+int kvdb_snapshot_begin(struct kvdb_transport *t, struct kvdb_transport **twin)
+{
+	*twin = NULL;
+	if (t->begin(t) != 0)
+		return -1;
+	if (t->twin != NULL)
+		*twin = t->twin(t); /* NULL when none can be had: one connection */
+	return 0;
+}
+
+int kvdb_snapshot_end(struct kvdb_transport *t, struct kvdb_transport **twin, bool report)
+{
+	if (*twin != NULL) {
+		(*twin)->end(*twin, false);
+		(*twin)->close(*twin);
+		*twin = NULL;
+	}
+	return t->end(t, report);
+}

@@ -1,0 +1,576 @@
+/*
+ * check_kvdb.c - Check tests of the connectors' shared database layer
+ * (plugins/common/, kvdb.h), without a database
+ *
+ * Compiled with every .c file of plugins/common (not dlopen()ed: the layer's
+ * symbols are hidden inside the plugins), driven through a fake host that
+ * keeps the last error. Covers what both connectors rely on: grouping by
+ * radix sort against a plain sort, the patient index (dense, sparse, the
+ * int64 ends, repeated ids), the cell readers and their bad-row reasons,
+ * codes, the SQL builder's overflow, the id map, delivery (bad patients
+ * skipped, a stopping sink), and the memory budget shared with a worker
+ * thread (exact, and the worker's error reported once). The transports are
+ * covered by check_reference (real databases) and the fuzz targets
+ * (tests/fuzz: pgcopy, odbc).
+ *
+ * Run: build/tests/check_kvdb (make check-connector runs it; check-memory
+ * runs it under valgrind).
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvdb.h"
+
+/* ---- a fake host -------------------------------------------------------- */
+
+static char last_error[2048];
+static int n_errors;
+static uint64_t rows_counted, bad_counted;
+
+static void fk_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)level;
+	(void)fmt;
+}
+
+static void fk_set_error(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
+static void fk_set_error(struct kv_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	(void)ctx;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof last_error, fmt, ap);
+	va_end(ap);
+	n_errors++;
+}
+
+static void fk_count_rows(struct kv_ctx *ctx, const char *table, uint64_t n)
+{
+	(void)ctx;
+	(void)table;
+	rows_counted += n;
+}
+
+static void fk_count_bad_rows(struct kv_ctx *ctx, const char *table, const char *reason,
+			      uint64_t n)
+{
+	(void)ctx;
+	(void)table;
+	(void)reason;
+	bad_counted += n;
+}
+
+static const struct kv_host fk_host = {
+	.abi_major = KV_ABI_MAJOR,
+	.abi_minor = KV_ABI_MINOR,
+	.struct_size = sizeof(struct kv_host),
+	.log = fk_log,
+	.set_error = fk_set_error,
+	.count_rows = fk_count_rows,
+	.count_bad_rows = fk_count_bad_rows,
+};
+
+static struct kvdb_ctx rc;
+
+static void setup(void)
+{
+	memset(&rc, 0, sizeof rc);
+	rc.host = &fk_host;
+	last_error[0] = '\0';
+	n_errors = 0;
+	rows_counted = bad_counted = 0;
+}
+
+static void teardown(void)
+{
+	kvdb_ctx_fini(&rc);
+}
+
+/* A deterministic generator (xorshift), so a failure can be replayed. */
+static uint64_t rnd_state = 88172645463325252u;
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* ---- staging, radix sort, grouping -------------------------------------- */
+
+struct st_test {
+	struct kvdb_head h;
+	struct kv_lab_result ev;
+};
+KVDB_STAGE_OK(st_test);
+
+static int cmp_test(const void *va, const void *vb)
+{
+	const struct st_test *a = va, *b = vb;
+	return kvdb_cmp_head(&a->h, &b->h);
+}
+
+static int cmp_full(const void *va, const void *vb)
+{
+	const struct st_test *a = va, *b = vb;
+	if (a->h.slot != b->h.slot)
+		return a->h.slot < b->h.slot ? -1 : 1;
+	return kvdb_cmp_head(&a->h, &b->h);
+}
+
+static const struct kvdb_stage_desc test_desc = KVDB_STAGE_DESC(st_test, ev, cmp_test);
+
+/* n records over n_pats patients, unique keys: grouped and compacted, the
+ * events come out as a plain sort by (slot, date, key) would give them. */
+static void check_group(size_t n, size_t n_pats)
+{
+	struct kvdb_mem mem = {.budget = 64u << 20};
+	struct kvdb_stage s = {.d = &test_desc};
+	struct st_test *want = calloc(n + 1, sizeof(*want));
+	ck_assert_ptr_nonnull(want);
+	for (size_t i = 0; i < n; i++) {
+		struct st_test *e = kvdb_stage_push(&rc, &mem, &s, "testing");
+		ck_assert_ptr_nonnull(e);
+		e->h.slot = (uint32_t)(rnd() % n_pats);
+		e->h.date = (kv_date)(rnd() % 50);
+		e->h.key = (int64_t)i * 7919 % 1000003; /* unique */
+		e->ev.date = e->h.date;
+		e->ev.value = (double)e->h.key;
+		want[i] = *e;
+	}
+	qsort(want, n, sizeof(*want), cmp_full);
+	ck_assert_int_eq(kvdb_stage_group(&rc, &mem, &s, n_pats, "testing"), 0);
+	ck_assert(s.grouped);
+	kvdb_stage_compact(&s);
+	size_t k = 0;
+	for (size_t p = 0; p < n_pats; p++) {
+		size_t m;
+		const struct kv_lab_result *ev = kvdb_stage_events(&s, p, &m);
+		ck_assert(m == 0 ? ev == NULL : ev != NULL);
+		for (size_t i = 0; i < m; i++, k++) {
+			ck_assert_uint_eq(want[k].h.slot, p);
+			ck_assert_int_eq(ev[i].date, want[k].ev.date);
+			ck_assert(ev[i].value == want[k].ev.value);
+		}
+	}
+	ck_assert_uint_eq(k, n);
+	kvdb_stage_free(&mem, &s);
+	ck_assert_uint_eq(mem.used, 0);
+	free(want);
+}
+
+START_TEST(test_group_matches_sort)
+{
+	check_group(1, 1);
+	check_group(100, 1);
+	check_group(1000, 3);
+	check_group(5000, 257);     /* two radix passes */
+	check_group(20000, 70000);  /* three passes, most patients without rows */
+}
+END_TEST
+
+START_TEST(test_group_empty)
+{
+	struct kvdb_mem mem = {.budget = 1u << 20};
+	struct kvdb_stage s = {.d = &test_desc};
+	ck_assert_int_eq(kvdb_stage_group(&rc, &mem, &s, 10, "testing"), 0);
+	kvdb_stage_compact(&s);
+	size_t m = 99;
+	ck_assert_ptr_null(kvdb_stage_events(&s, 3, &m));
+	ck_assert_uint_eq(m, 0);
+	kvdb_stage_free(&mem, &s);
+	/* never grouped: no events either */
+	m = 99;
+	ck_assert_ptr_null(kvdb_stage_events(&s, 0, &m));
+	ck_assert_uint_eq(m, 0);
+}
+END_TEST
+
+START_TEST(test_stage_budget)
+{
+	struct kvdb_mem mem = {.budget = 4096};
+	struct kvdb_stage s = {.d = &test_desc};
+	ck_assert_int_ne(kvdb_stage_reserve(&rc, &mem, &s, 1000, "holding rows"), 0);
+	ck_assert_ptr_nonnull(strstr(last_error, "exceeded while holding rows"));
+	ck_assert_int_ne(kvdb_stage_reserve(&rc, &mem, &s, UINT64_MAX, "holding rows"), 0);
+	ck_assert_ptr_nonnull(strstr(last_error, "too many rows"));
+	void *e;
+	size_t pushed = 0;
+	while ((e = kvdb_stage_push(&rc, &mem, &s, "holding rows")) != NULL)
+		pushed++;
+	ck_assert_uint_gt(pushed, 0);
+	ck_assert_uint_le(mem.peak, mem.budget);
+	kvdb_stage_free(&mem, &s);
+	ck_assert_uint_eq(mem.used, 0);
+}
+END_TEST
+
+/* ---- the patient index -------------------------------------------------- */
+
+static void add_pat(struct kvdb_mem *m, struct kvdb_pats *ps, int64_t id, kv_date birth,
+		    uint8_t bad)
+{
+	struct kvdb_pat *p = kvdb_pats_push(&rc, m, ps, "testing");
+	ck_assert_ptr_nonnull(p);
+	p->id = id;
+	p->birth = birth;
+	p->death = KV_DATE_OPEN;
+	p->sex = KV_SEX_FEMALE;
+	p->bad = bad;
+}
+
+START_TEST(test_pats_dense_and_duplicates)
+{
+	struct kvdb_mem mem = {.budget = 1u << 20};
+	struct kvdb_pats ps = {0};
+	uint64_t dups = 0;
+	for (int64_t id = 200; id > 100; id--)
+		add_pat(&mem, &ps, id, 10, 0);
+	add_pat(&mem, &ps, 150, 5, 1); /* a bad repeat sorts after the good row */
+	add_pat(&mem, &ps, 150, 3, 0); /* a good repeat: the earlier birth stays */
+	ck_assert_int_eq(kvdb_pats_index(&rc, &mem, &ps, &dups, "testing"), 0);
+	ck_assert_uint_eq(dups, 2);
+	ck_assert_uint_eq(ps.n, 100);
+	ck_assert_ptr_nonnull(ps.dense);
+	for (size_t i = 1; i < ps.n; i++)
+		ck_assert_int_lt(ps.p[i - 1].id, ps.p[i].id);
+	uint32_t s = kvdb_pats_find(&ps, 150);
+	ck_assert_uint_eq(s, 49);
+	ck_assert_int_eq(ps.p[s].birth, 3);
+	ck_assert_int_eq(ps.p[s].bad, 0);
+	ck_assert_uint_eq(kvdb_pats_find(&ps, 150), 49); /* the cache */
+	ck_assert_uint_eq(kvdb_pats_find(&ps, 100), KVDB_MAP_NONE);
+	ck_assert_uint_eq(kvdb_pats_find(&ps, 201), KVDB_MAP_NONE);
+	kvdb_pats_free(&mem, &ps);
+	ck_assert_uint_eq(mem.used, 0);
+}
+END_TEST
+
+START_TEST(test_pats_sparse_extremes)
+{
+	struct kvdb_mem mem = {.budget = 1u << 20};
+	struct kvdb_pats ps = {0};
+	uint64_t dups = 0;
+	add_pat(&mem, &ps, INT64_MAX, 1, 0);
+	add_pat(&mem, &ps, INT64_MIN, 2, 0);
+	add_pat(&mem, &ps, 0, 3, 0);
+	add_pat(&mem, &ps, 1000000007, 4, 0);
+	ck_assert_int_eq(kvdb_pats_index(&rc, &mem, &ps, &dups, "testing"), 0);
+	ck_assert_uint_eq(dups, 0);
+	ck_assert_ptr_null(ps.dense); /* the span wraps: the map, not an index */
+	ck_assert_uint_eq(kvdb_pats_find(&ps, INT64_MIN), 0);
+	ck_assert_uint_eq(kvdb_pats_find(&ps, 0), 1);
+	ck_assert_uint_eq(kvdb_pats_find(&ps, 1000000007), 2);
+	ck_assert_uint_eq(kvdb_pats_find(&ps, INT64_MAX), 3);
+	ck_assert_uint_eq(kvdb_pats_find(&ps, -1), KVDB_MAP_NONE);
+	kvdb_pats_free(&mem, &ps);
+	ck_assert_uint_eq(mem.used, 0);
+}
+END_TEST
+
+/* ---- delivery ----------------------------------------------------------- */
+
+static int sink_calls, sink_stop_at = -1;
+static size_t sink_events;
+
+static int test_sink(void *arg, const struct kv_patient *p)
+{
+	(void)arg;
+	sink_events += p->n_labs;
+	if (sink_calls++ == sink_stop_at)
+		return KV_ERROR;
+	return KV_OK;
+}
+
+START_TEST(test_deliver)
+{
+	struct kvdb_mem mem = {.budget = 1u << 20};
+	struct kvdb_pats ps = {0};
+	struct kvdb_stage s = {.d = &test_desc};
+	uint64_t dups = 0, delivered = 0;
+	add_pat(&mem, &ps, 1, 0, 0);
+	add_pat(&mem, &ps, 2, 0, 1); /* bad: never delivered */
+	add_pat(&mem, &ps, 3, 0, 0);
+	ck_assert_int_eq(kvdb_pats_index(&rc, &mem, &ps, &dups, "testing"), 0);
+	for (uint32_t slot = 0; slot < 3; slot++) {
+		struct st_test *e = kvdb_stage_push(&rc, &mem, &s, "testing");
+		ck_assert_ptr_nonnull(e);
+		e->h.slot = slot;
+	}
+	ck_assert_int_eq(kvdb_stage_group(&rc, &mem, &s, ps.n, "testing"), 0);
+	kvdb_stage_compact(&s);
+	const struct kvdb_stage *by_kind[KVDB_N_KINDS] = {[KVDB_K_LAB] = &s};
+	sink_calls = 0;
+	sink_events = 0;
+	sink_stop_at = -1;
+	ck_assert_int_eq(kvdb_deliver(&rc, &ps, by_kind, test_sink, NULL, &delivered), 0);
+	ck_assert_int_eq(sink_calls, 2);
+	ck_assert_uint_eq(sink_events, 2);
+	ck_assert_uint_eq(delivered, 2);
+	sink_stop_at = 3; /* the second call of this run */
+	ck_assert_int_ne(kvdb_deliver(&rc, &ps, by_kind, test_sink, NULL, &delivered), 0);
+	ck_assert_str_eq(last_error, "the read was stopped by the patient sink after 3 patients");
+	kvdb_stage_free(&mem, &s);
+	kvdb_pats_free(&mem, &ps);
+	ck_assert_uint_eq(mem.used, 0);
+}
+END_TEST
+
+/* ---- cells and reasons -------------------------------------------------- */
+
+static struct kvdb_cell text(const char *s)
+{
+	struct kvdb_cell c = {.kind = KVDB_V_TEXT, .s = s, .len = strlen(s)};
+	return c;
+}
+
+START_TEST(test_cells)
+{
+	struct kvdb_cell null = {.kind = KVDB_V_NULL};
+	struct kvdb_cell c;
+	unsigned why = KVDB_NO_REASON;
+	int64_t i = 0;
+	kv_date d = 0;
+	double f = 0;
+	bool has = true;
+
+	kvdb_req_int(&null, &i, &why);
+	ck_assert_uint_eq(why, KVDB_R_MISSING_VALUE);
+	c = text("12x");
+	kvdb_req_int(&c, &i, &why);
+	ck_assert_uint_eq(why, KVDB_R_MISSING_VALUE); /* the first reason wins */
+	why = KVDB_NO_REASON;
+	kvdb_req_int(&c, &i, &why);
+	ck_assert_uint_eq(why, KVDB_R_UNPARSEABLE_NUMBER);
+
+	why = KVDB_NO_REASON;
+	c = text("42");
+	kvdb_req_int(&c, &i, &why);
+	ck_assert_uint_eq(why, KVDB_NO_REASON);
+	ck_assert_int_eq(i, 42);
+	kvdb_opt_int(&null, &i, -7, &why);
+	ck_assert_int_eq(i, -7);
+
+	c = text("2019-02-30");
+	kvdb_req_date(&c, false, &d, &why);
+	ck_assert_uint_eq(why, KVDB_R_UNPARSEABLE_DATE);
+	why = KVDB_NO_REASON;
+	c = text("2019-02-28 13:45");
+	kvdb_req_date(&c, true, &d, &why);
+	ck_assert_uint_eq(why, KVDB_NO_REASON);
+	ck_assert_int_eq(d, kv_date_from_ymd(2019, 2, 28));
+	kvdb_req_date(&c, false, &d, &why); /* a DATE column takes no time */
+	ck_assert_uint_eq(why, KVDB_R_UNPARSEABLE_DATE);
+	why = KVDB_NO_REASON;
+	kvdb_opt_date(&null, &d, &why);
+	ck_assert_int_eq(d, KV_DATE_OPEN);
+	ck_assert_uint_eq(why, KVDB_NO_REASON);
+
+	kvdb_opt_float(&null, &f, &has, &why);
+	ck_assert(!has);
+	c = text("inf");
+	kvdb_opt_float(&c, &f, &has, &why);
+	ck_assert_uint_ne(why, KVDB_NO_REASON);
+	why = KVDB_NO_REASON;
+	struct kvdb_cell nan = {.kind = KVDB_V_FLOAT, .f = 0.0 / 0.0};
+	kvdb_opt_float(&nan, &f, &has, &why);
+	ck_assert_uint_eq(why, KVDB_R_NOT_FINITE);
+	why = KVDB_NO_REASON;
+	c = text("7.25");
+	kvdb_opt_float(&c, &f, &has, &why);
+	ck_assert(has && f == 7.25 && why == KVDB_NO_REASON);
+}
+END_TEST
+
+START_TEST(test_codes)
+{
+	char out[KV_CODE_MAX];
+	struct kvdb_cell null = {.kind = KVDB_V_NULL};
+	ck_assert_int_eq(kvdb_cell_code(&null, false, out), 1);
+	ck_assert_str_eq(out, "");
+	struct kvdb_cell c = text(" \t ");
+	ck_assert_int_eq(kvdb_cell_code(&c, false, out), 2);
+	ck_assert_str_eq(out, "");
+	c = text(" e11.9 ");
+	ck_assert_int_eq(kvdb_cell_code(&c, true, out), 0);
+	ck_assert_str_eq(out, "E119");
+	ck_assert_int_eq(kvdb_cell_code(&c, false, out), 0);
+	ck_assert_str_eq(out, "E11.9");
+	c = text("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	ck_assert_int_eq(kvdb_cell_code(&c, false, out), -1);
+	c = text("T90");
+	c.too_long = true;
+	ck_assert_int_eq(kvdb_cell_code(&c, false, out), -1);
+	struct kvdb_cell num = {.kind = KVDB_V_INT, .i = 5};
+	ck_assert_int_eq(kvdb_cell_code(&num, false, out), -1);
+}
+END_TEST
+
+/* ---- SQL text, the id map, secrets -------------------------------------- */
+
+START_TEST(test_sql_builder)
+{
+	char buf[16];
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, sizeof buf);
+	kvdb_sb_printf(&b, "SELECT %d", 1);
+	ck_assert_int_eq(kvdb_sb_done(&rc, &b, "t", NULL), 0);
+	ck_assert_str_eq(buf, "SELECT 1");
+	kvdb_sb_printf(&b, " FROM a_long_table");
+	ck_assert(b.overflow);
+	ck_assert_str_eq(buf, "SELECT 1"); /* never cut in the middle */
+	ck_assert_int_ne(kvdb_sb_done(&rc, &b, "t", "too many keyword rules?"), 0);
+	ck_assert_str_eq(last_error, "the SQL text for table \"t\" is longer than 16 bytes "
+				     "(too many keyword rules?)");
+	ck_assert_str_eq(kvdb_pg_cast(KVDB_T_TIMESTAMP), "timestamp");
+	ck_assert_str_eq(kvdb_pg_cast(KVDB_T_ID), "int8");
+}
+END_TEST
+
+START_TEST(test_map)
+{
+	struct kvdb_mem mem = {.budget = 1u << 20};
+	struct kvdb_map map = {0};
+	uint32_t old = 0;
+	ck_assert_int_eq(kvdb_map_init(&rc, &mem, &map, 1000, "testing"), 0);
+	for (int64_t k = 0; k < 1000; k++)
+		ck_assert_int_eq(kvdb_map_insert(&rc, &map, k * 1000003 - 500, (uint32_t)k, NULL), 1);
+	ck_assert_int_eq(kvdb_map_insert(&rc, &map, 7 * 1000003 - 500, 99, &old), 0);
+	ck_assert_uint_eq(old, 7);
+	ck_assert_uint_eq(kvdb_map_get(&map, 7 * 1000003 - 500), 7);
+	ck_assert(kvdb_map_set(&map, 7 * 1000003 - 500, 70));
+	ck_assert_uint_eq(kvdb_map_get(&map, 7 * 1000003 - 500), 70);
+	ck_assert_uint_eq(kvdb_map_get(&map, 12345), KVDB_MAP_NONE);
+	ck_assert(!kvdb_map_set(&map, 12345, 1));
+	kvdb_map_fini(&mem, &map);
+	/* a count no budget can hold is refused at once */
+	ck_assert_int_ne(kvdb_map_init(&rc, &mem, &map, SIZE_MAX / 2, "holding roles"), 0);
+	ck_assert_ptr_nonnull(strstr(last_error, "memory budget exceeded while holding roles"));
+	ck_assert_uint_eq(mem.used, 0);
+}
+END_TEST
+
+START_TEST(test_secrets_scrubbed)
+{
+	ck_assert_int_eq(kvdb_ctx_add_secret(&rc, "hunter2", 7), 0);
+	kvdb_error(&rc, "connection failed:\n  password hunter2 refused");
+	ck_assert_ptr_null(strstr(last_error, "hunter2"));
+	ck_assert_ptr_null(strchr(last_error, '\n'));
+}
+END_TEST
+
+/* ---- the budget shared with a worker thread ----------------------------- */
+
+struct job_arg {
+	struct kvdb_mem *mem;
+	int rounds;
+	size_t size;
+};
+
+static int alloc_job(void *arg)
+{
+	struct job_arg *a = arg;
+	for (int i = 0; i < a->rounds; i++) {
+		void *p = kvdb_alloc(&rc, a->mem, a->size, "working");
+		if (p == NULL)
+			return -1;
+		kvdb_free(a->mem, p);
+	}
+	return 0;
+}
+
+START_TEST(test_worker_shares_budget)
+{
+	struct kvdb_mem mem = {.budget = 1u << 20};
+	struct kvdb_worker w;
+	struct job_arg a = {.mem = &mem, .rounds = 20000, .size = 1000};
+	ck_assert(kvdb_worker_start(&w, &mem, alloc_job, &a));
+	ck_assert_ptr_nonnull(mem.lock);
+	struct job_arg here = a;
+	ck_assert_int_eq(alloc_job(&here), 0);
+	ck_assert_int_eq(kvdb_worker_join(&rc, &w, true), 0);
+	ck_assert_ptr_null(mem.lock);
+	ck_assert_uint_eq(mem.used, 0); /* every add and release counted */
+	ck_assert_uint_le(mem.peak, 2 * kvdb_alloc_cost(1000));
+	ck_assert_int_eq(n_errors, 0);
+}
+END_TEST
+
+START_TEST(test_worker_error_reported_once)
+{
+	struct kvdb_mem mem = {.budget = 1u << 20};
+	struct kvdb_worker w;
+	struct job_arg a = {.mem = &mem, .rounds = 1, .size = 2u << 20}; /* over budget */
+	ck_assert(kvdb_worker_start(&w, &mem, alloc_job, &a));
+	ck_assert_int_ne(kvdb_worker_join(&rc, &w, true), 0);
+	ck_assert_int_eq(n_errors, 1); /* by the joining thread, not the worker */
+	ck_assert_ptr_nonnull(strstr(last_error, "exceeded while working"));
+	/* the caller failed first: the worker's error is not reported */
+	n_errors = 0;
+	ck_assert(kvdb_worker_start(&w, &mem, alloc_job, &a));
+	ck_assert_int_ne(kvdb_worker_join(&rc, &w, false), 0);
+	ck_assert_int_eq(n_errors, 0);
+	ck_assert_uint_eq(mem.used, 0);
+}
+END_TEST
+
+/* ---- a connector's state and counts ------------------------------------- */
+
+START_TEST(test_conn_and_counts)
+{
+	struct kv_host old = fk_host;
+	old.abi_major = KV_ABI_MAJOR + 1;
+	ck_assert_ptr_null(kvdb_conn_new(&old, NULL, sizeof(struct kv_host),
+					 sizeof(struct kvdb_conn)));
+	struct kvdb_conn *c = kvdb_conn_new(&fk_host, NULL, sizeof(struct kv_host),
+					    sizeof(struct kvdb_conn));
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_eq(c->rc.host, &fk_host);
+	c->provides = 5;
+	ck_assert_uint_eq(kvdb_conn_provides(c), 5);
+	kvdb_conn_close(c);
+
+	static const char *const reasons[3] = {"a", "b", "c"};
+	const uint64_t bad[3] = {2, 0, 3};
+	kvdb_report_table(&rc, "t", 10, bad, reasons, 3);
+	ck_assert_uint_eq(rows_counted, 10);
+	ck_assert_uint_eq(bad_counted, 5);
+}
+END_TEST
+
+static Suite *kvdb_suite(void)
+{
+	Suite *s = suite_create("connector database layer (plugins/common)");
+	TCase *tc = tcase_create("kvdb");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_group_matches_sort);
+	tcase_add_test(tc, test_group_empty);
+	tcase_add_test(tc, test_stage_budget);
+	tcase_add_test(tc, test_pats_dense_and_duplicates);
+	tcase_add_test(tc, test_pats_sparse_extremes);
+	tcase_add_test(tc, test_deliver);
+	tcase_add_test(tc, test_cells);
+	tcase_add_test(tc, test_codes);
+	tcase_add_test(tc, test_sql_builder);
+	tcase_add_test(tc, test_map);
+	tcase_add_test(tc, test_secrets_scrubbed);
+	tcase_add_test(tc, test_worker_shares_budget);
+	tcase_add_test(tc, test_worker_error_reported_once);
+	tcase_add_test(tc, test_conn_and_counts);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(kvdb_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
