@@ -16,7 +16,7 @@
  * Run: build/tests/check_kvdb (make check-connector runs it; check-memory
  * runs it under valgrind).
  */
-#include <check.h>
+#include "ck_aim.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -566,11 +566,12 @@ static Suite *kvdb_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	SRunner *sr = srunner_create(kvdb_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
+	int status = ck_aim(sr, argc, argv, "check_kvdb");
+	if (status < 0)
+		status = ck_aim_run(sr);
 	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return status;
 }

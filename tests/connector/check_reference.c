@@ -38,7 +38,7 @@
  *       --leak-check=full --suppressions=tests/connector/valgrind.supp \
  *       build/tests/check_reference
  */
-#include <check.h>
+#include "ck_aim.h"
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1722,9 +1722,15 @@ static Suite *reference_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int failed = 1;
+	SRunner *sr = srunner_create(reference_suite());
+	int rc = ck_aim(sr, argc, argv, "check_reference");
+	if (rc >= 0) {
+		srunner_free(sr);
+		return rc;
+	}
 	main_pid = getpid();
 	atexit(cleanup);
 	struct sigaction sa;
@@ -1741,25 +1747,26 @@ int main(void)
 	plugin_handle = dlopen(so, RTLD_NOW | RTLD_LOCAL);
 	if (plugin_handle == NULL) {
 		fprintf(stderr, "cannot load %s: %s\n", so, dlerror());
+		srunner_free(sr);
 		return 1;
 	}
 	plugin = dlsym(plugin_handle, "kv_connector_plugin");
 	if (plugin == NULL) {
 		fprintf(stderr, "%s exports no kv_connector_plugin\n", so);
 		dlclose(plugin_handle);
+		srunner_free(sr);
 		return 1;
 	}
 	if (!setup_environment()) {
 		fprintf(stderr, "could not set up the test server and databases\n");
 		cleanup();
 		dlclose(plugin_handle);
+		srunner_free(sr);
 		return 1;
 	}
 	make_dsns();
 
-	SRunner *sr = srunner_create(reference_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
+	failed = ck_aim_run(sr);
 	srunner_free(sr);
 
 	const char *bench_rows = getenv("KVREF_BENCH_ROWS");

@@ -28,7 +28,7 @@
  */
 #include "kvalind/kv_plugin.h"
 
-#include <check.h>
+#include "ck_aim.h"
 #include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1621,20 +1621,24 @@ static Suite *plugins_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	SRunner *sr = srunner_create(plugins_suite());
+	int rc = ck_aim(sr, argc, argv, "check_plugins");
+	if (rc >= 0) {
+		srunner_free(sr);
+		return rc;
+	}
 	load_value_sets();
 	for (size_t k = 0; k < N_PLUGINS; k++)
 		plugins[k] = load(plugin_names[k], &handles[k]);
 	dm = plugin_named("diabetes");
 	lmg = plugin_named("medication_review");
-	SRunner *sr = srunner_create(plugins_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
+	rc = ck_aim_run(sr);
 	srunner_free(sr);
 	for (size_t k = 0; k < N_PLUGINS; k++)
 		if (getenv("KV_NO_DLCLOSE") == NULL)
 			dlclose(handles[k]);
 	free_value_sets();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }
