@@ -122,8 +122,10 @@ PLUGIN_LDFLAGS = -shared -Wl,--no-undefined -Wl,-z,defs $(LDFLAGS)
 # ---- tests ------------------------------------------------------------------
 
 # tests/lib/: what the test programs share. ck_aim.c: every Check program's
-# --list and its refusal of a CASE or SUITE it does not have.
+# --list and its refusal of a CASE or SUITE it does not have; fake_host.c:
+# the one fake struct kv_host of the plugin, connector and fuzz tests.
 CK_AIM := tests/lib/ck_aim.c
+FAKE_HOST := tests/lib/fake_host.c
 TEST_SRCS := $(wildcard tests/unit/*.c) $(CK_AIM)
 TEST_BIN  := $(B)/tests/check_unit
 TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
@@ -178,26 +180,26 @@ $(B)/tests/plugins/%.so: tests/plugins/%.c $(B)/build-flags
 
 # The indicator plugins driven directly through a fake host.
 PLUGIN_TEST_BIN := $(B)/tests/check_plugins
-$(PLUGIN_TEST_BIN): tests/decks/check_plugins.c $(CK_AIM) $(B)/build-flags
+$(PLUGIN_TEST_BIN): tests/decks/check_plugins.c $(CK_AIM) $(FAKE_HOST) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Itests/lib $(CFLAGS) $(SANITIZE) \
-		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $< $(CK_AIM) $(CHECK_LIBS) -ldl $(LDFLAGS)
+		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $< $(CK_AIM) $(FAKE_HOST) $(CHECK_LIBS) -ldl $(LDFLAGS)
 
 # The reference connector against a real PostgreSQL and real ODBC drivers.
 CONNECTOR_TEST_BIN := $(B)/tests/check_reference
-$(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(CK_AIM) $(B)/build-flags
+$(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(CK_AIM) $(FAKE_HOST) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore/include -Itests/lib $(CFLAGS) \
-		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq sqlite3) $(DEPFLAGS) -o $@ $< $(CK_AIM) \
+		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq sqlite3) $(DEPFLAGS) -o $@ $< $(CK_AIM) $(FAKE_HOST) \
 		$(shell $(PKG_CONFIG) --libs check libpq sqlite3) -ldl -pthread $(LDFLAGS)
 
 # The connectors' shared layer (plugins/common/) on its own, no database.
 KVDB_TEST_BIN := $(B)/tests/check_kvdb
 KVDB_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/common -Itests/lib $(CFLAGS) \
 	$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq odbc)
-$(KVDB_TEST_BIN): tests/connector/check_kvdb.c $(CK_AIM) $(CONNECTOR_COMMON) $(B)/build-flags
+$(KVDB_TEST_BIN): tests/connector/check_kvdb.c $(CK_AIM) $(FAKE_HOST) $(CONNECTOR_COMMON) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(KVDB_TEST_CFLAGS) -o $@ $< $(CK_AIM) $(CONNECTOR_COMMON) \
+	$(CC) $(KVDB_TEST_CFLAGS) -o $@ $< $(CK_AIM) $(FAKE_HOST) $(CONNECTOR_COMMON) \
 		$(shell $(PKG_CONFIG) --libs check libpq odbc) -lm -pthread $(LDFLAGS)
 	$(call cc_deps,$(KVDB_TEST_CFLAGS))
 
