@@ -34,11 +34,12 @@
 #                            never a test of the machine's speed
 #   wait_for FILE PATTERN [SECONDS]   wait_until grep finds PATTERN in FILE
 #                            (default 30 s, scaled likewise)
-#   suite_filter NAME SCRIPT   (at the start of a suite that takes a filter)
-#                            with KV_FILTER set (make's FILTER=), exit 1 at
-#                            once, listing the tests, if no test of SCRIPT
-#                            matches it; the tests are the literal
-#                            `suite_want "..."` names in SCRIPT
+#   suite_filter NAME SCRIPT [TEST...]   (at the start of a suite that
+#                            takes a filter) with KV_FILTER set (make's
+#                            FILTER=), exit 1 at once, listing the tests, if
+#                            none matches it; the tests are the literal
+#                            `suite_want "..."` names in SCRIPT and the TESTs
+#                            (names made at run time: one per deck, say)
 #   suite_want TEST          true if TEST is to run: always without a
 #                            filter, else if TEST matches KV_FILTER (an
 #                            extended regular expression, any case). Guard
@@ -209,7 +210,11 @@ suite_want() {
 
 suite_filter() {
 	[ -n "${KV_FILTER:-}" ] || return 0
-	_names=$(sed -n 's/.*suite_want "\([^"]*\)".*/\1/p' "$2")
+	_names=$(
+		sed -n 's/.*suite_want "\([^"$]*\)".*/\1/p' "$2"
+		shift 2
+		[ $# -eq 0 ] || printf '%s\n' "$@"
+	)
 	if printf '%s\n' "$_names" | grep -qiE -- "$KV_FILTER"; then
 		echo "$1: FILTER=$KV_FILTER: running only$(printf '%s\n' "$_names" | grep -iE -- "$KV_FILTER" | sed 's/^/ "/; s/$/"/' | tr '\n' ',' | sed 's/,$//')"
 		return 0
