@@ -5,6 +5,9 @@
 #                        unit tests, plugin export and documentation checks, and
 #                        the unit tests again under valgrind (check-memory)
 #   make check-memory    only the unit tests under valgrind (CK_FORK=no)
+#   make check-unit CASE=dates     one Check test case (SUITE=name: one suite),
+#                        in any Check target; a name it lacks is an error
+#   make check-daemon FILTER=re    only the shell suite's tests matching re
 #   make install         install kvalind and kvalind-hub under $(DESTDIR)$(PREFIX)
 #   make man             the man pages kvalind(8), kvalind.ini(5) and kvalind-hub(8)
 #                        into build/man/
