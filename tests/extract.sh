@@ -443,7 +443,11 @@ client_key = $certs/client.key"
 	rc=$?
 	stored_after=$(ls "$recv/store" | grep -c '\.json$')
 	"$kvalind" outbox --config "$conf5" > "$tmp/trust-outbox.out" 2>&1
-	if [ $rc -eq 1 ] && [ "$((stored_after - stored_before))" = 2 ] &&
+	# (two extracts leave, but the receiver may hold one of them already: the
+	# typo and refused blocks sent the same office's months, and under another
+	# cell key the same month can still come out byte for byte the same)
+	if [ $rc -eq 1 ] && grep -q "push: 2 delivered, 2 not delivered" "$tmp/trust.out" &&
+	   [ "$((stored_after - stored_before))" -le 2 ] &&
 	   [ ! -e "$recv/store/$planted.json" ] && [ ! -e "$recv/store/$edited.json" ] &&
 	   [ -e "$recv/store/$good.json" ] &&
 	   grep -q "$planted.*kvalind has no record of exporting it" "$tmp/trust-outbox.out" &&
