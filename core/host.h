@@ -45,6 +45,14 @@ struct kv_ctx {
 struct kv_ctx *kv_ctx_new(const struct kv_plugin *p, const struct kv_config *cfg);
 void kv_ctx_free(struct kv_ctx *ctx);
 
+/* The kv_call for a callback of ctx's plugin with its state (NULL in
+ * open()/init()). */
+static inline struct kv_call kv_call_of(struct kv_ctx *ctx, void *state)
+{
+	return (struct kv_call){.struct_size = sizeof(struct kv_call), .host = &kv_host_api,
+				.ctx = ctx, .state = state};
+}
+
 /* Name the callback about to run (a string literal), and clear the error. */
 void kv_ctx_enter(struct kv_ctx *ctx, const char *callback);
 

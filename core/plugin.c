@@ -79,7 +79,7 @@ static size_t symbol_size(const void *addr)
 	return (size_t)sym->st_size;
 }
 
-/* Smallest struct size of ABI x.0, i.e. the fields every 1.x plugin has. */
+/* Smallest struct size of ABI x.0, i.e. the fields every 2.x plugin has. */
 static size_t minimum_size(enum kv_plugin_kind kind)
 {
 	return kind == KV_PLUGIN_CONNECTOR ?
@@ -160,7 +160,6 @@ static int check_connector(const struct kv_connector_plugin *c, const char *path
 			   size_t errlen)
 {
 	REQUIRE(c->open, "connector", "open");
-	REQUIRE(c->provides, "connector", "provides");
 	REQUIRE(c->read, "connector", "read");
 	REQUIRE(c->close, "connector", "close");
 	return 0;
@@ -241,16 +240,14 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 			    path);
 		return -1;
 	}
-	if (p->indicator_def_size < KV_INDICATOR_DEF_V1_0_SIZE) {
+	if (p->indicator_def_size < KV_INDICATOR_DEF_V2_0_SIZE) {
 		kv_snprintf(err, errlen,
 			    "plugin \"%s\" is refused: its indicator definitions are %u bytes, "
 			    "ABI %d.0's are at least %zu",
 			    path, (unsigned)p->indicator_def_size, KV_ABI_MAJOR,
-			    (size_t)KV_INDICATOR_DEF_V1_0_SIZE);
+			    (size_t)KV_INDICATOR_DEF_V2_0_SIZE);
 		return -1;
 	}
-	bool has_relations = p->indicator_def_size >= KV_INDICATOR_DEF_V1_1_SIZE;
-	bool has_within = p->indicator_def_size >= sizeof(struct kv_indicator_def);
 	for (size_t i = 0; i < p->n_indicators; i++) {
 		const struct kv_indicator_def *def = def_at(p, i);
 		if (def->id == NULL || def->id[0] == '\0' || def->title == NULL ||
@@ -264,8 +261,7 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 				    path, i);
 			return -1;
 		}
-		if (has_relations &&
-		    (!relation_name_ok(def->denominator_population) ||
+		if ((!relation_name_ok(def->denominator_population) ||
 		     !relation_name_ok(def->numerator_population) ||
 		     !relation_name_ok(def->numerator_part_of) ||
 		     (def->relation_flags & ~KV_PARTS_COMPLETE) != 0 ||
@@ -277,8 +273,8 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 				    path, def->id);
 			return -1;
 		}
-		if (has_within && (!relation_list_ok(def->numerator_within) ||
-				   !relation_list_ok(def->denominator_within))) {
+		if (!relation_list_ok(def->numerator_within) ||
+		    !relation_list_ok(def->denominator_within)) {
 			kv_snprintf(err, errlen,
 				    "plugin \"%s\" is refused: indicator \"%s\" declares "
 				    "numerator_within or denominator_within that is not a "

@@ -84,7 +84,6 @@ struct add_rx {
 struct add_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
 	const struct kv_value_set *addictive;
 	bool count_null_ddd;  /* ADD_DDD_MEAN is computable in this run */
 	struct kv_ind_months months; /* R, first day of W12; flag: in L(R) */
@@ -95,7 +94,7 @@ struct add_state {
 	size_t n_rx, cap_rx;
 };
 
-static void add_fini(void *state)
+static void add_free(void *state)
 {
 	struct add_state *s = state;
 	if (s == NULL)
@@ -108,10 +107,11 @@ static void add_fini(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int add_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int add_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct add_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
@@ -121,15 +121,15 @@ static int add_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 	if ((s->addictive = kv_ind_need_set(host, ctx, "ADDICTIVE")) == NULL ||
 	    kv_ind_config_months(host, ctx, "window_months", &window) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
-		add_fini(s);
+		add_free(s);
 		return KV_ERROR;
 	}
 	/* Where ADD_DDD_MEAN is not computable, a missing DDD is no finding. */
 	uint32_t need = add_defs[ADD_DDD_MEAN].requires;
 	s->count_null_ddd = (run->provides & need) == need;
 	/* lookback_months: prescriptions and contacts in W12 (window_months) */
-	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(host, ctx, "window_months", 1);
+	res->state = s;
 	return KV_OK;
 }
 
@@ -195,12 +195,11 @@ static uint64_t null_ddd_counted(const struct add_state *s)
 
 /* ---- compute ------------------------------------------------------------- */
 
-static int add_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int add_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct add_state *s = state;
+	struct add_state *s = call->state;
 	const struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, ADD_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	if (!kv_ind_mark_listed(p, &s->months) || (p->n_contacts == 0 && p->n_prescriptions == 0))
 		return KV_OK;
 	if (collect(s, p) != KV_OK)
@@ -232,9 +231,9 @@ static int add_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
-static uint32_t add_lookback_months(void *state)
+static void add_fini(const struct kv_call *call)
 {
-	return ((const struct add_state *)state)->lookback;
+	add_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -247,5 +246,4 @@ KV_INDICATOR_PLUGIN = {
 	.init = add_init,
 	.compute = add_compute,
 	.fini = add_fini,
-	.lookback_months = add_lookback_months,
 };

@@ -238,7 +238,6 @@ struct anx_month {
 struct anx_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
 	struct anx_windows win;
 	const struct kv_value_set *anxiety, *depression, *somatic, *antidepressant,
 	    *benzodiazepine, *cbt_fee;
@@ -260,7 +259,7 @@ struct anx_state {
 	struct kv_ind_days bzd_rx;    /* BENZODIAZEPINE prescriptions */
 };
 
-static void anx_fini(void *state)
+static void anx_free(void *state)
 {
 	struct anx_state *s = state;
 	if (s == NULL)
@@ -373,17 +372,18 @@ static int read_months(struct anx_state *s, const struct kv_run *run)
 	return KV_OK;
 }
 
-static int anx_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int anx_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct anx_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
 	if (read_windows(s) != KV_OK || read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
-		anx_fini(s);
+		anx_free(s);
 		return KV_ERROR;
 	}
 	/* W12 with work-up labs up to somatic_workup_days before a diagnosis in
@@ -392,8 +392,8 @@ static int anx_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 	uint32_t labs = 12 + kv_ind_months_for_days(host->config_int(ctx, "somatic_workup_days"));
 	uint32_t starts = (uint32_t)(host->config_int(ctx, "ad_start_earliest_month") +
 				     host->config_int(ctx, "ad_start_lookback_months") + 1);
-	s->lookback = labs > starts ? labs : starts;
-	*state = s;
+	res->lookback_months = labs > starts ? labs : starts;
+	res->state = s;
 	return KV_OK;
 }
 
@@ -539,11 +539,10 @@ static void mark_month(const struct anx_state *s, size_t m, struct kv_result_blo
 	}
 }
 
-static int anx_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int anx_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct anx_state *s = state;
-	if (kv_ind_check_block(s->host, s->ctx, out, ANX_N_INDICATORS, s->n_months) != KV_OK)
-		return KV_ERROR;
+	struct anx_state *s = call->state;
 	bool any = false;
 	for (size_t m = 0; m < s->n_months; m++) {
 		s->listed[m] = kv_ind_listed_at(p, s->months[m].r);
@@ -562,9 +561,9 @@ static int anx_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
-static uint32_t anx_lookback_months(void *state)
+static void anx_fini(const struct kv_call *call)
 {
-	return ((const struct anx_state *)state)->lookback;
+	anx_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -577,5 +576,4 @@ KV_INDICATOR_PLUGIN = {
 	.init = anx_init,
 	.compute = anx_compute,
 	.fini = anx_fini,
-	.lookback_months = anx_lookback_months,
 };

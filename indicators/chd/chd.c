@@ -44,7 +44,6 @@ static const struct kv_config_key chd_keys[] = {
 struct chd_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
 	const struct kv_value_set *ihd;
 	const struct kv_value_set *beta_blocker;
 	struct kv_ind_months months;  /* R and the first day of W12 */
@@ -53,7 +52,7 @@ struct chd_state {
 	struct kv_ind_treatment bb;   /* regular beta blockers, prescription days */
 };
 
-static void chd_fini(void *state)
+static void chd_free(void *state)
 {
 	struct chd_state *s = state;
 	if (s == NULL)
@@ -63,10 +62,11 @@ static void chd_fini(void *state)
 	free(s);
 }
 
-static int chd_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int chd_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct chd_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
@@ -77,21 +77,20 @@ static int chd_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 	    (s->ihd = kv_ind_need_set(host, ctx, "IHD")) == NULL ||
 	    (s->beta_blocker = kv_ind_need_set(host, ctx, "BETA_BLOCKER")) == NULL ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
-		chd_fini(s);
+		chd_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: prescriptions in W12 (window_months) */
-	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(host, ctx, "window_months", 1);
+	res->state = s;
 	return KV_OK;
 }
 
-static int chd_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int chd_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct chd_state *s = state;
+	struct chd_state *s = call->state;
 	const struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, CHD_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	kv_date since = kv_ind_first_diagnosis(s->host, s->ihd, p);
 	if (since == KV_DATE_OPEN)
 		return KV_OK;
@@ -116,9 +115,9 @@ static int chd_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
-static uint32_t chd_lookback_months(void *state)
+static void chd_fini(const struct kv_call *call)
 {
-	return ((const struct chd_state *)state)->lookback;
+	chd_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -129,5 +128,4 @@ KV_INDICATOR_PLUGIN = {
 	.init = chd_init,
 	.compute = chd_compute,
 	.fini = chd_fini,
-	.lookback_months = chd_lookback_months,
 };

@@ -309,16 +309,6 @@ int kv_ind_config_months(const struct kv_host *host, struct kv_ctx *ctx, const c
 	return KV_OK;
 }
 
-int kv_ind_check_block(const struct kv_host *host, struct kv_ctx *ctx,
-		       const struct kv_result_block *out, size_t n_indicators, size_t n_months)
-{
-	if (out->n_indicators == n_indicators && out->n_months == n_months)
-		return KV_OK;
-	host->set_error(ctx, "result block is %zu x %zu, expected %zu x %zu", out->n_indicators,
-			out->n_months, n_indicators, n_months);
-	return KV_ERROR;
-}
-
 const struct kv_value_set *kv_ind_need_set(const struct kv_host *host, struct kv_ctx *ctx,
 					   const char *name)
 {

@@ -125,7 +125,6 @@ struct copd_sets {
 struct copd_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
 	struct copd_sets sets;
 	kv_date control_days;  /* the 42 days */
 	/* R, first day of W12; flag: listed with COPD at R */
@@ -137,7 +136,7 @@ struct copd_state {
 	struct kv_ind_periods steroid_use;   /* regular oral steroids in use */
 };
 
-static void copd_fini(void *state)
+static void copd_free(void *state)
 {
 	struct copd_state *s = state;
 	if (s == NULL)
@@ -173,23 +172,24 @@ static int read_months(struct copd_state *s, const struct kv_run *run)
 	return kv_ind_months_init(&s->months, s->host, s->ctx, run, window);
 }
 
-static int copd_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		     void **state)
+static int copd_init(const struct kv_call *call, const struct kv_run *run,
+		     struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct copd_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
 	if (read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
-		copd_fini(s);
+		copd_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: exacerbations (prescriptions) in W12
 	 * (exacerbation_window_months); controls follow them */
-	s->lookback = kv_ind_window_lookback(host, ctx, "exacerbation_window_months", 1);
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(host, ctx, "exacerbation_window_months", 1);
+	res->state = s;
 	return KV_OK;
 }
 
@@ -294,12 +294,11 @@ static void mark_month(const struct copd_state *s, size_t m, struct kv_result_bl
 		kv_ind_mark(out, COPD_CONTROL_6W, m, KV_IN_NUMERATOR);
 }
 
-static int copd_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int copd_compute(const struct kv_call *call, const struct kv_patient *p,
+			struct kv_result_block *out)
 {
-	struct copd_state *s = state;
+	struct copd_state *s = call->state;
 	struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, COPD_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	/* COPD_PREVALENCE for every month; mo->flag[m]: a listed COPD patient,
 	 * in the control indicators' population. */
 	kv_date since = kv_ind_first_diagnosis(s->host, s->sets.copd, p);
@@ -315,9 +314,9 @@ static int copd_compute(void *state, const struct kv_patient *p, struct kv_resul
 	return KV_OK;
 }
 
-static uint32_t copd_lookback_months(void *state)
+static void copd_fini(const struct kv_call *call)
 {
-	return ((const struct copd_state *)state)->lookback;
+	copd_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -328,5 +327,4 @@ KV_INDICATOR_PLUGIN = {
 	.init = copd_init,
 	.compute = copd_compute,
 	.fini = copd_fini,
-	.lookback_months = copd_lookback_months,
 };

@@ -99,7 +99,6 @@ static const struct kv_config_key dep_keys[] = {
 struct dep_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
 	int new_months;     /* look-back of a new diagnosis */
 	int workup_days;    /* SOMATIC_WORKUP window around d */
 	const struct kv_value_set *depression, *somatic, *antidepressant;
@@ -113,7 +112,7 @@ struct dep_state {
 	struct kv_ind_treatment ad;   /* regular ANTIDEPRESSANT, its prescriptions */
 };
 
-static void dep_fini(void *state)
+static void dep_free(void *state)
 {
 	struct dep_state *s = state;
 	if (s == NULL)
@@ -128,10 +127,11 @@ static void dep_fini(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int dep_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int dep_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct dep_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
@@ -143,12 +143,12 @@ static int dep_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 	    (s->somatic = kv_ind_need_set(host, ctx, "SOMATIC_WORKUP")) == NULL ||
 	    (s->antidepressant = kv_ind_need_set(host, ctx, "ANTIDEPRESSANT")) == NULL ||
 	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
-		dep_fini(s);
+		dep_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: W12, and work-up labs up to somatic_workup_days before a diagnosis in it */
-	s->lookback = 12 + kv_ind_months_for_days(host->config_int(ctx, "somatic_workup_days"));
-	*state = s;
+	res->lookback_months = 12 + kv_ind_months_for_days(host->config_int(ctx, "somatic_workup_days"));
+	res->state = s;
 	return KV_OK;
 }
 
@@ -201,11 +201,10 @@ static void mark_month(const struct dep_state *s, size_t m, struct kv_result_blo
 	}
 }
 
-static int dep_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int dep_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct dep_state *s = state;
-	if (kv_ind_check_block(s->host, s->ctx, out, DEP_N_INDICATORS, s->months.n) != KV_OK)
-		return KV_ERROR;
+	struct dep_state *s = call->state;
 	if (!kv_ind_mark_listed(p, &s->months))
 		return KV_OK;
 	if (collect(s, p) != KV_OK)
@@ -216,9 +215,9 @@ static int dep_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
-static uint32_t dep_lookback_months(void *state)
+static void dep_fini(const struct kv_call *call)
 {
-	return ((const struct dep_state *)state)->lookback;
+	dep_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -230,5 +229,4 @@ KV_INDICATOR_PLUGIN = {
 	.init = dep_init,
 	.compute = dep_compute,
 	.fini = dep_fini,
-	.lookback_months = dep_lookback_months,
 };

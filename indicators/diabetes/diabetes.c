@@ -239,7 +239,6 @@ struct dm_sets {
 struct dm_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
 	struct dm_limits lim;
 	struct dm_sets sets;
 	/* R, first day of W12; flag: listed with diabetes at R */
@@ -255,7 +254,7 @@ struct dm_state {
 	struct kv_ind_treatment statin; /* regular statins, statin prescriptions */
 };
 
-static void dm_fini(void *state)
+static void dm_free(void *state)
 {
 	struct dm_state *s = state;
 	if (s == NULL)
@@ -317,10 +316,11 @@ static int read_sets(struct dm_state *s)
 	return KV_OK;
 }
 
-static int dm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		   void **state)
+static int dm_init(const struct kv_call *call, const struct kv_run *run,
+		   struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct dm_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
@@ -329,12 +329,12 @@ static int dm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
 	/* W12: the first day of month m-11 .. R. */
 	if (read_limits(s) != KV_OK || read_sets(s) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
-		dm_fini(s);
+		dm_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: forms, fees, labs, blood pressures and prescriptions in W12 */
-	s->lookback = 12;
-	*state = s;
+	res->lookback_months = 12;
+	res->state = s;
 	return KV_OK;
 }
 
@@ -467,12 +467,11 @@ static void mark_month(const struct dm_state *s, size_t m, struct kv_result_bloc
 	mark_uacr(s, m, from, r, out);
 }
 
-static int dm_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int dm_compute(const struct kv_call *call, const struct kv_patient *p,
+		      struct kv_result_block *out)
 {
-	struct dm_state *s = state;
+	struct dm_state *s = call->state;
 	struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, DM_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	/* DM_PREVALENCE for every month; mo->flag[m]: a listed diabetic, in
 	 * the denominator of every other DM_* indicator. */
 	kv_date since = kv_ind_first_diagnosis(s->host, s->sets.diabetes, p);
@@ -486,9 +485,9 @@ static int dm_compute(void *state, const struct kv_patient *p, struct kv_result_
 	return KV_OK;
 }
 
-static uint32_t dm_lookback_months(void *state)
+static void dm_fini(const struct kv_call *call)
 {
-	return ((const struct dm_state *)state)->lookback;
+	dm_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -500,5 +499,4 @@ KV_INDICATOR_PLUGIN = {
 	.init = dm_init,
 	.compute = dm_compute,
 	.fini = dm_fini,
-	.lookback_months = dm_lookback_months,
 };

@@ -46,7 +46,6 @@ static const struct kv_config_key eld_keys[] = {
 struct eld_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
 	int min_age;
 	struct kv_ind_months months;  /* R and the first day of W12 */
 
@@ -54,7 +53,7 @@ struct eld_state {
 	struct kv_ind_days days;      /* face-to-face days */
 };
 
-static void eld_fini(void *state)
+static void eld_free(void *state)
 {
 	struct eld_state *s = state;
 	if (s == NULL)
@@ -64,10 +63,11 @@ static void eld_fini(void *state)
 	free(s);
 }
 
-static int eld_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int eld_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct eld_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
@@ -77,21 +77,20 @@ static int eld_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 	int window;
 	if (kv_ind_config_months(host, ctx, "window_months", &window) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
-		eld_fini(s);
+		eld_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: contacts in W12 (window_months) */
-	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(host, ctx, "window_months", 1);
+	res->state = s;
 	return KV_OK;
 }
 
-static int eld_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int eld_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct eld_state *s = state;
+	struct eld_state *s = call->state;
 	const struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, ELD_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	if (mo->n == 0 || kv_age_at(p->birth, mo->ref[mo->n - 1]) < s->min_age)
 		return KV_OK; /* too young in every month of the run */
 	if (kv_ind_face_to_face_days(p, &s->days) != 0) {
@@ -108,9 +107,9 @@ static int eld_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
-static uint32_t eld_lookback_months(void *state)
+static void eld_fini(const struct kv_call *call)
 {
-	return ((const struct eld_state *)state)->lookback;
+	eld_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -121,5 +120,4 @@ KV_INDICATOR_PLUGIN = {
 	.init = eld_init,
 	.compute = eld_compute,
 	.fini = eld_fini,
-	.lookback_months = eld_lookback_months,
 };

@@ -52,7 +52,6 @@ struct lmg_drug {
 struct lmg_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
 	const struct kv_value_set *fee_set;
 	int note_pattern;         /* kv_note_match.pattern of LMG_NOTE, -1: none */
 	int64_t min_drugs;
@@ -64,7 +63,7 @@ struct lmg_state {
 	struct kv_ind_days reviews; /* days with an LMG fee or note */
 };
 
-static void lmg_fini(void *state)
+static void lmg_free(void *state)
 {
 	struct lmg_state *s = state;
 	if (s == NULL)
@@ -97,10 +96,11 @@ static int find_note_pattern(struct lmg_state *s, const struct kv_run *run)
 	return idx;
 }
 
-static int lmg_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int lmg_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct lmg_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
@@ -109,13 +109,13 @@ static int lmg_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 	s->min_drugs = host->config_int(ctx, "min_regular_drugs");
 	if ((s->fee_set = kv_ind_need_set(host, ctx, "LMG_FEE")) == NULL ||
 	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
-		lmg_fini(s);
+		lmg_free(s);
 		return KV_ERROR;
 	}
 	s->note_pattern = find_note_pattern(s, run);
 	/* lookback_months: fees and note matches in W12 */
-	s->lookback = 12;
-	*state = s;
+	res->lookback_months = 12;
+	res->state = s;
 	return KV_OK;
 }
 
@@ -192,12 +192,11 @@ static void collect_reviews(struct lmg_state *s, const struct kv_patient *p)
 
 /* ---- compute ------------------------------------------------------------- */
 
-static int lmg_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int lmg_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct lmg_state *s = state;
+	struct lmg_state *s = call->state;
 	struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, LMG_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	if (p->n_medications == 0)
 		return KV_OK;
 	if (kv_ind_reserve((void **)&s->drugs, &s->cap_drugs, p->n_medications,
@@ -226,9 +225,9 @@ static int lmg_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
-static uint32_t lmg_lookback_months(void *state)
+static void lmg_fini(const struct kv_call *call)
 {
-	return ((const struct lmg_state *)state)->lookback;
+	lmg_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -241,5 +240,4 @@ KV_INDICATOR_PLUGIN = {
 	.init = lmg_init,
 	.compute = lmg_compute,
 	.fini = lmg_fini,
-	.lookback_months = lmg_lookback_months,
 };

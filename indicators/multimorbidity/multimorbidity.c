@@ -99,7 +99,6 @@ static const char *const mm_categories[] = {
 struct mm_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
 	const struct kv_value_set *sets[MM_N_CATEGORIES];
 	int comorbid;        /* categories for "comorbid" */
 	int many;            /* categories for MM_4PLUS */
@@ -110,7 +109,7 @@ struct mm_state {
 	struct kv_ind_days days;        /* face-to-face days */
 };
 
-static void mm_fini(void *state)
+static void mm_free(void *state)
 {
 	struct mm_state *s = state;
 	if (s == NULL)
@@ -130,10 +129,11 @@ static int read_sets(struct mm_state *s)
 	return KV_OK;
 }
 
-static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		   void **state)
+static int mm_init(const struct kv_call *call, const struct kv_run *run,
+		   struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct mm_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
@@ -147,7 +147,7 @@ static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
 				"comorbid_categories (%d) must be at least 2, many_categories "
 				"(%d) and window_months (%d) at least 1",
 				s->comorbid, s->many, window);
-		mm_fini(s);
+		mm_free(s);
 		return KV_ERROR;
 	}
 	/* MM_4PLUS's numerator is declared within MM_COMORBIDITY's. */
@@ -156,16 +156,16 @@ static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
 				"many_categories (%d) must be at least comorbid_categories (%d): "
 				"MM_4PLUS's numerator is declared within MM_COMORBIDITY's",
 				s->many, s->comorbid);
-		mm_fini(s);
+		mm_free(s);
 		return KV_ERROR;
 	}
 	if (read_sets(s) != KV_OK || kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
-		mm_fini(s);
+		mm_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: contacts in W12 (window_months) */
-	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(host, ctx, "window_months", 1);
+	res->state = s;
 	return KV_OK;
 }
 
@@ -205,12 +205,11 @@ static int categories_at(const struct mm_state *s, size_t n_categories, kv_date 
 
 /* ---- compute ------------------------------------------------------------- */
 
-static int mm_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int mm_compute(const struct kv_call *call, const struct kv_patient *p,
+		      struct kv_result_block *out)
 {
-	struct mm_state *s = state;
+	struct mm_state *s = call->state;
 	const struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, MM_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	size_t n_categories = p->n_diagnoses ? collect_categories(s, p) : 0;
 	bool days_collected = false;
 	for (size_t m = 0; m < mo->n; m++) {
@@ -240,9 +239,9 @@ static int mm_compute(void *state, const struct kv_patient *p, struct kv_result_
 	return KV_OK;
 }
 
-static uint32_t mm_lookback_months(void *state)
+static void mm_fini(const struct kv_call *call)
 {
-	return ((const struct mm_state *)state)->lookback;
+	mm_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -256,5 +255,4 @@ KV_INDICATOR_PLUGIN = {
 	.init = mm_init,
 	.compute = mm_compute,
 	.fini = mm_fini,
-	.lookback_months = mm_lookback_months,
 };

@@ -71,7 +71,6 @@ static const struct kv_config_key risk_keys[] = {
 struct risk_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
 	const struct kv_value_set *high_risk;
 	int min_age;
 	size_t min_days;
@@ -90,7 +89,7 @@ struct risk_state {
 	struct kv_ind_periods drugs;  /* regular HIGH_RISK_ELDERLY rows in use */
 };
 
-static void risk_fini(void *state)
+static void risk_free(void *state)
 {
 	struct risk_state *s = state;
 	if (s == NULL)
@@ -152,10 +151,11 @@ static int read_months(struct risk_state *s, const struct kv_run *run, int windo
 	return KV_OK;
 }
 
-static int risk_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		     void **state)
+static int risk_init(const struct kv_call *call, const struct kv_run *run,
+		     struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct risk_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
@@ -170,20 +170,20 @@ static int risk_init(const struct kv_host *host, struct kv_ctx *ctx, const struc
 				"window_months (%lld), followup_windows (%lld) and "
 				"min_contact_days (%lld) must be at least 1",
 				(long long)window, (long long)windows, (long long)days);
-		risk_fini(s);
+		risk_free(s);
 		return KV_ERROR;
 	}
 	s->n_windows = (size_t)windows;
 	s->min_days = (size_t)days;
 	if ((s->high_risk = kv_ind_need_set(host, ctx, "HIGH_RISK_ELDERLY")) == NULL ||
 	    read_months(s, run, (int)window) != KV_OK) {
-		risk_fini(s);
+		risk_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: W12 and followup_windows windows of window_months before it */
-	s->lookback = kv_ind_window_lookback(host, ctx, "window_months",
+	res->lookback_months = kv_ind_window_lookback(host, ctx, "window_months",
 					     1 + (uint32_t)host->config_int(ctx, "followup_windows"));
-	*state = s;
+	res->state = s;
 	return KV_OK;
 }
 
@@ -240,11 +240,10 @@ static void mark_drugs(struct risk_state *s, const struct kv_patient *p,
 
 /* ---- compute ------------------------------------------------------------- */
 
-static int risk_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int risk_compute(const struct kv_call *call, const struct kv_patient *p,
+			struct kv_result_block *out)
 {
-	struct risk_state *s = state;
-	if (kv_ind_check_block(s->host, s->ctx, out, RISK_N_INDICATORS, s->months.n) != KV_OK)
-		return KV_ERROR;
+	struct risk_state *s = call->state;
 	if (!kv_ind_mark_listed(p, &s->months))
 		return KV_OK;
 	/* Distinct face-to-face days; regular HIGH_RISK_ELDERLY rows of the
@@ -259,9 +258,9 @@ static int risk_compute(void *state, const struct kv_patient *p, struct kv_resul
 	return KV_OK;
 }
 
-static uint32_t risk_lookback_months(void *state)
+static void risk_fini(const struct kv_call *call)
 {
-	return ((const struct risk_state *)state)->lookback;
+	risk_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -274,5 +273,4 @@ KV_INDICATOR_PLUGIN = {
 	.init = risk_init,
 	.compute = risk_compute,
 	.fini = risk_fini,
-	.lookback_months = risk_lookback_months,
 };

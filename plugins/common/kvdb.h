@@ -448,7 +448,7 @@ int kvdb_snapshot_end(struct kvdb_transport *t, struct kvdb_transport **twin, bo
 struct kvdb_conn {
 	struct kvdb_ctx rc;
 	struct kvdb_transport *t; /* owned; closed by kvdb_conn_free() */
-	uint32_t provides;        /* what the data provides (provides()) */
+	uint32_t provides;        /* what the data provides (open()'s result) */
 };
 
 /* open()'s first step: NULL when the host is unusable (not ABI major
@@ -458,9 +458,10 @@ struct kvdb_conn {
 void *kvdb_conn_new(const struct kv_host *host, struct kv_ctx *ctx, size_t host_size, size_t size);
 /* Close the transport, forget the secrets, free c (NULL: nothing). */
 void kvdb_conn_free(struct kvdb_conn *c);
-/* A connector's provides() and close() callbacks, for a kvdb_conn state. */
-uint32_t kvdb_conn_provides(void *state);
-void kvdb_conn_close(void *state);
+/* The end of a successful open(): c and its provides bits into res; KV_OK. */
+int kvdb_conn_opened(struct kvdb_conn *c, struct kv_open_result *res);
+/* A connector's close() callback, for a kvdb_conn state. */
+void kvdb_conn_close(const struct kv_call *call);
 /* A row callback that keeps nothing (schema checks: SELECT ... WHERE 1 = 0). */
 int kvdb_ignore_rows(void *arg, const struct kvdb_cell *cells);
 

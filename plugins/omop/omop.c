@@ -10,9 +10,10 @@
  *            kvdb_odbc.c), checks that every table and column the connector
  *            reads exists (SELECT cols FROM ... WHERE 1 = 0), that the
  *            configured care site exists, and works out what the data
- *            provides: drugs only where the ATC vocabulary is loaded.
- * provides() those kv_provides bits. Never: prescription group, DDD, forms,
- *            note matches (OMOP cannot express them; see README.md).
+ *            provides: drugs only where the ATC vocabulary is loaded,
+ *            handed to the core as open()'s result. Never: prescription
+ *            group, DDD, forms, note matches (OMOP cannot express them; see
+ *            README.md).
  * read()     om_read() in om_read.c.
  * close()    disconnects and frees everything.
  *
@@ -272,10 +273,10 @@ done:
 
 /* ---- callbacks ------------------------------------------------------------ */
 
-static int omop_open(const struct kv_host *host, struct kv_ctx *ctx, void **state)
+static int omop_open(const struct kv_call *call, struct kv_open_result *res)
 {
 	struct om_state *st = kvdb_conn_new(
-		host, ctx, offsetof(struct kv_host, in_value_set) + sizeof(void *), sizeof(*st));
+		call->host, call->ctx, offsetof(struct kv_host, in_value_set) + sizeof(void *), sizeof(*st));
 	if (st == NULL)
 		return KV_ERROR;
 	if (config_read(st) != 0 || kvdb_connect(&st->c.rc, "kvalind-omop", &st->c.t) != 0 ||
@@ -286,14 +287,13 @@ static int omop_open(const struct kv_host *host, struct kv_ctx *ctx, void **stat
 	kvdb_log(&st->c.rc, KV_LOG_INFO,
 		 "connected to %s over %s; the OMOP CDM tables are complete", st->c.t->dbms,
 		 st->c.t->name);
-	*state = st;
-	return KV_OK;
+	return kvdb_conn_opened(&st->c, res);
 }
 
-static int omop_read(void *state, const struct kv_read_request *req, kv_patient_sink sink,
-		     void *sink_arg)
+static int omop_read(const struct kv_call *call, const struct kv_read_request *req,
+		     kv_patient_sink sink, void *sink_arg)
 {
-	struct om_state *st = state;
+	struct om_state *st = call->state;
 	return om_read(&st->c.rc, st->c.t, &st->cfg, st->c.provides, req, sink, sink_arg);
 }
 
@@ -302,7 +302,6 @@ KV_CONNECTOR_PLUGIN = {
 			 "reads an OMOP CDM 5.4 database over libpq or ODBC"),
 	KV_CONFIG_KEYS(omop_keys),
 	.open = omop_open,
-	.provides = kvdb_conn_provides,
 	.read = omop_read,
 	.close = kvdb_conn_close,
 };

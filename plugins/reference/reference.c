@@ -77,10 +77,10 @@ static int check_schema(struct kvdb_conn *st)
 	return ret;
 }
 
-static int reference_open(const struct kv_host *host, struct kv_ctx *ctx, void **state)
+static int reference_open(const struct kv_call *call, struct kv_open_result *res)
 {
 	struct kvdb_conn *st = kvdb_conn_new(
-		host, ctx, offsetof(struct kv_host, count_bad_rows) + sizeof(void *), sizeof(*st));
+		call->host, call->ctx, offsetof(struct kv_host, count_bad_rows) + sizeof(void *), sizeof(*st));
 	if (st == NULL)
 		return KV_ERROR;
 	if (kvdb_connect(&st->rc, "kvalind-reference", &st->t) != 0 || check_schema(st) != 0) {
@@ -89,14 +89,13 @@ static int reference_open(const struct kv_host *host, struct kv_ctx *ctx, void *
 	}
 	kvdb_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the reference schema is complete",
 		 st->t->dbms, st->t->name);
-	*state = st;
-	return KV_OK;
+	return kvdb_conn_opened(st, res);
 }
 
-static int reference_read(void *state, const struct kv_read_request *req, kv_patient_sink sink,
-			  void *sink_arg)
+static int reference_read(const struct kv_call *call, const struct kv_read_request *req,
+			  kv_patient_sink sink, void *sink_arg)
 {
-	struct kvdb_conn *st = state;
+	struct kvdb_conn *st = call->state;
 	return ref_read(&st->rc, st->t, req, sink, sink_arg);
 }
 
@@ -105,7 +104,6 @@ KV_CONNECTOR_PLUGIN = {
 			 "reads the reference EHR schema over libpq or ODBC"),
 	KV_CONFIG_KEYS(reference_keys),
 	.open = reference_open,
-	.provides = kvdb_conn_provides,
 	.read = reference_read,
 	.close = kvdb_conn_close,
 };

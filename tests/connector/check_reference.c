@@ -604,6 +604,19 @@ static const struct kv_host host = {
 	.count_bad_rows = fake_count_bad,
 };
 
+/* open() as the core calls it: *call gets the host, ctx and the plugin's
+ * state; *provides (when not NULL) the bits open() declared. */
+static int conn_open(struct kv_call *call, struct kv_ctx *ctx, uint32_t *provides)
+{
+	struct kv_open_result res = {.struct_size = sizeof res};
+	*call = (struct kv_call){.struct_size = sizeof *call, .host = &host, .ctx = ctx};
+	int rc = plugin->open(call, &res);
+	call->state = res.state;
+	if (provides != NULL)
+		*provides = res.provides;
+	return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -685,8 +698,9 @@ static const char *enum_name(const char *const *names, size_t n, unsigned v)
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static int dump_sink(void *arg, const struct kv_patient *p)
+static int dump_sink(void *arg, const struct kv_patient *p, const struct kv_patient_origin *origin)
 {
+	(void)origin;
 	static const char *const sex[] = {"?", "F", "M", "U"};
 	static const char *const kind[] = {"?", "consultation", "home_visit", "video",
 					   "e_consultation", "phone", "letter", "meeting",
@@ -803,24 +817,23 @@ static void run_read_ex(struct result *res, const char *dsn, const char *passwor
 			size_t budget, const char *const *pats, size_t npats, int64_t row_array,
 			int (*hook)(struct dump *))
 {
-	void *state = NULL;
+	struct kv_call call;
 	memset(res, 0, sizeof(*res));
 	res->ctx.dsn = dsn;
 	res->ctx.password = password;
 	res->ctx.row_array = row_array;
 	res->dump.hook = hook;
 	res->read_rc = -99;
-	res->open_rc = plugin->open(&host, &res->ctx, &state);
+	res->open_rc = conn_open(&call, &res->ctx, &res->provides);
 	if (res->open_rc == KV_OK) {
-		res->provides = plugin->provides(state);
 		struct kv_read_request req = {
 			.to = kv_date_from_ymd(2024, 12, 31),
 			.note_patterns = pats,
 			.n_note_patterns = npats,
 			.memory_budget = budget,
 		};
-		res->read_rc = plugin->read(state, &req, dump_sink, &res->dump);
-		plugin->close(state);
+		res->read_rc = plugin->read(&call, &req, dump_sink, &res->dump);
+		plugin->close(&call);
 	}
 	res->counts = counts_text(&res->ctx);
 	if (res->dump.buf == NULL)
@@ -942,7 +955,6 @@ START_TEST(test_descriptor)
 	ck_assert_uint_eq(plugin->kind, KV_PLUGIN_CONNECTOR);
 	ck_assert_str_eq(plugin->name, "reference");
 	ck_assert_ptr_nonnull(plugin->open);
-	ck_assert_ptr_nonnull(plugin->provides);
 	ck_assert_ptr_nonnull(plugin->read);
 	ck_assert_ptr_nonnull(plugin->close);
 	ck_assert_uint_eq(plugin->n_config_keys, 3);
@@ -1165,19 +1177,19 @@ END_TEST
 START_TEST(test_read_twice)
 {
 	struct kv_ctx ctx;
-	void *state = NULL;
+	struct kv_call call;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.dsn = dsn_odbc_pg;
-	ck_assert_int_eq(plugin->open(&host, &ctx, &state), KV_OK);
+	ck_assert_int_eq(conn_open(&call, &ctx, NULL), KV_OK);
 	struct kv_read_request req = {
 		.to = kv_date_from_ymd(2024, 12, 31), .note_patterns = rules,
 		.n_note_patterns = N_OF(rules), .memory_budget = BIG_BUDGET,
 	};
 	struct dump d1 = {0}, d2 = {0};
-	ck_assert_int_eq(plugin->read(state, &req, dump_sink, &d1), KV_OK);
-	ck_assert_int_eq(plugin->read(state, &req, dump_sink, &d2), KV_OK);
+	ck_assert_int_eq(plugin->read(&call, &req, dump_sink, &d1), KV_OK);
+	ck_assert_int_eq(plugin->read(&call, &req, dump_sink, &d2), KV_OK);
 	ck_assert_str_eq(d1.buf, d2.buf);
-	plugin->close(state);
+	plugin->close(&call);
 	free(d1.buf);
 	free(d2.buf);
 }
@@ -1466,17 +1478,17 @@ static void *killer_main(void *arg)
 static void killed_midstream(const char *dsn, const char *transport)
 {
 	struct kv_ctx ctx;
-	void *state = NULL;
+	struct kv_call call;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.dsn = dsn;
-	ck_assert_int_eq(plugin->open(&host, &ctx, &state), KV_OK);
+	ck_assert_int_eq(conn_open(&call, &ctx, NULL), KV_OK);
 
 	struct killer k = {.db = "big"};
 	ck_assert_int_eq(pthread_create(&k.thread, NULL, killer_main, &k), 0);
 	struct kv_read_request req = {.to = kv_date_from_ymd(2024, 12, 31),
 				      .memory_budget = BIG_BUDGET};
 	struct dump d = {0};
-	int rc = plugin->read(state, &req, dump_sink, &d);
+	int rc = plugin->read(&call, &req, dump_sink, &d);
 	k.stop = 1;
 	pthread_join(k.thread, NULL);
 	ck_assert_msg(k.killed, "the backend was never seen reading");
@@ -1490,11 +1502,11 @@ static void killed_midstream(const char *dsn, const char *transport)
 	/* the next read connects again */
 	memset(&d, 0, sizeof(d));
 	ctx.error[0] = '\0';
-	rc = plugin->read(state, &req, dump_sink, &d);
+	rc = plugin->read(&call, &req, dump_sink, &d);
 	ck_assert_msg(rc == KV_OK, "the read after a lost connection failed: %s", ctx.error);
 	ck_assert_uint_eq(d.patients, BIG_BP_ROWS / 20);
 	free(d.buf);
-	plugin->close(state);
+	plugin->close(&call);
 }
 
 START_TEST(test_killed_libpq)
@@ -1607,8 +1619,10 @@ END_TEST
 
 /* ---- throughput (KVREF_BENCH_ROWS) ---------------------------------------- */
 
-static int count_only(void *arg, const struct kv_patient *p)
+static int count_only(void *arg, const struct kv_patient *p,
+		      const struct kv_patient_origin *origin)
 {
+	(void)origin;
 	uint64_t *n = arg;
 	*n += p->n_bps;
 	return 0;
@@ -1617,10 +1631,10 @@ static int count_only(void *arg, const struct kv_patient *p)
 static void bench_one(const char *label, const char *dsn, size_t budget)
 {
 	struct kv_ctx ctx;
-	void *state = NULL;
+	struct kv_call call;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.dsn = dsn;
-	if (plugin->open(&host, &ctx, &state) != KV_OK) {
+	if (conn_open(&call, &ctx, NULL) != KV_OK) {
 		printf("bench %s: open failed: %s\n", label, ctx.error);
 		return;
 	}
@@ -1629,12 +1643,12 @@ static void bench_one(const char *label, const char *dsn, size_t budget)
 	uint64_t n = 0;
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	int rc = plugin->read(state, &req, count_only, &n);
+	int rc = plugin->read(&call, &req, count_only, &n);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	double s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	printf("bench %-22s %s %10" PRIu64 " bp rows in %6.2f s = %9.0f rows/s (%ld ranges)\n",
 	       label, rc == KV_OK ? "ok " : "ERR", n, s, (double)n / s, planned_ranges(&ctx));
-	plugin->close(state);
+	plugin->close(&call);
 }
 
 static void bench(long rows)

@@ -18,9 +18,11 @@ struct state {
 	struct kv_ctx *ctx;
 };
 
-static int t_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		  void **state)
+static int t_init(const struct kv_call *call, const struct kv_run *run,
+		  struct kv_init_result *res)
 {
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	(void)run;
 	struct state *s = calloc(1, sizeof *s);
 	if (s == NULL)
@@ -28,22 +30,23 @@ static int t_init(const struct kv_host *host, struct kv_ctx *ctx, const struct k
 	s->host = host;
 	s->ctx = ctx;
 	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)host->config_int(ctx, "threshold"));
-	*state = s;
+	res->state = s;
 	return KV_OK;
 }
 
-static int t_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int t_compute(const struct kv_call *call, const struct kv_patient *p,
+		     struct kv_result_block *out)
 {
-	(void)state;
+	(void)call;
 	(void)p;
 	for (size_t m = 0; m < out->n_months; m++)
 		out->flags[m] = KV_IN_DENOMINATOR | KV_IN_NUMERATOR;
 	return KV_OK;
 }
 
-static void t_fini(void *state)
+static void t_fini(const struct kv_call *call)
 {
-	free(state);
+	free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {

@@ -20,9 +20,11 @@ struct state {
 	const kv_date *refs;
 };
 
-static int t_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		  void **state)
+static int t_init(const struct kv_call *call, const struct kv_run *run,
+		  struct kv_init_result *res)
 {
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct state *s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
@@ -30,7 +32,7 @@ static int t_init(const struct kv_host *host, struct kv_ctx *ctx, const struct k
 	s->ctx = ctx;
 	s->refs = run->reference_dates;
 	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)host->config_int(ctx, "threshold"));
-	*state = s;
+	res->state = s;
 	return KV_OK;
 }
 
@@ -44,9 +46,10 @@ static bool listed_at(const struct kv_patient *p, kv_date r)
 
 /* T_ALL: every patient, numerator if listed at R. T_MEAN: listed patients,
  * value their age at R. */
-static int t_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int t_compute(const struct kv_call *call, const struct kv_patient *p,
+		     struct kv_result_block *out)
 {
-	const struct state *s = state;
+	const struct state *s = call->state;
 	for (size_t m = 0; m < out->n_months; m++) {
 		bool listed = listed_at(p, s->refs[m]);
 		out->flags[m] = listed ? KV_IN_NUMERATOR : KV_IN_DENOMINATOR; /* the bug */
@@ -58,9 +61,9 @@ static int t_compute(void *state, const struct kv_patient *p, struct kv_result_b
 	return KV_OK;
 }
 
-static void t_fini(void *state)
+static void t_fini(const struct kv_call *call)
 {
-	free(state);
+	free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {

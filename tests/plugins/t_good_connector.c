@@ -7,39 +7,36 @@ static const struct kv_config_key keys[] = {
 	{"mode", KV_CONFIG_ENUM, "fast", false, "fast|slow", "how to read"},
 };
 
-static int t_open(const struct kv_host *host, struct kv_ctx *ctx, void **state)
+static int t_open(const struct kv_call *call, struct kv_open_result *res)
 {
-	const char *dsn = host->config_string(ctx, "dsn");
+	const char *dsn = call->host->config_string(call->ctx, "dsn");
 	if (dsn == NULL) {
-		host->set_error(ctx, "no dsn");
+		call->host->set_error(call->ctx, "no dsn");
 		return KV_ERROR;
 	}
-	*state = (void *)dsn;
+	res->state = (void *)dsn;
+	res->provides = KV_PROVIDES_LIST_PERIODS;
 	return KV_OK;
 }
 
-static uint32_t t_provides(void *state)
+static int t_read(const struct kv_call *call, const struct kv_read_request *req,
+		  kv_patient_sink sink, void *arg)
 {
-	(void)state;
-	return KV_PROVIDES_LIST_PERIODS;
-}
-
-static int t_read(void *state, const struct kv_read_request *req, kv_patient_sink sink, void *arg)
-{
-	(void)state;
+	(void)call;
 	(void)req;
 	struct kv_list_period period = {kv_date_from_ymd(2020, 1, 1), KV_DATE_OPEN};
-	struct kv_patient p = {.birth = kv_date_from_ymd(1950, 2, 28),
+	struct kv_patient p = {.struct_size = sizeof p,
+			       .birth = kv_date_from_ymd(1950, 2, 28),
 			       .death = KV_DATE_OPEN,
 			       .sex = KV_SEX_FEMALE,
 			       .periods = &period,
 			       .n_periods = 1};
-	return sink(arg, &p) == 0 ? KV_OK : KV_ERROR;
+	return sink(arg, &p, NULL) == 0 ? KV_OK : KV_ERROR;
 }
 
-static void t_close(void *state)
+static void t_close(const struct kv_call *call)
 {
-	(void)state;
+	(void)call;
 }
 
 KV_CONNECTOR_PLUGIN = {
@@ -47,7 +44,6 @@ KV_CONNECTOR_PLUGIN = {
 			 "0.9.0", "a test connector plugin"),
 	KV_CONFIG_KEYS(keys),
 	.open = t_open,
-	.provides = t_provides,
 	.read = t_read,
 	.close = t_close,
 };
