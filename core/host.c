@@ -174,6 +174,30 @@ const struct kv_host kv_host_api = {
 	.expect_patients = host_expect_patients,
 };
 
+/* Each setting's value (explicit, secret, default) into its field. */
+static void fill_settings(struct kv_ctx *ctx, const struct kv_plugin_header *h)
+{
+	ctx->settings = kv_xcalloc(1, h->settings_size ? h->settings_size : 1);
+	for (size_t i = 0; i < h->n_settings; i++) {
+		const struct kv_setting *st = &h->settings[i];
+		const char *v = ctx->cfg != NULL ? kv_config_value(ctx->cfg, ctx->section, &st->key) :
+						   st->key.default_value;
+		char *field = (char *)ctx->settings + st->offset;
+		if (st->field == KV_FIELD_INT64) {
+			long long n = 0;
+			int64_t out = v != NULL && kv_parse_int64(v, &n) ? (int64_t)n : 0;
+			memcpy(field, &out, sizeof out);
+		} else if (st->field == KV_FIELD_BOOL) {
+			bool out = false;
+			if (v == NULL || !kv_parse_bool(v, &out))
+				out = false;
+			memcpy(field, &out, sizeof out);
+		} else {
+			memcpy(field, &v, sizeof v);
+		}
+	}
+}
+
 struct kv_ctx *kv_ctx_new(const struct kv_plugin *p, const struct kv_config *cfg)
 {
 	struct kv_ctx *ctx = kv_xcalloc(1, sizeof *ctx);
@@ -190,6 +214,7 @@ struct kv_ctx *kv_ctx_new(const struct kv_plugin *p, const struct kv_config *cfg
 		ctx->core_keys = kv_indicator_section_keys;
 		ctx->n_core_keys = kv_n_indicator_section_keys;
 	}
+	fill_settings(ctx, p->header);
 	return ctx;
 }
 
@@ -222,5 +247,6 @@ void kv_ctx_free(struct kv_ctx *ctx)
 		free(ctx->counts[i].reason);
 	}
 	free(ctx->counts);
+	free(ctx->settings);
 	free(ctx);
 }

@@ -63,11 +63,16 @@ static const struct kv_indicator_def add_defs[ADD_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key add_keys[] = {
-	{"window_months", KV_CONFIG_INT, "12", false, "12..120",
+/* The settings, filled by the core from the table below. */
+struct add_settings {
+	int64_t window_months;
+};
+
+static const struct kv_setting add_keys[] = {
+	KV_SETTING(struct add_settings, window_months, KV_CONFIG_INT, "12", false, "12..120",
 	 "calendar months, ending with the reference month, in which contacts and addictive "
 	 "prescriptions count (W12); at least 12, so that it holds the contacts other "
-	 "indicators count in their 12 months (contact_w12)"},
+	 "indicators count in their 12 months (contact_w12)"),
 };
 
 /* The data-quality count of ADD_DDD_MEAN (a fixed phrase, never a value). */
@@ -241,7 +246,7 @@ KV_INDICATOR_PLUGIN = {
 			 "1.0.0",
 			 "addictive drugs (vanedannende legemidler, prescription group A/B): "
 			 "share prescribed and mean DDD"),
-	KV_CONFIG_KEYS(add_keys),
+	KV_SETTINGS(struct add_settings, add_keys),
 	KV_INDICATORS(add_defs),
 	.init = add_init,
 	.compute = add_compute,

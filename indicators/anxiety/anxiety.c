@@ -172,41 +172,56 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 
 /* ---- configuration ------------------------------------------------------ */
 
-static const struct kv_config_key anx_keys[] = {
-	{"new_diagnosis_months", KV_CONFIG_INT, "24", false, "1..120",
+/* The settings, filled by the core from the table below. */
+struct anx_settings {
+	int64_t new_diagnosis_months;
+	int64_t somatic_workup_days;
+	int64_t followup_days;
+	int64_t cbt_days;
+	int64_t ad_start_lookback_months;
+	int64_t ad_start_earliest_month;
+	int64_t ad_start_latest_month;
+	int64_t ad_control_from_months;
+	int64_t ad_control_to_months;
+	int64_t ad_start_anxiety_months;
+	int64_t ad_diagnosis_months;
+};
+
+static const struct kv_setting anx_keys[] = {
+	KV_SETTING(struct anx_settings, new_diagnosis_months, KV_CONFIG_INT, "24", false, "1..120",
 	 "an ANXIETY diagnosis is new when no ANXIETY diagnosis was recorded in this many "
-	 "months before it"},
-	{"somatic_workup_days", KV_CONFIG_INT, "28", false, "1..365",
+	 "months before it"),
+	KV_SETTING(struct anx_settings, somatic_workup_days, KV_CONFIG_INT, "28", false, "1..365",
 	 "days before and after a new anxiety diagnosis in which a SOMATIC_WORKUP lab result "
-	 "counts in ANX_NEW_SOMATIC (the diagnosis must be at least this many days before R)"},
-	{"followup_days", KV_CONFIG_INT, "42", false, "1..365",
+	 "counts in ANX_NEW_SOMATIC (the diagnosis must be at least this many days before R)"),
+	KV_SETTING(struct anx_settings, followup_days, KV_CONFIG_INT, "42", false, "1..365",
 	 "days after a new anxiety diagnosis in which a contact counts in ANX_FOLLOWUP_NEW (the "
-	 "diagnosis must be at least this many days before R); at least somatic_workup_days"},
-	{"cbt_days", KV_CONFIG_INT, "90", false, "1..365",
+	 "diagnosis must be at least this many days before R); at least somatic_workup_days"),
+	KV_SETTING(struct anx_settings, cbt_days, KV_CONFIG_INT, "90", false, "1..365",
 	 "days after a new anxiety diagnosis in which a CBT_FEE fee counts in ANX_CBT_NEW (the "
-	 "diagnosis must be at least this many days before R); at least followup_days"},
-	{"ad_start_lookback_months", KV_CONFIG_INT, "12", false, "1..120",
+	 "diagnosis must be at least this many days before R); at least followup_days"),
+	KV_SETTING(struct anx_settings, ad_start_lookback_months, KV_CONFIG_INT, "12", false, "1..120",
 	 "an ANTIDEPRESSANT prescription is a start when none was issued in this many months "
-	 "before it"},
-	{"ad_start_earliest_month", KV_CONFIG_INT, "23", false, "0..119",
+	 "before it"),
+	KV_SETTING(struct anx_settings, ad_start_earliest_month, KV_CONFIG_INT, "23", false, "0..119",
 	 "months before the reference month of the earliest month in which an antidepressant "
-	 "start counts in ANX_CONTROL_AD_START (m-23)"},
-	{"ad_start_latest_month", KV_CONFIG_INT, "12", false, "0..119",
+	 "start counts in ANX_CONTROL_AD_START (m-23)"),
+	KV_SETTING(struct anx_settings, ad_start_latest_month, KV_CONFIG_INT, "12", false, "0..119",
 	 "months before the reference month of the latest month in which an antidepressant "
-	 "start counts in ANX_CONTROL_AD_START (m-12); at least ad_control_to_months"},
-	{"ad_control_from_months", KV_CONFIG_INT, "6", false, "0..120",
+	 "start counts in ANX_CONTROL_AD_START (m-12); at least ad_control_to_months"),
+	KV_SETTING(struct anx_settings, ad_control_from_months, KV_CONFIG_INT, "6", false, "0..120",
 	 "months after an antidepressant start from which a face-to-face contact counts in "
-	 "ANX_CONTROL_AD_START"},
-	{"ad_control_to_months", KV_CONFIG_INT, "12", false, "0..120",
+	 "ANX_CONTROL_AD_START"),
+	KV_SETTING(struct anx_settings, ad_control_to_months, KV_CONFIG_INT, "12", false, "0..120",
 	 "months after an antidepressant start up to which (inclusive) a face-to-face contact "
-	 "counts in ANX_CONTROL_AD_START"},
-	{"ad_start_anxiety_months", KV_CONFIG_INT, "24", false, "1..120",
+	 "counts in ANX_CONTROL_AD_START"),
+	KV_SETTING(struct anx_settings, ad_start_anxiety_months, KV_CONFIG_INT, "24", false, "1..120",
 	 "calendar months ending with the reference month in which an ANXIETY diagnosis puts an "
-	 "antidepressant starter in ANX_CONTROL_AD_START's denominator (W24)"},
-	{"ad_diagnosis_months", KV_CONFIG_INT, "24", false, "12..120",
+	 "antidepressant starter in ANX_CONTROL_AD_START's denominator (W24)"),
+	KV_SETTING(struct anx_settings, ad_diagnosis_months, KV_CONFIG_INT, "24", false, "12..120",
 	 "calendar months ending with the reference month in which a DEPRESSION or ANXIETY "
 	 "diagnosis counts in AD_WITH_DIAGNOSIS (W24); at least the 12 months of "
-	 "DEP_ANTIDEPRESSANT's and ANX_ANTIDEPRESSANT's diagnosis"},
+	 "DEP_ANTIDEPRESSANT's and ANX_ANTIDEPRESSANT's diagnosis"),
 };
 
 struct anx_windows {
@@ -571,7 +586,7 @@ KV_INDICATOR_PLUGIN = {
 			 "anxiety: prevalence, somatic work-up, follow-up and cognitive therapy "
 			 "of new cases, antidepressant and benzodiazepine treatment, and "
 			 "antidepressant users with a diagnosis"),
-	KV_CONFIG_KEYS(anx_keys),
+	KV_SETTINGS(struct anx_settings, anx_keys),
 	KV_INDICATORS(anx_defs),
 	.init = anx_init,
 	.compute = anx_compute,

@@ -35,10 +35,15 @@ static const struct kv_indicator_def chd_defs[CHD_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key chd_keys[] = {
-	{"window_months", KV_CONFIG_INT, "12", false, "1..120",
+/* The settings, filled by the core from the table below. */
+struct chd_settings {
+	int64_t window_months;
+};
+
+static const struct kv_setting chd_keys[] = {
+	KV_SETTING(struct chd_settings, window_months, KV_CONFIG_INT, "12", false, "1..120",
 	 "calendar months, ending with the reference month, in which a beta-blocker "
-	 "prescription counts as treatment (W12)"},
+	 "prescription counts as treatment (W12)"),
 };
 
 struct chd_state {
@@ -123,7 +128,7 @@ static void chd_fini(const struct kv_call *call)
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "chd", "1.0.0",
 			 "coronary heart disease: beta-blocker treatment"),
-	KV_CONFIG_KEYS(chd_keys),
+	KV_SETTINGS(struct chd_settings, chd_keys),
 	KV_INDICATORS(chd_defs),
 	.init = chd_init,
 	.compute = chd_compute,

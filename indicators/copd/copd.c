@@ -104,14 +104,20 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 
 /* ---- configuration ------------------------------------------------------ */
 
-static const struct kv_config_key copd_keys[] = {
-	{"exacerbation_window_months", KV_CONFIG_INT, "12", false, "1..12",
+/* The settings, filled by the core from the table below. */
+struct copd_settings {
+	int64_t exacerbation_window_months;
+	int64_t control_days;
+};
+
+static const struct kv_setting copd_keys[] = {
+	KV_SETTING(struct copd_settings, exacerbation_window_months, KV_CONFIG_INT, "12", false, "1..12",
 	 "calendar months, ending with the reference month, in which the last exacerbation "
 	 "is looked for (W12); at most 12, so that a control lies in the window of "
-	 "ADD_PRESCRIBED's denominator (contact_w12)"},
-	{"control_days", KV_CONFIG_INT, "42", false, "1..365",
+	 "ADD_PRESCRIBED's denominator (contact_w12)"),
+	KV_SETTING(struct copd_settings, control_days, KV_CONFIG_INT, "42", false, "1..365",
 	 "days after an exacerbation within which a control counts in COPD_CONTROL_6W, and "
-	 "which must have passed by R for the exacerbation to enter the denominator"},
+	 "which must have passed by R for the exacerbation to enter the denominator"),
 };
 
 /* ---- state --------------------------------------------------------------- */
@@ -322,7 +328,7 @@ static void copd_fini(const struct kv_call *call)
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "copd", "1.0.0",
 			 "COPD: prevalence, control after the last exacerbation"),
-	KV_CONFIG_KEYS(copd_keys),
+	KV_SETTINGS(struct copd_settings, copd_keys),
 	KV_INDICATORS(copd_defs),
 	.init = copd_init,
 	.compute = copd_compute,

@@ -85,13 +85,19 @@ static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
 
 /* ---- configuration ------------------------------------------------------ */
 
-static const struct kv_config_key dep_keys[] = {
-	{"new_diagnosis_months", KV_CONFIG_INT, "24", false, "1..120",
+/* The settings, filled by the core from the table below. */
+struct dep_settings {
+	int64_t new_diagnosis_months;
+	int64_t somatic_workup_days;
+};
+
+static const struct kv_setting dep_keys[] = {
+	KV_SETTING(struct dep_settings, new_diagnosis_months, KV_CONFIG_INT, "24", false, "1..120",
 	 "a DEPRESSION diagnosis is new when no DEPRESSION diagnosis was recorded in this many "
-	 "months before it"},
-	{"somatic_workup_days", KV_CONFIG_INT, "28", false, "1..365",
+	 "months before it"),
+	KV_SETTING(struct dep_settings, somatic_workup_days, KV_CONFIG_INT, "28", false, "1..365",
 	 "days before and after a new depression diagnosis in which a SOMATIC_WORKUP lab result "
-	 "counts in DEP_NEW_SOMATIC (the diagnosis must be at least this many days before R)"},
+	 "counts in DEP_NEW_SOMATIC (the diagnosis must be at least this many days before R)"),
 };
 
 /* ---- state --------------------------------------------------------------- */
@@ -224,7 +230,7 @@ KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "depression", "1.0.0",
 			 "depression: prevalence, somatic work-up of new cases, antidepressant "
 			 "treatment"),
-	KV_CONFIG_KEYS(dep_keys),
+	KV_SETTINGS(struct dep_settings, dep_keys),
 	KV_INDICATORS(dep_defs),
 	.init = dep_init,
 	.compute = dep_compute,

@@ -187,24 +187,35 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 
 /* ---- configuration ------------------------------------------------------ */
 
-static const struct kv_config_key dm_keys[] = {
-	{"hba1c_low", KV_CONFIG_INT, "52", false, "20..200",
+/* The settings, filled by the core from the table below. */
+struct dm_settings {
+	int64_t hba1c_low;
+	int64_t hba1c_high;
+	int64_t bp_good_systolic;
+	int64_t bp_good_diastolic;
+	int64_t bp_high_systolic;
+	int64_t bp_high_diastolic;
+	int64_t uacr_albuminuria;
+};
+
+static const struct kv_setting dm_keys[] = {
+	KV_SETTING(struct dm_settings, hba1c_low, KV_CONFIG_INT, "52", false, "20..200",
 	 "HbA1c in mmol/mol below which the last result counts in DM_HBA1C_LT52 (and from "
-	 "which it counts in DM_HBA1C_52_70)"},
-	{"hba1c_high", KV_CONFIG_INT, "70", false, "20..200",
+	 "which it counts in DM_HBA1C_52_70)"),
+	KV_SETTING(struct dm_settings, hba1c_high, KV_CONFIG_INT, "70", false, "20..200",
 	 "HbA1c in mmol/mol up to which the last result counts in DM_HBA1C_52_70 (above it, "
-	 "DM_HBA1C_GT70)"},
-	{"bp_good_systolic", KV_CONFIG_INT, "140", false, "50..300",
-	 "highest systolic mmHg of a blood pressure in DM_BP_LE140_85"},
-	{"bp_good_diastolic", KV_CONFIG_INT, "85", false, "20..200",
-	 "highest diastolic mmHg of a blood pressure in DM_BP_LE140_85"},
-	{"bp_high_systolic", KV_CONFIG_INT, "150", false, "50..300",
-	 "systolic mmHg from which a blood pressure counts in DM_BP_GE150_90"},
-	{"bp_high_diastolic", KV_CONFIG_INT, "90", false, "20..200",
-	 "diastolic mmHg from which a blood pressure counts in DM_BP_GE150_90"},
-	{"uacr_albuminuria", KV_CONFIG_INT, "3", false, "1..1000",
+	 "DM_HBA1C_GT70)"),
+	KV_SETTING(struct dm_settings, bp_good_systolic, KV_CONFIG_INT, "140", false, "50..300",
+	 "highest systolic mmHg of a blood pressure in DM_BP_LE140_85"),
+	KV_SETTING(struct dm_settings, bp_good_diastolic, KV_CONFIG_INT, "85", false, "20..200",
+	 "highest diastolic mmHg of a blood pressure in DM_BP_LE140_85"),
+	KV_SETTING(struct dm_settings, bp_high_systolic, KV_CONFIG_INT, "150", false, "50..300",
+	 "systolic mmHg from which a blood pressure counts in DM_BP_GE150_90"),
+	KV_SETTING(struct dm_settings, bp_high_diastolic, KV_CONFIG_INT, "90", false, "20..200",
+	 "diastolic mmHg from which a blood pressure counts in DM_BP_GE150_90"),
+	KV_SETTING(struct dm_settings, uacr_albuminuria, KV_CONFIG_INT, "3", false, "1..1000",
 	 "urine albumin/creatinine ratio in mg/mmol from which the last result counts as "
-	 "albuminuria"},
+	 "albuminuria"),
 };
 
 struct dm_limits {
@@ -494,7 +505,7 @@ KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "diabetes", "1.0.0",
 			 "diabetes care: prevalence, Noklus annual check, HbA1c, blood "
 			 "pressure, statin, albuminuria"),
-	KV_CONFIG_KEYS(dm_keys),
+	KV_SETTINGS(struct dm_settings, dm_keys),
 	KV_INDICATORS(dm_defs),
 	.init = dm_init,
 	.compute = dm_compute,

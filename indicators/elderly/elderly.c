@@ -33,14 +33,20 @@ static const struct kv_indicator_def eld_defs[ELD_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key eld_keys[] = {
-	{"min_age", KV_CONFIG_INT, "70", false, "70..150",
+/* The settings, filled by the core from the table below. */
+struct eld_settings {
+	int64_t min_age;
+	int64_t window_months;
+};
+
+static const struct kv_setting eld_keys[] = {
+	KV_SETTING(struct eld_settings, min_age, KV_CONFIG_INT, "70", false, "70..150",
 	 "age in completed years at R from which a listed patient is in ELD70_NO_CONTACT's "
 	 "denominator; at least 70, so that it lies within RISK_HIGH_RISK_DRUGS's (aged_65plus, "
-	 "min_age at most 70)"},
-	{"window_months", KV_CONFIG_INT, "12", false, "1..120",
+	 "min_age at most 70)"),
+	KV_SETTING(struct eld_settings, window_months, KV_CONFIG_INT, "12", false, "1..120",
 	 "calendar months, ending with the reference month, without a face-to-face contact "
-	 "(W12)"},
+	 "(W12)"),
 };
 
 struct eld_state {
@@ -115,7 +121,7 @@ static void eld_fini(const struct kv_call *call)
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "elderly", "1.0.0",
 			 "elderly patients without a face-to-face contact"),
-	KV_CONFIG_KEYS(eld_keys),
+	KV_SETTINGS(struct eld_settings, eld_keys),
 	KV_INDICATORS(eld_defs),
 	.init = eld_init,
 	.compute = eld_compute,

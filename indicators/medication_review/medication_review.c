@@ -34,10 +34,15 @@ static const struct kv_indicator_def lmg_defs[LMG_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key lmg_keys[] = {
-	{"min_regular_drugs", KV_CONFIG_INT, "4", false, "1..100",
+/* The settings, filled by the core from the table below. */
+struct lmg_settings {
+	int64_t min_regular_drugs;
+};
+
+static const struct kv_setting lmg_keys[] = {
+	KV_SETTING(struct lmg_settings, min_regular_drugs, KV_CONFIG_INT, "4", false, "1..100",
 	 "regular drugs in use at the reference date that put a patient in LMG_4PLUS's "
-	 "denominator"},
+	 "denominator"),
 };
 
 /* A regular drug of the current patient; `group` is equal for rows with the
@@ -235,7 +240,7 @@ KV_INDICATOR_PLUGIN = {
 			 "1.0.0",
 			 "medication review (legemiddelgjennomgang) of patients on many "
 			 "regular drugs"),
-	KV_CONFIG_KEYS(lmg_keys),
+	KV_SETTINGS(struct lmg_settings, lmg_keys),
 	KV_INDICATORS(lmg_defs),
 	.init = lmg_init,
 	.compute = lmg_compute,

@@ -72,17 +72,24 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key mm_keys[] = {
-	{"comorbid_categories", KV_CONFIG_INT, "2", false, "2..16",
+/* The settings, filled by the core from the table below. */
+struct mm_settings {
+	int64_t comorbid_categories;
+	int64_t many_categories;
+	int64_t window_months;
+};
+
+static const struct kv_setting mm_keys[] = {
+	KV_SETTING(struct mm_settings, comorbid_categories, KV_CONFIG_INT, "2", false, "2..16",
 	 "chronic disease categories that make a patient comorbid (MM_COMORBIDITY's "
-	 "numerator, MM_COMORBID_SEEN's denominator)"},
-	{"many_categories", KV_CONFIG_INT, "4", false, "2..16",
+	 "numerator, MM_COMORBID_SEEN's denominator)"),
+	KV_SETTING(struct mm_settings, many_categories, KV_CONFIG_INT, "4", false, "2..16",
 	 "chronic disease categories that put a listed patient in MM_4PLUS's numerator; at "
-	 "least comorbid_categories"},
-	{"window_months", KV_CONFIG_INT, "12", false, "1..12",
+	 "least comorbid_categories"),
+	KV_SETTING(struct mm_settings, window_months, KV_CONFIG_INT, "12", false, "1..12",
 	 "calendar months, ending with the reference month, in which MM_COMORBID_SEEN looks "
 	 "for a face-to-face contact (W12); at most 12, so that the contact lies in the window "
-	 "of ADD_PRESCRIBED's denominator (contact_w12)"},
+	 "of ADD_PRESCRIBED's denominator (contact_w12)"),
 };
 
 /* The CHRONIC table of the catalogue: one value set per category. */
@@ -250,7 +257,7 @@ KV_INDICATOR_PLUGIN = {
 			 "multimorbidity over 16 chronic disease categories; the Johns Hopkins "
 			 "ACG indicators (RUB, frailty, predicted risk) need a licensed grouper "
 			 "and are out of scope"),
-	KV_CONFIG_KEYS(mm_keys),
+	KV_SETTINGS(struct mm_settings, mm_keys),
 	KV_INDICATORS(mm_defs),
 	.init = mm_init,
 	.compute = mm_compute,

@@ -52,20 +52,28 @@ static const struct kv_indicator_def risk_defs[RISK_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key risk_keys[] = {
-	{"window_months", KV_CONFIG_INT, "12", false, "1..60",
+/* The settings, filled by the core from the table below. */
+struct risk_settings {
+	int64_t window_months;
+	int64_t followup_windows;
+	int64_t min_contact_days;
+	int64_t min_age;
+};
+
+static const struct kv_setting risk_keys[] = {
+	KV_SETTING(struct risk_settings, window_months, KV_CONFIG_INT, "12", false, "1..60",
 	 "calendar months of W12, in which a lost patient had no face-to-face contact, and of "
-	 "each earlier window of RISK_LOST_TO_FOLLOWUP"},
-	{"followup_windows", KV_CONFIG_INT, "2", false, "1..10",
+	 "each earlier window of RISK_LOST_TO_FOLLOWUP"),
+	KV_SETTING(struct risk_settings, followup_windows, KV_CONFIG_INT, "2", false, "1..10",
 	 "consecutive windows before W12 in each of which RISK_LOST_TO_FOLLOWUP requires "
-	 "regular face-to-face contact"},
-	{"min_contact_days", KV_CONFIG_INT, "2", false, "1..366",
+	 "regular face-to-face contact"),
+	KV_SETTING(struct risk_settings, min_contact_days, KV_CONFIG_INT, "2", false, "1..366",
 	 "distinct days with a face-to-face contact required in each earlier window of "
-	 "RISK_LOST_TO_FOLLOWUP"},
-	{"min_age", KV_CONFIG_INT, "65", false, "0..70",
+	 "RISK_LOST_TO_FOLLOWUP"),
+	KV_SETTING(struct risk_settings, min_age, KV_CONFIG_INT, "65", false, "0..70",
 	 "age in completed years at R from which a listed patient is in "
 	 "RISK_HIGH_RISK_DRUGS's denominator; at most 70, so that it holds ELD70_NO_CONTACT's "
-	 "(min_age at least 70)"},
+	 "(min_age at least 70)"),
 };
 
 struct risk_state {
@@ -268,7 +276,7 @@ KV_INDICATOR_PLUGIN = {
 			 "1.0.0",
 			 "risk patients: regular attenders lost to follow-up, high-risk drugs "
 			 "for the elderly"),
-	KV_CONFIG_KEYS(risk_keys),
+	KV_SETTINGS(struct risk_settings, risk_keys),
 	KV_INDICATORS(risk_defs),
 	.init = risk_init,
 	.compute = risk_compute,

@@ -526,19 +526,21 @@ int kvdb_worker_join(struct kvdb_ctx *rc, struct kvdb_worker *w, bool report);
 
 /* Two entries of every connector's configuration key table, next to its own
  * "dsn" (whose description names its schema). */
-#define KVDB_KEY_PASSWORD                                                                      \
+#define KVDB_KEY_PASSWORD(S)                                                                   \
 	{                                                                                      \
-		.key = "password", .type = KV_CONFIG_SECRET, .required = false,               \
-		.description = "The database password, added to the connection as libpq "     \
-			       "password or ODBC PWD; never logged",                           \
+		.key = {.key = "password", .type = KV_CONFIG_SECRET, .required = false,       \
+			.description = "The database password, added to the connection as "   \
+				       "libpq password or ODBC PWD; never logged"},            \
+		KV_BIND(S, password),                                                          \
 	}
-#define KVDB_KEY_ODBC_ROW_ARRAY_SIZE                                                           \
+#define KVDB_KEY_ODBC_ROW_ARRAY_SIZE(S)                                                        \
 	{                                                                                      \
-		.key = "odbc_row_array_size", .type = KV_CONFIG_INT, .default_value = "1024", \
-		.required = false, .allowed = "1..65536",                                      \
-		.description = "Rows fetched per ODBC call into bound column arrays (and "     \
-			       "psqlODBC's cursor fetch size); lowered when the memory budget " \
-			       "needs it",                                                     \
+		.key = {.key = "odbc_row_array_size", .type = KV_CONFIG_INT,                   \
+			.default_value = "1024", .required = false, .allowed = "1..65536",     \
+			.description = "Rows fetched per ODBC call into bound column arrays "  \
+				       "(and psqlODBC's cursor fetch size); lowered when the " \
+				       "memory budget needs it"},                              \
+		KV_BIND(S, odbc_row_array_size),                                               \
 	}
 
 /* Open the transport the connector's "dsn" selects (kvdb_dsn_is_libpq),

@@ -38,70 +38,104 @@
 	"CHRONIC_DEPRESSION CHRONIC_ANXIETY CHRONIC_OSTEOARTHRITIS CHRONIC_OSTEOPOROSIS "       \
 	"CHRONIC_PARKINSON CHRONIC_EPILEPSY CHRONIC_CANCER"
 
-static const struct kv_config_key omop_keys[] = {
+/* The settings, filled by the core from the table below. */
+struct om_settings {
+	const char *dsn;
+	const char *password;
+	const char *schema;
+	const char *vocabulary_schema;
+	const char *list_rule;
+	const char *care_site;
+	int64_t regular_min_days;
+	const char *ancestor_value_sets;
+	int64_t odbc_row_array_size;
+};
+
+static const struct kv_setting omop_keys[] = {
 	{
-		.key = "dsn",
-		.type = KV_CONFIG_CONNSTR,
-		.required = true,
-		.description = "Where the OMOP CDM 5.4 database is: a libpq URI or conninfo "
-			       "(postgresql://..., host=... dbname=...) is read over libpq; anything "
-			       "else is an ODBC connection string (Driver=PostgreSQL Unicode;... or "
-			       "Driver=SQLite3;Database=/path/cdm.db)",
+		.key = {
+			.key = "dsn",
+			.type = KV_CONFIG_CONNSTR,
+			.required = true,
+			.description = "Where the OMOP CDM 5.4 database is: a libpq URI or conninfo "
+				       "(postgresql://..., host=... dbname=...) is read over libpq; anything "
+				       "else is an ODBC connection string (Driver=PostgreSQL Unicode;... or "
+				       "Driver=SQLite3;Database=/path/cdm.db)"
+		},
+		KV_BIND(struct om_settings, dsn),
 	},
-	KVDB_KEY_PASSWORD,
+	KVDB_KEY_PASSWORD(struct om_settings),
 	{
-		.key = "schema",
-		.type = KV_CONFIG_STRING,
-		.required = false,
-		.description = "Schema of the CDM tables (letters, digits, '_'); unset: the "
-			       "connection's default (PostgreSQL search_path, usually public; "
-			       "SQLite main)",
-	},
-	{
-		.key = "vocabulary_schema",
-		.type = KV_CONFIG_STRING,
-		.required = false,
-		.description = "Schema of the vocabulary tables concept and concept_ancestor; "
-			       "unset: the same as schema",
-	},
-	{
-		.key = "list_rule",
-		.type = KV_CONFIG_ENUM,
-		.default_value = "observation_period",
-		.required = false,
-		.allowed = "observation_period|person",
-		.description = "Who is listed when: observation_period (listed inside each "
-			       "observation period, end date inclusive) or person (every person "
-			       "selected, from birth on)",
-	},
-	{
-		.key = "care_site",
-		.type = KV_CONFIG_STRING,
-		.default_value = "all",
-		.required = false,
-		.description = "The office: all (every person in the CDM) or a care_site_id "
-			       "(the persons whose person.care_site_id is it)",
+		.key = {
+			.key = "schema",
+			.type = KV_CONFIG_STRING,
+			.required = false,
+			.description = "Schema of the CDM tables (letters, digits, '_'); unset: the "
+				       "connection's default (PostgreSQL search_path, usually public; "
+				       "SQLite main)"
+		},
+		KV_BIND(struct om_settings, schema),
 	},
 	{
-		.key = "regular_min_days",
-		.type = KV_CONFIG_INT,
-		.default_value = "90",
-		.required = false,
-		.allowed = "1..3650",
-		.description = "A drug exposure covering at least this many days (end date, or "
-			       "days_supply times 1 + refills) is a regular medication; shorter "
-			       "ones are courses",
+		.key = {
+			.key = "vocabulary_schema",
+			.type = KV_CONFIG_STRING,
+			.required = false,
+			.description = "Schema of the vocabulary tables concept and concept_ancestor; "
+				       "unset: the same as schema"
+		},
+		KV_BIND(struct om_settings, vocabulary_schema),
 	},
 	{
-		.key = "ancestor_value_sets",
-		.type = KV_CONFIG_STRING,
-		.default_value = OM_DEFAULT_ANCESTOR_SETS,
-		.required = false,
-		.description = "Diagnosis value sets (names separated by spaces) whose SNOMED "
-			       "codes a condition's ancestors in concept_ancestor are delivered as, "
-			       "so a set naming a concept also matches its descendants",
+		.key = {
+			.key = "list_rule",
+			.type = KV_CONFIG_ENUM,
+			.default_value = "observation_period",
+			.required = false,
+			.allowed = "observation_period|person",
+			.description = "Who is listed when: observation_period (listed inside each "
+				       "observation period, end date inclusive) or person (every person "
+				       "selected, from birth on)"
+		},
+		KV_BIND(struct om_settings, list_rule),
 	},
-	KVDB_KEY_ODBC_ROW_ARRAY_SIZE,
+	{
+		.key = {
+			.key = "care_site",
+			.type = KV_CONFIG_STRING,
+			.default_value = "all",
+			.required = false,
+			.description = "The office: all (every person in the CDM) or a care_site_id "
+				       "(the persons whose person.care_site_id is it)"
+		},
+		KV_BIND(struct om_settings, care_site),
+	},
+	{
+		.key = {
+			.key = "regular_min_days",
+			.type = KV_CONFIG_INT,
+			.default_value = "90",
+			.required = false,
+			.allowed = "1..3650",
+			.description = "A drug exposure covering at least this many days (end date, or "
+				       "days_supply times 1 + refills) is a regular medication; shorter "
+				       "ones are courses"
+		},
+		KV_BIND(struct om_settings, regular_min_days),
+	},
+	{
+		.key = {
+			.key = "ancestor_value_sets",
+			.type = KV_CONFIG_STRING,
+			.default_value = OM_DEFAULT_ANCESTOR_SETS,
+			.required = false,
+			.description = "Diagnosis value sets (names separated by spaces) whose SNOMED "
+				       "codes a condition's ancestors in concept_ancestor are delivered as, "
+				       "so a set naming a concept also matches its descendants"
+		},
+		KV_BIND(struct om_settings, ancestor_value_sets),
+	},
+	KVDB_KEY_ODBC_ROW_ARRAY_SIZE(struct om_settings),
 };
 
 struct om_state {
@@ -300,7 +334,7 @@ static int omop_read(const struct kv_call *call, const struct kv_read_request *r
 KV_CONNECTOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin, OM_PLUGIN_NAME, "1.0.0",
 			 "reads an OMOP CDM 5.4 database over libpq or ODBC"),
-	KV_CONFIG_KEYS(omop_keys),
+	KV_SETTINGS(struct om_settings, omop_keys),
 	.open = omop_open,
 	.read = omop_read,
 	.close = kvdb_conn_close,

@@ -21,19 +21,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct kv_config_key reference_keys[] = {
+/* The settings, filled by the core from the table below. */
+struct ref_settings {
+	const char *dsn;
+	const char *password;
+	int64_t odbc_row_array_size;
+};
+
+static const struct kv_setting reference_keys[] = {
 	{
-		.key = "dsn",
-		.type = KV_CONFIG_CONNSTR,
-		.required = true,
-		.description = "Where the reference EHR database is: a libpq URI or conninfo "
-			       "(postgresql://..., postgres://..., host=... dbname=...) is read "
-			       "over libpq; anything else is an ODBC connection string "
-			       "(Driver=PostgreSQL Unicode;Server=...;Database=... or "
-			       "Driver=SQLite3;Database=/path/ehr.db)",
+		.key = {
+			.key = "dsn",
+			.type = KV_CONFIG_CONNSTR,
+			.required = true,
+			.description = "Where the reference EHR database is: a libpq URI or conninfo "
+				       "(postgresql://..., postgres://..., host=... dbname=...) is read "
+				       "over libpq; anything else is an ODBC connection string "
+				       "(Driver=PostgreSQL Unicode;Server=...;Database=... or "
+				       "Driver=SQLite3;Database=/path/ehr.db)"
+		},
+		KV_BIND(struct ref_settings, dsn),
 	},
-	KVDB_KEY_PASSWORD,
-	KVDB_KEY_ODBC_ROW_ARRAY_SIZE,
+	KVDB_KEY_PASSWORD(struct ref_settings),
+	KVDB_KEY_ODBC_ROW_ARRAY_SIZE(struct ref_settings),
 };
 
 /* Every table with every column the connector reads must be there; the
@@ -102,7 +112,7 @@ static int reference_read(const struct kv_call *call, const struct kv_read_reque
 KV_CONNECTOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin, REF_PLUGIN_NAME, "1.0.0",
 			 "reads the reference EHR schema over libpq or ODBC"),
-	KV_CONFIG_KEYS(reference_keys),
+	KV_SETTINGS(struct ref_settings, reference_keys),
 	.open = reference_open,
 	.read = reference_read,
 	.close = kvdb_conn_close,

@@ -957,19 +957,19 @@ START_TEST(test_descriptor)
 	ck_assert_ptr_nonnull(plugin->open);
 	ck_assert_ptr_nonnull(plugin->read);
 	ck_assert_ptr_nonnull(plugin->close);
-	ck_assert_uint_eq(plugin->n_config_keys, 3);
-	ck_assert_str_eq(plugin->config_keys[0].key, "dsn");
-	ck_assert_int_eq(plugin->config_keys[0].type, KV_CONFIG_CONNSTR);
-	ck_assert(plugin->config_keys[0].required);
-	ck_assert_str_eq(plugin->config_keys[1].key, "password");
-	ck_assert_int_eq(plugin->config_keys[1].type, KV_CONFIG_SECRET);
-	ck_assert_str_eq(plugin->config_keys[2].key, "odbc_row_array_size");
-	ck_assert_int_eq(plugin->config_keys[2].type, KV_CONFIG_INT);
-	ck_assert_str_eq(plugin->config_keys[2].default_value, "1024");
-	ck_assert_str_eq(plugin->config_keys[2].allowed, "1..65536");
-	for (size_t i = 0; i < plugin->n_config_keys; i++)
-		ck_assert(plugin->config_keys[i].description != NULL &&
-			  plugin->config_keys[i].description[0] != '\0');
+	ck_assert_uint_eq(plugin->n_settings, 3);
+	ck_assert_str_eq(plugin->settings[0].key.key, "dsn");
+	ck_assert_int_eq(plugin->settings[0].key.type, KV_CONFIG_CONNSTR);
+	ck_assert(plugin->settings[0].key.required);
+	ck_assert_str_eq(plugin->settings[1].key.key, "password");
+	ck_assert_int_eq(plugin->settings[1].key.type, KV_CONFIG_SECRET);
+	ck_assert_str_eq(plugin->settings[2].key.key, "odbc_row_array_size");
+	ck_assert_int_eq(plugin->settings[2].key.type, KV_CONFIG_INT);
+	ck_assert_str_eq(plugin->settings[2].key.default_value, "1024");
+	ck_assert_str_eq(plugin->settings[2].key.allowed, "1..65536");
+	for (size_t i = 0; i < plugin->n_settings; i++)
+		ck_assert(plugin->settings[i].key.description != NULL &&
+			  plugin->settings[i].key.description[0] != '\0');
 }
 END_TEST
 

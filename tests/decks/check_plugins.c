@@ -190,9 +190,9 @@ static const char *fake_config_string(struct kv_ctx *ctx, const char *key)
 	for (size_t i = 0; i < 8 && ctx->overrides[i][0] != NULL; i++)
 		if (strcmp(ctx->overrides[i][0], key) == 0)
 			return ctx->overrides[i][1];
-	for (size_t i = 0; i < ctx->plugin->n_config_keys; i++)
-		if (strcmp(ctx->plugin->config_keys[i].key, key) == 0)
-			return ctx->plugin->config_keys[i].default_value;
+	for (size_t i = 0; i < ctx->plugin->n_settings; i++)
+		if (strcmp(ctx->plugin->settings[i].key.key, key) == 0)
+			return ctx->plugin->settings[i].key.default_value;
 	ctx->errors++; /* an undeclared key */
 	return NULL;
 }
@@ -321,6 +321,7 @@ struct run {
 	struct kv_run run;
 	void *state;       /* init's result, NULL when it failed */
 	uint32_t lookback; /* init's lookback_months */
+	_Alignas(8) unsigned char settings[1024]; /* the plugin's, as the core fills them */
 	struct kv_result_block out;
 	uint8_t flags[16 * 128];
 	double values[16 * 128];
@@ -358,13 +359,37 @@ static void run_setup(struct run *r, const struct kv_indicator_plugin *p, int y,
 static struct kv_call run_call(struct run *r)
 {
 	return (struct kv_call){.struct_size = sizeof(struct kv_call), .host = &host,
-				.ctx = &r->ctx, .state = r->state};
+				.ctx = &r->ctx, .state = r->state, .settings = r->settings};
+}
+
+/* The plugin's settings struct from its defaults and r->ctx.overrides, as
+ * core/host.c fills it. */
+static void run_fill_settings(struct run *r)
+{
+	const struct kv_indicator_plugin *p = r->plugin;
+	ck_assert_uint_le(p->settings_size, sizeof r->settings);
+	memset(r->settings, 0, sizeof r->settings);
+	for (size_t i = 0; i < p->n_settings; i++) {
+		const struct kv_setting *st = &p->settings[i];
+		const char *v = fake_config_string(&r->ctx, st->key.key);
+		unsigned char *field = r->settings + st->offset;
+		if (st->field == KV_FIELD_INT64) {
+			int64_t n = v ? strtoll(v, NULL, 10) : 0;
+			memcpy(field, &n, sizeof n);
+		} else if (st->field == KV_FIELD_BOOL) {
+			bool b = v != NULL && strcmp(v, "true") == 0;
+			memcpy(field, &b, sizeof b);
+		} else {
+			memcpy(field, &v, sizeof v);
+		}
+	}
 }
 
 static int run_init(struct run *r)
 {
 	struct kv_init_result res = {.struct_size = sizeof res};
 	r->state = NULL;
+	run_fill_settings(r);
 	struct kv_call call = run_call(r);
 	int rc = r->plugin->init(&call, &r->run, &res);
 	if (rc == KV_OK) {
@@ -1303,8 +1328,8 @@ START_TEST(all_lookback_covers_the_windows)
 	rng_state = 0x2545f4914f6cdd1dull ^ (uint64_t)(_i + 1);
 	int tried = 0;
 	tried += lookback_holds(p, NULL, NULL, 2019, 11, 4);
-	for (size_t k = 0; k < p->n_config_keys; k++) {
-		const struct kv_config_key *key = &p->config_keys[k];
+	for (size_t k = 0; k < p->n_settings; k++) {
+		const struct kv_config_key *key = &p->settings[k].key;
 		long lo, hi;
 		if (key->type != KV_CONFIG_INT || key->allowed == NULL ||
 		    sscanf(key->allowed, "%ld..%ld", &lo, &hi) != 2)
@@ -1572,8 +1597,8 @@ START_TEST(relations_hold_when_configured)
 	rel_build();
 	rng_state = 0x2545f4914f6cdd1dull ^ (uint64_t)(_i + 7);
 	int tried = 0;
-	for (size_t k = 0; k < p->n_config_keys; k++) {
-		const struct kv_config_key *key = &p->config_keys[k];
+	for (size_t k = 0; k < p->n_settings; k++) {
+		const struct kv_config_key *key = &p->settings[k].key;
 		long lo, hi;
 		if (key->type != KV_CONFIG_INT || key->allowed == NULL ||
 		    sscanf(key->allowed, "%ld..%ld", &lo, &hi) != 2)

@@ -4,9 +4,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-static const struct kv_config_key keys[] = {
-	{"threshold", KV_CONFIG_INT, "3", false, "1..10", "a threshold"},
-	{"label", KV_CONFIG_STRING, NULL, false, NULL, "a label"},
+/* The settings, filled by the core from the table below. */
+struct t_settings {
+	int64_t threshold;
+	const char *label;
+};
+
+static const struct kv_setting keys[] = {
+	KV_SETTING(struct t_settings, threshold, KV_CONFIG_INT, "3", false, "1..10", "a threshold"),
+	KV_SETTING(struct t_settings, label, KV_CONFIG_STRING, NULL, false, NULL, "a label"),
 };
 
 static const struct kv_indicator_def defs[] = {
@@ -69,7 +75,7 @@ static void t_fini(const struct kv_call *call)
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "t_bad_numerator",
 			 "1.2.3", "a test indicator plugin"),
-	KV_CONFIG_KEYS(keys),
+	KV_SETTINGS(struct t_settings, keys),
 	KV_INDICATORS(defs),
 	.init = t_init,
 	.compute = t_compute,

@@ -1,10 +1,17 @@
 /* A well-formed connector plugin for the loader and configuration tests. */
 #include "kvalind/kv_plugin.h"
 
-static const struct kv_config_key keys[] = {
-	{"dsn", KV_CONFIG_CONNSTR, NULL, true, NULL, "where the data are"},
-	{"password", KV_CONFIG_SECRET, NULL, false, NULL, "the database password"},
-	{"mode", KV_CONFIG_ENUM, "fast", false, "fast|slow", "how to read"},
+/* The settings, filled by the core from the table below. */
+struct t_settings {
+	const char *dsn;
+	const char *password;
+	const char *mode;
+};
+
+static const struct kv_setting keys[] = {
+	KV_SETTING(struct t_settings, dsn, KV_CONFIG_CONNSTR, NULL, true, NULL, "where the data are"),
+	KV_SETTING(struct t_settings, password, KV_CONFIG_SECRET, NULL, false, NULL, "the database password"),
+	KV_SETTING(struct t_settings, mode, KV_CONFIG_ENUM, "fast", false, "fast|slow", "how to read"),
 };
 
 static int t_open(const struct kv_call *call, struct kv_open_result *res)
@@ -42,7 +49,7 @@ static void t_close(const struct kv_call *call)
 KV_CONNECTOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin, "t_good_connector",
 			 "0.9.0", "a test connector plugin"),
-	KV_CONFIG_KEYS(keys),
+	KV_SETTINGS(struct t_settings, keys),
 	.open = t_open,
 	.read = t_read,
 	.close = t_close,

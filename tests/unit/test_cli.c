@@ -85,6 +85,17 @@ START_TEST(check_config_success_and_errors)
 	ck_assert(strstr(err, "has 1 error") != NULL);
 	reset();
 
+	/* a plugin binding a setting to a field of the wrong type: refused,
+	 * reported at its section's line, naming the setting */
+	tu_install_test_plugin(dir, "t_bad_setting");
+	path = write_config("threshold = 4\n[indicator.t_bad_setting]\n", 0644);
+	ck_assert_int_ne(tu_run_kvalind(&out, &err, "check-config", "--config", path, NULL), 0);
+	snprintf(want, sizeof want, "%s:11: [indicator.t_bad_setting]: plugin", path);
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "setting \"threshold\" is an integer, its field is not int64_t") !=
+			      NULL, "%s", err);
+	reset();
+
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "--config",
 					"/nonexistent/kvalind.ini", NULL), 3);
 	ck_assert(strstr(err, "could not open \"/nonexistent/kvalind.ini\"") != NULL);

@@ -23,7 +23,7 @@ static void setup(void)
 			       "t_abi_minor",      "t_no_compute",     "t_no_descriptor",
 			       "t_two_descriptors", "t_wrong_name",    "t_wrong_kind",
 			       "t_bad_size",       "t_unresolved",     "t_bad_keys",
-			       "t_abi_1_x",        "t_bad_relation"};
+			       "t_abi_1_x",        "t_bad_relation",   "t_bad_setting"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		tu_install_test_plugin(dir, names[i]);
 }
@@ -92,6 +92,14 @@ START_TEST(abi_1_plugin_is_refused_naming_both_versions)
 	snprintf(want, sizeof want, "kvalind expects 2.x (ABI %d.%d)", KV_ABI_MAJOR, KV_ABI_MINOR);
 	expect_refused("t_abi_1_x", KV_PLUGIN_INDICATOR, "built for ABI 1.2", want);
 	ck_assert(strstr(err, "rebuild the plugin") != NULL);
+}
+END_TEST
+
+START_TEST(setting_of_the_wrong_type_is_refused)
+{
+	expect_refused("t_bad_setting", KV_PLUGIN_INDICATOR,
+		       "setting \"threshold\" is an integer, its field is not int64_t",
+		       "t_bad_setting.so");
 }
 END_TEST
 
@@ -188,7 +196,7 @@ START_TEST(scan_lists_plugin_files)
 {
 	char **names = NULL;
 	int n = kv_plugin_scan(dir, &names, err, sizeof err);
-	ck_assert_int_eq(n, 14);
+	ck_assert_int_eq(n, 15);
 	ck_assert_str_eq(names[0], "t_abi_1_x");
 	ck_assert_str_eq(names[n - 1], "t_wrong_name");
 	for (int i = 0; i < n; i++)
@@ -206,6 +214,7 @@ Suite *suite_plugin(void)
 	tcase_add_test(tc, abi_major_mismatch_names_both_versions);
 	tcase_add_test(tc, newer_abi_minor_is_refused);
 	tcase_add_test(tc, abi_1_plugin_is_refused_naming_both_versions);
+	tcase_add_test(tc, setting_of_the_wrong_type_is_refused);
 	tcase_add_test(tc, bad_population_name_is_refused);
 	tcase_add_test(tc, missing_required_callback_is_refused_at_load);
 	tcase_add_test(tc, descriptor_problems);

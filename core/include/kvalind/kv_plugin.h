@@ -8,7 +8,7 @@
  *     KV_CONNECTOR_PLUGIN = {
  *         KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin,
  *                          "reference", "1.0.0", "reads the reference schema"),
- *         KV_CONFIG_KEYS(reference_keys),
+ *         KV_SETTINGS(struct ref_settings, reference_settings),
  *         .open = ..., .read = ..., .close = ...,
  *     };
  *
@@ -102,6 +102,58 @@ struct kv_config_key {
 	const char *description;   /* one sentence for --help and the README */
 };
 
+/*
+ * ABI 2.0: settings. Every key of a plugin is bound to a field of the
+ * plugin's own settings struct; the core fills that struct from the file
+ * (type, default and bounds checked once, at load) and hands it to every
+ * callback as kv_call.settings, so no key is read by string where it is
+ * used and a renamed key cannot silently become a default. Declare them
+ * with KV_SETTING (or KV_BIND in a designated entry):
+ *
+ *     struct chd_settings { int64_t window_months; };
+ *     static const struct kv_setting chd_settings_table[] = {
+ *         KV_SETTING(struct chd_settings, window_months, KV_CONFIG_INT, "12",
+ *                    false, "1..120", "calendar months of W12"),
+ *     };
+ *     ... KV_SETTINGS(struct chd_settings, chd_settings_table), ...
+ *
+ * The field's C type follows the key's type: int64_t for KV_CONFIG_INT,
+ * bool for KV_CONFIG_BOOL, const char * for every other type (NULL when
+ * unset and without default; borrowed until the plugin is unloaded). The
+ * key is named after the field. The loader refuses a plugin whose field
+ * has another type ("setting \"x\" is an integer, its field is not
+ * int64_t"), so `kvalind check-config` reports it at the section's line.
+ */
+enum kv_field_kind {
+	KV_FIELD_UNKNOWN = 0, /* a C type no key type takes: always refused */
+	KV_FIELD_INT64 = 1,
+	KV_FIELD_BOOL = 2,
+	KV_FIELD_STRING = 3
+};
+
+struct kv_setting {
+	struct kv_config_key key;
+	uint32_t offset;        /* of the field in the settings struct */
+	uint32_t field;         /* enum kv_field_kind of the field's C type */
+	const char *field_name; /* must equal key.key */
+};
+
+#define KV_FIELD_OF(S, f)                                                      \
+	_Generic(((S *)0)->f, int64_t: KV_FIELD_INT64, bool: KV_FIELD_BOOL,     \
+		 const char *: KV_FIELD_STRING, default: KV_FIELD_UNKNOWN)
+
+/* The binding part of a kv_setting, for designated entries. */
+#define KV_BIND(S, f)                                                          \
+	.offset = (uint32_t)offsetof(S, f), .field = KV_FIELD_OF(S, f), .field_name = #f
+
+/* A setting named after field f of struct S. */
+#define KV_SETTING(S, f, type_, default_, required_, allowed_, description_)  \
+	{                                                                      \
+		.key = {#f, (type_), (default_), (required_), (allowed_),      \
+			(description_)},                                       \
+		KV_BIND(S, f)                                                  \
+	}
+
 /* ---- value sets ---------------------------------------------------------- */
 
 /* Opaque: a named list of codes, owned by the core. */
@@ -189,6 +241,9 @@ struct kv_call {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;   /* pass to host functions */
 	void *state;          /* what open()/init() stored; NULL during them */
+	const void *settings; /* the plugin's settings struct (settings_size
+			       * bytes), filled by the core; borrowed, valid
+			       * until the plugin is unloaded */
 };
 
 /* ---- descriptors ------------------------------------------------------- */
@@ -201,8 +256,9 @@ struct kv_call {
 	const char *name;         /* must equal the file's name less ".so" */  \
 	const char *version;      /* the plugin's own version */               \
 	const char *description;                                               \
-	const struct kv_config_key *config_keys;                               \
-	size_t n_config_keys
+	const struct kv_setting *settings;   /* ABI 2.0; see kv_setting */     \
+	size_t n_settings;                                                     \
+	uint32_t settings_size    /* sizeof the plugin's settings struct */
 
 /* The common head of every descriptor. */
 struct kv_plugin_header {
@@ -477,7 +533,10 @@ extern const struct kv_indicator_plugin kv_indicator_plugin;
 	.indicators = (defs_), .n_indicators = sizeof(defs_) / sizeof((defs_)[0]), \
 	.indicator_def_size = sizeof((defs_)[0])
 
-#define KV_CONFIG_KEYS(table_)                                                 \
-	.config_keys = (table_), .n_config_keys = sizeof(table_) / sizeof((table_)[0])
+/* Fills settings, n_settings and settings_size from a kv_setting table
+ * bound to struct type S. */
+#define KV_SETTINGS(S, table_)                                                 \
+	.settings = (table_), .n_settings = sizeof(table_) / sizeof((table_)[0]), \
+	.settings_size = sizeof(S)
 
 #endif /* KVALIND_KV_PLUGIN_H */
