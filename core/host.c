@@ -1,5 +1,5 @@
 /*
- * host.c - the host API: logging, configuration values, errors, row counts
+ * host.c - the host API: logging, errors, row counts; plugins' settings
  */
 #include "host.h"
 
@@ -43,43 +43,6 @@ static void host_set_error(struct kv_ctx *ctx, const char *fmt, ...)
 	for (char *p = ctx->error; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-}
-
-static const struct kv_config_key *declared(struct kv_ctx *ctx, const char *key)
-{
-	const struct kv_config_key *k = kv_config_find_key(ctx->plugin_keys, ctx->n_plugin_keys,
-							   key);
-	if (k == NULL)
-		k = kv_config_find_key(ctx->core_keys, ctx->n_core_keys, key);
-	if (k == NULL)
-		host_log(ctx, KV_LOG_ERROR, "asked for undeclared configuration key \"%s\"", key);
-	return k;
-}
-
-static const char *host_config_string(struct kv_ctx *ctx, const char *key)
-{
-	const struct kv_config_key *k = declared(ctx, key);
-	if (k == NULL || ctx->cfg == NULL)
-		return k ? k->default_value : NULL;
-	return kv_config_value(ctx->cfg, ctx->section, k);
-}
-
-static int64_t host_config_int(struct kv_ctx *ctx, const char *key)
-{
-	const char *v = host_config_string(ctx, key);
-	long long out = 0;
-	if (v == NULL || !kv_parse_int64(v, &out))
-		return 0;
-	return out;
-}
-
-static bool host_config_bool(struct kv_ctx *ctx, const char *key)
-{
-	const char *v = host_config_string(ctx, key);
-	bool out = false;
-	if (v == NULL || !kv_parse_bool(v, &out))
-		return false;
-	return out;
 }
 
 /* The count for table and reason (NULL: rows read), or NULL. */
@@ -163,9 +126,6 @@ const struct kv_host kv_host_api = {
 	.struct_size = sizeof(struct kv_host),
 	.log = host_log,
 	.set_error = host_set_error,
-	.config_string = host_config_string,
-	.config_int = host_config_int,
-	.config_bool = host_config_bool,
 	.count_rows = host_count_rows,
 	.count_bad_rows = host_count_bad_rows,
 	.value_set = host_value_set,

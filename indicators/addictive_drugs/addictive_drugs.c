@@ -89,6 +89,7 @@ struct add_rx {
 struct add_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const struct add_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *addictive;
 	bool count_null_ddd;  /* ADD_DDD_MEAN is computable in this run */
 	struct kv_ind_months months; /* R, first day of W12; flag: in L(R) */
@@ -122,9 +123,10 @@ static int add_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
+	s->set = call->settings;
 	int window;
 	if ((s->addictive = kv_ind_need_set(host, ctx, "ADDICTIVE")) == NULL ||
-	    kv_ind_config_months(host, ctx, "window_months", &window) != KV_OK ||
+	    kv_ind_config_months(host, ctx, "window_months", s->set->window_months, &window) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
 		add_free(s);
 		return KV_ERROR;
@@ -133,7 +135,7 @@ static int add_init(const struct kv_call *call, const struct kv_run *run,
 	uint32_t need = add_defs[ADD_DDD_MEAN].requires;
 	s->count_null_ddd = (run->provides & need) == need;
 	/* lookback_months: prescriptions and contacts in W12 (window_months) */
-	res->lookback_months = kv_ind_window_lookback(host, ctx, "window_months", 1);
+	res->lookback_months = kv_ind_window_lookback(s->set->window_months, 1);
 	res->state = s;
 	return KV_OK;
 }

@@ -253,6 +253,7 @@ struct anx_month {
 struct anx_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const struct anx_settings *set; /* call->settings, borrowed */
 	struct anx_windows win;
 	const struct kv_value_set *anxiety, *depression, *somatic, *antidepressant,
 	    *benzodiazepine, *cbt_fee;
@@ -301,17 +302,17 @@ static int read_windows(struct anx_state *s)
 	const struct kv_host *h = s->host;
 	struct kv_ctx *c = s->ctx;
 	struct anx_windows *w = &s->win;
-	w->new_months = (int)h->config_int(c, "new_diagnosis_months");
-	w->workup_days = (int)h->config_int(c, "somatic_workup_days");
-	w->followup_days = (int)h->config_int(c, "followup_days");
-	w->cbt_days = (int)h->config_int(c, "cbt_days");
-	w->start_months = (int)h->config_int(c, "ad_start_lookback_months");
-	w->start_earliest = (int)h->config_int(c, "ad_start_earliest_month");
-	w->start_latest = (int)h->config_int(c, "ad_start_latest_month");
-	w->control_from = (int)h->config_int(c, "ad_control_from_months");
-	w->control_to = (int)h->config_int(c, "ad_control_to_months");
-	w->anxiety_months = (int)h->config_int(c, "ad_start_anxiety_months");
-	w->diagnosis_months = (int)h->config_int(c, "ad_diagnosis_months");
+	w->new_months = (int)s->set->new_diagnosis_months;
+	w->workup_days = (int)s->set->somatic_workup_days;
+	w->followup_days = (int)s->set->followup_days;
+	w->cbt_days = (int)s->set->cbt_days;
+	w->start_months = (int)s->set->ad_start_lookback_months;
+	w->start_earliest = (int)s->set->ad_start_earliest_month;
+	w->start_latest = (int)s->set->ad_start_latest_month;
+	w->control_from = (int)s->set->ad_control_from_months;
+	w->control_to = (int)s->set->ad_control_to_months;
+	w->anxiety_months = (int)s->set->ad_start_anxiety_months;
+	w->diagnosis_months = (int)s->set->ad_diagnosis_months;
 	/* The denominators of the new-diagnosis indicators are declared within
 	 * one another (ANX_CBT_NEW's within ANX_FOLLOWUP_NEW's within
 	 * ANX_NEW_SOMATIC's): d <= R - cbt_days must imply d <= R - followup_days
@@ -397,6 +398,7 @@ static int anx_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
+	s->set = call->settings;
 	if (read_windows(s) != KV_OK || read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
 		anx_free(s);
 		return KV_ERROR;
@@ -404,9 +406,9 @@ static int anx_init(const struct kv_call *call, const struct kv_run *run,
 	/* W12 with work-up labs up to somatic_workup_days before a diagnosis in
 	 * it; an antidepressant start as early as month m - ad_start_earliest_month
 	 * with none in the ad_start_lookback_months before it */
-	uint32_t labs = 12 + kv_ind_months_for_days(host->config_int(ctx, "somatic_workup_days"));
-	uint32_t starts = (uint32_t)(host->config_int(ctx, "ad_start_earliest_month") +
-				     host->config_int(ctx, "ad_start_lookback_months") + 1);
+	uint32_t labs = 12 + kv_ind_months_for_days(s->set->somatic_workup_days);
+	uint32_t starts = (uint32_t)(s->set->ad_start_earliest_month +
+				     s->set->ad_start_lookback_months + 1);
 	res->lookback_months = labs > starts ? labs : starts;
 	res->state = s;
 	return KV_OK;

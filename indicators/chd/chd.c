@@ -49,6 +49,7 @@ static const struct kv_setting chd_keys[] = {
 struct chd_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const struct chd_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *ihd;
 	const struct kv_value_set *beta_blocker;
 	struct kv_ind_months months;  /* R and the first day of W12 */
@@ -77,8 +78,9 @@ static int chd_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
+	s->set = call->settings;
 	int window;
-	if (kv_ind_config_months(host, ctx, "window_months", &window) != KV_OK ||
+	if (kv_ind_config_months(host, ctx, "window_months", s->set->window_months, &window) != KV_OK ||
 	    (s->ihd = kv_ind_need_set(host, ctx, "IHD")) == NULL ||
 	    (s->beta_blocker = kv_ind_need_set(host, ctx, "BETA_BLOCKER")) == NULL ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
@@ -86,7 +88,7 @@ static int chd_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	}
 	/* lookback_months: prescriptions in W12 (window_months) */
-	res->lookback_months = kv_ind_window_lookback(host, ctx, "window_months", 1);
+	res->lookback_months = kv_ind_window_lookback(s->set->window_months, 1);
 	res->state = s;
 	return KV_OK;
 }

@@ -299,11 +299,11 @@ void *kv_ind_new_state(const struct kv_host *host, struct kv_ctx *ctx, size_t si
 }
 
 int kv_ind_config_months(const struct kv_host *host, struct kv_ctx *ctx, const char *key,
-			 int *out)
+			 int64_t value, int *out)
 {
-	*out = (int)host->config_int(ctx, key);
-	if (*out < 1) {
-		host->set_error(ctx, "%s must be at least 1, not %d", key, *out);
+	*out = (int)value;
+	if (value < 1 || value > INT32_MAX) {
+		host->set_error(ctx, "%s must be at least 1, not %lld", key, (long long)value);
 		return KV_ERROR;
 	}
 	return KV_OK;

@@ -194,19 +194,17 @@ void kv_ind_treatment_free(struct kv_ind_treatment *t);
  * host->set_error("out of memory"). The caller frees it in fini(). */
 void *kv_ind_new_state(const struct kv_host *host, struct kv_ctx *ctx, size_t size);
 
-/* The configuration key `key`, a number of months, into *out: KV_OK, or
- * KV_ERROR after host->set_error when it is below 1. */
+/* `value`, the setting `key` (a number of months), into *out: KV_OK, or
+ * KV_ERROR after host->set_error naming the key when it is below 1. */
 int kv_ind_config_months(const struct kv_host *host, struct kv_ctx *ctx, const char *key,
-			 int *out);
+			 int64_t value, int *out);
 
-/* For kv_init_result.lookback_months: `windows` windows of the months
- * in configuration key `key`; and the whole months (of 28 days or more)
- * that `days` days before a window's first day can reach back. */
-static inline uint32_t kv_ind_window_lookback(const struct kv_host *host, struct kv_ctx *ctx,
-					      const char *key, uint32_t windows)
+/* For kv_init_result.lookback_months: `windows` windows of `months`
+ * months (a setting); and the whole months (of 28 days or more) that
+ * `days` days before a window's first day can reach back. */
+static inline uint32_t kv_ind_window_lookback(int64_t months, uint32_t windows)
 {
-	int64_t v = host->config_int(ctx, key);
-	return v < 1 ? 0 : (uint32_t)v * windows;
+	return months < 1 ? 0 : (uint32_t)months * windows;
 }
 
 static inline uint32_t kv_ind_months_for_days(int64_t days)

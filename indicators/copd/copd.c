@@ -131,6 +131,7 @@ struct copd_sets {
 struct copd_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const struct copd_settings *set; /* call->settings, borrowed */
 	struct copd_sets sets;
 	kv_date control_days;  /* the 42 days */
 	/* R, first day of W12; flag: listed with COPD at R */
@@ -173,8 +174,8 @@ static int read_sets(struct copd_state *s)
  * window. */
 static int read_months(struct copd_state *s, const struct kv_run *run)
 {
-	const int window = (int)s->host->config_int(s->ctx, "exacerbation_window_months");
-	s->control_days = (kv_date)s->host->config_int(s->ctx, "control_days");
+	const int window = (int)s->set->exacerbation_window_months;
+	s->control_days = (kv_date)s->set->control_days;
 	return kv_ind_months_init(&s->months, s->host, s->ctx, run, window);
 }
 
@@ -188,13 +189,14 @@ static int copd_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
+	s->set = call->settings;
 	if (read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
 		copd_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: exacerbations (prescriptions) in W12
 	 * (exacerbation_window_months); controls follow them */
-	res->lookback_months = kv_ind_window_lookback(host, ctx, "exacerbation_window_months", 1);
+	res->lookback_months = kv_ind_window_lookback(s->set->exacerbation_window_months, 1);
 	res->state = s;
 	return KV_OK;
 }

@@ -105,6 +105,7 @@ static const struct kv_setting dep_keys[] = {
 struct dep_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const struct dep_settings *set; /* call->settings, borrowed */
 	int new_months;     /* look-back of a new diagnosis */
 	int workup_days;    /* SOMATIC_WORKUP window around d */
 	const struct kv_value_set *depression, *somatic, *antidepressant;
@@ -143,8 +144,9 @@ static int dep_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
-	s->new_months = (int)host->config_int(ctx, "new_diagnosis_months");
-	s->workup_days = (int)host->config_int(ctx, "somatic_workup_days");
+	s->set = call->settings;
+	s->new_months = (int)s->set->new_diagnosis_months;
+	s->workup_days = (int)s->set->somatic_workup_days;
 	if ((s->depression = kv_ind_need_set(host, ctx, "DEPRESSION")) == NULL ||
 	    (s->somatic = kv_ind_need_set(host, ctx, "SOMATIC_WORKUP")) == NULL ||
 	    (s->antidepressant = kv_ind_need_set(host, ctx, "ANTIDEPRESSANT")) == NULL ||
@@ -153,7 +155,7 @@ static int dep_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	}
 	/* lookback_months: W12, and work-up labs up to somatic_workup_days before a diagnosis in it */
-	res->lookback_months = 12 + kv_ind_months_for_days(host->config_int(ctx, "somatic_workup_days"));
+	res->lookback_months = 12 + kv_ind_months_for_days(s->set->somatic_workup_days);
 	res->state = s;
 	return KV_OK;
 }

@@ -250,6 +250,7 @@ struct dm_sets {
 struct dm_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const struct dm_settings *set; /* call->settings, borrowed */
 	struct dm_limits lim;
 	struct dm_sets sets;
 	/* R, first day of W12; flag: listed with diabetes at R */
@@ -287,13 +288,13 @@ static int read_limits(struct dm_state *s)
 {
 	const struct kv_host *h = s->host;
 	struct dm_limits *l = &s->lim;
-	l->hba1c_low = (double)h->config_int(s->ctx, "hba1c_low");
-	l->hba1c_high = (double)h->config_int(s->ctx, "hba1c_high");
-	l->good_systolic = (int)h->config_int(s->ctx, "bp_good_systolic");
-	l->good_diastolic = (int)h->config_int(s->ctx, "bp_good_diastolic");
-	l->high_systolic = (int)h->config_int(s->ctx, "bp_high_systolic");
-	l->high_diastolic = (int)h->config_int(s->ctx, "bp_high_diastolic");
-	l->uacr_albuminuria = (double)h->config_int(s->ctx, "uacr_albuminuria");
+	l->hba1c_low = (double)s->set->hba1c_low;
+	l->hba1c_high = (double)s->set->hba1c_high;
+	l->good_systolic = (int)s->set->bp_good_systolic;
+	l->good_diastolic = (int)s->set->bp_good_diastolic;
+	l->high_systolic = (int)s->set->bp_high_systolic;
+	l->high_diastolic = (int)s->set->bp_high_diastolic;
+	l->uacr_albuminuria = (double)s->set->uacr_albuminuria;
 	/* The bands must not overlap, or a patient would be in two of them. */
 	if (l->hba1c_low > l->hba1c_high) {
 		h->set_error(s->ctx, "hba1c_low (%g) must not exceed hba1c_high (%g)",
@@ -337,6 +338,7 @@ static int dm_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
+	s->set = call->settings;
 	/* W12: the first day of month m-11 .. R. */
 	if (read_limits(s) != KV_OK || read_sets(s) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {

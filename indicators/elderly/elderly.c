@@ -52,6 +52,7 @@ static const struct kv_setting eld_keys[] = {
 struct eld_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const struct eld_settings *set; /* call->settings, borrowed */
 	int min_age;
 	struct kv_ind_months months;  /* R and the first day of W12 */
 
@@ -79,15 +80,16 @@ static int eld_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
-	s->min_age = (int)host->config_int(ctx, "min_age");
+	s->set = call->settings;
+	s->min_age = (int)s->set->min_age;
 	int window;
-	if (kv_ind_config_months(host, ctx, "window_months", &window) != KV_OK ||
+	if (kv_ind_config_months(host, ctx, "window_months", s->set->window_months, &window) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
 		eld_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: contacts in W12 (window_months) */
-	res->lookback_months = kv_ind_window_lookback(host, ctx, "window_months", 1);
+	res->lookback_months = kv_ind_window_lookback(s->set->window_months, 1);
 	res->state = s;
 	return KV_OK;
 }

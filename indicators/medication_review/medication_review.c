@@ -57,6 +57,7 @@ struct lmg_drug {
 struct lmg_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const struct lmg_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *fee_set;
 	int note_pattern;         /* kv_note_match.pattern of LMG_NOTE, -1: none */
 	int64_t min_drugs;
@@ -111,7 +112,8 @@ static int lmg_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
-	s->min_drugs = host->config_int(ctx, "min_regular_drugs");
+	s->set = call->settings;
+	s->min_drugs = s->set->min_regular_drugs;
 	if ((s->fee_set = kv_ind_need_set(host, ctx, "LMG_FEE")) == NULL ||
 	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
 		lmg_free(s);

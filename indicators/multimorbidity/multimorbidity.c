@@ -106,6 +106,7 @@ static const char *const mm_categories[] = {
 struct mm_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const struct mm_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *sets[MM_N_CATEGORIES];
 	int comorbid;        /* categories for "comorbid" */
 	int many;            /* categories for MM_4PLUS */
@@ -146,9 +147,10 @@ static int mm_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
-	s->comorbid = (int)host->config_int(ctx, "comorbid_categories");
-	s->many = (int)host->config_int(ctx, "many_categories");
-	int window = (int)host->config_int(ctx, "window_months");
+	s->set = call->settings;
+	s->comorbid = (int)s->set->comorbid_categories;
+	s->many = (int)s->set->many_categories;
+	int window = (int)s->set->window_months;
 	if (s->comorbid < 2 || s->many < 1 || window < 1) {
 		host->set_error(ctx,
 				"comorbid_categories (%d) must be at least 2, many_categories "
@@ -171,7 +173,7 @@ static int mm_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	}
 	/* lookback_months: contacts in W12 (window_months) */
-	res->lookback_months = kv_ind_window_lookback(host, ctx, "window_months", 1);
+	res->lookback_months = kv_ind_window_lookback(s->set->window_months, 1);
 	res->state = s;
 	return KV_OK;
 }

@@ -79,6 +79,7 @@ static const struct kv_setting risk_keys[] = {
 struct risk_state {
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
+	const struct risk_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *high_risk;
 	int min_age;
 	size_t min_days;
@@ -169,10 +170,11 @@ static int risk_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
-	int64_t window = host->config_int(ctx, "window_months");
-	int64_t windows = host->config_int(ctx, "followup_windows");
-	int64_t days = host->config_int(ctx, "min_contact_days");
-	s->min_age = (int)host->config_int(ctx, "min_age");
+	s->set = call->settings;
+	int64_t window = s->set->window_months;
+	int64_t windows = s->set->followup_windows;
+	int64_t days = s->set->min_contact_days;
+	s->min_age = (int)s->set->min_age;
 	if (window < 1 || window > 600 || windows < 1 || windows > 100 || days < 1) {
 		host->set_error(ctx,
 				"window_months (%lld), followup_windows (%lld) and "
@@ -189,8 +191,8 @@ static int risk_init(const struct kv_call *call, const struct kv_run *run,
 		return KV_ERROR;
 	}
 	/* lookback_months: W12 and followup_windows windows of window_months before it */
-	res->lookback_months = kv_ind_window_lookback(host, ctx, "window_months",
-					     1 + (uint32_t)host->config_int(ctx, "followup_windows"));
+	res->lookback_months = kv_ind_window_lookback(s->set->window_months,
+					     1 + (uint32_t)s->set->followup_windows);
 	res->state = s;
 	return KV_OK;
 }

@@ -543,10 +543,18 @@ int kvdb_worker_join(struct kvdb_ctx *rc, struct kvdb_worker *w, bool report);
 		KV_BIND(S, odbc_row_array_size),                                               \
 	}
 
-/* Open the transport the connector's "dsn" selects (kvdb_dsn_is_libpq),
- * with its "password" (first remembered as a secret) and
- * "odbc_row_array_size", all read through rc->host. application_name: see
- * kvdb_pg_open. 0, or -1 after kvdb_error(). */
-int kvdb_connect(struct kvdb_ctx *rc, const char *application_name, struct kvdb_transport **out);
+/* The settings every connector has (the fields its settings struct binds
+ * with KVDB_KEY_*), borrowed from kv_call.settings for kvdb_connect. */
+struct kvdb_connect_settings {
+	const char *dsn;
+	const char *password;       /* NULL: none */
+	int64_t odbc_row_array_size;
+};
+
+/* Open the transport the connector's dsn selects (kvdb_dsn_is_libpq), with
+ * its password (first remembered as a secret) and ODBC row array size.
+ * application_name: see kvdb_pg_open. 0, or -1 after kvdb_error(). */
+int kvdb_connect(struct kvdb_ctx *rc, const struct kvdb_connect_settings *set,
+		 const char *application_name, struct kvdb_transport **out);
 
 #endif /* KV_COMMON_KVDB_H */

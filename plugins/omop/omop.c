@@ -145,9 +145,9 @@ struct om_state {
 
 /* ---- configuration ------------------------------------------------------ */
 
-static int config_ident(struct om_state *st, const char *key, char out[OM_IDENT_MAX + 1])
+static int config_ident(struct om_state *st, const char *key, const char *v,
+			char out[OM_IDENT_MAX + 1])
 {
-	const char *v = st->c.rc.host->config_string(st->c.rc.ctx, key);
 	out[0] = '\0';
 	if (v == NULL || v[0] == '\0')
 		return 0;
@@ -164,19 +164,17 @@ static int config_ident(struct om_state *st, const char *key, char out[OM_IDENT_
 	return 0;
 }
 
-static int config_read(struct om_state *st)
+static int config_read(struct om_state *st, const struct om_settings *set)
 {
-	const struct kv_host *h = st->c.rc.host;
-	struct kv_ctx *c = st->c.rc.ctx;
 	struct om_config *cfg = &st->cfg;
 
-	if (config_ident(st, "schema", cfg->schema) != 0 ||
-	    config_ident(st, "vocabulary_schema", cfg->vocab_schema) != 0)
+	if (config_ident(st, "schema", set->schema, cfg->schema) != 0 ||
+	    config_ident(st, "vocabulary_schema", set->vocabulary_schema, cfg->vocab_schema) != 0)
 		return -1;
-	const char *rule = h->config_string(c, "list_rule");
+	const char *rule = set->list_rule;
 	cfg->list_rule = rule != NULL && strcmp(rule, "person") == 0 ? OM_LIST_PERSON
 								     : OM_LIST_OBSERVATION_PERIOD;
-	const char *cs = h->config_string(c, "care_site");
+	const char *cs = set->care_site;
 	if (cs == NULL || cs[0] == '\0' || strcmp(cs, "all") == 0) {
 		cfg->has_care_site = false;
 	} else {
@@ -187,12 +185,12 @@ static int config_read(struct om_state *st)
 		cfg->has_care_site = true;
 		cfg->care_site_id = id;
 	}
-	cfg->regular_min_days = h->config_int(c, "regular_min_days");
+	cfg->regular_min_days = set->regular_min_days;
 	if (cfg->regular_min_days < 1)
 		cfg->regular_min_days = 90;
 
 	/* the value sets a condition's ancestors are checked against */
-	const char *sets = h->config_string(c, "ancestor_value_sets");
+	const char *sets = set->ancestor_value_sets;
 	cfg->n_ancestor_sets = 0;
 	for (const char *p = sets != NULL ? sets : ""; *p != '\0';) {
 		while (*p == ' ' || *p == '\t' || *p == ',')
@@ -214,7 +212,7 @@ static int config_read(struct om_state *st)
 			return kvdb_error(&st->c.rc,
 					  "\"ancestor_value_sets\" names more than %d sets",
 					  OM_MAX_ANCESTOR_SETS);
-		const struct kv_value_set *vs = h->value_set(c, name); /* logs when missing */
+		const struct kv_value_set *vs = st->c.rc.host->value_set(st->c.rc.ctx, name); /* logs when missing */
 		if (vs != NULL)
 			cfg->ancestor_sets[cfg->n_ancestor_sets++] = vs;
 	}
@@ -313,7 +311,12 @@ static int omop_open(const struct kv_call *call, struct kv_open_result *res)
 		call->host, call->ctx, offsetof(struct kv_host, in_value_set) + sizeof(void *), sizeof(*st));
 	if (st == NULL)
 		return KV_ERROR;
-	if (config_read(st) != 0 || kvdb_connect(&st->c.rc, "kvalind-omop", &st->c.t) != 0 ||
+	const struct om_settings *set = call->settings;
+	const struct kvdb_connect_settings conn = {.dsn = set->dsn,
+						   .password = set->password,
+						   .odbc_row_array_size = set->odbc_row_array_size};
+	if (config_read(st, set) != 0 ||
+	    kvdb_connect(&st->c.rc, &conn, "kvalind-omop", &st->c.t) != 0 ||
 	    check_schema(st) != 0) {
 		kvdb_conn_free(&st->c);
 		return KV_ERROR;

@@ -93,7 +93,12 @@ static int reference_open(const struct kv_call *call, struct kv_open_result *res
 		call->host, call->ctx, offsetof(struct kv_host, count_bad_rows) + sizeof(void *), sizeof(*st));
 	if (st == NULL)
 		return KV_ERROR;
-	if (kvdb_connect(&st->rc, "kvalind-reference", &st->t) != 0 || check_schema(st) != 0) {
+	const struct ref_settings *set = call->settings;
+	const struct kvdb_connect_settings conn = {.dsn = set->dsn,
+						   .password = set->password,
+						   .odbc_row_array_size = set->odbc_row_array_size};
+	if (kvdb_connect(&st->rc, &conn, "kvalind-reference", &st->t) != 0 ||
+	    check_schema(st) != 0) {
 		kvdb_conn_free(st);
 		return KV_ERROR;
 	}

@@ -483,6 +483,7 @@ static bool setup_environment(void)
 #define MAX_COUNTS 64
 
 struct kv_ctx {
+	_Alignas(8) unsigned char settings[256]; /* the connector's, filled by conn_open */
 	const char *dsn;
 	const char *password;
 	int64_t row_array;
@@ -556,13 +557,6 @@ static int64_t fake_config_int(struct kv_ctx *ctx, const char *key)
 	return 0;
 }
 
-static bool fake_config_bool(struct kv_ctx *ctx, const char *key)
-{
-	(void)key;
-	ctx->config_errors++;
-	return false;
-}
-
 static void fake_count_rows(struct kv_ctx *ctx, const char *table, uint64_t n)
 {
 	for (size_t i = 0; i < ctx->n_rows; i++)
@@ -597,9 +591,6 @@ static const struct kv_host host = {
 	.struct_size = sizeof(struct kv_host),
 	.log = fake_log,
 	.set_error = fake_set_error,
-	.config_string = fake_config_string,
-	.config_int = fake_config_int,
-	.config_bool = fake_config_bool,
 	.count_rows = fake_count_rows,
 	.count_bad_rows = fake_count_bad,
 };
@@ -609,7 +600,21 @@ static const struct kv_host host = {
 static int conn_open(struct kv_call *call, struct kv_ctx *ctx, uint32_t *provides)
 {
 	struct kv_open_result res = {.struct_size = sizeof res};
-	*call = (struct kv_call){.struct_size = sizeof *call, .host = &host, .ctx = ctx};
+	/* the settings struct as the core fills it from the section */
+	ck_assert_uint_le(plugin->settings_size, sizeof ctx->settings);
+	memset(ctx->settings, 0, sizeof ctx->settings);
+	for (size_t i = 0; i < plugin->n_settings; i++) {
+		const struct kv_setting *st = &plugin->settings[i];
+		if (st->field == KV_FIELD_INT64) {
+			int64_t v = fake_config_int(ctx, st->key.key);
+			memcpy(ctx->settings + st->offset, &v, sizeof v);
+		} else {
+			const char *v = fake_config_string(ctx, st->key.key);
+			memcpy(ctx->settings + st->offset, &v, sizeof v);
+		}
+	}
+	*call = (struct kv_call){.struct_size = sizeof *call, .host = &host, .ctx = ctx,
+				 .settings = ctx->settings};
 	int rc = plugin->open(call, &res);
 	call->state = res.state;
 	if (provides != NULL)

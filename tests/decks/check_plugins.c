@@ -203,12 +203,6 @@ static int64_t fake_config_int(struct kv_ctx *ctx, const char *key)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
-static bool fake_config_bool(struct kv_ctx *ctx, const char *key)
-{
-	const char *v = fake_config_string(ctx, key);
-	return v != NULL && strcmp(v, "true") == 0;
-}
-
 static void fake_count(struct kv_ctx *ctx, const char *table, uint64_t n)
 {
 	(void)ctx, (void)table, (void)n;
@@ -266,9 +260,6 @@ static const struct kv_host host = {
 	.struct_size = sizeof(struct kv_host),
 	.log = fake_log,
 	.set_error = fake_set_error,
-	.config_string = fake_config_string,
-	.config_int = fake_config_int,
-	.config_bool = fake_config_bool,
 	.count_rows = fake_count,
 	.count_bad_rows = fake_count_bad,
 	.value_set = fake_value_set,
@@ -966,7 +957,7 @@ START_TEST(containment_config_refused)
 	run_setup(&r, p, 2020, 1, 12);
 	char value[24];
 	snprintf(value, sizeof value, "%lld",
-		 (long long)host.config_int(&r.ctx, containment_configs[_i].other));
+		 (long long)fake_config_int(&r.ctx, containment_configs[_i].other));
 	r.ctx.overrides[0][0] = containment_configs[_i].key;
 	r.ctx.overrides[0][1] = value;
 	ck_assert_int_eq(run_init(&r), KV_OK);

@@ -83,25 +83,6 @@ static void fz_set_error(struct kv_ctx *ctx, const char *fmt, ...)
 		fprintf(stderr, "error: %s\n", fz_last_error);
 }
 
-static const char *fz_config_string(struct kv_ctx *ctx, const char *key)
-{
-	(void)ctx;
-	(void)key;
-	return NULL;
-}
-static int64_t fz_config_int(struct kv_ctx *ctx, const char *key)
-{
-	(void)ctx;
-	(void)key;
-	return 0;
-}
-static bool fz_config_bool(struct kv_ctx *ctx, const char *key)
-{
-	(void)ctx;
-	(void)key;
-	return false;
-}
-
 static uint64_t fz_rows_counted, fz_bad_counted;
 
 static void fz_count_rows(struct kv_ctx *ctx, const char *table, uint64_t n)
@@ -133,9 +114,6 @@ static const struct kv_host fz_host = {
 	.struct_size = sizeof(struct kv_host),
 	.log = fz_log,
 	.set_error = fz_set_error,
-	.config_string = fz_config_string,
-	.config_int = fz_config_int,
-	.config_bool = fz_config_bool,
 	.count_rows = fz_count_rows,
 	.count_bad_rows = fz_count_bad_rows,
 	.expect_patients = fz_expect_patients,

@@ -37,7 +37,7 @@ static int t_init(const struct kv_call *call, const struct kv_run *run,
 	s->host = host;
 	s->ctx = ctx;
 	s->refs = run->reference_dates;
-	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)host->config_int(ctx, "threshold"));
+	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)((const struct t_settings *)call->settings)->threshold);
 	res->state = s;
 	return KV_OK;
 }

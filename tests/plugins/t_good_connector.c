@@ -16,7 +16,7 @@ static const struct kv_setting keys[] = {
 
 static int t_open(const struct kv_call *call, struct kv_open_result *res)
 {
-	const char *dsn = call->host->config_string(call->ctx, "dsn");
+	const char *dsn = ((const struct t_settings *)call->settings)->dsn;
 	if (dsn == NULL) {
 		call->host->set_error(call->ctx, "no dsn");
 		return KV_ERROR;

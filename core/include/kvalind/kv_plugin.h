@@ -192,13 +192,8 @@ struct kv_host {
 	 * naming the plugin. The text is copied. */
 	void (*set_error)(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
 
-	/* The plugin's configuration, already validated against its table.
-	 * Strings are borrowed and valid until the plugin is unloaded; NULL when
-	 * the key is unset and has no default. Asking for an undeclared key
-	 * logs an error and returns NULL / 0 / false. */
-	const char *(*config_string)(struct kv_ctx *ctx, const char *key);
-	int64_t (*config_int)(struct kv_ctx *ctx, const char *key);
-	bool (*config_bool)(struct kv_ctx *ctx, const char *key);
+	/* (ABI 2.0: configuration is no longer read through the host, by
+	 * string; a plugin's settings arrive filled as kv_call.settings.) */
 
 	/* Result sinks of a connector's read: rows read and bad rows skipped,
 	 * per table and reason (reason is a fixed phrase such as
