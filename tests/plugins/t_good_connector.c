@@ -1,5 +1,8 @@
-/* A well-formed connector plugin for the loader and configuration tests. */
+/* A well-formed connector plugin for the loader and configuration tests,
+ * and the shortest complete connector (quoted in plugins/README.md). */
 #include "kvalind/kv_plugin.h"
+
+#include "t_magic.h"
 
 /* The settings, filled by the core from the table below. */
 struct t_settings {
@@ -38,7 +41,11 @@ static int t_read(const struct kv_call *call, const struct kv_read_request *req,
 			       .sex = KV_SEX_FEMALE,
 			       .periods = &period,
 			       .n_periods = 1};
-	return sink(arg, &p, NULL) == 0 ? KV_OK : KV_ERROR;
+	/* for the core alone (tests/plugins/t_sees_patient.c) */
+	struct kv_patient_origin origin = {.struct_size = sizeof origin,
+					   .local_ref = KV_T_MAGIC_LOCAL_REF,
+					   .list_holder = KV_T_MAGIC_LIST_HOLDER};
+	return sink(arg, &p, &origin) == 0 ? KV_OK : KV_ERROR;
 }
 
 static void t_close(const struct kv_call *call)

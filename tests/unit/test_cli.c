@@ -165,6 +165,20 @@ START_TEST(compute_arguments)
 }
 END_TEST
 
+/* The connector hands the core an origin (local reference, list holder)
+ * beside the patient; no indicator may see it (t_sees_patient fails if
+ * the patient or any event array it can reach holds it). */
+START_TEST(indicators_see_no_origin)
+{
+	tu_install_test_plugin(dir, "t_sees_patient");
+	const char *path = write_config("[indicator.t_sees_patient]\n", 0644);
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "compute", "--config", path, "--from",
+					"2020-01", "--to", "2020-02", NULL), 0);
+	ck_assert_msg(strstr(err, "origin") == NULL, "%s", err);
+	ck_assert_msg(strstr(out, "test-office,T_NO_ID,1,2020-02,0,1,\n") != NULL, "%s", out);
+}
+END_TEST
+
 START_TEST(inspect_counts_what_the_connector_delivers)
 {
 	const char *path = write_config("", 0644);
@@ -235,6 +249,7 @@ Suite *suite_cli(void)
 	tcase_add_test(tc, plugin_listing);
 	tcase_add_test(tc, compute_arguments);
 	tcase_add_test(tc, inspect_counts_what_the_connector_delivers);
+	tcase_add_test(tc, indicators_see_no_origin);
 	tcase_add_test(tc, compute_results_csv_json_and_file);
 	tcase_add_test(tc, numerator_outside_denominator_fails_that_plugin);
 	suite_add_tcase(s, tc);

@@ -23,7 +23,8 @@ static void setup(void)
 			       "t_abi_minor",      "t_no_compute",     "t_no_descriptor",
 			       "t_two_descriptors", "t_wrong_name",    "t_wrong_kind",
 			       "t_bad_size",       "t_unresolved",     "t_bad_keys",
-			       "t_abi_1_x",        "t_bad_relation",   "t_bad_setting"};
+			       "t_abi_1_x",        "t_bad_relation",   "t_bad_setting",
+			       "t_example_indicator"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		tu_install_test_plugin(dir, names[i]);
 }
@@ -71,6 +72,15 @@ START_TEST(good_plugins_load)
 	ck_assert_int_eq(kv_plugin_load(dir, "t_good_connector", KV_PLUGIN_CONNECTOR, &p, err,
 					sizeof err), 0);
 	ck_assert_ptr_nonnull(p->connector->read);
+	kv_plugin_unload(p);
+
+	/* the example of indicators/README.md */
+	ck_assert_int_eq(kv_plugin_load(dir, "t_example_indicator", KV_PLUGIN_INDICATOR, &p, err,
+					sizeof err), 0);
+	ck_assert_str_eq(kv_plugin_indicator(p, 0)->id, "T_LISTED_ADULTS");
+	keys = kv_plugin_keys(p, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(keys[0].key, "min_age");
 	kv_plugin_unload(p);
 }
 END_TEST
@@ -196,7 +206,7 @@ START_TEST(scan_lists_plugin_files)
 {
 	char **names = NULL;
 	int n = kv_plugin_scan(dir, &names, err, sizeof err);
-	ck_assert_int_eq(n, 15);
+	ck_assert_int_eq(n, 16);
 	ck_assert_str_eq(names[0], "t_abi_1_x");
 	ck_assert_str_eq(names[n - 1], "t_wrong_name");
 	for (int i = 0; i < n; i++)

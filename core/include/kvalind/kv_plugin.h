@@ -432,7 +432,8 @@ struct kv_indicator_def {
 #define KV_INDICATOR_DEF_V2_0_SIZE                                             \
 	(offsetof(struct kv_indicator_def, hide_priority) + sizeof(uint32_t))
 
-/* The reference months of one run, oldest first. */
+/* The reference months of one run, oldest first. Borrowed, with its
+ * arrays, from init() until fini(). */
 struct kv_run {
 	uint32_t struct_size;           /* the core's sizeof; see kv_call */
 	kv_month first_month;
