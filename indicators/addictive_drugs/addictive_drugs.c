@@ -87,8 +87,6 @@ struct add_rx {
 };
 
 struct add_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
 	const struct add_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *addictive;
 	bool count_null_ddd;  /* ADD_DDD_MEAN is computable in this run */
@@ -121,12 +119,11 @@ static int add_init(const struct kv_call *call, const struct kv_run *run,
 	struct add_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
 	s->set = call->settings;
 	int window;
 	if ((s->addictive = kv_ind_need_set(host, ctx, "ADDICTIVE")) == NULL ||
-	    kv_ind_config_months(host, ctx, "window_months", s->set->window_months, &window) != KV_OK ||
+	    kv_ind_config_months(host, ctx, "window_months", s->set->window_months,
+				 &window) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
 		add_free(s);
 		return KV_ERROR;
@@ -144,26 +141,25 @@ static int add_init(const struct kv_call *call, const struct kv_run *run,
 
 /* Precise rule 11: the group decides where it is known, the ATC code only
  * where it is not. */
-static bool is_addictive(const struct add_state *s, const struct kv_prescription *rx)
+static bool is_addictive(const struct kv_call *call, const struct add_state *s,
+			 const struct kv_prescription *rx)
 {
 	static const char *const letters[] = {
 	    [KV_RX_GROUP_A] = "A", [KV_RX_GROUP_B] = "B",
 	    [KV_RX_GROUP_C] = "C", [KV_RX_GROUP_F] = "F"};
 	if (rx->group == KV_RX_GROUP_UNKNOWN)
-		return s->host->in_value_set(s->addictive, KV_CODES_ATC, rx->atc, rx->date);
+		return call->host->in_value_set(s->addictive, KV_CODES_ATC, rx->atc, rx->date);
 	if (rx->group >= sizeof letters / sizeof letters[0])
 		return false;
-	return s->host->in_value_set(s->addictive, KV_CODES_RXGROUP, letters[rx->group],
-				     rx->date);
+	return call->host->in_value_set(s->addictive, KV_CODES_RXGROUP, letters[rx->group],
+					rx->date);
 }
 
-static int collect(struct add_state *s, const struct kv_patient *p)
+static int collect(const struct kv_call *call, struct add_state *s, const struct kv_patient *p)
 {
 	if (kv_ind_days_reset(&s->contacts, p->n_contacts) != 0 ||
-	    kv_ind_reserve((void **)&s->rx, &s->cap_rx, p->n_prescriptions, sizeof *s->rx) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	    kv_ind_reserve((void **)&s->rx, &s->cap_rx, p->n_prescriptions, sizeof *s->rx) != 0)
+		return kv_ind_out_of_memory(call);
 	for (size_t i = 0; i < p->n_contacts; i++)
 		if (p->contacts[i].kind != KV_CONTACT_ADMIN)
 			kv_ind_days_add(&s->contacts, p->contacts[i].date);
@@ -172,7 +168,7 @@ static int collect(struct add_state *s, const struct kv_patient *p)
 	s->n_rx = 0;
 	for (size_t i = 0; i < p->n_prescriptions; i++) {
 		const struct kv_prescription *rx = &p->prescriptions[i];
-		if (is_addictive(s, rx))
+		if (is_addictive(call, s, rx))
 			s->rx[s->n_rx++] = (struct add_rx){
 			    .date = rx->date, .has_ddd = rx->has_ddd,
 			    .ddd = rx->has_ddd ? rx->ddd : 0.0};
@@ -209,7 +205,7 @@ static int add_compute(const struct kv_call *call, const struct kv_patient *p,
 	const struct kv_ind_months *mo = &s->months;
 	if (!kv_ind_mark_listed(p, &s->months) || (p->n_contacts == 0 && p->n_prescriptions == 0))
 		return KV_OK;
-	if (collect(s, p) != KV_OK)
+	if (collect(call, s, p) != KV_OK)
 		return KV_ERROR;
 	double *ddd = out->values + (size_t)ADD_DDD_MEAN * out->n_months;
 	for (size_t m = 0; m < mo->n; m++) {
@@ -233,7 +229,7 @@ static int add_compute(const struct kv_call *call, const struct kv_patient *p,
 	if (s->count_null_ddd) {
 		uint64_t n = null_ddd_counted(s);
 		if (n > 0)
-			s->host->count_bad_rows(s->ctx, NULL_DDD_TABLE, NULL_DDD_REASON, n);
+			call->host->count_bad_rows(call->ctx, NULL_DDD_TABLE, NULL_DDD_REASON, n);
 	}
 	return KV_OK;
 }

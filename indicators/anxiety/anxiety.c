@@ -251,8 +251,6 @@ struct anx_month {
 };
 
 struct anx_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
 	const struct anx_settings *set; /* call->settings, borrowed */
 	struct anx_windows win;
 	const struct kv_value_set *anxiety, *depression, *somatic, *antidepressant,
@@ -297,10 +295,10 @@ static void anx_free(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int read_windows(struct anx_state *s)
+static int read_windows(const struct kv_call *call, struct anx_state *s)
 {
-	const struct kv_host *h = s->host;
-	struct kv_ctx *c = s->ctx;
+	const struct kv_host *h = call->host;
+	struct kv_ctx *c = call->ctx;
 	struct anx_windows *w = &s->win;
 	w->new_months = (int)s->set->new_diagnosis_months;
 	w->workup_days = (int)s->set->somatic_workup_days;
@@ -350,10 +348,10 @@ static int read_windows(struct anx_state *s)
 	return KV_OK;
 }
 
-static int read_sets(struct anx_state *s)
+static int read_sets(const struct kv_call *call, struct anx_state *s)
 {
-	const struct kv_host *h = s->host;
-	struct kv_ctx *c = s->ctx;
+	const struct kv_host *h = call->host;
+	struct kv_ctx *c = call->ctx;
 	if ((s->anxiety = kv_ind_need_set(h, c, "ANXIETY")) == NULL ||
 	    (s->depression = kv_ind_need_set(h, c, "DEPRESSION")) == NULL ||
 	    (s->somatic = kv_ind_need_set(h, c, "SOMATIC_WORKUP")) == NULL ||
@@ -364,7 +362,7 @@ static int read_sets(struct anx_state *s)
 	return KV_OK;
 }
 
-static int read_months(struct anx_state *s, const struct kv_run *run)
+static int read_months(const struct kv_call *call, struct anx_state *s, const struct kv_run *run)
 {
 	const struct anx_windows *w = &s->win;
 	s->n_months = run->n_months;
@@ -372,7 +370,7 @@ static int read_months(struct anx_state *s, const struct kv_run *run)
 	s->months = calloc(n, sizeof *s->months);
 	s->listed = calloc(n, sizeof *s->listed);
 	if (s->months == NULL || s->listed == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
+		call->host->set_error(call->ctx, "out of memory");
 		return KV_ERROR;
 	}
 	for (size_t m = 0; m < run->n_months; m++) {
@@ -396,10 +394,9 @@ static int anx_init(const struct kv_call *call, const struct kv_run *run,
 	struct anx_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
 	s->set = call->settings;
-	if (read_windows(s) != KV_OK || read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
+	if (read_windows(call, s) != KV_OK || read_sets(call, s) != KV_OK ||
+	    read_months(call, s, run) != KV_OK) {
 		anx_free(s);
 		return KV_ERROR;
 	}
@@ -418,7 +415,7 @@ static int anx_init(const struct kv_call *call, const struct kv_run *run,
 
 /* Make room in every day list; collect face-to-face days and antidepressant
  * treatment. */
-static int prepare(struct anx_state *s, const struct kv_patient *p)
+static int prepare(const struct kv_call *call, struct anx_state *s, const struct kv_patient *p)
 {
 	if (kv_ind_days_reset(&s->anx, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->new_anx, p->n_diagnoses) != 0 ||
@@ -430,17 +427,16 @@ static int prepare(struct anx_state *s, const struct kv_patient *p)
 	    kv_ind_days_reset(&s->bzd_rx, p->n_prescriptions) != 0 ||
 	    kv_ind_face_to_face_days(p, &s->f2f) != 0 ||
 	    /* antidepressants: regular use and prescriptions (rule 11) */
-	    kv_ind_treatment_collect(&s->ad, s->host, s->antidepressant, p) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	    kv_ind_treatment_collect(&s->ad, call->host, s->antidepressant, p) != 0)
+		return kv_ind_out_of_memory(call);
 	return KV_OK;
 }
 
 /* ANXIETY, DEPRESSION-or-ANXIETY and new ANXIETY diagnosis days. */
-static void collect_diagnoses(struct anx_state *s, const struct kv_patient *p)
+static void collect_diagnoses(const struct kv_call *call, struct anx_state *s,
+			      const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_diagnoses; i++) {
 		const struct kv_diagnosis *d = &p->diagnoses[i];
 		enum kv_code_kind kind = (enum kv_code_kind)d->system;
@@ -458,10 +454,11 @@ static void collect_diagnoses(struct anx_state *s, const struct kv_patient *p)
 
 /* Work-up labs; contacts of any kind but admin (rule 13); CBT fees valid on
  * their date (a fee's date is its contact's). Face-to-face days are
- * collected with the buffers (prepare()). */
-static void collect_care(struct anx_state *s, const struct kv_patient *p)
+ * collected with the buffers (prepare(call, )). */
+static void collect_care(const struct kv_call *call, struct anx_state *s,
+			 const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_labs; i++)
 		if (h->in_value_set(s->somatic, KV_CODES_ANALYSIS, p->labs[i].code, p->labs[i].date))
 			kv_ind_days_add(&s->labs, p->labs[i].date);
@@ -480,12 +477,13 @@ static void collect_care(struct anx_state *s, const struct kv_patient *p)
 }
 
 /* Antidepressant starts (from prescriptions only; the treatment itself is
- * collected with the buffers, prepare()) and benzodiazepine prescriptions.
+ * collected with the buffers, prepare(call, )) and benzodiazepine prescriptions.
  * The value set is asked on the issue date; a prescription counts on its
  * own ATC (rule 11). */
-static void collect_drugs(struct anx_state *s, const struct kv_patient *p)
+static void collect_drugs(const struct kv_call *call, struct anx_state *s,
+			  const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_prescriptions; i++) {
 		const struct kv_prescription *rx = &p->prescriptions[i];
 		if (h->in_value_set(s->benzodiazepine, KV_CODES_ATC, rx->atc, rx->date))
@@ -567,11 +565,11 @@ static int anx_compute(const struct kv_call *call, const struct kv_patient *p,
 	}
 	if (!any)
 		return KV_OK;
-	if (prepare(s, p) != KV_OK)
+	if (prepare(call, s, p) != KV_OK)
 		return KV_ERROR;
-	collect_diagnoses(s, p);
-	collect_care(s, p);
-	collect_drugs(s, p);
+	collect_diagnoses(call, s, p);
+	collect_care(call, s, p);
+	collect_drugs(call, s, p);
 	for (size_t m = 0; m < s->n_months; m++)
 		if (s->listed[m])
 			mark_month(s, m, out);

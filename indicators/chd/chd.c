@@ -47,8 +47,6 @@ static const struct kv_setting chd_keys[] = {
 };
 
 struct chd_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
 	const struct chd_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *ihd;
 	const struct kv_value_set *beta_blocker;
@@ -76,11 +74,10 @@ static int chd_init(const struct kv_call *call, const struct kv_run *run,
 	struct chd_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
 	s->set = call->settings;
 	int window;
-	if (kv_ind_config_months(host, ctx, "window_months", s->set->window_months, &window) != KV_OK ||
+	if (kv_ind_config_months(host, ctx, "window_months", s->set->window_months,
+				 &window) != KV_OK ||
 	    (s->ihd = kv_ind_need_set(host, ctx, "IHD")) == NULL ||
 	    (s->beta_blocker = kv_ind_need_set(host, ctx, "BETA_BLOCKER")) == NULL ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
@@ -98,7 +95,7 @@ static int chd_compute(const struct kv_call *call, const struct kv_patient *p,
 {
 	struct chd_state *s = call->state;
 	const struct kv_ind_months *mo = &s->months;
-	kv_date since = kv_ind_first_diagnosis(s->host, s->ihd, p);
+	kv_date since = kv_ind_first_diagnosis(call->host, s->ihd, p);
 	if (since == KV_DATE_OPEN)
 		return KV_OK;
 	bool collected = false;
@@ -109,10 +106,8 @@ static int chd_compute(const struct kv_call *call, const struct kv_patient *p,
 			/* Regular beta blockers on the medication list (the value
 			 * set asked on the row's start date) and beta-blocker
 			 * prescriptions. */
-			if (kv_ind_treatment_collect(&s->bb, s->host, s->beta_blocker, p) != 0) {
-				s->host->set_error(s->ctx, "out of memory for a patient's events");
-				return KV_ERROR;
-			}
+			if (kv_ind_treatment_collect(&s->bb, call->host, s->beta_blocker, p) != 0)
+				return kv_ind_out_of_memory(call);
 			collected = true;
 		}
 		kv_ind_mark(out, CHD_BETA_BLOCKER, m, KV_IN_DENOMINATOR);

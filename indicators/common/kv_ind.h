@@ -216,6 +216,14 @@ static inline uint32_t kv_ind_months_for_days(int64_t days)
 const struct kv_value_set *kv_ind_need_set(const struct kv_host *host, struct kv_ctx *ctx,
 					   const char *name);
 
+/* compute()'s one out-of-memory path: the error every plugin gives, and
+ * KV_ERROR to return. */
+static inline int kv_ind_out_of_memory(const struct kv_call *call)
+{
+	call->host->set_error(call->ctx, "out of memory for a patient's events");
+	return KV_ERROR;
+}
+
 /* Set KV_IN_* bits of indicator i (descriptor order) in month m. */
 static inline void kv_ind_mark(struct kv_result_block *out, size_t i, size_t m, uint8_t bits)
 {

@@ -103,8 +103,6 @@ static const struct kv_setting dep_keys[] = {
 /* ---- state --------------------------------------------------------------- */
 
 struct dep_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
 	const struct dep_settings *set; /* call->settings, borrowed */
 	int new_months;     /* look-back of a new diagnosis */
 	int workup_days;    /* SOMATIC_WORKUP window around d */
@@ -142,8 +140,6 @@ static int dep_init(const struct kv_call *call, const struct kv_run *run,
 	struct dep_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
 	s->set = call->settings;
 	s->new_months = (int)s->set->new_diagnosis_months;
 	s->workup_days = (int)s->set->somatic_workup_days;
@@ -162,17 +158,15 @@ static int dep_init(const struct kv_call *call, const struct kv_run *run,
 
 /* ---- one patient --------------------------------------------------------- */
 
-static int collect(struct dep_state *s, const struct kv_patient *p)
+static int collect(const struct kv_call *call, struct dep_state *s, const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	if (kv_ind_days_reset(&s->dx, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->new_dx, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->labs, p->n_labs) != 0 ||
 	    /* treated with ANTIDEPRESSANT: rule 11, the set asked on the row's date */
-	    kv_ind_treatment_collect(&s->ad, h, s->antidepressant, p) != 0) {
-		h->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	    kv_ind_treatment_collect(&s->ad, h, s->antidepressant, p) != 0)
+		return kv_ind_out_of_memory(call);
 	for (size_t i = 0; i < p->n_diagnoses; i++) {
 		const struct kv_diagnosis *d = &p->diagnoses[i];
 		if (h->in_value_set(s->depression, (enum kv_code_kind)d->system, d->code, d->date))
@@ -215,7 +209,7 @@ static int dep_compute(const struct kv_call *call, const struct kv_patient *p,
 	struct dep_state *s = call->state;
 	if (!kv_ind_mark_listed(p, &s->months))
 		return KV_OK;
-	if (collect(s, p) != KV_OK)
+	if (collect(call, s, p) != KV_OK)
 		return KV_ERROR;
 	for (size_t m = 0; m < s->months.n; m++)
 		if (s->months.flag[m])

@@ -248,8 +248,6 @@ struct dm_sets {
 /* ---- state --------------------------------------------------------------- */
 
 struct dm_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
 	const struct dm_settings *set; /* call->settings, borrowed */
 	struct dm_limits lim;
 	struct dm_sets sets;
@@ -284,9 +282,9 @@ static void dm_free(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int read_limits(struct dm_state *s)
+static int read_limits(const struct kv_call *call, struct dm_state *s)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	struct dm_limits *l = &s->lim;
 	l->hba1c_low = (double)s->set->hba1c_low;
 	l->hba1c_high = (double)s->set->hba1c_high;
@@ -297,12 +295,12 @@ static int read_limits(struct dm_state *s)
 	l->uacr_albuminuria = (double)s->set->uacr_albuminuria;
 	/* The bands must not overlap, or a patient would be in two of them. */
 	if (l->hba1c_low > l->hba1c_high) {
-		h->set_error(s->ctx, "hba1c_low (%g) must not exceed hba1c_high (%g)",
+		h->set_error(call->ctx, "hba1c_low (%g) must not exceed hba1c_high (%g)",
 			     l->hba1c_low, l->hba1c_high);
 		return KV_ERROR;
 	}
 	if (l->good_systolic >= l->high_systolic || l->good_diastolic >= l->high_diastolic) {
-		h->set_error(s->ctx,
+		h->set_error(call->ctx,
 			     "bp_good_systolic/bp_good_diastolic (%d/%d) must be below "
 			     "bp_high_systolic/bp_high_diastolic (%d/%d)",
 			     l->good_systolic, l->good_diastolic, l->high_systolic,
@@ -312,10 +310,10 @@ static int read_limits(struct dm_state *s)
 	return KV_OK;
 }
 
-static int read_sets(struct dm_state *s)
+static int read_sets(const struct kv_call *call, struct dm_state *s)
 {
-	const struct kv_host *h = s->host;
-	struct kv_ctx *c = s->ctx;
+	const struct kv_host *h = call->host;
+	struct kv_ctx *c = call->ctx;
 	struct dm_sets *v = &s->sets;
 	if ((v->diabetes = kv_ind_need_set(h, c, "DIABETES")) == NULL ||
 	    (v->hba1c_mmol = kv_ind_need_set(h, c, "HBA1C_MMOL")) == NULL ||
@@ -336,11 +334,9 @@ static int dm_init(const struct kv_call *call, const struct kv_run *run,
 	struct dm_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
 	s->set = call->settings;
 	/* W12: the first day of month m-11 .. R. */
-	if (read_limits(s) != KV_OK || read_sets(s) != KV_OK ||
+	if (read_limits(call, s) != KV_OK || read_sets(call, s) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
 		dm_free(s);
 		return KV_ERROR;
@@ -354,9 +350,10 @@ static int dm_init(const struct kv_call *call, const struct kv_run *run,
 /* ---- the patient's series ------------------------------------------------ */
 
 /* Noklus form completed or Noklus fee billed (valid on its date). */
-static void collect_checks(struct dm_state *s, const struct kv_patient *p)
+static void collect_checks(const struct kv_call *call, struct dm_state *s,
+			   const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_forms; i++)
 		if (h->in_value_set(s->sets.noklus_form, KV_CODES_FORM, p->forms[i].type,
 				    p->forms[i].date))
@@ -369,9 +366,9 @@ static void collect_checks(struct dm_state *s, const struct kv_patient *p)
 }
 
 /* HbA1c (either unit, converted to mmol/mol) and UACR results. */
-static void collect_labs(struct dm_state *s, const struct kv_patient *p)
+static void collect_labs(const struct kv_call *call, struct dm_state *s, const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_labs; i++) {
 		const struct kv_lab_result *l = &p->labs[i];
 		if (h->in_value_set(s->sets.hba1c_mmol, KV_CODES_ANALYSIS, l->code, l->date)) {
@@ -403,7 +400,7 @@ static void collect_bps(struct dm_state *s, const struct kv_patient *p)
 	dm_bps_finish(&s->bp);
 }
 
-static int collect(struct dm_state *s, const struct kv_patient *p)
+static int collect(const struct kv_call *call, struct dm_state *s, const struct kv_patient *p)
 {
 	if (kv_ind_days_reset(&s->checks, p->n_forms + p->n_fees) != 0 ||
 	    kv_ind_days_reset(&s->hba1c_rows, p->n_labs) != 0 ||
@@ -411,12 +408,10 @@ static int collect(struct dm_state *s, const struct kv_patient *p)
 	    kv_ind_days_reset(&s->uacr_rows, p->n_labs) != 0 ||
 	    dm_values_reset(&s->uacr, p->n_labs) != 0 ||
 	    dm_bps_reset(&s->bp, p->n_bps) != 0 ||
-	    kv_ind_treatment_collect(&s->statin, s->host, s->sets.statin, p) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
-	collect_checks(s, p);
-	collect_labs(s, p);
+	    kv_ind_treatment_collect(&s->statin, call->host, s->sets.statin, p) != 0)
+		return kv_ind_out_of_memory(call);
+	collect_checks(call, s, p);
+	collect_labs(call, s, p);
 	collect_bps(s, p);
 	return KV_OK;
 }
@@ -487,10 +482,10 @@ static int dm_compute(const struct kv_call *call, const struct kv_patient *p,
 	struct kv_ind_months *mo = &s->months;
 	/* DM_PREVALENCE for every month; mo->flag[m]: a listed diabetic, in
 	 * the denominator of every other DM_* indicator. */
-	kv_date since = kv_ind_first_diagnosis(s->host, s->sets.diabetes, p);
+	kv_date since = kv_ind_first_diagnosis(call->host, s->sets.diabetes, p);
 	if (!kv_ind_mark_prevalence(p, since, mo, out, DM_PREVALENCE))
 		return KV_OK;
-	if (collect(s, p) != KV_OK)
+	if (collect(call, s, p) != KV_OK)
 		return KV_ERROR;
 	for (size_t m = 0; m < mo->n; m++)
 		if (mo->flag[m])

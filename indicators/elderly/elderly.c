@@ -50,8 +50,6 @@ static const struct kv_setting eld_keys[] = {
 };
 
 struct eld_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
 	const struct eld_settings *set; /* call->settings, borrowed */
 	int min_age;
 	struct kv_ind_months months;  /* R and the first day of W12 */
@@ -78,12 +76,11 @@ static int eld_init(const struct kv_call *call, const struct kv_run *run,
 	struct eld_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
 	s->set = call->settings;
 	s->min_age = (int)s->set->min_age;
 	int window;
-	if (kv_ind_config_months(host, ctx, "window_months", s->set->window_months, &window) != KV_OK ||
+	if (kv_ind_config_months(host, ctx, "window_months", s->set->window_months,
+				 &window) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
 		eld_free(s);
 		return KV_ERROR;
@@ -101,10 +98,8 @@ static int eld_compute(const struct kv_call *call, const struct kv_patient *p,
 	const struct kv_ind_months *mo = &s->months;
 	if (mo->n == 0 || kv_age_at(p->birth, mo->ref[mo->n - 1]) < s->min_age)
 		return KV_OK; /* too young in every month of the run */
-	if (kv_ind_face_to_face_days(p, &s->days) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	if (kv_ind_face_to_face_days(p, &s->days) != 0)
+		return kv_ind_out_of_memory(call);
 	for (size_t m = 0; m < mo->n; m++) {
 		if (kv_age_at(p->birth, mo->ref[m]) < s->min_age || !kv_ind_listed_at(p, mo->ref[m]))
 			continue;

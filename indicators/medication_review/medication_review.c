@@ -55,8 +55,6 @@ struct lmg_drug {
 };
 
 struct lmg_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
 	const struct lmg_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *fee_set;
 	int note_pattern;         /* kv_note_match.pattern of LMG_NOTE, -1: none */
@@ -84,19 +82,19 @@ static void lmg_free(void *state)
 
 /* The note half of the numerator: the LMG_NOTE rule's index, or -1 with a
  * warning when notes were not matched in this run. */
-static int find_note_pattern(struct lmg_state *s, const struct kv_run *run)
+static int find_note_pattern(const struct kv_call *call, const struct kv_run *run)
 {
-	int idx = s->host->note_pattern(s->ctx, "LMG_NOTE");
+	int idx = call->host->note_pattern(call->ctx, "LMG_NOTE");
 	if (idx < 0 || (size_t)idx >= run->n_note_patterns) {
-		s->host->log(s->ctx, KV_LOG_WARNING,
-			     "no LMG_NOTE keyword rule in this run: LMG_4PLUS counts LMG_FEE "
-			     "fees only, not journal notes");
+		call->host->log(call->ctx, KV_LOG_WARNING,
+				"no LMG_NOTE keyword rule in this run: LMG_4PLUS counts LMG_FEE "
+				"fees only, not journal notes");
 		return -1;
 	}
 	if (!(run->provides & KV_PROVIDES_NOTE_MATCHES)) {
-		s->host->log(s->ctx, KV_LOG_WARNING,
-			     "the connector does not match journal notes: LMG_4PLUS counts "
-			     "LMG_FEE fees only");
+		call->host->log(call->ctx, KV_LOG_WARNING,
+				"the connector does not match journal notes: LMG_4PLUS counts "
+				"LMG_FEE fees only");
 		return -1;
 	}
 	return idx;
@@ -110,8 +108,6 @@ static int lmg_init(const struct kv_call *call, const struct kv_run *run,
 	struct lmg_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
 	s->set = call->settings;
 	s->min_drugs = s->set->min_regular_drugs;
 	if ((s->fee_set = kv_ind_need_set(host, ctx, "LMG_FEE")) == NULL ||
@@ -119,7 +115,7 @@ static int lmg_init(const struct kv_call *call, const struct kv_run *run,
 		lmg_free(s);
 		return KV_ERROR;
 	}
-	s->note_pattern = find_note_pattern(s, run);
+	s->note_pattern = find_note_pattern(call, run);
 	/* lookback_months: fees and note matches in W12 */
 	res->lookback_months = 12;
 	res->state = s;
@@ -184,11 +180,12 @@ static int64_t regular_drugs_at(const struct lmg_state *s, kv_date r, int64_t en
 /* ---- numerator ----------------------------------------------------------- */
 
 /* Days of an LMG_FEE fee (valid on its date) or an LMG_NOTE note, sorted. */
-static void collect_reviews(struct lmg_state *s, const struct kv_patient *p)
+static void collect_reviews(const struct kv_call *call, struct lmg_state *s,
+			    const struct kv_patient *p)
 {
 	for (size_t i = 0; i < p->n_fees; i++)
-		if (s->host->in_value_set(s->fee_set, KV_CODES_FEE, p->fees[i].code,
-					  p->fees[i].date))
+		if (call->host->in_value_set(s->fee_set, KV_CODES_FEE, p->fees[i].code,
+					     p->fees[i].date))
 			kv_ind_days_add(&s->reviews, p->fees[i].date);
 	if (s->note_pattern >= 0)
 		for (size_t i = 0; i < p->n_notes; i++)
@@ -208,10 +205,8 @@ static int lmg_compute(const struct kv_call *call, const struct kv_patient *p,
 		return KV_OK;
 	if (kv_ind_reserve((void **)&s->drugs, &s->cap_drugs, p->n_medications,
 			   sizeof *s->drugs) != 0 ||
-	    kv_ind_days_reset(&s->reviews, p->n_fees + p->n_notes) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	    kv_ind_days_reset(&s->reviews, p->n_fees + p->n_notes) != 0)
+		return kv_ind_out_of_memory(call);
 	collect_drugs(s, p);
 	bool any = false;
 	for (size_t m = 0; m < mo->n; m++) {
@@ -221,7 +216,7 @@ static int lmg_compute(const struct kv_call *call, const struct kv_patient *p,
 	}
 	if (!any)
 		return KV_OK;
-	collect_reviews(s, p);
+	collect_reviews(call, s, p);
 	for (size_t m = 0; m < mo->n; m++) {
 		if (!mo->flag[m])
 			continue;

@@ -104,8 +104,6 @@ static const char *const mm_categories[] = {
 #define MM_N_CATEGORIES (sizeof mm_categories / sizeof mm_categories[0])
 
 struct mm_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
 	const struct mm_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *sets[MM_N_CATEGORIES];
 	int comorbid;        /* categories for "comorbid" */
@@ -129,10 +127,10 @@ static void mm_free(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int read_sets(struct mm_state *s)
+static int read_sets(const struct kv_call *call, struct mm_state *s)
 {
 	for (size_t c = 0; c < MM_N_CATEGORIES; c++)
-		if ((s->sets[c] = kv_ind_need_set(s->host, s->ctx, mm_categories[c])) == NULL)
+		if ((s->sets[c] = kv_ind_need_set(call->host, call->ctx, mm_categories[c])) == NULL)
 			return KV_ERROR;
 	return KV_OK;
 }
@@ -145,8 +143,6 @@ static int mm_init(const struct kv_call *call, const struct kv_run *run,
 	struct mm_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
 	s->set = call->settings;
 	s->comorbid = (int)s->set->comorbid_categories;
 	s->many = (int)s->set->many_categories;
@@ -168,7 +164,8 @@ static int mm_init(const struct kv_call *call, const struct kv_run *run,
 		mm_free(s);
 		return KV_ERROR;
 	}
-	if (read_sets(s) != KV_OK || kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
+	if (read_sets(call, s) != KV_OK ||
+	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
 		mm_free(s);
 		return KV_ERROR;
 	}
@@ -184,7 +181,8 @@ static int mm_init(const struct kv_call *call, const struct kv_run *run,
  * categories the patient does not have; how many categories there are. A
  * category already found on or before a diagnosis's day is not asked again,
  * so with diagnoses in date order each is looked up until first found. */
-static size_t collect_categories(struct mm_state *s, const struct kv_patient *p)
+static size_t collect_categories(const struct kv_call *call, struct mm_state *s,
+				 const struct kv_patient *p)
 {
 	for (size_t c = 0; c < MM_N_CATEGORIES; c++)
 		s->since[c] = KV_DATE_OPEN;
@@ -192,8 +190,8 @@ static size_t collect_categories(struct mm_state *s, const struct kv_patient *p)
 		const struct kv_diagnosis *d = &p->diagnoses[i];
 		for (size_t c = 0; c < MM_N_CATEGORIES; c++)
 			if (d->date < s->since[c] &&
-			    s->host->in_value_set(s->sets[c], (enum kv_code_kind)d->system,
-						  d->code, d->date))
+			    call->host->in_value_set(s->sets[c], (enum kv_code_kind)d->system,
+						     d->code, d->date))
 				s->since[c] = d->date;
 	}
 	kv_ind_dated_sort(s->since, MM_N_CATEGORIES, sizeof s->since[0]);
@@ -219,7 +217,7 @@ static int mm_compute(const struct kv_call *call, const struct kv_patient *p,
 {
 	struct mm_state *s = call->state;
 	const struct kv_ind_months *mo = &s->months;
-	size_t n_categories = p->n_diagnoses ? collect_categories(s, p) : 0;
+	size_t n_categories = p->n_diagnoses ? collect_categories(call, s, p) : 0;
 	bool days_collected = false;
 	for (size_t m = 0; m < mo->n; m++) {
 		if (!kv_ind_listed_at(p, mo->ref[m]))
@@ -236,10 +234,8 @@ static int mm_compute(const struct kv_call *call, const struct kv_patient *p,
 		kv_ind_mark(out, MM_COMORBIDITY, m, KV_IN_NUMERATOR);
 		kv_ind_mark(out, MM_COMORBID_SEEN, m, KV_IN_DENOMINATOR);
 		if (!days_collected) {
-			if (kv_ind_face_to_face_days(p, &s->days) != 0) {
-				s->host->set_error(s->ctx, "out of memory for a patient's events");
-				return KV_ERROR;
-			}
+			if (kv_ind_face_to_face_days(p, &s->days) != 0)
+				return kv_ind_out_of_memory(call);
 			days_collected = true;
 		}
 		if (kv_ind_days_any_in(&s->days, mo->from[m], mo->ref[m]))

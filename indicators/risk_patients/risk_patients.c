@@ -77,8 +77,6 @@ static const struct kv_setting risk_keys[] = {
 };
 
 struct risk_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
 	const struct risk_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *high_risk;
 	int min_age;
@@ -119,15 +117,16 @@ static void risk_free(void *state)
  * before W12) is months M-(j+2)w+1 .. M-(j+1)w, whole calendar months. A
  * patient's days are counted once per month end (upto), so each window's
  * count is a difference of two of them. */
-static int read_months(struct risk_state *s, const struct kv_run *run, int window)
+static int read_months(const struct kv_call *call, struct risk_state *s, const struct kv_run *run,
+		       int window)
 {
-	if (kv_ind_months_init(&s->months, s->host, s->ctx, run, window) != KV_OK)
+	if (kv_ind_months_init(&s->months, call->host, call->ctx, run, window) != KV_OK)
 		return KV_ERROR;
 	size_t n = run->n_months ? run->n_months : 1;
 	s->early_lo = calloc(n * s->n_windows, sizeof *s->early_lo);
 	s->early_hi = calloc(n * s->n_windows, sizeof *s->early_hi);
 	if (s->early_lo == NULL || s->early_hi == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
+		call->host->set_error(call->ctx, "out of memory");
 		return KV_ERROR;
 	}
 	kv_month lo = 0, hi = 0;
@@ -144,7 +143,7 @@ static int read_months(struct risk_state *s, const struct kv_run *run, int windo
 	s->month_end = calloc(s->n_upto, sizeof *s->month_end);
 	s->upto = calloc(s->n_upto, sizeof *s->upto);
 	if (s->month_end == NULL || s->upto == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
+		call->host->set_error(call->ctx, "out of memory");
 		return KV_ERROR;
 	}
 	for (size_t i = 0; run->n_months && i < s->n_upto; i++)
@@ -168,8 +167,6 @@ static int risk_init(const struct kv_call *call, const struct kv_run *run,
 	struct risk_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
 	s->set = call->settings;
 	int64_t window = s->set->window_months;
 	int64_t windows = s->set->followup_windows;
@@ -186,7 +183,7 @@ static int risk_init(const struct kv_call *call, const struct kv_run *run,
 	s->n_windows = (size_t)windows;
 	s->min_days = (size_t)days;
 	if ((s->high_risk = kv_ind_need_set(host, ctx, "HIGH_RISK_ELDERLY")) == NULL ||
-	    read_months(s, run, (int)window) != KV_OK) {
+	    read_months(call, s, run, (int)window) != KV_OK) {
 		risk_free(s);
 		return KV_ERROR;
 	}
@@ -259,10 +256,8 @@ static int risk_compute(const struct kv_call *call, const struct kv_patient *p,
 	/* Distinct face-to-face days; regular HIGH_RISK_ELDERLY rows of the
 	 * medication list, the value set asked on the row's start date. */
 	if (kv_ind_face_to_face_days(p, &s->days) != 0 ||
-	    kv_ind_regular_use(&s->drugs, s->host, s->high_risk, p) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	    kv_ind_regular_use(&s->drugs, call->host, s->high_risk, p) != 0)
+		return kv_ind_out_of_memory(call);
 	mark_lost(s, out);
 	mark_drugs(s, p, out);
 	return KV_OK;
