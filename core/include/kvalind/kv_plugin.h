@@ -13,7 +13,8 @@
  *     };
  *
  * and an indicator plugin likewise with KV_INDICATORS(defs) and .init,
- * .compute, .fini.
+ * .compute, .fini. The shortest complete ones are quoted, with what they
+ * show, in indicators/README.md and plugins/README.md.
  *
  * Build plugins with -fvisibility=hidden; the macros mark the descriptor as
  * the one visible symbol.
@@ -29,18 +30,26 @@
  *    plugin's struct_size covers it.
  * Required callbacks are checked at load time, never when first needed.
  *
- * Plugins never link against the daemon. Everything they may do - log, read
- * their configuration, report an error, count rows - goes through the
+ * Plugins never link against the daemon. Everything they may do - log,
+ * report an error, look up value sets, count rows - goes through the
  * struct kv_host the core passes to them, together with an opaque
  * struct kv_ctx that identifies the plugin. The core stamps the plugin's kind
  * and name on every log line.
  *
- * Context (ABI 2.0). Every callback receives a struct kv_call: the host, the
- * plugin's context and the state its open()/init() made, so a plugin keeps
- * no copy of the host or context. What a plugin declares once per run - the
- * event kinds a connector provides, how far back an indicator's windows
- * look - it writes into the result struct of open()/init() as data; the
- * core reads it there and never calls back to ask.
+ * ABI 2.0 (a plugin built for 1.x is refused, naming both versions):
+ *  - Context. Every callback receives a struct kv_call: the host, the
+ *    plugin's context, the state its open()/init() made and its settings,
+ *    so a plugin keeps no copy of the host or context.
+ *  - Declarations are data. What a plugin declares once per run - the event
+ *    kinds a connector provides, how far back an indicator's windows look -
+ *    it writes into the result struct of open()/init(); the core never calls
+ *    back to ask.
+ *  - Sizes. Every struct passed by pointer across the boundary starts with
+ *    (or, for the descriptor, contains) its struct_size, so a later minor
+ *    version can append fields and event kinds compatibly.
+ *  - Settings. Each configuration key is bound to a field of the plugin's
+ *    settings struct (struct kv_setting); the core checks and fills it once.
+ *    No key is read by string.
  *
  * Roles are separate: a connector reads the EHR and never talks to the
  * outside world; an indicator sees canonical events only; only the core writes
