@@ -5,6 +5,9 @@
 #                        unit tests, plugin export and documentation checks, and
 #                        the unit tests again under valgrind (check-memory)
 #   make check-memory    only the unit tests under valgrind (CK_FORK=no)
+#   make check-unit CASE=dates     one Check test case (SUITE=name: one suite),
+#                        in any Check target; a name it lacks is an error
+#   make check-daemon FILTER=re    only the shell suite's tests matching re
 #   make install         install kvalind and kvalind-hub under $(DESTDIR)$(PREFIX)
 #   make man             the man pages kvalind(8), kvalind.ini(5) and kvalind-hub(8)
 #                        into build/man/
@@ -121,7 +124,12 @@ PLUGIN_LDFLAGS = -shared -Wl,--no-undefined -Wl,-z,defs $(LDFLAGS)
 
 # ---- tests ------------------------------------------------------------------
 
-TEST_SRCS := $(wildcard tests/unit/*.c)
+# tests/lib/: what the test programs share. ck_aim.c: every Check program's
+# --list and its refusal of a CASE or SUITE it does not have; fake_host.c:
+# the one fake struct kv_host of the plugin, connector and fuzz tests.
+CK_AIM := tests/lib/ck_aim.c
+FAKE_HOST := tests/lib/fake_host.c
+TEST_SRCS := $(wildcard tests/unit/*.c) $(CK_AIM)
 TEST_BIN  := $(B)/tests/check_unit
 TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRCS:tests/plugins/%.c=$(B)/tests/plugins/%.so)
@@ -175,42 +183,42 @@ $(B)/tests/plugins/%.so: tests/plugins/%.c $(B)/build-flags
 
 # The indicator plugins driven directly through a fake host.
 PLUGIN_TEST_BIN := $(B)/tests/check_plugins
-$(PLUGIN_TEST_BIN): tests/decks/check_plugins.c $(B)/build-flags
+$(PLUGIN_TEST_BIN): tests/decks/check_plugins.c $(CK_AIM) $(FAKE_HOST) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include $(CFLAGS) $(SANITIZE) \
-		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $< $(CHECK_LIBS) -ldl $(LDFLAGS)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Itests/lib $(CFLAGS) $(SANITIZE) \
+		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $< $(CK_AIM) $(FAKE_HOST) $(CHECK_LIBS) -ldl $(LDFLAGS)
 
 # The reference connector against a real PostgreSQL and real ODBC drivers.
 CONNECTOR_TEST_BIN := $(B)/tests/check_reference
-$(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(B)/build-flags
+$(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(CK_AIM) $(FAKE_HOST) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore/include $(CFLAGS) \
-		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq sqlite3) $(DEPFLAGS) -o $@ $< \
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore/include -Itests/lib $(CFLAGS) \
+		$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq sqlite3) $(DEPFLAGS) -o $@ $< $(CK_AIM) $(FAKE_HOST) \
 		$(shell $(PKG_CONFIG) --libs check libpq sqlite3) -ldl -pthread $(LDFLAGS)
 
 # The connectors' shared layer (plugins/common/) on its own, no database.
 KVDB_TEST_BIN := $(B)/tests/check_kvdb
-KVDB_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/common $(CFLAGS) \
+KVDB_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Iplugins/common -Itests/lib $(CFLAGS) \
 	$(SANITIZE) $(shell $(PKG_CONFIG) --cflags check libpq odbc)
-$(KVDB_TEST_BIN): tests/connector/check_kvdb.c $(CONNECTOR_COMMON) $(B)/build-flags
+$(KVDB_TEST_BIN): tests/connector/check_kvdb.c $(CK_AIM) $(FAKE_HOST) $(CONNECTOR_COMMON) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(KVDB_TEST_CFLAGS) -o $@ $< $(CONNECTOR_COMMON) \
+	$(CC) $(KVDB_TEST_CFLAGS) -o $@ $< $(CK_AIM) $(FAKE_HOST) $(CONNECTOR_COMMON) \
 		$(shell $(PKG_CONFIG) --libs check libpq odbc) -lm -pthread $(LDFLAGS)
 	$(call cc_deps,$(KVDB_TEST_CFLAGS))
 
 $(TEST_BIN): $(TEST_SRCS) $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(TEST_SRCS) $(CORE_LIB) \
+	$(CC) $(ALL_CFLAGS) -Itests/lib $(CHECK_CFLAGS) -o $@ $(TEST_SRCS) $(CORE_LIB) \
 		$(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
-	$(call cc_deps,$(ALL_CFLAGS) $(CHECK_CFLAGS))
+	$(call cc_deps,$(ALL_CFLAGS) -Itests/lib $(CHECK_CFLAGS))
 
 # The push layer against a real HTTPS receiver on loopback (tests/push/).
 PUSH_TEST_BIN := $(B)/tests/check_push
-$(PUSH_TEST_BIN): tests/push/check_push.c tests/unit/testutil.c $(CORE_LIB) $(B)/build-flags
+$(PUSH_TEST_BIN): tests/push/check_push.c tests/unit/testutil.c $(CK_AIM) $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(CHECK_CFLAGS) -o $@ tests/push/check_push.c \
-		tests/unit/testutil.c $(CORE_LIB) $(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
-	$(call cc_deps,$(ALL_CFLAGS) -Itests/unit $(CHECK_CFLAGS))
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Itests/lib $(CHECK_CFLAGS) -o $@ tests/push/check_push.c \
+		tests/unit/testutil.c $(CK_AIM) $(CORE_LIB) $(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+	$(call cc_deps,$(ALL_CFLAGS) -Itests/unit -Itests/lib $(CHECK_CFLAGS))
 
 # The synthetic practice generator (tests, demo, benchmarks).
 SYNTH_SRCS := $(wildcard tests/synth/*.c)
@@ -243,10 +251,10 @@ $(BAYES_BIN): tests/attacker/bayes.c $(B)/build-flags
 # The hub's analysis library (hub/analysis/: panel, difference-in-differences,
 # funnel, SVG, report) and its Check tests, with GSL from Debian.
 ANALYSIS_SRCS := $(wildcard hub/analysis/*.c)
-ANALYSIS_TEST_SRCS := $(wildcard tests/analysis/*.c)
+ANALYSIS_TEST_SRCS := $(wildcard tests/analysis/*.c) $(CK_AIM)
 ANALYSIS_TEST_BIN := $(B)/tests/check_analysis
 ANALYSIS_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ihub/analysis \
-	-Itests/analysis $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) --cflags gsl check)
+	-Itests/analysis -Itests/lib $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) --cflags gsl check)
 $(ANALYSIS_TEST_BIN): $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(B)/build-flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ANALYSIS_TEST_CFLAGS) -o $@ $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) \
@@ -270,6 +278,25 @@ demo: all $(B)/kvalind-synth
 CK_DEFAULT_TIMEOUT ?= 0
 CK_TIMEOUT_MULTIPLIER ?= 0
 export CK_DEFAULT_TIMEOUT CK_TIMEOUT_MULTIPLIER
+
+# One suite or one case: `make check-unit CASE=name` (or SUITE=name, or
+# both) runs Check's CK_RUN_CASE/CK_RUN_SUITE, in every Check target. A
+# program without that case refuses it, listing its own (`--list`); a target
+# running several programs (check-connector, check-memory) first checks that
+# one of them has it (ck_pick), then runs only those. Shell suites take
+# FILTER=pattern (tests/lib/suite.sh: suite_want).
+ifneq ($(SUITE),)
+export CK_RUN_SUITE := $(SUITE)
+endif
+ifneq ($(CASE),)
+export CK_RUN_CASE := $(CASE)
+endif
+ifneq ($(FILTER),)
+export KV_FILTER := $(FILTER)
+endif
+CK_PICK = sh tests/lib/ck_pick.sh
+# $(call ck_if,BIN): the rest of the line runs only if BIN has the aimed case
+ck_if = $(if $(CK_RUN_SUITE)$(CK_RUN_CASE),$(CK_PICK) --has $(1) || exit 0;)
 
 # As root, the tests run PostgreSQL as postgres and daemons as nobody, which
 # must reach the build and conf/. From a checkout under a directory they
@@ -298,8 +325,9 @@ check-plugins: $(PLUGIN_TEST_BIN) $(INDICATOR_SOS)
 	KV_BUILD_DIR=$(CURDIR)/$(B) $(PLUGIN_TEST_BIN)
 
 check-connector: $(CONNECTOR_TEST_BIN) $(KVDB_TEST_BIN) $(CONNECTOR_SOS)
-	$(KVDB_TEST_BIN)
-	KV_BUILD_DIR=$(CURDIR)/$(B) $(CONNECTOR_TEST_BIN)
+	@$(CK_PICK) $(KVDB_TEST_BIN) $(CONNECTOR_TEST_BIN)
+	$(call ck_if,$(KVDB_TEST_BIN)) $(KVDB_TEST_BIN)
+	$(call ck_if,$(CONNECTOR_TEST_BIN)) KV_BUILD_DIR=$(CURDIR)/$(B) $(CONNECTOR_TEST_BIN)
 
 # Indicator test decks through SQLite ODBC, libpq and psqlODBC.
 check-decks: all
@@ -374,10 +402,10 @@ $(HUB_LOAD_BIN): tests/hub/load_client.c $(B)/hub/hub_ca.o $(B)/hub/hub_config.o
 		$(DEPFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs gnutls libpq) \
 		$(CORE_LIBS) -pthread $(LDFLAGS)
 HUB_VALIDATE_TEST_BIN := $(B)/tests/check_hub_validate
-$(HUB_VALIDATE_TEST_BIN): tests/hub/check_validate.c $(B)/hub/hub_validate.o \
+$(HUB_VALIDATE_TEST_BIN): tests/hub/check_validate.c $(CK_AIM) $(B)/hub/hub_validate.o \
 		$(B)/hub/hub_catalogue.o $(CORE_LIB) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Ihub $(shell $(PKG_CONFIG) --cflags json-c libpq) \
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Ihub -Itests/lib $(shell $(PKG_CONFIG) --cflags json-c libpq) \
 		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(shell $(PKG_CONFIG) --libs json-c) \
 		$(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
@@ -490,13 +518,18 @@ VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect,possible --suppressions=tests/valgrind.supp
 check-memory: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind $(PLUGIN_TEST_BIN) $(CONNECTOR_TEST_BIN) \
 		$(KVDB_TEST_BIN) $(CONNECTOR_SOS) $(INDICATOR_SOS) $(PUSH_TEST_BIN) $(ANALYSIS_TEST_BIN)
-	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(TEST_BIN)
-	KV_BUILD_DIR=$(CURDIR)/$(B) KV_PERF_PATIENTS=2000 CK_FORK=no $(VALGRIND) $(PLUGIN_TEST_BIN)
-	KV_BUILD_DIR=$(CURDIR)/$(B) KV_NO_DLCLOSE=1 CK_FORK=no $(VALGRIND) --num-callers=30 \
-		--suppressions=tests/connector/valgrind.supp $(CONNECTOR_TEST_BIN)
-	CK_FORK=no $(VALGRIND) $(KVDB_TEST_BIN)
-	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no $(VALGRIND) $(PUSH_TEST_BIN)
-	KV_SOURCE_DIR=$(CURDIR) CK_FORK=no $(VALGRIND) $(ANALYSIS_TEST_BIN)
+	@$(CK_PICK) $(TEST_BIN) $(PLUGIN_TEST_BIN) $(CONNECTOR_TEST_BIN) $(KVDB_TEST_BIN) \
+		$(PUSH_TEST_BIN) $(ANALYSIS_TEST_BIN)
+	$(call ck_if,$(TEST_BIN)) KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no \
+		$(VALGRIND) $(TEST_BIN)
+	$(call ck_if,$(PLUGIN_TEST_BIN)) KV_BUILD_DIR=$(CURDIR)/$(B) KV_PERF_PATIENTS=2000 CK_FORK=no \
+		$(VALGRIND) $(PLUGIN_TEST_BIN)
+	$(call ck_if,$(CONNECTOR_TEST_BIN)) KV_BUILD_DIR=$(CURDIR)/$(B) KV_NO_DLCLOSE=1 CK_FORK=no \
+		$(VALGRIND) --num-callers=30 --suppressions=tests/connector/valgrind.supp $(CONNECTOR_TEST_BIN)
+	$(call ck_if,$(KVDB_TEST_BIN)) CK_FORK=no $(VALGRIND) $(KVDB_TEST_BIN)
+	$(call ck_if,$(PUSH_TEST_BIN)) KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) CK_FORK=no \
+		$(VALGRIND) $(PUSH_TEST_BIN)
+	$(call ck_if,$(ANALYSIS_TEST_BIN)) KV_SOURCE_DIR=$(CURDIR) CK_FORK=no $(VALGRIND) $(ANALYSIS_TEST_BIN)
 
 clean:
 	rm -rf $(B) build-asan

@@ -12,9 +12,12 @@
 #   - changing LDFLAGS relinks a plugin (the build-flags stamp)
 # The headers touched get their modification time back afterwards.
 # Usage (from the source tree): sh tests/build.sh     (make check-build)
+# No FILTER (KV_FILTER): one scratch build, each check reading it.
 # Lists of paths (the tree has no spaces in its names) are split on purpose.
 # shellcheck disable=SC2086,SC2046
 set -eu
+. tests/lib/suite.sh
+suite_no_filter build "one scratch build, each check reading it"
 make=${MAKE:-make}
 if command -v clang >/dev/null 2>&1; then cc=clang; else cc=${CC:-cc}; fi
 tmp=$(mktemp -d)

@@ -24,10 +24,13 @@
 # installed already (KV_CHECK_DEB_FORCE=1 to purge them anyway). One
 # check-deb runs on a machine at a time: another (from another clone) waits
 # for the lock /run/lock/kvalind-check-deb.lock, saying so.
+# No FILTER (KV_FILTER): one install, upgrade, remove and purge of both packages, in order.
 # Usage: sh tests/check_deb.sh BUILD_DIR VERSION
 set -u
 b=$1 version=$2
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/tests/lib/suite.sh"
+suite_no_filter deb "one install, upgrade, remove and purge of both packages, in order"
 arch=$(dpkg --print-architecture)
 deb=$(cd "$b" && pwd)/kvalind_${version}_${arch}.deb
 hubdeb=$(cd "$b" && pwd)/kvalind-hub_${version}_${arch}.deb

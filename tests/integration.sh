@@ -12,12 +12,14 @@
 #  4. nothing kvalind writes (results, logs at debug level) contains a
 #     national id or a name of the practice.
 #
+# No FILTER (KV_FILTER): every test after the first compares against its output, and the last reads what all of them wrote.
 # Usage: bash tests/integration.sh BUILD_DIR
 set -u
 cd "$(dirname "$0")/.."
 src=$(pwd)
 build=$(cd "${1:-build}" && pwd)
 . tests/lib/pg.sh
+suite_no_filter integration "every test after the first compares against its output, and the last reads what all of them wrote"
 
 tmp=$(mktemp -d /tmp/kvint.XXXXXX)
 chmod 755 "$tmp"

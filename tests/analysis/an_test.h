@@ -4,7 +4,7 @@
 #ifndef KVALIND_AN_TEST_H
 #define KVALIND_AN_TEST_H
 
-#include <check.h>
+#include "ck_aim.h"
 #include <stdbool.h>
 #include <stddef.h>
 

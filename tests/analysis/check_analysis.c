@@ -6,15 +6,16 @@
 
 #include "an_test.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
 	SRunner *sr = srunner_create(suite_panel());
 	srunner_add_suite(sr, suite_did());
 	srunner_add_suite(sr, suite_funnel());
 	srunner_add_suite(sr, suite_svg());
 	srunner_add_suite(sr, suite_report());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
+	int rc = ck_aim(sr, argc, argv, "check_analysis");
+	if (rc < 0)
+		rc = ck_aim_run(sr);
 	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

@@ -16,73 +16,25 @@
  * Run: build/tests/check_kvdb (make check-connector runs it; check-memory
  * runs it under valgrind).
  */
-#include <check.h>
+#include "ck_aim.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_host.h"
 #include "kvdb.h"
 
-/* ---- a fake host -------------------------------------------------------- */
-
-static char last_error[2048];
-static int n_errors;
-static uint64_t rows_counted, bad_counted;
-
-static void fk_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
-{
-	(void)ctx;
-	(void)level;
-	(void)fmt;
-}
-
-static void fk_set_error(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
-static void fk_set_error(struct kv_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	(void)ctx;
-	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof last_error, fmt, ap);
-	va_end(ap);
-	n_errors++;
-}
-
-static void fk_count_rows(struct kv_ctx *ctx, const char *table, uint64_t n)
-{
-	(void)ctx;
-	(void)table;
-	rows_counted += n;
-}
-
-static void fk_count_bad_rows(struct kv_ctx *ctx, const char *table, const char *reason,
-			      uint64_t n)
-{
-	(void)ctx;
-	(void)table;
-	(void)reason;
-	bad_counted += n;
-}
-
-static const struct kv_host fk_host = {
-	.abi_major = KV_ABI_MAJOR,
-	.abi_minor = KV_ABI_MINOR,
-	.struct_size = sizeof(struct kv_host),
-	.log = fk_log,
-	.set_error = fk_set_error,
-	.count_rows = fk_count_rows,
-	.count_bad_rows = fk_count_bad_rows,
-};
+/* ---- the fake host (tests/lib/fake_host.c): a NULL ctx records in
+ * fake_host_default ---------------------------------------------------------- */
 
 static struct kvdb_ctx rc;
 
 static void setup(void)
 {
 	memset(&rc, 0, sizeof rc);
-	rc.host = &fk_host;
-	last_error[0] = '\0';
-	n_errors = 0;
-	rows_counted = bad_counted = 0;
+	rc.host = &fake_host;
+	memset(&fake_host_default, 0, sizeof fake_host_default);
 }
 
 static void teardown(void)
@@ -195,9 +147,9 @@ START_TEST(test_stage_budget)
 	struct kvdb_mem mem = {.budget = 4096};
 	struct kvdb_stage s = {.d = &test_desc};
 	ck_assert_int_ne(kvdb_stage_reserve(&rc, &mem, &s, 1000, "holding rows"), 0);
-	ck_assert_ptr_nonnull(strstr(last_error, "exceeded while holding rows"));
+	ck_assert_ptr_nonnull(strstr(fake_host_default.error, "exceeded while holding rows"));
 	ck_assert_int_ne(kvdb_stage_reserve(&rc, &mem, &s, UINT64_MAX, "holding rows"), 0);
-	ck_assert_ptr_nonnull(strstr(last_error, "too many rows"));
+	ck_assert_ptr_nonnull(strstr(fake_host_default.error, "too many rows"));
 	void *e;
 	size_t pushed = 0;
 	while ((e = kvdb_stage_push(&rc, &mem, &s, "holding rows")) != NULL)
@@ -315,7 +267,7 @@ START_TEST(test_deliver)
 	ck_assert_uint_eq(delivered, 2);
 	sink_stop_at = 3; /* the second call of this run */
 	ck_assert_int_ne(kvdb_deliver(&rc, &ps, by_kind, test_sink, NULL, &delivered), 0);
-	ck_assert_str_eq(last_error, "the read was stopped by the patient sink after 3 patients");
+	ck_assert_str_eq(fake_host_default.error, "the read was stopped by the patient sink after 3 patients");
 	kvdb_stage_free(&mem, &s);
 	kvdb_pats_free(&mem, &ps);
 	ck_assert_uint_eq(mem.used, 0);
@@ -426,7 +378,7 @@ START_TEST(test_sql_builder)
 	ck_assert(b.overflow);
 	ck_assert_str_eq(buf, "SELECT 1"); /* never cut in the middle */
 	ck_assert_int_ne(kvdb_sb_done(&rc, &b, "t", "too many keyword rules?"), 0);
-	ck_assert_str_eq(last_error, "the SQL text for table \"t\" is longer than 16 bytes "
+	ck_assert_str_eq(fake_host_default.error, "the SQL text for table \"t\" is longer than 16 bytes "
 				     "(too many keyword rules?)");
 	ck_assert_str_eq(kvdb_pg_cast(KVDB_T_TIMESTAMP), "timestamp");
 	ck_assert_str_eq(kvdb_pg_cast(KVDB_T_ID), "int8");
@@ -451,7 +403,7 @@ START_TEST(test_map)
 	kvdb_map_fini(&mem, &map);
 	/* a count no budget can hold is refused at once */
 	ck_assert_int_ne(kvdb_map_init(&rc, &mem, &map, SIZE_MAX / 2, "holding roles"), 0);
-	ck_assert_ptr_nonnull(strstr(last_error, "memory budget exceeded while holding roles"));
+	ck_assert_ptr_nonnull(strstr(fake_host_default.error, "memory budget exceeded while holding roles"));
 	ck_assert_uint_eq(mem.used, 0);
 }
 END_TEST
@@ -460,8 +412,8 @@ START_TEST(test_secrets_scrubbed)
 {
 	ck_assert_int_eq(kvdb_ctx_add_secret(&rc, "hunter2", 7), 0);
 	kvdb_error(&rc, "connection failed:\n  password hunter2 refused");
-	ck_assert_ptr_null(strstr(last_error, "hunter2"));
-	ck_assert_ptr_null(strchr(last_error, '\n'));
+	ck_assert_ptr_null(strstr(fake_host_default.error, "hunter2"));
+	ck_assert_ptr_null(strchr(fake_host_default.error, '\n'));
 }
 END_TEST
 
@@ -498,7 +450,7 @@ START_TEST(test_worker_shares_budget)
 	ck_assert_ptr_null(mem.lock);
 	ck_assert_uint_eq(mem.used, 0); /* every add and release counted */
 	ck_assert_uint_le(mem.peak, 2 * kvdb_alloc_cost(1000));
-	ck_assert_int_eq(n_errors, 0);
+	ck_assert_int_eq(fake_host_default.n_errors, 0);
 }
 END_TEST
 
@@ -509,13 +461,13 @@ START_TEST(test_worker_error_reported_once)
 	struct job_arg a = {.mem = &mem, .rounds = 1, .size = 2u << 20}; /* over budget */
 	ck_assert(kvdb_worker_start(&w, &mem, alloc_job, &a));
 	ck_assert_int_ne(kvdb_worker_join(&rc, &w, true), 0);
-	ck_assert_int_eq(n_errors, 1); /* by the joining thread, not the worker */
-	ck_assert_ptr_nonnull(strstr(last_error, "exceeded while working"));
+	ck_assert_int_eq(fake_host_default.n_errors, 1); /* by the joining thread, not the worker */
+	ck_assert_ptr_nonnull(strstr(fake_host_default.error, "exceeded while working"));
 	/* the caller failed first: the worker's error is not reported */
-	n_errors = 0;
+	fake_host_default.n_errors = 0;
 	ck_assert(kvdb_worker_start(&w, &mem, alloc_job, &a));
 	ck_assert_int_ne(kvdb_worker_join(&rc, &w, false), 0);
-	ck_assert_int_eq(n_errors, 0);
+	ck_assert_int_eq(fake_host_default.n_errors, 0);
 	ck_assert_uint_eq(mem.used, 0);
 }
 END_TEST
@@ -524,27 +476,27 @@ END_TEST
 
 START_TEST(test_conn_and_counts)
 {
-	struct kv_host old = fk_host;
+	struct kv_host old = fake_host;
 	old.abi_major = KV_ABI_MAJOR + 1;
 	ck_assert_ptr_null(kvdb_conn_new(&old, NULL, sizeof(struct kv_host),
 					 sizeof(struct kvdb_conn)));
-	struct kvdb_conn *c = kvdb_conn_new(&fk_host, NULL, sizeof(struct kv_host),
+	struct kvdb_conn *c = kvdb_conn_new(&fake_host, NULL, sizeof(struct kv_host),
 					    sizeof(struct kvdb_conn));
 	ck_assert_ptr_nonnull(c);
-	ck_assert_ptr_eq(c->rc.host, &fk_host);
+	ck_assert_ptr_eq(c->rc.host, &fake_host);
 	c->provides = 5;
 	struct kv_open_result res = {.struct_size = sizeof res};
 	ck_assert_int_eq(kvdb_conn_opened(c, &res), KV_OK);
 	ck_assert_ptr_eq(res.state, c);
 	ck_assert_uint_eq(res.provides, 5);
-	struct kv_call call = {.struct_size = sizeof call, .host = &fk_host, .state = c};
+	struct kv_call call = {.struct_size = sizeof call, .host = &fake_host, .state = c};
 	kvdb_conn_close(&call);
 
 	static const char *const reasons[3] = {"a", "b", "c"};
 	const uint64_t bad[3] = {2, 0, 3};
 	kvdb_report_table(&rc, "t", 10, bad, reasons, 3);
-	ck_assert_uint_eq(rows_counted, 10);
-	ck_assert_uint_eq(bad_counted, 5);
+	ck_assert_uint_eq(fake_host_default.rows_total, 10);
+	ck_assert_uint_eq(fake_host_default.bad_total, 5);
 }
 END_TEST
 
@@ -572,11 +524,12 @@ static Suite *kvdb_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	SRunner *sr = srunner_create(kvdb_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
+	int status = ck_aim(sr, argc, argv, "check_kvdb");
+	if (status < 0)
+		status = ck_aim_run(sr);
 	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return status;
 }

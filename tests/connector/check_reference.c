@@ -2,8 +2,8 @@
  * check_reference.c - Check tests for the "reference" connector plugin
  *
  * dlopen()s build/connectors/reference.so (or $KV_REFERENCE_SO) and drives
- * it through a fake struct kv_host that collects logs, errors, row counts
- * and bad-row counts. The program starts its own PostgreSQL (initdb into a
+ * it through the tests' fake struct kv_host (tests/lib/fake_host.c), which
+ * collects logs, errors, row counts and bad-row counts. The program starts its own PostgreSQL (initdb into a
  * mkdtemp() directory, pg_ctl start on a free 127.0.0.1 port; as root the
  * server runs as the "postgres" user), loads plugins/reference/schema.sql (the
  * data contract, a verbatim copy of reference-ehr.sql) and fixture.sql into it
@@ -38,7 +38,7 @@
  *       --leak-check=full --suppressions=tests/connector/valgrind.supp \
  *       build/tests/check_reference
  */
-#include <check.h>
+#include "ck_aim.h"
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +63,8 @@
 #include <unistd.h>
 
 #include <kvalind/kv_plugin.h>
+
+#include "fake_host.h"
 
 /* ---- the environment ---------------------------------------------------- */
 
@@ -478,143 +480,31 @@ static bool setup_environment(void)
 	return ok;
 }
 
-/* ---- the fake host -------------------------------------------------------- */
+/* ---- the fake host (tests/lib/fake_host.c) -------------------------------- */
 
-#define MAX_COUNTS 64
+#define MAX_COUNTS FAKE_HOST_COUNTS
 
-struct kv_ctx {
-	_Alignas(8) unsigned char settings[256]; /* the connector's, filled by conn_open */
-	const char *dsn;
-	const char *password;
-	int64_t row_array;
-	char error[4096];
-	int n_errors;
-	char log[65536];
-	size_t log_len;
-	struct {
-		char table[32];
-		uint64_t n;
-	} rows[MAX_COUNTS];
-	size_t n_rows;
-	struct {
-		char table[32];
-		char reason[64];
-		uint64_t n;
-	} bad[MAX_COUNTS];
-	size_t n_bad;
-	int config_errors;
-};
-
-static void fake_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
-    KV_PRINTF(3, 4);
-static void fake_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
+/* A fresh ctx with the connector's three settings; a NULL password is unset. */
+static void ref_ctx(struct kv_ctx *ctx, const char *dsn, const char *password,
+		    const char *row_array)
 {
-	static const char *const names[] = {"error", "warning", "info", "debug"};
-	if (ctx->log_len + 8 >= sizeof(ctx->log))
-		return;
-	int n = snprintf(ctx->log + ctx->log_len, sizeof(ctx->log) - ctx->log_len, "[%s] ",
-			 names[level]);
-	if (n > 0)
-		ctx->log_len += (size_t)n;
-	va_list ap;
-	va_start(ap, fmt);
-	n = vsnprintf(ctx->log + ctx->log_len, sizeof(ctx->log) - ctx->log_len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		ctx->log_len += (size_t)n;
-	if (ctx->log_len + 2 < sizeof(ctx->log))
-		ctx->log[ctx->log_len++] = '\n';
-	else
-		ctx->log_len = sizeof(ctx->log) - 1;
-	ctx->log[ctx->log_len] = '\0';
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->config[0][0] = "dsn";
+	ctx->config[0][1] = dsn;
+	ctx->config[1][0] = "password";
+	ctx->config[1][1] = password;
+	ctx->config[2][0] = "odbc_row_array_size";
+	ctx->config[2][1] = row_array;
 }
 
-static void fake_set_error(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
-static void fake_set_error(struct kv_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ctx->error, sizeof(ctx->error), fmt, ap);
-	va_end(ap);
-	ctx->n_errors++;
-}
-
-static const char *fake_config_string(struct kv_ctx *ctx, const char *key)
-{
-	if (strcmp(key, "dsn") == 0)
-		return ctx->dsn;
-	if (strcmp(key, "password") == 0)
-		return ctx->password;
-	ctx->config_errors++;
-	return NULL;
-}
-
-static int64_t fake_config_int(struct kv_ctx *ctx, const char *key)
-{
-	if (strcmp(key, "odbc_row_array_size") == 0)
-		return ctx->row_array > 0 ? ctx->row_array : 1024;
-	ctx->config_errors++;
-	return 0;
-}
-
-static void fake_count_rows(struct kv_ctx *ctx, const char *table, uint64_t n)
-{
-	for (size_t i = 0; i < ctx->n_rows; i++)
-		if (strcmp(ctx->rows[i].table, table) == 0) {
-			ctx->rows[i].n += n;
-			return;
-		}
-	if (ctx->n_rows < MAX_COUNTS) {
-		snprintf(ctx->rows[ctx->n_rows].table, sizeof(ctx->rows[0].table), "%s", table);
-		ctx->rows[ctx->n_rows++].n = n;
-	}
-}
-
-static void fake_count_bad(struct kv_ctx *ctx, const char *table, const char *reason,
-			   uint64_t n)
-{
-	for (size_t i = 0; i < ctx->n_bad; i++)
-		if (strcmp(ctx->bad[i].table, table) == 0 && strcmp(ctx->bad[i].reason, reason) == 0) {
-			ctx->bad[i].n += n;
-			return;
-		}
-	if (ctx->n_bad < MAX_COUNTS) {
-		snprintf(ctx->bad[ctx->n_bad].table, sizeof(ctx->bad[0].table), "%s", table);
-		snprintf(ctx->bad[ctx->n_bad].reason, sizeof(ctx->bad[0].reason), "%s", reason);
-		ctx->bad[ctx->n_bad++].n = n;
-	}
-}
-
-static const struct kv_host host = {
-	.abi_major = KV_ABI_MAJOR,
-	.abi_minor = KV_ABI_MINOR,
-	.struct_size = sizeof(struct kv_host),
-	.log = fake_log,
-	.set_error = fake_set_error,
-	.count_rows = fake_count_rows,
-	.count_bad_rows = fake_count_bad,
-};
-
-/* open() as the core calls it: *call gets the host, ctx and the plugin's
- * state; *provides (when not NULL) the bits open() declared. */
+/* open() as the core calls it: the connector's settings filled from ctx,
+ * *call gets the host, ctx and the plugin's state; *provides (when not
+ * NULL) the bits open() declared. */
 static int conn_open(struct kv_call *call, struct kv_ctx *ctx, uint32_t *provides)
 {
 	struct kv_open_result res = {.struct_size = sizeof res};
-	/* the settings struct as the core fills it from the section */
-	ck_assert_uint_le(plugin->settings_size, sizeof ctx->settings);
-	memset(ctx->settings, 0, sizeof ctx->settings);
-	for (size_t i = 0; i < plugin->n_settings; i++) {
-		const struct kv_setting *st = &plugin->settings[i];
-		if (st->field == KV_FIELD_INT64) {
-			int64_t v = fake_config_int(ctx, st->key.key);
-			memcpy(ctx->settings + st->offset, &v, sizeof v);
-		} else {
-			const char *v = fake_config_string(ctx, st->key.key);
-			memcpy(ctx->settings + st->offset, &v, sizeof v);
-		}
-	}
-	*call = (struct kv_call){.struct_size = sizeof *call, .host = &host, .ctx = ctx,
-				 .settings = ctx->settings};
+	fake_host_fill_settings(ctx, (const struct kv_plugin_header *)plugin);
+	*call = fake_host_call(ctx, NULL);
 	int rc = plugin->open(call, &res);
 	call->state = res.state;
 	if (provides != NULL)
@@ -803,6 +693,7 @@ static const char *const rules[] = {"legemiddelgjennomgang|lmg", "lmg", "gjennom
 
 struct result {
 	struct kv_ctx ctx;
+	char row_array[24]; /* the ctx's odbc_row_array_size */
 	int open_rc;
 	int read_rc;
 	uint32_t provides;
@@ -824,9 +715,9 @@ static void run_read_ex(struct result *res, const char *dsn, const char *passwor
 {
 	struct kv_call call;
 	memset(res, 0, sizeof(*res));
-	res->ctx.dsn = dsn;
-	res->ctx.password = password;
-	res->ctx.row_array = row_array;
+	snprintf(res->row_array, sizeof(res->row_array), "%lld",
+		 (long long)(row_array > 0 ? row_array : 1024));
+	ref_ctx(&res->ctx, dsn, password, res->row_array);
 	res->dump.hook = hook;
 	res->read_rc = -99;
 	res->open_rc = conn_open(&call, &res->ctx, &res->provides);
@@ -1183,8 +1074,7 @@ START_TEST(test_read_twice)
 {
 	struct kv_ctx ctx;
 	struct kv_call call;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.dsn = dsn_odbc_pg;
+	ref_ctx(&ctx, dsn_odbc_pg, NULL, "1024");
 	ck_assert_int_eq(conn_open(&call, &ctx, NULL), KV_OK);
 	struct kv_read_request req = {
 		.to = kv_date_from_ymd(2024, 12, 31), .note_patterns = rules,
@@ -1484,8 +1374,7 @@ static void killed_midstream(const char *dsn, const char *transport)
 {
 	struct kv_ctx ctx;
 	struct kv_call call;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.dsn = dsn;
+	ref_ctx(&ctx, dsn, NULL, "1024");
 	ck_assert_int_eq(conn_open(&call, &ctx, NULL), KV_OK);
 
 	struct killer k = {.db = "big"};
@@ -1637,8 +1526,7 @@ static void bench_one(const char *label, const char *dsn, size_t budget)
 {
 	struct kv_ctx ctx;
 	struct kv_call call;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.dsn = dsn;
+	ref_ctx(&ctx, dsn, NULL, "1024");
 	if (conn_open(&call, &ctx, NULL) != KV_OK) {
 		printf("bench %s: open failed: %s\n", label, ctx.error);
 		return;
@@ -1741,9 +1629,15 @@ static Suite *reference_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int failed = 1;
+	SRunner *sr = srunner_create(reference_suite());
+	int rc = ck_aim(sr, argc, argv, "check_reference");
+	if (rc >= 0) {
+		srunner_free(sr);
+		return rc;
+	}
 	main_pid = getpid();
 	atexit(cleanup);
 	struct sigaction sa;
@@ -1760,25 +1654,26 @@ int main(void)
 	plugin_handle = dlopen(so, RTLD_NOW | RTLD_LOCAL);
 	if (plugin_handle == NULL) {
 		fprintf(stderr, "cannot load %s: %s\n", so, dlerror());
+		srunner_free(sr);
 		return 1;
 	}
 	plugin = dlsym(plugin_handle, "kv_connector_plugin");
 	if (plugin == NULL) {
 		fprintf(stderr, "%s exports no kv_connector_plugin\n", so);
 		dlclose(plugin_handle);
+		srunner_free(sr);
 		return 1;
 	}
 	if (!setup_environment()) {
 		fprintf(stderr, "could not set up the test server and databases\n");
 		cleanup();
 		dlclose(plugin_handle);
+		srunner_free(sr);
 		return 1;
 	}
 	make_dsns();
 
-	SRunner *sr = srunner_create(reference_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
+	failed = ck_aim_run(sr);
 	srunner_free(sr);
 
 	const char *bench_rows = getenv("KVREF_BENCH_ROWS");

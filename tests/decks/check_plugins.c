@@ -15,257 +15,26 @@
  * speed of one pass: 30,000 patients x 101 months, printed, never asserted.
  * For diabetes and medication_review also the details tested below.
  *
- * The fake host serves each plugin's declared defaults unless a test
- * overrides a key, and the value sets of conf/valuesets.txt (read from
- * KV_SOURCE_DIR, KV_BUILD_DIR/.. or the working directory).
+ * The fake host (tests/lib/fake_host.c) serves each plugin's declared
+ * defaults unless a test sets a key, and the value sets of
+ * conf/valuesets.txt (read from KV_SOURCE_DIR, KV_BUILD_DIR/.. or the
+ * working directory).
  *
  * Build and run from the top directory, after `make`:
- *   cc -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Icore/include \
- *      $(pkg-config --cflags check) -o build/tests/check_plugins \
- *      tests/decks/check_plugins.c $(pkg-config --libs check) -ldl
+ *   make build/tests/check_plugins
  *   KV_BUILD_DIR=build build/tests/check_plugins
  * KV_PERF_PATIENTS sets the size of the speed test (default 30000).
  */
 #include "kvalind/kv_plugin.h"
 
-#include <check.h>
+#include "ck_aim.h"
+#include "fake_host.h"
 #include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* ---- fake value sets ------------------------------------------------------ */
-
-/*
- * The shipped value-set file conf/valuesets.txt, read once at start-up
- * (KV_SOURCE_DIR, else KV_BUILD_DIR/.., else the working directory), so every
- * plugin sees the catalogue's own codes. Matching as the host documents it:
- * ICD-10 by prefix, ATC ending in '*' by prefix, the rest exactly, '!'
- * excludes, each entry valid from .. to (inclusive).
- */
-struct fake_entry {
-	enum kv_code_kind kind;
-	char code[KV_CODE_MAX + 2];
-	bool prefix, exclude;
-	kv_date from, to;
-};
-
-struct kv_value_set {
-	char name[64];
-	struct fake_entry *entries;
-	size_t n, cap;
-};
-
-static struct kv_value_set *all_sets;
-static size_t n_sets, cap_sets;
-
-static kv_date parse_date(const char *s, kv_date open)
-{
-	int y, m, d;
-	if (s == NULL || strcmp(s, "-") == 0 || sscanf(s, "%d-%d-%d", &y, &m, &d) != 3)
-		return open;
-	return kv_date_from_ymd(y, m, d);
-}
-
-static void load_value_sets(void)
-{
-	const char *src = getenv("KV_SOURCE_DIR"), *bld = getenv("KV_BUILD_DIR");
-	char path[4096];
-	FILE *f = NULL;
-	if (src != NULL) {
-		snprintf(path, sizeof path, "%s/conf/valuesets.txt", src);
-		f = fopen(path, "r");
-	}
-	if (f == NULL && bld != NULL) {
-		snprintf(path, sizeof path, "%s/../conf/valuesets.txt", bld);
-		f = fopen(path, "r");
-	}
-	if (f == NULL)
-		f = fopen("conf/valuesets.txt", "r");
-	if (f == NULL) {
-		fprintf(stderr, "check_plugins: cannot find conf/valuesets.txt\n");
-		exit(2);
-	}
-	static const struct {
-		const char *word;
-		enum kv_code_kind kind;
-	} kinds[] = {{"ICPC-2", KV_CODES_ICPC2}, {"ICD-10", KV_CODES_ICD10},
-		     {"ATC", KV_CODES_ATC},       {"ANALYSIS", KV_CODES_ANALYSIS},
-		     {"FEE", KV_CODES_FEE},       {"FORM", KV_CODES_FORM},
-		     {"RXGROUP", KV_CODES_RXGROUP}, {"KEYWORD", KV_CODES_KEYWORD}};
-	char line[512];
-	while (fgets(line, sizeof line, f) != NULL) {
-		char name[64], kind[32], code[64], from[32], to[32];
-		int k = sscanf(line, "%63s %31s %63s %31s %31s", name, kind, code, from, to);
-		if (k < 3 || name[0] == '#')
-			continue;
-		size_t ki = 0;
-		while (ki < sizeof kinds / sizeof kinds[0] && strcmp(kinds[ki].word, kind) != 0)
-			ki++;
-		if (ki == sizeof kinds / sizeof kinds[0])
-			continue; /* "catalogue 1", "version 1.0" */
-		struct kv_value_set *set = NULL;
-		for (size_t i = 0; i < n_sets; i++)
-			if (strcmp(all_sets[i].name, name) == 0)
-				set = &all_sets[i];
-		if (set == NULL) {
-			if (n_sets == cap_sets) {
-				cap_sets = cap_sets ? 2 * cap_sets : 64;
-				all_sets = realloc(all_sets, cap_sets * sizeof *all_sets);
-			}
-			set = &all_sets[n_sets++];
-			memset(set, 0, sizeof *set);
-			snprintf(set->name, sizeof set->name, "%s", name);
-		}
-		if (set->n == set->cap) {
-			set->cap = set->cap ? 2 * set->cap : 8;
-			set->entries = realloc(set->entries, set->cap * sizeof *set->entries);
-		}
-		struct fake_entry *e = &set->entries[set->n++];
-		memset(e, 0, sizeof *e);
-		e->kind = kinds[ki].kind;
-		const char *c = code;
-		if (*c == '!')
-			e->exclude = true, c++;
-		size_t j = 0;
-		for (; *c != '\0' && j < sizeof e->code - 1; c++)
-			if (*c != '.')
-				e->code[j++] = *c;
-		if (j > 0 && e->code[j - 1] == '*')
-			e->code[--j] = '\0', e->prefix = true;
-		if (e->kind == KV_CODES_ICD10)
-			e->prefix = true;
-		e->from = parse_date(k >= 4 ? from : NULL, INT32_MIN);
-		e->to = parse_date(k >= 5 ? to : NULL, KV_DATE_OPEN);
-	}
-	fclose(f);
-	if (n_sets == 0) {
-		fprintf(stderr, "check_plugins: no value sets in %s\n", path);
-		exit(2);
-	}
-}
-
-static void free_value_sets(void)
-{
-	for (size_t i = 0; i < n_sets; i++)
-		free(all_sets[i].entries);
-	free(all_sets);
-}
-
-/* ---- the fake host --------------------------------------------------------- */
-
-struct kv_ctx {
-	const struct kv_plugin_header *plugin;
-	const char *overrides[8][2]; /* key, value */
-	const char *missing_set;     /* value_set() of this name returns NULL */
-	int note_pattern;            /* what note_pattern("LMG_NOTE") returns */
-	int warnings, errors;
-	char error[512];
-	const char *asked[32]; /* value sets asked for, in order (borrowed names) */
-	size_t n_asked;
-};
-
-static void fake_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
-{
-	if (level == KV_LOG_WARNING)
-		ctx->warnings++;
-	if (level == KV_LOG_ERROR)
-		ctx->errors++;
-	(void)fmt;
-}
-
-static void fake_set_error(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
-static void fake_set_error(struct kv_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ctx->error, sizeof ctx->error, fmt, ap);
-	va_end(ap);
-}
-
-static const char *fake_config_string(struct kv_ctx *ctx, const char *key)
-{
-	for (size_t i = 0; i < 8 && ctx->overrides[i][0] != NULL; i++)
-		if (strcmp(ctx->overrides[i][0], key) == 0)
-			return ctx->overrides[i][1];
-	for (size_t i = 0; i < ctx->plugin->n_settings; i++)
-		if (strcmp(ctx->plugin->settings[i].key.key, key) == 0)
-			return ctx->plugin->settings[i].key.default_value;
-	ctx->errors++; /* an undeclared key */
-	return NULL;
-}
-
-static int64_t fake_config_int(struct kv_ctx *ctx, const char *key)
-{
-	const char *v = fake_config_string(ctx, key);
-	return v ? strtoll(v, NULL, 10) : 0;
-}
-
-static void fake_count(struct kv_ctx *ctx, const char *table, uint64_t n)
-{
-	(void)ctx, (void)table, (void)n;
-}
-
-static void fake_count_bad(struct kv_ctx *ctx, const char *table, const char *reason,
-			   uint64_t n)
-{
-	(void)ctx, (void)table, (void)reason, (void)n;
-}
-
-static const struct kv_value_set *fake_value_set(struct kv_ctx *ctx, const char *name)
-{
-	if (ctx->n_asked < 32)
-		ctx->asked[ctx->n_asked++] = name;
-	if (ctx->missing_set != NULL && strcmp(ctx->missing_set, name) == 0) {
-		ctx->errors++;
-		return NULL;
-	}
-	for (size_t i = 0; i < n_sets; i++)
-		if (strcmp(all_sets[i].name, name) == 0)
-			return &all_sets[i];
-	ctx->errors++;
-	return NULL;
-}
-
-static bool fake_in_value_set(const struct kv_value_set *set, enum kv_code_kind kind,
-			      const char *code, kv_date date)
-{
-	if (set == NULL || code == NULL || *code == '\0')
-		return false;
-	bool in = false;
-	for (size_t i = 0; i < set->n; i++) {
-		const struct fake_entry *e = &set->entries[i];
-		if (e->kind != kind || date < e->from || date > e->to)
-			continue;
-		if (e->prefix ? strncmp(code, e->code, strlen(e->code)) == 0
-			      : strcmp(code, e->code) == 0) {
-			if (e->exclude)
-				return false;
-			in = true;
-		}
-	}
-	return in;
-}
-
-static int fake_note_pattern(struct kv_ctx *ctx, const char *name)
-{
-	return strcmp(name, "LMG_NOTE") == 0 ? ctx->note_pattern : -1;
-}
-
-static const struct kv_host host = {
-	.abi_major = KV_ABI_MAJOR,
-	.abi_minor = KV_ABI_MINOR,
-	.struct_size = sizeof(struct kv_host),
-	.log = fake_log,
-	.set_error = fake_set_error,
-	.count_rows = fake_count,
-	.count_bad_rows = fake_count_bad,
-	.value_set = fake_value_set,
-	.in_value_set = fake_in_value_set,
-	.note_pattern = fake_note_pattern,
-};
 
 /* ---- loading and running ----------------------------------------------------- */
 
@@ -312,7 +81,6 @@ struct run {
 	struct kv_run run;
 	void *state;       /* init's result, NULL when it failed */
 	uint32_t lookback; /* init's lookback_months */
-	_Alignas(8) unsigned char settings[1024]; /* the plugin's, as the core fills them */
 	struct kv_result_block out;
 	uint8_t flags[16 * 128];
 	double values[16 * 128];
@@ -349,31 +117,14 @@ static void run_setup(struct run *r, const struct kv_indicator_plugin *p, int y,
 /* The context of a callback of r's plugin, as the core makes it. */
 static struct kv_call run_call(struct run *r)
 {
-	return (struct kv_call){.struct_size = sizeof(struct kv_call), .host = &host,
-				.ctx = &r->ctx, .state = r->state, .settings = r->settings};
+	return fake_host_call(&r->ctx, r->state);
 }
 
-/* The plugin's settings struct from its defaults and r->ctx.overrides, as
+/* The plugin's settings struct from its defaults and r->ctx.config, as
  * core/host.c fills it. */
 static void run_fill_settings(struct run *r)
 {
-	const struct kv_indicator_plugin *p = r->plugin;
-	ck_assert_uint_le(p->settings_size, sizeof r->settings);
-	memset(r->settings, 0, sizeof r->settings);
-	for (size_t i = 0; i < p->n_settings; i++) {
-		const struct kv_setting *st = &p->settings[i];
-		const char *v = fake_config_string(&r->ctx, st->key.key);
-		unsigned char *field = r->settings + st->offset;
-		if (st->field == KV_FIELD_INT64) {
-			int64_t n = v ? strtoll(v, NULL, 10) : 0;
-			memcpy(field, &n, sizeof n);
-		} else if (st->field == KV_FIELD_BOOL) {
-			bool b = v != NULL && strcmp(v, "true") == 0;
-			memcpy(field, &b, sizeof b);
-		} else {
-			memcpy(field, &v, sizeof v);
-		}
-	}
+	fake_host_fill_settings(&r->ctx, (const struct kv_plugin_header *)r->plugin);
 }
 
 static int run_init(struct run *r)
@@ -484,8 +235,8 @@ START_TEST(dm_inconsistent_thresholds)
 					     {"bp_high_diastolic", "85"}};
 	struct run r;
 	run_setup(&r, dm, 2020, 1, 12);
-	r.ctx.overrides[0][0] = bad[_i][0];
-	r.ctx.overrides[0][1] = bad[_i][1];
+	r.ctx.config[0][0] = bad[_i][0];
+	r.ctx.config[0][1] = bad[_i][1];
 	ck_assert_int_eq(run_init(&r), KV_ERROR);
 	ck_assert_ptr_null(r.state);
 	ck_assert_str_ne(r.ctx.error, "");
@@ -509,8 +260,8 @@ START_TEST(dm_thresholds_from_config)
 	run_fini(&r);
 
 	run_setup(&r, dm, 2020, 3, 1);
-	r.ctx.overrides[0][0] = "hba1c_low", r.ctx.overrides[0][1] = "53";
-	r.ctx.overrides[1][0] = "bp_good_systolic", r.ctx.overrides[1][1] = "130";
+	r.ctx.config[0][0] = "hba1c_low", r.ctx.config[0][1] = "53";
+	r.ctx.config[1][0] = "bp_good_systolic", r.ctx.config[1][1] = "130";
 	ck_assert_int_eq(run_init(&r), KV_OK);
 	run_compute(&r, &p);
 	ck_assert_int_eq(nd(&r, "DM_HBA1C_LT52", 0), 'N');
@@ -605,7 +356,7 @@ START_TEST(lmg_min_drugs_from_config)
 			       .medications = four_drugs, .n_medications = 4};
 	struct run r;
 	run_setup(&r, lmg, 2020, 2, 1);
-	r.ctx.overrides[0][0] = "min_regular_drugs", r.ctx.overrides[0][1] = "5";
+	r.ctx.config[0][0] = "min_regular_drugs", r.ctx.config[0][1] = "5";
 	ck_assert_int_eq(run_init(&r), KV_OK);
 	run_compute(&r, &p);
 	ck_assert_int_eq(nd(&r, "LMG_4PLUS", 0), '-');
@@ -909,10 +660,10 @@ START_TEST(all_bad_config)
 	const struct kv_indicator_plugin *p = plugin_named(bad_configs[_i].plugin);
 	struct run r;
 	run_setup(&r, p, 2020, 1, 12);
-	r.ctx.overrides[0][0] = bad_configs[_i].key;
-	r.ctx.overrides[0][1] = bad_configs[_i].value;
-	r.ctx.overrides[1][0] = bad_configs[_i].key2;
-	r.ctx.overrides[1][1] = bad_configs[_i].value2;
+	r.ctx.config[0][0] = bad_configs[_i].key;
+	r.ctx.config[0][1] = bad_configs[_i].value;
+	r.ctx.config[1][0] = bad_configs[_i].key2;
+	r.ctx.config[1][1] = bad_configs[_i].value2;
 	r.state = &r;
 	ck_assert_msg(run_init(&r) == KV_ERROR, "%s accepts %s = %s", p->name,
 		      bad_configs[_i].key, bad_configs[_i].value);
@@ -939,11 +690,11 @@ START_TEST(containment_config_refused)
 	const struct kv_indicator_plugin *p = plugin_named(containment_configs[_i].plugin);
 	struct run r;
 	run_setup(&r, p, 2020, 1, 12);
-	r.ctx.overrides[0][0] = containment_configs[_i].key;
-	r.ctx.overrides[0][1] = containment_configs[_i].value;
+	r.ctx.config[0][0] = containment_configs[_i].key;
+	r.ctx.config[0][1] = containment_configs[_i].value;
 	if (strcmp(containment_configs[_i].key, "many_categories") == 0) {
-		r.ctx.overrides[1][0] = "comorbid_categories"; /* 4 > 3 */
-		r.ctx.overrides[1][1] = "4";
+		r.ctx.config[1][0] = "comorbid_categories"; /* 4 > 3 */
+		r.ctx.config[1][1] = "4";
 	}
 	r.state = &r;
 	ck_assert_msg(run_init(&r) == KV_ERROR, "%s accepts %s = %s", p->name,
@@ -957,9 +708,9 @@ START_TEST(containment_config_refused)
 	run_setup(&r, p, 2020, 1, 12);
 	char value[24];
 	snprintf(value, sizeof value, "%lld",
-		 (long long)fake_config_int(&r.ctx, containment_configs[_i].other));
-	r.ctx.overrides[0][0] = containment_configs[_i].key;
-	r.ctx.overrides[0][1] = value;
+		 (long long)fake_host_config_int(&r.ctx, containment_configs[_i].other));
+	r.ctx.config[0][0] = containment_configs[_i].key;
+	r.ctx.config[0][1] = value;
 	ck_assert_int_eq(run_init(&r), KV_OK);
 	run_fini(&r);
 }
@@ -1034,8 +785,8 @@ static char nd_with(const char *plugin, const struct kv_patient *pt, const char 
 {
 	struct run r;
 	run_setup(&r, plugin_named(plugin), 2020, 3, 1);
-	r.ctx.overrides[0][0] = key;
-	r.ctx.overrides[0][1] = value;
+	r.ctx.config[0][0] = key;
+	r.ctx.config[0][1] = value;
 	ck_assert_int_eq(run_init(&r), KV_OK);
 	run_compute(&r, pt);
 	char c = nd(&r, id, 0);
@@ -1066,7 +817,7 @@ START_TEST(add_window_from_config)
 	/* and the mean's value is the DDD sum */
 	struct run r;
 	run_setup(&r, plugin_named("addictive_drugs"), 2020, 3, 1);
-	r.ctx.overrides[0][0] = "window_months", r.ctx.overrides[0][1] = "24";
+	r.ctx.config[0][0] = "window_months", r.ctx.config[0][1] = "24";
 	ck_assert_int_eq(run_init(&r), KV_OK);
 	run_compute(&r, &p);
 	ck_assert_double_eq_tol(r.values[index_of(r.plugin, "ADD_DDD_MEAN")], 30.0, 1e-9);
@@ -1267,8 +1018,8 @@ static bool lookback_holds(const struct kv_indicator_plugin *p, const char *key,
 {
 	struct run r;
 	run_setup(&r, p, y, m, months);
-	r.ctx.overrides[0][0] = key;
-	r.ctx.overrides[0][1] = value;
+	r.ctx.config[0][0] = key;
+	r.ctx.config[0][1] = value;
 	if (run_init(&r) != KV_OK)
 		return false;
 	uint32_t lookback = r.lookback;
@@ -1496,8 +1247,8 @@ static bool rel_hold(const struct rel_override *overrides, size_t n_overrides, i
 		size_t o = 0;
 		for (size_t j = 0; j < n_overrides; j++)
 			if (strcmp(overrides[j].plugin, plugin_names[k]) == 0 && o < 4) {
-				runs[k].ctx.overrides[o][0] = overrides[j].key;
-				runs[k].ctx.overrides[o][1] = overrides[j].value;
+				runs[k].ctx.config[o][0] = overrides[j].key;
+				runs[k].ctx.config[o][1] = overrides[j].value;
 				o++;
 			}
 		ok = run_init(&runs[k]) == KV_OK;
@@ -1652,20 +1403,24 @@ static Suite *plugins_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	load_value_sets();
+	SRunner *sr = srunner_create(plugins_suite());
+	int rc = ck_aim(sr, argc, argv, "check_plugins");
+	if (rc >= 0) {
+		srunner_free(sr);
+		return rc;
+	}
+	fake_host_load_value_sets("check_plugins");
 	for (size_t k = 0; k < N_PLUGINS; k++)
 		plugins[k] = load(plugin_names[k], &handles[k]);
 	dm = plugin_named("diabetes");
 	lmg = plugin_named("medication_review");
-	SRunner *sr = srunner_create(plugins_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
+	rc = ck_aim_run(sr);
 	srunner_free(sr);
 	for (size_t k = 0; k < N_PLUGINS; k++)
 		if (getenv("KV_NO_DLCLOSE") == NULL)
 			dlclose(handles[k]);
-	free_value_sets();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	fake_host_free_value_sets();
+	return rc;
 }

@@ -47,9 +47,9 @@ FUZZ_SRCS_valueset := $(FUZZ_CORE) plugins/common/kvdb_util.c
 FUZZ_LIBS_valueset := inih
 FUZZ_SRCS_dates    := $(FUZZ_CORE) plugins/common/kvdb_util.c
 FUZZ_LIBS_dates    := inih
-FUZZ_SRCS_pgcopy   := $(FUZZ_REF)
+FUZZ_SRCS_pgcopy   := $(FUZZ_REF) $(FAKE_HOST)
 FUZZ_LIBS_pgcopy   := libpq
-FUZZ_SRCS_odbc     := $(FUZZ_REF)
+FUZZ_SRCS_odbc     := $(FUZZ_REF) $(FAKE_HOST)
 FUZZ_LIBS_odbc     := odbc
 FUZZ_SRCS_hub_extract := hub/hub_validate.c core/extract_format.c core/util.c core/sha256.c \
 	core/outbox.c core/atomic.c core/log.c core/disclosure.c core/disclosure_audit.c \
@@ -68,7 +68,7 @@ FUZZ_LIBS_receipt := libcrypto
 
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -O1 -g -fno-omit-frame-pointer \
-	$(DEFS) -Icore/include -Icore -Iplugins/common -Iplugins/reference -Itests/fuzz
+	$(DEFS) -Icore/include -Icore -Iplugins/common -Iplugins/reference -Itests/fuzz -Itests/lib
 # The headers and the .c files a target #includes come from its $@.d
 # (cc_deps in the top Makefile); a change here rebuilds every target.
 FUZZ_DEPS := tests/fuzz/fuzz.mk
@@ -118,10 +118,10 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 # ---- seeds of the connector targets from real databases --------------------
 
 RECORD_SEEDS_CFLAGS = $(FUZZ_CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq odbc)
-$(B)/fuzz/record_seeds: tests/fuzz/record_seeds.c $(FUZZ_REF) plugins/common/kvdb_pg.c \
+$(B)/fuzz/record_seeds: tests/fuzz/record_seeds.c $(FUZZ_REF) $(FAKE_HOST) plugins/common/kvdb_pg.c \
 		plugins/common/kvdb_odbc.c $(FUZZ_DEPS) $(B)/build-flags
 	@mkdir -p $(dir $@)
-	$(CC) $(RECORD_SEEDS_CFLAGS) -o $@ $< $(FUZZ_REF) plugins/common/kvdb_pg.c \
+	$(CC) $(RECORD_SEEDS_CFLAGS) -o $@ $< $(FUZZ_REF) $(FAKE_HOST) plugins/common/kvdb_pg.c \
 		plugins/common/kvdb_odbc.c $(shell $(PKG_CONFIG) --libs libpq odbc) -lm $(LDFLAGS)
 	$(call cc_deps,$(RECORD_SEEDS_CFLAGS))
 

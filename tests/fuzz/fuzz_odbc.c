@@ -169,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	uint8_t opt = data[0];
-	struct kvdb_ctx rc = {.host = &fz_host, .ctx = NULL};
+	struct kvdb_ctx rc = {.host = &fake_host, .ctx = NULL};
 	struct fz_odbc f;
 	memset(&f, 0, sizeof f);
 	bool sqlite = (opt & FZ_OPT_SQLITE) != 0;
@@ -187,11 +187,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.o.row_array = 1;
 	f.in = (struct fz_input){.data = data, .len = size, .pos = 1};
 	fz_request(opt);
-	fz_last_error[0] = '\0';
+	fz_host_reset();
 	int r = ref_read(&rc, &f.o.base, &fz_req, fz_sink, NULL);
 	if (r != KV_OK && r != KV_ERROR)
 		abort();
-	if (r == KV_ERROR && fz_last_error[0] == '\0')
+	if (r == KV_ERROR && fake_host_default.error[0] == '\0')
 		abort(); /* an error must say why */
 	kvdb_ctx_fini(&rc);
 	return 0;

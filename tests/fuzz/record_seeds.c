@@ -236,7 +236,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: record_seeds pgcopy|odbc DSN OPTIONS_BYTE OUT_FILE\n");
 		return 2;
 	}
-	struct kvdb_ctx rc = {.host = &fz_host};
+	fz_host_reset();
+	struct kvdb_ctx rc = {.host = &fake_host};
 	struct rec r;
 	memset(&r, 0, sizeof r);
 	r.mode = strcmp(argv[1], "pgcopy") == 0 ? MODE_PGCOPY : MODE_ODBC;
@@ -247,7 +248,7 @@ int main(int argc, char **argv)
 			 ? kvdb_pg_open(&rc, dsn, NULL, "kvalind-fuzz-seeds", &r.real)
 			 : kvdb_odbc_open(&rc, dsn, NULL, 64, &r.real);
 	if (ok != 0) {
-		fprintf(stderr, "record_seeds: %s\n", fz_last_error);
+		fprintf(stderr, "record_seeds: %s\n", fake_host_default.error);
 		return 1;
 	}
 	r.base = *r.real;
@@ -260,7 +261,7 @@ int main(int argc, char **argv)
 	int ret = ref_read(&rc, &r.base, &fz_req, fz_sink, NULL);
 	r.real->close(r.real);
 	if (ret != KV_OK) {
-		fprintf(stderr, "record_seeds: %s\n", fz_last_error);
+		fprintf(stderr, "record_seeds: %s\n", fake_host_default.error);
 		return 1;
 	}
 	FILE *f = fopen(argv[4], "wb");

@@ -1,6 +1,7 @@
 /*
  * ref_harness.h - what the two row-decoding fuzz targets (fuzz_pgcopy.c,
- * fuzz_odbc.c) and the seed recorder (record_seeds.c) share: a fake host,
+ * fuzz_odbc.c) and the seed recorder (record_seeds.c) share: the tests'
+ * fake host (tests/lib/fake_host.c),
  * a patient sink that checks every promise kv_events.h makes about a
  * delivered patient, the read request, and the framing of a fuzz input.
  *
@@ -40,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_host.h"
 #include "ref.h"
 
 /* not every program uses every helper */
@@ -55,69 +57,15 @@ static const size_t fz_budgets[4] = {16u << 20, 64u << 10, 4u << 10, 1u << 20};
 static const size_t fz_chunks[8] = {0, 1, 3, 7, 19, 64, 301, 4096};
 static const char *const fz_rules[2] = {"lmg|legemiddelgjennomgang", "kols|røyk"};
 
-/* ---- the fake host ------------------------------------------------------ */
+/* ---- the fake host (tests/lib/fake_host.c) ------------------------------ */
 
-static char fz_last_error[1024];
-
-static void fz_log(struct kv_ctx *ctx, enum kv_log_level level, const char *fmt, ...)
+/* The targets pass a NULL ctx: what the host records is in fake_host_default;
+ * reset before each read, it aborts on a malformed count. */
+static void fz_host_reset(void)
 {
-	char buf[1024];
-	va_list ap;
-	(void)ctx;
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (getenv("FUZZ_VERBOSE") != NULL)
-		fprintf(stderr, "log: %s\n", buf);
+	memset(&fake_host_default, 0, sizeof fake_host_default);
+	fake_host_default.strict = true;
 }
-
-static void fz_set_error(struct kv_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	(void)ctx;
-	va_start(ap, fmt);
-	vsnprintf(fz_last_error, sizeof fz_last_error, fmt, ap);
-	va_end(ap);
-	if (getenv("FUZZ_VERBOSE") != NULL)
-		fprintf(stderr, "error: %s\n", fz_last_error);
-}
-
-static uint64_t fz_rows_counted, fz_bad_counted;
-
-static void fz_count_rows(struct kv_ctx *ctx, const char *table, uint64_t n)
-{
-	(void)ctx;
-	if (table == NULL || *table == '\0')
-		abort();
-	fz_rows_counted += n;
-}
-
-static void fz_count_bad_rows(struct kv_ctx *ctx, const char *table, const char *reason,
-			      uint64_t n)
-{
-	(void)ctx;
-	if (table == NULL || reason == NULL || *reason == '\0' || n == 0)
-		abort();
-	fz_bad_counted += n;
-}
-
-static void fz_expect_patients(struct kv_ctx *ctx, uint64_t n)
-{
-	(void)ctx;
-	(void)n;
-}
-
-static const struct kv_host fz_host = {
-	.abi_major = KV_ABI_MAJOR,
-	.abi_minor = KV_ABI_MINOR,
-	.struct_size = sizeof(struct kv_host),
-	.log = fz_log,
-	.set_error = fz_set_error,
-	.count_rows = fz_count_rows,
-	.count_bad_rows = fz_count_bad_rows,
-	.expect_patients = fz_expect_patients,
-};
 
 /* ---- the sink: every promise about a delivered patient ------------------ */
 

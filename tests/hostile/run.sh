@@ -17,6 +17,7 @@
 #   - give results identical, byte for byte, to the same practice without
 #     the hostile rows (every hostile patient is unlisted in those months).
 #
+# No FILTER (KV_FILTER): one set of hostile databases, loaded once, read through every transport; each check compares against the clean run.
 # KEEP=1 keeps the temporary directory. Usage: bash tests/hostile/run.sh BUILD_DIR
 set -u
 cd "$(dirname "$0")/../.."
@@ -24,6 +25,7 @@ src=$(pwd)
 build=$(cd "${1:-build}" && pwd)
 kvalind="$build/kvalind"
 . tests/lib/pg.sh
+suite_no_filter hostile "one set of hostile databases, loaded once, read through every transport; each check compares against the clean run"
 
 passed=0
 failed=0

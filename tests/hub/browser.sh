@@ -22,6 +22,7 @@
 # Without /usr/bin/chromium: "SKIP: chromium not installed", exit 0 (in CI,
 # CI=true, exit 1).
 # Runs as root (the daemons switch users). KEEP=1 keeps the directory.
+# No FILTER (KV_FILTER): one browser session over the report pages.
 # Usage: bash tests/hub/browser.sh BUILD
 set -u
 cd "$(dirname "$0")/../.."
@@ -30,6 +31,7 @@ build=$(cd "${1:-build}" && pwd)
 hub="$build/kvalind-hub"
 CHROMIUM=/usr/bin/chromium
 . tests/lib/suite.sh
+suite_no_filter hub-browser "one browser session over the report pages"
 
 [ -x "$CHROMIUM" ] || suite_skip hub-browser "chromium not installed (apt-get install chromium)"
 command -v certutil > /dev/null && command -v pk12util > /dev/null ||

@@ -27,7 +27,7 @@
  */
 #include "hub.h"
 
-#include <check.h>
+#include "ck_aim.h"
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -1199,8 +1199,17 @@ static int validate_dirs(int n, char **dirs)
 int main(int argc, char **argv)
 {
 	char err[600];
+	SRunner *r = srunner_create(suite());
+	if (!(argc > 1 && strcmp(argv[1], "--extracts") == 0)) {
+		int rc = ck_aim(r, argc, argv, "check_hub_validate");
+		if (rc >= 0) {
+			srunner_free(r);
+			return rc;
+		}
+	}
 	if (hub_catalogue_relate(&cat, err, sizeof err) != 0) {
 		fprintf(stderr, "check_hub_validate: the small catalogue: %s\n", err);
+		srunner_free(r);
 		return 1;
 	}
 	load_real();
@@ -1208,11 +1217,9 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--extracts") == 0) {
 		failed = validate_dirs(argc - 2, argv + 2);
 	} else {
-		SRunner *r = srunner_create(suite());
-		srunner_run_all(r, CK_NORMAL);
-		failed = srunner_ntests_failed(r) != 0;
-		srunner_free(r);
+		failed = ck_aim_run(r);
 	}
+	srunner_free(r);
 	if (real_loaded)
 		hub_catalogue_free(&real);
 	hub_catalogue_unrelate(&cat);

@@ -18,6 +18,7 @@
 #  3. the hub's panel CSV (kvalind-hub panel) run through statsmodels
 #     (tests/analysis/did_statsmodels.py) gives the numbers `did` printed.
 #
+# No FILTER (KV_FILTER): one estimate from 23 offices' pushes, checked three ways.
 # Runs as root. KEEP=1 keeps the directory. Usage: bash tests/hub/did_e2e.sh BUILD
 set -u
 cd "$(dirname "$0")/../.."
@@ -25,6 +26,7 @@ src=$(pwd)
 build=$(cd "${1:-build}" && pwd)
 hub="$build/kvalind-hub"
 . tests/hub/lib.sh
+suite_no_filter hub-did "one estimate from 23 offices' pushes, checked three ways"
 
 passed=0
 failed=0

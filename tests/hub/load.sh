@@ -24,6 +24,7 @@
 # Figures go to bench/hub-results.md (HUB_LOAD_RESULTS to change, "-" for
 # none). Defaults: 2000 offices x 101 months, 32 in flight (about 15
 # minutes on 2 cores); HUB_LOAD_OFFICES=200 for a quick run.
+# No FILTER (KV_FILTER): a benchmark, one measurement.
 # Usage: bash tests/hub/load.sh BUILD_DIR
 set -u
 cd "$(dirname "$0")/../.."
@@ -37,6 +38,7 @@ results=${HUB_LOAD_RESULTS:-$src/bench/hub-results.md}
 load="$build/tests/hub_load"
 
 . tests/lib/suite.sh
+suite_no_filter bench-hub "a benchmark, one measurement"
 [ "$(id -u)" = 0 ] || suite_skip load "the hub switches to nobody; run as root"
 . tests/hub/lib.sh
 trap world_stop EXIT

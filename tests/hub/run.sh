@@ -30,6 +30,7 @@
 #     did not issue is refused; `report --out` and `panel` from the database.
 #
 # Runs as root (the daemons switch to nobody). KEEP=1 keeps the directory.
+# No FILTER (KV_FILTER): one hub and three offices: every block builds on what the ones before stored.
 # Usage: bash tests/hub/run.sh BUILD_DIR
 set -u
 cd "$(dirname "$0")/../.."
@@ -38,6 +39,7 @@ build=$(cd "${1:-build}" && pwd)
 kvalind="$build/kvalind"
 hub="$build/kvalind-hub"
 . tests/lib/pg.sh
+suite_no_filter hub "one hub and three offices: every block builds on what the ones before stored"
 suite_reachable hub tests/hub/run.sh "$@"
 
 passed=0

@@ -34,6 +34,20 @@
 #                            never a test of the machine's speed
 #   wait_for FILE PATTERN [SECONDS]   wait_until grep finds PATTERN in FILE
 #                            (default 30 s, scaled likewise)
+#   suite_filter NAME SCRIPT [TEST...]   (at the start of a suite that
+#                            takes a filter) with KV_FILTER set (make's
+#                            FILTER=), exit 1 at once, listing the tests, if
+#                            none matches it; the tests are the literal
+#                            `suite_want "..."` names in SCRIPT and the TESTs
+#                            (names made at run time: one per deck, say)
+#   suite_want TEST          true if TEST is to run: always without a
+#                            filter, else if TEST matches KV_FILTER (an
+#                            extended regular expression, any case). Guard
+#                            each test, or each chain of tests that share
+#                            state, with it: if suite_want "sigterm ..."; then
+#   suite_no_filter NAME WHY (a suite whose tests cannot run apart) with
+#                            KV_FILTER set, say NAME takes no filter and why,
+#                            and exit 1
 
 suite_ci() {
 	case ${CI:-} in true | 1 | yes) return 0 ;; *) return 1 ;; esac
@@ -188,4 +202,30 @@ wait_until() {
 
 wait_for() {
 	wait_until "${3:-30}" grep -q -- "$2" "$1" 2> /dev/null
+}
+
+suite_want() {
+	[ -z "${KV_FILTER:-}" ] || printf '%s\n' "$1" | grep -qiE -- "$KV_FILTER"
+}
+
+suite_filter() {
+	[ -n "${KV_FILTER:-}" ] || return 0
+	_names=$(
+		sed -n 's/.*suite_want "\([^"$]*\)".*/\1/p' "$2"
+		shift 2
+		[ $# -eq 0 ] || printf '%s\n' "$@"
+	)
+	if printf '%s\n' "$_names" | grep -qiE -- "$KV_FILTER"; then
+		echo "$1: FILTER=$KV_FILTER: running only$(printf '%s\n' "$_names" | grep -iE -- "$KV_FILTER" | sed 's/^/ "/; s/$/"/' | tr '\n' ',' | sed 's/,$//')"
+		return 0
+	fi
+	echo "$1: FAIL: no test matches FILTER=$KV_FILTER; the tests are:"
+	printf '%s\n' "$_names" | sed 's/^/  /'
+	exit 1
+}
+
+suite_no_filter() {
+	[ -n "${KV_FILTER:-}" ] || return 0
+	echo "$1: FAIL: FILTER=$KV_FILTER, but this suite takes no filter: $2"
+	exit 1
 }

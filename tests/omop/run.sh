@@ -9,6 +9,8 @@
 #  2. the hand-made decks tests/omop/decks/NAME.sql (+ NAME.expected, the
 #     format of tests/decks/) through both transports;
 #  3. the harness checks itself with a deliberately wrong expectation.
+# FILTER=re (make check-omop FILTER=eunomia; KV_FILTER here) runs 1 or 2-3
+# (3 reads a deck of 2) when the name matches.
 # Usage: bash tests/omop/run.sh BUILD_DIR
 set -u
 cd "$(dirname "$0")/../.."
@@ -16,6 +18,7 @@ src=$(pwd)
 build=$(cd "${1:-build}" && pwd)
 eunomia=${EUNOMIA_DIR:-$src/tests/omop/eunomia}
 . tests/lib/pg.sh
+suite_filter omop tests/omop/run.sh
 
 tmp=$(mktemp -d /tmp/kvomop.XXXXXX)
 chmod 755 "$tmp"
@@ -78,91 +81,95 @@ pgdsn() { echo "host=127.0.0.1 port=$PGPORT dbname=$1 user=postgres"; }
 odbcdsn() { echo "Driver=SQLite3;Database=$tmp/$1.sqlite"; }
 
 # ---- 1. Eunomia ----------------------------------------------------------
+if suite_want "1 Eunomia"; then
 
-from=2014-12 to=2022-09   # the sample's data end on 2022-10-10
-if [ ! -f "$eunomia/PERSON.csv" ]; then
-	bad "eunomia: no sample in $eunomia"
-elif ! load eunomia "$eunomia" > "$tmp/load.log" 2>&1; then
-	bad "eunomia: does not load"; sed 's/^/    /' "$tmp/load.log"
-else
-	compute "$(pgdsn eunomia)" $from $to "$tmp/eu-pg.csv"; s1=$?
-	compute "$(odbcdsn eunomia)" $from $to "$tmp/eu-odbc.csv"; s2=$?
-	if [ $s1 -ne 0 ] || [ $s2 -ne 0 ]; then
-		bad "eunomia: compute failed (libpq $s1, ODBC $s2)"
-		cat "$tmp/eu-pg.csv.log" "$tmp/eu-odbc.csv.log" | sed 's/^/    /'
+	from=2014-12 to=2022-09   # the sample's data end on 2022-10-10
+	if [ ! -f "$eunomia/PERSON.csv" ]; then
+		bad "eunomia: no sample in $eunomia"
+	elif ! load eunomia "$eunomia" > "$tmp/load.log" 2>&1; then
+		bad "eunomia: does not load"; sed 's/^/    /' "$tmp/load.log"
 	else
-		if cmp -s "$tmp/eu-pg.csv" "$tmp/eu-odbc.csv"; then
-			ok "eunomia: libpq and SQLite ODBC give identical results ($(($(wc -l < "$tmp/eu-pg.csv") - 1)) rows)"
+		compute "$(pgdsn eunomia)" $from $to "$tmp/eu-pg.csv"; s1=$?
+		compute "$(odbcdsn eunomia)" $from $to "$tmp/eu-odbc.csv"; s2=$?
+		if [ $s1 -ne 0 ] || [ $s2 -ne 0 ]; then
+			bad "eunomia: compute failed (libpq $s1, ODBC $s2)"
+			cat "$tmp/eu-pg.csv.log" "$tmp/eu-odbc.csv.log" | sed 's/^/    /'
 		else
-			bad "eunomia: libpq and SQLite ODBC differ"
-			diff "$tmp/eu-pg.csv" "$tmp/eu-odbc.csv" | head -20 | sed 's/^/    /'
-		fi
-		# the one person with type 2 diabetes is found, with HbA1c (%) and UACR
-		if compare tests/omop/eunomia.expected "$tmp/eu-pg.csv"; then
-			ok "eunomia: the expected values (tests/omop/eunomia.expected)"
-		else
-			bad "eunomia: the expected values (tests/omop/eunomia.expected)"
-		fi
-		# no ATC vocabulary in the sample: the drug indicators (and those
-		# needing forms, groups, DDD) are not computable, never zero rows
-		nc_ok=1
-		for id in ADD_DDD_MEAN ADD_PRESCRIBED AD_WITH_DIAGNOSIS ANX_ANTIDEPRESSANT \
-			ANX_BENZODIAZEPINE ANX_CONTROL_AD_START CHD_BETA_BLOCKER COPD_CONTROL_6W \
-			COPD_CONTROL_AFTER_EXAC DEP_ANTIDEPRESSANT DM_ANNUAL_CHECK DM_STATIN LMG_4PLUS \
-			RISK_HIGH_RISK_DRUGS; do
-			if ! grep -q "not computable: $id " "$tmp/eu-pg.csv.log" ||
-			   grep -q ",$id," "$tmp/eu-pg.csv"; then
-				echo "    $id is not reported not computable (or has result rows)"; nc_ok=0
+			if cmp -s "$tmp/eu-pg.csv" "$tmp/eu-odbc.csv"; then
+				ok "eunomia: libpq and SQLite ODBC give identical results ($(($(wc -l < "$tmp/eu-pg.csv") - 1)) rows)"
+			else
+				bad "eunomia: libpq and SQLite ODBC differ"
+				diff "$tmp/eu-pg.csv" "$tmp/eu-odbc.csv" | head -20 | sed 's/^/    /'
 			fi
-		done
-		if [ $nc_ok = 1 ] && [ "$(grep -c 'not computable:' "$tmp/eu-pg.csv.log")" = 14 ]; then
-			ok "eunomia: 14 indicators not computable (no ATC vocabulary, forms, groups, DDD), none as zero"
-		else
-			bad "eunomia: not-computable indicators"; grep 'not computable' "$tmp/eu-pg.csv.log" | sed 's/^/    /'
+			# the one person with type 2 diabetes is found, with HbA1c (%) and UACR
+			if compare tests/omop/eunomia.expected "$tmp/eu-pg.csv"; then
+				ok "eunomia: the expected values (tests/omop/eunomia.expected)"
+			else
+				bad "eunomia: the expected values (tests/omop/eunomia.expected)"
+			fi
+			# no ATC vocabulary in the sample: the drug indicators (and those
+			# needing forms, groups, DDD) are not computable, never zero rows
+			nc_ok=1
+			for id in ADD_DDD_MEAN ADD_PRESCRIBED AD_WITH_DIAGNOSIS ANX_ANTIDEPRESSANT \
+				ANX_BENZODIAZEPINE ANX_CONTROL_AD_START CHD_BETA_BLOCKER COPD_CONTROL_6W \
+				COPD_CONTROL_AFTER_EXAC DEP_ANTIDEPRESSANT DM_ANNUAL_CHECK DM_STATIN LMG_4PLUS \
+				RISK_HIGH_RISK_DRUGS; do
+				if ! grep -q "not computable: $id " "$tmp/eu-pg.csv.log" ||
+				   grep -q ",$id," "$tmp/eu-pg.csv"; then
+					echo "    $id is not reported not computable (or has result rows)"; nc_ok=0
+				fi
+			done
+			if [ $nc_ok = 1 ] && [ "$(grep -c 'not computable:' "$tmp/eu-pg.csv.log")" = 14 ]; then
+				ok "eunomia: 14 indicators not computable (no ATC vocabulary, forms, groups, DDD), none as zero"
+			else
+				bad "eunomia: not-computable indicators"; grep 'not computable' "$tmp/eu-pg.csv.log" | sed 's/^/    /'
+			fi
 		fi
 	fi
 fi
 
 # ---- 2. decks ------------------------------------------------------------
+if suite_want "2-3 the decks, the harness fails a wrong expectation"; then
 
-for sql in tests/omop/decks/*.sql; do
-	deck=$(basename "$sql" .sql)
-	expected=${sql%.sql}.expected
-	name=deck_$(echo "$deck" | tr -c 'a-z0-9_\n' '_')
-	if ! load "$name" "$sql" > "$tmp/load.log" 2>&1; then
-		bad "deck $deck: does not load"; sed 's/^/    /' "$tmp/load.log"; continue
-	fi
-	read -r _ _ dfrom dto < "$expected"
-	for tr in libpq odbc; do
-		if [ $tr = libpq ]; then dsn=$(pgdsn "$name"); else dsn=$(odbcdsn "$name"); fi
-		out="$tmp/$deck-$tr.csv"
-		if ! compute "$dsn" "$dfrom" "$dto" "$out"; then
-			bad "deck $deck over $tr: compute failed"; sed 's/^/    /' "$out.log"; continue
+	for sql in tests/omop/decks/*.sql; do
+		deck=$(basename "$sql" .sql)
+		expected=${sql%.sql}.expected
+		name=deck_$(echo "$deck" | tr -c 'a-z0-9_\n' '_')
+		if ! load "$name" "$sql" > "$tmp/load.log" 2>&1; then
+			bad "deck $deck: does not load"; sed 's/^/    /' "$tmp/load.log"; continue
 		fi
-		if compare "$expected" "$out"; then ok "deck $deck over $tr"; else bad "deck $deck over $tr"; fi
+		read -r _ _ dfrom dto < "$expected"
+		for tr in libpq odbc; do
+			if [ $tr = libpq ]; then dsn=$(pgdsn "$name"); else dsn=$(odbcdsn "$name"); fi
+			out="$tmp/$deck-$tr.csv"
+			if ! compute "$dsn" "$dfrom" "$dto" "$out"; then
+				bad "deck $deck over $tr: compute failed"; sed 's/^/    /' "$out.log"; continue
+			fi
+			if compare "$expected" "$out"; then ok "deck $deck over $tr"; else bad "deck $deck over $tr"; fi
+		done
+		if cmp -s "$tmp/$deck-libpq.csv" "$tmp/$deck-odbc.csv"; then
+			ok "deck $deck: identical over both transports"
+		else
+			bad "deck $deck: the transports differ"
+		fi
+		# drugs are provided here (ATC vocabulary present); what OMOP cannot
+		# express still is not computable
+		for id in ADD_DDD_MEAN ADD_PRESCRIBED DM_ANNUAL_CHECK; do
+			grep -q "not computable: $id " "$tmp/$deck-libpq.csv.log" ||
+				{ bad "deck $deck: $id should be not computable"; continue 2; }
+		done
+		ok "deck $deck: DDD, prescription group and forms not computable, drugs computable"
 	done
-	if cmp -s "$tmp/$deck-libpq.csv" "$tmp/$deck-odbc.csv"; then
-		ok "deck $deck: identical over both transports"
+
+	# ---- 3. the harness fails a wrong expectation ----------------------------
+
+	sed 's/^DM_PREVALENCE,2022-06,2,2$/DM_PREVALENCE,2022-06,1,2/' tests/omop/decks/diabetes_lmg.expected \
+		> "$tmp/wrong.expected"
+	if [ -f "$tmp/diabetes_lmg-libpq.csv" ] && ! compare "$tmp/wrong.expected" "$tmp/diabetes_lmg-libpq.csv" >/dev/null; then
+		ok "harness: a wrong expectation fails"
 	else
-		bad "deck $deck: the transports differ"
+		bad "harness: a wrong expectation passed"
 	fi
-	# drugs are provided here (ATC vocabulary present); what OMOP cannot
-	# express still is not computable
-	for id in ADD_DDD_MEAN ADD_PRESCRIBED DM_ANNUAL_CHECK; do
-		grep -q "not computable: $id " "$tmp/$deck-libpq.csv.log" ||
-			{ bad "deck $deck: $id should be not computable"; continue 2; }
-	done
-	ok "deck $deck: DDD, prescription group and forms not computable, drugs computable"
-done
-
-# ---- 3. the harness fails a wrong expectation ----------------------------
-
-sed 's/^DM_PREVALENCE,2022-06,2,2$/DM_PREVALENCE,2022-06,1,2/' tests/omop/decks/diabetes_lmg.expected \
-	> "$tmp/wrong.expected"
-if [ -f "$tmp/diabetes_lmg-libpq.csv" ] && ! compare "$tmp/wrong.expected" "$tmp/diabetes_lmg-libpq.csv" >/dev/null; then
-	ok "harness: a wrong expectation fails"
-else
-	bad "harness: a wrong expectation passed"
 fi
 
 echo "$passed passed, $failed failed"

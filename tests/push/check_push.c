@@ -24,7 +24,7 @@
  * time measured is printed.
  */
 #define _GNU_SOURCE
-#include <check.h>
+#include "ck_aim.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1649,9 +1649,15 @@ static Suite *push_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char script[4096], command[8300];
+	SRunner *sr = srunner_create(push_suite());
+	int rc = ck_aim(sr, argc, argv, "check_push");
+	if (rc >= 0) {
+		srunner_free(sr);
+		return rc;
+	}
 	/* Loopback only, whatever proxy the environment names. */
 	setenv("NO_PROXY", "127.0.0.1,localhost", 1);
 	setenv("no_proxy", "127.0.0.1,localhost", 1);
@@ -1661,6 +1667,7 @@ int main(void)
 	char tmpl[] = "/tmp/kvpush-certs.XXXXXX";
 	if (mkdtemp(tmpl) == NULL || chmod(tmpl, 0755) != 0) {
 		fprintf(stderr, "check_push: %s: %s\n", tmpl, strerror(errno));
+		srunner_free(sr);
 		return 1;
 	}
 	certs = strdup(tmpl);
@@ -1670,14 +1677,13 @@ int main(void)
 		fprintf(stderr, "check_push: %s failed\n", command);
 		tu_rmtree(certs);
 		free(certs);
+		srunner_free(sr);
 		return 1;
 	}
 
-	SRunner *sr = srunner_create(push_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
+	rc = ck_aim_run(sr);
 	srunner_free(sr);
 	tu_rmtree(certs);
 	free(certs);
-	return failed == 0 ? 0 : 1;
+	return rc;
 }

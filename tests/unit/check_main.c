@@ -5,7 +5,7 @@
 
 #include "testutil.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
 	SRunner *sr = srunner_create(suite_util());
 	srunner_add_suite(sr, suite_dates());
@@ -21,8 +21,9 @@ int main(void)
 	srunner_add_suite(sr, suite_cell_key());
 	srunner_add_suite(sr, suite_outbox());
 	srunner_add_suite(sr, suite_daemon_parts());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
+	int rc = ck_aim(sr, argc, argv, "check_unit");
+	if (rc < 0)
+		rc = ck_aim_run(sr);
 	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

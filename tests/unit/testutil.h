@@ -8,7 +8,7 @@
 #ifndef KVALIND_TESTUTIL_H
 #define KVALIND_TESTUTIL_H
 
-#include <check.h>
+#include "ck_aim.h"
 #include <stddef.h>
 #include <sys/types.h>
 
