@@ -48,9 +48,17 @@ struct tally {
 			}                                                      \
 	} while (0)
 
-static int count_patient(void *arg, const struct kv_patient *p)
+static int count_patient(void *arg, const struct kv_patient *p,
+			 const struct kv_patient_origin *origin)
 {
 	struct tally *t = arg;
+	(void)origin;
+	if (p->struct_size < KV_PATIENT_V2_0_SIZE) {
+		kv_snprintf(t->problem, sizeof t->problem,
+			    "a patient of %u bytes, smaller than ABI %d.0's %zu",
+			    (unsigned)p->struct_size, KV_ABI_MAJOR, (size_t)KV_PATIENT_V2_0_SIZE);
+		return -1;
+	}
 	SORTED(p->periods, p->n_periods, from);
 	SORTED(p->contacts, p->n_contacts, date);
 	SORTED(p->fees, p->n_fees, date);
@@ -131,7 +139,8 @@ int kv_cmd_inspect(int argc, char **argv)
 	const char *path = kv_cli_config_path(config);
 	struct kv_diags d = {0};
 	struct kv_setup s;
-	void *state = NULL;
+	struct kv_call call = {0};
+	bool opened = false;
 	int rc = kv_setup_load(path, &s, &d);
 	if (d.n > 0) {
 		kv_diags_print(&d, stderr);
@@ -143,14 +152,18 @@ int kv_cmd_inspect(int argc, char **argv)
 	struct kv_ctx *ctx = s.connector.ctx;
 
 	kv_ctx_enter(ctx, "open");
-	if (c->open(&kv_host_api, ctx, &state) != KV_OK) {
+	call = kv_call_of(ctx, NULL);
+	struct kv_open_result res = {.struct_size = sizeof res};
+	if (c->open(&call, &res) != KV_OK) {
 		fprintf(stderr, "kvalind: error: connector \"%s\": %s\n", s.connector.plugin->name,
 			kv_ctx_error(ctx));
-		state = NULL;
 		rc = KV_EXIT_FAILURE;
 		goto done;
 	}
+	call.state = res.state;
+	opened = true;
 	struct kv_read_request req = {
+		.struct_size = sizeof req,
 		.to = KV_DATE_OPEN - 1,
 		.note_patterns = inspect_patterns,
 		.n_note_patterns = KV_ARRAY_SIZE(inspect_patterns),
@@ -158,7 +171,7 @@ int kv_cmd_inspect(int argc, char **argv)
 	};
 	struct tally t = {0};
 	kv_ctx_enter(ctx, "read");
-	if (c->read(state, &req, count_patient, &t) != KV_OK) {
+	if (c->read(&call, &req, count_patient, &t) != KV_OK) {
 		if (t.problem[0] != '\0')
 			fprintf(stderr, "kvalind: error: connector \"%s\" broke its contract: %s\n",
 				s.connector.plugin->name, t.problem);
@@ -168,14 +181,14 @@ int kv_cmd_inspect(int argc, char **argv)
 		rc = KV_EXIT_FAILURE;
 		goto done;
 	}
-	uint32_t provides = c->provides(state);
+	uint32_t provides = res.provides;
 	print_tally(&t, ctx);
 	printf("provides: 0x%04" PRIx32 "\n", provides);
 	rc = KV_EXIT_OK;
 done:
-	if (state != NULL) {
+	if (opened) {
 		kv_ctx_enter(s.connector.ctx, "close");
-		s.connector.plugin->connector->close(state);
+		s.connector.plugin->connector->close(&call);
 	}
 	kv_diags_free(&d);
 	kv_setup_free(&s);

@@ -16,7 +16,9 @@
 /* Per loaded indicator plugin, during a run. */
 struct plugin_run {
 	struct kv_loaded *loaded;
-	void *state;
+	struct kv_call call;        /* its context; call.state NULL until init */
+	uint32_t lookback;          /* init's lookback_months */
+	bool initialised;           /* init succeeded: fini is due */
 	bool active;                /* initialised and not failed */
 	struct kv_series **series;  /* its indicators, descriptor order */
 	struct kv_result_block block;
@@ -29,6 +31,7 @@ struct run {
 	size_t n_plugins;
 	bool progress;
 	bool cancelled; /* stopped through setup->cancel */
+	char bad_patient[160]; /* why a patient was refused, or "" */
 	double started, last_progress;
 };
 
@@ -74,13 +77,36 @@ static void show_progress(struct run *r, bool final)
 	fflush(stderr);
 }
 
-static int on_patient(void *arg, const struct kv_patient *patient)
+/*
+ * The connector's patient as this core's struct: a smaller (older minor)
+ * one is copied with the appended fields empty; one smaller than 2.0 is
+ * refused. The origin is the core's alone and goes no further.
+ */
+static int on_patient(void *arg, const struct kv_patient *in,
+		      const struct kv_patient_origin *origin)
 {
 	struct run *r = arg;
 	size_t n_months = r->result->n_months;
+	(void)origin;
 	if (r->setup->cancel != NULL && *r->setup->cancel) {
 		r->cancelled = true;
 		return 1; /* the connector stops reading */
+	}
+	struct kv_patient copy;
+	const struct kv_patient *patient = in;
+	if (in->struct_size < sizeof copy) {
+		if (in->struct_size < KV_PATIENT_V2_0_SIZE) {
+			kv_snprintf(r->bad_patient, sizeof r->bad_patient,
+				    "the connector delivered a patient of %u bytes, smaller than "
+				    "ABI %d.0's %zu",
+				    (unsigned)in->struct_size, KV_ABI_MAJOR,
+				    (size_t)KV_PATIENT_V2_0_SIZE);
+			return 1;
+		}
+		memset(&copy, 0, sizeof copy);
+		memcpy(&copy, in, in->struct_size);
+		copy.struct_size = sizeof copy;
+		patient = &copy;
 	}
 	for (size_t k = 0; k < r->n_plugins; k++) {
 		struct plugin_run *p = &r->plugins[k];
@@ -90,7 +116,7 @@ static int on_patient(void *arg, const struct kv_patient *patient)
 		memset(p->block.flags, 0, cells);
 		memset(p->block.values, 0, cells * sizeof *p->block.values);
 		kv_ctx_enter(p->loaded->ctx, "compute");
-		if (p->loaded->plugin->indicator->compute(p->state, patient, &p->block) != KV_OK) {
+		if (p->loaded->plugin->indicator->compute(&p->call, patient, &p->block) != KV_OK) {
 			plugin_failed(r, p, kv_ctx_error(p->loaded->ctx));
 			continue;
 		}
@@ -138,29 +164,17 @@ next_plugin:;
  *
  * Each indicator plugin declares, after init (so for its own configuration),
  * how many calendar months before the first reference month its windows
- * reach (kv_indicator_plugin.lookback_months); with the catalogue's defaults
+ * reach (kv_init_result.lookback_months); with the catalogue's defaults
  * the longest is 36 (ANX_CONTROL_AD_START: an antidepressant start in months
  * m-23..m-12 with no prescription in the 12 months before it; RISK_*: two
  * 12-month windows before W12). The run reads events from the first day of
  * month first - (the longest declaration). A plugin that declares nothing
- * (0, no callback, or built before the field existed) makes the run read
- * everything, which is always right, only slower; so does a plugin whose
- * windows reach before any event. Plugins that failed init compute nothing
- * and are not asked. A backfill starting in 2014-12 asks for events from
- * 2011-12, before any history, so only short runs (the monthly one) read
- * less.
+ * (0) makes the run read everything, which is always right, only slower; so
+ * does a plugin whose windows reach before any event. Plugins that failed
+ * init compute nothing and do not count. A backfill starting in 2014-12
+ * asks for events from 2011-12, before any history, so only short runs (the
+ * monthly one) read less.
  */
-static uint32_t plugin_lookback(const struct plugin_run *p)
-{
-	const struct kv_indicator_plugin *ip = p->loaded->plugin->indicator;
-	if (ip->struct_size < offsetof(struct kv_indicator_plugin, lookback_months) +
-				      sizeof ip->lookback_months ||
-	    ip->lookback_months == NULL)
-		return 0;
-	kv_ctx_enter(p->loaded->ctx, "lookback_months");
-	return ip->lookback_months(p->state);
-}
-
 static kv_date read_events_from(const struct run *r, kv_month first)
 {
 	uint32_t longest = 0;
@@ -168,7 +182,7 @@ static kv_date read_events_from(const struct run *r, kv_month first)
 		const struct plugin_run *p = &r->plugins[k];
 		if (!p->active)
 			continue;
-		uint32_t months = plugin_lookback(p);
+		uint32_t months = p->lookback;
 		if (months == 0) {
 			kv_info("indicator plugin \"%s\" does not declare how far back its windows "
 				"look; reading every event",
@@ -242,7 +256,8 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 		  struct kv_result *res)
 {
 	int ret = -1;
-	void *conn_state = NULL;
+	struct kv_call conn_call = kv_call_of(s->connector.ctx, NULL);
+	bool conn_open = false;
 	kv_date *refs = NULL;
 	struct run r = {.setup = s, .result = res, .progress = progress};
 	const struct kv_connector_plugin *conn = s->connector.plugin->connector;
@@ -254,14 +269,15 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 	r.started = now_seconds();
 
 	kv_ctx_enter(cctx, "open");
-	if (conn->open(&kv_host_api, cctx, &conn_state) != KV_OK) {
+	struct kv_open_result opened = {.struct_size = sizeof opened};
+	if (conn->open(&conn_call, &opened) != KV_OK) {
 		kv_snprintf(res->failure, sizeof res->failure, "connector \"%s\": %s",
 			    s->connector.plugin->name, kv_ctx_error(cctx));
-		conn_state = NULL;
 		goto done;
 	}
-	kv_ctx_enter(cctx, "provides");
-	uint32_t provides = conn->provides(conn_state);
+	conn_call.state = opened.state;
+	conn_open = true;
+	uint32_t provides = opened.provides;
 	make_series(s, res, provides);
 	if (check_unique_ids(res) != 0)
 		goto done;
@@ -275,6 +291,7 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 	if (!(provides & KV_PROVIDES_NOTE_MATCHES))
 		n_kw = 0;
 	struct kv_run run = {
+		.struct_size = sizeof run,
 		.first_month = first,
 		.n_months = res->n_months,
 		.reference_dates = refs,
@@ -295,20 +312,26 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 		for (size_t i = 0; i < ip->n_indicators; i++)
 			p->series[i] = find_series(res, p->loaded->plugin->name,
 						   kv_plugin_indicator(p->loaded->plugin, i)->id);
+		p->call = kv_call_of(p->loaded->ctx, NULL);
+		p->block.struct_size = sizeof p->block;
 		p->block.n_indicators = ip->n_indicators;
 		p->block.n_months = res->n_months;
 		p->block.flags = kv_xcalloc(ip->n_indicators * res->n_months, 1);
 		p->block.values = kv_xcalloc(ip->n_indicators * res->n_months, sizeof(double));
 		kv_ctx_enter(p->loaded->ctx, "init");
-		if (ip->init(&kv_host_api, p->loaded->ctx, &run, &p->state) != KV_OK) {
-			p->state = NULL;
+		struct kv_init_result init = {.struct_size = sizeof init};
+		if (ip->init(&p->call, &run, &init) != KV_OK) {
 			plugin_failed(&r, p, kv_ctx_error(p->loaded->ctx));
 			continue;
 		}
+		p->call.state = init.state;
+		p->lookback = init.lookback_months;
+		p->initialised = true;
 		p->active = true;
 	}
 
 	struct kv_read_request req = {
+		.struct_size = sizeof req,
 		.to = refs[res->n_months - 1],
 		.note_patterns = kw_rules,
 		.n_note_patterns = n_kw,
@@ -316,8 +339,11 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 		.events_from = read_events_from(&r, first),
 	};
 	kv_ctx_enter(cctx, "read");
-	if (conn->read(conn_state, &req, on_patient, &r) != KV_OK) {
-		if (r.cancelled)
+	if (conn->read(&conn_call, &req, on_patient, &r) != KV_OK) {
+		if (r.bad_patient[0] != '\0')
+			kv_snprintf(res->failure, sizeof res->failure, "connector \"%s\": %s",
+				    s->connector.plugin->name, r.bad_patient);
+		else if (r.cancelled)
 			kv_snprintf(res->failure, sizeof res->failure,
 				    "stopped before the run was complete");
 		else
@@ -335,18 +361,18 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 done:
 	for (size_t k = 0; k < r.n_plugins; k++) {
 		struct plugin_run *p = &r.plugins[k];
-		if (p->state != NULL) {
+		if (p->initialised) {
 			kv_ctx_enter(p->loaded->ctx, "fini");
-			p->loaded->plugin->indicator->fini(p->state);
+			p->loaded->plugin->indicator->fini(&p->call);
 		}
 		free(p->series);
 		free(p->block.flags);
 		free(p->block.values);
 	}
 	free(r.plugins);
-	if (conn_state != NULL) {
+	if (conn_open) {
 		kv_ctx_enter(cctx, "close");
-		conn->close(conn_state);
+		conn->close(&conn_call);
 	}
 	free(refs);
 	res->seconds = now_seconds() - r.started;
@@ -355,16 +381,18 @@ done:
 
 int kv_engine_probe(struct kv_setup *s, char *err, size_t errlen)
 {
-	void *state = NULL;
+	struct kv_call call = kv_call_of(s->connector.ctx, NULL);
+	struct kv_open_result opened = {.struct_size = sizeof opened};
 	const struct kv_connector_plugin *conn = s->connector.plugin->connector;
 	kv_ctx_enter(s->connector.ctx, "open");
-	if (conn->open(&kv_host_api, s->connector.ctx, &state) != KV_OK) {
+	if (conn->open(&call, &opened) != KV_OK) {
 		kv_snprintf(err, errlen, "connector \"%s\": %s", s->connector.plugin->name,
 			    kv_ctx_error(s->connector.ctx));
 		return -1;
 	}
+	call.state = opened.state;
 	kv_ctx_enter(s->connector.ctx, "close");
-	conn->close(state);
+	conn->close(&call);
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /*
- * host.c - the host API: logging, configuration values, errors, row counts
+ * host.c - the host API: logging, errors, row counts; plugins' settings
  */
 #include "host.h"
 
@@ -43,43 +43,6 @@ static void host_set_error(struct kv_ctx *ctx, const char *fmt, ...)
 	for (char *p = ctx->error; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-}
-
-static const struct kv_config_key *declared(struct kv_ctx *ctx, const char *key)
-{
-	const struct kv_config_key *k = kv_config_find_key(ctx->plugin_keys, ctx->n_plugin_keys,
-							   key);
-	if (k == NULL)
-		k = kv_config_find_key(ctx->core_keys, ctx->n_core_keys, key);
-	if (k == NULL)
-		host_log(ctx, KV_LOG_ERROR, "asked for undeclared configuration key \"%s\"", key);
-	return k;
-}
-
-static const char *host_config_string(struct kv_ctx *ctx, const char *key)
-{
-	const struct kv_config_key *k = declared(ctx, key);
-	if (k == NULL || ctx->cfg == NULL)
-		return k ? k->default_value : NULL;
-	return kv_config_value(ctx->cfg, ctx->section, k);
-}
-
-static int64_t host_config_int(struct kv_ctx *ctx, const char *key)
-{
-	const char *v = host_config_string(ctx, key);
-	long long out = 0;
-	if (v == NULL || !kv_parse_int64(v, &out))
-		return 0;
-	return out;
-}
-
-static bool host_config_bool(struct kv_ctx *ctx, const char *key)
-{
-	const char *v = host_config_string(ctx, key);
-	bool out = false;
-	if (v == NULL || !kv_parse_bool(v, &out))
-		return false;
-	return out;
 }
 
 /* The count for table and reason (NULL: rows read), or NULL. */
@@ -163,9 +126,6 @@ const struct kv_host kv_host_api = {
 	.struct_size = sizeof(struct kv_host),
 	.log = host_log,
 	.set_error = host_set_error,
-	.config_string = host_config_string,
-	.config_int = host_config_int,
-	.config_bool = host_config_bool,
 	.count_rows = host_count_rows,
 	.count_bad_rows = host_count_bad_rows,
 	.value_set = host_value_set,
@@ -173,6 +133,30 @@ const struct kv_host kv_host_api = {
 	.note_pattern = host_note_pattern,
 	.expect_patients = host_expect_patients,
 };
+
+/* Each setting's value (explicit, secret, default) into its field. */
+static void fill_settings(struct kv_ctx *ctx, const struct kv_plugin_header *h)
+{
+	ctx->settings = kv_xcalloc(1, h->settings_size ? h->settings_size : 1);
+	for (size_t i = 0; i < h->n_settings; i++) {
+		const struct kv_setting *st = &h->settings[i];
+		const char *v = ctx->cfg != NULL ? kv_config_value(ctx->cfg, ctx->section, &st->key) :
+						   st->key.default_value;
+		char *field = (char *)ctx->settings + st->offset;
+		if (st->field == KV_FIELD_INT64) {
+			long long n = 0;
+			int64_t out = v != NULL && kv_parse_int64(v, &n) ? (int64_t)n : 0;
+			memcpy(field, &out, sizeof out);
+		} else if (st->field == KV_FIELD_BOOL) {
+			bool out = false;
+			if (v == NULL || !kv_parse_bool(v, &out))
+				out = false;
+			memcpy(field, &out, sizeof out);
+		} else {
+			memcpy(field, &v, sizeof v);
+		}
+	}
+}
 
 struct kv_ctx *kv_ctx_new(const struct kv_plugin *p, const struct kv_config *cfg)
 {
@@ -190,6 +174,7 @@ struct kv_ctx *kv_ctx_new(const struct kv_plugin *p, const struct kv_config *cfg
 		ctx->core_keys = kv_indicator_section_keys;
 		ctx->n_core_keys = kv_n_indicator_section_keys;
 	}
+	fill_settings(ctx, p->header);
 	return ctx;
 }
 
@@ -222,5 +207,6 @@ void kv_ctx_free(struct kv_ctx *ctx)
 		free(ctx->counts[i].reason);
 	}
 	free(ctx->counts);
+	free(ctx->settings);
 	free(ctx);
 }

@@ -38,12 +38,25 @@ struct kv_ctx {
 	struct kv_row_count *counts;
 	size_t n_counts;
 	uint64_t expected_patients; /* 0 when the connector did not say */
+	/* The plugin's settings struct (kv_plugin_header.settings_size bytes),
+	 * filled from its section; strings in it borrowed from cfg. Owned. */
+	void *settings;
 };
 
 /* A context for plugin p reading its section of cfg (both borrowed and
- * outliving the context). Free with kv_ctx_free. */
+ * outliving the context), with p's settings struct filled from that
+ * section (validated before: a value that does not parse stays 0 / NULL).
+ * Free with kv_ctx_free. */
 struct kv_ctx *kv_ctx_new(const struct kv_plugin *p, const struct kv_config *cfg);
 void kv_ctx_free(struct kv_ctx *ctx);
+
+/* The kv_call for a callback of ctx's plugin with its state (NULL in
+ * open()/init()). */
+static inline struct kv_call kv_call_of(struct kv_ctx *ctx, void *state)
+{
+	return (struct kv_call){.struct_size = sizeof(struct kv_call), .host = &kv_host_api,
+				.ctx = ctx, .state = state, .settings = ctx->settings};
+}
 
 /* Name the callback about to run (a string literal), and clear the error. */
 void kv_ctx_enter(struct kv_ctx *ctx, const char *callback);

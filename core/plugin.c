@@ -79,12 +79,88 @@ static size_t symbol_size(const void *addr)
 	return (size_t)sym->st_size;
 }
 
-/* Smallest struct size of ABI x.0, i.e. the fields every 1.x plugin has. */
+/* Smallest struct size of ABI x.0, i.e. the fields every 2.x plugin has. */
 static size_t minimum_size(enum kv_plugin_kind kind)
 {
 	return kind == KV_PLUGIN_CONNECTOR ?
 		       offsetof(struct kv_connector_plugin, close) + sizeof(void (*)(void)) :
 		       offsetof(struct kv_indicator_plugin, fini) + sizeof(void (*)(void));
+}
+
+/* The key table of a plugin's settings, as the configuration code takes it
+ * (malloc'd; NULL when there are none). */
+static struct kv_config_key *keys_of(const struct kv_plugin_header *h)
+{
+	if (h->n_settings == 0 || h->settings == NULL)
+		return NULL;
+	struct kv_config_key *keys = kv_xcalloc(h->n_settings, sizeof *keys);
+	for (size_t i = 0; i < h->n_settings; i++)
+		keys[i] = h->settings[i].key;
+	return keys;
+}
+
+static const char *field_kind_needed(enum kv_config_type type, enum kv_field_kind *kind)
+{
+	switch (type) {
+	case KV_CONFIG_INT:
+		*kind = KV_FIELD_INT64;
+		return "an integer, its field is not int64_t";
+	case KV_CONFIG_BOOL:
+		*kind = KV_FIELD_BOOL;
+		return "a boolean, its field is not bool";
+	default:
+		*kind = KV_FIELD_STRING;
+		return "text, its field is not const char *";
+	}
+}
+
+static size_t field_size(enum kv_field_kind kind)
+{
+	return kind == KV_FIELD_INT64 ? sizeof(int64_t) :
+	       kind == KV_FIELD_BOOL  ? sizeof(bool) :
+					sizeof(const char *);
+}
+
+/* The key table (names, types, defaults) and each key's binding to a field
+ * of the settings struct: a field of the key's type, inside the struct,
+ * named as the key. */
+static int check_settings(const struct kv_plugin_header *h, const char *path, char *err,
+			  size_t errlen)
+{
+	char why[256];
+	if (h->n_settings > 0 && h->settings == NULL) {
+		kv_snprintf(err, errlen, "plugin \"%s\" declares %zu settings but no table", path,
+			    h->n_settings);
+		return -1;
+	}
+	struct kv_config_key *keys = keys_of(h);
+	int rc = kv_config_check_table(keys, h->n_settings, why, sizeof why);
+	free(keys);
+	if (rc != 0) {
+		kv_snprintf(err, errlen, "plugin \"%s\" has a bad configuration table: %s", path,
+			    why);
+		return -1;
+	}
+	for (size_t i = 0; i < h->n_settings; i++) {
+		const struct kv_setting *st = &h->settings[i];
+		enum kv_field_kind want;
+		const char *what = field_kind_needed(st->key.type, &want);
+		if (st->field != (uint32_t)want) {
+			kv_snprintf(err, errlen,
+				    "plugin \"%s\" is refused: setting \"%s\" is %s", path,
+				    st->key.key, what);
+			return -1;
+		}
+		if (st->field_name == NULL || strcmp(st->field_name, st->key.key) != 0 ||
+		    (size_t)st->offset + field_size(want) > h->settings_size) {
+			kv_snprintf(err, errlen,
+				    "plugin \"%s\" is refused: setting \"%s\" is not bound to a "
+				    "field of that name inside its settings struct",
+				    path, st->key.key);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int check_header(const struct kv_plugin_header *h, enum kv_plugin_kind kind,
@@ -136,13 +212,7 @@ static int check_header(const struct kv_plugin_header *h, enum kv_plugin_kind ki
 		kv_snprintf(err, errlen, "plugin \"%s\" has no version or description", path);
 		return -1;
 	}
-	char why[256];
-	if (kv_config_check_table(h->config_keys, h->n_config_keys, why, sizeof why) != 0) {
-		kv_snprintf(err, errlen, "plugin \"%s\" has a bad configuration table: %s", path,
-			    why);
-		return -1;
-	}
-	return 0;
+	return check_settings(h, path, err, errlen);
 }
 
 #define REQUIRE(ptr, kindname, cb)                                             \
@@ -160,7 +230,6 @@ static int check_connector(const struct kv_connector_plugin *c, const char *path
 			   size_t errlen)
 {
 	REQUIRE(c->open, "connector", "open");
-	REQUIRE(c->provides, "connector", "provides");
 	REQUIRE(c->read, "connector", "read");
 	REQUIRE(c->close, "connector", "close");
 	return 0;
@@ -241,16 +310,14 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 			    path);
 		return -1;
 	}
-	if (p->indicator_def_size < KV_INDICATOR_DEF_V1_0_SIZE) {
+	if (p->indicator_def_size < KV_INDICATOR_DEF_V2_0_SIZE) {
 		kv_snprintf(err, errlen,
 			    "plugin \"%s\" is refused: its indicator definitions are %u bytes, "
 			    "ABI %d.0's are at least %zu",
 			    path, (unsigned)p->indicator_def_size, KV_ABI_MAJOR,
-			    (size_t)KV_INDICATOR_DEF_V1_0_SIZE);
+			    (size_t)KV_INDICATOR_DEF_V2_0_SIZE);
 		return -1;
 	}
-	bool has_relations = p->indicator_def_size >= KV_INDICATOR_DEF_V1_1_SIZE;
-	bool has_within = p->indicator_def_size >= sizeof(struct kv_indicator_def);
 	for (size_t i = 0; i < p->n_indicators; i++) {
 		const struct kv_indicator_def *def = def_at(p, i);
 		if (def->id == NULL || def->id[0] == '\0' || def->title == NULL ||
@@ -264,8 +331,7 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 				    path, i);
 			return -1;
 		}
-		if (has_relations &&
-		    (!relation_name_ok(def->denominator_population) ||
+		if ((!relation_name_ok(def->denominator_population) ||
 		     !relation_name_ok(def->numerator_population) ||
 		     !relation_name_ok(def->numerator_part_of) ||
 		     (def->relation_flags & ~KV_PARTS_COMPLETE) != 0 ||
@@ -277,8 +343,8 @@ static int check_indicator(const struct kv_indicator_plugin *p, const char *path
 				    path, def->id);
 			return -1;
 		}
-		if (has_within && (!relation_list_ok(def->numerator_within) ||
-				   !relation_list_ok(def->denominator_within))) {
+		if (!relation_list_ok(def->numerator_within) ||
+		    !relation_list_ok(def->denominator_within)) {
 			kv_snprintf(err, errlen,
 				    "plugin \"%s\" is refused: indicator \"%s\" declares "
 				    "numerator_within or denominator_within that is not a "
@@ -396,6 +462,8 @@ int kv_plugin_load(const char *dir, const char *name, enum kv_plugin_kind kind,
 	p->path = kv_xstrdup(path);
 	p->handle = handle;
 	p->header = h;
+	p->keys = keys_of(h);
+	p->n_keys = h->n_settings;
 	if (kind == KV_PLUGIN_CONNECTOR)
 		p->connector = sym;
 	else {
@@ -418,6 +486,7 @@ void kv_plugin_unload(struct kv_plugin *plugin)
 	if (plugin->handle != NULL)
 		dlclose(plugin->handle);
 	free(plugin->defs);
+	free(plugin->keys);
 	free(plugin->name);
 	free(plugin->path);
 	free(plugin);
@@ -425,8 +494,8 @@ void kv_plugin_unload(struct kv_plugin *plugin)
 
 const struct kv_config_key *kv_plugin_keys(const struct kv_plugin *plugin, size_t *n)
 {
-	*n = plugin->header->n_config_keys;
-	return plugin->header->config_keys;
+	*n = plugin->n_keys;
+	return plugin->keys;
 }
 
 static int compare_names(const void *a, const void *b)

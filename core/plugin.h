@@ -37,6 +37,9 @@ struct kv_plugin {
 	/* The indicator definitions copied at this core's struct size (fields
 	 * of newer minor versions zeroed for older plugins); owned. */
 	struct kv_indicator_def *defs;
+	/* The keys of the plugin's settings table, copied; owned. */
+	struct kv_config_key *keys;
+	size_t n_keys;
 };
 
 /* "connector" / "indicator". */

@@ -111,7 +111,7 @@ struct hub_indicator {
 	char *denominator;
 	char *plugin;
 	char *plugin_version;
-	/* The whole definition as the plugin declares it (ABI 1.2 fields
+	/* The whole definition as the plugin declares it (the relation fields
 	 * included: populations, part_of, relation_flags, the within lists,
 	 * hide_priority), its strings owned by the catalogue; NULL stays NULL.
 	 * What the relations are built from. */

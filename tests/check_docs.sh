@@ -103,6 +103,20 @@ if ! diff -u "$readme" "$tmp/README.md" > "$tmp/readme.diff"; then
 	head -20 "$tmp/readme.diff" >&2
 	status=1
 fi
+# The shortest complete plugins the READMEs quote are the files the unit
+# tests build and load, word for word (from their #include on).
+src=$(cd "$(dirname "$0")/.." && pwd)
+for pair in indicators/README.md:tests/plugins/t_example_indicator.c \
+	    plugins/README.md:tests/plugins/t_good_connector.c; do
+	doc=$src/${pair%%:*} file=$src/${pair#*:}
+	sed -n '/^#include/,$p' "$file" > "$tmp/quoted.c"
+	awk -v f="${pair#*:}" 'index($0, "`" f "`") { on = 1 } on && /^```c$/ { grab = 1; next }
+		grab && /^```$/ { exit } grab { print }' "$doc" > "$tmp/readme.c"
+	if ! cmp -s "$tmp/quoted.c" "$tmp/readme.c"; then
+		echo "check-docs: ${pair%%:*} does not quote ${pair#*:} as it is now" >&2
+		status=1
+	fi
+done
 echo "check-docs: $(wc -l < "$tmp/declared") declared keys checked against $readme and $ini;" \
 	"$(grep -c '^| `[A-Z0-9_]*` |' "$readme") indicators listed"
 exit $status

@@ -63,11 +63,16 @@ static const struct kv_indicator_def add_defs[ADD_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key add_keys[] = {
-	{"window_months", KV_CONFIG_INT, "12", false, "12..120",
+/* The settings, filled by the core from the table below. */
+struct add_settings {
+	int64_t window_months;
+};
+
+static const struct kv_setting add_keys[] = {
+	KV_SETTING(struct add_settings, window_months, KV_CONFIG_INT, "12", false, "12..120",
 	 "calendar months, ending with the reference month, in which contacts and addictive "
 	 "prescriptions count (W12); at least 12, so that it holds the contacts other "
-	 "indicators count in their 12 months (contact_w12)"},
+	 "indicators count in their 12 months (contact_w12)"),
 };
 
 /* The data-quality count of ADD_DDD_MEAN (a fixed phrase, never a value). */
@@ -82,9 +87,7 @@ struct add_rx {
 };
 
 struct add_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
+	const struct add_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *addictive;
 	bool count_null_ddd;  /* ADD_DDD_MEAN is computable in this run */
 	struct kv_ind_months months; /* R, first day of W12; flag: in L(R) */
@@ -95,7 +98,7 @@ struct add_state {
 	size_t n_rx, cap_rx;
 };
 
-static void add_fini(void *state)
+static void add_free(void *state)
 {
 	struct add_state *s = state;
 	if (s == NULL)
@@ -108,28 +111,29 @@ static void add_fini(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int add_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int add_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct add_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
+	s->set = call->settings;
 	int window;
 	if ((s->addictive = kv_ind_need_set(host, ctx, "ADDICTIVE")) == NULL ||
-	    kv_ind_config_months(host, ctx, "window_months", &window) != KV_OK ||
+	    kv_ind_config_months(host, ctx, "window_months", s->set->window_months,
+				 &window) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
-		add_fini(s);
+		add_free(s);
 		return KV_ERROR;
 	}
 	/* Where ADD_DDD_MEAN is not computable, a missing DDD is no finding. */
 	uint32_t need = add_defs[ADD_DDD_MEAN].requires;
 	s->count_null_ddd = (run->provides & need) == need;
 	/* lookback_months: prescriptions and contacts in W12 (window_months) */
-	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(s->set->window_months, 1);
+	res->state = s;
 	return KV_OK;
 }
 
@@ -137,26 +141,25 @@ static int add_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 
 /* Precise rule 11: the group decides where it is known, the ATC code only
  * where it is not. */
-static bool is_addictive(const struct add_state *s, const struct kv_prescription *rx)
+static bool is_addictive(const struct kv_call *call, const struct add_state *s,
+			 const struct kv_prescription *rx)
 {
 	static const char *const letters[] = {
 	    [KV_RX_GROUP_A] = "A", [KV_RX_GROUP_B] = "B",
 	    [KV_RX_GROUP_C] = "C", [KV_RX_GROUP_F] = "F"};
 	if (rx->group == KV_RX_GROUP_UNKNOWN)
-		return s->host->in_value_set(s->addictive, KV_CODES_ATC, rx->atc, rx->date);
+		return call->host->in_value_set(s->addictive, KV_CODES_ATC, rx->atc, rx->date);
 	if (rx->group >= sizeof letters / sizeof letters[0])
 		return false;
-	return s->host->in_value_set(s->addictive, KV_CODES_RXGROUP, letters[rx->group],
-				     rx->date);
+	return call->host->in_value_set(s->addictive, KV_CODES_RXGROUP, letters[rx->group],
+					rx->date);
 }
 
-static int collect(struct add_state *s, const struct kv_patient *p)
+static int collect(const struct kv_call *call, struct add_state *s, const struct kv_patient *p)
 {
 	if (kv_ind_days_reset(&s->contacts, p->n_contacts) != 0 ||
-	    kv_ind_reserve((void **)&s->rx, &s->cap_rx, p->n_prescriptions, sizeof *s->rx) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	    kv_ind_reserve((void **)&s->rx, &s->cap_rx, p->n_prescriptions, sizeof *s->rx) != 0)
+		return kv_ind_out_of_memory(call);
 	for (size_t i = 0; i < p->n_contacts; i++)
 		if (p->contacts[i].kind != KV_CONTACT_ADMIN)
 			kv_ind_days_add(&s->contacts, p->contacts[i].date);
@@ -165,7 +168,7 @@ static int collect(struct add_state *s, const struct kv_patient *p)
 	s->n_rx = 0;
 	for (size_t i = 0; i < p->n_prescriptions; i++) {
 		const struct kv_prescription *rx = &p->prescriptions[i];
-		if (is_addictive(s, rx))
+		if (is_addictive(call, s, rx))
 			s->rx[s->n_rx++] = (struct add_rx){
 			    .date = rx->date, .has_ddd = rx->has_ddd,
 			    .ddd = rx->has_ddd ? rx->ddd : 0.0};
@@ -195,15 +198,14 @@ static uint64_t null_ddd_counted(const struct add_state *s)
 
 /* ---- compute ------------------------------------------------------------- */
 
-static int add_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int add_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct add_state *s = state;
+	struct add_state *s = call->state;
 	const struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, ADD_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	if (!kv_ind_mark_listed(p, &s->months) || (p->n_contacts == 0 && p->n_prescriptions == 0))
 		return KV_OK;
-	if (collect(s, p) != KV_OK)
+	if (collect(call, s, p) != KV_OK)
 		return KV_ERROR;
 	double *ddd = out->values + (size_t)ADD_DDD_MEAN * out->n_months;
 	for (size_t m = 0; m < mo->n; m++) {
@@ -227,14 +229,14 @@ static int add_compute(void *state, const struct kv_patient *p, struct kv_result
 	if (s->count_null_ddd) {
 		uint64_t n = null_ddd_counted(s);
 		if (n > 0)
-			s->host->count_bad_rows(s->ctx, NULL_DDD_TABLE, NULL_DDD_REASON, n);
+			call->host->count_bad_rows(call->ctx, NULL_DDD_TABLE, NULL_DDD_REASON, n);
 	}
 	return KV_OK;
 }
 
-static uint32_t add_lookback_months(void *state)
+static void add_fini(const struct kv_call *call)
 {
-	return ((const struct add_state *)state)->lookback;
+	add_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -242,10 +244,9 @@ KV_INDICATOR_PLUGIN = {
 			 "1.0.0",
 			 "addictive drugs (vanedannende legemidler, prescription group A/B): "
 			 "share prescribed and mean DDD"),
-	KV_CONFIG_KEYS(add_keys),
+	KV_SETTINGS(struct add_settings, add_keys),
 	KV_INDICATORS(add_defs),
 	.init = add_init,
 	.compute = add_compute,
 	.fini = add_fini,
-	.lookback_months = add_lookback_months,
 };

@@ -172,41 +172,56 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 
 /* ---- configuration ------------------------------------------------------ */
 
-static const struct kv_config_key anx_keys[] = {
-	{"new_diagnosis_months", KV_CONFIG_INT, "24", false, "1..120",
+/* The settings, filled by the core from the table below. */
+struct anx_settings {
+	int64_t new_diagnosis_months;
+	int64_t somatic_workup_days;
+	int64_t followup_days;
+	int64_t cbt_days;
+	int64_t ad_start_lookback_months;
+	int64_t ad_start_earliest_month;
+	int64_t ad_start_latest_month;
+	int64_t ad_control_from_months;
+	int64_t ad_control_to_months;
+	int64_t ad_start_anxiety_months;
+	int64_t ad_diagnosis_months;
+};
+
+static const struct kv_setting anx_keys[] = {
+	KV_SETTING(struct anx_settings, new_diagnosis_months, KV_CONFIG_INT, "24", false, "1..120",
 	 "an ANXIETY diagnosis is new when no ANXIETY diagnosis was recorded in this many "
-	 "months before it"},
-	{"somatic_workup_days", KV_CONFIG_INT, "28", false, "1..365",
+	 "months before it"),
+	KV_SETTING(struct anx_settings, somatic_workup_days, KV_CONFIG_INT, "28", false, "1..365",
 	 "days before and after a new anxiety diagnosis in which a SOMATIC_WORKUP lab result "
-	 "counts in ANX_NEW_SOMATIC (the diagnosis must be at least this many days before R)"},
-	{"followup_days", KV_CONFIG_INT, "42", false, "1..365",
+	 "counts in ANX_NEW_SOMATIC (the diagnosis must be at least this many days before R)"),
+	KV_SETTING(struct anx_settings, followup_days, KV_CONFIG_INT, "42", false, "1..365",
 	 "days after a new anxiety diagnosis in which a contact counts in ANX_FOLLOWUP_NEW (the "
-	 "diagnosis must be at least this many days before R); at least somatic_workup_days"},
-	{"cbt_days", KV_CONFIG_INT, "90", false, "1..365",
+	 "diagnosis must be at least this many days before R); at least somatic_workup_days"),
+	KV_SETTING(struct anx_settings, cbt_days, KV_CONFIG_INT, "90", false, "1..365",
 	 "days after a new anxiety diagnosis in which a CBT_FEE fee counts in ANX_CBT_NEW (the "
-	 "diagnosis must be at least this many days before R); at least followup_days"},
-	{"ad_start_lookback_months", KV_CONFIG_INT, "12", false, "1..120",
+	 "diagnosis must be at least this many days before R); at least followup_days"),
+	KV_SETTING(struct anx_settings, ad_start_lookback_months, KV_CONFIG_INT, "12", false, "1..120",
 	 "an ANTIDEPRESSANT prescription is a start when none was issued in this many months "
-	 "before it"},
-	{"ad_start_earliest_month", KV_CONFIG_INT, "23", false, "0..119",
+	 "before it"),
+	KV_SETTING(struct anx_settings, ad_start_earliest_month, KV_CONFIG_INT, "23", false, "0..119",
 	 "months before the reference month of the earliest month in which an antidepressant "
-	 "start counts in ANX_CONTROL_AD_START (m-23)"},
-	{"ad_start_latest_month", KV_CONFIG_INT, "12", false, "0..119",
+	 "start counts in ANX_CONTROL_AD_START (m-23)"),
+	KV_SETTING(struct anx_settings, ad_start_latest_month, KV_CONFIG_INT, "12", false, "0..119",
 	 "months before the reference month of the latest month in which an antidepressant "
-	 "start counts in ANX_CONTROL_AD_START (m-12); at least ad_control_to_months"},
-	{"ad_control_from_months", KV_CONFIG_INT, "6", false, "0..120",
+	 "start counts in ANX_CONTROL_AD_START (m-12); at least ad_control_to_months"),
+	KV_SETTING(struct anx_settings, ad_control_from_months, KV_CONFIG_INT, "6", false, "0..120",
 	 "months after an antidepressant start from which a face-to-face contact counts in "
-	 "ANX_CONTROL_AD_START"},
-	{"ad_control_to_months", KV_CONFIG_INT, "12", false, "0..120",
+	 "ANX_CONTROL_AD_START"),
+	KV_SETTING(struct anx_settings, ad_control_to_months, KV_CONFIG_INT, "12", false, "0..120",
 	 "months after an antidepressant start up to which (inclusive) a face-to-face contact "
-	 "counts in ANX_CONTROL_AD_START"},
-	{"ad_start_anxiety_months", KV_CONFIG_INT, "24", false, "1..120",
+	 "counts in ANX_CONTROL_AD_START"),
+	KV_SETTING(struct anx_settings, ad_start_anxiety_months, KV_CONFIG_INT, "24", false, "1..120",
 	 "calendar months ending with the reference month in which an ANXIETY diagnosis puts an "
-	 "antidepressant starter in ANX_CONTROL_AD_START's denominator (W24)"},
-	{"ad_diagnosis_months", KV_CONFIG_INT, "24", false, "12..120",
+	 "antidepressant starter in ANX_CONTROL_AD_START's denominator (W24)"),
+	KV_SETTING(struct anx_settings, ad_diagnosis_months, KV_CONFIG_INT, "24", false, "12..120",
 	 "calendar months ending with the reference month in which a DEPRESSION or ANXIETY "
 	 "diagnosis counts in AD_WITH_DIAGNOSIS (W24); at least the 12 months of "
-	 "DEP_ANTIDEPRESSANT's and ANX_ANTIDEPRESSANT's diagnosis"},
+	 "DEP_ANTIDEPRESSANT's and ANX_ANTIDEPRESSANT's diagnosis"),
 };
 
 struct anx_windows {
@@ -236,9 +251,7 @@ struct anx_month {
 };
 
 struct anx_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
+	const struct anx_settings *set; /* call->settings, borrowed */
 	struct anx_windows win;
 	const struct kv_value_set *anxiety, *depression, *somatic, *antidepressant,
 	    *benzodiazepine, *cbt_fee;
@@ -260,7 +273,7 @@ struct anx_state {
 	struct kv_ind_days bzd_rx;    /* BENZODIAZEPINE prescriptions */
 };
 
-static void anx_fini(void *state)
+static void anx_free(void *state)
 {
 	struct anx_state *s = state;
 	if (s == NULL)
@@ -282,22 +295,22 @@ static void anx_fini(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int read_windows(struct anx_state *s)
+static int read_windows(const struct kv_call *call, struct anx_state *s)
 {
-	const struct kv_host *h = s->host;
-	struct kv_ctx *c = s->ctx;
+	const struct kv_host *h = call->host;
+	struct kv_ctx *c = call->ctx;
 	struct anx_windows *w = &s->win;
-	w->new_months = (int)h->config_int(c, "new_diagnosis_months");
-	w->workup_days = (int)h->config_int(c, "somatic_workup_days");
-	w->followup_days = (int)h->config_int(c, "followup_days");
-	w->cbt_days = (int)h->config_int(c, "cbt_days");
-	w->start_months = (int)h->config_int(c, "ad_start_lookback_months");
-	w->start_earliest = (int)h->config_int(c, "ad_start_earliest_month");
-	w->start_latest = (int)h->config_int(c, "ad_start_latest_month");
-	w->control_from = (int)h->config_int(c, "ad_control_from_months");
-	w->control_to = (int)h->config_int(c, "ad_control_to_months");
-	w->anxiety_months = (int)h->config_int(c, "ad_start_anxiety_months");
-	w->diagnosis_months = (int)h->config_int(c, "ad_diagnosis_months");
+	w->new_months = (int)s->set->new_diagnosis_months;
+	w->workup_days = (int)s->set->somatic_workup_days;
+	w->followup_days = (int)s->set->followup_days;
+	w->cbt_days = (int)s->set->cbt_days;
+	w->start_months = (int)s->set->ad_start_lookback_months;
+	w->start_earliest = (int)s->set->ad_start_earliest_month;
+	w->start_latest = (int)s->set->ad_start_latest_month;
+	w->control_from = (int)s->set->ad_control_from_months;
+	w->control_to = (int)s->set->ad_control_to_months;
+	w->anxiety_months = (int)s->set->ad_start_anxiety_months;
+	w->diagnosis_months = (int)s->set->ad_diagnosis_months;
 	/* The denominators of the new-diagnosis indicators are declared within
 	 * one another (ANX_CBT_NEW's within ANX_FOLLOWUP_NEW's within
 	 * ANX_NEW_SOMATIC's): d <= R - cbt_days must imply d <= R - followup_days
@@ -335,10 +348,10 @@ static int read_windows(struct anx_state *s)
 	return KV_OK;
 }
 
-static int read_sets(struct anx_state *s)
+static int read_sets(const struct kv_call *call, struct anx_state *s)
 {
-	const struct kv_host *h = s->host;
-	struct kv_ctx *c = s->ctx;
+	const struct kv_host *h = call->host;
+	struct kv_ctx *c = call->ctx;
 	if ((s->anxiety = kv_ind_need_set(h, c, "ANXIETY")) == NULL ||
 	    (s->depression = kv_ind_need_set(h, c, "DEPRESSION")) == NULL ||
 	    (s->somatic = kv_ind_need_set(h, c, "SOMATIC_WORKUP")) == NULL ||
@@ -349,7 +362,7 @@ static int read_sets(struct anx_state *s)
 	return KV_OK;
 }
 
-static int read_months(struct anx_state *s, const struct kv_run *run)
+static int read_months(const struct kv_call *call, struct anx_state *s, const struct kv_run *run)
 {
 	const struct anx_windows *w = &s->win;
 	s->n_months = run->n_months;
@@ -357,7 +370,7 @@ static int read_months(struct anx_state *s, const struct kv_run *run)
 	s->months = calloc(n, sizeof *s->months);
 	s->listed = calloc(n, sizeof *s->listed);
 	if (s->months == NULL || s->listed == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
+		call->host->set_error(call->ctx, "out of memory");
 		return KV_ERROR;
 	}
 	for (size_t m = 0; m < run->n_months; m++) {
@@ -373,27 +386,28 @@ static int read_months(struct anx_state *s, const struct kv_run *run)
 	return KV_OK;
 }
 
-static int anx_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int anx_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct anx_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
-	if (read_windows(s) != KV_OK || read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
-		anx_fini(s);
+	s->set = call->settings;
+	if (read_windows(call, s) != KV_OK || read_sets(call, s) != KV_OK ||
+	    read_months(call, s, run) != KV_OK) {
+		anx_free(s);
 		return KV_ERROR;
 	}
 	/* W12 with work-up labs up to somatic_workup_days before a diagnosis in
 	 * it; an antidepressant start as early as month m - ad_start_earliest_month
 	 * with none in the ad_start_lookback_months before it */
-	uint32_t labs = 12 + kv_ind_months_for_days(host->config_int(ctx, "somatic_workup_days"));
-	uint32_t starts = (uint32_t)(host->config_int(ctx, "ad_start_earliest_month") +
-				     host->config_int(ctx, "ad_start_lookback_months") + 1);
-	s->lookback = labs > starts ? labs : starts;
-	*state = s;
+	uint32_t labs = 12 + kv_ind_months_for_days(s->set->somatic_workup_days);
+	uint32_t starts = (uint32_t)(s->set->ad_start_earliest_month +
+				     s->set->ad_start_lookback_months + 1);
+	res->lookback_months = labs > starts ? labs : starts;
+	res->state = s;
 	return KV_OK;
 }
 
@@ -401,7 +415,7 @@ static int anx_init(const struct kv_host *host, struct kv_ctx *ctx, const struct
 
 /* Make room in every day list; collect face-to-face days and antidepressant
  * treatment. */
-static int prepare(struct anx_state *s, const struct kv_patient *p)
+static int prepare(const struct kv_call *call, struct anx_state *s, const struct kv_patient *p)
 {
 	if (kv_ind_days_reset(&s->anx, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->new_anx, p->n_diagnoses) != 0 ||
@@ -413,17 +427,16 @@ static int prepare(struct anx_state *s, const struct kv_patient *p)
 	    kv_ind_days_reset(&s->bzd_rx, p->n_prescriptions) != 0 ||
 	    kv_ind_face_to_face_days(p, &s->f2f) != 0 ||
 	    /* antidepressants: regular use and prescriptions (rule 11) */
-	    kv_ind_treatment_collect(&s->ad, s->host, s->antidepressant, p) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	    kv_ind_treatment_collect(&s->ad, call->host, s->antidepressant, p) != 0)
+		return kv_ind_out_of_memory(call);
 	return KV_OK;
 }
 
 /* ANXIETY, DEPRESSION-or-ANXIETY and new ANXIETY diagnosis days. */
-static void collect_diagnoses(struct anx_state *s, const struct kv_patient *p)
+static void collect_diagnoses(const struct kv_call *call, struct anx_state *s,
+			      const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_diagnoses; i++) {
 		const struct kv_diagnosis *d = &p->diagnoses[i];
 		enum kv_code_kind kind = (enum kv_code_kind)d->system;
@@ -441,10 +454,11 @@ static void collect_diagnoses(struct anx_state *s, const struct kv_patient *p)
 
 /* Work-up labs; contacts of any kind but admin (rule 13); CBT fees valid on
  * their date (a fee's date is its contact's). Face-to-face days are
- * collected with the buffers (prepare()). */
-static void collect_care(struct anx_state *s, const struct kv_patient *p)
+ * collected with the buffers (prepare(call, )). */
+static void collect_care(const struct kv_call *call, struct anx_state *s,
+			 const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_labs; i++)
 		if (h->in_value_set(s->somatic, KV_CODES_ANALYSIS, p->labs[i].code, p->labs[i].date))
 			kv_ind_days_add(&s->labs, p->labs[i].date);
@@ -463,12 +477,13 @@ static void collect_care(struct anx_state *s, const struct kv_patient *p)
 }
 
 /* Antidepressant starts (from prescriptions only; the treatment itself is
- * collected with the buffers, prepare()) and benzodiazepine prescriptions.
+ * collected with the buffers, prepare(call, )) and benzodiazepine prescriptions.
  * The value set is asked on the issue date; a prescription counts on its
  * own ATC (rule 11). */
-static void collect_drugs(struct anx_state *s, const struct kv_patient *p)
+static void collect_drugs(const struct kv_call *call, struct anx_state *s,
+			  const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_prescriptions; i++) {
 		const struct kv_prescription *rx = &p->prescriptions[i];
 		if (h->in_value_set(s->benzodiazepine, KV_CODES_ATC, rx->atc, rx->date))
@@ -539,11 +554,10 @@ static void mark_month(const struct anx_state *s, size_t m, struct kv_result_blo
 	}
 }
 
-static int anx_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int anx_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct anx_state *s = state;
-	if (kv_ind_check_block(s->host, s->ctx, out, ANX_N_INDICATORS, s->n_months) != KV_OK)
-		return KV_ERROR;
+	struct anx_state *s = call->state;
 	bool any = false;
 	for (size_t m = 0; m < s->n_months; m++) {
 		s->listed[m] = kv_ind_listed_at(p, s->months[m].r);
@@ -551,20 +565,20 @@ static int anx_compute(void *state, const struct kv_patient *p, struct kv_result
 	}
 	if (!any)
 		return KV_OK;
-	if (prepare(s, p) != KV_OK)
+	if (prepare(call, s, p) != KV_OK)
 		return KV_ERROR;
-	collect_diagnoses(s, p);
-	collect_care(s, p);
-	collect_drugs(s, p);
+	collect_diagnoses(call, s, p);
+	collect_care(call, s, p);
+	collect_drugs(call, s, p);
 	for (size_t m = 0; m < s->n_months; m++)
 		if (s->listed[m])
 			mark_month(s, m, out);
 	return KV_OK;
 }
 
-static uint32_t anx_lookback_months(void *state)
+static void anx_fini(const struct kv_call *call)
 {
-	return ((const struct anx_state *)state)->lookback;
+	anx_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -572,10 +586,9 @@ KV_INDICATOR_PLUGIN = {
 			 "anxiety: prevalence, somatic work-up, follow-up and cognitive therapy "
 			 "of new cases, antidepressant and benzodiazepine treatment, and "
 			 "antidepressant users with a diagnosis"),
-	KV_CONFIG_KEYS(anx_keys),
+	KV_SETTINGS(struct anx_settings, anx_keys),
 	KV_INDICATORS(anx_defs),
 	.init = anx_init,
 	.compute = anx_compute,
 	.fini = anx_fini,
-	.lookback_months = anx_lookback_months,
 };

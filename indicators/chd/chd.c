@@ -35,16 +35,19 @@ static const struct kv_indicator_def chd_defs[CHD_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key chd_keys[] = {
-	{"window_months", KV_CONFIG_INT, "12", false, "1..120",
+/* The settings, filled by the core from the table below. */
+struct chd_settings {
+	int64_t window_months;
+};
+
+static const struct kv_setting chd_keys[] = {
+	KV_SETTING(struct chd_settings, window_months, KV_CONFIG_INT, "12", false, "1..120",
 	 "calendar months, ending with the reference month, in which a beta-blocker "
-	 "prescription counts as treatment (W12)"},
+	 "prescription counts as treatment (W12)"),
 };
 
 struct chd_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
+	const struct chd_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *ihd;
 	const struct kv_value_set *beta_blocker;
 	struct kv_ind_months months;  /* R and the first day of W12 */
@@ -53,7 +56,7 @@ struct chd_state {
 	struct kv_ind_treatment bb;   /* regular beta blockers, prescription days */
 };
 
-static void chd_fini(void *state)
+static void chd_free(void *state)
 {
 	struct chd_state *s = state;
 	if (s == NULL)
@@ -63,36 +66,36 @@ static void chd_fini(void *state)
 	free(s);
 }
 
-static int chd_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int chd_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct chd_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
+	s->set = call->settings;
 	int window;
-	if (kv_ind_config_months(host, ctx, "window_months", &window) != KV_OK ||
+	if (kv_ind_config_months(host, ctx, "window_months", s->set->window_months,
+				 &window) != KV_OK ||
 	    (s->ihd = kv_ind_need_set(host, ctx, "IHD")) == NULL ||
 	    (s->beta_blocker = kv_ind_need_set(host, ctx, "BETA_BLOCKER")) == NULL ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
-		chd_fini(s);
+		chd_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: prescriptions in W12 (window_months) */
-	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(s->set->window_months, 1);
+	res->state = s;
 	return KV_OK;
 }
 
-static int chd_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int chd_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct chd_state *s = state;
+	struct chd_state *s = call->state;
 	const struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, CHD_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
-	kv_date since = kv_ind_first_diagnosis(s->host, s->ihd, p);
+	kv_date since = kv_ind_first_diagnosis(call->host, s->ihd, p);
 	if (since == KV_DATE_OPEN)
 		return KV_OK;
 	bool collected = false;
@@ -103,10 +106,8 @@ static int chd_compute(void *state, const struct kv_patient *p, struct kv_result
 			/* Regular beta blockers on the medication list (the value
 			 * set asked on the row's start date) and beta-blocker
 			 * prescriptions. */
-			if (kv_ind_treatment_collect(&s->bb, s->host, s->beta_blocker, p) != 0) {
-				s->host->set_error(s->ctx, "out of memory for a patient's events");
-				return KV_ERROR;
-			}
+			if (kv_ind_treatment_collect(&s->bb, call->host, s->beta_blocker, p) != 0)
+				return kv_ind_out_of_memory(call);
 			collected = true;
 		}
 		kv_ind_mark(out, CHD_BETA_BLOCKER, m, KV_IN_DENOMINATOR);
@@ -116,18 +117,17 @@ static int chd_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
-static uint32_t chd_lookback_months(void *state)
+static void chd_fini(const struct kv_call *call)
 {
-	return ((const struct chd_state *)state)->lookback;
+	chd_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "chd", "1.0.0",
 			 "coronary heart disease: beta-blocker treatment"),
-	KV_CONFIG_KEYS(chd_keys),
+	KV_SETTINGS(struct chd_settings, chd_keys),
 	KV_INDICATORS(chd_defs),
 	.init = chd_init,
 	.compute = chd_compute,
 	.fini = chd_fini,
-	.lookback_months = chd_lookback_months,
 };

@@ -299,24 +299,14 @@ void *kv_ind_new_state(const struct kv_host *host, struct kv_ctx *ctx, size_t si
 }
 
 int kv_ind_config_months(const struct kv_host *host, struct kv_ctx *ctx, const char *key,
-			 int *out)
+			 int64_t value, int *out)
 {
-	*out = (int)host->config_int(ctx, key);
-	if (*out < 1) {
-		host->set_error(ctx, "%s must be at least 1, not %d", key, *out);
+	*out = (int)value;
+	if (value < 1 || value > INT32_MAX) {
+		host->set_error(ctx, "%s must be at least 1, not %lld", key, (long long)value);
 		return KV_ERROR;
 	}
 	return KV_OK;
-}
-
-int kv_ind_check_block(const struct kv_host *host, struct kv_ctx *ctx,
-		       const struct kv_result_block *out, size_t n_indicators, size_t n_months)
-{
-	if (out->n_indicators == n_indicators && out->n_months == n_months)
-		return KV_OK;
-	host->set_error(ctx, "result block is %zu x %zu, expected %zu x %zu", out->n_indicators,
-			out->n_months, n_indicators, n_months);
-	return KV_ERROR;
 }
 
 const struct kv_value_set *kv_ind_need_set(const struct kv_host *host, struct kv_ctx *ctx,

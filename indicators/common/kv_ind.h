@@ -23,9 +23,9 @@
  *    set recorded on or before R" among L(R);
  *  - kv_ind_face_to_face_days, kv_ind_treatment: day lists most plugins
  *    collect (face-to-face contacts; a drug in regular use or prescribed);
- *  - kv_ind_new_state, kv_ind_config_months, kv_ind_need_set,
- *    kv_ind_check_block, kv_ind_mark: init and compute boilerplate, with the
- *    host->set_error messages every plugin gives.
+ *  - kv_ind_new_state, kv_ind_config_months, kv_ind_need_set, kv_ind_mark:
+ *    init and compute boilerplate, with the host->set_error messages every
+ *    plugin gives. (The result block's shape is the core's to check.)
  *
  * Buffers grow to the largest patient seen and are freed by the plugin's
  * fini(); nothing is allocated per event.
@@ -194,19 +194,17 @@ void kv_ind_treatment_free(struct kv_ind_treatment *t);
  * host->set_error("out of memory"). The caller frees it in fini(). */
 void *kv_ind_new_state(const struct kv_host *host, struct kv_ctx *ctx, size_t size);
 
-/* The configuration key `key`, a number of months, into *out: KV_OK, or
- * KV_ERROR after host->set_error when it is below 1. */
+/* `value`, the setting `key` (a number of months), into *out: KV_OK, or
+ * KV_ERROR after host->set_error naming the key when it is below 1. */
 int kv_ind_config_months(const struct kv_host *host, struct kv_ctx *ctx, const char *key,
-			 int *out);
+			 int64_t value, int *out);
 
-/* For kv_indicator_plugin.lookback_months: `windows` windows of the months
- * in configuration key `key`; and the whole months (of 28 days or more)
- * that `days` days before a window's first day can reach back. */
-static inline uint32_t kv_ind_window_lookback(const struct kv_host *host, struct kv_ctx *ctx,
-					      const char *key, uint32_t windows)
+/* For kv_init_result.lookback_months: `windows` windows of `months`
+ * months (a setting); and the whole months (of 28 days or more) that
+ * `days` days before a window's first day can reach back. */
+static inline uint32_t kv_ind_window_lookback(int64_t months, uint32_t windows)
 {
-	int64_t v = host->config_int(ctx, key);
-	return v < 1 ? 0 : (uint32_t)v * windows;
+	return months < 1 ? 0 : (uint32_t)months * windows;
 }
 
 static inline uint32_t kv_ind_months_for_days(int64_t days)
@@ -218,10 +216,13 @@ static inline uint32_t kv_ind_months_for_days(int64_t days)
 const struct kv_value_set *kv_ind_need_set(const struct kv_host *host, struct kv_ctx *ctx,
 					   const char *name);
 
-/* KV_OK when the result block is n_indicators x n_months, else KV_ERROR
- * after host->set_error saying both shapes. */
-int kv_ind_check_block(const struct kv_host *host, struct kv_ctx *ctx,
-		       const struct kv_result_block *out, size_t n_indicators, size_t n_months);
+/* compute()'s one out-of-memory path: the error every plugin gives, and
+ * KV_ERROR to return. */
+static inline int kv_ind_out_of_memory(const struct kv_call *call)
+{
+	call->host->set_error(call->ctx, "out of memory for a patient's events");
+	return KV_ERROR;
+}
 
 /* Set KV_IN_* bits of indicator i (descriptor order) in month m. */
 static inline void kv_ind_mark(struct kv_result_block *out, size_t i, size_t m, uint8_t bits)

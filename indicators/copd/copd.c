@@ -104,14 +104,20 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 
 /* ---- configuration ------------------------------------------------------ */
 
-static const struct kv_config_key copd_keys[] = {
-	{"exacerbation_window_months", KV_CONFIG_INT, "12", false, "1..12",
+/* The settings, filled by the core from the table below. */
+struct copd_settings {
+	int64_t exacerbation_window_months;
+	int64_t control_days;
+};
+
+static const struct kv_setting copd_keys[] = {
+	KV_SETTING(struct copd_settings, exacerbation_window_months, KV_CONFIG_INT, "12", false, "1..12",
 	 "calendar months, ending with the reference month, in which the last exacerbation "
 	 "is looked for (W12); at most 12, so that a control lies in the window of "
-	 "ADD_PRESCRIBED's denominator (contact_w12)"},
-	{"control_days", KV_CONFIG_INT, "42", false, "1..365",
+	 "ADD_PRESCRIBED's denominator (contact_w12)"),
+	KV_SETTING(struct copd_settings, control_days, KV_CONFIG_INT, "42", false, "1..365",
 	 "days after an exacerbation within which a control counts in COPD_CONTROL_6W, and "
-	 "which must have passed by R for the exacerbation to enter the denominator"},
+	 "which must have passed by R for the exacerbation to enter the denominator"),
 };
 
 /* ---- state --------------------------------------------------------------- */
@@ -123,9 +129,7 @@ struct copd_sets {
 };
 
 struct copd_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
+	const struct copd_settings *set; /* call->settings, borrowed */
 	struct copd_sets sets;
 	kv_date control_days;  /* the 42 days */
 	/* R, first day of W12; flag: listed with COPD at R */
@@ -137,7 +141,7 @@ struct copd_state {
 	struct kv_ind_periods steroid_use;   /* regular oral steroids in use */
 };
 
-static void copd_fini(void *state)
+static void copd_free(void *state)
 {
 	struct copd_state *s = state;
 	if (s == NULL)
@@ -151,54 +155,55 @@ static void copd_fini(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int read_sets(struct copd_state *s)
+static int read_sets(const struct kv_call *call, struct copd_state *s)
 {
 	struct copd_sets *v = &s->sets;
-	if ((v->copd = kv_ind_need_set(s->host, s->ctx, "COPD")) == NULL)
+	if ((v->copd = kv_ind_need_set(call->host, call->ctx, "COPD")) == NULL)
 		return KV_ERROR;
-	v->exacerbation_dx = kv_ind_need_set(s->host, s->ctx, "COPD_EXACERBATION_DX");
+	v->exacerbation_dx = kv_ind_need_set(call->host, call->ctx, "COPD_EXACERBATION_DX");
 	if (v->exacerbation_dx == NULL)
 		return KV_ERROR;
-	if ((v->oral_steroid = kv_ind_need_set(s->host, s->ctx, "ORAL_STEROID")) == NULL)
+	if ((v->oral_steroid = kv_ind_need_set(call->host, call->ctx, "ORAL_STEROID")) == NULL)
 		return KV_ERROR;
 	return KV_OK;
 }
 
 /* R and the first day of W12 of every month of the run, and the control
  * window. */
-static int read_months(struct copd_state *s, const struct kv_run *run)
+static int read_months(const struct kv_call *call, struct copd_state *s, const struct kv_run *run)
 {
-	const int window = (int)s->host->config_int(s->ctx, "exacerbation_window_months");
-	s->control_days = (kv_date)s->host->config_int(s->ctx, "control_days");
-	return kv_ind_months_init(&s->months, s->host, s->ctx, run, window);
+	const int window = (int)s->set->exacerbation_window_months;
+	s->control_days = (kv_date)s->set->control_days;
+	return kv_ind_months_init(&s->months, call->host, call->ctx, run, window);
 }
 
-static int copd_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		     void **state)
+static int copd_init(const struct kv_call *call, const struct kv_run *run,
+		     struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct copd_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
-	if (read_sets(s) != KV_OK || read_months(s, run) != KV_OK) {
-		copd_fini(s);
+	s->set = call->settings;
+	if (read_sets(call, s) != KV_OK || read_months(call, s, run) != KV_OK) {
+		copd_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: exacerbations (prescriptions) in W12
 	 * (exacerbation_window_months); controls follow them */
-	s->lookback = kv_ind_window_lookback(host, ctx, "exacerbation_window_months", 1);
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(s->set->exacerbation_window_months, 1);
+	res->state = s;
 	return KV_OK;
 }
 
 /* ---- the patient's day lists --------------------------------------------- */
 
-static bool is_copd(const struct copd_state *s, const struct kv_diagnosis *d)
+static bool is_copd(const struct kv_call *call, const struct copd_state *s,
+		    const struct kv_diagnosis *d)
 {
-	return s->host->in_value_set(s->sets.copd, (enum kv_code_kind)d->system, d->code,
-				     d->date);
+	return call->host->in_value_set(s->sets.copd, (enum kv_code_kind)d->system, d->code,
+					d->date);
 }
 
 /*
@@ -207,9 +212,10 @@ static bool is_copd(const struct copd_state *s, const struct kv_diagnosis *d)
  * the patient does not have is a data-quality finding; the diagnosis then
  * counts as unlinked.
  */
-static void collect_diagnoses(struct copd_state *s, const struct kv_patient *p)
+static void collect_diagnoses(const struct kv_call *call, struct copd_state *s,
+			      const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	uint64_t bad_links = 0;
 	for (size_t i = 0; i < p->n_diagnoses; i++) {
 		const struct kv_diagnosis *d = &p->diagnoses[i];
@@ -223,11 +229,11 @@ static void collect_diagnoses(struct copd_state *s, const struct kv_patient *p)
 			continue;
 		}
 		const struct kv_contact *c = &p->contacts[d->contact];
-		if (kv_contact_is_face_to_face(c->kind) && is_copd(s, d))
+		if (kv_contact_is_face_to_face(c->kind) && is_copd(call, s, d))
 			kv_ind_days_add(&s->controls, c->date);
 	}
 	if (bad_links)
-		h->count_bad_rows(s->ctx, "diagnosis", "linked to a missing contact", bad_links);
+		h->count_bad_rows(call->ctx, "diagnosis", "linked to a missing contact", bad_links);
 }
 
 /*
@@ -236,9 +242,10 @@ static void collect_diagnoses(struct copd_state *s, const struct kv_patient *p)
  * maintenance renewal; prescriptions outside those periods are
  * exacerbations on their issue day.
  */
-static void collect_steroids(struct copd_state *s, const struct kv_patient *p)
+static void collect_steroids(const struct kv_call *call, struct copd_state *s,
+			     const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_medications; i++) {
 		const struct kv_medication *md = &p->medications[i];
 		if (md->use_type != KV_USE_COURSE && md->use_type != KV_USE_REGULAR)
@@ -258,17 +265,15 @@ static void collect_steroids(struct copd_state *s, const struct kv_patient *p)
 	}
 }
 
-static int collect(struct copd_state *s, const struct kv_patient *p)
+static int collect(const struct kv_call *call, struct copd_state *s, const struct kv_patient *p)
 {
 	if (kv_ind_days_reset(&s->exacerbations,
 			      p->n_diagnoses + p->n_medications + p->n_prescriptions) != 0 ||
 	    kv_ind_days_reset(&s->controls, p->n_diagnoses) != 0 ||
-	    kv_ind_periods_reset(&s->steroid_use, p->n_medications) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
-	collect_diagnoses(s, p);
-	collect_steroids(s, p);
+	    kv_ind_periods_reset(&s->steroid_use, p->n_medications) != 0)
+		return kv_ind_out_of_memory(call);
+	collect_diagnoses(call, s, p);
+	collect_steroids(call, s, p);
 	kv_ind_days_finish(&s->exacerbations);
 	kv_ind_days_finish(&s->controls);
 	return KV_OK;
@@ -294,18 +299,17 @@ static void mark_month(const struct copd_state *s, size_t m, struct kv_result_bl
 		kv_ind_mark(out, COPD_CONTROL_6W, m, KV_IN_NUMERATOR);
 }
 
-static int copd_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int copd_compute(const struct kv_call *call, const struct kv_patient *p,
+			struct kv_result_block *out)
 {
-	struct copd_state *s = state;
+	struct copd_state *s = call->state;
 	struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, COPD_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	/* COPD_PREVALENCE for every month; mo->flag[m]: a listed COPD patient,
 	 * in the control indicators' population. */
-	kv_date since = kv_ind_first_diagnosis(s->host, s->sets.copd, p);
+	kv_date since = kv_ind_first_diagnosis(call->host, s->sets.copd, p);
 	if (!kv_ind_mark_prevalence(p, since, mo, out, COPD_PREVALENCE))
 		return KV_OK;
-	if (collect(s, p) != KV_OK)
+	if (collect(call, s, p) != KV_OK)
 		return KV_ERROR;
 	if (s->exacerbations.n == 0)
 		return KV_OK;
@@ -315,18 +319,17 @@ static int copd_compute(void *state, const struct kv_patient *p, struct kv_resul
 	return KV_OK;
 }
 
-static uint32_t copd_lookback_months(void *state)
+static void copd_fini(const struct kv_call *call)
 {
-	return ((const struct copd_state *)state)->lookback;
+	copd_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "copd", "1.0.0",
 			 "COPD: prevalence, control after the last exacerbation"),
-	KV_CONFIG_KEYS(copd_keys),
+	KV_SETTINGS(struct copd_settings, copd_keys),
 	KV_INDICATORS(copd_defs),
 	.init = copd_init,
 	.compute = copd_compute,
 	.fini = copd_fini,
-	.lookback_months = copd_lookback_months,
 };

@@ -85,21 +85,25 @@ static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
 
 /* ---- configuration ------------------------------------------------------ */
 
-static const struct kv_config_key dep_keys[] = {
-	{"new_diagnosis_months", KV_CONFIG_INT, "24", false, "1..120",
+/* The settings, filled by the core from the table below. */
+struct dep_settings {
+	int64_t new_diagnosis_months;
+	int64_t somatic_workup_days;
+};
+
+static const struct kv_setting dep_keys[] = {
+	KV_SETTING(struct dep_settings, new_diagnosis_months, KV_CONFIG_INT, "24", false, "1..120",
 	 "a DEPRESSION diagnosis is new when no DEPRESSION diagnosis was recorded in this many "
-	 "months before it"},
-	{"somatic_workup_days", KV_CONFIG_INT, "28", false, "1..365",
+	 "months before it"),
+	KV_SETTING(struct dep_settings, somatic_workup_days, KV_CONFIG_INT, "28", false, "1..365",
 	 "days before and after a new depression diagnosis in which a SOMATIC_WORKUP lab result "
-	 "counts in DEP_NEW_SOMATIC (the diagnosis must be at least this many days before R)"},
+	 "counts in DEP_NEW_SOMATIC (the diagnosis must be at least this many days before R)"),
 };
 
 /* ---- state --------------------------------------------------------------- */
 
 struct dep_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
+	const struct dep_settings *set; /* call->settings, borrowed */
 	int new_months;     /* look-back of a new diagnosis */
 	int workup_days;    /* SOMATIC_WORKUP window around d */
 	const struct kv_value_set *depression, *somatic, *antidepressant;
@@ -113,7 +117,7 @@ struct dep_state {
 	struct kv_ind_treatment ad;   /* regular ANTIDEPRESSANT, its prescriptions */
 };
 
-static void dep_fini(void *state)
+static void dep_free(void *state)
 {
 	struct dep_state *s = state;
 	if (s == NULL)
@@ -128,43 +132,41 @@ static void dep_fini(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int dep_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int dep_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct dep_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
-	s->new_months = (int)host->config_int(ctx, "new_diagnosis_months");
-	s->workup_days = (int)host->config_int(ctx, "somatic_workup_days");
+	s->set = call->settings;
+	s->new_months = (int)s->set->new_diagnosis_months;
+	s->workup_days = (int)s->set->somatic_workup_days;
 	if ((s->depression = kv_ind_need_set(host, ctx, "DEPRESSION")) == NULL ||
 	    (s->somatic = kv_ind_need_set(host, ctx, "SOMATIC_WORKUP")) == NULL ||
 	    (s->antidepressant = kv_ind_need_set(host, ctx, "ANTIDEPRESSANT")) == NULL ||
 	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
-		dep_fini(s);
+		dep_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: W12, and work-up labs up to somatic_workup_days before a diagnosis in it */
-	s->lookback = 12 + kv_ind_months_for_days(host->config_int(ctx, "somatic_workup_days"));
-	*state = s;
+	res->lookback_months = 12 + kv_ind_months_for_days(s->set->somatic_workup_days);
+	res->state = s;
 	return KV_OK;
 }
 
 /* ---- one patient --------------------------------------------------------- */
 
-static int collect(struct dep_state *s, const struct kv_patient *p)
+static int collect(const struct kv_call *call, struct dep_state *s, const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	if (kv_ind_days_reset(&s->dx, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->new_dx, p->n_diagnoses) != 0 ||
 	    kv_ind_days_reset(&s->labs, p->n_labs) != 0 ||
 	    /* treated with ANTIDEPRESSANT: rule 11, the set asked on the row's date */
-	    kv_ind_treatment_collect(&s->ad, h, s->antidepressant, p) != 0) {
-		h->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	    kv_ind_treatment_collect(&s->ad, h, s->antidepressant, p) != 0)
+		return kv_ind_out_of_memory(call);
 	for (size_t i = 0; i < p->n_diagnoses; i++) {
 		const struct kv_diagnosis *d = &p->diagnoses[i];
 		if (h->in_value_set(s->depression, (enum kv_code_kind)d->system, d->code, d->date))
@@ -201,14 +203,13 @@ static void mark_month(const struct dep_state *s, size_t m, struct kv_result_blo
 	}
 }
 
-static int dep_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int dep_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct dep_state *s = state;
-	if (kv_ind_check_block(s->host, s->ctx, out, DEP_N_INDICATORS, s->months.n) != KV_OK)
-		return KV_ERROR;
+	struct dep_state *s = call->state;
 	if (!kv_ind_mark_listed(p, &s->months))
 		return KV_OK;
-	if (collect(s, p) != KV_OK)
+	if (collect(call, s, p) != KV_OK)
 		return KV_ERROR;
 	for (size_t m = 0; m < s->months.n; m++)
 		if (s->months.flag[m])
@@ -216,19 +217,18 @@ static int dep_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
-static uint32_t dep_lookback_months(void *state)
+static void dep_fini(const struct kv_call *call)
 {
-	return ((const struct dep_state *)state)->lookback;
+	dep_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "depression", "1.0.0",
 			 "depression: prevalence, somatic work-up of new cases, antidepressant "
 			 "treatment"),
-	KV_CONFIG_KEYS(dep_keys),
+	KV_SETTINGS(struct dep_settings, dep_keys),
 	KV_INDICATORS(dep_defs),
 	.init = dep_init,
 	.compute = dep_compute,
 	.fini = dep_fini,
-	.lookback_months = dep_lookback_months,
 };

@@ -187,24 +187,35 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 
 /* ---- configuration ------------------------------------------------------ */
 
-static const struct kv_config_key dm_keys[] = {
-	{"hba1c_low", KV_CONFIG_INT, "52", false, "20..200",
+/* The settings, filled by the core from the table below. */
+struct dm_settings {
+	int64_t hba1c_low;
+	int64_t hba1c_high;
+	int64_t bp_good_systolic;
+	int64_t bp_good_diastolic;
+	int64_t bp_high_systolic;
+	int64_t bp_high_diastolic;
+	int64_t uacr_albuminuria;
+};
+
+static const struct kv_setting dm_keys[] = {
+	KV_SETTING(struct dm_settings, hba1c_low, KV_CONFIG_INT, "52", false, "20..200",
 	 "HbA1c in mmol/mol below which the last result counts in DM_HBA1C_LT52 (and from "
-	 "which it counts in DM_HBA1C_52_70)"},
-	{"hba1c_high", KV_CONFIG_INT, "70", false, "20..200",
+	 "which it counts in DM_HBA1C_52_70)"),
+	KV_SETTING(struct dm_settings, hba1c_high, KV_CONFIG_INT, "70", false, "20..200",
 	 "HbA1c in mmol/mol up to which the last result counts in DM_HBA1C_52_70 (above it, "
-	 "DM_HBA1C_GT70)"},
-	{"bp_good_systolic", KV_CONFIG_INT, "140", false, "50..300",
-	 "highest systolic mmHg of a blood pressure in DM_BP_LE140_85"},
-	{"bp_good_diastolic", KV_CONFIG_INT, "85", false, "20..200",
-	 "highest diastolic mmHg of a blood pressure in DM_BP_LE140_85"},
-	{"bp_high_systolic", KV_CONFIG_INT, "150", false, "50..300",
-	 "systolic mmHg from which a blood pressure counts in DM_BP_GE150_90"},
-	{"bp_high_diastolic", KV_CONFIG_INT, "90", false, "20..200",
-	 "diastolic mmHg from which a blood pressure counts in DM_BP_GE150_90"},
-	{"uacr_albuminuria", KV_CONFIG_INT, "3", false, "1..1000",
+	 "DM_HBA1C_GT70)"),
+	KV_SETTING(struct dm_settings, bp_good_systolic, KV_CONFIG_INT, "140", false, "50..300",
+	 "highest systolic mmHg of a blood pressure in DM_BP_LE140_85"),
+	KV_SETTING(struct dm_settings, bp_good_diastolic, KV_CONFIG_INT, "85", false, "20..200",
+	 "highest diastolic mmHg of a blood pressure in DM_BP_LE140_85"),
+	KV_SETTING(struct dm_settings, bp_high_systolic, KV_CONFIG_INT, "150", false, "50..300",
+	 "systolic mmHg from which a blood pressure counts in DM_BP_GE150_90"),
+	KV_SETTING(struct dm_settings, bp_high_diastolic, KV_CONFIG_INT, "90", false, "20..200",
+	 "diastolic mmHg from which a blood pressure counts in DM_BP_GE150_90"),
+	KV_SETTING(struct dm_settings, uacr_albuminuria, KV_CONFIG_INT, "3", false, "1..1000",
 	 "urine albumin/creatinine ratio in mg/mmol from which the last result counts as "
-	 "albuminuria"},
+	 "albuminuria"),
 };
 
 struct dm_limits {
@@ -237,9 +248,7 @@ struct dm_sets {
 /* ---- state --------------------------------------------------------------- */
 
 struct dm_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
+	const struct dm_settings *set; /* call->settings, borrowed */
 	struct dm_limits lim;
 	struct dm_sets sets;
 	/* R, first day of W12; flag: listed with diabetes at R */
@@ -255,7 +264,7 @@ struct dm_state {
 	struct kv_ind_treatment statin; /* regular statins, statin prescriptions */
 };
 
-static void dm_fini(void *state)
+static void dm_free(void *state)
 {
 	struct dm_state *s = state;
 	if (s == NULL)
@@ -273,25 +282,25 @@ static void dm_fini(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int read_limits(struct dm_state *s)
+static int read_limits(const struct kv_call *call, struct dm_state *s)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	struct dm_limits *l = &s->lim;
-	l->hba1c_low = (double)h->config_int(s->ctx, "hba1c_low");
-	l->hba1c_high = (double)h->config_int(s->ctx, "hba1c_high");
-	l->good_systolic = (int)h->config_int(s->ctx, "bp_good_systolic");
-	l->good_diastolic = (int)h->config_int(s->ctx, "bp_good_diastolic");
-	l->high_systolic = (int)h->config_int(s->ctx, "bp_high_systolic");
-	l->high_diastolic = (int)h->config_int(s->ctx, "bp_high_diastolic");
-	l->uacr_albuminuria = (double)h->config_int(s->ctx, "uacr_albuminuria");
+	l->hba1c_low = (double)s->set->hba1c_low;
+	l->hba1c_high = (double)s->set->hba1c_high;
+	l->good_systolic = (int)s->set->bp_good_systolic;
+	l->good_diastolic = (int)s->set->bp_good_diastolic;
+	l->high_systolic = (int)s->set->bp_high_systolic;
+	l->high_diastolic = (int)s->set->bp_high_diastolic;
+	l->uacr_albuminuria = (double)s->set->uacr_albuminuria;
 	/* The bands must not overlap, or a patient would be in two of them. */
 	if (l->hba1c_low > l->hba1c_high) {
-		h->set_error(s->ctx, "hba1c_low (%g) must not exceed hba1c_high (%g)",
+		h->set_error(call->ctx, "hba1c_low (%g) must not exceed hba1c_high (%g)",
 			     l->hba1c_low, l->hba1c_high);
 		return KV_ERROR;
 	}
 	if (l->good_systolic >= l->high_systolic || l->good_diastolic >= l->high_diastolic) {
-		h->set_error(s->ctx,
+		h->set_error(call->ctx,
 			     "bp_good_systolic/bp_good_diastolic (%d/%d) must be below "
 			     "bp_high_systolic/bp_high_diastolic (%d/%d)",
 			     l->good_systolic, l->good_diastolic, l->high_systolic,
@@ -301,10 +310,10 @@ static int read_limits(struct dm_state *s)
 	return KV_OK;
 }
 
-static int read_sets(struct dm_state *s)
+static int read_sets(const struct kv_call *call, struct dm_state *s)
 {
-	const struct kv_host *h = s->host;
-	struct kv_ctx *c = s->ctx;
+	const struct kv_host *h = call->host;
+	struct kv_ctx *c = call->ctx;
 	struct dm_sets *v = &s->sets;
 	if ((v->diabetes = kv_ind_need_set(h, c, "DIABETES")) == NULL ||
 	    (v->hba1c_mmol = kv_ind_need_set(h, c, "HBA1C_MMOL")) == NULL ||
@@ -317,33 +326,34 @@ static int read_sets(struct dm_state *s)
 	return KV_OK;
 }
 
-static int dm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		   void **state)
+static int dm_init(const struct kv_call *call, const struct kv_run *run,
+		   struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct dm_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
+	s->set = call->settings;
 	/* W12: the first day of month m-11 .. R. */
-	if (read_limits(s) != KV_OK || read_sets(s) != KV_OK ||
+	if (read_limits(call, s) != KV_OK || read_sets(call, s) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
-		dm_fini(s);
+		dm_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: forms, fees, labs, blood pressures and prescriptions in W12 */
-	s->lookback = 12;
-	*state = s;
+	res->lookback_months = 12;
+	res->state = s;
 	return KV_OK;
 }
 
 /* ---- the patient's series ------------------------------------------------ */
 
 /* Noklus form completed or Noklus fee billed (valid on its date). */
-static void collect_checks(struct dm_state *s, const struct kv_patient *p)
+static void collect_checks(const struct kv_call *call, struct dm_state *s,
+			   const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_forms; i++)
 		if (h->in_value_set(s->sets.noklus_form, KV_CODES_FORM, p->forms[i].type,
 				    p->forms[i].date))
@@ -356,9 +366,9 @@ static void collect_checks(struct dm_state *s, const struct kv_patient *p)
 }
 
 /* HbA1c (either unit, converted to mmol/mol) and UACR results. */
-static void collect_labs(struct dm_state *s, const struct kv_patient *p)
+static void collect_labs(const struct kv_call *call, struct dm_state *s, const struct kv_patient *p)
 {
-	const struct kv_host *h = s->host;
+	const struct kv_host *h = call->host;
 	for (size_t i = 0; i < p->n_labs; i++) {
 		const struct kv_lab_result *l = &p->labs[i];
 		if (h->in_value_set(s->sets.hba1c_mmol, KV_CODES_ANALYSIS, l->code, l->date)) {
@@ -390,7 +400,7 @@ static void collect_bps(struct dm_state *s, const struct kv_patient *p)
 	dm_bps_finish(&s->bp);
 }
 
-static int collect(struct dm_state *s, const struct kv_patient *p)
+static int collect(const struct kv_call *call, struct dm_state *s, const struct kv_patient *p)
 {
 	if (kv_ind_days_reset(&s->checks, p->n_forms + p->n_fees) != 0 ||
 	    kv_ind_days_reset(&s->hba1c_rows, p->n_labs) != 0 ||
@@ -398,12 +408,10 @@ static int collect(struct dm_state *s, const struct kv_patient *p)
 	    kv_ind_days_reset(&s->uacr_rows, p->n_labs) != 0 ||
 	    dm_values_reset(&s->uacr, p->n_labs) != 0 ||
 	    dm_bps_reset(&s->bp, p->n_bps) != 0 ||
-	    kv_ind_treatment_collect(&s->statin, s->host, s->sets.statin, p) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
-	collect_checks(s, p);
-	collect_labs(s, p);
+	    kv_ind_treatment_collect(&s->statin, call->host, s->sets.statin, p) != 0)
+		return kv_ind_out_of_memory(call);
+	collect_checks(call, s, p);
+	collect_labs(call, s, p);
 	collect_bps(s, p);
 	return KV_OK;
 }
@@ -467,18 +475,17 @@ static void mark_month(const struct dm_state *s, size_t m, struct kv_result_bloc
 	mark_uacr(s, m, from, r, out);
 }
 
-static int dm_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int dm_compute(const struct kv_call *call, const struct kv_patient *p,
+		      struct kv_result_block *out)
 {
-	struct dm_state *s = state;
+	struct dm_state *s = call->state;
 	struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, DM_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	/* DM_PREVALENCE for every month; mo->flag[m]: a listed diabetic, in
 	 * the denominator of every other DM_* indicator. */
-	kv_date since = kv_ind_first_diagnosis(s->host, s->sets.diabetes, p);
+	kv_date since = kv_ind_first_diagnosis(call->host, s->sets.diabetes, p);
 	if (!kv_ind_mark_prevalence(p, since, mo, out, DM_PREVALENCE))
 		return KV_OK;
-	if (collect(s, p) != KV_OK)
+	if (collect(call, s, p) != KV_OK)
 		return KV_ERROR;
 	for (size_t m = 0; m < mo->n; m++)
 		if (mo->flag[m])
@@ -486,19 +493,18 @@ static int dm_compute(void *state, const struct kv_patient *p, struct kv_result_
 	return KV_OK;
 }
 
-static uint32_t dm_lookback_months(void *state)
+static void dm_fini(const struct kv_call *call)
 {
-	return ((const struct dm_state *)state)->lookback;
+	dm_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "diabetes", "1.0.0",
 			 "diabetes care: prevalence, Noklus annual check, HbA1c, blood "
 			 "pressure, statin, albuminuria"),
-	KV_CONFIG_KEYS(dm_keys),
+	KV_SETTINGS(struct dm_settings, dm_keys),
 	KV_INDICATORS(dm_defs),
 	.init = dm_init,
 	.compute = dm_compute,
 	.fini = dm_fini,
-	.lookback_months = dm_lookback_months,
 };

@@ -33,20 +33,24 @@ static const struct kv_indicator_def eld_defs[ELD_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key eld_keys[] = {
-	{"min_age", KV_CONFIG_INT, "70", false, "70..150",
+/* The settings, filled by the core from the table below. */
+struct eld_settings {
+	int64_t min_age;
+	int64_t window_months;
+};
+
+static const struct kv_setting eld_keys[] = {
+	KV_SETTING(struct eld_settings, min_age, KV_CONFIG_INT, "70", false, "70..150",
 	 "age in completed years at R from which a listed patient is in ELD70_NO_CONTACT's "
 	 "denominator; at least 70, so that it lies within RISK_HIGH_RISK_DRUGS's (aged_65plus, "
-	 "min_age at most 70)"},
-	{"window_months", KV_CONFIG_INT, "12", false, "1..120",
+	 "min_age at most 70)"),
+	KV_SETTING(struct eld_settings, window_months, KV_CONFIG_INT, "12", false, "1..120",
 	 "calendar months, ending with the reference month, without a face-to-face contact "
-	 "(W12)"},
+	 "(W12)"),
 };
 
 struct eld_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
+	const struct eld_settings *set; /* call->settings, borrowed */
 	int min_age;
 	struct kv_ind_months months;  /* R and the first day of W12 */
 
@@ -54,7 +58,7 @@ struct eld_state {
 	struct kv_ind_days days;      /* face-to-face days */
 };
 
-static void eld_fini(void *state)
+static void eld_free(void *state)
 {
 	struct eld_state *s = state;
 	if (s == NULL)
@@ -64,40 +68,38 @@ static void eld_fini(void *state)
 	free(s);
 }
 
-static int eld_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int eld_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct eld_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
-	s->min_age = (int)host->config_int(ctx, "min_age");
+	s->set = call->settings;
+	s->min_age = (int)s->set->min_age;
 	int window;
-	if (kv_ind_config_months(host, ctx, "window_months", &window) != KV_OK ||
+	if (kv_ind_config_months(host, ctx, "window_months", s->set->window_months,
+				 &window) != KV_OK ||
 	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
-		eld_fini(s);
+		eld_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: contacts in W12 (window_months) */
-	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(s->set->window_months, 1);
+	res->state = s;
 	return KV_OK;
 }
 
-static int eld_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int eld_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct eld_state *s = state;
+	struct eld_state *s = call->state;
 	const struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, ELD_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	if (mo->n == 0 || kv_age_at(p->birth, mo->ref[mo->n - 1]) < s->min_age)
 		return KV_OK; /* too young in every month of the run */
-	if (kv_ind_face_to_face_days(p, &s->days) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	if (kv_ind_face_to_face_days(p, &s->days) != 0)
+		return kv_ind_out_of_memory(call);
 	for (size_t m = 0; m < mo->n; m++) {
 		if (kv_age_at(p->birth, mo->ref[m]) < s->min_age || !kv_ind_listed_at(p, mo->ref[m]))
 			continue;
@@ -108,18 +110,17 @@ static int eld_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
-static uint32_t eld_lookback_months(void *state)
+static void eld_fini(const struct kv_call *call)
 {
-	return ((const struct eld_state *)state)->lookback;
+	eld_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "elderly", "1.0.0",
 			 "elderly patients without a face-to-face contact"),
-	KV_CONFIG_KEYS(eld_keys),
+	KV_SETTINGS(struct eld_settings, eld_keys),
 	KV_INDICATORS(eld_defs),
 	.init = eld_init,
 	.compute = eld_compute,
 	.fini = eld_fini,
-	.lookback_months = eld_lookback_months,
 };

@@ -34,10 +34,15 @@ static const struct kv_indicator_def lmg_defs[LMG_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key lmg_keys[] = {
-	{"min_regular_drugs", KV_CONFIG_INT, "4", false, "1..100",
+/* The settings, filled by the core from the table below. */
+struct lmg_settings {
+	int64_t min_regular_drugs;
+};
+
+static const struct kv_setting lmg_keys[] = {
+	KV_SETTING(struct lmg_settings, min_regular_drugs, KV_CONFIG_INT, "4", false, "1..100",
 	 "regular drugs in use at the reference date that put a patient in LMG_4PLUS's "
-	 "denominator"},
+	 "denominator"),
 };
 
 /* A regular drug of the current patient; `group` is equal for rows with the
@@ -50,9 +55,7 @@ struct lmg_drug {
 };
 
 struct lmg_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
+	const struct lmg_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *fee_set;
 	int note_pattern;         /* kv_note_match.pattern of LMG_NOTE, -1: none */
 	int64_t min_drugs;
@@ -64,7 +67,7 @@ struct lmg_state {
 	struct kv_ind_days reviews; /* days with an LMG fee or note */
 };
 
-static void lmg_fini(void *state)
+static void lmg_free(void *state)
 {
 	struct lmg_state *s = state;
 	if (s == NULL)
@@ -79,43 +82,43 @@ static void lmg_fini(void *state)
 
 /* The note half of the numerator: the LMG_NOTE rule's index, or -1 with a
  * warning when notes were not matched in this run. */
-static int find_note_pattern(struct lmg_state *s, const struct kv_run *run)
+static int find_note_pattern(const struct kv_call *call, const struct kv_run *run)
 {
-	int idx = s->host->note_pattern(s->ctx, "LMG_NOTE");
+	int idx = call->host->note_pattern(call->ctx, "LMG_NOTE");
 	if (idx < 0 || (size_t)idx >= run->n_note_patterns) {
-		s->host->log(s->ctx, KV_LOG_WARNING,
-			     "no LMG_NOTE keyword rule in this run: LMG_4PLUS counts LMG_FEE "
-			     "fees only, not journal notes");
+		call->host->log(call->ctx, KV_LOG_WARNING,
+				"no LMG_NOTE keyword rule in this run: LMG_4PLUS counts LMG_FEE "
+				"fees only, not journal notes");
 		return -1;
 	}
 	if (!(run->provides & KV_PROVIDES_NOTE_MATCHES)) {
-		s->host->log(s->ctx, KV_LOG_WARNING,
-			     "the connector does not match journal notes: LMG_4PLUS counts "
-			     "LMG_FEE fees only");
+		call->host->log(call->ctx, KV_LOG_WARNING,
+				"the connector does not match journal notes: LMG_4PLUS counts "
+				"LMG_FEE fees only");
 		return -1;
 	}
 	return idx;
 }
 
-static int lmg_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state)
+static int lmg_init(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct lmg_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
-	s->min_drugs = host->config_int(ctx, "min_regular_drugs");
+	s->set = call->settings;
+	s->min_drugs = s->set->min_regular_drugs;
 	if ((s->fee_set = kv_ind_need_set(host, ctx, "LMG_FEE")) == NULL ||
 	    kv_ind_months_init(&s->months, host, ctx, run, 12) != KV_OK) {
-		lmg_fini(s);
+		lmg_free(s);
 		return KV_ERROR;
 	}
-	s->note_pattern = find_note_pattern(s, run);
+	s->note_pattern = find_note_pattern(call, run);
 	/* lookback_months: fees and note matches in W12 */
-	s->lookback = 12;
-	*state = s;
+	res->lookback_months = 12;
+	res->state = s;
 	return KV_OK;
 }
 
@@ -177,11 +180,12 @@ static int64_t regular_drugs_at(const struct lmg_state *s, kv_date r, int64_t en
 /* ---- numerator ----------------------------------------------------------- */
 
 /* Days of an LMG_FEE fee (valid on its date) or an LMG_NOTE note, sorted. */
-static void collect_reviews(struct lmg_state *s, const struct kv_patient *p)
+static void collect_reviews(const struct kv_call *call, struct lmg_state *s,
+			    const struct kv_patient *p)
 {
 	for (size_t i = 0; i < p->n_fees; i++)
-		if (s->host->in_value_set(s->fee_set, KV_CODES_FEE, p->fees[i].code,
-					  p->fees[i].date))
+		if (call->host->in_value_set(s->fee_set, KV_CODES_FEE, p->fees[i].code,
+					     p->fees[i].date))
 			kv_ind_days_add(&s->reviews, p->fees[i].date);
 	if (s->note_pattern >= 0)
 		for (size_t i = 0; i < p->n_notes; i++)
@@ -192,20 +196,17 @@ static void collect_reviews(struct lmg_state *s, const struct kv_patient *p)
 
 /* ---- compute ------------------------------------------------------------- */
 
-static int lmg_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int lmg_compute(const struct kv_call *call, const struct kv_patient *p,
+		       struct kv_result_block *out)
 {
-	struct lmg_state *s = state;
+	struct lmg_state *s = call->state;
 	struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, LMG_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
 	if (p->n_medications == 0)
 		return KV_OK;
 	if (kv_ind_reserve((void **)&s->drugs, &s->cap_drugs, p->n_medications,
 			   sizeof *s->drugs) != 0 ||
-	    kv_ind_days_reset(&s->reviews, p->n_fees + p->n_notes) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	    kv_ind_days_reset(&s->reviews, p->n_fees + p->n_notes) != 0)
+		return kv_ind_out_of_memory(call);
 	collect_drugs(s, p);
 	bool any = false;
 	for (size_t m = 0; m < mo->n; m++) {
@@ -215,7 +216,7 @@ static int lmg_compute(void *state, const struct kv_patient *p, struct kv_result
 	}
 	if (!any)
 		return KV_OK;
-	collect_reviews(s, p);
+	collect_reviews(call, s, p);
 	for (size_t m = 0; m < mo->n; m++) {
 		if (!mo->flag[m])
 			continue;
@@ -226,9 +227,9 @@ static int lmg_compute(void *state, const struct kv_patient *p, struct kv_result
 	return KV_OK;
 }
 
-static uint32_t lmg_lookback_months(void *state)
+static void lmg_fini(const struct kv_call *call)
 {
-	return ((const struct lmg_state *)state)->lookback;
+	lmg_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -236,10 +237,9 @@ KV_INDICATOR_PLUGIN = {
 			 "1.0.0",
 			 "medication review (legemiddelgjennomgang) of patients on many "
 			 "regular drugs"),
-	KV_CONFIG_KEYS(lmg_keys),
+	KV_SETTINGS(struct lmg_settings, lmg_keys),
 	KV_INDICATORS(lmg_defs),
 	.init = lmg_init,
 	.compute = lmg_compute,
 	.fini = lmg_fini,
-	.lookback_months = lmg_lookback_months,
 };

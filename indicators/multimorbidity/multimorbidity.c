@@ -72,17 +72,24 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key mm_keys[] = {
-	{"comorbid_categories", KV_CONFIG_INT, "2", false, "2..16",
+/* The settings, filled by the core from the table below. */
+struct mm_settings {
+	int64_t comorbid_categories;
+	int64_t many_categories;
+	int64_t window_months;
+};
+
+static const struct kv_setting mm_keys[] = {
+	KV_SETTING(struct mm_settings, comorbid_categories, KV_CONFIG_INT, "2", false, "2..16",
 	 "chronic disease categories that make a patient comorbid (MM_COMORBIDITY's "
-	 "numerator, MM_COMORBID_SEEN's denominator)"},
-	{"many_categories", KV_CONFIG_INT, "4", false, "2..16",
+	 "numerator, MM_COMORBID_SEEN's denominator)"),
+	KV_SETTING(struct mm_settings, many_categories, KV_CONFIG_INT, "4", false, "2..16",
 	 "chronic disease categories that put a listed patient in MM_4PLUS's numerator; at "
-	 "least comorbid_categories"},
-	{"window_months", KV_CONFIG_INT, "12", false, "1..12",
+	 "least comorbid_categories"),
+	KV_SETTING(struct mm_settings, window_months, KV_CONFIG_INT, "12", false, "1..12",
 	 "calendar months, ending with the reference month, in which MM_COMORBID_SEEN looks "
 	 "for a face-to-face contact (W12); at most 12, so that the contact lies in the window "
-	 "of ADD_PRESCRIBED's denominator (contact_w12)"},
+	 "of ADD_PRESCRIBED's denominator (contact_w12)"),
 };
 
 /* The CHRONIC table of the catalogue: one value set per category. */
@@ -97,9 +104,7 @@ static const char *const mm_categories[] = {
 #define MM_N_CATEGORIES (sizeof mm_categories / sizeof mm_categories[0])
 
 struct mm_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
+	const struct mm_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *sets[MM_N_CATEGORIES];
 	int comorbid;        /* categories for "comorbid" */
 	int many;            /* categories for MM_4PLUS */
@@ -110,7 +115,7 @@ struct mm_state {
 	struct kv_ind_days days;        /* face-to-face days */
 };
 
-static void mm_fini(void *state)
+static void mm_free(void *state)
 {
 	struct mm_state *s = state;
 	if (s == NULL)
@@ -122,32 +127,32 @@ static void mm_fini(void *state)
 
 /* ---- init ---------------------------------------------------------------- */
 
-static int read_sets(struct mm_state *s)
+static int read_sets(const struct kv_call *call, struct mm_state *s)
 {
 	for (size_t c = 0; c < MM_N_CATEGORIES; c++)
-		if ((s->sets[c] = kv_ind_need_set(s->host, s->ctx, mm_categories[c])) == NULL)
+		if ((s->sets[c] = kv_ind_need_set(call->host, call->ctx, mm_categories[c])) == NULL)
 			return KV_ERROR;
 	return KV_OK;
 }
 
-static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		   void **state)
+static int mm_init(const struct kv_call *call, const struct kv_run *run,
+		   struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct mm_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
-	s->comorbid = (int)host->config_int(ctx, "comorbid_categories");
-	s->many = (int)host->config_int(ctx, "many_categories");
-	int window = (int)host->config_int(ctx, "window_months");
+	s->set = call->settings;
+	s->comorbid = (int)s->set->comorbid_categories;
+	s->many = (int)s->set->many_categories;
+	int window = (int)s->set->window_months;
 	if (s->comorbid < 2 || s->many < 1 || window < 1) {
 		host->set_error(ctx,
 				"comorbid_categories (%d) must be at least 2, many_categories "
 				"(%d) and window_months (%d) at least 1",
 				s->comorbid, s->many, window);
-		mm_fini(s);
+		mm_free(s);
 		return KV_ERROR;
 	}
 	/* MM_4PLUS's numerator is declared within MM_COMORBIDITY's. */
@@ -156,16 +161,17 @@ static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
 				"many_categories (%d) must be at least comorbid_categories (%d): "
 				"MM_4PLUS's numerator is declared within MM_COMORBIDITY's",
 				s->many, s->comorbid);
-		mm_fini(s);
+		mm_free(s);
 		return KV_ERROR;
 	}
-	if (read_sets(s) != KV_OK || kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
-		mm_fini(s);
+	if (read_sets(call, s) != KV_OK ||
+	    kv_ind_months_init(&s->months, host, ctx, run, window) != KV_OK) {
+		mm_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: contacts in W12 (window_months) */
-	s->lookback = kv_ind_window_lookback(host, ctx, "window_months", 1);
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(s->set->window_months, 1);
+	res->state = s;
 	return KV_OK;
 }
 
@@ -175,7 +181,8 @@ static int mm_init(const struct kv_host *host, struct kv_ctx *ctx, const struct 
  * categories the patient does not have; how many categories there are. A
  * category already found on or before a diagnosis's day is not asked again,
  * so with diagnoses in date order each is looked up until first found. */
-static size_t collect_categories(struct mm_state *s, const struct kv_patient *p)
+static size_t collect_categories(const struct kv_call *call, struct mm_state *s,
+				 const struct kv_patient *p)
 {
 	for (size_t c = 0; c < MM_N_CATEGORIES; c++)
 		s->since[c] = KV_DATE_OPEN;
@@ -183,8 +190,8 @@ static size_t collect_categories(struct mm_state *s, const struct kv_patient *p)
 		const struct kv_diagnosis *d = &p->diagnoses[i];
 		for (size_t c = 0; c < MM_N_CATEGORIES; c++)
 			if (d->date < s->since[c] &&
-			    s->host->in_value_set(s->sets[c], (enum kv_code_kind)d->system,
-						  d->code, d->date))
+			    call->host->in_value_set(s->sets[c], (enum kv_code_kind)d->system,
+						     d->code, d->date))
 				s->since[c] = d->date;
 	}
 	kv_ind_dated_sort(s->since, MM_N_CATEGORIES, sizeof s->since[0]);
@@ -205,13 +212,12 @@ static int categories_at(const struct mm_state *s, size_t n_categories, kv_date 
 
 /* ---- compute ------------------------------------------------------------- */
 
-static int mm_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int mm_compute(const struct kv_call *call, const struct kv_patient *p,
+		      struct kv_result_block *out)
 {
-	struct mm_state *s = state;
+	struct mm_state *s = call->state;
 	const struct kv_ind_months *mo = &s->months;
-	if (kv_ind_check_block(s->host, s->ctx, out, MM_N_INDICATORS, mo->n) != KV_OK)
-		return KV_ERROR;
-	size_t n_categories = p->n_diagnoses ? collect_categories(s, p) : 0;
+	size_t n_categories = p->n_diagnoses ? collect_categories(call, s, p) : 0;
 	bool days_collected = false;
 	for (size_t m = 0; m < mo->n; m++) {
 		if (!kv_ind_listed_at(p, mo->ref[m]))
@@ -228,10 +234,8 @@ static int mm_compute(void *state, const struct kv_patient *p, struct kv_result_
 		kv_ind_mark(out, MM_COMORBIDITY, m, KV_IN_NUMERATOR);
 		kv_ind_mark(out, MM_COMORBID_SEEN, m, KV_IN_DENOMINATOR);
 		if (!days_collected) {
-			if (kv_ind_face_to_face_days(p, &s->days) != 0) {
-				s->host->set_error(s->ctx, "out of memory for a patient's events");
-				return KV_ERROR;
-			}
+			if (kv_ind_face_to_face_days(p, &s->days) != 0)
+				return kv_ind_out_of_memory(call);
 			days_collected = true;
 		}
 		if (kv_ind_days_any_in(&s->days, mo->from[m], mo->ref[m]))
@@ -240,9 +244,9 @@ static int mm_compute(void *state, const struct kv_patient *p, struct kv_result_
 	return KV_OK;
 }
 
-static uint32_t mm_lookback_months(void *state)
+static void mm_fini(const struct kv_call *call)
 {
-	return ((const struct mm_state *)state)->lookback;
+	mm_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -251,10 +255,9 @@ KV_INDICATOR_PLUGIN = {
 			 "multimorbidity over 16 chronic disease categories; the Johns Hopkins "
 			 "ACG indicators (RUB, frailty, predicted risk) need a licensed grouper "
 			 "and are out of scope"),
-	KV_CONFIG_KEYS(mm_keys),
+	KV_SETTINGS(struct mm_settings, mm_keys),
 	KV_INDICATORS(mm_defs),
 	.init = mm_init,
 	.compute = mm_compute,
 	.fini = mm_fini,
-	.lookback_months = mm_lookback_months,
 };

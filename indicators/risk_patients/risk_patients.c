@@ -52,26 +52,32 @@ static const struct kv_indicator_def risk_defs[RISK_N_INDICATORS] = {
 	},
 };
 
-static const struct kv_config_key risk_keys[] = {
-	{"window_months", KV_CONFIG_INT, "12", false, "1..60",
+/* The settings, filled by the core from the table below. */
+struct risk_settings {
+	int64_t window_months;
+	int64_t followup_windows;
+	int64_t min_contact_days;
+	int64_t min_age;
+};
+
+static const struct kv_setting risk_keys[] = {
+	KV_SETTING(struct risk_settings, window_months, KV_CONFIG_INT, "12", false, "1..60",
 	 "calendar months of W12, in which a lost patient had no face-to-face contact, and of "
-	 "each earlier window of RISK_LOST_TO_FOLLOWUP"},
-	{"followup_windows", KV_CONFIG_INT, "2", false, "1..10",
+	 "each earlier window of RISK_LOST_TO_FOLLOWUP"),
+	KV_SETTING(struct risk_settings, followup_windows, KV_CONFIG_INT, "2", false, "1..10",
 	 "consecutive windows before W12 in each of which RISK_LOST_TO_FOLLOWUP requires "
-	 "regular face-to-face contact"},
-	{"min_contact_days", KV_CONFIG_INT, "2", false, "1..366",
+	 "regular face-to-face contact"),
+	KV_SETTING(struct risk_settings, min_contact_days, KV_CONFIG_INT, "2", false, "1..366",
 	 "distinct days with a face-to-face contact required in each earlier window of "
-	 "RISK_LOST_TO_FOLLOWUP"},
-	{"min_age", KV_CONFIG_INT, "65", false, "0..70",
+	 "RISK_LOST_TO_FOLLOWUP"),
+	KV_SETTING(struct risk_settings, min_age, KV_CONFIG_INT, "65", false, "0..70",
 	 "age in completed years at R from which a listed patient is in "
 	 "RISK_HIGH_RISK_DRUGS's denominator; at most 70, so that it holds ELD70_NO_CONTACT's "
-	 "(min_age at least 70)"},
+	 "(min_age at least 70)"),
 };
 
 struct risk_state {
-	const struct kv_host *host;
-	struct kv_ctx *ctx;
-	uint32_t lookback; /* lookback_months(), for this configuration */
+	const struct risk_settings *set; /* call->settings, borrowed */
 	const struct kv_value_set *high_risk;
 	int min_age;
 	size_t min_days;
@@ -90,7 +96,7 @@ struct risk_state {
 	struct kv_ind_periods drugs;  /* regular HIGH_RISK_ELDERLY rows in use */
 };
 
-static void risk_fini(void *state)
+static void risk_free(void *state)
 {
 	struct risk_state *s = state;
 	if (s == NULL)
@@ -111,15 +117,16 @@ static void risk_fini(void *state)
  * before W12) is months M-(j+2)w+1 .. M-(j+1)w, whole calendar months. A
  * patient's days are counted once per month end (upto), so each window's
  * count is a difference of two of them. */
-static int read_months(struct risk_state *s, const struct kv_run *run, int window)
+static int read_months(const struct kv_call *call, struct risk_state *s, const struct kv_run *run,
+		       int window)
 {
-	if (kv_ind_months_init(&s->months, s->host, s->ctx, run, window) != KV_OK)
+	if (kv_ind_months_init(&s->months, call->host, call->ctx, run, window) != KV_OK)
 		return KV_ERROR;
 	size_t n = run->n_months ? run->n_months : 1;
 	s->early_lo = calloc(n * s->n_windows, sizeof *s->early_lo);
 	s->early_hi = calloc(n * s->n_windows, sizeof *s->early_hi);
 	if (s->early_lo == NULL || s->early_hi == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
+		call->host->set_error(call->ctx, "out of memory");
 		return KV_ERROR;
 	}
 	kv_month lo = 0, hi = 0;
@@ -136,7 +143,7 @@ static int read_months(struct risk_state *s, const struct kv_run *run, int windo
 	s->month_end = calloc(s->n_upto, sizeof *s->month_end);
 	s->upto = calloc(s->n_upto, sizeof *s->upto);
 	if (s->month_end == NULL || s->upto == NULL) {
-		s->host->set_error(s->ctx, "out of memory");
+		call->host->set_error(call->ctx, "out of memory");
 		return KV_ERROR;
 	}
 	for (size_t i = 0; run->n_months && i < s->n_upto; i++)
@@ -152,38 +159,38 @@ static int read_months(struct risk_state *s, const struct kv_run *run, int windo
 	return KV_OK;
 }
 
-static int risk_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		     void **state)
+static int risk_init(const struct kv_call *call, const struct kv_run *run,
+		     struct kv_init_result *res)
 {
-	*state = NULL;
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct risk_state *s = kv_ind_new_state(host, ctx, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
-	s->host = host;
-	s->ctx = ctx;
-	int64_t window = host->config_int(ctx, "window_months");
-	int64_t windows = host->config_int(ctx, "followup_windows");
-	int64_t days = host->config_int(ctx, "min_contact_days");
-	s->min_age = (int)host->config_int(ctx, "min_age");
+	s->set = call->settings;
+	int64_t window = s->set->window_months;
+	int64_t windows = s->set->followup_windows;
+	int64_t days = s->set->min_contact_days;
+	s->min_age = (int)s->set->min_age;
 	if (window < 1 || window > 600 || windows < 1 || windows > 100 || days < 1) {
 		host->set_error(ctx,
 				"window_months (%lld), followup_windows (%lld) and "
 				"min_contact_days (%lld) must be at least 1",
 				(long long)window, (long long)windows, (long long)days);
-		risk_fini(s);
+		risk_free(s);
 		return KV_ERROR;
 	}
 	s->n_windows = (size_t)windows;
 	s->min_days = (size_t)days;
 	if ((s->high_risk = kv_ind_need_set(host, ctx, "HIGH_RISK_ELDERLY")) == NULL ||
-	    read_months(s, run, (int)window) != KV_OK) {
-		risk_fini(s);
+	    read_months(call, s, run, (int)window) != KV_OK) {
+		risk_free(s);
 		return KV_ERROR;
 	}
 	/* lookback_months: W12 and followup_windows windows of window_months before it */
-	s->lookback = kv_ind_window_lookback(host, ctx, "window_months",
-					     1 + (uint32_t)host->config_int(ctx, "followup_windows"));
-	*state = s;
+	res->lookback_months = kv_ind_window_lookback(s->set->window_months,
+					     1 + (uint32_t)s->set->followup_windows);
+	res->state = s;
 	return KV_OK;
 }
 
@@ -240,28 +247,25 @@ static void mark_drugs(struct risk_state *s, const struct kv_patient *p,
 
 /* ---- compute ------------------------------------------------------------- */
 
-static int risk_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int risk_compute(const struct kv_call *call, const struct kv_patient *p,
+			struct kv_result_block *out)
 {
-	struct risk_state *s = state;
-	if (kv_ind_check_block(s->host, s->ctx, out, RISK_N_INDICATORS, s->months.n) != KV_OK)
-		return KV_ERROR;
+	struct risk_state *s = call->state;
 	if (!kv_ind_mark_listed(p, &s->months))
 		return KV_OK;
 	/* Distinct face-to-face days; regular HIGH_RISK_ELDERLY rows of the
 	 * medication list, the value set asked on the row's start date. */
 	if (kv_ind_face_to_face_days(p, &s->days) != 0 ||
-	    kv_ind_regular_use(&s->drugs, s->host, s->high_risk, p) != 0) {
-		s->host->set_error(s->ctx, "out of memory for a patient's events");
-		return KV_ERROR;
-	}
+	    kv_ind_regular_use(&s->drugs, call->host, s->high_risk, p) != 0)
+		return kv_ind_out_of_memory(call);
 	mark_lost(s, out);
 	mark_drugs(s, p, out);
 	return KV_OK;
 }
 
-static uint32_t risk_lookback_months(void *state)
+static void risk_fini(const struct kv_call *call)
 {
-	return ((const struct risk_state *)state)->lookback;
+	risk_free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
@@ -269,10 +273,9 @@ KV_INDICATOR_PLUGIN = {
 			 "1.0.0",
 			 "risk patients: regular attenders lost to follow-up, high-risk drugs "
 			 "for the elderly"),
-	KV_CONFIG_KEYS(risk_keys),
+	KV_SETTINGS(struct risk_settings, risk_keys),
 	KV_INDICATORS(risk_defs),
 	.init = risk_init,
 	.compute = risk_compute,
 	.fini = risk_fini,
-	.lookback_months = risk_lookback_months,
 };

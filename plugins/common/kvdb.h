@@ -448,7 +448,7 @@ int kvdb_snapshot_end(struct kvdb_transport *t, struct kvdb_transport **twin, bo
 struct kvdb_conn {
 	struct kvdb_ctx rc;
 	struct kvdb_transport *t; /* owned; closed by kvdb_conn_free() */
-	uint32_t provides;        /* what the data provides (provides()) */
+	uint32_t provides;        /* what the data provides (open()'s result) */
 };
 
 /* open()'s first step: NULL when the host is unusable (not ABI major
@@ -458,9 +458,10 @@ struct kvdb_conn {
 void *kvdb_conn_new(const struct kv_host *host, struct kv_ctx *ctx, size_t host_size, size_t size);
 /* Close the transport, forget the secrets, free c (NULL: nothing). */
 void kvdb_conn_free(struct kvdb_conn *c);
-/* A connector's provides() and close() callbacks, for a kvdb_conn state. */
-uint32_t kvdb_conn_provides(void *state);
-void kvdb_conn_close(void *state);
+/* The end of a successful open(): c and its provides bits into res; KV_OK. */
+int kvdb_conn_opened(struct kvdb_conn *c, struct kv_open_result *res);
+/* A connector's close() callback, for a kvdb_conn state. */
+void kvdb_conn_close(const struct kv_call *call);
 /* A row callback that keeps nothing (schema checks: SELECT ... WHERE 1 = 0). */
 int kvdb_ignore_rows(void *arg, const struct kvdb_cell *cells);
 
@@ -525,25 +526,35 @@ int kvdb_worker_join(struct kvdb_ctx *rc, struct kvdb_worker *w, bool report);
 
 /* Two entries of every connector's configuration key table, next to its own
  * "dsn" (whose description names its schema). */
-#define KVDB_KEY_PASSWORD                                                                      \
+#define KVDB_KEY_PASSWORD(S)                                                                   \
 	{                                                                                      \
-		.key = "password", .type = KV_CONFIG_SECRET, .required = false,               \
-		.description = "The database password, added to the connection as libpq "     \
-			       "password or ODBC PWD; never logged",                           \
+		.key = {.key = "password", .type = KV_CONFIG_SECRET, .required = false,       \
+			.description = "The database password, added to the connection as "   \
+				       "libpq password or ODBC PWD; never logged"},            \
+		KV_BIND(S, password),                                                          \
 	}
-#define KVDB_KEY_ODBC_ROW_ARRAY_SIZE                                                           \
+#define KVDB_KEY_ODBC_ROW_ARRAY_SIZE(S)                                                        \
 	{                                                                                      \
-		.key = "odbc_row_array_size", .type = KV_CONFIG_INT, .default_value = "1024", \
-		.required = false, .allowed = "1..65536",                                      \
-		.description = "Rows fetched per ODBC call into bound column arrays (and "     \
-			       "psqlODBC's cursor fetch size); lowered when the memory budget " \
-			       "needs it",                                                     \
+		.key = {.key = "odbc_row_array_size", .type = KV_CONFIG_INT,                   \
+			.default_value = "1024", .required = false, .allowed = "1..65536",     \
+			.description = "Rows fetched per ODBC call into bound column arrays "  \
+				       "(and psqlODBC's cursor fetch size); lowered when the " \
+				       "memory budget needs it"},                              \
+		KV_BIND(S, odbc_row_array_size),                                               \
 	}
 
-/* Open the transport the connector's "dsn" selects (kvdb_dsn_is_libpq),
- * with its "password" (first remembered as a secret) and
- * "odbc_row_array_size", all read through rc->host. application_name: see
- * kvdb_pg_open. 0, or -1 after kvdb_error(). */
-int kvdb_connect(struct kvdb_ctx *rc, const char *application_name, struct kvdb_transport **out);
+/* The settings every connector has (the fields its settings struct binds
+ * with KVDB_KEY_*), borrowed from kv_call.settings for kvdb_connect. */
+struct kvdb_connect_settings {
+	const char *dsn;
+	const char *password;       /* NULL: none */
+	int64_t odbc_row_array_size;
+};
+
+/* Open the transport the connector's dsn selects (kvdb_dsn_is_libpq), with
+ * its password (first remembered as a secret) and ODBC row array size.
+ * application_name: see kvdb_pg_open. 0, or -1 after kvdb_error(). */
+int kvdb_connect(struct kvdb_ctx *rc, const struct kvdb_connect_settings *set,
+		 const char *application_name, struct kvdb_transport **out);
 
 #endif /* KV_COMMON_KVDB_H */

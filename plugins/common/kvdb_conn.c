@@ -4,8 +4,9 @@
  *
  * A connector's state is a struct starting with struct kvdb_conn (the
  * context, the transport, the provides bits), made by kvdb_conn_new() in
- * open() and freed by kvdb_conn_free(). Its provides() and close() can be
- * kvdb_conn_provides and kvdb_conn_close.
+ * open() and freed by kvdb_conn_free(). Its close() can be kvdb_conn_close;
+ * open() hands the provides bits to the core in its kv_open_result
+ * (kvdb_conn_opened).
  */
 #include "kvdb.h"
 
@@ -36,15 +37,16 @@ void kvdb_conn_free(struct kvdb_conn *c)
 	free(c);
 }
 
-uint32_t kvdb_conn_provides(void *state)
+int kvdb_conn_opened(struct kvdb_conn *c, struct kv_open_result *res)
 {
-	const struct kvdb_conn *c = state;
-	return c->provides;
+	res->state = c;
+	res->provides = c->provides;
+	return KV_OK;
 }
 
-void kvdb_conn_close(void *state)
+void kvdb_conn_close(const struct kv_call *call)
 {
-	kvdb_conn_free(state);
+	kvdb_conn_free(call->state);
 }
 
 int kvdb_ignore_rows(void *arg, const struct kvdb_cell *cells)
@@ -85,7 +87,8 @@ int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
 		const struct kvdb_pat *p = &ps->p[s];
 		if (p->bad)
 			continue;
-		struct kv_patient kp = {.birth = p->birth, .death = p->death, .sex = p->sex};
+		struct kv_patient kp = {.struct_size = sizeof kp, .birth = p->birth,
+					.death = p->death, .sex = p->sex};
 		kp.periods = kvdb_stage_events(st[KVDB_K_PERIOD], s, &kp.n_periods);
 		kp.contacts = kvdb_stage_events(st[KVDB_K_CONTACT], s, &kp.n_contacts);
 		kp.fees = kvdb_stage_events(st[KVDB_K_FEE], s, &kp.n_fees);
@@ -97,7 +100,7 @@ int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
 		kp.bps = kvdb_stage_events(st[KVDB_K_BP], s, &kp.n_bps);
 		kp.forms = kvdb_stage_events(st[KVDB_K_FORM], s, &kp.n_forms);
 		kp.notes = kvdb_stage_events(st[KVDB_K_NOTE], s, &kp.n_notes);
-		if (sink(sink_arg, &kp) != 0)
+		if (sink(sink_arg, &kp, NULL) != 0)
 			return kvdb_error(rc,
 					  "the read was stopped by the patient sink after %" PRIu64
 					  " patients",

@@ -2,7 +2,8 @@
  * kvdb_open.c - connecting: a connector's dsn, password and row array size
  *
  * Every connector is configured with "dsn", "password" and
- * "odbc_row_array_size" (KVDB_KEY_* in kvdb.h) and reads over libpq or
+ * "odbc_row_array_size" (KVDB_KEY_* in kvdb.h, fields of its settings
+ * struct the core fills) and reads over libpq or
  * ODBC as the dsn says. The password is remembered as a secret before
  * anything can quote it, so no driver message repeats it.
  */
@@ -10,12 +11,12 @@
 
 #include <string.h>
 
-int kvdb_connect(struct kvdb_ctx *rc, const char *application_name, struct kvdb_transport **out)
+int kvdb_connect(struct kvdb_ctx *rc, const struct kvdb_connect_settings *set,
+		 const char *application_name, struct kvdb_transport **out)
 {
-	const struct kv_host *host = rc->host;
-	const char *dsn = host->config_string(rc->ctx, "dsn");
-	const char *password = host->config_string(rc->ctx, "password");
-	int64_t rows = host->config_int(rc->ctx, "odbc_row_array_size");
+	const char *dsn = set->dsn;
+	const char *password = set->password;
+	int64_t rows = set->odbc_row_array_size;
 
 	*out = NULL;
 	if (dsn == NULL || dsn[0] == '\0')

@@ -10,9 +10,10 @@
  *            kvdb_odbc.c), checks that every table and column the connector
  *            reads exists (SELECT cols FROM ... WHERE 1 = 0), that the
  *            configured care site exists, and works out what the data
- *            provides: drugs only where the ATC vocabulary is loaded.
- * provides() those kv_provides bits. Never: prescription group, DDD, forms,
- *            note matches (OMOP cannot express them; see README.md).
+ *            provides: drugs only where the ATC vocabulary is loaded,
+ *            handed to the core as open()'s result. Never: prescription
+ *            group, DDD, forms, note matches (OMOP cannot express them; see
+ *            README.md).
  * read()     om_read() in om_read.c.
  * close()    disconnects and frees everything.
  *
@@ -37,70 +38,104 @@
 	"CHRONIC_DEPRESSION CHRONIC_ANXIETY CHRONIC_OSTEOARTHRITIS CHRONIC_OSTEOPOROSIS "       \
 	"CHRONIC_PARKINSON CHRONIC_EPILEPSY CHRONIC_CANCER"
 
-static const struct kv_config_key omop_keys[] = {
+/* The settings, filled by the core from the table below. */
+struct om_settings {
+	const char *dsn;
+	const char *password;
+	const char *schema;
+	const char *vocabulary_schema;
+	const char *list_rule;
+	const char *care_site;
+	int64_t regular_min_days;
+	const char *ancestor_value_sets;
+	int64_t odbc_row_array_size;
+};
+
+static const struct kv_setting omop_keys[] = {
 	{
-		.key = "dsn",
-		.type = KV_CONFIG_CONNSTR,
-		.required = true,
-		.description = "Where the OMOP CDM 5.4 database is: a libpq URI or conninfo "
-			       "(postgresql://..., host=... dbname=...) is read over libpq; anything "
-			       "else is an ODBC connection string (Driver=PostgreSQL Unicode;... or "
-			       "Driver=SQLite3;Database=/path/cdm.db)",
+		.key = {
+			.key = "dsn",
+			.type = KV_CONFIG_CONNSTR,
+			.required = true,
+			.description = "Where the OMOP CDM 5.4 database is: a libpq URI or conninfo "
+				       "(postgresql://..., host=... dbname=...) is read over libpq; anything "
+				       "else is an ODBC connection string (Driver=PostgreSQL Unicode;... or "
+				       "Driver=SQLite3;Database=/path/cdm.db)"
+		},
+		KV_BIND(struct om_settings, dsn),
 	},
-	KVDB_KEY_PASSWORD,
+	KVDB_KEY_PASSWORD(struct om_settings),
 	{
-		.key = "schema",
-		.type = KV_CONFIG_STRING,
-		.required = false,
-		.description = "Schema of the CDM tables (letters, digits, '_'); unset: the "
-			       "connection's default (PostgreSQL search_path, usually public; "
-			       "SQLite main)",
-	},
-	{
-		.key = "vocabulary_schema",
-		.type = KV_CONFIG_STRING,
-		.required = false,
-		.description = "Schema of the vocabulary tables concept and concept_ancestor; "
-			       "unset: the same as schema",
-	},
-	{
-		.key = "list_rule",
-		.type = KV_CONFIG_ENUM,
-		.default_value = "observation_period",
-		.required = false,
-		.allowed = "observation_period|person",
-		.description = "Who is listed when: observation_period (listed inside each "
-			       "observation period, end date inclusive) or person (every person "
-			       "selected, from birth on)",
-	},
-	{
-		.key = "care_site",
-		.type = KV_CONFIG_STRING,
-		.default_value = "all",
-		.required = false,
-		.description = "The office: all (every person in the CDM) or a care_site_id "
-			       "(the persons whose person.care_site_id is it)",
+		.key = {
+			.key = "schema",
+			.type = KV_CONFIG_STRING,
+			.required = false,
+			.description = "Schema of the CDM tables (letters, digits, '_'); unset: the "
+				       "connection's default (PostgreSQL search_path, usually public; "
+				       "SQLite main)"
+		},
+		KV_BIND(struct om_settings, schema),
 	},
 	{
-		.key = "regular_min_days",
-		.type = KV_CONFIG_INT,
-		.default_value = "90",
-		.required = false,
-		.allowed = "1..3650",
-		.description = "A drug exposure covering at least this many days (end date, or "
-			       "days_supply times 1 + refills) is a regular medication; shorter "
-			       "ones are courses",
+		.key = {
+			.key = "vocabulary_schema",
+			.type = KV_CONFIG_STRING,
+			.required = false,
+			.description = "Schema of the vocabulary tables concept and concept_ancestor; "
+				       "unset: the same as schema"
+		},
+		KV_BIND(struct om_settings, vocabulary_schema),
 	},
 	{
-		.key = "ancestor_value_sets",
-		.type = KV_CONFIG_STRING,
-		.default_value = OM_DEFAULT_ANCESTOR_SETS,
-		.required = false,
-		.description = "Diagnosis value sets (names separated by spaces) whose SNOMED "
-			       "codes a condition's ancestors in concept_ancestor are delivered as, "
-			       "so a set naming a concept also matches its descendants",
+		.key = {
+			.key = "list_rule",
+			.type = KV_CONFIG_ENUM,
+			.default_value = "observation_period",
+			.required = false,
+			.allowed = "observation_period|person",
+			.description = "Who is listed when: observation_period (listed inside each "
+				       "observation period, end date inclusive) or person (every person "
+				       "selected, from birth on)"
+		},
+		KV_BIND(struct om_settings, list_rule),
 	},
-	KVDB_KEY_ODBC_ROW_ARRAY_SIZE,
+	{
+		.key = {
+			.key = "care_site",
+			.type = KV_CONFIG_STRING,
+			.default_value = "all",
+			.required = false,
+			.description = "The office: all (every person in the CDM) or a care_site_id "
+				       "(the persons whose person.care_site_id is it)"
+		},
+		KV_BIND(struct om_settings, care_site),
+	},
+	{
+		.key = {
+			.key = "regular_min_days",
+			.type = KV_CONFIG_INT,
+			.default_value = "90",
+			.required = false,
+			.allowed = "1..3650",
+			.description = "A drug exposure covering at least this many days (end date, or "
+				       "days_supply times 1 + refills) is a regular medication; shorter "
+				       "ones are courses"
+		},
+		KV_BIND(struct om_settings, regular_min_days),
+	},
+	{
+		.key = {
+			.key = "ancestor_value_sets",
+			.type = KV_CONFIG_STRING,
+			.default_value = OM_DEFAULT_ANCESTOR_SETS,
+			.required = false,
+			.description = "Diagnosis value sets (names separated by spaces) whose SNOMED "
+				       "codes a condition's ancestors in concept_ancestor are delivered as, "
+				       "so a set naming a concept also matches its descendants"
+		},
+		KV_BIND(struct om_settings, ancestor_value_sets),
+	},
+	KVDB_KEY_ODBC_ROW_ARRAY_SIZE(struct om_settings),
 };
 
 struct om_state {
@@ -110,9 +145,9 @@ struct om_state {
 
 /* ---- configuration ------------------------------------------------------ */
 
-static int config_ident(struct om_state *st, const char *key, char out[OM_IDENT_MAX + 1])
+static int config_ident(struct om_state *st, const char *key, const char *v,
+			char out[OM_IDENT_MAX + 1])
 {
-	const char *v = st->c.rc.host->config_string(st->c.rc.ctx, key);
 	out[0] = '\0';
 	if (v == NULL || v[0] == '\0')
 		return 0;
@@ -129,19 +164,17 @@ static int config_ident(struct om_state *st, const char *key, char out[OM_IDENT_
 	return 0;
 }
 
-static int config_read(struct om_state *st)
+static int config_read(struct om_state *st, const struct om_settings *set)
 {
-	const struct kv_host *h = st->c.rc.host;
-	struct kv_ctx *c = st->c.rc.ctx;
 	struct om_config *cfg = &st->cfg;
 
-	if (config_ident(st, "schema", cfg->schema) != 0 ||
-	    config_ident(st, "vocabulary_schema", cfg->vocab_schema) != 0)
+	if (config_ident(st, "schema", set->schema, cfg->schema) != 0 ||
+	    config_ident(st, "vocabulary_schema", set->vocabulary_schema, cfg->vocab_schema) != 0)
 		return -1;
-	const char *rule = h->config_string(c, "list_rule");
+	const char *rule = set->list_rule;
 	cfg->list_rule = rule != NULL && strcmp(rule, "person") == 0 ? OM_LIST_PERSON
 								     : OM_LIST_OBSERVATION_PERIOD;
-	const char *cs = h->config_string(c, "care_site");
+	const char *cs = set->care_site;
 	if (cs == NULL || cs[0] == '\0' || strcmp(cs, "all") == 0) {
 		cfg->has_care_site = false;
 	} else {
@@ -152,12 +185,12 @@ static int config_read(struct om_state *st)
 		cfg->has_care_site = true;
 		cfg->care_site_id = id;
 	}
-	cfg->regular_min_days = h->config_int(c, "regular_min_days");
+	cfg->regular_min_days = set->regular_min_days;
 	if (cfg->regular_min_days < 1)
 		cfg->regular_min_days = 90;
 
 	/* the value sets a condition's ancestors are checked against */
-	const char *sets = h->config_string(c, "ancestor_value_sets");
+	const char *sets = set->ancestor_value_sets;
 	cfg->n_ancestor_sets = 0;
 	for (const char *p = sets != NULL ? sets : ""; *p != '\0';) {
 		while (*p == ' ' || *p == '\t' || *p == ',')
@@ -179,7 +212,7 @@ static int config_read(struct om_state *st)
 			return kvdb_error(&st->c.rc,
 					  "\"ancestor_value_sets\" names more than %d sets",
 					  OM_MAX_ANCESTOR_SETS);
-		const struct kv_value_set *vs = h->value_set(c, name); /* logs when missing */
+		const struct kv_value_set *vs = st->c.rc.host->value_set(st->c.rc.ctx, name); /* logs when missing */
 		if (vs != NULL)
 			cfg->ancestor_sets[cfg->n_ancestor_sets++] = vs;
 	}
@@ -272,13 +305,18 @@ done:
 
 /* ---- callbacks ------------------------------------------------------------ */
 
-static int omop_open(const struct kv_host *host, struct kv_ctx *ctx, void **state)
+static int omop_open(const struct kv_call *call, struct kv_open_result *res)
 {
 	struct om_state *st = kvdb_conn_new(
-		host, ctx, offsetof(struct kv_host, in_value_set) + sizeof(void *), sizeof(*st));
+		call->host, call->ctx, offsetof(struct kv_host, in_value_set) + sizeof(void *), sizeof(*st));
 	if (st == NULL)
 		return KV_ERROR;
-	if (config_read(st) != 0 || kvdb_connect(&st->c.rc, "kvalind-omop", &st->c.t) != 0 ||
+	const struct om_settings *set = call->settings;
+	const struct kvdb_connect_settings conn = {.dsn = set->dsn,
+						   .password = set->password,
+						   .odbc_row_array_size = set->odbc_row_array_size};
+	if (config_read(st, set) != 0 ||
+	    kvdb_connect(&st->c.rc, &conn, "kvalind-omop", &st->c.t) != 0 ||
 	    check_schema(st) != 0) {
 		kvdb_conn_free(&st->c);
 		return KV_ERROR;
@@ -286,23 +324,21 @@ static int omop_open(const struct kv_host *host, struct kv_ctx *ctx, void **stat
 	kvdb_log(&st->c.rc, KV_LOG_INFO,
 		 "connected to %s over %s; the OMOP CDM tables are complete", st->c.t->dbms,
 		 st->c.t->name);
-	*state = st;
-	return KV_OK;
+	return kvdb_conn_opened(&st->c, res);
 }
 
-static int omop_read(void *state, const struct kv_read_request *req, kv_patient_sink sink,
-		     void *sink_arg)
+static int omop_read(const struct kv_call *call, const struct kv_read_request *req,
+		     kv_patient_sink sink, void *sink_arg)
 {
-	struct om_state *st = state;
+	struct om_state *st = call->state;
 	return om_read(&st->c.rc, st->c.t, &st->cfg, st->c.provides, req, sink, sink_arg);
 }
 
 KV_CONNECTOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin, OM_PLUGIN_NAME, "1.0.0",
 			 "reads an OMOP CDM 5.4 database over libpq or ODBC"),
-	KV_CONFIG_KEYS(omop_keys),
+	KV_SETTINGS(struct om_settings, omop_keys),
 	.open = omop_open,
-	.provides = kvdb_conn_provides,
 	.read = omop_read,
 	.close = kvdb_conn_close,
 };

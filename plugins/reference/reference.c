@@ -21,19 +21,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct kv_config_key reference_keys[] = {
+/* The settings, filled by the core from the table below. */
+struct ref_settings {
+	const char *dsn;
+	const char *password;
+	int64_t odbc_row_array_size;
+};
+
+static const struct kv_setting reference_keys[] = {
 	{
-		.key = "dsn",
-		.type = KV_CONFIG_CONNSTR,
-		.required = true,
-		.description = "Where the reference EHR database is: a libpq URI or conninfo "
-			       "(postgresql://..., postgres://..., host=... dbname=...) is read "
-			       "over libpq; anything else is an ODBC connection string "
-			       "(Driver=PostgreSQL Unicode;Server=...;Database=... or "
-			       "Driver=SQLite3;Database=/path/ehr.db)",
+		.key = {
+			.key = "dsn",
+			.type = KV_CONFIG_CONNSTR,
+			.required = true,
+			.description = "Where the reference EHR database is: a libpq URI or conninfo "
+				       "(postgresql://..., postgres://..., host=... dbname=...) is read "
+				       "over libpq; anything else is an ODBC connection string "
+				       "(Driver=PostgreSQL Unicode;Server=...;Database=... or "
+				       "Driver=SQLite3;Database=/path/ehr.db)"
+		},
+		KV_BIND(struct ref_settings, dsn),
 	},
-	KVDB_KEY_PASSWORD,
-	KVDB_KEY_ODBC_ROW_ARRAY_SIZE,
+	KVDB_KEY_PASSWORD(struct ref_settings),
+	KVDB_KEY_ODBC_ROW_ARRAY_SIZE(struct ref_settings),
 };
 
 /* Every table with every column the connector reads must be there; the
@@ -77,35 +87,38 @@ static int check_schema(struct kvdb_conn *st)
 	return ret;
 }
 
-static int reference_open(const struct kv_host *host, struct kv_ctx *ctx, void **state)
+static int reference_open(const struct kv_call *call, struct kv_open_result *res)
 {
 	struct kvdb_conn *st = kvdb_conn_new(
-		host, ctx, offsetof(struct kv_host, count_bad_rows) + sizeof(void *), sizeof(*st));
+		call->host, call->ctx, offsetof(struct kv_host, count_bad_rows) + sizeof(void *), sizeof(*st));
 	if (st == NULL)
 		return KV_ERROR;
-	if (kvdb_connect(&st->rc, "kvalind-reference", &st->t) != 0 || check_schema(st) != 0) {
+	const struct ref_settings *set = call->settings;
+	const struct kvdb_connect_settings conn = {.dsn = set->dsn,
+						   .password = set->password,
+						   .odbc_row_array_size = set->odbc_row_array_size};
+	if (kvdb_connect(&st->rc, &conn, "kvalind-reference", &st->t) != 0 ||
+	    check_schema(st) != 0) {
 		kvdb_conn_free(st);
 		return KV_ERROR;
 	}
 	kvdb_log(&st->rc, KV_LOG_INFO, "connected to %s over %s; the reference schema is complete",
 		 st->t->dbms, st->t->name);
-	*state = st;
-	return KV_OK;
+	return kvdb_conn_opened(st, res);
 }
 
-static int reference_read(void *state, const struct kv_read_request *req, kv_patient_sink sink,
-			  void *sink_arg)
+static int reference_read(const struct kv_call *call, const struct kv_read_request *req,
+			  kv_patient_sink sink, void *sink_arg)
 {
-	struct kvdb_conn *st = state;
+	struct kvdb_conn *st = call->state;
 	return ref_read(&st->rc, st->t, req, sink, sink_arg);
 }
 
 KV_CONNECTOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin, REF_PLUGIN_NAME, "1.0.0",
 			 "reads the reference EHR schema over libpq or ODBC"),
-	KV_CONFIG_KEYS(reference_keys),
+	KV_SETTINGS(struct ref_settings, reference_keys),
 	.open = reference_open,
-	.provides = kvdb_conn_provides,
 	.read = reference_read,
 	.close = kvdb_conn_close,
 };

@@ -229,9 +229,11 @@ END_TEST
 static int sink_calls, sink_stop_at = -1;
 static size_t sink_events;
 
-static int test_sink(void *arg, const struct kv_patient *p)
+static int test_sink(void *arg, const struct kv_patient *p, const struct kv_patient_origin *origin)
 {
 	(void)arg;
+	(void)origin;
+	ck_assert_uint_eq(p->struct_size, sizeof *p);
 	sink_events += p->n_labs;
 	if (sink_calls++ == sink_stop_at)
 		return KV_ERROR;
@@ -483,8 +485,12 @@ START_TEST(test_conn_and_counts)
 	ck_assert_ptr_nonnull(c);
 	ck_assert_ptr_eq(c->rc.host, &fake_host);
 	c->provides = 5;
-	ck_assert_uint_eq(kvdb_conn_provides(c), 5);
-	kvdb_conn_close(c);
+	struct kv_open_result res = {.struct_size = sizeof res};
+	ck_assert_int_eq(kvdb_conn_opened(c, &res), KV_OK);
+	ck_assert_ptr_eq(res.state, c);
+	ck_assert_uint_eq(res.provides, 5);
+	struct kv_call call = {.struct_size = sizeof call, .host = &fake_host, .state = c};
+	kvdb_conn_close(&call);
 
 	static const char *const reasons[3] = {"a", "b", "c"};
 	const uint64_t bad[3] = {2, 0, 3};

@@ -497,6 +497,21 @@ static void ref_ctx(struct kv_ctx *ctx, const char *dsn, const char *password,
 	ctx->config[2][1] = row_array;
 }
 
+/* open() as the core calls it: the connector's settings filled from ctx,
+ * *call gets the host, ctx and the plugin's state; *provides (when not
+ * NULL) the bits open() declared. */
+static int conn_open(struct kv_call *call, struct kv_ctx *ctx, uint32_t *provides)
+{
+	struct kv_open_result res = {.struct_size = sizeof res};
+	fake_host_fill_settings(ctx, (const struct kv_plugin_header *)plugin);
+	*call = fake_host_call(ctx, NULL);
+	int rc = plugin->open(call, &res);
+	call->state = res.state;
+	if (provides != NULL)
+		*provides = res.provides;
+	return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -578,8 +593,9 @@ static const char *enum_name(const char *const *names, size_t n, unsigned v)
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static int dump_sink(void *arg, const struct kv_patient *p)
+static int dump_sink(void *arg, const struct kv_patient *p, const struct kv_patient_origin *origin)
 {
+	(void)origin;
 	static const char *const sex[] = {"?", "F", "M", "U"};
 	static const char *const kind[] = {"?", "consultation", "home_visit", "video",
 					   "e_consultation", "phone", "letter", "meeting",
@@ -697,24 +713,23 @@ static void run_read_ex(struct result *res, const char *dsn, const char *passwor
 			size_t budget, const char *const *pats, size_t npats, int64_t row_array,
 			int (*hook)(struct dump *))
 {
-	void *state = NULL;
+	struct kv_call call;
 	memset(res, 0, sizeof(*res));
 	snprintf(res->row_array, sizeof(res->row_array), "%lld",
 		 (long long)(row_array > 0 ? row_array : 1024));
 	ref_ctx(&res->ctx, dsn, password, res->row_array);
 	res->dump.hook = hook;
 	res->read_rc = -99;
-	res->open_rc = plugin->open(&fake_host, &res->ctx, &state);
+	res->open_rc = conn_open(&call, &res->ctx, &res->provides);
 	if (res->open_rc == KV_OK) {
-		res->provides = plugin->provides(state);
 		struct kv_read_request req = {
 			.to = kv_date_from_ymd(2024, 12, 31),
 			.note_patterns = pats,
 			.n_note_patterns = npats,
 			.memory_budget = budget,
 		};
-		res->read_rc = plugin->read(state, &req, dump_sink, &res->dump);
-		plugin->close(state);
+		res->read_rc = plugin->read(&call, &req, dump_sink, &res->dump);
+		plugin->close(&call);
 	}
 	res->counts = counts_text(&res->ctx);
 	if (res->dump.buf == NULL)
@@ -836,22 +851,21 @@ START_TEST(test_descriptor)
 	ck_assert_uint_eq(plugin->kind, KV_PLUGIN_CONNECTOR);
 	ck_assert_str_eq(plugin->name, "reference");
 	ck_assert_ptr_nonnull(plugin->open);
-	ck_assert_ptr_nonnull(plugin->provides);
 	ck_assert_ptr_nonnull(plugin->read);
 	ck_assert_ptr_nonnull(plugin->close);
-	ck_assert_uint_eq(plugin->n_config_keys, 3);
-	ck_assert_str_eq(plugin->config_keys[0].key, "dsn");
-	ck_assert_int_eq(plugin->config_keys[0].type, KV_CONFIG_CONNSTR);
-	ck_assert(plugin->config_keys[0].required);
-	ck_assert_str_eq(plugin->config_keys[1].key, "password");
-	ck_assert_int_eq(plugin->config_keys[1].type, KV_CONFIG_SECRET);
-	ck_assert_str_eq(plugin->config_keys[2].key, "odbc_row_array_size");
-	ck_assert_int_eq(plugin->config_keys[2].type, KV_CONFIG_INT);
-	ck_assert_str_eq(plugin->config_keys[2].default_value, "1024");
-	ck_assert_str_eq(plugin->config_keys[2].allowed, "1..65536");
-	for (size_t i = 0; i < plugin->n_config_keys; i++)
-		ck_assert(plugin->config_keys[i].description != NULL &&
-			  plugin->config_keys[i].description[0] != '\0');
+	ck_assert_uint_eq(plugin->n_settings, 3);
+	ck_assert_str_eq(plugin->settings[0].key.key, "dsn");
+	ck_assert_int_eq(plugin->settings[0].key.type, KV_CONFIG_CONNSTR);
+	ck_assert(plugin->settings[0].key.required);
+	ck_assert_str_eq(plugin->settings[1].key.key, "password");
+	ck_assert_int_eq(plugin->settings[1].key.type, KV_CONFIG_SECRET);
+	ck_assert_str_eq(plugin->settings[2].key.key, "odbc_row_array_size");
+	ck_assert_int_eq(plugin->settings[2].key.type, KV_CONFIG_INT);
+	ck_assert_str_eq(plugin->settings[2].key.default_value, "1024");
+	ck_assert_str_eq(plugin->settings[2].key.allowed, "1..65536");
+	for (size_t i = 0; i < plugin->n_settings; i++)
+		ck_assert(plugin->settings[i].key.description != NULL &&
+			  plugin->settings[i].key.description[0] != '\0');
 }
 END_TEST
 
@@ -1059,18 +1073,18 @@ END_TEST
 START_TEST(test_read_twice)
 {
 	struct kv_ctx ctx;
-	void *state = NULL;
+	struct kv_call call;
 	ref_ctx(&ctx, dsn_odbc_pg, NULL, "1024");
-	ck_assert_int_eq(plugin->open(&fake_host, &ctx, &state), KV_OK);
+	ck_assert_int_eq(conn_open(&call, &ctx, NULL), KV_OK);
 	struct kv_read_request req = {
 		.to = kv_date_from_ymd(2024, 12, 31), .note_patterns = rules,
 		.n_note_patterns = N_OF(rules), .memory_budget = BIG_BUDGET,
 	};
 	struct dump d1 = {0}, d2 = {0};
-	ck_assert_int_eq(plugin->read(state, &req, dump_sink, &d1), KV_OK);
-	ck_assert_int_eq(plugin->read(state, &req, dump_sink, &d2), KV_OK);
+	ck_assert_int_eq(plugin->read(&call, &req, dump_sink, &d1), KV_OK);
+	ck_assert_int_eq(plugin->read(&call, &req, dump_sink, &d2), KV_OK);
 	ck_assert_str_eq(d1.buf, d2.buf);
-	plugin->close(state);
+	plugin->close(&call);
 	free(d1.buf);
 	free(d2.buf);
 }
@@ -1359,16 +1373,16 @@ static void *killer_main(void *arg)
 static void killed_midstream(const char *dsn, const char *transport)
 {
 	struct kv_ctx ctx;
-	void *state = NULL;
+	struct kv_call call;
 	ref_ctx(&ctx, dsn, NULL, "1024");
-	ck_assert_int_eq(plugin->open(&fake_host, &ctx, &state), KV_OK);
+	ck_assert_int_eq(conn_open(&call, &ctx, NULL), KV_OK);
 
 	struct killer k = {.db = "big"};
 	ck_assert_int_eq(pthread_create(&k.thread, NULL, killer_main, &k), 0);
 	struct kv_read_request req = {.to = kv_date_from_ymd(2024, 12, 31),
 				      .memory_budget = BIG_BUDGET};
 	struct dump d = {0};
-	int rc = plugin->read(state, &req, dump_sink, &d);
+	int rc = plugin->read(&call, &req, dump_sink, &d);
 	k.stop = 1;
 	pthread_join(k.thread, NULL);
 	ck_assert_msg(k.killed, "the backend was never seen reading");
@@ -1382,11 +1396,11 @@ static void killed_midstream(const char *dsn, const char *transport)
 	/* the next read connects again */
 	memset(&d, 0, sizeof(d));
 	ctx.error[0] = '\0';
-	rc = plugin->read(state, &req, dump_sink, &d);
+	rc = plugin->read(&call, &req, dump_sink, &d);
 	ck_assert_msg(rc == KV_OK, "the read after a lost connection failed: %s", ctx.error);
 	ck_assert_uint_eq(d.patients, BIG_BP_ROWS / 20);
 	free(d.buf);
-	plugin->close(state);
+	plugin->close(&call);
 }
 
 START_TEST(test_killed_libpq)
@@ -1499,8 +1513,10 @@ END_TEST
 
 /* ---- throughput (KVREF_BENCH_ROWS) ---------------------------------------- */
 
-static int count_only(void *arg, const struct kv_patient *p)
+static int count_only(void *arg, const struct kv_patient *p,
+		      const struct kv_patient_origin *origin)
 {
+	(void)origin;
 	uint64_t *n = arg;
 	*n += p->n_bps;
 	return 0;
@@ -1509,9 +1525,9 @@ static int count_only(void *arg, const struct kv_patient *p)
 static void bench_one(const char *label, const char *dsn, size_t budget)
 {
 	struct kv_ctx ctx;
-	void *state = NULL;
+	struct kv_call call;
 	ref_ctx(&ctx, dsn, NULL, "1024");
-	if (plugin->open(&fake_host, &ctx, &state) != KV_OK) {
+	if (conn_open(&call, &ctx, NULL) != KV_OK) {
 		printf("bench %s: open failed: %s\n", label, ctx.error);
 		return;
 	}
@@ -1520,12 +1536,12 @@ static void bench_one(const char *label, const char *dsn, size_t budget)
 	uint64_t n = 0;
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	int rc = plugin->read(state, &req, count_only, &n);
+	int rc = plugin->read(&call, &req, count_only, &n);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	double s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	printf("bench %-22s %s %10" PRIu64 " bp rows in %6.2f s = %9.0f rows/s (%ld ranges)\n",
 	       label, rc == KV_OK ? "ok " : "ERR", n, s, (double)n / s, planned_ranges(&ctx));
-	plugin->close(state);
+	plugin->close(&call);
 }
 
 static void bench(long rows)

@@ -111,11 +111,13 @@ static bool fz_date_ok(kv_date d)
 
 static struct kv_read_request fz_req;
 
-static int fz_sink(void *arg, const struct kv_patient *p)
+static int fz_sink(void *arg, const struct kv_patient *p, const struct kv_patient_origin *origin)
 {
 	(void)arg;
+	(void)origin;
 	const kv_date to = fz_req.to;
 	fz_delivered++;
+	FZ_REQUIRE(p->struct_size == sizeof *p);
 	FZ_REQUIRE(p->sex >= KV_SEX_FEMALE && p->sex <= KV_SEX_UNKNOWN);
 	FZ_REQUIRE(fz_date_ok(p->birth));
 	FZ_REQUIRE(p->death == KV_DATE_OPEN || fz_date_ok(p->death));

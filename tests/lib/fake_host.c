@@ -190,31 +190,58 @@ static void fake_set_error(struct kv_ctx *ctx, const char *fmt, ...)
 		fprintf(stderr, "error: %s\n", ctx->error);
 }
 
-static const char *fake_config_string(struct kv_ctx *ctx, const char *key)
+const char *fake_host_config(struct kv_ctx *ctx, const char *key)
 {
 	ctx = of(ctx);
 	for (size_t i = 0; i < 8 && ctx->config[i][0] != NULL; i++)
 		if (strcmp(ctx->config[i][0], key) == 0)
 			return ctx->config[i][1];
 	if (ctx->plugin != NULL)
-		for (size_t i = 0; i < ctx->plugin->n_config_keys; i++)
-			if (strcmp(ctx->plugin->config_keys[i].key, key) == 0)
-				return ctx->plugin->config_keys[i].default_value;
+		for (size_t i = 0; i < ctx->plugin->n_settings; i++)
+			if (strcmp(ctx->plugin->settings[i].key.key, key) == 0)
+				return ctx->plugin->settings[i].key.default_value;
 	ctx->config_errors++; /* an undeclared key */
 	ctx->errors++;
 	return NULL;
 }
 
-static int64_t fake_config_int(struct kv_ctx *ctx, const char *key)
+int64_t fake_host_config_int(struct kv_ctx *ctx, const char *key)
 {
-	const char *v = fake_config_string(ctx, key);
+	const char *v = fake_host_config(ctx, key);
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
-static bool fake_config_bool(struct kv_ctx *ctx, const char *key)
+void fake_host_fill_settings(struct kv_ctx *ctx, const struct kv_plugin_header *plugin)
 {
-	const char *v = fake_config_string(ctx, key);
-	return v != NULL && strcmp(v, "true") == 0;
+	ctx = of(ctx);
+	ctx->plugin = plugin;
+	memset(ctx->settings, 0, sizeof ctx->settings);
+	if (plugin->settings_size > sizeof ctx->settings) {
+		fprintf(stderr, "fake_host: %s's settings struct (%u bytes) is larger than %zu\n",
+			plugin->name, (unsigned)plugin->settings_size, sizeof ctx->settings);
+		abort();
+	}
+	for (size_t i = 0; i < plugin->n_settings; i++) {
+		const struct kv_setting *st = &plugin->settings[i];
+		const char *v = fake_host_config(ctx, st->key.key);
+		unsigned char *field = ctx->settings + st->offset;
+		if (st->field == KV_FIELD_INT64) {
+			int64_t n = v ? strtoll(v, NULL, 10) : 0;
+			memcpy(field, &n, sizeof n);
+		} else if (st->field == KV_FIELD_BOOL) {
+			bool b = v != NULL && strcmp(v, "true") == 0;
+			memcpy(field, &b, sizeof b);
+		} else {
+			memcpy(field, &v, sizeof v);
+		}
+	}
+}
+
+struct kv_call fake_host_call(struct kv_ctx *ctx, void *state)
+{
+	return (struct kv_call){.struct_size = sizeof(struct kv_call), .host = &fake_host,
+				.ctx = ctx, .state = state,
+				.settings = of(ctx)->settings};
 }
 
 static void fake_count_rows(struct kv_ctx *ctx, const char *table, uint64_t n)
@@ -306,9 +333,6 @@ const struct kv_host fake_host = {
 	.struct_size = sizeof(struct kv_host),
 	.log = fake_log,
 	.set_error = fake_set_error,
-	.config_string = fake_config_string,
-	.config_int = fake_config_int,
-	.config_bool = fake_config_bool,
 	.count_rows = fake_count_rows,
 	.count_bad_rows = fake_count_bad,
 	.value_set = fake_value_set,

@@ -8,10 +8,14 @@
  * (which worker threads write too): those only go to stderr with
  * FUZZ_VERBOSE set, as do errors.
  *
- * Configuration: config_string(key) returns the value of key in ctx->config
- * (a NULL value: unset), else the default the plugin declares (ctx->plugin,
- * when set), else counts an undeclared key (config_errors and errors) and
- * returns NULL. config_int and config_bool read that string ("true").
+ * Settings (ABI 2.0: the host has no config calls): fake_host_config(key)
+ * returns the value of key in ctx->config (a NULL value: unset), else the
+ * default the plugin declares (ctx->plugin, when set), else counts an
+ * undeclared key (config_errors and errors) and returns NULL.
+ * fake_host_fill_settings() sets ctx->plugin and fills ctx->settings, the
+ * plugin's settings struct, from those strings as core/host.c does (int64
+ * by strtoll, bool "true"); fake_host_call() is the struct kv_call of a
+ * callback: fake_host, ctx, the plugin's state and ctx->settings.
  *
  * Value sets: fake_host_load_value_sets() reads conf/valuesets.txt once;
  * value_set(name) returns it (NULL, counted in errors, for an unknown name
@@ -38,6 +42,7 @@ struct kv_ctx {
 	int note_pattern;			/* what note_pattern("LMG_NOTE") returns */
 	bool strict;				/* abort() on a malformed count (fuzzing) */
 	bool verbose;				/* log and errors to stderr too */
+	_Alignas(8) unsigned char settings[1024]; /* by fake_host_fill_settings() */
 
 	/* recorded by the host */
 	int warnings, errors;	/* log lines at those levels, and lookups that failed */
@@ -64,6 +69,11 @@ struct kv_ctx {
 
 extern const struct kv_host fake_host;
 extern struct kv_ctx fake_host_default;
+
+const char *fake_host_config(struct kv_ctx *ctx, const char *key);
+int64_t fake_host_config_int(struct kv_ctx *ctx, const char *key);
+void fake_host_fill_settings(struct kv_ctx *ctx, const struct kv_plugin_header *plugin);
+struct kv_call fake_host_call(struct kv_ctx *ctx, void *state);
 
 /* Reads the value sets from KV_SOURCE_DIR/conf, else KV_BUILD_DIR/../conf,
  * else ./conf; exits 2, naming prog, if there are none. */

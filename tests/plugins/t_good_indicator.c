@@ -4,9 +4,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-static const struct kv_config_key keys[] = {
-	{"threshold", KV_CONFIG_INT, "3", false, "1..10", "a threshold"},
-	{"label", KV_CONFIG_STRING, NULL, false, NULL, "a label"},
+/* The settings, filled by the core from the table below. */
+struct t_settings {
+	int64_t threshold;
+	const char *label;
+};
+
+static const struct kv_setting keys[] = {
+	KV_SETTING(struct t_settings, threshold, KV_CONFIG_INT, "3", false, "1..10", "a threshold"),
+	KV_SETTING(struct t_settings, label, KV_CONFIG_STRING, NULL, false, NULL, "a label"),
 };
 
 static const struct kv_indicator_def defs[] = {
@@ -22,17 +28,19 @@ struct state {
 	const kv_date *refs;
 };
 
-static int t_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		  void **state)
+static int t_init(const struct kv_call *call, const struct kv_run *run,
+		  struct kv_init_result *res)
 {
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	struct state *s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
 	s->refs = run->reference_dates;
-	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)host->config_int(ctx, "threshold"));
-	*state = s;
+	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)((const struct t_settings *)call->settings)->threshold);
+	res->state = s;
 	return KV_OK;
 }
 
@@ -46,9 +54,10 @@ static bool listed_at(const struct kv_patient *p, kv_date r)
 
 /* T_ALL: every patient, numerator if listed at R. T_MEAN: listed patients,
  * value their age at R. */
-static int t_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int t_compute(const struct kv_call *call, const struct kv_patient *p,
+		     struct kv_result_block *out)
 {
-	const struct state *s = state;
+	const struct state *s = call->state;
 	for (size_t m = 0; m < out->n_months; m++) {
 		bool listed = listed_at(p, s->refs[m]);
 		out->flags[m] = KV_IN_DENOMINATOR | (listed ? KV_IN_NUMERATOR : 0);
@@ -60,15 +69,15 @@ static int t_compute(void *state, const struct kv_patient *p, struct kv_result_b
 	return KV_OK;
 }
 
-static void t_fini(void *state)
+static void t_fini(const struct kv_call *call)
 {
-	free(state);
+	free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "t_good_indicator",
 			 "1.2.3", "a test indicator plugin"),
-	KV_CONFIG_KEYS(keys),
+	KV_SETTINGS(struct t_settings, keys),
 	KV_INDICATORS(defs),
 	.init = t_init,
 	.compute = t_compute,

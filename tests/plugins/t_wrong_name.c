@@ -3,9 +3,15 @@
 
 #include <stdlib.h>
 
-static const struct kv_config_key keys[] = {
-	{"threshold", KV_CONFIG_INT, "3", false, "1..10", "a threshold"},
-	{"label", KV_CONFIG_STRING, NULL, false, NULL, "a label"},
+/* The settings, filled by the core from the table below. */
+struct t_settings {
+	int64_t threshold;
+	const char *label;
+};
+
+static const struct kv_setting keys[] = {
+	KV_SETTING(struct t_settings, threshold, KV_CONFIG_INT, "3", false, "1..10", "a threshold"),
+	KV_SETTING(struct t_settings, label, KV_CONFIG_STRING, NULL, false, NULL, "a label"),
 };
 
 static const struct kv_indicator_def defs[] = {
@@ -18,38 +24,41 @@ struct state {
 	struct kv_ctx *ctx;
 };
 
-static int t_init(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		  void **state)
+static int t_init(const struct kv_call *call, const struct kv_run *run,
+		  struct kv_init_result *res)
 {
+	const struct kv_host *host = call->host;
+	struct kv_ctx *ctx = call->ctx;
 	(void)run;
 	struct state *s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return KV_ERROR;
 	s->host = host;
 	s->ctx = ctx;
-	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)host->config_int(ctx, "threshold"));
-	*state = s;
+	host->log(ctx, KV_LOG_INFO, "threshold %lld", (long long)((const struct t_settings *)call->settings)->threshold);
+	res->state = s;
 	return KV_OK;
 }
 
-static int t_compute(void *state, const struct kv_patient *p, struct kv_result_block *out)
+static int t_compute(const struct kv_call *call, const struct kv_patient *p,
+		     struct kv_result_block *out)
 {
-	(void)state;
+	(void)call;
 	(void)p;
 	for (size_t m = 0; m < out->n_months; m++)
 		out->flags[m] = KV_IN_DENOMINATOR | KV_IN_NUMERATOR;
 	return KV_OK;
 }
 
-static void t_fini(void *state)
+static void t_fini(const struct kv_call *call)
 {
-	free(state);
+	free(call->state);
 }
 
 KV_INDICATOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_INDICATOR, struct kv_indicator_plugin, "t_other_name",
 			 "1.2.3", "a test indicator plugin"),
-	KV_CONFIG_KEYS(keys),
+	KV_SETTINGS(struct t_settings, keys),
 	KV_INDICATORS(defs),
 	.init = t_init,
 	.compute = t_compute,

@@ -49,7 +49,7 @@ START_TEST(version_and_help)
 {
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "version", NULL), 0);
 	ck_assert(strstr(out, "kvalind ") == out);
-	ck_assert(strstr(out, "(plugin ABI 1.2)") != NULL);
+	ck_assert(strstr(out, "(plugin ABI 2.0)") != NULL);
 	reset();
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "--help", NULL), 0);
 	ck_assert(strstr(out, "check-config") != NULL && strstr(out, "Exit status") != NULL);
@@ -83,6 +83,17 @@ START_TEST(check_config_success_and_errors)
 	snprintf(want, sizeof want, "kvalind: error: %s:11: unknown key \"shade\"", path);
 	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
 	ck_assert(strstr(err, "has 1 error") != NULL);
+	reset();
+
+	/* a plugin binding a setting to a field of the wrong type: refused,
+	 * reported at its section's line, naming the setting */
+	tu_install_test_plugin(dir, "t_bad_setting");
+	path = write_config("threshold = 4\n[indicator.t_bad_setting]\n", 0644);
+	ck_assert_int_ne(tu_run_kvalind(&out, &err, "check-config", "--config", path, NULL), 0);
+	snprintf(want, sizeof want, "%s:11: [indicator.t_bad_setting]: plugin", path);
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "setting \"threshold\" is an integer, its field is not int64_t") !=
+			      NULL, "%s", err);
 	reset();
 
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "check-config", "--config",
@@ -151,6 +162,20 @@ START_TEST(compute_arguments)
 	reset();
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "compute", "--config", path, "--from",
 					"2021-01", "--to", "2021-01", "--format", "xml", NULL), 2);
+}
+END_TEST
+
+/* The connector hands the core an origin (local reference, list holder)
+ * beside the patient; no indicator may see it (t_sees_patient fails if
+ * the patient or any event array it can reach holds it). */
+START_TEST(indicators_see_no_origin)
+{
+	tu_install_test_plugin(dir, "t_sees_patient");
+	const char *path = write_config("[indicator.t_sees_patient]\n", 0644);
+	ck_assert_int_eq(tu_run_kvalind(&out, &err, "compute", "--config", path, "--from",
+					"2020-01", "--to", "2020-02", NULL), 0);
+	ck_assert_msg(strstr(err, "origin") == NULL, "%s", err);
+	ck_assert_msg(strstr(out, "test-office,T_NO_ID,1,2020-02,0,1,\n") != NULL, "%s", out);
 }
 END_TEST
 
@@ -224,6 +249,7 @@ Suite *suite_cli(void)
 	tcase_add_test(tc, plugin_listing);
 	tcase_add_test(tc, compute_arguments);
 	tcase_add_test(tc, inspect_counts_what_the_connector_delivers);
+	tcase_add_test(tc, indicators_see_no_origin);
 	tcase_add_test(tc, compute_results_csv_json_and_file);
 	tcase_add_test(tc, numerator_outside_denominator_fails_that_plugin);
 	suite_add_tcase(s, tc);

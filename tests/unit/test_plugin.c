@@ -23,7 +23,8 @@ static void setup(void)
 			       "t_abi_minor",      "t_no_compute",     "t_no_descriptor",
 			       "t_two_descriptors", "t_wrong_name",    "t_wrong_kind",
 			       "t_bad_size",       "t_unresolved",     "t_bad_keys",
-			       "t_abi_1_0",        "t_bad_relation"};
+			       "t_abi_1_x",        "t_bad_relation",   "t_bad_setting",
+			       "t_example_indicator"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		tu_install_test_plugin(dir, names[i]);
 }
@@ -72,35 +73,43 @@ START_TEST(good_plugins_load)
 					sizeof err), 0);
 	ck_assert_ptr_nonnull(p->connector->read);
 	kv_plugin_unload(p);
+
+	/* the example of indicators/README.md */
+	ck_assert_int_eq(kv_plugin_load(dir, "t_example_indicator", KV_PLUGIN_INDICATOR, &p, err,
+					sizeof err), 0);
+	ck_assert_str_eq(kv_plugin_indicator(p, 0)->id, "T_LISTED_ADULTS");
+	keys = kv_plugin_keys(p, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(keys[0].key, "min_age");
+	kv_plugin_unload(p);
 }
 END_TEST
 
 START_TEST(abi_major_mismatch_names_both_versions)
 {
 	char want[64];
-	snprintf(want, sizeof want, "expects 1.x (ABI %d.%d)", KV_ABI_MAJOR, KV_ABI_MINOR);
-	expect_refused("t_abi_major", KV_PLUGIN_INDICATOR, "built for ABI 2.0", want);
+	snprintf(want, sizeof want, "expects 2.x (ABI %d.%d)", KV_ABI_MAJOR, KV_ABI_MINOR);
+	expect_refused("t_abi_major", KV_PLUGIN_INDICATOR, "built for ABI 3.0", want);
 	ck_assert(strstr(err, "t_abi_major.so") != NULL);
 }
 END_TEST
 
-START_TEST(older_abi_minor_is_read_at_its_own_stride)
+/* A plugin built against the 1.x header (callbacks without kv_call) is
+ * refused before any of its code runs, naming both versions. */
+START_TEST(abi_1_plugin_is_refused_naming_both_versions)
 {
-	struct kv_plugin *p = NULL;
-	ck_assert_int_eq(kv_plugin_load(dir, "t_abi_1_0", KV_PLUGIN_INDICATOR, &p, err, sizeof err),
-			 0);
-	ck_assert_str_eq(kv_plugin_indicator(p, 0)->id, "T_OLD_A");
-	ck_assert_str_eq(kv_plugin_indicator(p, 1)->id, "T_OLD_B");
-	ck_assert_int_eq(kv_plugin_indicator(p, 1)->direction, KV_LOWER_IS_BETTER);
-	for (size_t i = 0; i < 2; i++) {
-		ck_assert_ptr_null(kv_plugin_indicator(p, i)->denominator_population);
-		ck_assert_ptr_null(kv_plugin_indicator(p, i)->numerator_population);
-		ck_assert_ptr_null(kv_plugin_indicator(p, i)->numerator_part_of);
-		ck_assert_uint_eq(kv_plugin_indicator(p, i)->relation_flags, 0);
-		ck_assert_ptr_null(kv_plugin_indicator(p, i)->numerator_within);
-		ck_assert_ptr_null(kv_plugin_indicator(p, i)->denominator_within);
-	}
-	kv_plugin_unload(p);
+	char want[64];
+	snprintf(want, sizeof want, "kvalind expects 2.x (ABI %d.%d)", KV_ABI_MAJOR, KV_ABI_MINOR);
+	expect_refused("t_abi_1_x", KV_PLUGIN_INDICATOR, "built for ABI 1.2", want);
+	ck_assert(strstr(err, "rebuild the plugin") != NULL);
+}
+END_TEST
+
+START_TEST(setting_of_the_wrong_type_is_refused)
+{
+	expect_refused("t_bad_setting", KV_PLUGIN_INDICATOR,
+		       "setting \"threshold\" is an integer, its field is not int64_t",
+		       "t_bad_setting.so");
 }
 END_TEST
 
@@ -114,7 +123,7 @@ START_TEST(newer_abi_minor_is_refused)
 {
 	char want[64];
 	snprintf(want, sizeof want, "newer than kvalind's ABI %d.%d", KV_ABI_MAJOR, KV_ABI_MINOR);
-	expect_refused("t_abi_minor", KV_PLUGIN_INDICATOR, "built for ABI 1.99", want);
+	expect_refused("t_abi_minor", KV_PLUGIN_INDICATOR, "built for ABI 2.99", want);
 }
 END_TEST
 
@@ -197,8 +206,8 @@ START_TEST(scan_lists_plugin_files)
 {
 	char **names = NULL;
 	int n = kv_plugin_scan(dir, &names, err, sizeof err);
-	ck_assert_int_eq(n, 14);
-	ck_assert_str_eq(names[0], "t_abi_1_0");
+	ck_assert_int_eq(n, 16);
+	ck_assert_str_eq(names[0], "t_abi_1_x");
 	ck_assert_str_eq(names[n - 1], "t_wrong_name");
 	for (int i = 0; i < n; i++)
 		free(names[i]);
@@ -214,7 +223,8 @@ Suite *suite_plugin(void)
 	tcase_add_test(tc, good_plugins_load);
 	tcase_add_test(tc, abi_major_mismatch_names_both_versions);
 	tcase_add_test(tc, newer_abi_minor_is_refused);
-	tcase_add_test(tc, older_abi_minor_is_read_at_its_own_stride);
+	tcase_add_test(tc, abi_1_plugin_is_refused_naming_both_versions);
+	tcase_add_test(tc, setting_of_the_wrong_type_is_refused);
 	tcase_add_test(tc, bad_population_name_is_refused);
 	tcase_add_test(tc, missing_required_callback_is_refused_at_load);
 	tcase_add_test(tc, descriptor_problems);

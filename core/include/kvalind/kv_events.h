@@ -238,8 +238,16 @@ struct kv_note_match {
 
 /*
  * One patient. No identifier of any kind: indicators compute from this alone.
+ *
+ * struct_size (ABI 2.0) is sizeof(struct kv_patient) of the connector that
+ * filled it. Later minor versions append event kinds and fields at the end;
+ * a reader uses an appended field only when struct_size covers it
+ * (KV_PATIENT_HAS), so an older connector's patients stay readable. The
+ * core refuses a patient smaller than KV_PATIENT_V2_0_SIZE and hands
+ * indicators a patient of its own size, appended fields empty.
  */
 struct kv_patient {
+	uint32_t struct_size;
 	kv_date birth;      /* for ages only */
 	kv_date death;      /* KV_DATE_OPEN while alive */
 	uint8_t sex;        /* enum kv_sex */
@@ -255,6 +263,11 @@ struct kv_patient {
 	const struct kv_form *forms;           size_t n_forms;
 	const struct kv_note_match *notes;     size_t n_notes;
 };
+
+/* The size of an ABI 2.0 patient, and whether patient p has field f. */
+#define KV_PATIENT_V2_0_SIZE (offsetof(struct kv_patient, n_notes) + sizeof(size_t))
+#define KV_PATIENT_HAS(p, f)                                                   \
+	((p)->struct_size >= offsetof(struct kv_patient, f) + sizeof((p)->f))
 
 /*
  * What a connector can provide for an office. An indicator declares what it

@@ -8,12 +8,13 @@
  *     KV_CONNECTOR_PLUGIN = {
  *         KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin,
  *                          "reference", "1.0.0", "reads the reference schema"),
- *         KV_CONFIG_KEYS(reference_keys),
- *         .open = ..., .provides = ..., .read = ..., .close = ...,
+ *         KV_SETTINGS(struct ref_settings, reference_settings),
+ *         .open = ..., .read = ..., .close = ...,
  *     };
  *
  * and an indicator plugin likewise with KV_INDICATORS(defs) and .init,
- * .compute, .fini.
+ * .compute, .fini. The shortest complete ones are quoted, with what they
+ * show, in indicators/README.md and plugins/README.md.
  *
  * Build plugins with -fvisibility=hidden; the macros mark the descriptor as
  * the one visible symbol.
@@ -29,11 +30,26 @@
  *    plugin's struct_size covers it.
  * Required callbacks are checked at load time, never when first needed.
  *
- * Plugins never link against the daemon. Everything they may do - log, read
- * their configuration, report an error, count rows - goes through the
+ * Plugins never link against the daemon. Everything they may do - log,
+ * report an error, look up value sets, count rows - goes through the
  * struct kv_host the core passes to them, together with an opaque
  * struct kv_ctx that identifies the plugin. The core stamps the plugin's kind
  * and name on every log line.
+ *
+ * ABI 2.0 (a plugin built for 1.x is refused, naming both versions):
+ *  - Context. Every callback receives a struct kv_call: the host, the
+ *    plugin's context, the state its open()/init() made and its settings,
+ *    so a plugin keeps no copy of the host or context.
+ *  - Declarations are data. What a plugin declares once per run - the event
+ *    kinds a connector provides, how far back an indicator's windows look -
+ *    it writes into the result struct of open()/init(); the core never calls
+ *    back to ask.
+ *  - Sizes. Every struct passed by pointer across the boundary starts with
+ *    (or, for the descriptor, contains) its struct_size, so a later minor
+ *    version can append fields and event kinds compatibly.
+ *  - Settings. Each configuration key is bound to a field of the plugin's
+ *    settings struct (struct kv_setting); the core checks and fills it once.
+ *    No key is read by string.
  *
  * Roles are separate: a connector reads the EHR and never talks to the
  * outside world; an indicator sees canonical events only; only the core writes
@@ -48,8 +64,8 @@
 
 #include "kv_events.h"
 
-#define KV_ABI_MAJOR 1
-#define KV_ABI_MINOR 2
+#define KV_ABI_MAJOR 2
+#define KV_ABI_MINOR 0
 
 #define KV_PUBLIC __attribute__((visibility("default")))
 #define KV_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -95,6 +111,58 @@ struct kv_config_key {
 	const char *description;   /* one sentence for --help and the README */
 };
 
+/*
+ * ABI 2.0: settings. Every key of a plugin is bound to a field of the
+ * plugin's own settings struct; the core fills that struct from the file
+ * (type, default and bounds checked once, at load) and hands it to every
+ * callback as kv_call.settings, so no key is read by string where it is
+ * used and a renamed key cannot silently become a default. Declare them
+ * with KV_SETTING (or KV_BIND in a designated entry):
+ *
+ *     struct chd_settings { int64_t window_months; };
+ *     static const struct kv_setting chd_settings_table[] = {
+ *         KV_SETTING(struct chd_settings, window_months, KV_CONFIG_INT, "12",
+ *                    false, "1..120", "calendar months of W12"),
+ *     };
+ *     ... KV_SETTINGS(struct chd_settings, chd_settings_table), ...
+ *
+ * The field's C type follows the key's type: int64_t for KV_CONFIG_INT,
+ * bool for KV_CONFIG_BOOL, const char * for every other type (NULL when
+ * unset and without default; borrowed until the plugin is unloaded). The
+ * key is named after the field. The loader refuses a plugin whose field
+ * has another type ("setting \"x\" is an integer, its field is not
+ * int64_t"), so `kvalind check-config` reports it at the section's line.
+ */
+enum kv_field_kind {
+	KV_FIELD_UNKNOWN = 0, /* a C type no key type takes: always refused */
+	KV_FIELD_INT64 = 1,
+	KV_FIELD_BOOL = 2,
+	KV_FIELD_STRING = 3
+};
+
+struct kv_setting {
+	struct kv_config_key key;
+	uint32_t offset;        /* of the field in the settings struct */
+	uint32_t field;         /* enum kv_field_kind of the field's C type */
+	const char *field_name; /* must equal key.key */
+};
+
+#define KV_FIELD_OF(S, f)                                                      \
+	_Generic(((S *)0)->f, int64_t: KV_FIELD_INT64, bool: KV_FIELD_BOOL,     \
+		 const char *: KV_FIELD_STRING, default: KV_FIELD_UNKNOWN)
+
+/* The binding part of a kv_setting, for designated entries. */
+#define KV_BIND(S, f)                                                          \
+	.offset = (uint32_t)offsetof(S, f), .field = KV_FIELD_OF(S, f), .field_name = #f
+
+/* A setting named after field f of struct S. */
+#define KV_SETTING(S, f, type_, default_, required_, allowed_, description_)  \
+	{                                                                      \
+		.key = {#f, (type_), (default_), (required_), (allowed_),      \
+			(description_)},                                       \
+		KV_BIND(S, f)                                                  \
+	}
+
 /* ---- value sets ---------------------------------------------------------- */
 
 /* Opaque: a named list of codes, owned by the core. */
@@ -133,13 +201,8 @@ struct kv_host {
 	 * naming the plugin. The text is copied. */
 	void (*set_error)(struct kv_ctx *ctx, const char *fmt, ...) KV_PRINTF(2, 3);
 
-	/* The plugin's configuration, already validated against its table.
-	 * Strings are borrowed and valid until the plugin is unloaded; NULL when
-	 * the key is unset and has no default. Asking for an undeclared key
-	 * logs an error and returns NULL / 0 / false. */
-	const char *(*config_string)(struct kv_ctx *ctx, const char *key);
-	int64_t (*config_int)(struct kv_ctx *ctx, const char *key);
-	bool (*config_bool)(struct kv_ctx *ctx, const char *key);
+	/* (ABI 2.0: configuration is no longer read through the host, by
+	 * string; a plugin's settings arrive filled as kv_call.settings.) */
 
 	/* Result sinks of a connector's read: rows read and bad rows skipped,
 	 * per table and reason (reason is a fixed phrase such as
@@ -170,6 +233,23 @@ struct kv_host {
 	void (*expect_patients)(struct kv_ctx *ctx, uint64_t n);
 };
 
+/*
+ * ABI 2.0: the first argument of every callback. Made by the core, borrowed
+ * for the call (copy nothing out of it but `state`'s pointee, which is the
+ * plugin's own). struct_size is sizeof(struct kv_call) of the core; a plugin
+ * reads a field appended by a later minor version only when struct_size
+ * covers it.
+ */
+struct kv_call {
+	uint32_t struct_size;
+	const struct kv_host *host;
+	struct kv_ctx *ctx;   /* pass to host functions */
+	void *state;          /* what open()/init() stored; NULL during them */
+	const void *settings; /* the plugin's settings struct (settings_size
+			       * bytes), filled by the core; borrowed, valid
+			       * until the plugin is unloaded */
+};
+
 /* ---- descriptors ------------------------------------------------------- */
 
 #define KV_PLUGIN_HEADER_FIELDS                                                \
@@ -180,8 +260,9 @@ struct kv_host {
 	const char *name;         /* must equal the file's name less ".so" */  \
 	const char *version;      /* the plugin's own version */               \
 	const char *description;                                               \
-	const struct kv_config_key *config_keys;                               \
-	size_t n_config_keys
+	const struct kv_setting *settings;   /* ABI 2.0; see kv_setting */     \
+	size_t n_settings;                                                     \
+	uint32_t settings_size    /* sizeof the plugin's settings struct */
 
 /* The common head of every descriptor. */
 struct kv_plugin_header {
@@ -205,13 +286,14 @@ struct kv_plugin_header {
  * the note text itself never enters the process.
  */
 struct kv_read_request {
+	uint32_t struct_size;             /* the core's sizeof; see kv_call */
 	kv_date to;
 	const char *const *note_patterns; /* keyword rules, see above */
 	size_t n_note_patterns;
 	size_t memory_budget;             /* bytes the connector may hold */
 
 	/*
-	 * ABI 1.1 (appended): the earliest date the run's windows look at, or
+	 * The earliest date the run's windows look at, or
 	 * 0 for none (read everything). A connector may leave out, and must
 	 * then drop exactly, the events of the windowed kinds dated before it:
 	 * contacts (and with them their fees), prescriptions, lab results,
@@ -224,29 +306,51 @@ struct kv_read_request {
 	kv_date events_from;
 };
 
-/* Called once per patient with that patient's events, borrowed for the call.
+/*
+ * ABI 2.0: what the core, and never an indicator, may know of a patient
+ * beyond the event model: room for the office's own follow-up (issue 19).
+ * Both values are opaque numbers the connector derives inside the office;
+ * neither is a national id nor leaves the office. The core does not pass
+ * them to indicator plugins (core/engine.c, on_patient).
+ */
+struct kv_patient_origin {
+	uint32_t struct_size;  /* the connector's sizeof */
+	uint64_t local_ref;    /* an opaque per-patient reference; 0: none */
+	uint64_t list_holder;  /* an opaque id of the list's GP at req->to; 0: unknown */
+};
+
+/* Called once per patient with that patient's events and, when the
+ * connector has one, its origin (else NULL); both borrowed for the call.
  * A non-zero return stops the read (the connector returns KV_ERROR). */
-typedef int (*kv_patient_sink)(void *arg, const struct kv_patient *patient);
+typedef int (*kv_patient_sink)(void *arg, const struct kv_patient *patient,
+			       const struct kv_patient_origin *origin);
+
+/* What a connector's open() hands back, as data. Zeroed by the core, which
+ * sets struct_size (read a later minor version's field only when it is
+ * covered). */
+struct kv_open_result {
+	uint32_t struct_size;
+	void *state;       /* the plugin's own, passed back as kv_call.state */
+	uint32_t provides; /* what this office's data provides: enum kv_provides bits */
+};
 
 struct kv_connector_plugin {
 	KV_PLUGIN_HEADER_FIELDS;
 
-	/* Required. Connect (read-only) and check the schema. On success
-	 * *state is the plugin's own, passed to the other callbacks. On failure
-	 * call host->set_error and return KV_ERROR; close() is not called. */
-	int (*open)(const struct kv_host *host, struct kv_ctx *ctx, void **state);
-
-	/* Required. What this office's data provides: enum kv_provides bits. */
-	uint32_t (*provides)(void *state);
+	/* Required. Connect (read-only), check the schema and say what the
+	 * data provide (res->provides). On success res->state is the plugin's
+	 * own, passed to the other callbacks as call->state. On failure call
+	 * host->set_error and return KV_ERROR; close() is not called. */
+	int (*open)(const struct kv_call *call, struct kv_open_result *res);
 
 	/* Required. Deliver every patient once, each with all events up to
 	 * req->to, holding at most req->memory_budget bytes. Count rows and bad
 	 * rows through the host. KV_OK, or KV_ERROR after host->set_error. */
-	int (*read)(void *state, const struct kv_read_request *req, kv_patient_sink sink,
-		    void *sink_arg);
+	int (*read)(const struct kv_call *call, const struct kv_read_request *req,
+		    kv_patient_sink sink, void *sink_arg);
 
-	/* Required. Disconnect and free everything. */
-	void (*close)(void *state);
+	/* Required. Disconnect and free call->state and everything in it. */
+	void (*close)(const struct kv_call *call);
 };
 
 /* ---- indicator plugins -------------------------------------------------- */
@@ -331,16 +435,16 @@ struct kv_indicator_def {
 /* The parts of numerator_part_of add up to all of it, not just at most. */
 #define KV_PARTS_COMPLETE 0x1u
 
-/* The size of an ABI 1.0 definition: everything up to direction; of a 1.1
- * one: up to relation_flags. The core reads the fields of a later minor
- * version only from plugins whose indicator_def_size has them. */
-#define KV_INDICATOR_DEF_V1_0_SIZE                                             \
-	(offsetof(struct kv_indicator_def, direction) + sizeof(int32_t))
-#define KV_INDICATOR_DEF_V1_1_SIZE                                             \
-	(offsetof(struct kv_indicator_def, relation_flags) + sizeof(uint32_t))
+/* The size of an ABI 2.0 definition (every field above). A later minor
+ * version appends fields; the core reads them only from plugins whose
+ * indicator_def_size has them. */
+#define KV_INDICATOR_DEF_V2_0_SIZE                                             \
+	(offsetof(struct kv_indicator_def, hide_priority) + sizeof(uint32_t))
 
-/* The reference months of one run, oldest first. */
+/* The reference months of one run, oldest first. Borrowed, with its
+ * arrays, from init() until fini(). */
 struct kv_run {
+	uint32_t struct_size;           /* the core's sizeof; see kv_call */
 	kv_month first_month;
 	size_t n_months;
 	const kv_date *reference_dates; /* R of each month, n_months entries */
@@ -357,10 +461,37 @@ struct kv_run {
 #define KV_IN_DENOMINATOR 0x1u
 #define KV_IN_NUMERATOR 0x2u
 struct kv_result_block {
+	uint32_t struct_size;           /* the core's sizeof; see kv_call */
 	size_t n_indicators;
 	size_t n_months;
 	uint8_t *flags;  /* KV_IN_* bits; a numerator outside the denominator is an error */
 	double *values;  /* mean-type indicators: the patient's value */
+};
+
+/*
+ * What an indicator's init() hands back, as data. Zeroed by the core, which
+ * sets struct_size.
+ *
+ * lookback_months: how far back before the run's first reference month this
+ * plugin's windows look at events of the windowed kinds (contacts and their
+ * fees, prescriptions, lab results, blood pressures, forms, note matches),
+ * in calendar months, for the configuration it was initialised with. L
+ * means: no event dated before the first day of month first_month - L
+ * changes any result; a window of N calendar months ending with the
+ * reference month needs N, and day offsets reaching before a window (d - 28
+ * days) add whole months (28 days or less per month). List periods,
+ * diagnoses and the medication list are always delivered whole and need no
+ * declaration. The core asks the connector only for the events the longest
+ * declared lookback of the enabled plugins needs
+ * (kv_read_request.events_from); 0 means "unknown": the core then reads
+ * every event, which is always right, only slower.
+ * tests/decks/check_plugins.c checks every shipped plugin's declaration
+ * against its results.
+ */
+struct kv_init_result {
+	uint32_t struct_size;
+	void *state;              /* the plugin's own, passed back as kv_call.state */
+	uint32_t lookback_months;
 };
 
 struct kv_indicator_plugin {
@@ -370,39 +501,23 @@ struct kv_indicator_plugin {
 	size_t n_indicators;
 	uint32_t indicator_def_size; /* sizeof(struct kv_indicator_def) built against */
 
-	/* Required. Prepare a run; *state is passed to compute() and fini(). */
-	int (*init)(const struct kv_host *host, struct kv_ctx *ctx, const struct kv_run *run,
-		    void **state);
+	/* Required. Prepare a run: res->state (passed back as call->state to
+	 * compute() and fini()) and res->lookback_months. On failure call
+	 * host->set_error and return KV_ERROR, having freed what it made;
+	 * fini() is not called. */
+	int (*init)(const struct kv_call *call, const struct kv_run *run,
+		    struct kv_init_result *res);
 
 	/* Required. Mark, for one patient, every (indicator, month) the patient
-	 * is in. Must not keep pointers into `patient` after returning. */
-	int (*compute)(void *state, const struct kv_patient *patient,
+	 * is in. The core has checked `out`: n_indicators (the descriptor's) x
+	 * the run's n_months, zeroed. Must not keep pointers into `patient`
+	 * after returning. KV_OK, or KV_ERROR after host->set_error (the
+	 * plugin's results are then marked failed for the run). */
+	int (*compute)(const struct kv_call *call, const struct kv_patient *patient,
 		       struct kv_result_block *out);
 
-	/* Required. Free the run's state. */
-	void (*fini)(void *state);
-
-	/*
-	 * ABI 1.1 (appended), optional: how far back before the run's first
-	 * reference month this plugin's windows look at events of the windowed
-	 * kinds (contacts and their fees, prescriptions, lab results, blood
-	 * pressures, forms, note matches), in calendar months, for the
-	 * configuration it was initialised with. Called once after a
-	 * successful init(). L means: no event dated before the first day of
-	 * month first_month - L changes any result; a window of N calendar
-	 * months ending with the reference month needs N, and day offsets
-	 * reaching before a window (d - 28 days) add whole months (28 days or
-	 * less per month). List periods, diagnoses and the medication list are
-	 * always delivered whole and need no declaration.
-	 *
-	 * The core asks the connector only for the events the longest declared
-	 * lookback of the enabled plugins needs (kv_read_request.events_from).
-	 * 0, a NULL callback or a plugin built before this field means
-	 * "unknown": the core then reads every event, which is always right,
-	 * only slower. tests/decks/check_plugins.c checks every shipped
-	 * plugin's declaration against its results.
-	 */
-	uint32_t (*lookback_months)(void *state);
+	/* Required. Free call->state and everything in it. */
+	void (*fini)(const struct kv_call *call);
 };
 
 /* The descriptor symbols. Declared here so the compiler checks their type. */
@@ -423,7 +538,10 @@ extern const struct kv_indicator_plugin kv_indicator_plugin;
 	.indicators = (defs_), .n_indicators = sizeof(defs_) / sizeof((defs_)[0]), \
 	.indicator_def_size = sizeof((defs_)[0])
 
-#define KV_CONFIG_KEYS(table_)                                                 \
-	.config_keys = (table_), .n_config_keys = sizeof(table_) / sizeof((table_)[0])
+/* Fills settings, n_settings and settings_size from a kv_setting table
+ * bound to struct type S. */
+#define KV_SETTINGS(S, table_)                                                 \
+	.settings = (table_), .n_settings = sizeof(table_) / sizeof((table_)[0]), \
+	.settings_size = sizeof(S)
 
 #endif /* KVALIND_KV_PLUGIN_H */
