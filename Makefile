@@ -128,7 +128,7 @@ PLUGIN_LDFLAGS = -shared -Wl,--no-undefined -Wl,-z,defs $(LDFLAGS)
 # --list and its refusal of a CASE or SUITE it does not have; fake_host.c:
 # the one fake struct kv_host of the plugin, connector and fuzz tests.
 CK_AIM := tests/lib/ck_aim.c
-FAKE_HOST := tests/lib/fake_host.c
+FAKE_HOST := tests/lib/fake_host.c core/setting.c core/util.c
 TEST_SRCS := $(wildcard tests/unit/*.c) $(CK_AIM)
 TEST_BIN  := $(B)/tests/check_unit
 TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)

@@ -68,7 +68,7 @@ int kv_cli_become_user(const struct kv_config *cfg)
 {
 	if (geteuid() != 0)
 		return 0;
-	const char *user = kv_config_core_value(cfg, "core", "user");
+	const char *user = kv_core_settings(cfg)->core.user;
 	if (user == NULL || user[0] == '\0')
 		return 0;
 	char err[512];

@@ -154,7 +154,7 @@ int kv_cmd_compute(int argc, char **argv)
 	for (size_t k = 0; k < s.n_indicators && n_ictx < 64; k++)
 		ictx[n_ictx++] = s.indicators[k].ctx;
 	struct kv_result_meta meta = {
-		.office = kv_config_core_value(s.cfg, "office", "id"),
+		.office = kv_core_settings(s.cfg)->office.id,
 		.catalogue_version = kv_value_sets_catalogue(s.value_sets),
 		.value_set_version = kv_value_sets_version(s.value_sets),
 		.connector = s.connector.ctx,

@@ -46,7 +46,7 @@ int kv_cmd_check_config(int argc, char **argv)
 		if (rc == KV_EXIT_OK)
 			rc = KV_EXIT_CONFIG;
 	} else {
-		const char *office = kv_config_core_value(s.cfg, "office", "id");
+		const char *office = kv_core_settings(s.cfg)->office.id;
 		printf("configuration \"%s\" is valid\n", path);
 		printf("  office:     %s\n", office ? office : "?");
 		if (s.connector.plugin != NULL)
@@ -173,10 +173,12 @@ int kv_cmd_list_keys(int argc, char **argv)
 	}
 	char cdir[4096], idir[4096];
 	kv_setup_plugin_dirs(cfg, cdir, idir, sizeof cdir);
-	for (size_t i = 0; i < kv_n_core_sections; i++)
-		print_section(kv_core_sections[i].name, kv_core_sections[i].description,
-			      kv_core_sections[i].keys, kv_core_sections[i].n_keys, NULL, 0,
-			      markdown);
+	for (size_t i = 0; i < kv_n_core_sections; i++) {
+		const struct kv_config_section *s = &kv_core_sections[i];
+		struct kv_config_key *keys = kv_setting_keys(s->settings, s->n_settings);
+		print_section(s->name, s->description, keys, s->n_settings, NULL, 0, markdown);
+		free(keys);
+	}
 	int refused = 0;
 	list_plugin_keys(cdir, markdown, &refused);
 	if (strcmp(cdir, idir) != 0)

@@ -203,7 +203,7 @@ int kv_cmd_status(int argc, char **argv)
 	printf("  last push:      %s%s%s\n", t, st.last_push_result[0] ? ": " : "",
 	       st.last_push_result);
 	/* a state directory the daemon would refuse */
-	const char *user = kv_config_core_value(cfg, "core", "user");
+	const char *user = kv_core_settings(cfg)->core.user;
 	uid_t daemon_uid = (uid_t)-1;
 	struct passwd pw, *found = NULL;
 	char pwbuf[4096];

@@ -161,7 +161,7 @@ static int compute(struct kv_setup *s, const struct month_args *a, struct kv_res
 
 int kv_cli_state_dir(const struct kv_config *cfg, char *buf, size_t size)
 {
-	const char *value = kv_config_core_value(cfg, "core", "state_dir");
+	const char *value = kv_core_settings(cfg)->core.state_dir;
 	if (value == NULL || kv_config_resolve_path(cfg, value, buf, size) != 0) {
 		fprintf(stderr, "kvalind: error: the state directory's path is too long\n");
 		return -1;
@@ -198,7 +198,7 @@ int kv_cmd_export(int argc, char **argv)
 	}
 	printf("export: %zu month%s: %zu added, %zu unchanged, %zu failed\n", sum.months,
 	       sum.months == 1 ? "" : "s", sum.added, sum.unchanged, sum.failed);
-	const char *approval = kv_config_core_value(s.cfg, "push", "approval");
+	const char *approval = kv_core_settings(s.cfg)->push.approval;
 	if (sum.added > 0 && approval != NULL && strcmp(approval, "manual") == 0)
 		printf("export: approval = manual: check with 'kvalind preview', then 'kvalind "
 		       "approve ID' (or 'kvalind reject ID')\n");

@@ -136,13 +136,13 @@ static int read_conf(const char *path, struct ledger_conf *c)
 			path);
 		goto done;
 	}
-	const char *ca = kv_config_core_value(cfg, "push", "ca_file");
+	const char *ca = kv_core_settings(cfg)->push.ca_file;
 	if (ca != NULL && *ca != '\0' &&
 	    kv_config_resolve_path(cfg, ca, c->ca_file, sizeof c->ca_file) != 0) {
 		fprintf(stderr, "kvalind: error: %s: [push] ca_file: path is too long\n", path);
 		goto done;
 	}
-	const char *office = kv_config_core_value(cfg, "office", "id");
+	const char *office = kv_core_settings(cfg)->office.id;
 	if (office != NULL)
 		kv_strlcpy(c->office, office, sizeof c->office);
 	rc = -1;

@@ -12,172 +12,6 @@
 
 #include "util.h"
 
-const char *kv_config_type_name(enum kv_config_type type)
-{
-	switch (type) {
-	case KV_CONFIG_STRING: return "string";
-	case KV_CONFIG_INT: return "integer";
-	case KV_CONFIG_BOOL: return "boolean";
-	case KV_CONFIG_ENUM: return "one of";
-	case KV_CONFIG_PATH: return "path";
-	case KV_CONFIG_MONTH: return "month (YYYY-MM)";
-	case KV_CONFIG_CONNSTR: return "connection string";
-	case KV_CONFIG_SECRET: return "secret";
-	}
-	return "?";
-}
-
-const struct kv_config_key *kv_config_find_key(const struct kv_config_key *keys, size_t n,
-					       const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(keys[i].key, name) == 0)
-			return &keys[i];
-	return NULL;
-}
-
-static bool has_control_chars(const char *s, bool allow_newline)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 && *s != '\t' && !(allow_newline && *s == '\n'))
-			return true;
-	return false;
-}
-
-static bool parse_range(const char *allowed, long long *lo, long long *hi)
-{
-	if (allowed == NULL)
-		return false;
-	char buf[64];
-	if (kv_snprintf(buf, sizeof buf, "%s", allowed) != 0)
-		return false;
-	char *dots = strstr(buf, "..");
-	if (dots == NULL)
-		return false;
-	*dots = '\0';
-	return kv_parse_int64(buf, lo) && kv_parse_int64(dots + 2, hi) && *lo <= *hi;
-}
-
-static bool enum_allows(const char *allowed, const char *value)
-{
-	size_t len = strlen(value);
-	const char *p = allowed;
-	while (p != NULL && *p) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		if (n == len && strncmp(p, value, n) == 0)
-			return true;
-		p = bar ? bar + 1 : NULL;
-	}
-	return false;
-}
-
-int kv_config_check_value(const struct kv_config_key *key, const char *value, char *why,
-			  size_t whylen)
-{
-	long long v, lo, hi;
-	bool b;
-	int month;
-	if (value == NULL || *value == '\0') {
-		kv_snprintf(why, whylen, "the value is empty; remove the line to use the default");
-		return -1;
-	}
-	if (has_control_chars(value, false)) {
-		kv_snprintf(why, whylen, "the value contains control characters");
-		return -1;
-	}
-	switch (key->type) {
-	case KV_CONFIG_INT:
-		if (!kv_parse_int64(value, &v)) {
-			kv_snprintf(why, whylen, "expected an integer%s%s", key->allowed ? " in " : "",
-				    key->allowed ? key->allowed : "");
-			return -1;
-		}
-		if (parse_range(key->allowed, &lo, &hi) && (v < lo || v > hi)) {
-			kv_snprintf(why, whylen, "expected an integer in %s", key->allowed);
-			return -1;
-		}
-		return 0;
-	case KV_CONFIG_BOOL:
-		if (!kv_parse_bool(value, &b)) {
-			kv_snprintf(why, whylen, "expected true or false (yes/no, on/off, 1/0)");
-			return -1;
-		}
-		return 0;
-	case KV_CONFIG_ENUM:
-		if (!enum_allows(key->allowed, value)) {
-			kv_snprintf(why, whylen, "expected one of %s", key->allowed ? key->allowed : "");
-			return -1;
-		}
-		return 0;
-	case KV_CONFIG_MONTH:
-		if (!kv_parse_month(value, &month)) {
-			kv_snprintf(why, whylen, "expected a month as YYYY-MM");
-			return -1;
-		}
-		return 0;
-	case KV_CONFIG_STRING:
-	case KV_CONFIG_PATH:
-	case KV_CONFIG_CONNSTR:
-	case KV_CONFIG_SECRET:
-		return 0;
-	}
-	kv_snprintf(why, whylen, "unknown key type %d", (int)key->type);
-	return -1;
-}
-
-static bool valid_key_name(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0 || n > 48)
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
-			return false;
-	return true;
-}
-
-int kv_config_check_table(const struct kv_config_key *keys, size_t n, char *err, size_t errlen)
-{
-	char why[256];
-	if (n > 0 && keys == NULL) {
-		kv_snprintf(err, errlen, "its key table is NULL but declares %zu keys", n);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct kv_config_key *k = &keys[i];
-		if (k->key == NULL || !valid_key_name(k->key)) {
-			kv_snprintf(err, errlen, "key %zu has no valid name ([a-z0-9_], 1 to 48)", i);
-			return -1;
-		}
-		if (k->type < KV_CONFIG_STRING || k->type > KV_CONFIG_SECRET) {
-			kv_snprintf(err, errlen, "key \"%s\" has an unknown type %d", k->key,
-				    (int)k->type);
-			return -1;
-		}
-		if (k->description == NULL) {
-			kv_snprintf(err, errlen, "key \"%s\" has no description", k->key);
-			return -1;
-		}
-		if (k->type == KV_CONFIG_ENUM && (k->allowed == NULL || *k->allowed == '\0')) {
-			kv_snprintf(err, errlen, "enum key \"%s\" lists no allowed values", k->key);
-			return -1;
-		}
-		if (k->default_value != NULL && kv_config_check_value(k, k->default_value, why,
-								      sizeof why) != 0) {
-			kv_snprintf(err, errlen, "default of key \"%s\" is invalid: %s", k->key, why);
-			return -1;
-		}
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(keys[j].key, k->key) == 0) {
-				kv_snprintf(err, errlen, "key \"%s\" is declared twice", k->key);
-				return -1;
-			}
-		}
-	}
-	return 0;
-}
-
 /* "a, b, c" of a table's key names, for "allowed:" hints. */
 static void key_list(const struct kv_config_key *a, size_t na, const struct kv_config_key *b,
 		     size_t nb, char *buf, size_t size)
@@ -321,13 +155,66 @@ static void check_sections(const struct kv_config *cfg, struct kv_ini *ini, bool
 	}
 	for (size_t i = 0; i < schema->n_sections; i++) {
 		const struct kv_config_section *s = &schema->sections[i];
-		check_entries(cfg, ini, s->name, is_secrets_file, s->keys, s->n_keys, NULL, 0, d);
+		struct kv_config_key *keys = kv_setting_keys(s->settings, s->n_settings);
+		check_entries(cfg, ini, s->name, is_secrets_file, keys, s->n_settings, NULL, 0, d);
+		free(keys);
 	}
+}
+
+/* The value of [section] key of the schema's own tables (the loader's
+ * lookup, before the settings are filled), or NULL. */
+static const char *section_value(const struct kv_config *cfg, const char *section,
+				 const char *key)
+{
+	const struct kv_config_section *s = find_section(cfg->schema, section);
+	for (size_t i = 0; s != NULL && i < s->n_settings; i++)
+		if (strcmp(s->settings[i].key.key, key) == 0)
+			return kv_config_value(cfg, section, &s->settings[i].key);
+	return NULL;
+}
+
+/* Every section's settings into cfg->settings. */
+static void fill_settings(struct kv_config *cfg)
+{
+	const struct kv_config_schema *schema = cfg->schema;
+	cfg->settings = kv_xcalloc(1, schema->settings_size ? schema->settings_size : 1);
+	for (size_t i = 0; i < schema->n_sections; i++) {
+		const struct kv_config_section *s = &schema->sections[i];
+		char *base = (char *)cfg->settings + s->offset;
+		for (size_t k = 0; k < s->n_settings; k++) {
+			const struct kv_setting *st = &s->settings[k];
+			const char *v = kv_config_value(cfg, s->name, &st->key);
+			char why[256];
+			if (v != NULL && kv_config_check_value(&st->key, v, why, sizeof why) != 0)
+				v = NULL; /* reported; the config is not used */
+			kv_setting_store(st, v, base);
+		}
+	}
+}
+
+void kv_config_defaults(const struct kv_config_schema *schema, void *settings)
+{
+	memset(settings, 0, schema->settings_size);
+	for (size_t i = 0; i < schema->n_sections; i++) {
+		const struct kv_config_section *s = &schema->sections[i];
+		for (size_t k = 0; k < s->n_settings; k++)
+			kv_setting_store(&s->settings[k], s->settings[k].key.default_value,
+					 (char *)settings + s->offset);
+	}
+}
+
+const struct kv_core_settings *kv_core_settings(const struct kv_config *cfg)
+{
+	if (cfg->schema != &kv_core_schema) {
+		kv_log(KV_LOG_ERROR, "internal: core settings asked of another schema's file");
+		abort();
+	}
+	return cfg->settings;
 }
 
 static void load_secrets(struct kv_config *cfg, struct kv_diags *d, bool check_mode)
 {
-	const char *value = kv_config_core_value(cfg, cfg->schema->secrets_section, "secrets_file");
+	const char *value = section_value(cfg, cfg->schema->secrets_section, "secrets_file");
 	if (value == NULL)
 		return;
 	char path[4096];
@@ -353,6 +240,19 @@ static void load_secrets(struct kv_config *cfg, struct kv_diags *d, bool check_m
 	check_sections(cfg, cfg->secrets, true, d);
 }
 
+/* The schema's own tables: each key bound to a field of its name and type
+ * inside the settings struct (a program error, said as such). */
+static void check_schema(const struct kv_config_schema *schema, struct kv_diags *d)
+{
+	char why[256];
+	for (size_t i = 0; i < schema->n_sections; i++) {
+		const struct kv_config_section *s = &schema->sections[i];
+		size_t room = s->offset < schema->settings_size ? schema->settings_size - s->offset : 0;
+		if (kv_config_check_bindings(s->settings, s->n_settings, room, why, sizeof why) != 0)
+			kv_diags_add(d, "internal error in the key table of [%s]: %s", s->name, why);
+	}
+}
+
 static struct kv_config *finish_load(const struct kv_config_schema *schema, struct kv_ini *ini,
 				     const char *path, bool main_is_private, bool check_mode,
 				     struct kv_diags *d)
@@ -365,13 +265,18 @@ static struct kv_config *finish_load(const struct kv_config_schema *schema, stru
 	if (kv_dirname(path, dir, sizeof dir) != 0)
 		kv_diags_add(d, "%s: path too long", path);
 	cfg->dir = kv_xstrdup(dir);
+	check_schema(schema, d);
 	check_sections(cfg, ini, false, d);
 	if (schema->check != NULL)
 		schema->check(cfg, d);
 	load_secrets(cfg, d, check_mode);
-	for (size_t i = 0; i < schema->n_sections; i++)
-		check_required(cfg, schema->sections[i].name, schema->sections[i].keys,
-			       schema->sections[i].n_keys, d);
+	for (size_t i = 0; i < schema->n_sections; i++) {
+		const struct kv_config_section *s = &schema->sections[i];
+		struct kv_config_key *keys = kv_setting_keys(s->settings, s->n_settings);
+		check_required(cfg, s->name, keys, s->n_settings, d);
+		free(keys);
+	}
+	fill_settings(cfg);
 	return cfg;
 }
 
@@ -430,23 +335,6 @@ const char *kv_config_value(const struct kv_config *cfg, const char *section,
 	return key->default_value;
 }
 
-const char *kv_config_core_value(const struct kv_config *cfg, const char *section,
-				 const char *key)
-{
-	const struct kv_config_section *s = find_section(cfg->schema, section);
-	if (s == NULL)
-		return NULL;
-	const struct kv_config_key *k = kv_config_find_key(s->keys, s->n_keys, key);
-	return k != NULL ? kv_config_value(cfg, section, k) : NULL;
-}
-
-const char *kv_config_core_default(const char *section, const char *key)
-{
-	const struct kv_config_section *s = find_section(&kv_core_schema, section);
-	const struct kv_config_key *k = s ? kv_config_find_key(s->keys, s->n_keys, key) : NULL;
-	return k ? k->default_value : NULL;
-}
-
 int kv_config_resolve_path(const struct kv_config *cfg, const char *value, char *buf,
 			   size_t size)
 {
@@ -483,13 +371,14 @@ void kv_config_free(struct kv_config *cfg)
 	kv_ini_free(cfg->main);
 	kv_ini_free(cfg->secrets);
 	free(cfg->dir);
+	free(cfg->settings);
 	free(cfg);
 }
 
 void kv_config_apply_log_level(const struct kv_config *cfg)
 {
 	enum kv_log_level level;
-	const char *lv = kv_config_core_value(cfg, "core", "log_level");
+	const char *lv = kv_core_settings(cfg)->core.log_level;
 	if (lv != NULL && kv_log_level_parse(lv, &level) == 0)
 		kv_log_set_level(level);
 }

@@ -24,14 +24,73 @@
 #include "diag.h"
 #include "ini_store.h"
 #include "kvalind/kv_plugin.h"
+#include "setting.h"
 
-/* A section of declared keys (the core's: office, core, disclosure, push,
- * schedule). */
+/*
+ * A section of declared keys (the core's: office, core, disclosure, push,
+ * schedule). Each key is bound (KV_SETTING, kv_plugin.h) to a field of the
+ * section's settings struct, which lies at `offset` inside the schema's
+ * settings struct: the loader fills it once, so code reads
+ * kv_core_settings(cfg)->push.approval, never a key by its name, and a
+ * renamed key renames the field every use must follow.
+ */
 struct kv_config_section {
 	const char *name;
 	const char *description;
-	const struct kv_config_key *keys;
-	size_t n_keys;
+	const struct kv_setting *settings;
+	size_t n_settings;
+	size_t offset;
+};
+
+/* ---- the core's settings, as the loader fills them ------------------------
+ * Types follow the keys' (kv_plugin.h): int64_t, bool, else const char *
+ * (NULL when unset without default). Strings are borrowed from the config. */
+struct kv_office_settings {
+	const char *id;
+	const char *name;
+	bool export_name;
+};
+
+struct kv_core_dir_settings {
+	const char *connector_dir;
+	const char *indicator_dir;
+	const char *value_sets;
+	const char *state_dir;
+	const char *log_level;
+	const char *user;
+	const char *secrets_file;
+	int64_t memory_budget_mb;
+};
+
+struct kv_disclosure_settings {
+	int64_t min_count;
+	int64_t rounding_base;
+	const char *perturbation; /* "cell_key" or "none" */
+};
+
+struct kv_push_settings {
+	const char *transport; /* "none", "https" or "directory" */
+	const char *url;
+	const char *drop_dir;
+	const char *ca_file;
+	const char *client_cert;
+	const char *client_key;
+	const char *key_passphrase;
+	const char *approval; /* "automatic" or "manual" */
+};
+
+struct kv_schedule_settings {
+	int64_t day;
+	int64_t hour;
+	const char *backfill_from;
+};
+
+struct kv_core_settings {
+	struct kv_office_settings office;
+	struct kv_core_dir_settings core;
+	struct kv_disclosure_settings disclosure;
+	struct kv_push_settings push;
+	struct kv_schedule_settings schedule;
 };
 
 extern const struct kv_config_section kv_core_sections[];
@@ -59,7 +118,8 @@ struct kv_config_schema {
 	bool (*more_sections)(const char *name);
 	/* Checks beyond the key tables, or NULL; run before the secrets file
 	 * is read. */
-	void (*check)(const struct kv_config *cfg, struct kv_diags *d);
+	void (*check)(const struct kv_config *cfg, struct kv_diags *d);	/* Size of the struct the sections' settings are filled into. */
+	size_t settings_size;
 };
 
 /* kvalind.ini's: kv_core_sections, [connector.NAME], [indicator.NAME]. */
@@ -71,6 +131,10 @@ struct kv_config {
 	struct kv_ini *secrets;    /* NULL without a secrets file */
 	bool main_is_private;      /* mode allows secrets in the main file */
 	char *dir;                 /* directory of the main file */
+	/* The schema's settings struct, filled from main file, secrets and
+	 * defaults once everything was read (values that failed their check
+	 * are left at zero: such a config is not used). */
+	void *settings;
 };
 
 /*
@@ -104,13 +168,11 @@ void kv_config_check_plugin_section(struct kv_config *cfg, const char *section,
 const char *kv_config_value(const struct kv_config *cfg, const char *section,
 			    const struct kv_config_key *key);
 
-/* Same, finding the key by name in the tables of the config's schema (for
- * kvalind.ini the core's). */
-const char *kv_config_core_value(const struct kv_config *cfg, const char *section,
-				 const char *key);
+/* The core's settings of a kvalind.ini (cfg loaded with kv_core_schema). */
+const struct kv_core_settings *kv_core_settings(const struct kv_config *cfg);
 
-/* The built-in default of a core key (NULL when it has none). */
-const char *kv_config_core_default(const char *section, const char *key);
+/* The settings a schema's keys have with nothing set: every default. */
+void kv_config_defaults(const struct kv_config_schema *schema, void *settings);
 
 /* A path value resolved against the main file's directory. 0 or -1 when it
  * does not fit in buf. */
@@ -126,20 +188,6 @@ size_t kv_config_plugin_sections(const struct kv_config *cfg, const char *prefix
 
 /* "connector.NAME" or "indicator.NAME", NAME 1 to 39 of [a-z0-9_]. */
 bool kv_config_valid_plugin_section(const char *section);
-
-/* Check that a value suits a key's type; why gets "expected ..." on failure. */
-int kv_config_check_value(const struct kv_config_key *key, const char *value, char *why,
-			  size_t whylen);
-
-/* Check a key table itself (names unique and well formed, defaults valid). */
-int kv_config_check_table(const struct kv_config_key *keys, size_t n, char *err,
-			  size_t errlen);
-
-const struct kv_config_key *kv_config_find_key(const struct kv_config_key *keys, size_t n,
-					       const char *name);
-
-/* The type's name for documentation ("integer", "connection string", ...). */
-const char *kv_config_type_name(enum kv_config_type type);
 
 /* Set the log level from [core] log_level (checked when loaded). */
 void kv_config_apply_log_level(const struct kv_config *cfg);

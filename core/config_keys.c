@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "util.h"
@@ -25,83 +26,84 @@
 #define KV_STATE_DIR "/var/lib/kvalind"
 #endif
 
-static const struct kv_config_key office_keys[] = {
-	{"id", KV_CONFIG_STRING, NULL, true, NULL,
+static const struct kv_setting office_keys[] = {
+	KV_SETTING(struct kv_office_settings, id, KV_CONFIG_STRING, NULL, true, NULL,
 	 "the office's participant id, a pseudonym (letters, digits, '-', '_'); the only name "
-	 "of the office that leaves it"},
-	{"name", KV_CONFIG_STRING, NULL, false, NULL,
-	 "the office's name, shown locally; leaves the office only with export_name"},
-	{"export_name", KV_CONFIG_BOOL, "false", false, NULL,
+	 "of the office that leaves it"),
+	KV_SETTING(struct kv_office_settings, name, KV_CONFIG_STRING, NULL, false, NULL,
+	 "the office's name, shown locally; leaves the office only with export_name"),
+	KV_SETTING(struct kv_office_settings, export_name, KV_CONFIG_BOOL, "false", false, NULL,
 	 "also put the office's name in each extract's manifest (off: only the pseudonym "
-	 "leaves)"},
+	 "leaves)"),
 };
 
-static const struct kv_config_key core_keys[] = {
-	{"connector_dir", KV_CONFIG_PATH, KV_CONNECTOR_DIR, false, NULL,
-	 "directory connector plugins are loaded from (not writable by group or others)"},
-	{"indicator_dir", KV_CONFIG_PATH, KV_INDICATOR_DIR, false, NULL,
-	 "directory indicator plugins are loaded from (not writable by group or others)"},
-	{"value_sets", KV_CONFIG_PATH, KV_VALUE_SETS, false, NULL,
-	 "value-set file: the codes each indicator looks for, with validity periods"},
-	{"state_dir", KV_CONFIG_PATH, KV_STATE_DIR, false, NULL,
-	 "directory for results, the outbox and the run state"},
-	{"log_level", KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",
-	 "how much to log"},
-	{"user", KV_CONFIG_STRING, NULL, false, NULL,
+static const struct kv_setting core_keys[] = {
+	KV_SETTING(struct kv_core_dir_settings, connector_dir, KV_CONFIG_PATH, KV_CONNECTOR_DIR, false, NULL,
+	 "directory connector plugins are loaded from (not writable by group or others)"),
+	KV_SETTING(struct kv_core_dir_settings, indicator_dir, KV_CONFIG_PATH, KV_INDICATOR_DIR, false, NULL,
+	 "directory indicator plugins are loaded from (not writable by group or others)"),
+	KV_SETTING(struct kv_core_dir_settings, value_sets, KV_CONFIG_PATH, KV_VALUE_SETS, false, NULL,
+	 "value-set file: the codes each indicator looks for, with validity periods"),
+	KV_SETTING(struct kv_core_dir_settings, state_dir, KV_CONFIG_PATH, KV_STATE_DIR, false, NULL,
+	 "directory for results, the outbox and the run state"),
+	KV_SETTING(struct kv_core_dir_settings, log_level, KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",
+	 "how much to log"),
+	KV_SETTING(struct kv_core_dir_settings, user, KV_CONFIG_STRING, NULL, false, NULL,
 	 "the user 'kvalind daemon' switches to when started as root (it never runs as "
-	 "root)"},
-	{"secrets_file", KV_CONFIG_PATH, NULL, false, NULL,
-	 "INI file with the secret keys (passwords, passphrases), readable by its owner only"},
-	{"memory_budget_mb", KV_CONFIG_INT, "256", false, "16..65536",
-	 "most memory, in MB, the connector may hold while reading the record system"},
+	 "root)"),
+	KV_SETTING(struct kv_core_dir_settings, secrets_file, KV_CONFIG_PATH, NULL, false, NULL,
+	 "INI file with the secret keys (passwords, passphrases), readable by its owner only"),
+	KV_SETTING(struct kv_core_dir_settings, memory_budget_mb, KV_CONFIG_INT, "256", false, "16..65536",
+	 "most memory, in MB, the connector may hold while reading the record system"),
 };
 
-static const struct kv_config_key disclosure_keys[] = {
-	{"min_count", KV_CONFIG_INT, "5", false, "5..1000",
+static const struct kv_setting disclosure_keys[] = {
+	KV_SETTING(struct kv_disclosure_settings, min_count, KV_CONFIG_INT, "5", false, "5..1000",
 	 "counts below this (and complements below it) are suppressed before anything leaves "
-	 "(at least 5: at 3 or 4 the audit had to withhold whole months)"},
-	{"rounding_base", KV_CONFIG_INT, "5", false, "5..100",
+	 "(at least 5: at 3 or 4 the audit had to withhold whole months)"),
+	KV_SETTING(struct kv_disclosure_settings, rounding_base, KV_CONFIG_INT, "5", false, "5..100",
 	 "published counts are rounded to the nearest multiple of this (at least 5: at 3 or "
-	 "4 a count at the lowest published value stands for too few true counts)"},
-	{"perturbation", KV_CONFIG_ENUM, "cell_key", false, "cell_key|none",
+	 "4 a count at the lowest published value stands for too few true counts)"),
+	KV_SETTING(struct kv_disclosure_settings, perturbation, KV_CONFIG_ENUM, "cell_key", false, "cell_key|none",
 	 "cell_key: before suppression and rounding, each count gets a noise of -1, 0 or +1 "
 	 "that depends only on the cell, its true count and the office's secret key "
-	 "state_dir/cell-key (keep it with the state directory's backups)"},
+	 "state_dir/cell-key (keep it with the state directory's backups)"),
 };
 
-static const struct kv_config_key push_keys[] = {
-	{"transport", KV_CONFIG_ENUM, "none", false, "none|https|directory",
-	 "how extracts leave the office: not at all, HTTPS POST, or a drop directory"},
-	{"url", KV_CONFIG_STRING, NULL, false, NULL, "the receiver's https:// address"},
-	{"drop_dir", KV_CONFIG_PATH, NULL, false, NULL,
-	 "directory extracts are written to for pickup (transport = directory)"},
-	{"ca_file", KV_CONFIG_PATH, NULL, false, NULL,
-	 "CA certificate(s) that verify the receiver and its signed receipts (default: the system's)"},
-	{"client_cert", KV_CONFIG_PATH, NULL, false, NULL,
-	 "the office's client certificate (PEM)"},
-	{"client_key", KV_CONFIG_PATH, NULL, false, NULL, "the client certificate's key (PEM)"},
-	{"key_passphrase", KV_CONFIG_SECRET, NULL, false, NULL,
-	 "passphrase of client_key, if it has one"},
-	{"approval", KV_CONFIG_ENUM, "automatic", false, "automatic|manual",
-	 "manual: extracts wait in the outbox until approved"},
+static const struct kv_setting push_keys[] = {
+	KV_SETTING(struct kv_push_settings, transport, KV_CONFIG_ENUM, "none", false, "none|https|directory",
+	 "how extracts leave the office: not at all, HTTPS POST, or a drop directory"),
+	KV_SETTING(struct kv_push_settings, url, KV_CONFIG_STRING, NULL, false, NULL, "the receiver's https:// address"),
+	KV_SETTING(struct kv_push_settings, drop_dir, KV_CONFIG_PATH, NULL, false, NULL,
+	 "directory extracts are written to for pickup (transport = directory)"),
+	KV_SETTING(struct kv_push_settings, ca_file, KV_CONFIG_PATH, NULL, false, NULL,
+	 "CA certificate(s) that verify the receiver and its signed receipts (default: the system's)"),
+	KV_SETTING(struct kv_push_settings, client_cert, KV_CONFIG_PATH, NULL, false, NULL,
+	 "the office's client certificate (PEM)"),
+	KV_SETTING(struct kv_push_settings, client_key, KV_CONFIG_PATH, NULL, false, NULL, "the client certificate's key (PEM)"),
+	KV_SETTING(struct kv_push_settings, key_passphrase, KV_CONFIG_SECRET, NULL, false, NULL,
+	 "passphrase of client_key, if it has one"),
+	KV_SETTING(struct kv_push_settings, approval, KV_CONFIG_ENUM, "automatic", false, "automatic|manual",
+	 "manual: extracts wait in the outbox until approved"),
 };
 
-static const struct kv_config_key schedule_keys[] = {
-	{"day", KV_CONFIG_INT, "5", false, "1..28",
-	 "day of the month the previous month is computed and pushed"},
-	{"hour", KV_CONFIG_INT, "2", false, "0..23", "hour of that day"},
-	{"backfill_from", KV_CONFIG_MONTH, "2014-12", false, NULL,
-	 "first reference month computed on first start"},
+static const struct kv_setting schedule_keys[] = {
+	KV_SETTING(struct kv_schedule_settings, day, KV_CONFIG_INT, "5", false, "1..28",
+	 "day of the month the previous month is computed and pushed"),
+	KV_SETTING(struct kv_schedule_settings, hour, KV_CONFIG_INT, "2", false, "0..23", "hour of that day"),
+	KV_SETTING(struct kv_schedule_settings, backfill_from, KV_CONFIG_MONTH, "2014-12", false, NULL,
+	 "first reference month computed on first start"),
 };
 
-#define SECTION(name, desc, keys) {name, desc, keys, KV_ARRAY_SIZE(keys)}
+#define SECTION(name, desc, keys, field)                                       \
+	{name, desc, keys, KV_ARRAY_SIZE(keys), offsetof(struct kv_core_settings, field)}
 
 const struct kv_config_section kv_core_sections[] = {
-	SECTION("office", "who this office is", office_keys),
-	SECTION("core", "where kvalind finds its plugins and keeps its state", core_keys),
-	SECTION("disclosure", "disclosure control of everything that leaves", disclosure_keys),
-	SECTION("push", "where extracts go", push_keys),
-	SECTION("schedule", "when the daemon computes and pushes", schedule_keys),
+	SECTION("office", "who this office is", office_keys, office),
+	SECTION("core", "where kvalind finds its plugins and keeps its state", core_keys, core),
+	SECTION("disclosure", "disclosure control of everything that leaves", disclosure_keys, disclosure),
+	SECTION("push", "where extracts go", push_keys, push),
+	SECTION("schedule", "when the daemon computes and pushes", schedule_keys, schedule),
 };
 const size_t kv_n_core_sections = KV_ARRAY_SIZE(kv_core_sections);
 
@@ -130,6 +132,7 @@ const struct kv_config_schema kv_core_schema = {
 			    "[connector.NAME], [indicator.NAME] (NAME of [a-z0-9_])",
 	.more_sections = kv_config_valid_plugin_section,
 	.check = check_office_id,
+	.settings_size = sizeof(struct kv_core_settings),
 };
 
 /* Core-owned keys inside plugin sections. */

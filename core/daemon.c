@@ -251,7 +251,7 @@ static void push_step(struct daemon *d, time_t now)
 
 static struct kv_push_target *open_push(const struct kv_config *cfg, struct kv_diags *diags)
 {
-	const char *transport = kv_config_core_value(cfg, "push", "transport");
+	const char *transport = kv_core_settings(cfg)->push.transport;
 	if (transport == NULL || strcmp(transport, "none") == 0)
 		return NULL;
 	return kv_push_open(cfg, diags);
@@ -259,7 +259,7 @@ static struct kv_push_target *open_push(const struct kv_config *cfg, struct kv_d
 
 static bool push_configured(const struct kv_config *cfg)
 {
-	const char *transport = kv_config_core_value(cfg, "push", "transport");
+	const char *transport = kv_core_settings(cfg)->push.transport;
 	return transport != NULL && strcmp(transport, "none") != 0;
 }
 
@@ -291,7 +291,7 @@ static void reload(struct daemon *d)
 		kv_setup_free(&ns);
 		goto done;
 	}
-	const char *user = kv_config_core_value(ns.cfg, "core", "user");
+	const char *user = kv_core_settings(ns.cfg)->core.user;
 	if (strcmp(user ? user : "", d->user) != 0)
 		kv_log(KV_LOG_WARNING, "[core] user changed; that takes effect after a restart");
 	if (kv_cli_state_dir(ns.cfg, dir, sizeof dir) == 0 && strcmp(dir, d->state_dir) != 0)
@@ -353,7 +353,7 @@ static int start(struct daemon *d)
 		kv_config_free(cfg);
 		goto done;
 	}
-	const char *user = kv_config_core_value(cfg, "core", "user");
+	const char *user = kv_core_settings(cfg)->core.user;
 	kv_strlcpy(d->user, user ? user : "", sizeof d->user);
 	rc = KV_EXIT_FAILURE;
 	if (kv_drop_privileges(user, err, sizeof err) != 0) {

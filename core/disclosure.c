@@ -19,12 +19,11 @@
 
 void kv_disclosure_params_from_config(const struct kv_config *cfg, struct kv_disclosure_params *p)
 {
-	const char *m = kv_config_core_value(cfg, "disclosure", "min_count");
-	const char *b = kv_config_core_value(cfg, "disclosure", "rounding_base");
-	const char *noise = kv_config_core_value(cfg, "disclosure", "perturbation");
+	const struct kv_disclosure_settings *set = &kv_core_settings(cfg)->disclosure;
+	const char *noise = set->perturbation;
 	memset(p, 0, sizeof *p);
-	p->min_count = (uint32_t)strtoul(m ? m : "5", NULL, 10);
-	p->rounding_base = (uint32_t)strtoul(b ? b : "5", NULL, 10);
+	p->min_count = (uint32_t)set->min_count;
+	p->rounding_base = (uint32_t)set->rounding_base;
 	/* -1, 0 or +1: enough to make where a count crosses min_count
 	 * uncertain; more noise moved the evaluation's estimates and made
 	 * bounds meet (withheld months) more often (README, "Disclosure
@@ -40,7 +39,7 @@ int kv_disclosure_params_load(const struct kv_config *cfg, struct kv_disclosure_
 	if (p->noise_max == 0)
 		return 0;
 	char dir[4096];
-	const char *value = kv_config_core_value(cfg, "core", "state_dir");
+	const char *value = kv_core_settings(cfg)->core.state_dir;
 	if (value == NULL || kv_config_resolve_path(cfg, value, dir, sizeof dir) != 0) {
 		kv_snprintf(err, errlen, "the state directory's path is too long");
 		return -1;

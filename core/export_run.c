@@ -21,11 +21,9 @@ int kv_extract_info_from_setup(const struct kv_setup *s, struct kv_extract_info 
 			       size_t errlen)
 {
 	memset(info, 0, sizeof *info);
-	info->participant = kv_config_core_value(s->cfg, "office", "id");
-	const char *export_name = kv_config_core_value(s->cfg, "office", "export_name");
-	bool yes = false;
-	if (export_name != NULL && kv_parse_bool(export_name, &yes) && yes)
-		info->office_name = kv_config_core_value(s->cfg, "office", "name");
+	info->participant = kv_core_settings(s->cfg)->office.id;
+	if (kv_core_settings(s->cfg)->office.export_name)
+		info->office_name = kv_core_settings(s->cfg)->office.name;
 	info->catalogue_version = kv_value_sets_catalogue(s->value_sets);
 	info->value_set_version = kv_value_sets_version(s->value_sets);
 	info->created = time(NULL);
@@ -59,7 +57,7 @@ int kv_export_months(struct kv_setup *s, struct kv_outbox *ob, kv_month from, kv
 	struct kv_extract_info info;
 	if (kv_extract_info_from_setup(s, &info, err, errlen) != 0)
 		goto done;
-	const char *approval = kv_config_core_value(s->cfg, "push", "approval");
+	const char *approval = kv_core_settings(s->cfg)->push.approval;
 	enum kv_outbox_state state = approval && strcmp(approval, "manual") == 0 ?
 					     KV_OUTBOX_PENDING : KV_OUTBOX_READY;
 	cells = kv_xcalloc(res.n_series ? res.n_series : 1, sizeof *cells);

@@ -142,19 +142,7 @@ static void fill_settings(struct kv_ctx *ctx, const struct kv_plugin_header *h)
 		const struct kv_setting *st = &h->settings[i];
 		const char *v = ctx->cfg != NULL ? kv_config_value(ctx->cfg, ctx->section, &st->key) :
 						   st->key.default_value;
-		char *field = (char *)ctx->settings + st->offset;
-		if (st->field == KV_FIELD_INT64) {
-			long long n = 0;
-			int64_t out = v != NULL && kv_parse_int64(v, &n) ? (int64_t)n : 0;
-			memcpy(field, &out, sizeof out);
-		} else if (st->field == KV_FIELD_BOOL) {
-			bool out = false;
-			if (v == NULL || !kv_parse_bool(v, &out))
-				out = false;
-			memcpy(field, &out, sizeof out);
-		} else {
-			memcpy(field, &v, sizeof v);
-		}
+		kv_setting_store(st, v, ctx->settings);
 	}
 }
 

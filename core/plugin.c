@@ -87,40 +87,6 @@ static size_t minimum_size(enum kv_plugin_kind kind)
 		       offsetof(struct kv_indicator_plugin, fini) + sizeof(void (*)(void));
 }
 
-/* The key table of a plugin's settings, as the configuration code takes it
- * (malloc'd; NULL when there are none). */
-static struct kv_config_key *keys_of(const struct kv_plugin_header *h)
-{
-	if (h->n_settings == 0 || h->settings == NULL)
-		return NULL;
-	struct kv_config_key *keys = kv_xcalloc(h->n_settings, sizeof *keys);
-	for (size_t i = 0; i < h->n_settings; i++)
-		keys[i] = h->settings[i].key;
-	return keys;
-}
-
-static const char *field_kind_needed(enum kv_config_type type, enum kv_field_kind *kind)
-{
-	switch (type) {
-	case KV_CONFIG_INT:
-		*kind = KV_FIELD_INT64;
-		return "an integer, its field is not int64_t";
-	case KV_CONFIG_BOOL:
-		*kind = KV_FIELD_BOOL;
-		return "a boolean, its field is not bool";
-	default:
-		*kind = KV_FIELD_STRING;
-		return "text, its field is not const char *";
-	}
-}
-
-static size_t field_size(enum kv_field_kind kind)
-{
-	return kind == KV_FIELD_INT64 ? sizeof(int64_t) :
-	       kind == KV_FIELD_BOOL  ? sizeof(bool) :
-					sizeof(const char *);
-}
-
 /* The key table (names, types, defaults) and each key's binding to a field
  * of the settings struct: a field of the key's type, inside the struct,
  * named as the key. */
@@ -128,37 +94,10 @@ static int check_settings(const struct kv_plugin_header *h, const char *path, ch
 			  size_t errlen)
 {
 	char why[256];
-	if (h->n_settings > 0 && h->settings == NULL) {
-		kv_snprintf(err, errlen, "plugin \"%s\" declares %zu settings but no table", path,
-			    h->n_settings);
+	if (kv_config_check_bindings(h->settings, h->n_settings, h->settings_size, why,
+				     sizeof why) != 0) {
+		kv_snprintf(err, errlen, "plugin \"%s\" is refused: %s", path, why);
 		return -1;
-	}
-	struct kv_config_key *keys = keys_of(h);
-	int rc = kv_config_check_table(keys, h->n_settings, why, sizeof why);
-	free(keys);
-	if (rc != 0) {
-		kv_snprintf(err, errlen, "plugin \"%s\" has a bad configuration table: %s", path,
-			    why);
-		return -1;
-	}
-	for (size_t i = 0; i < h->n_settings; i++) {
-		const struct kv_setting *st = &h->settings[i];
-		enum kv_field_kind want;
-		const char *what = field_kind_needed(st->key.type, &want);
-		if (st->field != (uint32_t)want) {
-			kv_snprintf(err, errlen,
-				    "plugin \"%s\" is refused: setting \"%s\" is %s", path,
-				    st->key.key, what);
-			return -1;
-		}
-		if (st->field_name == NULL || strcmp(st->field_name, st->key.key) != 0 ||
-		    (size_t)st->offset + field_size(want) > h->settings_size) {
-			kv_snprintf(err, errlen,
-				    "plugin \"%s\" is refused: setting \"%s\" is not bound to a "
-				    "field of that name inside its settings struct",
-				    path, st->key.key);
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -462,7 +401,7 @@ int kv_plugin_load(const char *dir, const char *name, enum kv_plugin_kind kind,
 	p->path = kv_xstrdup(path);
 	p->handle = handle;
 	p->header = h;
-	p->keys = keys_of(h);
+	p->keys = kv_setting_keys(h->settings, h->n_settings);
 	p->n_keys = h->n_settings;
 	if (kind == KV_PLUGIN_CONNECTOR)
 		p->connector = sym;

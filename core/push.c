@@ -38,10 +38,11 @@ static void where(const struct kv_config *cfg, const char *key, char *buf, size_
 		kv_snprintf(buf, size, "%s", cfg->main->path);
 }
 
-/* The resolved path of a path key, NULL when unset (or too long: reported). */
-static char *path_value(const struct kv_config *cfg, const char *key, struct kv_diags *d)
+/* The resolved path of value v of [push] key, NULL when unset (or too long:
+ * reported). */
+static char *path_value(const struct kv_config *cfg, const char *key, const char *v,
+			struct kv_diags *d)
 {
-	const char *v = kv_config_core_value(cfg, "push", key);
 	char path[KV_PUSH_PATH_MAX], at[KV_PUSH_PATH_MAX + 32];
 	if (v == NULL || *v == '\0')
 		return NULL;
@@ -112,7 +113,7 @@ static bool url_part_set(CURLU *u, CURLUPart part)
 static void open_url(struct kv_push_target *t, const struct kv_config *cfg, struct kv_diags *d)
 {
 	char at[KV_PUSH_PATH_MAX + 32], shown[1024];
-	const char *url = kv_config_core_value(cfg, "push", "url");
+	const char *url = kv_core_settings(cfg)->push.url;
 	CURLU *u = NULL;
 	char *scheme = NULL, *full = NULL;
 
@@ -202,12 +203,12 @@ static void open_https(struct kv_push_target *t, const struct kv_config *cfg,
 	open_url(t, cfg, d);
 	open_timeouts(t, d);
 
-	t->ca_file = path_value(cfg, "ca_file", d);
+	t->ca_file = path_value(cfg, "ca_file", kv_core_settings(cfg)->push.ca_file, d);
 	if (t->ca_file != NULL)
 		check_readable(cfg, "ca_file", t->ca_file, &st, d);
 
-	t->client_cert = path_value(cfg, "client_cert", d);
-	t->client_key = path_value(cfg, "client_key", d);
+	t->client_cert = path_value(cfg, "client_cert", kv_core_settings(cfg)->push.client_cert, d);
+	t->client_key = path_value(cfg, "client_key", kv_core_settings(cfg)->push.client_key, d);
 	if ((t->client_cert == NULL) != (t->client_key == NULL)) {
 		const char *set = t->client_cert != NULL ? "client_cert" : "client_key";
 		where(cfg, set, at, sizeof at);
@@ -221,7 +222,7 @@ static void open_https(struct kv_push_target *t, const struct kv_config *cfg,
 		where(cfg, "client_key", at, sizeof at);
 		kv_diags_add(d, "%s: %s", at, err);
 	}
-	const char *pass = kv_config_core_value(cfg, "push", "key_passphrase");
+	const char *pass = kv_core_settings(cfg)->push.key_passphrase;
 	if (pass != NULL && *pass != '\0')
 		t->key_passphrase = kv_xstrdup(pass);
 }
@@ -232,9 +233,9 @@ static void open_directory(struct kv_push_target *t, const struct kv_config *cfg
 	char at[KV_PUSH_PATH_MAX + 32], dest[KV_PUSH_PATH_MAX + 16];
 	struct stat st;
 
-	t->drop_dir = path_value(cfg, "drop_dir", d);
+	t->drop_dir = path_value(cfg, "drop_dir", kv_core_settings(cfg)->push.drop_dir, d);
 	if (t->drop_dir == NULL) {
-		if (kv_config_core_value(cfg, "push", "drop_dir") == NULL) {
+		if (kv_core_settings(cfg)->push.drop_dir == NULL) {
 			where(cfg, "transport", at, sizeof at);
 			kv_diags_add(d,
 				     "%s: [push] drop_dir is missing; transport = directory needs "
@@ -261,7 +262,7 @@ struct kv_push_target *kv_push_open(const struct kv_config *cfg, struct kv_diags
 	char at[KV_PUSH_PATH_MAX + 32];
 	size_t errors_before = d->n;
 	struct kv_push_target *t = NULL;
-	const char *transport = kv_config_core_value(cfg, "push", "transport");
+	const char *transport = kv_core_settings(cfg)->push.transport;
 
 	if (transport == NULL || strcmp(transport, "none") == 0) {
 		where(cfg, "transport", at, sizeof at);
@@ -293,7 +294,7 @@ done:
 
 void kv_push_check(const struct kv_config *cfg, struct kv_diags *d)
 {
-	const char *transport = kv_config_core_value(cfg, "push", "transport");
+	const char *transport = kv_core_settings(cfg)->push.transport;
 	if (transport == NULL || strcmp(transport, "none") == 0)
 		return;
 	kv_push_close(kv_push_open(cfg, d));

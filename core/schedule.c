@@ -121,12 +121,11 @@ done:
 
 void kv_schedule_from_config(const struct kv_config *cfg, struct kv_schedule *s)
 {
-	/* every key has a default, so each value is there */
-	const char *day = kv_config_core_value(cfg, "schedule", "day");
-	const char *hour = kv_config_core_value(cfg, "schedule", "hour");
-	const char *from = kv_config_core_value(cfg, "schedule", "backfill_from");
+	/* every key has a default and was checked, so each value is there */
+	const struct kv_schedule_settings *set = &kv_core_settings(cfg)->schedule;
+	const char *from = set->backfill_from;
 	int m = 0;
-	s->day = day ? atoi(day) : 5;
-	s->hour = hour ? atoi(hour) : 2;
+	s->day = (int)set->day;
+	s->hour = (int)set->hour;
 	s->backfill_from = from && kv_parse_month(from, &m) ? m : 2014 * 12 + 11;
 }

@@ -14,15 +14,10 @@
 void kv_setup_plugin_dirs(const struct kv_config *cfg, char *connector_dir, char *indicator_dir,
 			  size_t size)
 {
-	const char *c = NULL, *i = NULL;
-	if (cfg != NULL) {
-		c = kv_config_core_value(cfg, "core", "connector_dir");
-		i = kv_config_core_value(cfg, "core", "indicator_dir");
-	}
-	if (c == NULL)
-		c = kv_config_core_default("core", "connector_dir");
-	if (i == NULL)
-		i = kv_config_core_default("core", "indicator_dir");
+	struct kv_core_settings defaults;
+	kv_config_defaults(&kv_core_schema, &defaults);
+	const struct kv_core_settings *set = cfg != NULL ? kv_core_settings(cfg) : &defaults;
+	const char *c = set->core.connector_dir, *i = set->core.indicator_dir;
 	if (cfg == NULL || kv_config_resolve_path(cfg, c, connector_dir, size) != 0)
 		kv_strlcpy(connector_dir, c, size);
 	if (cfg == NULL || kv_config_resolve_path(cfg, i, indicator_dir, size) != 0)
@@ -79,7 +74,7 @@ static void report_unused_secrets(const struct kv_config *cfg, struct kv_diags *
 static void load_value_sets(struct kv_setup *s, struct kv_diags *d)
 {
 	char path[4096];
-	const char *v = kv_config_core_value(s->cfg, "core", "value_sets");
+	const char *v = kv_core_settings(s->cfg)->core.value_sets;
 	if (v == NULL || kv_config_resolve_path(s->cfg, v, path, sizeof path) != 0) {
 		kv_diags_add(d, "%s: value_sets path is too long", s->cfg->main->path);
 		return;
@@ -157,11 +152,8 @@ enum kv_exit kv_setup_load(const char *config_path, struct kv_setup *s, struct k
 
 size_t kv_setup_memory_budget(const struct kv_setup *s)
 {
-	/* Validated against its range by kv_config_load; the table gives the
-	 * default, so the value is always there. */
-	long long mb = 0;
-	kv_parse_int64(kv_config_core_value(s->cfg, "core", "memory_budget_mb"), &mb);
-	return (size_t)mb * 1024 * 1024;
+	/* Checked against its range (16..65536) by kv_config_load. */
+	return (size_t)kv_core_settings(s->cfg)->core.memory_budget_mb * 1024 * 1024;
 }
 
 void kv_setup_free(struct kv_setup *s)

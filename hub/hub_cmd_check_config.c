@@ -18,11 +18,13 @@ static void print_keys(void)
 	for (size_t i = 0; i < hub_n_sections; i++) {
 		const struct kv_config_section *s = &hub_sections[i];
 		printf("\n  [%s] %s\n", s->name, s->description);
-		for (size_t j = 0; j < s->n_keys; j++)
-			printf("    %-18s %s%s%s%s\n", s->keys[j].key, s->keys[j].description,
-			       s->keys[j].default_value ? " (default " : "",
-			       s->keys[j].default_value ? s->keys[j].default_value : "",
-			       s->keys[j].default_value ? ")" : "");
+		for (size_t j = 0; j < s->n_settings; j++) {
+			const struct kv_config_key *k = &s->settings[j].key;
+			printf("    %-18s %s%s%s%s\n", k->key, k->description,
+			       k->default_value ? " (default " : "",
+			       k->default_value ? k->default_value : "",
+			       k->default_value ? ")" : "");
+		}
 	}
 	printf("\n%s", HUB_EXIT_CODES_HELP);
 }

@@ -6,6 +6,8 @@
 #include "hub.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -52,84 +54,132 @@ void hub_log(enum kv_log_level level, const char *fmt, ...)
 	pthread_mutex_unlock(&log_lock);
 }
 
-/* ---- the key table ---------------------------------------------------------- */
+/* ---- the key table, bound to struct hub_settings ---------------------------- */
 
-static const struct kv_config_key hub_keys[] = {
-    {"listen_address", KV_CONFIG_STRING, "0.0.0.0", false, NULL,
-     "IPv4 address the HTTPS server listens on (0.0.0.0: every interface)"},
-    {"port", KV_CONFIG_INT, "8443", false, "1..65535", "TCP port of the HTTPS server"},
-    {"threads", KV_CONFIG_INT, "4", false, "1..64", "threads serving connections"},
-    {"max_request_kib", KV_CONFIG_INT, "1024", false, "16..65536",
-     "largest request body accepted, in KiB (refused with 413 while it arrives)"},
-    {"max_connections", KV_CONFIG_INT, "256", false, "8..4096",
+struct hub_server_settings {
+	const char *listen_address;
+	int64_t port;
+	int64_t threads;
+	int64_t max_request_kib;
+	int64_t max_connections;
+	int64_t max_connections_per_address;
+	int64_t handshake_timeout;
+	int64_t idle_timeout;
+	int64_t request_timeout;
+	const char *user;
+	const char *earliest_month;
+	const char *indicator_dir;
+	const char *data_dir;
+	const char *log_level;
+	const char *secrets_file;
+};
+
+struct hub_tls_settings {
+	const char *cert;
+	const char *key;
+	const char *ca_cert;
+	const char *ca_key;
+	int64_t client_cert_days;
+};
+
+struct hub_database_settings {
+	const char *dsn;
+	const char *password;
+	int64_t writers;
+	int64_t readers;
+};
+
+struct hub_disclosure_settings {
+	int64_t min_count;
+	int64_t rounding_base;
+};
+
+struct hub_settings {
+	struct hub_server_settings hub;
+	struct hub_tls_settings tls;
+	struct hub_database_settings database;
+	struct hub_disclosure_settings disclosure;
+};
+
+static const struct kv_setting hub_keys[] = {
+    KV_SETTING(struct hub_server_settings, listen_address, KV_CONFIG_STRING, "0.0.0.0", false, NULL,
+     "IPv4 address the HTTPS server listens on (0.0.0.0: every interface)"),
+    KV_SETTING(struct hub_server_settings, port, KV_CONFIG_INT, "8443", false, "1..65535", "TCP port of the HTTPS server"),
+    KV_SETTING(struct hub_server_settings, threads, KV_CONFIG_INT, "4", false, "1..64", "threads serving connections"),
+    KV_SETTING(struct hub_server_settings, max_request_kib, KV_CONFIG_INT, "1024", false, "16..65536",
+     "largest request body accepted, in KiB (refused with 413 while it arrives)"),
+    KV_SETTING(struct hub_server_settings, max_connections, KV_CONFIG_INT, "256", false, "8..4096",
      "connections served at once; when all are taken, a new one replaces the oldest that has "
      "not yet made an authenticated request (from the address holding most of those), or is "
-     "refused if there is none"},
-    {"max_connections_per_address", KV_CONFIG_INT, "32", false, "1..4096",
+     "refused if there is none"),
+    KV_SETTING(struct hub_server_settings, max_connections_per_address, KV_CONFIG_INT, "32", false, "1..4096",
      "connections one client address may hold at once; more are closed as they arrive (raise "
-     "it when many offices reach the hub through one NAT address)"},
-    {"handshake_timeout", KV_CONFIG_INT, "10", false, "1..600",
+     "it when many offices reach the hub through one NAT address)"),
+    KV_SETTING(struct hub_server_settings, handshake_timeout, KV_CONFIG_INT, "10", false, "1..600",
      "seconds from a connection's start to its first authenticated request (TLS handshake, "
-     "client certificate and request headers); a connection that takes longer is closed"},
-    {"idle_timeout", KV_CONFIG_INT, "30", false, "1..3600",
-     "seconds a connection may stay silent before the hub closes it"},
-    {"request_timeout", KV_CONFIG_INT, "120", false, "2..86400",
+     "client certificate and request headers); a connection that takes longer is closed"),
+    KV_SETTING(struct hub_server_settings, idle_timeout, KV_CONFIG_INT, "30", false, "1..3600",
+     "seconds a connection may stay silent before the hub closes it"),
+    KV_SETTING(struct hub_server_settings, request_timeout, KV_CONFIG_INT, "120", false, "2..86400",
      "seconds one request may take from its first byte to its last (a client that trickles "
-     "bytes is cut off after it)"},
-    {"user", KV_CONFIG_STRING, NULL, false, NULL,
+     "bytes is cut off after it)"),
+    KV_SETTING(struct hub_server_settings, user, KV_CONFIG_STRING, NULL, false, NULL,
      "the user serve switches to when started as root, after reading the TLS files and "
-     "binding the port (started as root without it, serve refuses)"},
-    {"earliest_month", KV_CONFIG_MONTH, "2010-01", false, NULL,
-     "first reference month an extract may be for"},
-    {"indicator_dir", KV_CONFIG_PATH, KV_HUB_INDICATOR_DIR, false, NULL,
+     "binding the port (started as root without it, serve refuses)"),
+    KV_SETTING(struct hub_server_settings, earliest_month, KV_CONFIG_MONTH, "2010-01", false, NULL,
+     "first reference month an extract may be for"),
+    KV_SETTING(struct hub_server_settings, indicator_dir, KV_CONFIG_PATH, KV_HUB_INDICATOR_DIR, false, NULL,
      "directory of the indicator plugins that define the catalogue (not writable by group "
-     "or others)"},
-    {"data_dir", KV_CONFIG_PATH, "/var/lib/kvalind-hub", false, NULL,
+     "or others)"),
+    KV_SETTING(struct hub_server_settings, data_dir, KV_CONFIG_PATH, "/var/lib/kvalind-hub", false, NULL,
      "directory for the hub's own files (issued certificates are written under "
-     "data_dir/issued unless register --out says otherwise)"},
-    {"log_level", KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",
-     "how much to log"},
-    {"secrets_file", KV_CONFIG_PATH, NULL, false, NULL,
-     "INI file with the secret keys ([database] password), readable by its owner only"},
+     "data_dir/issued unless register --out says otherwise)"),
+    KV_SETTING(struct hub_server_settings, log_level, KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",
+     "how much to log"),
+    KV_SETTING(struct hub_server_settings, secrets_file, KV_CONFIG_PATH, NULL, false, NULL,
+     "INI file with the secret keys ([database] password), readable by its owner only"),
 };
 
-static const struct kv_config_key tls_keys[] = {
-    {"cert", KV_CONFIG_PATH, NULL, true, NULL, "the hub's server certificate (PEM)"},
-    {"key", KV_CONFIG_PATH, NULL, true, NULL,
-     "the server certificate's key (PEM, readable by its owner only)"},
-    {"ca_cert", KV_CONFIG_PATH, NULL, true, NULL,
-     "the hub CA's certificate: client certificates must chain to it"},
-    {"ca_key", KV_CONFIG_PATH, NULL, false, NULL,
-     "the hub CA's key, for register (only the admin needs it; readable by its owner only)"},
-    {"client_cert_days", KV_CONFIG_INT, "825", false, "1..3650",
-     "validity of the client certificates register issues, in days"},
+static const struct kv_setting tls_keys[] = {
+    KV_SETTING(struct hub_tls_settings, cert, KV_CONFIG_PATH, NULL, true, NULL, "the hub's server certificate (PEM)"),
+    KV_SETTING(struct hub_tls_settings, key, KV_CONFIG_PATH, NULL, true, NULL,
+     "the server certificate's key (PEM, readable by its owner only)"),
+    KV_SETTING(struct hub_tls_settings, ca_cert, KV_CONFIG_PATH, NULL, true, NULL,
+     "the hub CA's certificate: client certificates must chain to it"),
+    KV_SETTING(struct hub_tls_settings, ca_key, KV_CONFIG_PATH, NULL, false, NULL,
+     "the hub CA's key, for register (only the admin needs it; readable by its owner only)"),
+    KV_SETTING(struct hub_tls_settings, client_cert_days, KV_CONFIG_INT, "825", false, "1..3650",
+     "validity of the client certificates register issues, in days"),
 };
 
-static const struct kv_config_key database_keys[] = {
-    {"dsn", KV_CONFIG_CONNSTR, NULL, true, NULL,
-     "the hub's PostgreSQL database: a libpq URI or conninfo (host=... dbname=...)"},
-    {"password", KV_CONFIG_SECRET, NULL, false, NULL,
-     "the database password; never logged"},
-    {"writers", KV_CONFIG_INT, "2", false, "1..32",
-     "database connections serve opens for pushes (the participant check and storing)"},
-    {"readers", KV_CONFIG_INT, "2", false, "1..32",
+static const struct kv_setting database_keys[] = {
+    KV_SETTING(struct hub_database_settings, dsn, KV_CONFIG_CONNSTR, NULL, true, NULL,
+     "the hub's PostgreSQL database: a libpq URI or conninfo (host=... dbname=...)"),
+    KV_SETTING(struct hub_database_settings, password, KV_CONFIG_SECRET, NULL, false, NULL,
+     "the database password; never logged"),
+    KV_SETTING(struct hub_database_settings, writers, KV_CONFIG_INT, "2", false, "1..32",
+     "database connections serve opens for pushes (the participant check and storing)"),
+    KV_SETTING(struct hub_database_settings, readers, KV_CONFIG_INT, "2", false, "1..32",
      "database connections serve opens for report pages, each with its own thread; a page is "
-     "read from one snapshot and never holds up a push"},
+     "read from one snapshot and never holds up a push"),
 };
 
-static const struct kv_config_key disclosure_keys[] = {
-    {"min_count", KV_CONFIG_INT, "5", false, "3..1000",
-     "the agreed min_count: a published count below it is refused"},
-    {"rounding_base", KV_CONFIG_INT, "5", false, "3..100",
-     "the agreed rounding_base: a published count that is not a multiple of it is refused"},
+static const struct kv_setting disclosure_keys[] = {
+    KV_SETTING(struct hub_disclosure_settings, min_count, KV_CONFIG_INT, "5", false, "3..1000",
+     "the agreed min_count: a published count below it is refused"),
+    KV_SETTING(struct hub_disclosure_settings, rounding_base, KV_CONFIG_INT, "5", false, "3..100",
+     "the agreed rounding_base: a published count that is not a multiple of it is refused"),
 };
+
+#define SECTION(name, desc, keys, field)                                       \
+	{name, desc, keys, KV_ARRAY_SIZE(keys), offsetof(struct hub_settings, field)}
 
 const struct kv_config_section hub_sections[] = {
-    {"hub", "the HTTPS server and the catalogue", hub_keys, KV_ARRAY_SIZE(hub_keys)},
-    {"tls", "certificates: the server's and the hub CA", tls_keys, KV_ARRAY_SIZE(tls_keys)},
-    {"database", "where extracts are stored", database_keys, KV_ARRAY_SIZE(database_keys)},
-    {"disclosure", "the disclosure rules the offices agreed to", disclosure_keys,
-     KV_ARRAY_SIZE(disclosure_keys)},
+    SECTION("hub", "the HTTPS server and the catalogue", hub_keys, hub),
+    SECTION("tls", "certificates: the server's and the hub CA", tls_keys, tls),
+    SECTION("database", "where extracts are stored", database_keys, database),
+    SECTION("disclosure", "the disclosure rules the offices agreed to", disclosure_keys,
+	    disclosure),
 };
 const size_t hub_n_sections = KV_ARRAY_SIZE(hub_sections);
 
@@ -146,28 +196,17 @@ static const struct kv_config_schema hub_schema = {
 	.n_sections = KV_ARRAY_SIZE(hub_sections),
 	.secrets_section = "hub",
 	.sections_allowed = "[hub], [tls], [database], [disclosure]",
+	.settings_size = sizeof(struct hub_settings),
 };
 
-/* [section] key, a path, resolved against the file's directory; "" when
- * not set. */
-static int resolve(const struct kv_config *f, const char *section, const char *key, char *buf,
-		   size_t size)
+/* A path value resolved against the file's directory; "" when not set. */
+static int resolve(const struct kv_config *f, const char *value, char *buf, size_t size)
 {
-	const char *value = kv_config_core_value(f, section, key);
 	if (value == NULL || *value == '\0') {
 		buf[0] = '\0';
 		return 0;
 	}
 	return kv_config_resolve_path(f, value, buf, size);
-}
-
-static long long int_of(const struct kv_config *f, const char *section, const char *key)
-{
-	long long v = 0;
-	const char *s = kv_config_core_value(f, section, key);
-	if (s == NULL || !kv_parse_int64(s, &v))
-		return 0;
-	return v;
 }
 
 int hub_config_load(const char *path, struct hub_config *cfg, struct kv_diags *d)
@@ -184,38 +223,37 @@ int hub_config_load(const char *path, struct hub_config *cfg, struct kv_diags *d
 	if (d->n > before)
 		goto out;
 
-	kv_strlcpy(cfg->listen_address, kv_config_core_value(f, "hub", "listen_address"),
-		   sizeof cfg->listen_address);
-	cfg->port = (int)int_of(f, "hub", "port");
-	cfg->threads = (int)int_of(f, "hub", "threads");
-	cfg->max_request_bytes = (size_t)int_of(f, "hub", "max_request_kib") * 1024;
-	cfg->max_connections = (int)int_of(f, "hub", "max_connections");
-	cfg->max_connections_per_address = (int)int_of(f, "hub", "max_connections_per_address");
-	cfg->handshake_timeout = (int)int_of(f, "hub", "handshake_timeout");
-	cfg->idle_timeout = (int)int_of(f, "hub", "idle_timeout");
-	cfg->request_timeout = (int)int_of(f, "hub", "request_timeout");
+	const struct hub_settings *set = f->settings;
+	kv_strlcpy(cfg->listen_address, set->hub.listen_address, sizeof cfg->listen_address);
+	cfg->port = (int)set->hub.port;
+	cfg->threads = (int)set->hub.threads;
+	cfg->max_request_bytes = (size_t)set->hub.max_request_kib * 1024;
+	cfg->max_connections = (int)set->hub.max_connections;
+	cfg->max_connections_per_address = (int)set->hub.max_connections_per_address;
+	cfg->handshake_timeout = (int)set->hub.handshake_timeout;
+	cfg->idle_timeout = (int)set->hub.idle_timeout;
+	cfg->request_timeout = (int)set->hub.request_timeout;
 	{
-		const char *u = kv_config_core_value(f, "hub", "user");
+		const char *u = set->hub.user;
 		if (u != NULL && kv_snprintf(cfg->user, sizeof cfg->user, "%s", u) != 0)
 			kv_diags_add(d, "%s: [hub] user is too long", path);
 	}
-	kv_parse_month(kv_config_core_value(f, "hub", "earliest_month"), &cfg->earliest_month);
-	kv_log_level_parse(kv_config_core_value(f, "hub", "log_level"), &cfg->log_level);
-	if (resolve(f, "hub", "indicator_dir", cfg->indicator_dir, sizeof cfg->indicator_dir) != 0 ||
-	    resolve(f, "hub", "data_dir", cfg->data_dir, sizeof cfg->data_dir) != 0 ||
-	    resolve(f, "tls", "cert", cfg->tls_cert, sizeof cfg->tls_cert) != 0 ||
-	    resolve(f, "tls", "key", cfg->tls_key, sizeof cfg->tls_key) != 0 ||
-	    resolve(f, "tls", "ca_cert", cfg->ca_cert, sizeof cfg->ca_cert) != 0 ||
-	    resolve(f, "tls", "ca_key", cfg->ca_key, sizeof cfg->ca_key) != 0)
+	kv_parse_month(set->hub.earliest_month, &cfg->earliest_month);
+	kv_log_level_parse(set->hub.log_level, &cfg->log_level);
+	if (resolve(f, set->hub.indicator_dir, cfg->indicator_dir, sizeof cfg->indicator_dir) != 0 ||
+	    resolve(f, set->hub.data_dir, cfg->data_dir, sizeof cfg->data_dir) != 0 ||
+	    resolve(f, set->tls.cert, cfg->tls_cert, sizeof cfg->tls_cert) != 0 ||
+	    resolve(f, set->tls.key, cfg->tls_key, sizeof cfg->tls_key) != 0 ||
+	    resolve(f, set->tls.ca_cert, cfg->ca_cert, sizeof cfg->ca_cert) != 0 ||
+	    resolve(f, set->tls.ca_key, cfg->ca_key, sizeof cfg->ca_key) != 0)
 		kv_diags_add(d, "%s: a path is too long", path);
-	cfg->client_cert_days = (int)int_of(f, "tls", "client_cert_days");
-	cfg->dsn = kv_xstrdup(kv_trim((char *)kv_config_core_value(f, "database", "dsn")));
-	cfg->db_writers = (int)int_of(f, "database", "writers");
-	cfg->db_readers = (int)int_of(f, "database", "readers");
-	const char *pw = kv_config_core_value(f, "database", "password");
-	cfg->password = pw != NULL ? kv_xstrdup(pw) : NULL;
-	cfg->disclosure.min_count = (uint32_t)int_of(f, "disclosure", "min_count");
-	cfg->disclosure.rounding_base = (uint32_t)int_of(f, "disclosure", "rounding_base");
+	cfg->client_cert_days = (int)set->tls.client_cert_days;
+	cfg->dsn = kv_xstrdup(kv_trim((char *)set->database.dsn));
+	cfg->db_writers = (int)set->database.writers;
+	cfg->db_readers = (int)set->database.readers;
+	cfg->password = set->database.password != NULL ? kv_xstrdup(set->database.password) : NULL;
+	cfg->disclosure.min_count = (uint32_t)set->disclosure.min_count;
+	cfg->disclosure.rounding_base = (uint32_t)set->disclosure.rounding_base;
 	{
 		unsigned a, b, c, e;
 		char tail;

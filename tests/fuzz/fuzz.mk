@@ -31,7 +31,7 @@ FUZZ_CLANG ?= clang
 
 # The core's parsers, compiled into the targets (not libkvcore.a: they are
 # instrumented here, whatever the build's own flags).
-FUZZ_CORE := core/config.c core/config_keys.c core/ini_store.c core/util.c core/diag.c \
+FUZZ_CORE := core/config.c core/setting.c core/config_keys.c core/ini_store.c core/util.c core/diag.c \
 	core/valueset.c core/log.c
 # The connectors' shared database layer (plugins/common/) under the
 # reference connector's read, less the transports and the descriptor: the
@@ -53,7 +53,7 @@ FUZZ_SRCS_odbc     := $(FUZZ_REF) $(FAKE_HOST)
 FUZZ_LIBS_odbc     := odbc
 FUZZ_SRCS_hub_extract := hub/hub_validate.c core/extract_format.c core/util.c core/sha256.c \
 	core/outbox.c core/atomic.c core/log.c core/disclosure.c core/disclosure_audit.c \
-	core/relations.c core/cell_key.c core/results.c core/config.c core/config_keys.c \
+	core/relations.c core/cell_key.c core/results.c core/config.c core/setting.c core/config_keys.c \
 	core/ini_store.c core/diag.c
 FUZZ_LIBS_hub_extract := json-c libcrypto libpq inih
 # The hub's request path (hub/hub_server.c with its test hooks) in front of

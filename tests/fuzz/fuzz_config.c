@@ -46,16 +46,23 @@ static void query(struct kv_config *cfg, struct kv_diags *d)
 	char why[256], path[4096];
 	for (size_t i = 0; i < kv_n_core_sections; i++) {
 		const struct kv_config_section *s = &kv_core_sections[i];
-		for (size_t k = 0; k < s->n_keys; k++) {
-			const char *v = kv_config_value(cfg, s->name, &s->keys[k]);
+		for (size_t k = 0; k < s->n_settings; k++) {
+			const struct kv_config_key *key = &s->settings[k].key;
+			const char *v = kv_config_value(cfg, s->name, key);
 			use(v);
 			if (v != NULL) {
-				(void)kv_config_check_value(&s->keys[k], v, why, sizeof why);
-				if (s->keys[k].type == KV_CONFIG_PATH)
+				(void)kv_config_check_value(key, v, why, sizeof why);
+				if (key->type == KV_CONFIG_PATH)
 					(void)kv_config_resolve_path(cfg, v, path, sizeof path);
 			}
 		}
 	}
+	/* the settings the loader filled, every string of them */
+	const struct kv_core_settings *set = kv_core_settings(cfg);
+	use(set->office.id);
+	use(set->core.state_dir);
+	use(set->push.url);
+	use(set->schedule.backfill_from);
 	const char *names[64];
 	int lines[64];
 	size_t n = kv_config_plugin_sections(cfg, "connector.", names, lines, 64);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "testutil.h"
@@ -43,11 +44,108 @@ START_TEST(good_config_has_no_errors)
 	struct kv_diags d;
 	struct kv_config *cfg = load(GOOD, &d);
 	ck_assert_msg(d.n == 0, "unexpected error: %s", d.n ? d.msgs[0] : "");
-	ck_assert_str_eq(kv_config_core_value(cfg, "office", "id"), "office-0001");
-	ck_assert_str_eq(kv_config_core_value(cfg, "core", "log_level"), "debug");
+	const struct kv_core_settings *set = kv_core_settings(cfg);
+	ck_assert_str_eq(set->office.id, "office-0001");
+	ck_assert_str_eq(set->core.log_level, "debug");
 	/* defaults come from the table */
-	ck_assert_str_eq(kv_config_core_value(cfg, "disclosure", "rounding_base"), "5");
-	ck_assert_str_eq(kv_config_core_value(cfg, "schedule", "backfill_from"), "2014-12");
+	ck_assert_int_eq(set->disclosure.rounding_base, 5);
+	ck_assert_str_eq(set->schedule.backfill_from, "2014-12");
+	ck_assert_str_eq(set->push.approval, "automatic");
+	ck_assert(!set->office.export_name);
+	ck_assert_ptr_null(set->core.user);
+	kv_diags_free(&d);
+	kv_config_free(cfg);
+}
+END_TEST
+
+/* Every core key reaches its field, typed: what the file says, else the
+ * secrets file, else the default. */
+START_TEST(every_core_key_is_bound_to_its_field)
+{
+	struct kv_diags d;
+	struct kv_config *cfg = load("[office]\nid = o-1\nname = Legekontoret\nexport_name = yes\n"
+				     "[core]\nmemory_budget_mb = 64\nuser = kvalind\n"
+				     "[disclosure]\nmin_count = 7\nrounding_base = 10\n"
+				     "perturbation = none\n"
+				     "[push]\ntransport = directory\ndrop_dir = /tmp\n"
+				     "approval = manual\n"
+				     "[schedule]\nday = 9\nhour = 23\nbackfill_from = 2019-03\n",
+				     &d);
+	ck_assert_msg(d.n == 0, "%s", d.n ? d.msgs[0] : "");
+	const struct kv_core_settings *set = kv_core_settings(cfg);
+	ck_assert_str_eq(set->office.name, "Legekontoret");
+	ck_assert(set->office.export_name);
+	ck_assert_int_eq(set->core.memory_budget_mb, 64);
+	ck_assert_str_eq(set->core.user, "kvalind");
+	ck_assert_int_eq(set->disclosure.min_count, 7);
+	ck_assert_int_eq(set->disclosure.rounding_base, 10);
+	ck_assert_str_eq(set->disclosure.perturbation, "none");
+	ck_assert_str_eq(set->push.transport, "directory");
+	ck_assert_str_eq(set->push.drop_dir, "/tmp");
+	ck_assert_str_eq(set->push.approval, "manual");
+	ck_assert_int_eq(set->schedule.day, 9);
+	ck_assert_int_eq(set->schedule.hour, 23);
+	ck_assert_str_eq(set->schedule.backfill_from, "2019-03");
+	ck_assert_ptr_null(set->push.url);
+	/* every key of every core section is bound, by name and type */
+	char why[256];
+	for (size_t i = 0; i < kv_n_core_sections; i++)
+		ck_assert_msg(kv_config_check_bindings(kv_core_sections[i].settings,
+						       kv_core_sections[i].n_settings,
+						       sizeof(struct kv_core_settings) -
+							   kv_core_sections[i].offset,
+						       why, sizeof why) == 0,
+			      "[%s]: %s", kv_core_sections[i].name, why);
+	kv_diags_free(&d);
+	kv_config_free(cfg);
+}
+END_TEST
+
+/* A key whose field was renamed (or of another type) is a program error the
+ * loader names, not a silent default. */
+struct renamed_settings {
+	const char *approval;
+	int64_t count;
+};
+static const struct kv_setting renamed_keys[] = {
+	{.key = {"approval_mode", KV_CONFIG_ENUM, "automatic", false, "automatic|manual", "a"},
+	 KV_BIND(struct renamed_settings, approval)},
+};
+static const struct kv_setting wrong_type_keys[] = {
+	{.key = {"count", KV_CONFIG_STRING, NULL, false, NULL, "a"},
+	 KV_BIND(struct renamed_settings, count)},
+};
+static const struct kv_config_section renamed_sections[] = {
+	{"push", "d", renamed_keys, 1, 0},
+	{"other", "d", wrong_type_keys, 1, 0},
+};
+static const struct kv_config_schema renamed_schema = {
+	.sections = renamed_sections,
+	.n_sections = 2,
+	.secrets_section = "push",
+	.sections_allowed = "[push], [other]",
+	.settings_size = sizeof(struct renamed_settings),
+};
+
+START_TEST(a_key_bound_to_another_field_is_refused)
+{
+	char path[] = "/tmp/kv-renamed-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	const char *text = "[push]\napproval_mode = manual\n";
+	ck_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	chmod(path, 0600);
+	struct kv_diags d = {0};
+	struct kv_config *cfg = kv_config_load_as(path, &renamed_schema, &d);
+	unlink(path);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_msg(kv_diags_contains(&d, "internal error in the key table of [push]: setting "
+					    "\"approval_mode\" is not bound to a field of that name"),
+		      "%s", d.n ? d.msgs[0] : "no error");
+	ck_assert_msg(kv_diags_contains(&d, "[other]: setting \"count\" is text, its field is "
+					    "not const char *"),
+		      "%s", d.n > 1 ? d.msgs[1] : "no second error");
 	kv_diags_free(&d);
 	kv_config_free(cfg);
 }
@@ -60,8 +158,8 @@ START_TEST(windows_line_ends_and_byte_order_mark)
 				     "log_level = debug\r\n",
 				     &d);
 	ck_assert_msg(d.n == 0, "%s", d.n ? d.msgs[0] : "");
-	ck_assert_str_eq(kv_config_core_value(cfg, "office", "id"), "bom-office");
-	ck_assert_str_eq(kv_config_core_value(cfg, "core", "log_level"), "debug");
+	ck_assert_str_eq(kv_core_settings(cfg)->office.id, "bom-office");
+	ck_assert_str_eq(kv_core_settings(cfg)->core.log_level, "debug");
 	kv_diags_free(&d);
 	kv_config_free(cfg);
 }
@@ -348,10 +446,14 @@ START_TEST(key_tables_are_checked)
 	ck_assert_int_eq(kv_config_check_table(twice, 2, err, sizeof err), -1);
 	const struct kv_config_key bad_name[] = {{"Bad Key", KV_CONFIG_STRING, NULL, false, NULL, "a"}};
 	ck_assert_int_eq(kv_config_check_table(bad_name, 1, err, sizeof err), -1);
-	for (size_t i = 0; i < kv_n_core_sections; i++)
-		ck_assert_int_eq(kv_config_check_table(kv_core_sections[i].keys,
-						       kv_core_sections[i].n_keys, err, sizeof err),
+	for (size_t i = 0; i < kv_n_core_sections; i++) {
+		struct kv_config_key *keys = kv_setting_keys(kv_core_sections[i].settings,
+							     kv_core_sections[i].n_settings);
+		ck_assert_int_eq(kv_config_check_table(keys, kv_core_sections[i].n_settings, err,
+						       sizeof err),
 				 0);
+		free(keys);
+	}
 }
 END_TEST
 
@@ -420,6 +522,8 @@ Suite *suite_config(void)
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("config");
 	tcase_add_test(tc, good_config_has_no_errors);
+	tcase_add_test(tc, every_core_key_is_bound_to_its_field);
+	tcase_add_test(tc, a_key_bound_to_another_field_is_refused);
 	tcase_add_test(tc, windows_line_ends_and_byte_order_mark);
 	tcase_add_test(tc, unknown_key_names_file_line_and_allowed_keys);
 	tcase_add_test(tc, a_fifo_is_refused_without_waiting_for_a_writer);
