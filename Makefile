@@ -212,6 +212,29 @@ $(TEST_BIN): $(TEST_SRCS) $(CORE_LIB) $(B)/build-flags
 		$(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 	$(call cc_deps,$(ALL_CFLAGS) -Itests/lib $(CHECK_CFLAGS))
 
+# The ABI widening path (tests/abi/check_abi_next.c): a second core built
+# as ABI 2.1 (-DKV_ABI_TEST_NEXT_MINOR, test-only, see kv_plugin.h) in
+# $(B)/abi-next/, its kvalind, and a Check program linked with it that loads
+# the shipped 2.0 plugins and compares its results with $(B)/kvalind's.
+ABI_NEXT_B := $(B)/abi-next
+ABI_NEXT_CFLAGS = $(ALL_CFLAGS) -DKV_ABI_TEST_NEXT_MINOR
+ABI_NEXT_LIB := $(ABI_NEXT_B)/libkvcore.a
+ABI_NEXT_TEST_BIN := $(B)/tests/check_abi_next
+$(ABI_NEXT_B)/core/%.o: core/%.c $(B)/build-flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ABI_NEXT_CFLAGS) $(INIH_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+$(ABI_NEXT_LIB): $(CORE_SRCS:%.c=$(ABI_NEXT_B)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+$(ABI_NEXT_B)/kvalind: $(ABI_NEXT_B)/core/main.o $(ABI_NEXT_LIB) $(B)/build-flags
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(filter %.o %.a,$^) $(CORE_LIBS) $(LDFLAGS)
+$(ABI_NEXT_TEST_BIN): tests/abi/check_abi_next.c tests/unit/testutil.c $(CK_AIM) $(ABI_NEXT_LIB) \
+		$(B)/build-flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ABI_NEXT_CFLAGS) -Itests/unit -Itests/lib $(CHECK_CFLAGS) -o $@ tests/abi/check_abi_next.c \
+		tests/unit/testutil.c $(CK_AIM) $(ABI_NEXT_LIB) $(CORE_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+	$(call cc_deps,$(ABI_NEXT_CFLAGS) -Itests/unit -Itests/lib $(CHECK_CFLAGS))
+
 # The push layer against a real HTTPS receiver on loopback (tests/push/).
 PUSH_TEST_BIN := $(B)/tests/check_push
 $(PUSH_TEST_BIN): tests/push/check_push.c tests/unit/testutil.c $(CK_AIM) $(CORE_LIB) $(B)/build-flags
@@ -313,8 +336,15 @@ check: check-preflight all $(TEST_BIN) $(TEST_PLUGINS) check-build check-exports
 	check-connector check-decks check-omop check-integration check-push check-extract check-daemon check-attacker check-hub check-hub-did check-hub-unit check-hub-hostile check-analysis check-memory \
 	check-fuzz-corpus check-chaos check-hostile check-asan-all
 
-check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind
-	KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
+# check_abi_next runs both cores' kvalind over SQLite ODBC: under ASan,
+# with the connector test's LeakSanitizer set-up (see check-asan-all).
+check-unit: $(TEST_BIN) $(TEST_PLUGINS) $(B)/kvalind $(ABI_NEXT_TEST_BIN) $(ABI_NEXT_B)/kvalind \
+		$(CONNECTOR_SOS) $(INDICATOR_SOS) $(B)/kvalind-synth \
+		$(if $(SANITIZE),build-asan/no_dlclose.so)
+	@$(CK_PICK) $(TEST_BIN) $(ABI_NEXT_TEST_BIN)
+	$(call ck_if,$(TEST_BIN)) KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) $(TEST_BIN)
+	$(call ck_if,$(ABI_NEXT_TEST_BIN)) KV_SOURCE_DIR=$(CURDIR) KV_BUILD_DIR=$(CURDIR)/$(B) \
+		$(if $(SANITIZE),$(ASAN_ENV) $(ASAN_PRELOAD)) $(ABI_NEXT_TEST_BIN)
 
 # Push over HTTPS (a Python receiver, certificates made by the test) and to a
 # drop directory.

@@ -106,6 +106,14 @@ static int check_header(const struct kv_plugin_header *h, enum kv_plugin_kind ki
 			const char *path, const char *name, size_t elf_size, char *err,
 			size_t errlen)
 {
+	/* Not even the versions can be read from less than a header. */
+	if (elf_size != 0 && elf_size < sizeof *h) {
+		kv_snprintf(err, errlen,
+			    "plugin \"%s\" is damaged: its descriptor of %zu bytes is smaller than "
+			    "any plugin header",
+			    path, elf_size);
+		return -1;
+	}
 	if (h->abi_major != KV_ABI_MAJOR) {
 		kv_snprintf(err, errlen,
 			    "incompatible plugin \"%s\": built for ABI %u.%u, kvalind expects "
@@ -185,15 +193,40 @@ const struct kv_indicator_def *kv_plugin_indicator(const struct kv_plugin *plugi
 	return &plugin->defs[i];
 }
 
+/* The bytes of each of p's definitions that are fields this core knows. A
+ * 2.0 definition ends in 4 bytes of padding that its indicator_def_size
+ * counts: they are no field, whatever they hold, and a later minor version
+ * may put a uint32_t there (kv_plugin.h: abi_test_next), so of a plugin
+ * built for 2.0 only KV_INDICATOR_DEF_V2_0_SIZE bytes are read. */
+static size_t def_bytes_known(const struct kv_indicator_plugin *p)
+{
+	size_t n = p->indicator_def_size;
+	if (p->abi_minor == 0 && n > KV_INDICATOR_DEF_V2_0_SIZE)
+		n = KV_INDICATOR_DEF_V2_0_SIZE;
+	return n < sizeof(struct kv_indicator_def) ? n : sizeof(struct kv_indicator_def);
+}
+
 /* Copies of the definitions at this core's size: fields a plugin built for
  * an older minor version lacks are NULL / 0. */
 static struct kv_indicator_def *copy_defs(const struct kv_indicator_plugin *p)
 {
 	struct kv_indicator_def *defs = kv_xcalloc(p->n_indicators, sizeof *defs);
-	size_t n = p->indicator_def_size < sizeof *defs ? p->indicator_def_size : sizeof *defs;
+	size_t n = def_bytes_known(p);
 	for (size_t i = 0; i < p->n_indicators; i++)
 		memcpy(&defs[i], def_at(p, i), n);
 	return defs;
+}
+
+/* The descriptor at this core's size: fields a plugin built for an older
+ * minor version lacks are NULL / 0, so no code reads past the plugin's
+ * struct_size (checked: at least ABI x.0's, at most its ELF symbol). */
+static void *copy_descriptor(const struct kv_plugin_header *h, enum kv_plugin_kind kind)
+{
+	size_t size = kind == KV_PLUGIN_CONNECTOR ? sizeof(struct kv_connector_plugin) :
+						    sizeof(struct kv_indicator_plugin);
+	void *copy = kv_xcalloc(1, size);
+	memcpy(copy, h, h->struct_size < size ? h->struct_size : size);
+	return copy;
 }
 
 static bool relation_name_ok(const char *name)
@@ -400,13 +433,14 @@ int kv_plugin_load(const char *dir, const char *name, enum kv_plugin_kind kind,
 	p->name = kv_xstrdup(name);
 	p->path = kv_xstrdup(path);
 	p->handle = handle;
-	p->header = h;
+	p->desc = copy_descriptor(h, kind);
+	p->header = p->desc;
 	p->keys = kv_setting_keys(h->settings, h->n_settings);
 	p->n_keys = h->n_settings;
 	if (kind == KV_PLUGIN_CONNECTOR)
-		p->connector = sym;
+		p->connector = p->desc;
 	else {
-		p->indicator = sym;
+		p->indicator = p->desc;
 		p->defs = copy_defs(p->indicator);
 	}
 	handle = NULL;
@@ -425,6 +459,7 @@ void kv_plugin_unload(struct kv_plugin *plugin)
 	if (plugin->handle != NULL)
 		dlclose(plugin->handle);
 	free(plugin->defs);
+	free(plugin->desc);
 	free(plugin->keys);
 	free(plugin->name);
 	free(plugin->path);

@@ -15,8 +15,9 @@
  * version mismatch, both versions.
  *
  * Ownership: kv_plugin_load returns a plugin the caller frees with
- * kv_plugin_unload (which dlcloses it); the descriptor and strings in it are
- * borrowed from the loaded object and die with it.
+ * kv_plugin_unload (which dlcloses it); the descriptor is a copy, but the
+ * strings and tables it points to are borrowed from the loaded object and
+ * die with it.
  */
 #ifndef KVALIND_PLUGIN_H
 #define KVALIND_PLUGIN_H
@@ -31,6 +32,10 @@ struct kv_plugin {
 	char *name;
 	char *path;
 	void *handle;
+	/* The descriptor copied at this core's struct size (fields of newer
+	 * minor versions zeroed for older plugins); owned. header points to
+	 * its head, connector or indicator (by kind) to all of it. */
+	void *desc;
 	const struct kv_plugin_header *header;
 	const struct kv_connector_plugin *connector; /* when kind is connector */
 	const struct kv_indicator_plugin *indicator; /* when kind is indicator */

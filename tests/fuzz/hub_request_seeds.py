@@ -22,6 +22,10 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import kv_multipart  # noqa: E402
+from kv_multipart import chunked, disp  # noqa: E402
+
 OFFICE, MONTH = "office-a", "2023-01"
 HEADER = ("participant,indicator,indicator_version,month,numerator,numerator_status,"
           "denominator,denominator_status,share,mean\n")
@@ -63,50 +67,21 @@ def extract():
 def main(out):
     manifest, csv, key = extract()
     b = b"fuzzb0undary"
-
-    def part(headers, content):
-        return b"--" + b + b"\r\n" + b"".join(h + b"\r\n" for h in headers) + b"\r\n" + content + b"\r\n"
-
-    def disp(name, filename=None):
-        v = b"Content-Disposition: form-data"
-        if name is not None:
-            v += b'; name="' + name + b'"'
-        if filename is not None:
-            v += b'; filename="' + filename + b'"'
-        return v
-
-    man = part([disp(b"manifest", b"manifest.json"), b"Content-Type: application/json"], manifest)
-    dat = part([disp(b"data", b"data.csv"), b"Content-Type: text/csv"], csv)
-    end = b"--" + b + b"--\r\n"
+    r = kv_multipart.Requests(b, key)
+    part, post, end = r.part, r.post, r.end
+    man, dat = r.parts(manifest, csv)
     body = man + dat + end
-
-    def post(body, ctype=b"multipart/form-data; boundary=" + b, extra=(), length=True,
-             path=b"/extracts", method=b"POST", keys=(key,), close=True, version=b"HTTP/1.1"):
-        h = [method + b" " + path + b" " + version, b"Host: hub"]
-        if close:
-            h.append(b"Connection: close")
-        h += [b"Idempotency-Key: " + k for k in keys]
-        if ctype is not None:
-            h.append(b"Content-Type: " + ctype)
-        if length:
-            h.append(b"Content-Length: " + str(len(body)).encode())
-        h += list(extra)
-        return b"\r\n".join(h) + b"\r\n\r\n" + body
 
     def get(path, method=b"GET", close=True):
         return method + b" " + path + b" HTTP/1.1\r\nHost: hub\r\n" + (
             b"Connection: close\r\n" if close else b"") + b"\r\n"
-
-    def chunked(body, size=64):
-        return b"".join(b"%x\r\n" % len(body[i:i + size]) + body[i:i + size] + b"\r\n"
-                        for i in range(0, len(body), size)) + b"0\r\n\r\n"
 
     valid = post(body)
     seeds = {
         # the valid push, in every way it may arrive
         "valid": (0x00, 0, valid),
         "valid-in-7-byte-pieces": (0x00, 7, valid),
-        "valid-chunked": (0x00, 0, post(chunked(body), length=False,
+        "valid-chunked": (0x00, 0, post(chunked(body, 64), length=False,
                                         extra=[b"Transfer-Encoding: chunked"])),
         "valid-expect-100": (0x00, 0, post(body, extra=[b"Expect: 100-continue"])),
         "valid-keep-alive-twice": (0x00, 0, post(body, close=False) + valid),
@@ -167,7 +142,7 @@ def main(out):
         "boundary-quoted": (0x00, 0, post(body, ctype=b'multipart/form-data; charset=utf-8; boundary="' + b + b'"')),
         "boundary-twice": (0x00, 0, post(body, ctype=b"multipart/form-data; boundary=" + b + b"; boundary=x")),
         "boundary-too-long": (0x00, 0, post(body, ctype=b"multipart/form-data; boundary=" + b"x" * 71)),
-        "chunked-and-content-length": (0x00, 0, post(chunked(body), length=False,
+        "chunked-and-content-length": (0x00, 0, post(chunked(body, 64), length=False,
                                                      extra=[b"Transfer-Encoding: chunked",
                                                             b"Content-Length: %d" % len(body)])),
         "transfer-encoding-gzip": (0x00, 0, post(body, length=False, extra=[b"Transfer-Encoding: gzip"])),

@@ -47,6 +47,10 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import kv_multipart  # noqa: E402
+from kv_multipart import chunked, disp  # noqa: E402
+
 
 def tls_context(cert, key, ca):
     ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=ca)
@@ -207,36 +211,9 @@ def requests(src, out):
         csv = f.read()
     with open(os.path.join(src, "id"), "rb") as f:
         key = f.read().strip()
-    b = b"kvb0undary"
-
-    def part(headers, content):
-        return b"--" + b + b"\r\n" + b"".join(h + b"\r\n" for h in headers) + b"\r\n" + content + b"\r\n"
-
-    def disp(name, filename=None):
-        v = b"Content-Disposition: form-data"
-        if name is not None:
-            v += b'; name="' + name + b'"'
-        if filename is not None:
-            v += b'; filename="' + filename + b'"'
-        return v
-
-    man = part([disp(b"manifest", b"manifest.json"), b"Content-Type: application/json"], manifest)
-    dat = part([disp(b"data", b"data.csv"), b"Content-Type: text/csv"], csv)
-    end = b"--" + b + b"--\r\n"
-
-    def post(body, ctype=b"multipart/form-data; boundary=" + b, extra=(), length=True,
-             path=b"/extracts", method=b"POST", keys=(key,)):
-        h = [method + b" " + path + b" HTTP/1.1", b"Host: hub", b"Connection: close"]
-        h += [b"Idempotency-Key: " + k for k in keys]
-        if ctype is not None:
-            h.append(b"Content-Type: " + ctype)
-        if length:
-            h.append(b"Content-Length: " + str(len(body)).encode())
-        h += list(extra)
-        return b"\r\n".join(h) + b"\r\n\r\n" + body
-
-    def chunked(body):
-        return b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
+    r = kv_multipart.Requests(b"kvb0undary", key)
+    part, post, end = r.part, r.post, r.end
+    man, dat = r.parts(manifest, csv)
 
     cases = {
         # the crash of issue 17: a part whose Content-Disposition has no name

@@ -24,7 +24,7 @@ static void setup(void)
 			       "t_two_descriptors", "t_wrong_name",    "t_wrong_kind",
 			       "t_bad_size",       "t_unresolved",     "t_bad_keys",
 			       "t_abi_1_x",        "t_bad_relation",   "t_bad_setting",
-			       "t_example_indicator"};
+			       "t_example_indicator", "t_abi_2_1"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		tu_install_test_plugin(dir, names[i]);
 }
@@ -124,6 +124,9 @@ START_TEST(newer_abi_minor_is_refused)
 	char want[64];
 	snprintf(want, sizeof want, "newer than kvalind's ABI %d.%d", KV_ABI_MAJOR, KV_ABI_MINOR);
 	expect_refused("t_abi_minor", KV_PLUGIN_INDICATOR, "built for ABI 2.99", want);
+	/* really built with the next minor's header: a larger descriptor, yet
+	 * refused for its version, not as damaged */
+	expect_refused("t_abi_2_1", KV_PLUGIN_INDICATOR, "built for ABI 2.1", want);
 }
 END_TEST
 
@@ -206,7 +209,7 @@ START_TEST(scan_lists_plugin_files)
 {
 	char **names = NULL;
 	int n = kv_plugin_scan(dir, &names, err, sizeof err);
-	ck_assert_int_eq(n, 16);
+	ck_assert_int_eq(n, 17);
 	ck_assert_str_eq(names[0], "t_abi_1_x");
 	ck_assert_str_eq(names[n - 1], "t_wrong_name");
 	for (int i = 0; i < n; i++)

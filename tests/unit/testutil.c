@@ -129,7 +129,11 @@ int tu_run_kvalind(char **out, char **err, const char *arg, ...)
 		argv[argc++] = a;
 	va_end(ap);
 	argv[argc] = NULL;
+	return tu_run_argv(argv, out, err);
+}
 
+int tu_run_argv(const char *const *argv, char **out, char **err)
+{
 	char outp[] = "/tmp/kvtest-out.XXXXXX", errp[] = "/tmp/kvtest-err.XXXXXX";
 	int ofd = mkstemp(outp), efd = mkstemp(errp);
 	ck_assert(ofd >= 0 && efd >= 0);
@@ -140,7 +144,7 @@ int tu_run_kvalind(char **out, char **err, const char *arg, ...)
 		dup2(ofd, 1);
 		dup2(efd, 2);
 		unsetenv("KVALIND_CONFIG");
-		execv(bin, (char *const *)argv);
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	int status;
@@ -151,6 +155,6 @@ int tu_run_kvalind(char **out, char **err, const char *arg, ...)
 	*err = tu_read_file(errp);
 	unlink(outp);
 	unlink(errp);
-	ck_assert_msg(WIFEXITED(status), "kvalind died: %s", *err);
+	ck_assert_msg(WIFEXITED(status), "%s died: %s", argv[0], *err);
 	return WEXITSTATUS(status);
 }

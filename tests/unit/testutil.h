@@ -36,6 +36,8 @@ char *tu_read_file(const char *path);
 /* Run build/kvalind with args (NULL-terminated); returns its exit status and
  * fills *out and *err with what it printed (caller frees). */
 int tu_run_kvalind(char **out, char **err, const char *arg, ...);
+/* Run the program argv[0] (a path) likewise; argv ends with NULL. */
+int tu_run_argv(const char *const *argv, char **out, char **err);
 
 Suite *suite_util(void);
 Suite *suite_dates(void);

@@ -24,6 +24,17 @@
 
 typedef int32_t kv_date;
 
+/*
+ * Test only: KV_ABI_TEST_NEXT_MINOR (see kv_plugin.h) makes every struct
+ * that carries struct_size end with one more field, abi_test_next, as a
+ * later minor version would. Never defined by a shipped build.
+ */
+#ifdef KV_ABI_TEST_NEXT_MINOR
+#define KV_ABI_TEST_FIELD(type) type abi_test_next;
+#else
+#define KV_ABI_TEST_FIELD(type)
+#endif
+
 /* An open end (valid_to NULL, stop_date NULL, death_date NULL). */
 #define KV_DATE_OPEN INT32_MAX
 /* Codes are stored normalised and NUL-terminated; longer codes are bad rows. */
@@ -262,6 +273,7 @@ struct kv_patient {
 	const struct kv_blood_pressure *bps;   size_t n_bps;
 	const struct kv_form *forms;           size_t n_forms;
 	const struct kv_note_match *notes;     size_t n_notes;
+	KV_ABI_TEST_FIELD(const void *)
 };
 
 /* The size of an ABI 2.0 patient, and whether patient p has field f. */

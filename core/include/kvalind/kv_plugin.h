@@ -27,7 +27,11 @@
  *    functions this core lacks;
  *  - an older minor is accepted: minor versions only append fields at the end
  *    of a struct, and the core reads an appended field only when the
- *    plugin's struct_size covers it.
+ *    plugin's struct_size covers it: it copies the descriptor, the
+ *    definitions and each patient into zero-filled structs of its own size
+ *    (KV_INDICATOR_DEF_V2_0_SIZE says why a definition's size alone does
+ *    not do). tests/abi/check_abi_next.c loads the shipped plugins into a
+ *    core built as a pretend 2.1 (KV_ABI_TEST_NEXT_MINOR, below).
  * Required callbacks are checked at load time, never when first needed.
  *
  * Plugins never link against the daemon. Everything they may do - log,
@@ -65,7 +69,20 @@
 #include "kv_events.h"
 
 #define KV_ABI_MAJOR 2
+/*
+ * KV_ABI_TEST_NEXT_MINOR is for tests only and never defined by a shipped
+ * build: with it this header pretends to be ABI 2.1, and every struct that
+ * carries struct_size (and struct kv_indicator_def) ends with one more
+ * field, abi_test_next (KV_ABI_TEST_FIELD, kv_events.h). The build makes a
+ * second core with it (build/abi-next/) to load the shipped 2.0 plugins
+ * into, and a test plugin (tests/plugins/t_abi_2_1.c) to offer the normal
+ * core: tests/abi/check_abi_next.c, run by `make check-unit`.
+ */
+#ifdef KV_ABI_TEST_NEXT_MINOR
+#define KV_ABI_MINOR 1
+#else
 #define KV_ABI_MINOR 0
+#endif
 
 #define KV_PUBLIC __attribute__((visibility("default")))
 #define KV_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -231,6 +248,7 @@ struct kv_host {
 	 * core shows done/total and the time left on a terminal. Optional for
 	 * a connector to call. */
 	void (*expect_patients)(struct kv_ctx *ctx, uint64_t n);
+	KV_ABI_TEST_FIELD(const void *)
 };
 
 /*
@@ -248,6 +266,7 @@ struct kv_call {
 	const void *settings; /* the plugin's settings struct (settings_size
 			       * bytes), filled by the core; borrowed, valid
 			       * until the plugin is unloaded */
+	KV_ABI_TEST_FIELD(const void *)
 };
 
 /* ---- descriptors ------------------------------------------------------- */
@@ -304,6 +323,7 @@ struct kv_read_request {
 	 * (core/engine.c) only when every indicator's windows fit.
 	 */
 	kv_date events_from;
+	KV_ABI_TEST_FIELD(uint32_t)
 };
 
 /*
@@ -317,6 +337,7 @@ struct kv_patient_origin {
 	uint32_t struct_size;  /* the connector's sizeof */
 	uint64_t local_ref;    /* an opaque per-patient reference; 0: none */
 	uint64_t list_holder;  /* an opaque id of the list's GP at req->to; 0: unknown */
+	KV_ABI_TEST_FIELD(uint64_t)
 };
 
 /* Called once per patient with that patient's events and, when the
@@ -332,6 +353,7 @@ struct kv_open_result {
 	uint32_t struct_size;
 	void *state;       /* the plugin's own, passed back as kv_call.state */
 	uint32_t provides; /* what this office's data provides: enum kv_provides bits */
+	KV_ABI_TEST_FIELD(uint32_t)
 };
 
 struct kv_connector_plugin {
@@ -351,6 +373,7 @@ struct kv_connector_plugin {
 
 	/* Required. Disconnect and free call->state and everything in it. */
 	void (*close)(const struct kv_call *call);
+	KV_ABI_TEST_FIELD(const char *)
 };
 
 /* ---- indicator plugins -------------------------------------------------- */
@@ -430,6 +453,7 @@ struct kv_indicator_def {
 	 * attacker nothing.
 	 */
 	uint32_t hide_priority;
+	KV_ABI_TEST_FIELD(uint32_t) /* lands in 2.0's tail padding */
 };
 
 /* The parts of numerator_part_of add up to all of it, not just at most. */
@@ -437,7 +461,10 @@ struct kv_indicator_def {
 
 /* The size of an ABI 2.0 definition (every field above). A later minor
  * version appends fields; the core reads them only from plugins whose
- * indicator_def_size has them. */
+ * indicator_def_size has them and that were built for that minor version:
+ * a 2.0 definition's indicator_def_size (its sizeof) also counts 4 bytes of
+ * tail padding, where a 2.1 uint32_t would go, so of a 2.0 plugin the core
+ * reads this many bytes. */
 #define KV_INDICATOR_DEF_V2_0_SIZE                                             \
 	(offsetof(struct kv_indicator_def, hide_priority) + sizeof(uint32_t))
 
@@ -453,6 +480,7 @@ struct kv_run {
 	size_t n_note_patterns;
 	const char *catalogue_version;    /* of the indicator catalogue */
 	const char *value_set_version;    /* of the value-set file in use */
+	KV_ABI_TEST_FIELD(const void *)
 };
 
 /* Per-patient results, zeroed by the core before each compute() call.
@@ -466,6 +494,7 @@ struct kv_result_block {
 	size_t n_months;
 	uint8_t *flags;  /* KV_IN_* bits; a numerator outside the denominator is an error */
 	double *values;  /* mean-type indicators: the patient's value */
+	KV_ABI_TEST_FIELD(const void *)
 };
 
 /*
@@ -492,6 +521,7 @@ struct kv_init_result {
 	uint32_t struct_size;
 	void *state;              /* the plugin's own, passed back as kv_call.state */
 	uint32_t lookback_months;
+	KV_ABI_TEST_FIELD(uint32_t)
 };
 
 struct kv_indicator_plugin {
@@ -518,6 +548,7 @@ struct kv_indicator_plugin {
 
 	/* Required. Free call->state and everything in it. */
 	void (*fini)(const struct kv_call *call);
+	KV_ABI_TEST_FIELD(const char *)
 };
 
 /* The descriptor symbols. Declared here so the compiler checks their type. */
