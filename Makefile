@@ -749,7 +749,17 @@ $(FLOOR_BIN): $(FLOOR_SRCS) $(B)/build-flags
 
 # Floors vs kvalind through libpq and psqlODBC at 5k/30k/100k patients
 # (BENCH_SIZES="5000 30000" to change); writes bench/results.md.
+# BENCH_BASE=<git revision> adds "## Against <rev>": that revision built in a
+# temporary git worktree (with this make's CC, CFLAGS, LDFLAGS, SANITIZE) and
+# its compute timed against the current one, alternately, outputs identical
+# or the bench fails; BENCH_ONLY_BASE=1 runs only that comparison and replaces
+# only its section, e.g.
+#   make bench BENCH_BASE=b03b7d6 BENCH_ONLY_BASE=1 BENCH_SIZES=5000 BENCH_PAIRS=1
 .PHONY: bench
+bench: export KV_BENCH_CC = $(CC)
+bench: export KV_BENCH_CFLAGS = $(CFLAGS)
+bench: export KV_BENCH_LDFLAGS = $(LDFLAGS)
+bench: export KV_BENCH_SANITIZE = $(SANITIZE)
 bench: all $(B)/kvalind-synth $(FLOOR_BIN)
 	bash bench/run.sh $(B)
 

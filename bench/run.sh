@@ -16,7 +16,26 @@
 # and (BENCH_200K=1, the default) the 200,000-patient peak-memory check.
 #
 # Timing never fails the benchmark; a wrong result (incremental differing
-# from the backfill) does. Writes bench/results.md and prints it.
+# from the backfill) does. Writes bench/results.md and prints it. An INT or
+# TERM (Ctrl-C, or kill of this script alone) stops it at once: the program
+# being run is stopped, then PostgreSQL, and the temporary files go.
+#
+# BENCH_BASE=REV (any git revision, e.g. b03b7d6) adds a comparison with
+# that revision: it is checked out in a temporary `git worktree` under /tmp
+# and built there with `make -j2 all` (make bench passes its CC, CFLAGS,
+# LDFLAGS and SANITIZE as KV_BENCH_*; output kept out of this tree; the
+# worktree is removed at the end, also on failure or interrupt). For each
+# size and transport (libpq, psqlODBC), BENCH_PAIRS alternating pairs (base
+# first in odd pairs, current first in even ones) of the base's and the
+# current `kvalind compute` of the whole catalogue on the same database and
+# config, each side with its own plugins (connector_dir, indicator_dir) and
+# value-set file from its own tree. Both outputs must be identical byte for
+# byte (a difference fails the benchmark, after the results are written).
+# The section "## Against REV (short hash)" comes last in bench/results.md.
+# BENCH_ONLY_BASE=1 (needs BENCH_BASE) runs only that comparison: it
+# generates the practices, skips every other measurement and replaces that
+# section (any against the same commit) in the existing bench/results.md,
+# keeping the rest.
 #
 # Usage: bash bench/run.sh BUILD_DIR
 set -u
@@ -30,16 +49,88 @@ big=${BENCH_200K:-1}
 sql_size=${BENCH_SQL_SIZE:-30000}
 sqlite_size=${BENCH_SQLITE_SIZE:-30000}
 out=${BENCH_OUT:-$src/bench/results.md}
+base_rev=${BENCH_BASE:-}
+only_base=${BENCH_ONLY_BASE:-0}
 FROM=2014-12
 TO=2023-04
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench: /usr/bin/time is missing (sh packaging/install-deps.sh)" >&2; exit 1; }
+if [ "$only_base" = 1 ] && [ -z "$base_rev" ]; then
+	echo "bench: BENCH_ONLY_BASE=1 needs BENCH_BASE=<git revision>" >&2; exit 1
+fi
+if [ -n "$base_rev" ]; then
+	base_hash=$(git rev-parse --verify --quiet --end-of-options "$base_rev^{commit}") ||
+		{ echo "bench: BENCH_BASE=$base_rev is not a commit of this repository" >&2; exit 1; }
+	base_short=$(git rev-parse --short "$base_hash")
+fi
 . tests/lib/pg.sh
 
 tmp=$(mktemp -d /tmp/kvbench.XXXXXX)
 chmod 755 "$tmp"
-trap 'pg_stop; rm -rf "$tmp"' EXIT
-pg_start "$tmp/pg" || { echo "bench: could not start PostgreSQL" >&2; exit 1; }
+wt=  # the base's worktree (BENCH_BASE)
+bg=  # the program run() is waiting for
+# run CMD...: CMD, waited for in the background, so that an INT or TERM sent
+# to this script alone stops it at once (bash defers its traps until a
+# foreground child ends, and goes on if that child did not die of SIGINT)
+run() {
+	"$@" 3>&- &
+	bg=$!
+	wait "$bg"
+	local rc=$?
+	bg=
+	return $rc
+}
+# stop_run: stop what run() waits for, and its children (time's command,
+# make's jobs), found by parent pid in /proc
+stop_run() {
+	[ -n "$bg" ] || return 0
+	local c
+	for c in $(awk -v p="$bg" '{ pid = $1; sub(/.*\) /, ""); if ($2 == p) print pid }' /proc/[0-9]*/stat 2>/dev/null); do
+		kill -TERM "$c" 2>/dev/null
+	done
+	kill -TERM "$bg" 2>/dev/null
+	wait "$bg" 2>/dev/null
+	bg=
+}
+cleanup() {
+	trap '' INT TERM
+	stop_run
+	pg_stop
+	if [ -n "$wt" ]; then
+		git worktree remove --force "$wt" 2>/dev/null || { rm -rf "$wt"; git worktree prune; }
+	fi
+	rm -rf "$tmp"
+} 2>&3
+# fd 3: this script's stderr, for the traps (which may run inside a run()
+# whose stderr goes to a log)
+exec 3>&2
+trap cleanup EXIT
+trap 'echo "bench: interrupted" >&3; exit 130' INT
+trap 'echo "bench: terminated" >&3; exit 143' TERM
+
+if [ -n "$base_rev" ]; then
+	# the base's own build, before anything is measured: a revision that
+	# does not build fails here. Not this make's MAKEFLAGS (its -j, its
+	# jobserver, a B= that may be absolute): only the flags of the current build.
+	wt="$tmp/kvbench-base"
+	echo "bench: building $base_rev ($base_short) in a temporary worktree" >&2
+	git worktree add --detach --quiet "$wt" "$base_hash" ||
+		{ echo "bench: could not check out $base_rev in $wt" >&2; exit 1; }
+	base_vars=()  # for make
+	base_shown="" # for results.md
+	for v in CC CFLAGS LDFLAGS SANITIZE; do
+		k=KV_BENCH_$v
+		[ -n "${!k+set}" ] || continue
+		base_vars+=("$v=${!k}")
+		[ -n "${!k}" ] && base_shown="$base_shown $v=\"${!k}\""
+	done
+	run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+		make -C "$wt" -j2 all "${base_vars[@]}" > "$tmp/base-build.log" 2>&1 ||
+		{ echo "bench: building $base_rev failed:" >&2; tail -n 30 "$tmp/base-build.log" >&2; exit 1; }
+	base_build="$wt/build"
+fi
+
+pg_start "$tmp/pg" 3>&- || { echo "bench: could not start PostgreSQL" >&2; exit 1; }
 pg_sql postgres "ALTER SYSTEM SET statement_timeout = '0'" >/dev/null
 
 # The keyword rules kvalind passes (value-set file order, words joined by |).
@@ -49,13 +140,17 @@ while IFS= read -r r; do rules+=(--rule "$r"); done < <(awk '
 	END { for (i = 0; i < n; i++) print w[order[i]] }' conf/valuesets.txt)
 
 config() { # NAME DSN -> path
-	local path="$tmp/$1.ini"
+	config_of "$build" "$src" "$@"
+}
+# the same for another build (BUILD_DIR) and source tree (SRC_DIR): the base's
+config_of() { # BUILD_DIR SRC_DIR NAME DSN -> path
+	local b=$1 s=$2 path="$tmp/$3.ini"
 	{
 		printf '[office]\nid = bench\n[core]\nconnector_dir = %s\nindicator_dir = %s\n' \
-			"$build/connectors" "$build/indicators"
+			"$b/connectors" "$b/indicators"
 		printf 'value_sets = %s\nlog_level = warning\n[connector.reference]\ndsn = %s\n' \
-			"$src/conf/valuesets.txt" "$2"
-		for p in "$build"/indicators/*.so; do echo "[indicator.$(basename "$p" .so)]"; done
+			"$s/conf/valuesets.txt" "$4"
+		for p in "$b"/indicators/*.so; do echo "[indicator.$(basename "$p" .so)]"; done
 	} > "$path"
 	chmod 600 "$path"
 	echo "$path"
@@ -64,7 +159,7 @@ config() { # NAME DSN -> path
 # measure OUTFILE CMD... : runs CMD, leaves "wall user sys maxrss_kb" in OUTFILE.tm
 measure() {
 	local o=$1; shift
-	"$TIME" -f '%e %U %S %M' -o "$o.tm" "$@" > "$o.out" 2> "$o.err"
+	run "$TIME" -f '%e %U %S %M' -o "$o.tm" "$@" > "$o.out" 2> "$o.err"
 	local rc=$?
 	[ $rc -eq 0 ] || { echo "bench: failed ($rc): $*" >&2; sed 's/^/    /' "$o.err" "$o.out" >&2; }
 	return $rc
@@ -82,7 +177,21 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(awk -F: '/model name/ { sub(/^ +/, "", $2); print $2; exit }' /proc/cpuinfo)
 memgb=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
 pgver=$(psql -X -At -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -c 'SHOW server_version')
-{
+against_head="## Against $base_rev (${base_short:-})"
+if [ "$only_base" = 1 ] && [ -f "$out" ]; then
+	# the existing results, without an earlier comparison against the same
+	# commit (however it was named)
+	awk -v t=" ($base_short)" '/^## / { skip = (index($0, "## Against ") == 1 &&
+		substr($0, length($0) - length(t) + 1) == t) } !skip' "$out" > "$md"
+elif [ "$only_base" = 1 ]; then
+	{
+		echo "# kvalind benchmark"
+		echo
+		echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $commit"
+		echo "- machine: $cpu, $(nproc) cores, ${memgb} GB; $(. /etc/os-release; echo "$PRETTY_NAME"); PostgreSQL $pgver (fsync off, on 127.0.0.1, started by the bench)"
+		echo
+	} > "$md"
+else {
 	echo "# kvalind benchmark"
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $commit"
@@ -93,15 +202,17 @@ pgver=$(psql -X -At -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -c 'SHOW s
 	echo "- peak RSS: the largest maxrss of kvalind's runs (GNU time)"
 	echo
 } > "$md"
+fi
 
 declare -A R
 for n in $sizes; do
 	db="p$n"
 	echo "bench: generating $n patients into PostgreSQL" >&2
 	pg_sql postgres "CREATE DATABASE $db" >/dev/null
-	"$build/kvalind-synth" --pg "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" \
+	run "$build/kvalind-synth" --pg "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" \
 		--patients "$n" --seed "$seed" --quiet || { echo "bench: synth failed" >&2; exit 1; }
 	pg_sql "$db" "VACUUM ANALYZE" >/dev/null
+	[ "$only_base" = 1 ] && continue
 	conninfo="host=127.0.0.1 port=$PGPORT dbname=$db user=postgres"
 	libpq=$(config "libpq-$n" "postgresql://postgres@127.0.0.1:$PGPORT/$db")
 	odbcstr="Driver=PostgreSQL Unicode;Server=127.0.0.1;Port=$PGPORT;Database=$db;Uid=postgres"
@@ -160,6 +271,108 @@ for n in $sizes; do
 	R[inc-rss-$n]=$(awk '{ print $4 }' "$tmp/inc-$n.dat" | maxof)
 done
 
+# ---- against a baseline revision (BENCH_BASE) ---------------------------------
+# Per size and transport: BENCH_PAIRS pairs of the base's and the current
+# compute, alternately; both outputs compared byte for byte after every pair.
+# Writes $tmp/against.md; leaves against_failed=1 if any output differed.
+against_failed=0
+against() {
+	local n db side i ratios name verdict spread=""
+	echo "$against_head" > "$tmp/against.md"
+	{
+		echo
+		echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $(cut -d' ' -f1-3 /proc/loadavg); BENCH_SIZES=\"$sizes\", BENCH_PAIRS=$pairs, seed $seed"
+		echo "- base: $base_rev = $base_short ($(git log -1 --format='%s' "$base_hash")), built with \`make -j2 all$base_shown\` in a temporary worktree; current: $commit, $build"
+		echo "- each side with its own kvalind, plugins (connector_dir, indicator_dir of its own build) and value-set file, on the same database and otherwise the same config; compute of the whole catalogue $FROM..$TO"
+		echo "- wall, CPU (user+sys): medians of $pairs pair(s) run alternately (base first in odd pairs, current first in even ones); ratio: median of the per-pair ratios current/base; peak RSS: the largest maxrss of the side's runs; identical: every pair's two outputs equal byte for byte"
+		echo
+		echo "| patients | transport | base wall s | current wall s | ratio current/base | base CPU s | current CPU s | base peak RSS MB | current peak RSS MB | results identical |"
+		echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
+	} >> "$tmp/against.md"
+	for n in $sizes; do
+		db="p$n"
+		local dsn_pg="postgresql://postgres@127.0.0.1:$PGPORT/$db"
+		local dsn_odbc="Driver=PostgreSQL Unicode;Server=127.0.0.1;Port=$PGPORT;Database=$db;Uid=postgres"
+		# the data in the cache once, as before the floor pairs (not counted)
+		measure "$tmp/warm" "$build/bench/kv-floor" --libpq "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" "${rules[@]}" || exit 1
+		for side in pg odbc; do
+			local dsn=$dsn_pg; [ $side = odbc ] && dsn=$dsn_odbc
+			local cc cb
+			cc=$(config "cmp-cur-$side-$n" "$dsn")
+			cb=$(config_of "$base_build" "$wt" "cmp-base-$side-$n" "$dsn")
+			local kc=("$build/kvalind" compute --config "$cc" --from $FROM --to $TO --output "$tmp/cmp-cur.csv")
+			local kb=("$base_build/kvalind" compute --config "$cb" --from $FROM --to $TO --output "$tmp/cmp-base.csv")
+			local same=yes
+			: > "$tmp/cmp-$side-$n.dat"
+			for i in $(seq 1 "$pairs"); do
+				echo "bench: against $base_short, $n patients, $side, pair $i of $pairs" >&2
+				rm -f "$tmp/cmp-cur.csv" "$tmp/cmp-base.csv"
+				if [ $((i % 2)) -eq 1 ]; then
+					measure "$tmp/cb" "${kb[@]}" || exit 1
+					measure "$tmp/cc" "${kc[@]}" || exit 1
+				else
+					measure "$tmp/cc" "${kc[@]}" || exit 1
+					measure "$tmp/cb" "${kb[@]}" || exit 1
+				fi
+				# base: wall user sys rss, current: wall user sys rss
+				echo "$(tm "$tmp/cb") $(tm "$tmp/cc")" >> "$tmp/cmp-$side-$n.dat"
+				if ! [ -s "$tmp/cmp-cur.csv" ] || ! cmp -s "$tmp/cmp-base.csv" "$tmp/cmp-cur.csv"; then
+					if [ $same = yes ]; then
+						echo "bench: $n patients, $side: the results of $base_rev and the current build differ (pair $i; < base, > current):" >&2
+						diff "$tmp/cmp-base.csv" "$tmp/cmp-cur.csv" | head -n 20 >&2
+					fi
+					same=no
+					against_failed=1
+				fi
+			done
+			local d="$tmp/cmp-$side-$n.dat"
+			name=libpq; [ $side = odbc ] && name=psqlODBC
+			printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$name" \
+				"$(fmt "$(awk '{ print $1 }' "$d" | median)" %.2f)" \
+				"$(fmt "$(awk '{ print $5 }' "$d" | median)" %.2f)" \
+				"$(fmt "$(awk '{ print $5 / $1 }' "$d" | median)" %.3f)" \
+				"$(fmt "$(awk '{ print $2 + $3 }' "$d" | median)" %.2f)" \
+				"$(fmt "$(awk '{ print $6 + $7 }' "$d" | median)" %.2f)" \
+				"$(fmt "$(awk '{ print $4 }' "$d" | maxof)" %.0f | awk '{ printf "%.0f", $1 / 1024 }')" \
+				"$(fmt "$(awk '{ print $8 }' "$d" | maxof)" %.0f | awk '{ printf "%.0f", $1 / 1024 }')" \
+				"$same" >> "$tmp/against.md"
+			# min-max of the per-pair ratios, and what they say
+			ratios=$(awk '{ print $5 / $1 }' "$d" | sort -g)
+			verdict=$(echo "$ratios" | awk 'NR == 1 { lo = $1 } { hi = $1 } END {
+				if (NR < 2) s = "one pair, no spread"
+				else if (lo <= 1 && hi >= 1) s = "within noise"
+				else if (hi < 1) s = "current faster in every pair"
+				else s = "current slower in every pair"
+				printf "%.3f-%.3f (%s)", lo, hi, s }')
+			spread="$spread${spread:+; }$n $name $verdict"
+		done
+	done
+	{
+		echo
+		echo "Spread of the per-pair ratios current/base, min-max: $spread. A spread that includes 1.000 is within noise; one wholly above (below) it means the current build was slower (faster) in every pair, by about that much."
+		if [ $against_failed = 1 ]; then
+			echo
+			echo "**The results differ from $base_rev's** (the first differing lines were printed by the run): the comparison failed."
+		fi
+		echo
+	} >> "$tmp/against.md"
+}
+if [ -n "$base_rev" ]; then
+	against
+fi
+finish() { # after the last section: results.md, and the comparison's verdict
+	[ -n "$base_rev" ] && cat "$tmp/against.md" >> "$md"
+	cp "$md" "$out"
+	cat "$md"
+	echo "bench: wrote $out" >&2
+	if [ "$against_failed" = 1 ]; then
+		echo "bench: FAILED: the results of $base_rev ($base_short) and the current build differ" >&2
+		exit 1
+	fi
+	exit 0
+}
+[ "$only_base" = 1 ] && finish
+
 # ---- the table ------------------------------------------------------------
 {
 	echo "## Whole catalogue, 101 months"
@@ -212,7 +425,7 @@ done
 # ---- SQLite ----------------------------------------------------------------
 if [ "$sqlite_size" -gt 0 ] 2>/dev/null; then
 	echo "bench: $sqlite_size patients into SQLite" >&2
-	"$build/kvalind-synth" --sqlite "$tmp/practice.sqlite" --patients "$sqlite_size" --seed "$seed" --quiet || exit 1
+	run "$build/kvalind-synth" --sqlite "$tmp/practice.sqlite" --patients "$sqlite_size" --seed "$seed" --quiet || exit 1
 	sq=$(config sqlite "Driver=SQLite3;Database=$tmp/practice.sqlite")
 	: > "$tmp/sqlite.dat"
 	for i in $(seq 1 "$pairs"); do
@@ -271,7 +484,7 @@ SELECT to_char(den.r, 'YYYY-MM') AS month,
        count(*) AS denominator
 FROM den GROUP BY den.r ORDER BY den.r;
 SQL
-	psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$sqldb" -v ON_ERROR_STOP=1 \
+	run psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$sqldb" -v ON_ERROR_STOP=1 \
 		-c "SET statement_timeout = '${BENCH_SQL_TIMEOUT:-600}s'" -f "$tmp/dm.sql" > "$tmp/dm.out" 2>&1
 	sqlt=$(awk '/^Time:/ { t = $2 } END { printf "%.1f", t / 1000 }' "$tmp/dm.out")
 	timed_out=$(grep -c 'statement timeout' "$tmp/dm.out")
@@ -298,7 +511,7 @@ fi
 if [ "$big" = 1 ]; then
 	echo "bench: generating 200000 patients for the memory check" >&2
 	pg_sql postgres "CREATE DATABASE p200000" >/dev/null
-	"$build/kvalind-synth" --pg "host=127.0.0.1 port=$PGPORT dbname=p200000 user=postgres" \
+	run "$build/kvalind-synth" --pg "host=127.0.0.1 port=$PGPORT dbname=p200000 user=postgres" \
 		--patients 200000 --seed "$seed" --quiet || exit 1
 	pg_sql p200000 "VACUUM ANALYZE" >/dev/null
 	c=$(config big "postgresql://postgres@127.0.0.1:$PGPORT/p200000")
@@ -317,6 +530,4 @@ if [ "$big" = 1 ]; then
 	} >> "$md"
 fi
 
-cp "$md" "$out"
-cat "$md"
-echo "bench: wrote $out" >&2
+finish
