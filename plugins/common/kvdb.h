@@ -310,11 +310,13 @@ int kvdb_odbc_open(struct kvdb_ctx *rc, const char *dsn, const char *password,
 
 /* A patient of the range being read. */
 struct kvdb_pat {
-	int64_t id;
+	int64_t id;      /* the EHR's own key; delivered as kv_patient_origin.local_ref */
 	kv_date birth;
 	kv_date death;
 	uint8_t sex;
-	uint8_t bad; /* a bad row: known (its rows are the patient's), never delivered */
+	uint8_t bad;     /* a bad row: known (its rows are the patient's), never delivered */
+	uint32_t holder; /* the GP whose list the patient is on at req->to, 0: none known
+			  * (kv_patient_origin.list_holder; set by the connector) */
 };
 
 /* The range's patients and the index from id to slot. A struct copy is a
@@ -418,7 +420,9 @@ enum kvdb_kind {
 
 /* Hand every good patient of ps (bad rows are skipped) to sink, with the
  * compacted stage of each kind (NULL: none of that kind); the events are
- * slices of the stages, not copies. *delivered counts them. 0, or -1 after
+ * slices of the stages, not copies. Each goes with its origin (for the
+ * core alone): local_ref = (uint64_t)id (an id of 0 reads as none),
+ * list_holder = holder. *delivered counts them. 0, or -1 after
  * kvdb_error() when the sink stops the read. */
 int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
 		 const struct kvdb_stage *const by_kind[KVDB_N_KINDS], kv_patient_sink sink,
@@ -493,6 +497,10 @@ void kvdb_opt_float(const struct kvdb_cell *c, double *out, bool *has, unsigned 
 /* A code, normalised (kvdb_norm_code) into out ("" unless 0): 0 ok, 1 NULL,
  * 2 empty after trimming, -1 too long (or not text). */
 int kvdb_cell_code(const struct kvdb_cell *c, bool remove_dots, char out[KV_CODE_MAX]);
+/* An opaque key the read only passes on (a list holder, kvdb_pat.holder),
+ * never the reason for a bad row: 1..UINT32_MAX, else 0 (NULL, unparseable
+ * or out of that range: unknown). */
+uint32_t kvdb_cell_ref(const struct kvdb_cell *c);
 
 /* ---- reading on two connections (kvdb_twin.c) ------------------------- */
 

@@ -100,7 +100,10 @@ int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
 		kp.bps = kvdb_stage_events(st[KVDB_K_BP], s, &kp.n_bps);
 		kp.forms = kvdb_stage_events(st[KVDB_K_FORM], s, &kp.n_forms);
 		kp.notes = kvdb_stage_events(st[KVDB_K_NOTE], s, &kp.n_notes);
-		if (sink(sink_arg, &kp, NULL) != 0)
+		struct kv_patient_origin origin = {.struct_size = sizeof origin,
+						   .local_ref = (uint64_t)p->id,
+						   .list_holder = p->holder};
+		if (sink(sink_arg, &kp, &origin) != 0)
 			return kvdb_error(rc,
 					  "the read was stopped by the patient sink after %" PRIu64
 					  " patients",

@@ -384,6 +384,7 @@ static int row_person(void *arg, const struct kvdb_cell *c)
 	p->sex = gender == GENDER_MALE ? KV_SEX_MALE
 		 : gender == GENDER_FEMALE ? KV_SEX_FEMALE
 					    : KV_SEX_UNKNOWN;
+	p->holder = kvdb_cell_ref(&c[6]); /* person.provider_id: never a bad row */
 	return 0;
 }
 

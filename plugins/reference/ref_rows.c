@@ -24,7 +24,8 @@
 
 /* ---- staging records --------------------------------------------------- */
 
-struct st_period { struct kvdb_head h; struct kv_list_period ev; };
+/* a list period keeps its GP (gp_id) until the holders are picked */
+struct st_period { struct kvdb_head h; struct kv_list_period ev; uint32_t gp, unused; };
 struct st_contact { struct kvdb_head h; struct kv_contact ev; };
 struct st_fee { struct kvdb_head h; struct kv_fee ev; };
 struct st_dx { struct kvdb_head h; struct kv_diagnosis ev; };
@@ -50,6 +51,14 @@ KVDB_STAGE_OK(st_note);
 static int cmp_plain(const void *a, const void *b)
 {
 	return kvdb_cmp_head(a, b);
+}
+
+/* By (from, to), then GP: overlapping periods in one fixed order. */
+static int cmp_period(const void *va, const void *vb)
+{
+	const struct st_period *a = va, *b = vb;
+	int c = kvdb_cmp_head(&a->h, &b->h);
+	return c != 0 ? c : (a->gp > b->gp) - (a->gp < b->gp);
 }
 
 static int cmp_fee(const void *va, const void *vb)
@@ -84,7 +93,7 @@ static int cmp_note(const void *va, const void *vb)
 #define SD(st, cmpf) KVDB_STAGE_DESC(st, ev, cmpf)
 
 const struct kvdb_stage_desc ref_stage_descs[REF_N_TABLES] = {
-	[REF_TAB_LIST_PERIOD] = SD(st_period, cmp_plain),
+	[REF_TAB_LIST_PERIOD] = SD(st_period, cmp_period),
 	[REF_TAB_CONTACT] = SD(st_contact, cmp_plain),
 	[REF_TAB_FEE] = SD(st_fee, cmp_fee),
 	[REF_TAB_DIAGNOSIS] = SD(st_dx, cmp_plain),
@@ -285,7 +294,28 @@ static int row_period(void *arg, const struct kvdb_cell *c)
 	e->h.key = to;
 	e->ev.from = from;
 	e->ev.to = to;
+	e->gp = kvdb_cell_ref(&c[3]); /* never a bad row: only passed on */
 	return 0;
+}
+
+/* After the list periods are grouped (sorted by from, to, GP), before they
+ * are compacted: each patient's list holder at req->to is the GP of the
+ * last period covering it (from <= to < valid_to), 0 when none does. Runs
+ * on the reading thread after the worker's join. */
+void ref_list_holders(struct ref_range_state *rs)
+{
+	const struct kvdb_stage *s = &rs->st[REF_TAB_LIST_PERIOD];
+	kv_date at = rs->r->req->to;
+	if (!s->grouped)
+		return;
+	for (size_t p = 0; p < rs->pats.n; p++) {
+		for (size_t i = s->off[p]; i < s->off[p + 1]; i++) {
+			const struct st_period *e =
+				(const struct st_period *)(s->data + i * sizeof(struct st_period));
+			if (e->ev.from <= at && at < e->ev.to) /* KV_DATE_OPEN is INT32_MAX */
+				rs->pats.p[p].holder = e->gp;
+		}
+	}
 }
 
 int ref_row_contact(void *arg, const struct kvdb_cell *c)
