@@ -45,6 +45,10 @@
 #define KVDB_MAX_SECRETS 4
 
 struct kvdb_ctx {
+	/* The host and context of the callback running now (kv_call's, set by
+	 * kvdb_conn_new / kvdb_enter), NULL between callbacks (kvdb_leave): a
+	 * connector keeps neither from one callback to the next. Worker
+	 * threads never call through them (kvdb_tl_capture). */
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
 	/* Strings removed from every driver message before it is reported
@@ -60,7 +64,8 @@ void kvdb_ctx_fini(struct kvdb_ctx *rc);
 
 /* Report an error through host->set_error. The formatted text is scrubbed
  * of secrets, control characters become spaces and runs of blanks collapse,
- * so a multi-line driver message becomes one line. Always returns -1. */
+ * so a multi-line driver message becomes one line. Outside a callback (no
+ * host) nothing can be reported. Always returns -1. */
 int kvdb_error(struct kvdb_ctx *rc, const char *fmt, ...) KV_PRINTF(2, 3);
 
 /* A worker thread's errors (a connector reading on a twin transport): while the calling thread's
@@ -455,16 +460,23 @@ struct kvdb_conn {
 	uint32_t provides;        /* what the data provides (open()'s result) */
 };
 
-/* open()'s first step: NULL when the host is unusable (not ABI major
+/* open()'s first step: NULL when call's host is unusable (not ABI major
  * KV_ABI_MAJOR, or smaller than host_size: nothing can be reported) or out
  * of memory (reported); else `size` zeroed bytes, a struct starting with
- * struct kvdb_conn whose context is set. */
-void *kvdb_conn_new(const struct kv_host *host, struct kv_ctx *ctx, size_t host_size, size_t size);
+ * struct kvdb_conn, entered (kvdb_enter) with call. */
+void *kvdb_conn_new(const struct kv_call *call, size_t host_size, size_t size);
+/* The first step of every other callback of a kvdb_conn state: its host
+ * and context are call's until kvdb_leave(), the callback's last step
+ * (after every worker thread is joined). */
+void kvdb_enter(struct kvdb_conn *c, const struct kv_call *call);
+void kvdb_leave(struct kvdb_conn *c);
 /* Close the transport, forget the secrets, free c (NULL: nothing). */
 void kvdb_conn_free(struct kvdb_conn *c);
-/* The end of a successful open(): c and its provides bits into res; KV_OK. */
+/* The end of a successful open(): c and its provides bits into res, c
+ * left (kvdb_leave); KV_OK. */
 int kvdb_conn_opened(struct kvdb_conn *c, struct kv_open_result *res);
-/* A connector's close() callback, for a kvdb_conn state. */
+/* A connector's close() callback, for a kvdb_conn state: entered with
+ * call, then freed. */
 void kvdb_conn_close(const struct kv_call *call);
 /* A row callback that keeps nothing (schema checks: SELECT ... WHERE 1 = 0). */
 int kvdb_ignore_rows(void *arg, const struct kvdb_cell *cells);

@@ -503,18 +503,29 @@ START_TEST(test_conn_and_counts)
 {
 	struct kv_host old = fake_host;
 	old.abi_major = KV_ABI_MAJOR + 1;
-	ck_assert_ptr_null(kvdb_conn_new(&old, NULL, sizeof(struct kv_host),
+	struct kv_call old_call = {.struct_size = sizeof old_call, .host = &old};
+	ck_assert_ptr_null(kvdb_conn_new(&old_call, sizeof(struct kv_host),
 					 sizeof(struct kvdb_conn)));
-	struct kvdb_conn *c = kvdb_conn_new(&fake_host, NULL, sizeof(struct kv_host),
+	struct kv_call call = {.struct_size = sizeof call, .host = &fake_host};
+	struct kvdb_conn *c = kvdb_conn_new(&call, sizeof(struct kv_host),
 					    sizeof(struct kvdb_conn));
 	ck_assert_ptr_nonnull(c);
-	ck_assert_ptr_eq(c->rc.host, &fake_host);
+	ck_assert_ptr_eq(c->rc.host, &fake_host); /* open() runs */
 	c->provides = 5;
 	struct kv_open_result res = {.struct_size = sizeof res};
 	ck_assert_int_eq(kvdb_conn_opened(c, &res), KV_OK);
 	ck_assert_ptr_eq(res.state, c);
 	ck_assert_uint_eq(res.provides, 5);
-	struct kv_call call = {.struct_size = sizeof call, .host = &fake_host, .state = c};
+	/* no host or context kept between callbacks */
+	ck_assert_ptr_null(c->rc.host);
+	ck_assert_ptr_null(c->rc.ctx);
+	call.state = c;
+	kvdb_enter(c, &call);
+	ck_assert_ptr_eq(c->rc.host, &fake_host);
+	kvdb_leave(c);
+	ck_assert_ptr_null(c->rc.host);
+	ck_assert_int_eq(kvdb_error(&c->rc, "after the callback"), -1); /* reported nowhere */
+	ck_assert_int_eq(fake_host_default.n_errors, 0);
 	kvdb_conn_close(&call);
 
 	static const char *const reasons[3] = {"a", "b", "c"};
