@@ -406,6 +406,38 @@ void kvdb_stage_compact(struct kvdb_stage *s);
 const void *kvdb_stage_events(const struct kvdb_stage *s, size_t slot, size_t *n);
 void kvdb_stage_free(struct kvdb_mem *m, struct kvdb_stage *s);
 
+/* ---- a row decoder's tail (kvdb_stage.c) ------------------------------- */
+
+/* Where a decoder's rows go, made per row from the range it reads (a
+ * worker thread's from its own copy: pats is its lookup cache). */
+struct kvdb_row_to {
+	struct kvdb_ctx *rc;
+	struct kvdb_mem *mem;
+	struct kvdb_pats *pats;   /* the range's patients */
+	uint64_t *bad;            /* the table's bad-row counts, by reason */
+	unsigned unknown_patient; /* the connector's reason: no such patient in the range */
+	unsigned bad_patient;     /* ...: the patient's own row is bad (kvdb_pat.bad) */
+	kv_date from, to;         /* events dated outside [from, to] are dropped, not
+				   * counted; from 0: no lower bound */
+	const char *what;         /* the activity, for a budget message */
+};
+
+/* The slot of patient pid when it is deliverable; else false and *why
+ * (unless it has one) the reason: unknown patient or bad patient. */
+bool kvdb_pats_slot(struct kvdb_pats *ps, int64_t pid, unsigned unknown_patient,
+		    unsigned bad_patient, uint32_t *slot, unsigned *why);
+/* A decoded row (why: its first reason, KVDB_NO_REASON when good) of
+ * patient pid dated `date`: 1 with *slot when it is to be staged; 0 when
+ * it is a bad row (bad[why] counted, the patient's reason if it has none
+ * of its own) or dated outside the window (dropped). */
+int kvdb_row_patient(const struct kvdb_row_to *x, unsigned why, int64_t pid, kv_date date,
+		     uint32_t *slot);
+/* The whole tail: kvdb_row_patient(), then a record pushed on s with its
+ * head {slot, date, key} set and the rest zeroed. 1 (*rec the record), 0
+ * (nothing staged, as above), -1 after kvdb_error() (the budget). */
+int kvdb_stage_row(const struct kvdb_row_to *x, struct kvdb_stage *s, unsigned why, int64_t pid,
+		   kv_date date, int64_t key, void **rec);
+
 /* ---- delivering a range (kvdb_conn.c) ---------------------------------- */
 
 /* The kinds of canonical events a struct kv_patient holds. */
