@@ -45,6 +45,10 @@
 #define KVDB_MAX_SECRETS 4
 
 struct kvdb_ctx {
+	/* The host and context of the callback running now (kv_call's, set by
+	 * kvdb_conn_new / kvdb_enter), NULL between callbacks (kvdb_leave): a
+	 * connector keeps neither from one callback to the next. Worker
+	 * threads never call through them (kvdb_tl_capture). */
 	const struct kv_host *host;
 	struct kv_ctx *ctx;
 	/* Strings removed from every driver message before it is reported
@@ -60,7 +64,8 @@ void kvdb_ctx_fini(struct kvdb_ctx *rc);
 
 /* Report an error through host->set_error. The formatted text is scrubbed
  * of secrets, control characters become spaces and runs of blanks collapse,
- * so a multi-line driver message becomes one line. Always returns -1. */
+ * so a multi-line driver message becomes one line. Outside a callback (no
+ * host) nothing can be reported. Always returns -1. */
 int kvdb_error(struct kvdb_ctx *rc, const char *fmt, ...) KV_PRINTF(2, 3);
 
 /* A worker thread's errors (a connector reading on a twin transport): while the calling thread's
@@ -310,11 +315,13 @@ int kvdb_odbc_open(struct kvdb_ctx *rc, const char *dsn, const char *password,
 
 /* A patient of the range being read. */
 struct kvdb_pat {
-	int64_t id;
+	int64_t id;      /* the EHR's own key; delivered as kv_patient_origin.local_ref */
 	kv_date birth;
 	kv_date death;
 	uint8_t sex;
-	uint8_t bad; /* a bad row: known (its rows are the patient's), never delivered */
+	uint8_t bad;     /* a bad row: known (its rows are the patient's), never delivered */
+	uint32_t holder; /* the GP whose list the patient is on at req->to, 0: none known
+			  * (kv_patient_origin.list_holder; set by the connector) */
 };
 
 /* The range's patients and the index from id to slot. A struct copy is a
@@ -399,6 +406,38 @@ void kvdb_stage_compact(struct kvdb_stage *s);
 const void *kvdb_stage_events(const struct kvdb_stage *s, size_t slot, size_t *n);
 void kvdb_stage_free(struct kvdb_mem *m, struct kvdb_stage *s);
 
+/* ---- a row decoder's tail (kvdb_stage.c) ------------------------------- */
+
+/* Where a decoder's rows go, made per row from the range it reads (a
+ * worker thread's from its own copy: pats is its lookup cache). */
+struct kvdb_row_to {
+	struct kvdb_ctx *rc;
+	struct kvdb_mem *mem;
+	struct kvdb_pats *pats;   /* the range's patients */
+	uint64_t *bad;            /* the table's bad-row counts, by reason */
+	unsigned unknown_patient; /* the connector's reason: no such patient in the range */
+	unsigned bad_patient;     /* ...: the patient's own row is bad (kvdb_pat.bad) */
+	kv_date from, to;         /* events dated outside [from, to] are dropped, not
+				   * counted; from 0: no lower bound */
+	const char *what;         /* the activity, for a budget message */
+};
+
+/* The slot of patient pid when it is deliverable; else false and *why
+ * (unless it has one) the reason: unknown patient or bad patient. */
+bool kvdb_pats_slot(struct kvdb_pats *ps, int64_t pid, unsigned unknown_patient,
+		    unsigned bad_patient, uint32_t *slot, unsigned *why);
+/* A decoded row (why: its first reason, KVDB_NO_REASON when good) of
+ * patient pid dated `date`: 1 with *slot when it is to be staged; 0 when
+ * it is a bad row (bad[why] counted, the patient's reason if it has none
+ * of its own) or dated outside the window (dropped). */
+int kvdb_row_patient(const struct kvdb_row_to *x, unsigned why, int64_t pid, kv_date date,
+		     uint32_t *slot);
+/* The whole tail: kvdb_row_patient(), then a record pushed on s with its
+ * head {slot, date, key} set and the rest zeroed. 1 (*rec the record), 0
+ * (nothing staged, as above), -1 after kvdb_error() (the budget). */
+int kvdb_stage_row(const struct kvdb_row_to *x, struct kvdb_stage *s, unsigned why, int64_t pid,
+		   kv_date date, int64_t key, void **rec);
+
 /* ---- delivering a range (kvdb_conn.c) ---------------------------------- */
 
 /* The kinds of canonical events a struct kv_patient holds. */
@@ -418,7 +457,9 @@ enum kvdb_kind {
 
 /* Hand every good patient of ps (bad rows are skipped) to sink, with the
  * compacted stage of each kind (NULL: none of that kind); the events are
- * slices of the stages, not copies. *delivered counts them. 0, or -1 after
+ * slices of the stages, not copies. Each goes with its origin (for the
+ * core alone): local_ref = (uint64_t)id (an id of 0 reads as none),
+ * list_holder = holder. *delivered counts them. 0, or -1 after
  * kvdb_error() when the sink stops the read. */
 int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
 		 const struct kvdb_stage *const by_kind[KVDB_N_KINDS], kv_patient_sink sink,
@@ -451,16 +492,23 @@ struct kvdb_conn {
 	uint32_t provides;        /* what the data provides (open()'s result) */
 };
 
-/* open()'s first step: NULL when the host is unusable (not ABI major
+/* open()'s first step: NULL when call's host is unusable (not ABI major
  * KV_ABI_MAJOR, or smaller than host_size: nothing can be reported) or out
  * of memory (reported); else `size` zeroed bytes, a struct starting with
- * struct kvdb_conn whose context is set. */
-void *kvdb_conn_new(const struct kv_host *host, struct kv_ctx *ctx, size_t host_size, size_t size);
+ * struct kvdb_conn, entered (kvdb_enter) with call. */
+void *kvdb_conn_new(const struct kv_call *call, size_t host_size, size_t size);
+/* The first step of every other callback of a kvdb_conn state: its host
+ * and context are call's until kvdb_leave(), the callback's last step
+ * (after every worker thread is joined). */
+void kvdb_enter(struct kvdb_conn *c, const struct kv_call *call);
+void kvdb_leave(struct kvdb_conn *c);
 /* Close the transport, forget the secrets, free c (NULL: nothing). */
 void kvdb_conn_free(struct kvdb_conn *c);
-/* The end of a successful open(): c and its provides bits into res; KV_OK. */
+/* The end of a successful open(): c and its provides bits into res, c
+ * left (kvdb_leave); KV_OK. */
 int kvdb_conn_opened(struct kvdb_conn *c, struct kv_open_result *res);
-/* A connector's close() callback, for a kvdb_conn state. */
+/* A connector's close() callback, for a kvdb_conn state: entered with
+ * call, then freed. */
 void kvdb_conn_close(const struct kv_call *call);
 /* A row callback that keeps nothing (schema checks: SELECT ... WHERE 1 = 0). */
 int kvdb_ignore_rows(void *arg, const struct kvdb_cell *cells);
@@ -493,6 +541,10 @@ void kvdb_opt_float(const struct kvdb_cell *c, double *out, bool *has, unsigned 
 /* A code, normalised (kvdb_norm_code) into out ("" unless 0): 0 ok, 1 NULL,
  * 2 empty after trimming, -1 too long (or not text). */
 int kvdb_cell_code(const struct kvdb_cell *c, bool remove_dots, char out[KV_CODE_MAX]);
+/* An opaque key the read only passes on (a list holder, kvdb_pat.holder),
+ * never the reason for a bad row: 1..UINT32_MAX, else 0 (NULL, unparseable
+ * or out of that range: unknown). */
+uint32_t kvdb_cell_ref(const struct kvdb_cell *c);
 
 /* ---- reading on two connections (kvdb_twin.c) ------------------------- */
 

@@ -3,28 +3,46 @@
  * open() to close(), delivering a range's patients, reporting its counts
  *
  * A connector's state is a struct starting with struct kvdb_conn (the
- * context, the transport, the provides bits), made by kvdb_conn_new() in
+ * transport, the secrets, the provides bits), made by kvdb_conn_new() in
  * open() and freed by kvdb_conn_free(). Its close() can be kvdb_conn_close;
  * open() hands the provides bits to the core in its kv_open_result
  * (kvdb_conn_opened).
+ *
+ * ABI 2.0 passes the host and the context to every callback (kv_call);
+ * the state holds them only while one runs: kvdb_conn_new() and
+ * kvdb_enter() set them from the call, kvdb_conn_opened() and kvdb_leave()
+ * clear them. A worker thread (kvdb_twin.c) runs only inside read(), is
+ * joined before it returns, and never calls the host itself.
  */
 #include "kvdb.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 
-void *kvdb_conn_new(const struct kv_host *host, struct kv_ctx *ctx, size_t host_size, size_t size)
+void *kvdb_conn_new(const struct kv_call *call, size_t host_size, size_t size)
 {
+	const struct kv_host *host = call != NULL ? call->host : NULL;
 	if (host == NULL || host->abi_major != KV_ABI_MAJOR || host->struct_size < host_size)
 		return NULL; /* no usable host to report through */
 	struct kvdb_conn *c = calloc(1, size);
 	if (c == NULL) {
-		host->set_error(ctx, "out of memory");
+		host->set_error(call->ctx, "out of memory");
 		return NULL;
 	}
-	c->rc.host = host;
-	c->rc.ctx = ctx;
+	kvdb_enter(c, call);
 	return c;
+}
+
+void kvdb_enter(struct kvdb_conn *c, const struct kv_call *call)
+{
+	c->rc.host = call->host;
+	c->rc.ctx = call->ctx;
+}
+
+void kvdb_leave(struct kvdb_conn *c)
+{
+	c->rc.host = NULL;
+	c->rc.ctx = NULL;
 }
 
 void kvdb_conn_free(struct kvdb_conn *c)
@@ -41,12 +59,17 @@ int kvdb_conn_opened(struct kvdb_conn *c, struct kv_open_result *res)
 {
 	res->state = c;
 	res->provides = c->provides;
+	kvdb_leave(c);
 	return KV_OK;
 }
 
 void kvdb_conn_close(const struct kv_call *call)
 {
-	kvdb_conn_free(call->state);
+	struct kvdb_conn *c = call->state;
+	if (c == NULL)
+		return;
+	kvdb_enter(c, call); /* the transport's close may still report */
+	kvdb_conn_free(c);
 }
 
 int kvdb_ignore_rows(void *arg, const struct kvdb_cell *cells)
@@ -100,7 +123,10 @@ int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
 		kp.bps = kvdb_stage_events(st[KVDB_K_BP], s, &kp.n_bps);
 		kp.forms = kvdb_stage_events(st[KVDB_K_FORM], s, &kp.n_forms);
 		kp.notes = kvdb_stage_events(st[KVDB_K_NOTE], s, &kp.n_notes);
-		if (sink(sink_arg, &kp, NULL) != 0)
+		struct kv_patient_origin origin = {.struct_size = sizeof origin,
+						   .local_ref = (uint64_t)p->id,
+						   .list_holder = p->holder};
+		if (sink(sink_arg, &kp, &origin) != 0)
 			return kvdb_error(rc,
 					  "the read was stopped by the patient sink after %" PRIu64
 					  " patients",

@@ -73,3 +73,11 @@ int kvdb_cell_code(const struct kvdb_cell *c, bool remove_dots, char out[KV_CODE
 		out[0] = '\0';
 	return k > 0 ? 2 : k;
 }
+
+uint32_t kvdb_cell_ref(const struct kvdb_cell *c)
+{
+	int64_t v = 0;
+	if (kvdb_cell_int(c, &v) != 0 || v < 1 || v > (int64_t)UINT32_MAX)
+		return 0;
+	return (uint32_t)v;
+}

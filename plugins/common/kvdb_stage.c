@@ -16,6 +16,10 @@
  * (serial keys), else the id map. kvdb_pats_find() looks an id up, with a
  * one-entry cache since rows often come in runs of one patient.
  *
+ * A row decoder's tail (kvdb_stage_row): the row's patient found, a bad
+ * row counted with its reason, the date window checked, the record pushed
+ * with its head; the decoder fills in the event.
+ *
  * Every block is taken from the caller's kvdb_mem; nothing here logs.
  */
 #include "kvdb.h"
@@ -275,4 +279,53 @@ void kvdb_stage_free(struct kvdb_mem *m, struct kvdb_stage *s)
 	s->off = NULL;
 	s->n = s->cap = 0;
 	s->grouped = false;
+}
+
+/* ---- a row decoder's tail ----------------------------------------------- */
+
+bool kvdb_pats_slot(struct kvdb_pats *ps, int64_t pid, unsigned unknown_patient,
+		    unsigned bad_patient, uint32_t *slot, unsigned *why)
+{
+	uint32_t s = kvdb_pats_find(ps, pid);
+	if (s == KVDB_MAP_NONE) {
+		kvdb_fail(why, unknown_patient);
+		return false;
+	}
+	if (ps->p[s].bad) {
+		kvdb_fail(why, bad_patient);
+		return false;
+	}
+	*slot = s;
+	return true;
+}
+
+int kvdb_row_patient(const struct kvdb_row_to *x, unsigned why, int64_t pid, kv_date date,
+		     uint32_t *slot)
+{
+	if (why == KVDB_NO_REASON)
+		kvdb_pats_slot(x->pats, pid, x->unknown_patient, x->bad_patient, slot, &why);
+	if (why != KVDB_NO_REASON) {
+		x->bad[why]++; /* a bad row never stops the read */
+		return 0;
+	}
+	if (date > x->to || (x->from != 0 && date < x->from))
+		return 0;
+	return 1;
+}
+
+int kvdb_stage_row(const struct kvdb_row_to *x, struct kvdb_stage *s, unsigned why, int64_t pid,
+		   kv_date date, int64_t key, void **rec)
+{
+	uint32_t slot = 0;
+	*rec = NULL;
+	if (kvdb_row_patient(x, why, pid, date, &slot) == 0)
+		return 0;
+	struct kvdb_head *h = kvdb_stage_push(x->rc, x->mem, s, x->what);
+	if (h == NULL)
+		return -1;
+	h->slot = slot;
+	h->date = date;
+	h->key = key;
+	*rec = h;
+	return 1;
 }

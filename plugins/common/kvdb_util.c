@@ -119,7 +119,8 @@ int kvdb_error(struct kvdb_ctx *rc, const char *fmt, ...)
 		}
 		return -1;
 	}
-	rc->host->set_error(rc->ctx, "%s", buf);
+	if (rc->host != NULL) /* else outside a callback: no one to tell */
+		rc->host->set_error(rc->ctx, "%s", buf);
 	return -1;
 }
 

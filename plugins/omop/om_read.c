@@ -294,16 +294,38 @@ static bool after_to(const struct range_state *rs, kv_date d)
 	return d > rs->r->req->to;
 }
 
-/* The slot of a person of the range. */
+/* The slot of a person of the range (a person row that is bad is never
+ * one of them). */
 static bool find_person(struct range_state *rs, int64_t pid, uint32_t *slot, unsigned *why)
 {
-	uint32_t s = kvdb_pats_find(&rs->pats, pid);
-	if (s == KVDB_MAP_NONE) {
-		kvdb_fail(why, R_UNKNOWN_PERSON);
-		return false;
-	}
-	*slot = s;
-	return true;
+	return kvdb_pats_slot(&rs->pats, pid, R_UNKNOWN_PERSON, R_UNKNOWN_PERSON, slot, why);
+}
+
+/* Where a row of the query being read goes (kvdb_row_patient,
+ * kvdb_stage_row): events after req->to are dropped when `to_cut`. */
+static struct kvdb_row_to row_to(struct range_state *rs, bool to_cut)
+{
+	return (struct kvdb_row_to){
+		.rc = rs->r->rc, .mem = rs->mem, .pats = &rs->pats, .bad = rs->r->bad[rs->q],
+		.unknown_patient = R_UNKNOWN_PERSON, .bad_patient = R_UNKNOWN_PERSON,
+		.to = to_cut ? rs->r->req->to : KV_DATE_OPEN,
+		.what = "holding the rows of a person range",
+	};
+}
+
+/* A decoded row of kind k through the tail every decoder shares: staged
+ * (1, *e with its head set, no visit), or not (0: a bad row counted, or
+ * after req->to), or -1 (the budget). */
+static int stage(struct range_state *rs, enum om_kind k, unsigned why, int64_t pid,
+		 kv_date date, int64_t key, struct om_ev **e)
+{
+	const struct kvdb_row_to x = row_to(rs, true);
+	void *rec;
+	int n = kvdb_stage_row(&x, &rs->st[k], why, pid, date, key, &rec);
+	*e = rec;
+	if (n > 0)
+		(*e)->visit = NO_VISIT;
+	return n;
 }
 
 static struct om_ev *push(struct range_state *rs, enum om_kind k, uint32_t slot, kv_date date,
@@ -384,6 +406,7 @@ static int row_person(void *arg, const struct kvdb_cell *c)
 	p->sex = gender == GENDER_MALE ? KV_SEX_MALE
 		 : gender == GENDER_FEMALE ? KV_SEX_FEMALE
 					    : KV_SEX_UNKNOWN;
+	p->holder = kvdb_cell_ref(&c[6]); /* person.provider_id: never a bad row */
 	return 0;
 }
 
@@ -397,11 +420,8 @@ static int row_death(void *arg, const struct kvdb_cell *c)
 	rs->r->rows[OM_Q_DEATH]++;
 	kvdb_req_int(&c[0], &pid, &why);
 	kvdb_req_date(&c[1], false, &date, &why);
-	if (why == KVDB_NO_REASON)
-		find_person(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, why);
-	if (after_to(rs, date))
+	const struct kvdb_row_to x = row_to(rs, true);
+	if (kvdb_row_patient(&x, why, pid, date, &slot) == 0)
 		return 0;
 	if (date < rs->pats.p[slot].death)
 		rs->pats.p[slot].death = date; /* several rows: the earliest */
@@ -414,7 +434,7 @@ static int row_period(void *arg, const struct kvdb_cell *c)
 	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0;
 	kv_date from = 0, end = 0;
-	uint32_t slot = 0;
+	struct om_ev *e;
 	rs->r->rows[OM_Q_OBSERVATION_PERIOD]++;
 	kvdb_req_int(&c[0], &id, &why);
 	kvdb_req_int(&c[1], &pid, &why);
@@ -422,15 +442,9 @@ static int row_period(void *arg, const struct kvdb_cell *c)
 	kvdb_opt_date(&c[3], &end, &why);
 	if (why == KVDB_NO_REASON && end != KV_DATE_OPEN && end < from)
 		kvdb_fail(&why, R_END_BEFORE_START);
-	if (why == KVDB_NO_REASON)
-		find_person(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, why);
-	if (after_to(rs, from))
-		return 0;
-	struct om_ev *e = push(rs, K_PERIOD, slot, from, id, 0);
-	if (e == NULL)
-		return -1;
+	int k = stage(rs, K_PERIOD, why, pid, from, id, &e);
+	if (k <= 0)
+		return k;
 	e->u.p.from = from;
 	/* the end date is the last day observed; kv_list_period.to is exclusive */
 	e->u.p.to = end == KV_DATE_OPEN ? KV_DATE_OPEN : end + 1;
@@ -532,11 +546,8 @@ static int row_condition(void *arg, const struct kvdb_cell *c)
 		       get_code(&c[7], true, src, &why) == 0;
 	if (why == KVDB_NO_REASON && !has_std && !has_icd)
 		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
-	if (why == KVDB_NO_REASON)
-		find_person(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, why);
-	if (after_to(rs, date))
+	const struct kvdb_row_to x = row_to(rs, true);
+	if (kvdb_row_patient(&x, why, pid, date, &slot) == 0)
 		return 0;
 	if (has_std && emit_dx(rs, slot, date, id, 0, visit, KV_CODE_SNOMED, std) != 0)
 		return -1;
@@ -563,11 +574,8 @@ static int row_ancestor(void *arg, const struct kvdb_cell *c)
 	kvdb_req_date(&c[3], false, &date, &why);
 	if (get_code(&c[4], false, code, &why) != 0)
 		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
-	if (why == KVDB_NO_REASON)
-		find_person(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, why);
-	if (after_to(rs, date))
+	const struct kvdb_row_to x = row_to(rs, true);
+	if (kvdb_row_patient(&x, why, pid, date, &slot) == 0)
 		return 0;
 	bool named = false;
 	for (size_t i = 0; i < cfg->n_ancestor_sets && !named; i++)
@@ -604,10 +612,9 @@ static int row_drug(void *arg, const struct kvdb_cell *c)
 		kvdb_fail(&why, R_OUT_OF_RANGE);
 	if (why == KVDB_NO_REASON && end != KV_DATE_OPEN && end < start)
 		kvdb_fail(&why, R_END_BEFORE_START);
-	if (why == KVDB_NO_REASON)
-		find_person(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, why);
+	const struct kvdb_row_to x = row_to(rs, false); /* after req->to: below */
+	if (kvdb_row_patient(&x, why, pid, start, &slot) == 0)
+		return 0;
 	if (atc[0] == '\0')
 		rs->r->bad[OM_Q_DRUG][R_NO_ATC]++; /* delivered all the same, with atc "" */
 	if (after_to(rs, start))
@@ -669,11 +676,8 @@ static int row_measurement(void *arg, const struct kvdb_cell *c)
 	bool dia = loinc && strcmp(code, LOINC_DIASTOLIC) == 0;
 	if (why == KVDB_NO_REASON && (sys || dia) && kv != 0)
 		kvdb_fail(&why, R_MISSING_VALUE);
-	if (why == KVDB_NO_REASON)
-		find_person(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, why);
-	if (after_to(rs, date))
+	const struct kvdb_row_to x = row_to(rs, true);
+	if (kvdb_row_patient(&x, why, pid, date, &slot) == 0)
 		return 0;
 
 	if (sys || dia) {
@@ -731,10 +735,9 @@ static int row_procedure(void *arg, const struct kvdb_cell *c)
 	kvdb_req_date(&c[3], false, &date, &why);
 	if (get_code(&c[5], false, code, &why) > 0)
 		kvdb_fail(&why, R_UNMAPPED_CONCEPT);
-	if (why == KVDB_NO_REASON)
-		find_person(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, why);
+	const struct kvdb_row_to x = row_to(rs, false); /* after req->to: its visit's */
+	if (kvdb_row_patient(&x, why, pid, date, &slot) == 0)
+		return 0;
 	bool known, dropped;
 	int32_t ci = contact_index(rs, slot, visit, &known, &dropped);
 	if (dropped || (ci < 0 && after_to(rs, date)))

@@ -39,6 +39,7 @@ static const struct om_col person_cols[] = {
 	COL("x.month_of_birth", KVDB_T_INT, 0),
 	COL("x.day_of_birth", KVDB_T_INT, 0),
 	COL("x.birth_datetime", KVDB_T_TIMESTAMP, 0),
+	COL("x.provider_id", KVDB_T_ID, 0), /* the list holder (kv_patient_origin) */
 };
 static const struct om_col death_cols[] = {
 	COL("x.person_id", KVDB_T_ID, 0),

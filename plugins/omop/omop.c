@@ -307,8 +307,9 @@ done:
 
 static int omop_open(const struct kv_call *call, struct kv_open_result *res)
 {
-	struct om_state *st = kvdb_conn_new(
-		call->host, call->ctx, offsetof(struct kv_host, in_value_set) + sizeof(void *), sizeof(*st));
+	struct om_state *st =
+		kvdb_conn_new(call, offsetof(struct kv_host, in_value_set) + sizeof(void *),
+			      sizeof(*st));
 	if (st == NULL)
 		return KV_ERROR;
 	const struct om_settings *set = call->settings;
@@ -331,7 +332,10 @@ static int omop_read(const struct kv_call *call, const struct kv_read_request *r
 		     kv_patient_sink sink, void *sink_arg)
 {
 	struct om_state *st = call->state;
-	return om_read(&st->c.rc, st->c.t, &st->cfg, st->c.provides, req, sink, sink_arg);
+	kvdb_enter(&st->c, call);
+	int ret = om_read(&st->c.rc, st->c.t, &st->cfg, st->c.provides, req, sink, sink_arg);
+	kvdb_leave(&st->c);
+	return ret;
 }
 
 KV_CONNECTOR_PLUGIN = {

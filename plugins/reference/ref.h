@@ -269,5 +269,8 @@ int ref_row_diagnosis(void *arg, const struct kvdb_cell *c);
 /* After the contacts: group and sort them, then point the contact map at
  * the final positions (before fees and diagnoses are read). */
 int ref_contacts_done(struct ref_range_state *rs);
+/* After the list periods are grouped: each patient's list holder at req->to
+ * (kvdb_pat.holder, for kv_patient_origin), from the periods' gp_id. */
+void ref_list_holders(struct ref_range_state *rs);
 
 #endif /* KV_REFERENCE_REF_H */

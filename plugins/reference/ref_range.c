@@ -172,6 +172,8 @@ int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 		if (!s->grouped &&
 		    kvdb_stage_group(r->rc, &r->mem, s, rs.pats.n, "grouping rows by patient") != 0)
 			goto done;
+		if (t == REF_TAB_LIST_PERIOD)
+			ref_list_holders(&rs); /* before compaction drops the GPs */
 		kvdb_stage_compact(s);
 	}
 

@@ -24,7 +24,8 @@
 
 /* ---- staging records --------------------------------------------------- */
 
-struct st_period { struct kvdb_head h; struct kv_list_period ev; };
+/* a list period keeps its GP (gp_id) until the holders are picked */
+struct st_period { struct kvdb_head h; struct kv_list_period ev; uint32_t gp, unused; };
 struct st_contact { struct kvdb_head h; struct kv_contact ev; };
 struct st_fee { struct kvdb_head h; struct kv_fee ev; };
 struct st_dx { struct kvdb_head h; struct kv_diagnosis ev; };
@@ -50,6 +51,14 @@ KVDB_STAGE_OK(st_note);
 static int cmp_plain(const void *a, const void *b)
 {
 	return kvdb_cmp_head(a, b);
+}
+
+/* By (from, to), then GP: overlapping periods in one fixed order. */
+static int cmp_period(const void *va, const void *vb)
+{
+	const struct st_period *a = va, *b = vb;
+	int c = kvdb_cmp_head(&a->h, &b->h);
+	return c != 0 ? c : (a->gp > b->gp) - (a->gp < b->gp);
 }
 
 static int cmp_fee(const void *va, const void *vb)
@@ -84,7 +93,7 @@ static int cmp_note(const void *va, const void *vb)
 #define SD(st, cmpf) KVDB_STAGE_DESC(st, ev, cmpf)
 
 const struct kvdb_stage_desc ref_stage_descs[REF_N_TABLES] = {
-	[REF_TAB_LIST_PERIOD] = SD(st_period, cmp_plain),
+	[REF_TAB_LIST_PERIOD] = SD(st_period, cmp_period),
 	[REF_TAB_CONTACT] = SD(st_contact, cmp_plain),
 	[REF_TAB_FEE] = SD(st_fee, cmp_fee),
 	[REF_TAB_DIAGNOSIS] = SD(st_dx, cmp_plain),
@@ -183,17 +192,29 @@ static bool out_of_window(const struct ref_range_state *rs, kv_date date)
 /* The slot of a deliverable patient; otherwise the reason. */
 static bool find_patient(struct ref_range_state *rs, int64_t pid, uint32_t *slot, unsigned *why)
 {
-	uint32_t s = kvdb_pats_find(&rs->pats, pid);
-	if (s == KVDB_MAP_NONE) {
-		kvdb_fail(why, REF_R_UNKNOWN_PATIENT);
-		return false;
-	}
-	if (rs->pats.p[s].bad) {
-		kvdb_fail(why, REF_R_BAD_PATIENT);
-		return false;
-	}
-	*slot = s;
-	return true;
+	return kvdb_pats_slot(&rs->pats, pid, REF_R_UNKNOWN_PATIENT, REF_R_BAD_PATIENT, slot, why);
+}
+
+/* A row of table t, decoded (why: its reason, if bad), through the tail
+ * every decoder shares (kvdb_stage_row): staged (1, *rec with its head
+ * set), or not (0: a bad row counted, or dated after req->to or, for a
+ * windowed kind, before events_from: dropped), or -1 (the budget). */
+static struct kvdb_row_to row_to(struct ref_range_state *rs, enum ref_table t, bool windowed)
+{
+	const struct kv_read_request *req = rs->r->req;
+	return (struct kvdb_row_to){
+		.rc = rs->r->rc, .mem = rs->mem, .pats = &rs->pats, .bad = rs->r->bad[t],
+		.unknown_patient = REF_R_UNKNOWN_PATIENT, .bad_patient = REF_R_BAD_PATIENT,
+		.from = windowed ? req->events_from : 0, .to = req->to,
+		.what = "holding the rows of a patient range",
+	};
+}
+
+static int stage(struct ref_range_state *rs, enum ref_table t, bool windowed, unsigned why,
+		 int64_t pid, kv_date date, int64_t key, void **rec)
+{
+	const struct kvdb_row_to x = row_to(rs, t, windowed);
+	return kvdb_stage_row(&x, &rs->st[t], why, pid, date, key, rec);
 }
 
 static void *push(struct ref_range_state *rs, enum ref_table t)
@@ -265,27 +286,40 @@ static int row_period(void *arg, const struct kvdb_cell *c)
 	unsigned why = KVDB_NO_REASON;
 	int64_t pid = 0;
 	kv_date from = 0, to = KV_DATE_OPEN;
-	uint32_t slot = 0;
+	void *rec;
 
 	rs->r->rows[REF_TAB_LIST_PERIOD]++;
 	kvdb_req_int(&c[0], &pid, &why);
 	kvdb_req_date(&c[1], false, &from, &why);
 	kvdb_opt_date(&c[2], &to, &why);
-	if (why == KVDB_NO_REASON)
-		find_patient(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, REF_TAB_LIST_PERIOD, why);
-	if (from > rs->r->req->to)
-		return 0;
-	struct st_period *e = push(rs, REF_TAB_LIST_PERIOD);
-	if (e == NULL)
-		return -1;
-	e->h.slot = slot;
-	e->h.date = from;
-	e->h.key = to;
+	int k = stage(rs, REF_TAB_LIST_PERIOD, false, why, pid, from, to, &rec);
+	if (k <= 0)
+		return k;
+	struct st_period *e = rec;
 	e->ev.from = from;
 	e->ev.to = to;
+	e->gp = kvdb_cell_ref(&c[3]); /* never a bad row: only passed on */
 	return 0;
+}
+
+/* After the list periods are grouped (sorted by from, to, GP), before they
+ * are compacted: each patient's list holder at req->to is the GP of the
+ * last period covering it (from <= to < valid_to), 0 when none does. Runs
+ * on the reading thread after the worker's join. */
+void ref_list_holders(struct ref_range_state *rs)
+{
+	const struct kvdb_stage *s = &rs->st[REF_TAB_LIST_PERIOD];
+	kv_date at = rs->r->req->to;
+	if (!s->grouped)
+		return;
+	for (size_t p = 0; p < rs->pats.n; p++) {
+		for (size_t i = s->off[p]; i < s->off[p + 1]; i++) {
+			const struct st_period *e =
+				(const struct st_period *)(s->data + i * sizeof(struct st_period));
+			if (e->ev.from <= at && at < e->ev.to) /* KV_DATE_OPEN is INT32_MAX */
+				rs->pats.p[p].holder = e->gp;
+		}
+	}
 }
 
 int ref_row_contact(void *arg, const struct kvdb_cell *c)
@@ -405,8 +439,8 @@ int ref_row_diagnosis(void *arg, const struct kvdb_cell *c)
 	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0, cid = 0;
 	kv_date date = 0;
-	uint32_t slot = 0;
 	char code[KV_CODE_MAX];
+	void *rec;
 
 	rs->r->rows[REF_TAB_DIAGNOSIS]++;
 	kvdb_req_int(&c[0], &id, &why);
@@ -418,13 +452,11 @@ int ref_row_diagnosis(void *arg, const struct kvdb_cell *c)
 	uint8_t sys = req_enum(&c[4], system_names, N_OF(system_names),
 			       REF_R_UNKNOWN_CODE_SYSTEM, &why);
 	req_code(&c[5], true, code, &why);
-	if (why == KVDB_NO_REASON)
-		find_patient(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, REF_TAB_DIAGNOSIS, why);
-	if (date > rs->r->req->to)
-		return 0;
-
+	int k = stage(rs, REF_TAB_DIAGNOSIS, false, why, pid, date, id, &rec);
+	if (k <= 0)
+		return k;
+	struct st_dx *e = rec;
+	uint32_t slot = e->h.slot;
 	int32_t cidx = -1;
 	if (has_contact == 0) {
 		uint32_t val;
@@ -434,12 +466,6 @@ int ref_row_diagnosis(void *arg, const struct kvdb_cell *c)
 		if (ct != NULL && ct->h.slot == slot)
 			cidx = (int32_t)(val - rs->st[REF_TAB_CONTACT].off[slot]);
 	}
-	struct st_dx *e = push(rs, REF_TAB_DIAGNOSIS);
-	if (e == NULL)
-		return -1;
-	e->h.slot = slot;
-	e->h.date = date;
-	e->h.key = id;
 	e->ev.date = date;
 	e->ev.contact = cidx;
 	e->ev.system = sys;
@@ -453,7 +479,7 @@ static int row_medication(void *arg, const struct kvdb_cell *c)
 	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0;
 	kv_date start = 0, stop = KV_DATE_OPEN;
-	uint32_t slot = 0;
+	void *rec;
 	char atc[KV_CODE_MAX];
 
 	rs->r->rows[REF_TAB_MEDICATION]++;
@@ -463,18 +489,10 @@ static int row_medication(void *arg, const struct kvdb_cell *c)
 	uint8_t use = req_enum(&c[3], use_names, N_OF(use_names), REF_R_UNKNOWN_USE_TYPE, &why);
 	kvdb_req_date(&c[4], false, &start, &why);
 	kvdb_opt_date(&c[5], &stop, &why);
-	if (why == KVDB_NO_REASON)
-		find_patient(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, REF_TAB_MEDICATION, why);
-	if (start > rs->r->req->to)
-		return 0;
-	struct st_med *e = push(rs, REF_TAB_MEDICATION);
-	if (e == NULL)
-		return -1;
-	e->h.slot = slot;
-	e->h.date = start;
-	e->h.key = id;
+	int k = stage(rs, REF_TAB_MEDICATION, false, why, pid, start, id, &rec);
+	if (k <= 0)
+		return k;
+	struct st_med *e = rec;
 	e->ev.start = start;
 	e->ev.stop = stop;
 	e->ev.use_type = use;
@@ -488,7 +506,7 @@ static int row_prescription(void *arg, const struct kvdb_cell *c)
 	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0;
 	kv_date date = 0;
-	uint32_t slot = 0;
+	void *rec;
 	char atc[KV_CODE_MAX];
 	double ddd = 0;
 	bool has_ddd = false;
@@ -505,18 +523,10 @@ static int row_prescription(void *arg, const struct kvdb_cell *c)
 	if (c[5].kind != KVDB_V_NULL)
 		group = req_enum(&c[5], group_names, N_OF(group_names), REF_R_UNKNOWN_RX_GROUP,
 				 &why);
-	if (why == KVDB_NO_REASON)
-		find_patient(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, REF_TAB_PRESCRIPTION, why);
-	if (out_of_window(rs, date))
-		return 0;
-	struct st_rx *e = push(rs, REF_TAB_PRESCRIPTION);
-	if (e == NULL)
-		return -1;
-	e->h.slot = slot;
-	e->h.date = date;
-	e->h.key = id;
+	int k = stage(rs, REF_TAB_PRESCRIPTION, true, why, pid, date, id, &rec);
+	if (k <= 0)
+		return k;
+	struct st_rx *e = rec;
 	e->ev.date = date;
 	e->ev.group = group;
 	e->ev.has_ddd = has_ddd;
@@ -531,7 +541,7 @@ static int row_lab(void *arg, const struct kvdb_cell *c)
 	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0;
 	kv_date date = 0;
-	uint32_t slot = 0;
+	void *rec;
 	char code[KV_CODE_MAX];
 	double value = 0;
 	bool has_value = false;
@@ -542,18 +552,10 @@ static int row_lab(void *arg, const struct kvdb_cell *c)
 	kvdb_req_date(&c[2], false, &date, &why);
 	req_code(&c[3], false, code, &why);
 	kvdb_opt_float(&c[4], &value, &has_value, &why);
-	if (why == KVDB_NO_REASON)
-		find_patient(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, REF_TAB_LAB, why);
-	if (out_of_window(rs, date))
-		return 0;
-	struct st_lab *e = push(rs, REF_TAB_LAB);
-	if (e == NULL)
-		return -1;
-	e->h.slot = slot;
-	e->h.date = date;
-	e->h.key = id;
+	int k = stage(rs, REF_TAB_LAB, true, why, pid, date, id, &rec);
+	if (k <= 0)
+		return k;
+	struct st_lab *e = rec;
 	e->ev.date = date;
 	e->ev.has_value = has_value;
 	e->ev.value = has_value ? value : 0.0;
@@ -567,7 +569,7 @@ static int row_bp(void *arg, const struct kvdb_cell *c)
 	unsigned why = KVDB_NO_REASON;
 	int64_t pid = 0, sys = 0, dia = 0;
 	kv_date date = 0;
-	uint32_t slot = 0;
+	void *rec;
 
 	rs->r->rows[REF_TAB_BP]++;
 	kvdb_req_int(&c[0], &pid, &why);
@@ -577,18 +579,10 @@ static int row_bp(void *arg, const struct kvdb_cell *c)
 	if (why == KVDB_NO_REASON && (sys < INT16_MIN || sys > INT16_MAX || dia < INT16_MIN ||
 				 dia > INT16_MAX))
 		kvdb_fail(&why, REF_R_OUT_OF_RANGE);
-	if (why == KVDB_NO_REASON)
-		find_patient(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, REF_TAB_BP, why);
-	if (out_of_window(rs, date))
-		return 0;
-	struct st_bp *e = push(rs, REF_TAB_BP);
-	if (e == NULL)
-		return -1;
-	e->h.slot = slot;
-	e->h.date = date;
-	e->h.key = 0; /* no key: ties are ordered by the values (cmp_bp) */
+	int k = stage(rs, REF_TAB_BP, true, why, pid, date, 0 /* no key: ties by the values (cmp_bp) */, &rec);
+	if (k <= 0)
+		return k;
+	struct st_bp *e = rec;
 	e->ev.date = date;
 	e->ev.systolic = (int16_t)sys;
 	e->ev.diastolic = (int16_t)dia;
@@ -601,7 +595,7 @@ static int row_form(void *arg, const struct kvdb_cell *c)
 	unsigned why = KVDB_NO_REASON;
 	int64_t id = 0, pid = 0;
 	kv_date date = 0;
-	uint32_t slot = 0;
+	void *rec;
 
 	rs->r->rows[REF_TAB_FORM]++;
 	kvdb_req_int(&c[0], &id, &why);
@@ -611,18 +605,10 @@ static int row_form(void *arg, const struct kvdb_cell *c)
 		kvdb_fail(&why, REF_R_MISSING_VALUE);
 	else if (c[3].kind != KVDB_V_TEXT || c[3].too_long || c[3].len >= KV_FORM_TYPE_MAX)
 		kvdb_fail(&why, REF_R_FORM_TYPE_TOO_LONG);
-	if (why == KVDB_NO_REASON)
-		find_patient(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, REF_TAB_FORM, why);
-	if (out_of_window(rs, date))
-		return 0;
-	struct st_form *e = push(rs, REF_TAB_FORM);
-	if (e == NULL)
-		return -1;
-	e->h.slot = slot;
-	e->h.date = date;
-	e->h.key = id;
+	int k = stage(rs, REF_TAB_FORM, true, why, pid, date, id, &rec);
+	if (k <= 0)
+		return k;
+	struct st_form *e = rec;
 	e->ev.date = date;
 	/* compared exactly (rule 2): no trimming or case change */
 	memcpy(e->ev.type, c[3].s, c[3].len);
@@ -642,11 +628,8 @@ static int row_note(void *arg, const struct kvdb_cell *c)
 	kvdb_req_int(&c[0], &pid, &why);
 	kvdb_req_date(&c[1], false, &date, &why);
 	kvdb_req_int(&c[2], &id, &why);
-	if (why == KVDB_NO_REASON)
-		find_patient(rs, pid, &slot, &why);
-	if (why != KVDB_NO_REASON)
-		return count_bad(rs, REF_TAB_NOTE, why);
-	if (out_of_window(rs, date))
+	const struct kvdb_row_to x = row_to(rs, REF_TAB_NOTE, true);
+	if (kvdb_row_patient(&x, why, pid, date, &slot) == 0)
 		return 0;
 	for (size_t i = 0; i < rs->r->rules.n_rules; i++) {
 		int64_t flag = 0;

@@ -41,6 +41,7 @@ static const struct ref_column list_period_cols[] = {
 	COL("patient_id", KVDB_T_ID, 0, 0),
 	COL("valid_from", KVDB_T_DATE, 0, 0),
 	COL("valid_to", KVDB_T_DATE, 0, 0),
+	COL("gp_id", KVDB_T_ID, 0, 0), /* the list holder at req->to (kv_patient_origin) */
 };
 static const struct ref_column contact_cols[] = {
 	COL("contact_id", KVDB_T_ID, 0, 0),

@@ -12,7 +12,9 @@
  * read()     ref_read() in ref_read.c.
  * close()    disconnects and frees everything.
  *
- * The state is owned by the plugin from open() to close(). Errors go to
+ * The state is owned by the plugin from open() to close(); it holds the
+ * host and context of the callback running only (kvdb_enter/kvdb_leave).
+ * Errors go to
  * host->set_error as one sentence naming what failed; neither the
  * connection string nor the password is ever logged or reported.
  */
@@ -89,8 +91,9 @@ static int check_schema(struct kvdb_conn *st)
 
 static int reference_open(const struct kv_call *call, struct kv_open_result *res)
 {
-	struct kvdb_conn *st = kvdb_conn_new(
-		call->host, call->ctx, offsetof(struct kv_host, count_bad_rows) + sizeof(void *), sizeof(*st));
+	struct kvdb_conn *st =
+		kvdb_conn_new(call, offsetof(struct kv_host, count_bad_rows) + sizeof(void *),
+			      sizeof(*st));
 	if (st == NULL)
 		return KV_ERROR;
 	const struct ref_settings *set = call->settings;
@@ -111,7 +114,10 @@ static int reference_read(const struct kv_call *call, const struct kv_read_reque
 			  kv_patient_sink sink, void *sink_arg)
 {
 	struct kvdb_conn *st = call->state;
-	return ref_read(&st->rc, st->t, req, sink, sink_arg);
+	kvdb_enter(st, call);
+	int ret = ref_read(&st->rc, st->t, req, sink, sink_arg);
+	kvdb_leave(st);
+	return ret;
 }
 
 KV_CONNECTOR_PLUGIN = {

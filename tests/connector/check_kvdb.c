@@ -228,12 +228,19 @@ END_TEST
 
 static int sink_calls, sink_stop_at = -1;
 static size_t sink_events;
+static uint64_t sink_refs[8], sink_holders[8];
 
 static int test_sink(void *arg, const struct kv_patient *p, const struct kv_patient_origin *origin)
 {
 	(void)arg;
-	(void)origin;
 	ck_assert_uint_eq(p->struct_size, sizeof *p);
+	/* every patient with its origin: the id and the list holder */
+	ck_assert_ptr_nonnull(origin);
+	ck_assert_uint_eq(origin->struct_size, sizeof *origin);
+	if (sink_calls >= 0 && sink_calls < 8) {
+		sink_refs[sink_calls] = origin->local_ref;
+		sink_holders[sink_calls] = origin->list_holder;
+	}
 	sink_events += p->n_labs;
 	if (sink_calls++ == sink_stop_at)
 		return KV_ERROR;
@@ -249,6 +256,7 @@ START_TEST(test_deliver)
 	add_pat(&mem, &ps, 1, 0, 0);
 	add_pat(&mem, &ps, 2, 0, 1); /* bad: never delivered */
 	add_pat(&mem, &ps, 3, 0, 0);
+	ps.p[2].holder = 77; /* the list holder the connector found; 1 has none */
 	ck_assert_int_eq(kvdb_pats_index(&rc, &mem, &ps, &dups, "testing"), 0);
 	for (uint32_t slot = 0; slot < 3; slot++) {
 		struct st_test *e = kvdb_stage_push(&rc, &mem, &s, "testing");
@@ -265,6 +273,10 @@ START_TEST(test_deliver)
 	ck_assert_int_eq(sink_calls, 2);
 	ck_assert_uint_eq(sink_events, 2);
 	ck_assert_uint_eq(delivered, 2);
+	ck_assert_uint_eq(sink_refs[0], 1);
+	ck_assert_uint_eq(sink_holders[0], 0);
+	ck_assert_uint_eq(sink_refs[1], 3);
+	ck_assert_uint_eq(sink_holders[1], 77);
 	sink_stop_at = 3; /* the second call of this run */
 	ck_assert_int_ne(kvdb_deliver(&rc, &ps, by_kind, test_sink, NULL, &delivered), 0);
 	ck_assert_str_eq(fake_host_default.error, "the read was stopped by the patient sink after 3 patients");
@@ -337,6 +349,19 @@ START_TEST(test_cells)
 	c = text("7.25");
 	kvdb_opt_float(&c, &f, &has, &why);
 	ck_assert(has && f == 7.25 && why == KVDB_NO_REASON);
+	/* an opaque key passed on (a list holder): 0 when unknown, never a bad row */
+	struct kvdb_cell ref = {.kind = KVDB_V_INT, .i = 42};
+	ck_assert_uint_eq(kvdb_cell_ref(&ref), 42);
+	ref.i = (int64_t)UINT32_MAX + 1;
+	ck_assert_uint_eq(kvdb_cell_ref(&ref), 0);
+	ref.i = -3;
+	ck_assert_uint_eq(kvdb_cell_ref(&ref), 0);
+	ref = text("17");
+	ck_assert_uint_eq(kvdb_cell_ref(&ref), 17);
+	ref = text("x");
+	ck_assert_uint_eq(kvdb_cell_ref(&ref), 0);
+	ref.kind = KVDB_V_NULL;
+	ck_assert_uint_eq(kvdb_cell_ref(&ref), 0);
 }
 END_TEST
 
@@ -478,18 +503,29 @@ START_TEST(test_conn_and_counts)
 {
 	struct kv_host old = fake_host;
 	old.abi_major = KV_ABI_MAJOR + 1;
-	ck_assert_ptr_null(kvdb_conn_new(&old, NULL, sizeof(struct kv_host),
+	struct kv_call old_call = {.struct_size = sizeof old_call, .host = &old};
+	ck_assert_ptr_null(kvdb_conn_new(&old_call, sizeof(struct kv_host),
 					 sizeof(struct kvdb_conn)));
-	struct kvdb_conn *c = kvdb_conn_new(&fake_host, NULL, sizeof(struct kv_host),
+	struct kv_call call = {.struct_size = sizeof call, .host = &fake_host};
+	struct kvdb_conn *c = kvdb_conn_new(&call, sizeof(struct kv_host),
 					    sizeof(struct kvdb_conn));
 	ck_assert_ptr_nonnull(c);
-	ck_assert_ptr_eq(c->rc.host, &fake_host);
+	ck_assert_ptr_eq(c->rc.host, &fake_host); /* open() runs */
 	c->provides = 5;
 	struct kv_open_result res = {.struct_size = sizeof res};
 	ck_assert_int_eq(kvdb_conn_opened(c, &res), KV_OK);
 	ck_assert_ptr_eq(res.state, c);
 	ck_assert_uint_eq(res.provides, 5);
-	struct kv_call call = {.struct_size = sizeof call, .host = &fake_host, .state = c};
+	/* no host or context kept between callbacks */
+	ck_assert_ptr_null(c->rc.host);
+	ck_assert_ptr_null(c->rc.ctx);
+	call.state = c;
+	kvdb_enter(c, &call);
+	ck_assert_ptr_eq(c->rc.host, &fake_host);
+	kvdb_leave(c);
+	ck_assert_ptr_null(c->rc.host);
+	ck_assert_int_eq(kvdb_error(&c->rc, "after the callback"), -1); /* reported nowhere */
+	ck_assert_int_eq(fake_host_default.n_errors, 0);
 	kvdb_conn_close(&call);
 
 	static const char *const reasons[3] = {"a", "b", "c"};

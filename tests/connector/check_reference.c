@@ -1090,6 +1090,114 @@ START_TEST(test_read_twice)
 }
 END_TEST
 
+/* ---- tests: each patient's origin (kv_patient_origin) ------------------- */
+
+/* What the sink was given besides the patient, in delivery order. */
+struct origins {
+	size_t n;
+	uint32_t size[16];
+	uint64_t local_ref[16];
+	uint64_t list_holder[16];
+	bool missing; /* an origin was NULL */
+};
+
+static int origin_sink(void *arg, const struct kv_patient *p,
+		       const struct kv_patient_origin *origin)
+{
+	struct origins *o = arg;
+	(void)p;
+	if (origin == NULL) {
+		o->missing = true;
+		return 0;
+	}
+	if (o->n < N_OF(o->size)) {
+		o->size[o->n] = origin->struct_size;
+		o->local_ref[o->n] = origin->local_ref;
+		o->list_holder[o->n] = origin->list_holder;
+	}
+	o->n++;
+	return 0;
+}
+
+/* Read the fixture up to `to` with `budget` and compare every delivered
+ * patient's origin with want[] = {patient_id, gp_id of its list at to}. */
+static void assert_origins(const char *dsn, const char *label, kv_date to, size_t budget,
+			   const uint64_t (*want)[2], size_t n_want)
+{
+	struct kv_ctx ctx;
+	struct kv_call call;
+	struct origins o = {0};
+	ref_ctx(&ctx, dsn, NULL, "1024");
+	ck_assert_msg(conn_open(&call, &ctx, NULL) == KV_OK, "%s: %s", label, ctx.error);
+	struct kv_read_request req = {.to = to, .memory_budget = budget};
+	int rc = plugin->read(&call, &req, origin_sink, &o);
+	plugin->close(&call);
+	ck_assert_msg(rc == KV_OK, "%s: %s", label, ctx.error);
+	ck_assert_msg(!o.missing, "%s: a patient without its origin", label);
+	ck_assert_msg(o.n == n_want, "%s: %zu patients, want %zu", label, o.n, n_want);
+	for (size_t i = 0; i < n_want; i++) {
+		ck_assert_msg(o.size[i] == sizeof(struct kv_patient_origin),
+			      "%s: origin %zu has struct_size %u", label, i, (unsigned)o.size[i]);
+		ck_assert_msg(o.local_ref[i] == want[i][0],
+			      "%s: patient %zu has local_ref %" PRIu64 ", want %" PRIu64, label, i,
+			      o.local_ref[i], want[i][0]);
+		ck_assert_msg(o.list_holder[i] == want[i][1],
+			      "%s: patient %" PRIu64 " has list_holder %" PRIu64 ", want %" PRIu64,
+			      label, want[i][0], o.list_holder[i], want[i][1]);
+	}
+}
+
+/* fixture.sql's delivered patients (104 and 109 are bad rows) and their
+ * list holders at the read's end, valid_to exclusive. */
+static const uint64_t origins_2024[][2] = {
+	{101, 5}, /* GP 1 until 2020-01-01, GP 5 from 2019-06-01 on: the later GP */
+	{102, 1}, /* open period */
+	{103, 0}, /* no list period */
+	{105, 0}, /* an empty period in 2018: ended before req->to */
+	{106, 0}, /* a period from 2025-06-01 on: after req->to */
+	{107, 1},
+	{108, 1},
+};
+/* to 2019-03-01: 101 only on GP 1's list; 105's empty period long over */
+static const uint64_t origins_2019[][2] = {
+	{101, 1}, {102, 1}, {103, 0}, {105, 0}, {106, 0}, {107, 1}, {108, 1},
+};
+/* to 2020-01-01, the end of GP 1's period (exclusive): 101 on GP 5's */
+static const uint64_t origins_2020[][2] = {
+	{101, 5}, {102, 1}, {103, 0}, {105, 0}, {106, 0}, {107, 1}, {108, 1},
+};
+
+static void origins_over(const char *dsn, const char *label)
+{
+	assert_origins(dsn, label, kv_date_from_ymd(2024, 12, 31), BIG_BUDGET, origins_2024,
+		       N_OF(origins_2024));
+	/* many patient_id ranges (and the twin over libpq): the same */
+	assert_origins(dsn, label, kv_date_from_ymd(2024, 12, 31), 5120, origins_2024,
+		       N_OF(origins_2024));
+	assert_origins(dsn, label, kv_date_from_ymd(2019, 3, 1), BIG_BUDGET, origins_2019,
+		       N_OF(origins_2019));
+	assert_origins(dsn, label, kv_date_from_ymd(2020, 1, 1), BIG_BUDGET, origins_2020,
+		       N_OF(origins_2020));
+}
+
+START_TEST(test_origin_libpq)
+{
+	origins_over(dsn_pg, "origin-libpq");
+}
+END_TEST
+
+START_TEST(test_origin_psqlodbc)
+{
+	origins_over(dsn_odbc_pg, "origin-psqlodbc");
+}
+END_TEST
+
+START_TEST(test_origin_sqlite)
+{
+	origins_over(dsn_sqlite, "origin-sqlite");
+}
+END_TEST
+
 /* While a read is in progress (between two ranges) another connection
  * cannot change the SQLite file: the whole read is one transaction, so every
  * range sees the same snapshot. */
@@ -1608,6 +1716,9 @@ static Suite *reference_suite(void)
 	tcase_add_test(tc, test_bad_rules);
 	tcase_add_test(tc, test_sink_stops);
 	tcase_add_test(tc, test_read_twice);
+	tcase_add_test(tc, test_origin_libpq);
+	tcase_add_test(tc, test_origin_psqlodbc);
+	tcase_add_test(tc, test_origin_sqlite);
 	tcase_add_test(tc, test_sqlite_strict);
 	tcase_add_test(tc, test_sqlite_snapshot);
 	tcase_add_test(tc, test_pg_snapshot);
