@@ -52,8 +52,8 @@ START_TEST(plugins_and_their_sections)
 	ck_assert_uint_eq(s.n_indicators, 1);
 
 	/* the plugin's settings struct is filled from its own section, typed
-	 * (the layouts of tests/plugins/t_good_indicator.c and
-	 * t_good_connector.c) */
+	 * (the layouts of tests/plugins/t_indicator_base.h, which
+	 * t_good_indicator.c is, and t_good_connector.c) */
 	const struct kv_host *h = &kv_host_api;
 	struct kv_ctx *ictx = s.indicators[0].ctx;
 	const struct { int64_t threshold; const char *label; } *iset =
