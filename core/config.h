@@ -118,7 +118,8 @@ struct kv_config_schema {
 	bool (*more_sections)(const char *name);
 	/* Checks beyond the key tables, or NULL; run before the secrets file
 	 * is read. */
-	void (*check)(const struct kv_config *cfg, struct kv_diags *d);	/* Size of the struct the sections' settings are filled into. */
+	void (*check)(const struct kv_config *cfg, struct kv_diags *d);
+	/* Size of the struct the sections' settings are filled into. */
 	size_t settings_size;
 };
 

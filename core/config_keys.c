@@ -26,72 +26,80 @@
 #define KV_STATE_DIR "/var/lib/kvalind"
 #endif
 
+/* Each key bound to the field of its name in its section's struct
+ * (config.h), so no key is read by its name where it is used. */
+#define OFFICE(f, ...) KV_SETTING(struct kv_office_settings, f, __VA_ARGS__)
+#define CORE(f, ...) KV_SETTING(struct kv_core_dir_settings, f, __VA_ARGS__)
+#define DISCLOSURE(f, ...) KV_SETTING(struct kv_disclosure_settings, f, __VA_ARGS__)
+#define PUSH(f, ...) KV_SETTING(struct kv_push_settings, f, __VA_ARGS__)
+#define SCHEDULE(f, ...) KV_SETTING(struct kv_schedule_settings, f, __VA_ARGS__)
+
 static const struct kv_setting office_keys[] = {
-	KV_SETTING(struct kv_office_settings, id, KV_CONFIG_STRING, NULL, true, NULL,
+	OFFICE(id, KV_CONFIG_STRING, NULL, true, NULL,
 	 "the office's participant id, a pseudonym (letters, digits, '-', '_'); the only name "
 	 "of the office that leaves it"),
-	KV_SETTING(struct kv_office_settings, name, KV_CONFIG_STRING, NULL, false, NULL,
+	OFFICE(name, KV_CONFIG_STRING, NULL, false, NULL,
 	 "the office's name, shown locally; leaves the office only with export_name"),
-	KV_SETTING(struct kv_office_settings, export_name, KV_CONFIG_BOOL, "false", false, NULL,
+	OFFICE(export_name, KV_CONFIG_BOOL, "false", false, NULL,
 	 "also put the office's name in each extract's manifest (off: only the pseudonym "
 	 "leaves)"),
 };
 
 static const struct kv_setting core_keys[] = {
-	KV_SETTING(struct kv_core_dir_settings, connector_dir, KV_CONFIG_PATH, KV_CONNECTOR_DIR, false, NULL,
+	CORE(connector_dir, KV_CONFIG_PATH, KV_CONNECTOR_DIR, false, NULL,
 	 "directory connector plugins are loaded from (not writable by group or others)"),
-	KV_SETTING(struct kv_core_dir_settings, indicator_dir, KV_CONFIG_PATH, KV_INDICATOR_DIR, false, NULL,
+	CORE(indicator_dir, KV_CONFIG_PATH, KV_INDICATOR_DIR, false, NULL,
 	 "directory indicator plugins are loaded from (not writable by group or others)"),
-	KV_SETTING(struct kv_core_dir_settings, value_sets, KV_CONFIG_PATH, KV_VALUE_SETS, false, NULL,
+	CORE(value_sets, KV_CONFIG_PATH, KV_VALUE_SETS, false, NULL,
 	 "value-set file: the codes each indicator looks for, with validity periods"),
-	KV_SETTING(struct kv_core_dir_settings, state_dir, KV_CONFIG_PATH, KV_STATE_DIR, false, NULL,
+	CORE(state_dir, KV_CONFIG_PATH, KV_STATE_DIR, false, NULL,
 	 "directory for results, the outbox and the run state"),
-	KV_SETTING(struct kv_core_dir_settings, log_level, KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",
+	CORE(log_level, KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",
 	 "how much to log"),
-	KV_SETTING(struct kv_core_dir_settings, user, KV_CONFIG_STRING, NULL, false, NULL,
+	CORE(user, KV_CONFIG_STRING, NULL, false, NULL,
 	 "the user 'kvalind daemon' switches to when started as root (it never runs as "
 	 "root)"),
-	KV_SETTING(struct kv_core_dir_settings, secrets_file, KV_CONFIG_PATH, NULL, false, NULL,
+	CORE(secrets_file, KV_CONFIG_PATH, NULL, false, NULL,
 	 "INI file with the secret keys (passwords, passphrases), readable by its owner only"),
-	KV_SETTING(struct kv_core_dir_settings, memory_budget_mb, KV_CONFIG_INT, "256", false, "16..65536",
+	CORE(memory_budget_mb, KV_CONFIG_INT, "256", false, "16..65536",
 	 "most memory, in MB, the connector may hold while reading the record system"),
 };
 
 static const struct kv_setting disclosure_keys[] = {
-	KV_SETTING(struct kv_disclosure_settings, min_count, KV_CONFIG_INT, "5", false, "5..1000",
+	DISCLOSURE(min_count, KV_CONFIG_INT, "5", false, "5..1000",
 	 "counts below this (and complements below it) are suppressed before anything leaves "
 	 "(at least 5: at 3 or 4 the audit had to withhold whole months)"),
-	KV_SETTING(struct kv_disclosure_settings, rounding_base, KV_CONFIG_INT, "5", false, "5..100",
+	DISCLOSURE(rounding_base, KV_CONFIG_INT, "5", false, "5..100",
 	 "published counts are rounded to the nearest multiple of this (at least 5: at 3 or "
 	 "4 a count at the lowest published value stands for too few true counts)"),
-	KV_SETTING(struct kv_disclosure_settings, perturbation, KV_CONFIG_ENUM, "cell_key", false, "cell_key|none",
+	DISCLOSURE(perturbation, KV_CONFIG_ENUM, "cell_key", false, "cell_key|none",
 	 "cell_key: before suppression and rounding, each count gets a noise of -1, 0 or +1 "
 	 "that depends only on the cell, its true count and the office's secret key "
 	 "state_dir/cell-key (keep it with the state directory's backups)"),
 };
 
 static const struct kv_setting push_keys[] = {
-	KV_SETTING(struct kv_push_settings, transport, KV_CONFIG_ENUM, "none", false, "none|https|directory",
+	PUSH(transport, KV_CONFIG_ENUM, "none", false, "none|https|directory",
 	 "how extracts leave the office: not at all, HTTPS POST, or a drop directory"),
-	KV_SETTING(struct kv_push_settings, url, KV_CONFIG_STRING, NULL, false, NULL, "the receiver's https:// address"),
-	KV_SETTING(struct kv_push_settings, drop_dir, KV_CONFIG_PATH, NULL, false, NULL,
+	PUSH(url, KV_CONFIG_STRING, NULL, false, NULL, "the receiver's https:// address"),
+	PUSH(drop_dir, KV_CONFIG_PATH, NULL, false, NULL,
 	 "directory extracts are written to for pickup (transport = directory)"),
-	KV_SETTING(struct kv_push_settings, ca_file, KV_CONFIG_PATH, NULL, false, NULL,
+	PUSH(ca_file, KV_CONFIG_PATH, NULL, false, NULL,
 	 "CA certificate(s) that verify the receiver and its signed receipts (default: the system's)"),
-	KV_SETTING(struct kv_push_settings, client_cert, KV_CONFIG_PATH, NULL, false, NULL,
+	PUSH(client_cert, KV_CONFIG_PATH, NULL, false, NULL,
 	 "the office's client certificate (PEM)"),
-	KV_SETTING(struct kv_push_settings, client_key, KV_CONFIG_PATH, NULL, false, NULL, "the client certificate's key (PEM)"),
-	KV_SETTING(struct kv_push_settings, key_passphrase, KV_CONFIG_SECRET, NULL, false, NULL,
+	PUSH(client_key, KV_CONFIG_PATH, NULL, false, NULL, "the client certificate's key (PEM)"),
+	PUSH(key_passphrase, KV_CONFIG_SECRET, NULL, false, NULL,
 	 "passphrase of client_key, if it has one"),
-	KV_SETTING(struct kv_push_settings, approval, KV_CONFIG_ENUM, "automatic", false, "automatic|manual",
+	PUSH(approval, KV_CONFIG_ENUM, "automatic", false, "automatic|manual",
 	 "manual: extracts wait in the outbox until approved"),
 };
 
 static const struct kv_setting schedule_keys[] = {
-	KV_SETTING(struct kv_schedule_settings, day, KV_CONFIG_INT, "5", false, "1..28",
+	SCHEDULE(day, KV_CONFIG_INT, "5", false, "1..28",
 	 "day of the month the previous month is computed and pushed"),
-	KV_SETTING(struct kv_schedule_settings, hour, KV_CONFIG_INT, "2", false, "0..23", "hour of that day"),
-	KV_SETTING(struct kv_schedule_settings, backfill_from, KV_CONFIG_MONTH, "2014-12", false, NULL,
+	SCHEDULE(hour, KV_CONFIG_INT, "2", false, "0..23", "hour of that day"),
+	SCHEDULE(backfill_from, KV_CONFIG_MONTH, "2014-12", false, NULL,
 	 "first reference month computed on first start"),
 };
 

@@ -101,73 +101,78 @@ struct hub_settings {
 	struct hub_disclosure_settings disclosure;
 };
 
+#define HUB(f, ...) KV_SETTING(struct hub_server_settings, f, __VA_ARGS__)
+#define TLS(f, ...) KV_SETTING(struct hub_tls_settings, f, __VA_ARGS__)
+#define DATABASE(f, ...) KV_SETTING(struct hub_database_settings, f, __VA_ARGS__)
+#define DISCLOSURE(f, ...) KV_SETTING(struct hub_disclosure_settings, f, __VA_ARGS__)
+
 static const struct kv_setting hub_keys[] = {
-    KV_SETTING(struct hub_server_settings, listen_address, KV_CONFIG_STRING, "0.0.0.0", false, NULL,
+    HUB(listen_address, KV_CONFIG_STRING, "0.0.0.0", false, NULL,
      "IPv4 address the HTTPS server listens on (0.0.0.0: every interface)"),
-    KV_SETTING(struct hub_server_settings, port, KV_CONFIG_INT, "8443", false, "1..65535", "TCP port of the HTTPS server"),
-    KV_SETTING(struct hub_server_settings, threads, KV_CONFIG_INT, "4", false, "1..64", "threads serving connections"),
-    KV_SETTING(struct hub_server_settings, max_request_kib, KV_CONFIG_INT, "1024", false, "16..65536",
+    HUB(port, KV_CONFIG_INT, "8443", false, "1..65535", "TCP port of the HTTPS server"),
+    HUB(threads, KV_CONFIG_INT, "4", false, "1..64", "threads serving connections"),
+    HUB(max_request_kib, KV_CONFIG_INT, "1024", false, "16..65536",
      "largest request body accepted, in KiB (refused with 413 while it arrives)"),
-    KV_SETTING(struct hub_server_settings, max_connections, KV_CONFIG_INT, "256", false, "8..4096",
+    HUB(max_connections, KV_CONFIG_INT, "256", false, "8..4096",
      "connections served at once; when all are taken, a new one replaces the oldest that has "
      "not yet made an authenticated request (from the address holding most of those), or is "
      "refused if there is none"),
-    KV_SETTING(struct hub_server_settings, max_connections_per_address, KV_CONFIG_INT, "32", false, "1..4096",
+    HUB(max_connections_per_address, KV_CONFIG_INT, "32", false, "1..4096",
      "connections one client address may hold at once; more are closed as they arrive (raise "
      "it when many offices reach the hub through one NAT address)"),
-    KV_SETTING(struct hub_server_settings, handshake_timeout, KV_CONFIG_INT, "10", false, "1..600",
+    HUB(handshake_timeout, KV_CONFIG_INT, "10", false, "1..600",
      "seconds from a connection's start to its first authenticated request (TLS handshake, "
      "client certificate and request headers); a connection that takes longer is closed"),
-    KV_SETTING(struct hub_server_settings, idle_timeout, KV_CONFIG_INT, "30", false, "1..3600",
+    HUB(idle_timeout, KV_CONFIG_INT, "30", false, "1..3600",
      "seconds a connection may stay silent before the hub closes it"),
-    KV_SETTING(struct hub_server_settings, request_timeout, KV_CONFIG_INT, "120", false, "2..86400",
+    HUB(request_timeout, KV_CONFIG_INT, "120", false, "2..86400",
      "seconds one request may take from its first byte to its last (a client that trickles "
      "bytes is cut off after it)"),
-    KV_SETTING(struct hub_server_settings, user, KV_CONFIG_STRING, NULL, false, NULL,
+    HUB(user, KV_CONFIG_STRING, NULL, false, NULL,
      "the user serve switches to when started as root, after reading the TLS files and "
      "binding the port (started as root without it, serve refuses)"),
-    KV_SETTING(struct hub_server_settings, earliest_month, KV_CONFIG_MONTH, "2010-01", false, NULL,
+    HUB(earliest_month, KV_CONFIG_MONTH, "2010-01", false, NULL,
      "first reference month an extract may be for"),
-    KV_SETTING(struct hub_server_settings, indicator_dir, KV_CONFIG_PATH, KV_HUB_INDICATOR_DIR, false, NULL,
+    HUB(indicator_dir, KV_CONFIG_PATH, KV_HUB_INDICATOR_DIR, false, NULL,
      "directory of the indicator plugins that define the catalogue (not writable by group "
      "or others)"),
-    KV_SETTING(struct hub_server_settings, data_dir, KV_CONFIG_PATH, "/var/lib/kvalind-hub", false, NULL,
+    HUB(data_dir, KV_CONFIG_PATH, "/var/lib/kvalind-hub", false, NULL,
      "directory for the hub's own files (issued certificates are written under "
      "data_dir/issued unless register --out says otherwise)"),
-    KV_SETTING(struct hub_server_settings, log_level, KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",
+    HUB(log_level, KV_CONFIG_ENUM, "info", false, "error|warning|info|debug",
      "how much to log"),
-    KV_SETTING(struct hub_server_settings, secrets_file, KV_CONFIG_PATH, NULL, false, NULL,
+    HUB(secrets_file, KV_CONFIG_PATH, NULL, false, NULL,
      "INI file with the secret keys ([database] password), readable by its owner only"),
 };
 
 static const struct kv_setting tls_keys[] = {
-    KV_SETTING(struct hub_tls_settings, cert, KV_CONFIG_PATH, NULL, true, NULL, "the hub's server certificate (PEM)"),
-    KV_SETTING(struct hub_tls_settings, key, KV_CONFIG_PATH, NULL, true, NULL,
+    TLS(cert, KV_CONFIG_PATH, NULL, true, NULL, "the hub's server certificate (PEM)"),
+    TLS(key, KV_CONFIG_PATH, NULL, true, NULL,
      "the server certificate's key (PEM, readable by its owner only)"),
-    KV_SETTING(struct hub_tls_settings, ca_cert, KV_CONFIG_PATH, NULL, true, NULL,
+    TLS(ca_cert, KV_CONFIG_PATH, NULL, true, NULL,
      "the hub CA's certificate: client certificates must chain to it"),
-    KV_SETTING(struct hub_tls_settings, ca_key, KV_CONFIG_PATH, NULL, false, NULL,
+    TLS(ca_key, KV_CONFIG_PATH, NULL, false, NULL,
      "the hub CA's key, for register (only the admin needs it; readable by its owner only)"),
-    KV_SETTING(struct hub_tls_settings, client_cert_days, KV_CONFIG_INT, "825", false, "1..3650",
+    TLS(client_cert_days, KV_CONFIG_INT, "825", false, "1..3650",
      "validity of the client certificates register issues, in days"),
 };
 
 static const struct kv_setting database_keys[] = {
-    KV_SETTING(struct hub_database_settings, dsn, KV_CONFIG_CONNSTR, NULL, true, NULL,
+    DATABASE(dsn, KV_CONFIG_CONNSTR, NULL, true, NULL,
      "the hub's PostgreSQL database: a libpq URI or conninfo (host=... dbname=...)"),
-    KV_SETTING(struct hub_database_settings, password, KV_CONFIG_SECRET, NULL, false, NULL,
+    DATABASE(password, KV_CONFIG_SECRET, NULL, false, NULL,
      "the database password; never logged"),
-    KV_SETTING(struct hub_database_settings, writers, KV_CONFIG_INT, "2", false, "1..32",
+    DATABASE(writers, KV_CONFIG_INT, "2", false, "1..32",
      "database connections serve opens for pushes (the participant check and storing)"),
-    KV_SETTING(struct hub_database_settings, readers, KV_CONFIG_INT, "2", false, "1..32",
+    DATABASE(readers, KV_CONFIG_INT, "2", false, "1..32",
      "database connections serve opens for report pages, each with its own thread; a page is "
      "read from one snapshot and never holds up a push"),
 };
 
 static const struct kv_setting disclosure_keys[] = {
-    KV_SETTING(struct hub_disclosure_settings, min_count, KV_CONFIG_INT, "5", false, "3..1000",
+    DISCLOSURE(min_count, KV_CONFIG_INT, "5", false, "3..1000",
      "the agreed min_count: a published count below it is refused"),
-    KV_SETTING(struct hub_disclosure_settings, rounding_base, KV_CONFIG_INT, "5", false, "3..100",
+    DISCLOSURE(rounding_base, KV_CONFIG_INT, "5", false, "3..100",
      "the agreed rounding_base: a published count that is not a multiple of it is refused"),
 };
 
