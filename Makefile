@@ -188,7 +188,8 @@ $(PLUGIN_TEST_BIN): tests/decks/check_plugins.c $(CK_AIM) $(FAKE_HOST) $(B)/buil
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Icore/include -Itests/lib $(CFLAGS) $(SANITIZE) \
 		$(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $< $(CK_AIM) $(FAKE_HOST) $(CHECK_LIBS) -ldl $(LDFLAGS)
 
-# The reference connector against a real PostgreSQL and real ODBC drivers.
+# The reference connector against a real PostgreSQL and real ODBC drivers,
+# and the omop connector's patient origins (tests/connector/omop_origin.sql).
 CONNECTOR_TEST_BIN := $(B)/tests/check_reference
 $(CONNECTOR_TEST_BIN): tests/connector/check_reference.c $(CK_AIM) $(FAKE_HOST) $(B)/build-flags
 	@mkdir -p $(dir $@)

@@ -12,6 +12,12 @@
  * (tests/connector/fixture.expected) and identical counts, plus the error
  * paths: unreachable server, wrong password, missing column or table,
  * connection killed mid-stream, tiny memory budgets, strict SQLite values.
+ * A second suite, "omop connector", dlopen()s build/connectors/omop.so (or
+ * $KV_OMOP_SO) and reads tests/connector/omop_origin.sql, loaded over
+ * plugins/omop/schema/ into the same server and into SQLite, checking each
+ * delivered person's origin over libpq, psqlODBC and SQLite ODBC. It runs
+ * after the reference suite's server-log audit, which is about the
+ * reference connector's statements only.
  *
  * The server and the temporary directory are removed at exit, on a failed
  * assertion and on a fatal signal (only by the process that created them,
@@ -19,7 +25,8 @@
  *
  * Environment: KV_REFERENCE_SO (plugin path), KV_TEST_DIR (directory with
  * the .sql and .expected files, default tests/connector), KV_SCHEMA_SQL
- * (default plugins/reference/schema.sql), KV_PG_BINDIR
+ * (default plugins/reference/schema.sql), KV_OMOP_SO (the omop plugin),
+ * KV_OMOP_SCHEMA_DIR (default plugins/omop/schema), KV_PG_BINDIR
  * (default /usr/lib/postgresql/15/bin), KV_ODBC_PG_DRIVER (default
  * "PostgreSQL Unicode"), KV_ODBC_SQLITE_DRIVER (default "SQLite3"),
  * KVREF_BENCH_ROWS (if set: also measure throughput on a table of that many
@@ -86,9 +93,11 @@ static char sqlite_path[512];
 static char sqlite_broken_path[512];
 static char sqlite_strict_path[512];
 static char sqlite_gen_path[512];
+static char sqlite_omop_path[512];
+static const char *omop_schema_dir = "plugins/omop/schema";
 
-static const struct kv_connector_plugin *plugin;
-static void *plugin_handle;
+static const struct kv_connector_plugin *plugin, *omop_plugin;
+static void *plugin_handle, *omop_handle;
 
 #define TEST_PASSWORD "S3cret-pw!"
 #define WRONG_PASSWORD "Wr0ng-guess"
@@ -337,6 +346,28 @@ static bool copy_to_sqlite(const char *db, const char *path)
 
 /* ---- server setup -------------------------------------------------------- */
 
+/* The omop suite's fixture: database omop in the server, omop.db in SQLite. */
+static bool setup_omop(void)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/omop_postgresql.sql", omop_schema_dir);
+	char *ddl_pg = read_file(path);
+	snprintf(path, sizeof(path), "%s/omop_sqlite.sql", omop_schema_dir);
+	char *ddl_lite = read_file(path);
+	char *fixture = test_file("omop_origin.sql");
+	bool ok = ddl_pg != NULL && ddl_lite != NULL && fixture != NULL;
+	if (!ok)
+		fprintf(stderr, "cannot read the OMOP DDL in %s or omop_origin.sql in %s\n",
+			omop_schema_dir, testdir);
+	ok = ok && admin_exec("postgres", "CREATE DATABASE omop") && admin_exec("omop", ddl_pg) &&
+	     admin_exec("omop", fixture) && sqlite_exec_file(sqlite_omop_path, ddl_lite) &&
+	     sqlite_exec_file(sqlite_omop_path, fixture);
+	free(ddl_pg);
+	free(ddl_lite);
+	free(fixture);
+	return ok;
+}
+
 #define BIG_BP_ROWS 400000
 
 static bool setup_environment(void)
@@ -352,6 +383,8 @@ static bool setup_environment(void)
 		odbc_pg_driver = e;
 	if ((e = getenv("KV_ODBC_SQLITE_DRIVER")) != NULL)
 		odbc_sqlite_driver = e;
+	if ((e = getenv("KV_OMOP_SCHEMA_DIR")) != NULL)
+		omop_schema_dir = e;
 
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/kvref.XXXXXX");
 	if (mkdtemp(tmpdir) == NULL) {
@@ -379,6 +412,7 @@ static bool setup_environment(void)
 	snprintf(sqlite_broken_path, sizeof(sqlite_broken_path), "%s/broken.db", tmpdir);
 	snprintf(sqlite_strict_path, sizeof(sqlite_strict_path), "%s/strict.db", tmpdir);
 	snprintf(sqlite_gen_path, sizeof(sqlite_gen_path), "%s/generated.db", tmpdir);
+	snprintf(sqlite_omop_path, sizeof(sqlite_omop_path), "%s/omop.db", tmpdir);
 	int fd = open(pglog, O_WRONLY | O_CREAT, 0666);
 	if (fd >= 0)
 		close(fd);
@@ -477,7 +511,7 @@ static bool setup_environment(void)
 	free(strict);
 	free(schema);
 	free(fixture);
-	return ok;
+	return ok && setup_omop();
 }
 
 /* ---- the fake host (tests/lib/fake_host.c) -------------------------------- */
@@ -500,16 +534,23 @@ static void ref_ctx(struct kv_ctx *ctx, const char *dsn, const char *password,
 /* open() as the core calls it: the connector's settings filled from ctx,
  * *call gets the host, ctx and the plugin's state; *provides (when not
  * NULL) the bits open() declared. */
-static int conn_open(struct kv_call *call, struct kv_ctx *ctx, uint32_t *provides)
+static int conn_open_of(const struct kv_connector_plugin *pl, struct kv_call *call,
+			struct kv_ctx *ctx, uint32_t *provides)
 {
 	struct kv_open_result res = {.struct_size = sizeof res};
-	fake_host_fill_settings(ctx, (const struct kv_plugin_header *)plugin);
+	fake_host_fill_settings(ctx, (const struct kv_plugin_header *)pl);
 	*call = fake_host_call(ctx, NULL);
-	int rc = plugin->open(call, &res);
+	int rc = pl->open(call, &res);
 	call->state = res.state;
 	if (provides != NULL)
 		*provides = res.provides;
 	return rc;
+}
+
+/* ... of the reference connector */
+static int conn_open(struct kv_call *call, struct kv_ctx *ctx, uint32_t *provides)
+{
+	return conn_open_of(plugin, call, ctx, provides);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -1119,20 +1160,25 @@ static int origin_sink(void *arg, const struct kv_patient *p,
 	return 0;
 }
 
-/* Read the fixture up to `to` with `budget` and compare every delivered
- * patient's origin with want[] = {patient_id, gp_id of its list at to}. */
-static void assert_origins(const char *dsn, const char *label, kv_date to, size_t budget,
-			   const uint64_t (*want)[2], size_t n_want)
+/* Read connector pl's fixture up to `to` with `budget` and compare every
+ * delivered patient's origin with want[] = {local_ref, list_holder}: for the
+ * reference connector {patient_id, gp_id of its list at to}. pl's other
+ * settings keep their defaults. The read's ctx stays in origin_ctx. */
+static struct kv_ctx origin_ctx;
+
+static void assert_origins(const struct kv_connector_plugin *pl, const char *dsn,
+			   const char *label, kv_date to, size_t budget, const uint64_t (*want)[2],
+			   size_t n_want)
 {
-	struct kv_ctx ctx;
+	struct kv_ctx *ctx = &origin_ctx;
 	struct kv_call call;
 	struct origins o = {0};
-	ref_ctx(&ctx, dsn, NULL, "1024");
-	ck_assert_msg(conn_open(&call, &ctx, NULL) == KV_OK, "%s: %s", label, ctx.error);
+	ref_ctx(ctx, dsn, NULL, "1024");
+	ck_assert_msg(conn_open_of(pl, &call, ctx, NULL) == KV_OK, "%s: %s", label, ctx->error);
 	struct kv_read_request req = {.to = to, .memory_budget = budget};
-	int rc = plugin->read(&call, &req, origin_sink, &o);
-	plugin->close(&call);
-	ck_assert_msg(rc == KV_OK, "%s: %s", label, ctx.error);
+	int rc = pl->read(&call, &req, origin_sink, &o);
+	pl->close(&call);
+	ck_assert_msg(rc == KV_OK, "%s: %s", label, ctx->error);
 	ck_assert_msg(!o.missing, "%s: a patient without its origin", label);
 	ck_assert_msg(o.n == n_want, "%s: %zu patients, want %zu", label, o.n, n_want);
 	for (size_t i = 0; i < n_want; i++) {
@@ -1169,14 +1215,14 @@ static const uint64_t origins_2020[][2] = {
 
 static void origins_over(const char *dsn, const char *label)
 {
-	assert_origins(dsn, label, kv_date_from_ymd(2024, 12, 31), BIG_BUDGET, origins_2024,
+	assert_origins(plugin, dsn, label, kv_date_from_ymd(2024, 12, 31), BIG_BUDGET, origins_2024,
 		       N_OF(origins_2024));
 	/* many patient_id ranges (and the twin over libpq): the same */
-	assert_origins(dsn, label, kv_date_from_ymd(2024, 12, 31), 5120, origins_2024,
+	assert_origins(plugin, dsn, label, kv_date_from_ymd(2024, 12, 31), 5120, origins_2024,
 		       N_OF(origins_2024));
-	assert_origins(dsn, label, kv_date_from_ymd(2019, 3, 1), BIG_BUDGET, origins_2019,
+	assert_origins(plugin, dsn, label, kv_date_from_ymd(2019, 3, 1), BIG_BUDGET, origins_2019,
 		       N_OF(origins_2019));
-	assert_origins(dsn, label, kv_date_from_ymd(2020, 1, 1), BIG_BUDGET, origins_2020,
+	assert_origins(plugin, dsn, label, kv_date_from_ymd(2020, 1, 1), BIG_BUDGET, origins_2020,
 		       N_OF(origins_2020));
 }
 
@@ -1195,6 +1241,59 @@ END_TEST
 START_TEST(test_origin_sqlite)
 {
 	origins_over(dsn_sqlite, "origin-sqlite");
+}
+END_TEST
+
+/* omop_origin.sql's delivered persons: {person_id, provider_id or 0}, in
+ * person_id order (16 is a bad row). The holder is the person's provider
+ * whatever the read's end and the observation periods. (The fake host has
+ * no value sets loaded: the default ancestor_value_sets find none.) */
+static const uint64_t omop_origins[][2] = {
+	{11, 7},
+	{12, 0}, /* provider_id NULL */
+	{14, 8}, /* a nurse, no care site, no observation period */
+	{18, 99}, /* a provider_id with no provider row */
+	{2147483000, 2147483001},
+};
+
+static void omop_origins_over(const char *dsn, const char *label)
+{
+	assert_origins(omop_plugin, dsn, label, kv_date_from_ymd(2024, 12, 31), BIG_BUDGET,
+		       omop_origins, N_OF(omop_origins));
+	/* several person_id ranges: the same */
+	assert_origins(omop_plugin, dsn, label, kv_date_from_ymd(2024, 12, 31), 65536, omop_origins,
+		       N_OF(omop_origins));
+	const char *in = strstr(origin_ctx.log, " persons in ");
+	long ranges = in != NULL ? strtol(in + 12, NULL, 10) : -1;
+	ck_assert_msg(ranges >= 2, "%s: %ld person_id ranges: the budget did not force splitting",
+		      label, ranges);
+	assert_origins(omop_plugin, dsn, label, kv_date_from_ymd(2019, 3, 1), BIG_BUDGET,
+		       omop_origins, N_OF(omop_origins));
+}
+
+START_TEST(test_omop_origin_libpq)
+{
+	char dsn[256];
+	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d dbname=omop user=postgres", pg_port);
+	omop_origins_over(dsn, "omop-origin-libpq");
+}
+END_TEST
+
+START_TEST(test_omop_origin_psqlodbc)
+{
+	char dsn[1024];
+	snprintf(dsn, sizeof(dsn),
+		 "Driver=%s;Server=127.0.0.1;Port=%d;Database=omop;Uid=postgres;CommLog=0",
+		 odbc_pg_driver, pg_port);
+	omop_origins_over(dsn, "omop-origin-psqlodbc");
+}
+END_TEST
+
+START_TEST(test_omop_origin_sqlite)
+{
+	char dsn[1024];
+	snprintf(dsn, sizeof(dsn), "Driver=%s;Database=%s", odbc_sqlite_driver, sqlite_omop_path);
+	omop_origins_over(dsn, "omop-origin-sqlite");
 }
 END_TEST
 
@@ -1740,10 +1839,45 @@ static Suite *reference_suite(void)
 	return s;
 }
 
+/* After reference_suite(): its audit reads only the reference's statements. */
+static Suite *omop_suite(void)
+{
+	Suite *s = suite_create("omop connector");
+	TCase *tc = tcase_create("omop origin");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_omop_origin_libpq);
+	tcase_add_test(tc, test_omop_origin_psqlodbc);
+	tcase_add_test(tc, test_omop_origin_sqlite);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* dlopen() the connector at $env, else at def; NULL (said why) if it is none. */
+static const struct kv_connector_plugin *load_connector(const char *env, const char *def,
+							void **handle)
+{
+	const char *so = getenv(env);
+	if (so == NULL)
+		so = def;
+	*handle = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	if (*handle == NULL) {
+		fprintf(stderr, "cannot load %s: %s\n", so, dlerror());
+		return NULL;
+	}
+	const struct kv_connector_plugin *pl = dlsym(*handle, "kv_connector_plugin");
+	if (pl == NULL) {
+		fprintf(stderr, "%s exports no kv_connector_plugin\n", so);
+		dlclose(*handle);
+		*handle = NULL;
+	}
+	return pl;
+}
+
 int main(int argc, char **argv)
 {
 	int failed = 1;
 	SRunner *sr = srunner_create(reference_suite());
+	srunner_add_suite(sr, omop_suite());
 	int rc = ck_aim(sr, argc, argv, "check_reference");
 	if (rc >= 0) {
 		srunner_free(sr);
@@ -1759,26 +1893,16 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < N_OF(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
 
-	const char *so = getenv("KV_REFERENCE_SO");
-	if (so == NULL)
-		so = "build/connectors/reference.so";
-	plugin_handle = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-	if (plugin_handle == NULL) {
-		fprintf(stderr, "cannot load %s: %s\n", so, dlerror());
-		srunner_free(sr);
-		return 1;
-	}
-	plugin = dlsym(plugin_handle, "kv_connector_plugin");
-	if (plugin == NULL) {
-		fprintf(stderr, "%s exports no kv_connector_plugin\n", so);
-		dlclose(plugin_handle);
-		srunner_free(sr);
-		return 1;
-	}
-	if (!setup_environment()) {
-		fprintf(stderr, "could not set up the test server and databases\n");
+	plugin = load_connector("KV_REFERENCE_SO", "build/connectors/reference.so", &plugin_handle);
+	omop_plugin = load_connector("KV_OMOP_SO", "build/connectors/omop.so", &omop_handle);
+	if (plugin == NULL || omop_plugin == NULL || !setup_environment()) {
+		if (plugin != NULL && omop_plugin != NULL)
+			fprintf(stderr, "could not set up the test server and databases\n");
 		cleanup();
-		dlclose(plugin_handle);
+		if (plugin_handle != NULL)
+			dlclose(plugin_handle);
+		if (omop_handle != NULL)
+			dlclose(omop_handle);
 		srunner_free(sr);
 		return 1;
 	}
@@ -1793,7 +1917,9 @@ int main(int argc, char **argv)
 
 	cleanup();
 	/* KV_NO_DLCLOSE keeps the plugin's symbols for valgrind's stack traces */
-	if (getenv("KV_NO_DLCLOSE") == NULL)
+	if (getenv("KV_NO_DLCLOSE") == NULL) {
 		dlclose(plugin_handle);
+		dlclose(omop_handle);
+	}
 	return failed == 0 ? 0 : 1;
 }
