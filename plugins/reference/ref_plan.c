@@ -325,8 +325,11 @@ int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct kvd
 		.n_tables = REF_N_TABLES,
 		.rows = tot->rows,
 		.row_cost = row_cost,
-		/* journal_note: rows x rules until the histograms count matches */
-		.upper_bound = 1u << REF_TAB_NOTE,
+		/* journal_note: rows x rules until the histograms count matches;
+		 * fees: counted whole, while their histogram is cut at events_from
+		 * through the contact (the difference is no patient's rows) */
+		.upper_bound = (1u << REF_TAB_NOTE) |
+			       (r->req->events_from != 0 ? 1u << REF_TAB_FEE : 0u),
 		.has_keys = tot->has_ids,
 		.min_key = tot->min_id,
 		.max_key = tot->max_id,
