@@ -8,8 +8,11 @@
  *   omop.c      descriptor, configuration keys, open/provides/read/close,
  *               the schema check and what the office's data provides
  *   om_sql.c    the one table of queries (tables, joins to concept, column
- *               types) and the SQL text built from it for every dialect
- *   om_read.c   rows -> mapped, grouped, sorted patients; delivery
+ *               types) and the SQL text built from it for every dialect,
+ *               with the counts and per-bucket histograms over person_id
+ *   om_read.c   the person-range plan's inputs (counts, per-row costs, a
+ *               histogram callback) for kvdb_plan_make(); rows -> mapped,
+ *               grouped, sorted patients; delivery
  *   plugins/common/kvdb*.c  the connectors' database layer (kvdb.h)
  *
  * Error convention as in kvdb.h: 0 or -1 after kvdb_error(). Ownership: struct
