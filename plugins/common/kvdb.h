@@ -20,6 +20,8 @@
  *   kvdb_conn.c   a connector's state from open() to close(), delivering a
  *                 range's patients to the sink, reporting row counts
  *   kvdb_sql.c    a bounded builder for SQL text; the PostgreSQL casts
+ *   kvdb_plan.c   patient-key ranges that fit the memory budget, cut from
+ *                 the connector's per-bucket row counts
  *
  * Everything here has hidden visibility (connectors are built with
  * -fvisibility=hidden); each plugin still exports only its descriptor.
@@ -545,6 +547,76 @@ int kvdb_cell_code(const struct kvdb_cell *c, bool remove_dots, char out[KV_CODE
  * never the reason for a bad row: 1..UINT32_MAX, else 0 (NULL, unparseable
  * or out of that range: unknown). */
 uint32_t kvdb_cell_ref(const struct kvdb_cell *c);
+
+/* ---- planning patient ranges (kvdb_plan.c) ----------------------------- */
+
+/* A patient-key range [lo, hi). Without lo it reaches down to (and
+ * includes) rows whose key is NULL or in no planned bucket; without hi it
+ * is open above. A connector turns it into its own WHERE clause. */
+struct kvdb_range {
+	bool has_lo, has_hi;
+	int64_t lo, hi;
+};
+
+/* Tables a plan weighs, at most (indexes of the connector's own list): the
+ * reference's 12 (omop: 10). A plan is held for the whole read and charged to
+ * its budget, so this stays no larger than a connector needs; raise it (and
+ * the upper_bound bits) for a connector with more tables. */
+#define KVDB_PLAN_MAX_TABLES 12
+
+/* A planned range and the rows expected in it per table (exact when the
+ * counts come from the read's snapshot; for sizing its arrays). */
+struct kvdb_plan_range {
+	struct kvdb_range range;
+	uint64_t rows[KVDB_PLAN_MAX_TABLES];
+};
+
+/* The ranges in key order: the first unbounded below, the last above, each
+ * starting where the one before ends. Allocated from the read's kvdb_mem;
+ * kvdb_plan_free(). */
+struct kvdb_plan {
+	struct kvdb_plan_range *ranges;
+	size_t n;
+};
+
+/* The connector's histogram: into counts[t * nb + b] (zeroed by the
+ * planner) the rows of table t whose key k has lo <= k <= hi and
+ * (k - lo) / width == b, for every table with a row cost. 0, or -1 after
+ * kvdb_error(). */
+typedef int (*kvdb_hist_fn)(void *arg, int64_t lo, int64_t hi, uint64_t width, size_t nb,
+			    uint64_t *counts);
+
+/* What the planner is given; everything borrowed for the call. */
+struct kvdb_plan_in {
+	size_t n_tables;          /* 1..KVDB_PLAN_MAX_TABLES */
+	const uint64_t *rows;     /* per table: rows in the whole read */
+	const uint64_t *row_cost; /* per table: bytes a row costs in a range; 0: the
+				   * table is not weighed and has no histogram */
+	uint32_t upper_bound;     /* bit t: rows[t] is only an upper bound (not
+				   * exact), so no rows outside the buckets are
+				   * added to the first range */
+	bool has_keys;            /* min_key, max_key: the smallest and largest key */
+	int64_t min_key, max_key;
+	uint64_t target;          /* weighed bytes one range may hold */
+	size_t buffer_bytes;      /* held outside the kvdb_mem's count (transport
+				   * buffers): left out when sizing the histograms */
+	size_t range_fixed;       /* a range's fixed cost, for the message naming
+				   * the budget */
+	const char *key;          /* the key column, for messages: "patient_id" */
+	kvdb_hist_fn hist;
+	void *arg;
+};
+
+/* Plan the read's ranges: one unbounded range with rows = in->rows when
+ * the weighed total fits in->target; otherwise ranges cut greedily from
+ * histograms over [min_key, max_key], a bucket above the target planned
+ * again with finer buckets down to one key. Fails naming the budget when
+ * one key's rows exceed the target or no key is known. The histograms are
+ * allocated from m while planning. 0, or -1 after kvdb_error() (*plan
+ * empty). */
+int kvdb_plan_make(struct kvdb_ctx *rc, struct kvdb_mem *m, const struct kvdb_plan_in *in,
+		   struct kvdb_plan *plan);
+void kvdb_plan_free(struct kvdb_mem *m, struct kvdb_plan *plan);
 
 /* ---- reading on two connections (kvdb_twin.c) ------------------------- */
 

@@ -8,8 +8,11 @@
  *   omop.c      descriptor, configuration keys, open/provides/read/close,
  *               the schema check and what the office's data provides
  *   om_sql.c    the one table of queries (tables, joins to concept, column
- *               types) and the SQL text built from it for every dialect
- *   om_read.c   rows -> mapped, grouped, sorted patients; delivery
+ *               types) and the SQL text built from it for every dialect,
+ *               with the counts and per-bucket histograms over person_id
+ *   om_read.c   the person-range plan's inputs (counts, per-row costs, a
+ *               histogram callback) for kvdb_plan_make(); rows -> mapped,
+ *               grouped, sorted patients; delivery
  *   plugins/common/kvdb*.c  the connectors' database layer (kvdb.h)
  *
  * Error convention as in kvdb.h: 0 or -1 after kvdb_error(). Ownership: struct
@@ -81,20 +84,21 @@ struct om_query_def {
 
 extern const struct om_query_def om_queries[OM_N_QUERIES];
 
-/* A person_id range [lo, hi] (inclusive), or none. */
-struct om_range {
-	bool bounded;
-	int64_t lo, hi;
-};
+/* Person ranges are kvdb.h's struct kvdb_range: person_id in [lo, hi);
+ * without lo also the rows whose person_id is NULL; without hi open above;
+ * neither (or a NULL range): every row. */
 
 /* SELECT <cols> FROM ... WHERE <fixed> [office] [range] [1 = 0 with check]. */
 int om_sql_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
-		  enum om_query q, enum kvdb_dialect d, const struct om_range *range, bool check);
-/* SELECT count(*) over the same rows (range-less). */
+		  enum om_query q, enum kvdb_dialect d, const struct kvdb_range *range, bool check);
+/* SELECT count(*), min(person_id), max(person_id) over the same rows
+ * (range-less; NULL ids for a query that is not per person). */
 int om_sql_count(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
 		 enum om_query q);
-/* SELECT person_id FROM person [office]: the office's persons. */
-int om_sql_person_ids(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size);
+/* SELECT (person_id - lo) / width, count(*) over the same rows with
+ * lo <= person_id <= hi, GROUP BY the bucket (the plan's histogram). */
+int om_sql_histogram(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+		     enum om_query q, int64_t lo, int64_t hi, uint64_t width);
 /* Any text: {S} and {V} expanded (used for the vocabulary and care-site probes). */
 int om_sql_expand(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
 		  const char *text);

@@ -4,10 +4,16 @@
  * om_read() runs one read in one read-only snapshot (transport begin/end):
  *
  *   1. the provider specialties (provider_id -> kv_role), held for the read;
- *   2. the office's person ids, sorted, and the row counts of every table;
- *      from them the person ranges that fit the memory budget (one range
- *      when everything fits; otherwise consecutive runs of person ids of
- *      about equal estimated size);
+ *   2. the row counts (and person_id span) of every table read per person,
+ *      and from them the person ranges that fit the memory budget, planned
+ *      by the connectors' shared planner (kvdb_plan.c): one unbounded range
+ *      when everything fits; otherwise per-bucket row counts over person_id
+ *      of each table (om_sql_histogram, exact: the same snapshot), weighed
+ *      with per-row costs (om_row_cost), cut into consecutive ranges
+ *      greedily, a bucket too big alone counted again with finer buckets
+ *      down to one person (too big still: an error naming the budget); the
+ *      first range takes the rows with a NULL person_id, the last is open
+ *      above;
  *   3. per range: persons and deaths; observation periods (list periods);
  *      visits (contacts), sorted so that conditions and procedures can name
  *      their contact's index; conditions (and the SNOMED ancestors a
@@ -251,7 +257,11 @@ struct om_reader {
 	uint64_t rows[OM_N_QUERIES];
 	uint64_t bad[OM_N_QUERIES][R_N_REASONS];
 	uint64_t delivered;
+	/* the plan's inputs (om_plan): rows of the whole read, bytes per row */
+	uint64_t totals[OM_N_QUERIES];
+	uint64_t row_cost[OM_N_QUERIES];
 };
+_Static_assert(OM_N_QUERIES <= KVDB_PLAN_MAX_TABLES, "too many queries for kvdb_plan");
 
 struct range_state {
 	struct om_reader *r;
@@ -834,7 +844,7 @@ static void pair_bps(struct range_state *rs)
 
 /* ---- one range --------------------------------------------------------- */
 
-static int run(struct range_state *rs, enum om_query q, const struct om_range *range,
+static int run(struct range_state *rs, enum om_query q, const struct kvdb_range *range,
 	       kvdb_row_fn fn)
 {
 	char sql[KVDB_SQL_MAX];
@@ -868,14 +878,14 @@ struct worker {
 	struct kvdb_worker w;
 	struct om_reader r;       /* a copy: the twin transport, its own counters */
 	struct range_state rs;    /* a copy: its own lookup cache and stages */
-	const struct om_range *range;
+	const struct kvdb_range *range;
 };
 
 static const enum om_kind worker_kinds[] = {K_MED, K_RX, K_LAB, K_BP};
 static const enum om_query worker_queries[] = {OM_Q_DRUG, OM_Q_MEASUREMENT};
 
 /* Drug exposures (when drugs are provided) and measurements. */
-static int read_drugs_and_labs(struct range_state *rs, const struct om_range *range)
+static int read_drugs_and_labs(struct range_state *rs, const struct kvdb_range *range)
 {
 	if ((rs->r->provides & KV_PROVIDES_MEDICATIONS) &&
 	    run(rs, OM_Q_DRUG, range, row_drug) != 0)
@@ -900,7 +910,7 @@ static void worker_merge(struct range_state *rs, const struct worker *w)
 	}
 }
 
-static int process_range(struct om_reader *r, const struct om_range *range, uint64_t n_visits)
+static int process_range(struct om_reader *r, const struct kvdb_range *range, uint64_t n_visits)
 {
 	struct range_state rs;
 	struct worker *w = NULL;
@@ -1010,56 +1020,74 @@ int om_run_query(struct kvdb_transport *t, enum om_query q, const char *sql, kvd
 	return t->select(t, &s, fn, arg);
 }
 
-struct ids_arg {
-	struct om_reader *r;
-	int64_t *ids;
-	size_t n, cap;
+/* ---- the plan ----------------------------------------------------------- */
+
+/* A query's totals: rows, and the smallest and largest person_id. */
+struct om_count {
+	uint64_t n;
+	bool has_ids;
+	int64_t min, max;
 };
 
-static int row_id(void *arg, const struct kvdb_cell *c)
+static int row_count(void *arg, const struct kvdb_cell *c)
 {
-	struct ids_arg *a = arg;
-	int64_t id;
-	if (kvdb_cell_int(&c[0], &id) != 0)
-		return 0; /* counted as a bad row when the person is read */
-	if (a->n == a->cap) {
-		size_t cap = a->cap + a->cap / 2 + 256;
-		void *n = kvdb_realloc(a->r->rc, &a->r->mem, a->ids, cap * sizeof(int64_t),
-				       "planning person ranges");
-		if (n == NULL)
-			return -1;
-		a->ids = n;
-		a->cap = cap;
-	}
-	a->ids[a->n++] = id;
-	return 0;
-}
-
-static int cmp_i64(const void *va, const void *vb)
-{
-	int64_t a = *(const int64_t *)va, b = *(const int64_t *)vb;
-	return (a > b) - (a < b);
-}
-
-static int row_one_count(void *arg, const struct kvdb_cell *c)
-{
+	struct om_count *oc = arg;
 	int64_t n = 0;
 	if (kvdb_cell_int(&c[0], &n) == 0 && n > 0)
-		*(uint64_t *)arg = (uint64_t)n;
+		oc->n = (uint64_t)n;
+	oc->has_ids = kvdb_cell_int(&c[1], &oc->min) == 0 && kvdb_cell_int(&c[2], &oc->max) == 0;
 	return 0;
 }
 
-/* Rows a query will give for the whole office (for the plan). */
-static int count_rows(struct om_reader *r, enum om_query q, uint64_t *n)
+/* Rows a query will give for the whole office, and its person_id span. */
+static int count_rows(struct om_reader *r, enum om_query q, struct om_count *oc)
 {
-	static const enum kvdb_type types[1] = {KVDB_T_ID};
+	static const enum kvdb_type types[3] = {KVDB_T_ID, KVDB_T_ID, KVDB_T_ID};
 	char sql[KVDB_SQL_MAX];
-	*n = 0;
+	memset(oc, 0, sizeof(*oc));
 	if (om_sql_count(r->rc, r->cfg, sql, sizeof(sql), q) != 0)
 		return -1;
 	struct kvdb_select s = {.action = "counting table", .what = om_queries[q].table, .sql = sql,
-			      .types = types, .n_cols = 1};
-	return r->t->select(r->t, &s, row_one_count, n);
+			      .types = types, .n_cols = 3};
+	return r->t->select(r->t, &s, row_count, oc);
+}
+
+struct bucket_arg {
+	uint64_t *counts; /* one query's */
+	size_t nb;
+};
+
+static int row_bucket(void *arg, const struct kvdb_cell *c)
+{
+	struct bucket_arg *ba = arg;
+	int64_t b = -1, n = 0;
+	if (kvdb_cell_int(&c[0], &b) == 0 && kvdb_cell_int(&c[1], &n) == 0 && b >= 0 &&
+	    (uint64_t)b < ba->nb && n > 0)
+		ba->counts[b] += (uint64_t)n;
+	return 0;
+}
+
+/* The planner's histogram callback (kvdb_hist_fn): per-bucket row counts
+ * of every weighed query, in the read's snapshot. */
+static int om_histograms(void *arg, int64_t lo, int64_t hi, uint64_t width, size_t nb,
+			 uint64_t *counts)
+{
+	static const enum kvdb_type types[2] = {KVDB_T_ID, KVDB_T_ID};
+	struct om_reader *r = arg;
+	char sql[KVDB_SQL_MAX];
+	for (int q = 0; q < OM_N_QUERIES; q++) {
+		if (r->row_cost[q] == 0)
+			continue;
+		struct bucket_arg ba = {.counts = counts + (size_t)q * nb, .nb = nb};
+		struct kvdb_select s = {.action = "counting rows per person",
+				      .what = om_queries[q].table, .sql = sql, .types = types,
+				      .n_cols = 2};
+		if (om_sql_histogram(r->rc, r->cfg, sql, sizeof(sql), (enum om_query)q, lo, hi,
+				     width) != 0 ||
+		    r->t->select(r->t, &s, row_bucket, &ba) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Bytes a staged row costs: the staging record, its canonical copy, and
@@ -1082,12 +1110,87 @@ static void report_counts(struct om_reader *r)
 
 #define OM_MIN_BUDGET 65536
 
+/* Whether query q is read at all. */
+static bool query_read(const struct om_reader *r, enum om_query q)
+{
+	if (q == OM_Q_CONDITION_ANCESTOR && r->cfg->n_ancestor_sets == 0)
+		return false;
+	if (q == OM_Q_DRUG && !(r->provides & KV_PROVIDES_MEDICATIONS))
+		return false;
+	return q != OM_Q_OBSERVATION_PERIOD || r->cfg->list_rule == OM_LIST_OBSERVATION_PERIOD;
+}
+
+/* Bytes a row of query q costs in a range (0: not weighed by the plan). */
+static uint64_t om_row_cost(const struct om_reader *r, enum om_query q)
+{
+	if (!query_read(r, q))
+		return 0;
+	switch (q) {
+	case OM_Q_PROVIDER:
+	case OM_Q_DEATH:
+		return 0; /* held for the read / no record of its own */
+	case OM_Q_PERSON:
+		/* the person, and the list period when the list rule is "person" */
+		return sizeof(struct kvdb_pat) + ROW_COST;
+	case OM_Q_VISIT:
+		return ROW_COST + 2 * KVDB_MAP_ENTRY_COST; /* + the visit map */
+	case OM_Q_DRUG:
+		return 2 * ROW_COST; /* a medication and a prescription */
+	default:
+		return ROW_COST;
+	}
+}
+
+/* Count the weighed queries and plan the person ranges (kvdb_plan.c): one
+ * unbounded range when everything fits in half of what is left (the rest
+ * is for growth, offsets and the visit map), else ranges cut from
+ * per-bucket counts over person_id. */
+static int om_plan(struct om_reader *r, size_t buffers, struct kvdb_plan *plan)
+{
+	struct om_count oc;
+	bool has_ids = false;
+	int64_t min = 0, max = 0;
+	for (int q = 0; q < OM_N_QUERIES; q++) {
+		r->row_cost[q] = om_row_cost(r, (enum om_query)q);
+		if (r->row_cost[q] == 0)
+			continue;
+		if (count_rows(r, (enum om_query)q, &oc) != 0)
+			return -1;
+		r->totals[q] = oc.n;
+		if (oc.has_ids) {
+			min = has_ids && min < oc.min ? min : oc.min;
+			max = has_ids && max > oc.max ? max : oc.max;
+			has_ids = true;
+		}
+	}
+	size_t fixed = r->mem.used + buffers;
+	if (fixed + OM_MIN_BUDGET / 2 >= r->mem.budget)
+		return kvdb_error(r->rc, "a memory budget of %zu bytes is too small: %zu bytes are "
+					 "needed before any person is read",
+				  r->mem.budget, fixed);
+	struct kvdb_plan_in in = {
+		.n_tables = OM_N_QUERIES,
+		.rows = r->totals,
+		.row_cost = r->row_cost,
+		.has_keys = has_ids,
+		.min_key = min,
+		.max_key = max,
+		.target = (r->mem.budget - fixed) / 2,
+		.buffer_bytes = buffers,
+		.range_fixed = 0,
+		.key = "person_id",
+		.hist = om_histograms,
+		.arg = r,
+	};
+	return kvdb_plan_make(r->rc, &r->mem, &in, plan);
+}
+
 int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_config *cfg,
 	    uint32_t provides, const struct kv_read_request *req, kv_patient_sink sink,
 	    void *sink_arg)
 {
 	struct om_reader *r = NULL;
-	struct ids_arg ids = {0};
+	struct kvdb_plan plan = {0};
 	bool began = false;
 	int ret = KV_ERROR;
 	char sql[KVDB_SQL_MAX];
@@ -1106,7 +1209,6 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	r->sink_arg = sink_arg;
 	r->mem.budget = req->memory_budget;
 	t->mem = &r->mem;
-	ids.r = r;
 	/* keyword rules (req->note_patterns) are not matched: the connector does
 	 * not provide note matches, so the core asks for none that count */
 	size_t buffers = t->buffer_bytes(t, r->mem.budget);
@@ -1116,76 +1218,23 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	began = true;
 
 	/* 1. provider roles */
-	uint64_t n_prov = 0, n_visits = 0;
+	struct om_count n_prov;
 	if (count_rows(r, OM_Q_PROVIDER, &n_prov) != 0 ||
-	    kvdb_map_init(rc, &r->mem, &r->roles, (size_t)n_prov + 16,
+	    kvdb_map_init(rc, &r->mem, &r->roles, (size_t)n_prov.n + 16,
 			  "holding the provider roles") != 0 ||
 	    om_sql_select(rc, cfg, sql, sizeof(sql), OM_Q_PROVIDER, t->dialect, NULL, false) != 0 ||
 	    om_run_query(t, OM_Q_PROVIDER, sql, row_provider, r, NULL) != 0)
 		goto done;
 
-	/* 2. the office's persons and the plan */
-	if (om_sql_person_ids(rc, cfg, sql, sizeof(sql)) != 0)
+	/* 2. the counts and the plan */
+	if (om_plan(r, buffers, &plan) != 0)
 		goto done;
-	{
-		static const enum kvdb_type id_type[1] = {KVDB_T_ID};
-		struct kvdb_select s = {.action = "reading table", .what = "person", .sql = sql,
-				      .types = id_type, .n_cols = 1};
-		if (t->select(t, &s, row_id, &ids) != 0)
-			goto done;
-	}
-	qsort(ids.ids, ids.n, sizeof(int64_t), cmp_i64);
-	uint64_t total_rows = 0;
-	for (int q = OM_Q_OBSERVATION_PERIOD; q < OM_N_QUERIES; q++) {
-		uint64_t n = 0;
-		if (q == OM_Q_CONDITION_ANCESTOR && cfg->n_ancestor_sets == 0)
-			continue;
-		if (q == OM_Q_DRUG && !(provides & KV_PROVIDES_MEDICATIONS))
-			continue;
-		if (count_rows(r, (enum om_query)q, &n) != 0)
-			goto done;
-		if (q == OM_Q_VISIT)
-			n_visits = n;
-		total_rows += q == OM_Q_DRUG ? 2 * n : n;
-	}
-	size_t fixed = r->mem.used + buffers;
-	if (fixed + OM_MIN_BUDGET / 2 >= r->mem.budget) {
-		kvdb_error(rc, "a memory budget of %zu bytes is too small: %zu bytes are needed "
-			       "before any person is read",
-			   r->mem.budget, fixed);
-		goto done;
-	}
-	/* half of what is left for a range's rows; the rest for growth,
-	 * offsets and the visit map */
-	uint64_t target = (r->mem.budget - fixed) / 2;
-	uint64_t per_person = 1;
-	if (ids.n > 0)
-		per_person = (total_rows * ROW_COST) / ids.n + sizeof(struct kvdb_pat) + ROW_COST;
-	uint64_t per_range = target / per_person;
-	if (per_range < 1)
-		per_range = 1;
-	kvdb_expect_patients(rc, ids.n); /* progress for the core */
+	kvdb_expect_patients(rc, r->totals[OM_Q_PERSON]); /* progress for the core */
 
-	size_t n_ranges = 0;
-	if (ids.n <= per_range) {
-		struct om_range all = {.bounded = false};
-		if (process_range(r, &all, n_visits) != 0)
+	/* 3. every range */
+	for (size_t i = 0; i < plan.n; i++)
+		if (process_range(r, &plan.ranges[i].range, plan.ranges[i].rows[OM_Q_VISIT]) != 0)
 			goto done;
-		n_ranges = 1;
-	} else {
-		for (size_t i = 0; i < ids.n;) {
-			size_t e = i + (size_t)per_range;
-			if (e > ids.n)
-				e = ids.n;
-			struct om_range rg = {.bounded = true, .lo = ids.ids[i], .hi = ids.ids[e - 1]};
-			if (process_range(r, &rg, n_visits) != 0)
-				goto done;
-			n_ranges++;
-			while (e < ids.n && ids.ids[e] == ids.ids[e - 1])
-				e++; /* duplicates were read with their first */
-			i = e;
-		}
-	}
 	bool twin_used = r->twin != NULL;
 	began = false;
 	if (kvdb_snapshot_end(t, &r->twin, true) != 0)
@@ -1193,14 +1242,14 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	kvdb_log(rc, KV_LOG_INFO,
 		 "read %" PRIu64 " persons in %zu person_id range%s over %s%s; %zu of %zu bytes "
 		 "held at most",
-		 r->delivered, n_ranges, n_ranges == 1 ? "" : "s", t->name,
+		 r->delivered, plan.n, plan.n == 1 ? "" : "s", t->name,
 		 twin_used ? " (two connections in one snapshot)" : "", r->mem.peak, r->mem.budget);
 	report_counts(r);
 	ret = KV_OK;
 done:
 	if (began)
 		(void)kvdb_snapshot_end(t, &r->twin, false);
-	kvdb_free(&r->mem, ids.ids);
+	kvdb_plan_free(&r->mem, &plan);
 	kvdb_map_fini(&r->mem, &r->roles);
 	t->mem = NULL;
 	free(r);

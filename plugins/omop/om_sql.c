@@ -12,7 +12,7 @@
  *
  * Only three things are ever spliced into SQL text: schema names (checked to
  * be plain identifiers in omop.c), and integers formatted here (the
- * configured care_site_id and person_id range bounds). Nothing else comes from
+ * configured care_site_id, person_id range bounds and histogram widths). Nothing else comes from
  * outside; there are no other parameters to bind.
  *
  * All builders write into the caller's buffer and fail with kvdb_error() when
@@ -211,8 +211,11 @@ static void sb_office(struct kvdb_sb *b, const struct om_config *cfg, bool *firs
 	kvdb_sb_printf(b, " WHERE p.care_site_id = %" PRId64 ")", cfg->care_site_id);
 }
 
+/* The WHERE clause: the fixed condition, the office, then either a range
+ * [lo, hi) of the plan or, for a histogram, the keys span[0] ..span[1]
+ * (inclusive). */
 static void sb_where(struct kvdb_sb *b, const struct om_config *cfg, enum om_query q,
-		     const struct om_range *range, bool check)
+		     const struct kvdb_range *range, const int64_t *span, bool check)
 {
 	const struct om_query_def *qd = &om_queries[q];
 	bool first = true;
@@ -220,15 +223,25 @@ static void sb_where(struct kvdb_sb *b, const struct om_config *cfg, enum om_que
 		sb_cond(b, &first, "%s", qd->where);
 	if (qd->per_person)
 		sb_office(b, cfg, &first, q == OM_Q_PERSON);
-	if (qd->per_person && range != NULL && range->bounded)
+	if (qd->per_person && range != NULL) {
+		if (range->has_lo && range->has_hi)
+			sb_cond(b, &first, "x.person_id >= %" PRId64 " AND x.person_id < %" PRId64,
+				range->lo, range->hi);
+		else if (range->has_hi)
+			sb_cond(b, &first, "(x.person_id < %" PRId64 " OR x.person_id IS NULL)",
+				range->hi);
+		else if (range->has_lo)
+			sb_cond(b, &first, "x.person_id >= %" PRId64, range->lo);
+	}
+	if (qd->per_person && span != NULL)
 		sb_cond(b, &first, "x.person_id >= %" PRId64 " AND x.person_id <= %" PRId64,
-			range->lo, range->hi);
+			span[0], span[1]);
 	if (check)
 		sb_cond(b, &first, "1 = 0");
 }
 
 int om_sql_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
-		  enum om_query q, enum kvdb_dialect d, const struct om_range *range, bool check)
+		  enum om_query q, enum kvdb_dialect d, const struct kvdb_range *range, bool check)
 {
 	const struct om_query_def *qd = &om_queries[q];
 	struct kvdb_sb b;
@@ -241,7 +254,7 @@ int om_sql_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, s
 	}
 	kvdb_sb_printf(&b, " FROM ");
 	sb_expand(&b, cfg, qd->from);
-	sb_where(&b, cfg, q, range, check);
+	sb_where(&b, cfg, q, range, NULL, check);
 	return kvdb_sb_done(rc, &b, qd->table, NULL);
 }
 
@@ -251,21 +264,34 @@ int om_sql_count(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, si
 	const struct om_query_def *qd = &om_queries[q];
 	struct kvdb_sb b;
 	kvdb_sb_init(&b, buf, size);
-	kvdb_sb_printf(&b, "SELECT CAST(count(*) AS BIGINT) FROM ");
+	if (qd->per_person)
+		kvdb_sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(min(x.person_id) AS BIGINT), "
+				   "CAST(max(x.person_id) AS BIGINT) FROM ");
+	else
+		kvdb_sb_printf(&b, "SELECT CAST(count(*) AS BIGINT), CAST(NULL AS BIGINT), "
+				   "CAST(NULL AS BIGINT) FROM ");
 	sb_expand(&b, cfg, qd->from);
-	sb_where(&b, cfg, q, NULL, false);
+	sb_where(&b, cfg, q, NULL, NULL, false);
 	return kvdb_sb_done(rc, &b, qd->table, NULL);
 }
 
-int om_sql_person_ids(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size)
+int om_sql_histogram(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+		     enum om_query q, int64_t lo, int64_t hi, uint64_t width)
 {
+	const struct om_query_def *qd = &om_queries[q];
+	const int64_t span[2] = {lo, hi};
+	char bucket[128];
+	int n = snprintf(bucket, sizeof(bucket),
+			 "CAST((x.person_id - (%" PRId64 ")) / %" PRIu64 " AS BIGINT)", lo, width);
+	if (n < 0 || (size_t)n >= sizeof(bucket) || !qd->per_person)
+		return kvdb_error(rc, "no histogram of table \"%s\" can be built", qd->table);
 	struct kvdb_sb b;
-	bool first = true;
 	kvdb_sb_init(&b, buf, size);
-	kvdb_sb_printf(&b, "SELECT CAST(x.person_id AS BIGINT) FROM ");
-	sb_expand(&b, cfg, "{S}person x");
-	sb_office(&b, cfg, &first, true);
-	return kvdb_sb_done(rc, &b, "person", NULL);
+	kvdb_sb_printf(&b, "SELECT %s, CAST(count(*) AS BIGINT) FROM ", bucket);
+	sb_expand(&b, cfg, qd->from);
+	sb_where(&b, cfg, q, NULL, span, false);
+	kvdb_sb_printf(&b, " GROUP BY %s", bucket);
+	return kvdb_sb_done(rc, &b, qd->table, NULL);
 }
 
 int om_sql_expand(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,

@@ -10,7 +10,8 @@
  *                   SQL text built from it for every dialect
  *   ref_notes.c     keyword rules -> PostgreSQL regex / SQLite GLOB / T-SQL LIKE
  *   ref_read.c      one read(): snapshot, roles, plan, every range, counts
- *   ref_plan.c      memory budget: counts, histograms, patient_id ranges
+ *   ref_plan.c      memory budget: counts and histograms for the shared
+ *                   planner (kvdb_plan.c), which cuts the patient_id ranges
  *   ref_range.c     one range: patients, every table (a worker thread on a
  *                   twin connection), group, sort, deliver
  *   ref_table.c     running a table: its SELECT through the transport
@@ -81,12 +82,9 @@ struct ref_query {
 
 extern const struct ref_query ref_queries[REF_N_TABLES];
 
-/* A patient_id range [lo, hi). Without lo it reaches down to (and includes)
- * rows whose patient is NULL or unknown; without hi it is open above. */
-struct ref_range {
-	bool has_lo, has_hi;
-	int64_t lo, hi;
-};
+/* Patient_id ranges are kvdb.h's struct kvdb_range [lo, hi): without lo
+ * down to (and with) rows whose patient is NULL or unknown; without hi open
+ * above. */
 
 /* Keyword rules translated for one dialect (ref_notes.c). Rule i matches
  * when any of patterns[first[i] .. first[i + 1]) matches, each through
@@ -109,7 +107,7 @@ struct ref_note_rules {
 /* SELECT <cols> FROM <table> [range] [from]; with `check`: WHERE 1 = 0 and
  * the check_only columns named in the condition. */
 int ref_sql_select(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
-		   enum kvdb_dialect d, const struct ref_range *range, kv_date from, bool check);
+		   enum kvdb_dialect d, const struct kvdb_range *range, kv_date from, bool check);
 /* SELECT count(*), min(patient), max(patient) (NULLs where not split). */
 int ref_sql_totals(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
 		   enum kvdb_dialect d, kv_date from);
@@ -123,7 +121,7 @@ int ref_sql_histogram(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_tabl
  * (flags, then the WHERE clause), once for '$n'; see ref_sql_note_params. */
 int ref_sql_notes(struct kvdb_ctx *rc, char *buf, size_t size, enum kvdb_dialect d,
 		  enum kvdb_param_style ps, const struct ref_note_rules *rules,
-		  const struct ref_range *range, kv_date from);
+		  const struct kvdb_range *range, kv_date from);
 /* How many parameters the note queries bind, and which pattern the k-th is. */
 size_t ref_sql_note_n_params(enum kvdb_param_style ps, const struct ref_note_rules *rules);
 const char *ref_sql_note_param(enum kvdb_param_style ps, const struct ref_note_rules *rules,
@@ -173,16 +171,9 @@ extern const char *const ref_reason_text[REF_N_REASONS];
 size_t ref_asm_row_cost(enum ref_table t);
 size_t ref_asm_patient_cost(void);
 
-/* A planned range with the rows expected in it per table. */
-struct ref_plan_range {
-	struct ref_range range;
-	uint64_t rows[REF_N_TABLES];
-};
-
-struct ref_plan {
-	struct ref_plan_range *ranges; /* from kvdb_mem */
-	size_t n;
-};
+/* A plan is kvdb.h's struct kvdb_plan (kvdb_plan.c): each range with the
+ * rows expected in it per table, indexed by enum ref_table. */
+_Static_assert(REF_N_TABLES <= KVDB_PLAN_MAX_TABLES, "too many tables for kvdb_plan");
 
 struct ref_reader;
 
@@ -196,10 +187,12 @@ struct ref_totals {
 
 /* Count the tables inside the read's snapshot (ref_plan.c). */
 int ref_plan_totals(struct ref_reader *r, struct ref_totals *tot);
-/* Plan the ranges for the memory budget (ref_plan.c): one unbounded range
- * when everything fits, otherwise ranges cut from per-bucket histograms. */
-int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct ref_plan *plan);
-void ref_plan_free(struct ref_reader *r, struct ref_plan *plan);
+/* Plan the ranges for the memory budget (ref_plan.c): the per-row costs,
+ * the target and the histogram queries for kvdb_plan_make(), which makes
+ * one unbounded range when everything fits, otherwise ranges cut from
+ * per-bucket histograms. */
+int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct kvdb_plan *plan);
+void ref_plan_free(struct ref_reader *r, struct kvdb_plan *plan);
 
 /* The state of one read() call (ref_read.c). */
 struct ref_reader {
@@ -234,13 +227,13 @@ int ref_run(struct ref_reader *r, const char *what, const char *sql,
 	    const char *const *params, size_t n_params, kvdb_row_fn fn, void *arg);
 /* Select table t over range (NULL: all; journal_note: with the translated
  * keyword rules) and call fn per row (ref_table.c). */
-int ref_run_table(struct ref_reader *r, enum ref_table t, const struct ref_range *range,
+int ref_run_table(struct ref_reader *r, enum ref_table t, const struct kvdb_range *range,
 		  kvdb_row_fn fn, void *arg);
 
 /* The state of one patient_id range (ref_range.c). */
 struct ref_range_state {
 	struct ref_reader *r;
-	const struct ref_plan_range *plan;
+	const struct kvdb_plan_range *plan;
 	struct kvdb_pats pats;            /* the range's patients, sorted by id */
 	struct kvdb_map cmap;             /* contact_id -> position in the contact stage */
 	struct kvdb_stage st[REF_N_TABLES];
@@ -253,7 +246,7 @@ struct ref_range_state {
 #define MAX_POSITION KVDB_MAX_POSITION
 
 /* Read one planned range and deliver its patients. 0 or -1. */
-int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr);
+int ref_process_range(struct ref_reader *r, const struct kvdb_plan_range *pr);
 
 /* The row decoders (ref_rows.c): arg is the ref_range_state, but for
  * practitioners the ref_reader. ref_event_fns: those of the tables read

@@ -1,19 +1,22 @@
 /*
- * ref_plan.c - fitting a read into kv_read_request.memory_budget
+ * ref_plan.c - fitting a read into kv_read_request.memory_budget: the
+ * reference schema's counts and histograms for the shared planner
  *
  * Reads are unordered scans grouped in memory, so a range of patients must
- * fit in the budget with all its events. Inside the read's snapshot the
- * planner first counts every table (count(*), min and max patient_id). If
- * everything fits, the read is one unbounded range. Otherwise it asks the
- * database for per-bucket row counts over patient_id
+ * fit in the budget with all its events. Inside the read's snapshot this
+ * file counts every table (count(*), min and max patient_id) and gives
+ * plugins/common/kvdb_plan.c (kvdb_plan_make) the totals, the assembler's
+ * per-row costs (ref_asm_row_cost), the target size of a range and a
+ * histogram callback running the per-bucket row counts over patient_id
  *     SELECT (patient_id - lo) / width, count(*) ... GROUP BY 1
- * (journal_note: the number of keyword-rule matches per bucket), weighs
- * them with the assembler's per-row costs, and cuts ranges greedily; a
- * bucket that alone exceeds the target is planned again with finer buckets,
- * down to a single patient_id (which, if still too big, is an error naming
- * the budget). Because the counts come from the same snapshot the ranges
- * are read in, the estimates are exact for PostgreSQL and SQLite; the
- * assembler still checks every allocation against the budget.
+ * (journal_note: the number of keyword-rule matches per bucket; its total
+ * is only an upper bound, rows x rules). The shared planner makes one
+ * unbounded range when everything fits, else cuts ranges greedily and
+ * plans a bucket that alone exceeds the target again with finer buckets,
+ * down to a single patient_id (an error naming the budget if still too
+ * big). Because the counts come from the same snapshot the ranges are read
+ * in, the estimates are exact for PostgreSQL and SQLite; the assembler
+ * still checks every allocation against the budget.
  *
  * The first range has no lower bound and so also takes rows whose patient
  * is NULL or not in any bucket (fees whose contact is missing); the last
@@ -33,7 +36,6 @@
 
 /* Allocation headers, map rounding and the like of one range. */
 #define RANGE_FIXED 1536
-#define MAX_BUCKETS 1024
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
 {
@@ -188,46 +190,6 @@ int ref_plan_totals(struct ref_reader *r, struct ref_totals *tot)
 
 /* ---- plan -------------------------------------------------------------- */
 
-struct planner {
-	struct ref_reader *r;
-	struct ref_plan *plan;
-	size_t cap;
-	uint64_t target;
-	/* the open range */
-	bool has_start;
-	int64_t start;
-	uint64_t acc;
-	uint64_t rows[REF_N_TABLES];
-	uint64_t row_cost[REF_N_TABLES];
-};
-
-static int push_range(struct planner *pl, bool has_hi, int64_t hi)
-{
-	struct ref_reader *r = pl->r;
-	if (pl->plan->n == pl->cap) {
-		size_t cap = pl->cap == 0 ? 8 : pl->cap * 2;
-		void *n = kvdb_realloc(r->rc, &r->mem, pl->plan->ranges,
-				       cap * sizeof(struct ref_plan_range),
-				       "planning patient ranges");
-		if (n == NULL)
-			return -1;
-		pl->plan->ranges = n;
-		pl->cap = cap;
-	}
-	struct ref_plan_range *pr = &pl->plan->ranges[pl->plan->n++];
-	memset(pr, 0, sizeof(*pr));
-	pr->range.has_lo = pl->has_start;
-	pr->range.lo = pl->start;
-	pr->range.has_hi = has_hi;
-	pr->range.hi = hi;
-	memcpy(pr->rows, pl->rows, sizeof(pr->rows));
-	pl->has_start = has_hi;
-	pl->start = hi;
-	pl->acc = 0;
-	memset(pl->rows, 0, sizeof(pl->rows));
-	return 0;
-}
-
 struct hist_arg {
 	uint64_t *counts;
 	size_t nb;
@@ -289,8 +251,8 @@ static void *hist_worker_main(void *arg)
 }
 
 /* Every table's histogram, on two connections when there is a twin. */
-static int histograms(struct ref_reader *r, uint64_t *hist, size_t nb, int64_t lo, int64_t hi,
-		      uint64_t width, const char **params, size_t np)
+static int histograms_on(struct ref_reader *r, uint64_t *hist, size_t nb, int64_t lo, int64_t hi,
+			 uint64_t width, const char **params, size_t np)
 {
 	struct hist_worker *w = NULL;
 	pthread_t thread;
@@ -322,42 +284,15 @@ static int histograms(struct ref_reader *r, uint64_t *hist, size_t nb, int64_t l
 	return ret;
 }
 
-/* Plan [lo, hi] (inclusive); `top` adds rows no bucket holds to the first
- * range. */
-static int plan_level(struct planner *pl, const struct ref_totals *tot, int64_t lo, int64_t hi,
-		      bool top)
+/* The planner's histogram callback (kvdb_hist_fn): the note queries'
+ * parameters, then every table's histogram. */
+static int histograms(void *arg, int64_t lo, int64_t hi, uint64_t width, size_t nb,
+		      uint64_t *hist)
 {
-	struct ref_reader *r = pl->r;
-	uint64_t *hist = NULL;
+	struct ref_reader *r = arg;
 	const char **params = NULL;
-	int ret = -1;
-
-	uint64_t span = (uint64_t)hi - (uint64_t)lo; /* hi >= lo */
-	if (span > (uint64_t)INT64_MAX - 1)
-		return kvdb_error(r->rc,
-				  "patient_id values span too wide a range to split the read "
-				  "for the memory budget");
-	span += 1;
-
-	/* as many buckets as a quarter of what is left can count */
-	size_t left = r->mem.budget > r->mem.used + r->buffer_bytes
-			      ? r->mem.budget - r->mem.used - r->buffer_bytes
-			      : 0;
-	size_t nb = left / 4 / (REF_N_TABLES * sizeof(uint64_t) + 1);
-	if (nb > MAX_BUCKETS)
-		nb = MAX_BUCKETS;
-	if (nb < 2)
-		nb = 2;
-	if (nb > span)
-		nb = (size_t)span;
-	uint64_t width = (span + nb - 1) / nb;
-	nb = (size_t)((span + width - 1) / width);
-
-	hist = kvdb_calloc(r->rc, &r->mem, nb * REF_N_TABLES, sizeof(uint64_t),
-			   "planning patient ranges");
-	if (hist == NULL)
-		goto done;
 	size_t np = 0;
+	int ret = -1;
 	if (r->rules.n_rules > 0) {
 		np = ref_sql_note_n_params(r->t->params, &r->rules);
 		params = kvdb_calloc(r->rc, &r->mem, np, sizeof(char *), "planning patient ranges");
@@ -366,68 +301,16 @@ static int plan_level(struct planner *pl, const struct ref_totals *tot, int64_t 
 		for (size_t k = 0; k < np; k++)
 			params[k] = ref_sql_note_param(r->t->params, &r->rules, k);
 	}
-
-	if (histograms(r, hist, nb, lo, hi, width, params, np) != 0)
-		goto done;
-	for (int t = 0; t < REF_N_TABLES; t++) {
-		if (!histogram_wanted(r, (enum ref_table)t))
-			continue;
-		const uint64_t *counts = hist + (size_t)t * nb;
-		if (top && t != REF_TAB_NOTE) {
-			uint64_t in = 0;
-			for (size_t b = 0; b < nb; b++)
-				in = sat_add(in, counts[b]);
-			if (tot->rows[t] > in) {
-				/* NULL or orphaned patients: read with the first range */
-				uint64_t extra = tot->rows[t] - in;
-				pl->rows[t] = sat_add(pl->rows[t], extra);
-				pl->acc = sat_add(pl->acc, sat_mul(extra, pl->row_cost[t]));
-			}
-		}
-	}
-
-	for (size_t b = 0; b < nb; b++) {
-		uint64_t cost = 0;
-		for (int t = 0; t < REF_N_TABLES; t++)
-			cost = sat_add(cost, sat_mul(hist[(size_t)t * nb + b], pl->row_cost[t]));
-		if (cost == 0)
-			continue;
-		int64_t blo = (int64_t)((uint64_t)lo + (uint64_t)b * width);
-		int64_t bhi = b + 1 == nb ? hi : (int64_t)((uint64_t)blo + width - 1);
-		if (sat_add(pl->acc, cost) <= pl->target) {
-			/* fits in the open range */
-		} else if (cost <= pl->target) {
-			if (pl->acc > 0 && push_range(pl, true, blo) != 0)
-				goto done;
-		} else if (width > 1) {
-			if (plan_level(pl, tot, blo, bhi, false) != 0)
-				goto done;
-			continue;
-		} else {
-			kvdb_error(r->rc,
-				   "a memory budget of %zu bytes is too small: one patient's rows "
-				   "need about %" PRIu64 " bytes",
-				   r->mem.budget, cost + RANGE_FIXED);
-			goto done;
-		}
-		pl->acc = sat_add(pl->acc, cost);
-		for (int t = 0; t < REF_N_TABLES; t++)
-			pl->rows[t] = sat_add(pl->rows[t], hist[(size_t)t * nb + b]);
-	}
-	ret = 0;
+	ret = histograms_on(r, hist, nb, lo, hi, width, params, np);
 done:
 	kvdb_free(&r->mem, params);
-	kvdb_free(&r->mem, hist);
 	return ret;
 }
 
-int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct ref_plan *plan)
+int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct kvdb_plan *plan)
 {
-	struct planner pl;
-	memset(&pl, 0, sizeof(pl));
+	uint64_t row_cost[REF_N_TABLES] = {0};
 	memset(plan, 0, sizeof(*plan));
-	pl.r = r;
-	pl.plan = plan;
 
 	size_t held = r->mem.used + r->buffer_bytes;
 	if (held + RANGE_FIXED >= r->mem.budget)
@@ -435,44 +318,33 @@ int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct ref
 					 "needed before any patient is read",
 				  r->mem.budget, held + RANGE_FIXED);
 	size_t avail = r->mem.budget - held;
-	/* an eighth is kept back for the plan itself and rounding */
-	pl.target = avail - avail / 8 - RANGE_FIXED;
-
-	uint64_t total = 0;
-	for (int t = 0; t < REF_N_TABLES; t++) {
-		if (t == REF_TAB_PRACTITIONER || !table_read(r, (enum ref_table)t))
-			continue;
-		pl.row_cost[t] = ref_asm_row_cost((enum ref_table)t);
-		total = sat_add(total, sat_mul(tot->rows[t], pl.row_cost[t]));
-	}
-
-	int ret;
-	if (total <= pl.target) {
-		memcpy(pl.rows, tot->rows, sizeof(pl.rows));
-		ret = push_range(&pl, false, 0);
-	} else if (!tot->has_ids) {
-		ret = kvdb_error(r->rc, "a memory budget of %zu bytes is too small for rows that "
-					"name no patient",
-				 r->mem.budget);
-	} else {
-		ret = plan_level(&pl, tot, tot->min_id, tot->max_id, true);
-		if (ret == 0)
-			ret = push_range(&pl, false, 0);
-	}
-	if (ret != 0) {
-		ref_plan_free(r, plan);
-		return -1;
-	}
-	kvdb_log(r->rc, KV_LOG_DEBUG,
-		 "read plan: %zu patient_id range%s for an estimated %" PRIu64 " bytes against a "
-		 "target of %" PRIu64 " per range",
-		 plan->n, plan->n == 1 ? "" : "s", total, pl.target);
-	return 0;
+	for (int t = 0; t < REF_N_TABLES; t++)
+		if (histogram_wanted(r, (enum ref_table)t))
+			row_cost[t] = ref_asm_row_cost((enum ref_table)t);
+	struct kvdb_plan_in in = {
+		.n_tables = REF_N_TABLES,
+		.rows = tot->rows,
+		.row_cost = row_cost,
+		/* journal_note: rows x rules until the histograms count matches;
+		 * fees: counted whole, while their histogram is cut at events_from
+		 * through the contact (the difference is no patient's rows) */
+		.upper_bound = (1u << REF_TAB_NOTE) |
+			       (r->req->events_from != 0 ? 1u << REF_TAB_FEE : 0u),
+		.has_keys = tot->has_ids,
+		.min_key = tot->min_id,
+		.max_key = tot->max_id,
+		/* an eighth is kept back for the plan itself and rounding */
+		.target = avail - avail / 8 - RANGE_FIXED,
+		.buffer_bytes = r->buffer_bytes,
+		.range_fixed = RANGE_FIXED,
+		.key = "patient_id",
+		.hist = histograms,
+		.arg = r,
+	};
+	return kvdb_plan_make(r->rc, &r->mem, &in, plan);
 }
 
-void ref_plan_free(struct ref_reader *r, struct ref_plan *plan)
+void ref_plan_free(struct ref_reader *r, struct kvdb_plan *plan)
 {
-	kvdb_free(&r->mem, plan->ranges);
-	plan->ranges = NULL;
-	plan->n = 0;
+	kvdb_plan_free(&r->mem, plan);
 }

@@ -98,7 +98,7 @@ static void worker_merge(struct ref_range_state *rs, const struct worker *w, boo
 	}
 }
 
-int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr)
+int ref_process_range(struct ref_reader *r, const struct kvdb_plan_range *pr)
 {
 	struct ref_range_state rs;
 	int ret = -1;
@@ -106,7 +106,7 @@ int ref_process_range(struct ref_reader *r, const struct ref_plan_range *pr)
 	rs.r = r;
 	rs.plan = pr;
 	rs.mem = &r->mem;
-	const struct ref_range *range = &pr->range;
+	const struct kvdb_range *range = &pr->range;
 	struct worker *w = NULL;
 
 	for (int t = 0; t < REF_N_TABLES; t++)

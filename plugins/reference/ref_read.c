@@ -61,7 +61,7 @@ int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read
 	     kv_patient_sink sink, void *sink_arg)
 {
 	struct ref_reader *r = NULL;
-	struct ref_plan plan = {0};
+	struct kvdb_plan plan = {0};
 	struct ref_totals tot;
 	bool began = false;
 	int ret = KV_ERROR;

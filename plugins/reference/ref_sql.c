@@ -191,7 +191,7 @@ static void sb_from(struct kvdb_sb *b, const struct ref_query *q, bool join)
 
 /* " WHERE ..." (or " AND ..." when `and`) for a range; nothing when the
  * range is unbounded. */
-static void sb_range(struct kvdb_sb *b, const struct ref_query *q, const struct ref_range *r,
+static void sb_range(struct kvdb_sb *b, const struct ref_query *q, const struct kvdb_range *r,
 		     bool and)
 {
 	if (r == NULL || q->patient_col == NULL || (!r->has_lo && !r->has_hi))
@@ -206,7 +206,7 @@ static void sb_range(struct kvdb_sb *b, const struct ref_query *q, const struct 
 		kvdb_sb_printf(b, "%s >= %" PRId64, p, r->lo);
 }
 
-static bool range_bounded(const struct ref_range *r)
+static bool range_bounded(const struct kvdb_range *r)
 {
 	return r != NULL && (r->has_lo || r->has_hi);
 }
@@ -214,7 +214,7 @@ static bool range_bounded(const struct ref_range *r)
 /* ---- builders ---------------------------------------------------------- */
 
 int ref_sql_select(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
-		   enum kvdb_dialect d, const struct ref_range *range, kv_date from, bool check)
+		   enum kvdb_dialect d, const struct kvdb_range *range, kv_date from, bool check)
 {
 	const struct ref_query *q = &ref_queries[t];
 	struct kvdb_sb b;
@@ -345,7 +345,7 @@ int ref_sql_histogram(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_tabl
 
 int ref_sql_notes(struct kvdb_ctx *rc, char *buf, size_t size, enum kvdb_dialect d,
 		  enum kvdb_param_style ps, const struct ref_note_rules *rules,
-		  const struct ref_range *range, kv_date from)
+		  const struct kvdb_range *range, kv_date from)
 {
 	const struct ref_query *q = &ref_queries[REF_TAB_NOTE];
 	struct kvdb_sb b;

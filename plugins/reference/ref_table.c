@@ -25,7 +25,7 @@ int ref_run(struct ref_reader *r, const char *what, const char *sql,
 }
 
 /* Select table t over range (notes: with the translated rules). */
-int ref_run_table(struct ref_reader *r, enum ref_table t, const struct ref_range *range,
+int ref_run_table(struct ref_reader *r, enum ref_table t, const struct kvdb_range *range,
 		     kvdb_row_fn fn, void *arg)
 {
 	const struct ref_query *q = &ref_queries[t];

@@ -9,7 +9,9 @@
  * int64 ends, repeated ids), the cell readers and their bad-row reasons,
  * codes, the SQL builder's overflow, the id map, delivery (bad patients
  * skipped, a stopping sink), and the memory budget shared with a worker
- * thread (exact, and the worker's error reported once). The transports are
+ * thread (exact, and the worker's error reported once), and the patient-range
+ * planner over a fake histogram (one range, greedy cuts, an oversize bucket
+ * refined, one key too big, empty tables). The transports are
  * covered by check_reference (real databases) and the fuzz targets
  * (tests/fuzz: pgcopy, odbc).
  *
@@ -536,6 +538,218 @@ START_TEST(test_conn_and_counts)
 }
 END_TEST
 
+/* ---- planning patient ranges (kvdb_plan.c) ------------------------------ */
+
+/* A fake database for the planner: rows per key of two tables over keys
+ * 0 .. PLAN_KEYS - 1 (and rows with no key, only in the totals); the
+ * histogram callback counts them as the connector's SQL would. */
+#define PLAN_KEYS 100
+struct fake_db {
+	uint64_t rows[2][PLAN_KEYS];
+	uint64_t totals[2];
+	uint64_t cost[2];
+	int calls;
+	uint64_t min_width;
+};
+
+static int fake_hist(void *arg, int64_t lo, int64_t hi, uint64_t width, size_t nb,
+		     uint64_t *counts)
+{
+	struct fake_db *db = arg;
+	db->calls++;
+	if (db->min_width == 0 || width < db->min_width)
+		db->min_width = width;
+	ck_assert_int_le(lo, hi);
+	ck_assert_uint_ge((uint64_t)(hi - lo) + 1, nb);
+	for (size_t t = 0; t < 2; t++)
+		for (int64_t k = lo; k <= hi; k++) {
+			if (k < 0 || k >= PLAN_KEYS)
+				continue;
+			uint64_t b = (uint64_t)(k - lo) / width;
+			ck_assert_uint_lt(b, nb);
+			counts[t * nb + b] += db->rows[t][k];
+		}
+	return 0;
+}
+
+/* Totals from the per-key rows, plus `nokey` rows of table 0 with no key. */
+static void fake_totals(struct fake_db *db, uint64_t nokey)
+{
+	for (int t = 0; t < 2; t++) {
+		db->totals[t] = 0;
+		for (int k = 0; k < PLAN_KEYS; k++)
+			db->totals[t] += db->rows[t][k];
+	}
+	db->totals[0] += nokey;
+}
+
+static struct kvdb_plan_in fake_in(struct fake_db *db, uint64_t target)
+{
+	return (struct kvdb_plan_in){.n_tables = 2, .rows = db->totals, .row_cost = db->cost,
+				     .has_keys = true, .min_key = 0, .max_key = PLAN_KEYS - 1,
+				     .target = target, .range_fixed = 100, .key = "patient_id",
+				     .hist = fake_hist, .arg = db};
+}
+
+/* The plan covers every key once, in order, each range within the target
+ * (the rows with no key in the first), and its per-table rows add up. */
+static void check_plan(const struct fake_db *db, const struct kvdb_plan *plan, uint64_t target,
+		       uint64_t nokey)
+{
+	uint64_t sum[2] = {0, 0};
+	ck_assert_uint_ge(plan->n, 1);
+	ck_assert(!plan->ranges[0].range.has_lo);
+	ck_assert(!plan->ranges[plan->n - 1].range.has_hi);
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct kvdb_plan_range *pr = &plan->ranges[i];
+		if (i > 0) {
+			ck_assert(pr->range.has_lo);
+			ck_assert(plan->ranges[i - 1].range.has_hi);
+			ck_assert_int_eq(pr->range.lo, plan->ranges[i - 1].range.hi);
+		}
+		uint64_t rows[2] = {i == 0 ? nokey : 0, 0};
+		for (int k = 0; k < PLAN_KEYS; k++)
+			if ((!pr->range.has_lo || k >= pr->range.lo) &&
+			    (!pr->range.has_hi || k < pr->range.hi))
+				for (int t = 0; t < 2; t++)
+					rows[t] += db->rows[t][k];
+		for (int t = 0; t < 2; t++) {
+			ck_assert_uint_eq(pr->rows[t], rows[t]);
+			sum[t] += rows[t];
+		}
+		ck_assert_uint_le(rows[0] * db->cost[0] + rows[1] * db->cost[1], target);
+	}
+	ck_assert_uint_eq(sum[0], db->totals[0]);
+	ck_assert_uint_eq(sum[1], db->totals[1]);
+}
+
+START_TEST(test_plan_all_fits)
+{
+	struct kvdb_mem m = {.budget = 1 << 20};
+	struct fake_db db = {.cost = {10, 20}};
+	for (int k = 0; k < PLAN_KEYS; k++)
+		db.rows[0][k] = db.rows[1][k] = 1;
+	fake_totals(&db, 3);
+	struct kvdb_plan plan;
+	struct kvdb_plan_in in = fake_in(&db, 3030);
+	ck_assert_int_eq(kvdb_plan_make(&rc, &m, &in, &plan), 0);
+	ck_assert_uint_eq(plan.n, 1);
+	ck_assert(!plan.ranges[0].range.has_lo && !plan.ranges[0].range.has_hi);
+	ck_assert_uint_eq(plan.ranges[0].rows[0], 103);
+	ck_assert_uint_eq(plan.ranges[0].rows[1], 100);
+	ck_assert_int_eq(db.calls, 0); /* no histogram when everything fits */
+	kvdb_plan_free(&m, &plan);
+	ck_assert_uint_eq(m.used, 0);
+}
+END_TEST
+
+START_TEST(test_plan_greedy)
+{
+	struct kvdb_mem m = {.budget = 1 << 20};
+	struct fake_db db = {.cost = {10, 20}};
+	for (int k = 0; k < PLAN_KEYS; k++) {
+		db.rows[0][k] = 1 + (uint64_t)k % 3;
+		db.rows[1][k] = k % 7 == 0 ? 2 : 0;
+	}
+	fake_totals(&db, 5);
+	struct kvdb_plan plan;
+	struct kvdb_plan_in in = fake_in(&db, 300);
+	ck_assert_int_eq(kvdb_plan_make(&rc, &m, &in, &plan), 0);
+	check_plan(&db, &plan, 300, 5);
+	ck_assert_uint_ge(plan.n, 8); /* about 2600 bytes in ranges of 300 */
+	ck_assert_int_eq(db.calls, 1); /* one key per bucket: no refinement */
+	/* greedy: no two neighbours would have fitted together */
+	for (size_t i = 1; i < plan.n; i++) {
+		const uint64_t *a = plan.ranges[i - 1].rows, *b = plan.ranges[i].rows;
+		ck_assert_uint_gt((a[0] + b[0]) * 10 + (a[1] + b[1]) * 20, 300);
+	}
+	kvdb_plan_free(&m, &plan);
+
+	/* an upper-bound total adds no rows outside the buckets */
+	in.upper_bound = 1u << 0;
+	ck_assert_int_eq(kvdb_plan_make(&rc, &m, &in, &plan), 0);
+	uint64_t first = 0;
+	for (int k = 0; k < plan.ranges[0].range.hi; k++)
+		first += db.rows[0][k];
+	ck_assert_uint_eq(plan.ranges[0].rows[0], first);
+	kvdb_plan_free(&m, &plan);
+	ck_assert_uint_eq(m.used, 0);
+}
+END_TEST
+
+START_TEST(test_plan_refines_oversize_bucket)
+{
+	/* so little is left for histograms that they have 4 buckets of 25
+	 * keys: the bucket of key 60 alone exceeds the target */
+	struct kvdb_mem m = {.budget = 1 << 20};
+	struct fake_db db = {.cost = {10, 20}};
+	for (int k = 0; k < PLAN_KEYS; k++)
+		db.rows[0][k] = 1;
+	db.rows[1][60] = 12; /* 250 bytes for key 60 */
+	fake_totals(&db, 0);
+	struct kvdb_plan plan;
+	struct kvdb_plan_in in = fake_in(&db, 300);
+	in.buffer_bytes = m.budget - 300;
+	ck_assert_int_eq(kvdb_plan_make(&rc, &m, &in, &plan), 0);
+	check_plan(&db, &plan, 300, 0);
+	ck_assert_int_gt(db.calls, 1);
+	ck_assert_uint_lt(db.min_width, 25);
+	/* key 60 (250 bytes) shares its range with at most 5 other keys */
+	for (size_t i = 0; i < plan.n; i++) {
+		const struct kvdb_range *r = &plan.ranges[i].range;
+		if (r->has_lo && r->has_hi && r->lo <= 60 && 60 < r->hi)
+			ck_assert_int_le(r->hi - r->lo, 6);
+	}
+	kvdb_plan_free(&m, &plan);
+	ck_assert_uint_eq(m.used, 0);
+}
+END_TEST
+
+START_TEST(test_plan_key_too_big)
+{
+	struct kvdb_mem m = {.budget = 1 << 20};
+	struct fake_db db = {.cost = {10, 20}};
+	for (int k = 0; k < PLAN_KEYS; k++)
+		db.rows[0][k] = 1;
+	db.rows[1][42] = 100; /* 2010 bytes for key 42 */
+	fake_totals(&db, 0);
+	struct kvdb_plan plan;
+	struct kvdb_plan_in in = fake_in(&db, 300);
+	in.buffer_bytes = m.budget - 300;
+	ck_assert_int_eq(kvdb_plan_make(&rc, &m, &in, &plan), -1);
+	ck_assert_str_eq(fake_host_default.error,
+			 "a memory budget of 1048576 bytes is too small: one patient's rows need "
+			 "about 2110 bytes");
+	ck_assert_ptr_null(plan.ranges);
+	ck_assert_uint_eq(plan.n, 0);
+	ck_assert_uint_eq(m.used, 0);
+}
+END_TEST
+
+START_TEST(test_plan_empty)
+{
+	struct kvdb_mem m = {.budget = 1 << 20};
+	struct fake_db db = {.cost = {10, 20}};
+	fake_totals(&db, 0);
+	struct kvdb_plan plan;
+	struct kvdb_plan_in in = fake_in(&db, 300);
+	in.has_keys = false;
+	ck_assert_int_eq(kvdb_plan_make(&rc, &m, &in, &plan), 0);
+	ck_assert_uint_eq(plan.n, 1);
+	ck_assert(!plan.ranges[0].range.has_lo && !plan.ranges[0].range.has_hi);
+	ck_assert_uint_eq(plan.ranges[0].rows[0], 0);
+	ck_assert_int_eq(db.calls, 0);
+	kvdb_plan_free(&m, &plan);
+
+	/* rows that name no patient and do not fit cannot be split */
+	db.totals[0] = 100;
+	ck_assert_int_eq(kvdb_plan_make(&rc, &m, &in, &plan), -1);
+	ck_assert_ptr_nonnull(strstr(fake_host_default.error,
+				     "a memory budget of 1048576 bytes is too small for rows"));
+	ck_assert_uint_eq(m.used, 0);
+}
+END_TEST
+
 static Suite *kvdb_suite(void)
 {
 	Suite *s = suite_create("connector database layer (plugins/common)");
@@ -556,6 +770,11 @@ static Suite *kvdb_suite(void)
 	tcase_add_test(tc, test_worker_shares_budget);
 	tcase_add_test(tc, test_worker_error_reported_once);
 	tcase_add_test(tc, test_conn_and_counts);
+	tcase_add_test(tc, test_plan_all_fits);
+	tcase_add_test(tc, test_plan_greedy);
+	tcase_add_test(tc, test_plan_refines_oversize_bucket);
+	tcase_add_test(tc, test_plan_key_too_big);
+	tcase_add_test(tc, test_plan_empty);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -749,6 +749,9 @@ static void result_free(struct result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* kv_read_request.events_from of the reads below (0: none). */
+static kv_date read_events_from;
+
 /* open, provides, read (and again if `twice`), close */
 static void run_read_ex(struct result *res, const char *dsn, const char *password,
 			size_t budget, const char *const *pats, size_t npats, int64_t row_array,
@@ -765,6 +768,7 @@ static void run_read_ex(struct result *res, const char *dsn, const char *passwor
 	if (res->open_rc == KV_OK) {
 		struct kv_read_request req = {
 			.to = kv_date_from_ymd(2024, 12, 31),
+			.events_from = read_events_from,
 			.note_patterns = pats,
 			.n_note_patterns = npats,
 			.memory_budget = budget,
@@ -1040,6 +1044,38 @@ START_TEST(test_generated)
 		}
 	}
 	result_free(&ref);
+}
+END_TEST
+
+/* With events_from the fee totals (counted whole) exceed the fees the
+ * histograms count (cut through their contact): a small budget still plans
+ * ranges that fit and delivers what a large one does, on every transport. */
+START_TEST(test_events_from_small_budget)
+{
+	char dsn[3][1024];
+	snprintf(dsn[0], sizeof(dsn[0]), "host=127.0.0.1 port=%d dbname=generated user=postgres",
+		 pg_port);
+	snprintf(dsn[1], sizeof(dsn[1]),
+		 "Driver=%s;Server=127.0.0.1;Port=%d;Database=generated;Uid=postgres;CommLog=0",
+		 odbc_pg_driver, pg_port);
+	snprintf(dsn[2], sizeof(dsn[2]), "Driver=%s;Database=%s", odbc_sqlite_driver,
+		 sqlite_gen_path);
+	read_events_from = kv_date_from_ymd(2020, 1, 1);
+	for (int i = 0; i < 3; i++) {
+		struct result big, small;
+		run_read(&big, dsn[i], NULL, BIG_BUDGET);
+		run_read(&small, dsn[i], NULL, 128 * 1024);
+		ck_assert_msg(big.read_rc == KV_OK, "%d: %s", i, big.ctx.error);
+		ck_assert_msg(small.read_rc == KV_OK, "%d: %s", i, small.ctx.error);
+		ck_assert_int_eq(planned_ranges(&big.ctx), 1);
+		ck_assert_msg(planned_ranges(&small.ctx) >= 8, "%d: only %ld ranges", i,
+			      planned_ranges(&small.ctx));
+		ck_assert_str_eq(small.dump.buf, big.dump.buf);
+		ck_assert_str_eq(small.counts, big.counts);
+		result_free(&big);
+		result_free(&small);
+	}
+	read_events_from = 0;
 }
 END_TEST
 
@@ -1810,6 +1846,7 @@ static Suite *reference_suite(void)
 	tcase_add_test(tc, test_tiny_budget_psqlodbc);
 	tcase_add_test(tc, test_tiny_budget_sqlite);
 	tcase_add_test(tc, test_generated);
+	tcase_add_test(tc, test_events_from_small_budget);
 	tcase_add_test(tc, test_budget_too_small);
 	tcase_add_test(tc, test_no_rules);
 	tcase_add_test(tc, test_bad_rules);
