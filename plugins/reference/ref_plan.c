@@ -313,11 +313,13 @@ int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct kvd
 	memset(plan, 0, sizeof(*plan));
 
 	size_t held = r->mem.used + r->buffer_bytes;
-	if (held + RANGE_FIXED >= r->mem.budget)
+	/* an eighth of what is left is kept back for the plan itself and
+	 * rounding; what remains must hold a range's fixed part */
+	size_t avail = held < r->mem.budget ? r->mem.budget - held : 0;
+	if (avail - avail / 8 <= RANGE_FIXED)
 		return kvdb_error(r->rc, "a memory budget of %zu bytes is too small: %zu bytes are "
 					 "needed before any patient is read",
-				  r->mem.budget, held + RANGE_FIXED);
-	size_t avail = r->mem.budget - held;
+				  r->mem.budget, held + RANGE_FIXED + RANGE_FIXED / 7 + 1);
 	for (int t = 0; t < REF_N_TABLES; t++)
 		if (histogram_wanted(r, (enum ref_table)t))
 			row_cost[t] = ref_asm_row_cost((enum ref_table)t);
@@ -333,7 +335,6 @@ int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct kvd
 		.has_keys = tot->has_ids,
 		.min_key = tot->min_id,
 		.max_key = tot->max_id,
-		/* an eighth is kept back for the plan itself and rounding */
 		.target = avail - avail / 8 - RANGE_FIXED,
 		.buffer_bytes = r->buffer_bytes,
 		.range_fixed = RANGE_FIXED,
