@@ -292,6 +292,12 @@ demo: all $(B)/kvalind-synth
 
 # ---- checks -----------------------------------------------------------------
 
+# `kvalind patients` against `kvalind compute` on a synthetic practice
+# (tests/patients.sh, about a minute).
+.PHONY: check-patients
+check-patients: all $(B)/kvalind-synth
+	sh tests/patients.sh $(B)
+
 # No test may depend on the machine's speed. Check kills a test after 4 s
 # (or its test case's limit): under ASan, valgrind or a busy machine that
 # failed correct tests. So every Check binary run from here has no time
@@ -334,7 +340,7 @@ check-preflight:
 	@sh -c '. tests/lib/suite.sh && suite_preflight'
 
 check: check-preflight all $(TEST_BIN) $(TEST_PLUGINS) check-build check-exports check-docs check-man check-unit check-plugins \
-	check-connector check-decks check-omop check-integration check-push check-extract check-daemon check-attacker check-hub check-hub-did check-hub-unit check-hub-hostile check-analysis check-memory \
+	check-connector check-decks check-omop check-integration check-patients check-push check-extract check-daemon check-attacker check-hub check-hub-did check-hub-unit check-hub-hostile check-analysis check-memory \
 	check-fuzz-corpus check-chaos check-hostile check-asan-all
 
 # check_abi_next runs both cores' kvalind over SQLite ODBC: under ASan,

@@ -32,6 +32,10 @@ struct run {
 	bool progress;
 	bool cancelled; /* stopped through setup->cancel */
 	char bad_patient[160]; /* why a patient was refused, or "" */
+	/* the cell whose patients are listed (kv_engine_run_members), or NULL */
+	struct kv_members *members;
+	const struct plugin_run *members_plugin;
+	size_t members_index, members_month;
 	double started, last_progress;
 };
 
@@ -77,6 +81,34 @@ static void show_progress(struct run *r, bool final)
 	fflush(stderr);
 }
 
+/* The listed cell's patient, when in its denominator (the block is the
+ * plugin's for this patient, checked by the summing that follows). */
+static void keep_member(struct run *r, const struct plugin_run *p, const struct kv_patient *patient,
+			const struct kv_patient_origin *origin)
+{
+	struct kv_members *m = r->members;
+	uint8_t f = p->block.flags[r->members_index * r->result->n_months + r->members_month];
+	if (!(f & KV_IN_DENOMINATOR))
+		return;
+	bool has_key = origin != NULL &&
+		       origin->struct_size >= offsetof(struct kv_patient_origin, list_holder) +
+						  sizeof origin->list_holder &&
+		       origin->local_ref != 0;
+	if (!has_key) {
+		m->without_key++;
+		return;
+	}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->rows = kv_xrealloc(m->rows, m->cap, sizeof *m->rows);
+	}
+	m->rows[m->n++] = (struct kv_member){.local_ref = origin->local_ref,
+					     .list_holder = origin->list_holder,
+					     .birth = patient->birth,
+					     .sex = patient->sex,
+					     .flags = f & (KV_IN_DENOMINATOR | KV_IN_NUMERATOR)};
+}
+
 /*
  * The connector's patient as this core's struct: a smaller (older minor)
  * one is copied with the appended fields empty; one smaller than 2.0 is
@@ -120,6 +152,8 @@ static int on_patient(void *arg, const struct kv_patient *in,
 			plugin_failed(r, p, kv_ctx_error(p->loaded->ctx));
 			continue;
 		}
+		if (p == r->members_plugin)
+			keep_member(r, p, patient, origin);
 		for (size_t i = 0; i < p->block.n_indicators; i++) {
 			struct kv_cell *out = p->series[i]->cells;
 			const uint8_t *f = p->block.flags + i * n_months;
@@ -252,14 +286,80 @@ static int check_unique_ids(struct kv_result *res)
 	return 0;
 }
 
+static int engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progress,
+		      struct kv_result *res, struct kv_members *members);
+
+/* The plugin and place of the listed cell: an indicator of an initialised
+ * plugin, whose data the connector provides, in a month of the run. */
+static int find_members_cell(struct run *r, kv_month first)
+{
+	struct kv_members *m = r->members;
+	struct kv_result *res = r->result;
+	if (m->month < first || (size_t)(m->month - first) >= res->n_months) {
+		kv_snprintf(res->failure, sizeof res->failure, "the month is outside the run");
+		return -1;
+	}
+	for (size_t k = 0; k < r->n_plugins; k++) {
+		struct plugin_run *p = &r->plugins[k];
+		for (size_t i = 0; i < p->block.n_indicators; i++) {
+			if (strcmp(p->series[i]->id, m->indicator) != 0)
+				continue;
+			if (!p->active) {
+				kv_snprintf(res->failure, sizeof res->failure,
+					    "indicator %s: its plugin \"%s\" failed", m->indicator,
+					    p->loaded->plugin->name);
+				return -1;
+			}
+			if (!p->series[i]->computable) {
+				kv_snprintf(res->failure, sizeof res->failure,
+					    "indicator %s cannot be computed: the record system "
+					    "does not provide what it needs",
+					    m->indicator);
+				return -1;
+			}
+			r->members_plugin = p;
+			r->members_index = i;
+			r->members_month = (size_t)(m->month - first);
+			return 0;
+		}
+	}
+	kv_snprintf(res->failure, sizeof res->failure,
+		    "no enabled indicator plugin computes an indicator %s (kvalind "
+		    "list-indicators lists them)",
+		    m->indicator);
+	return -1;
+}
+
 int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progress,
 		  struct kv_result *res)
+{
+	return engine_run(s, first, last, progress, res, NULL);
+}
+
+int kv_engine_run_members(struct kv_setup *s, kv_month first, kv_month last, bool progress,
+			  struct kv_result *res, struct kv_members *m)
+{
+	m->rows = NULL;
+	m->n = m->cap = 0;
+	m->without_key = 0;
+	return engine_run(s, first, last, progress, res, m);
+}
+
+void kv_members_free(struct kv_members *m)
+{
+	free(m->rows);
+	m->rows = NULL;
+	m->n = m->cap = 0;
+}
+
+static int engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progress,
+		      struct kv_result *res, struct kv_members *members)
 {
 	int ret = -1;
 	struct kv_call conn_call = kv_call_of(s->connector.ctx, NULL);
 	bool conn_open = false;
 	kv_date *refs = NULL;
-	struct run r = {.setup = s, .result = res, .progress = progress};
+	struct run r = {.setup = s, .result = res, .progress = progress, .members = members};
 	const struct kv_connector_plugin *conn = s->connector.plugin->connector;
 	struct kv_ctx *cctx = s->connector.ctx;
 
@@ -329,6 +429,9 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 		p->initialised = true;
 		p->active = true;
 	}
+
+	if (members != NULL && find_members_cell(&r, first) != 0)
+		goto done;
 
 	struct kv_read_request req = {
 		.struct_size = sizeof req,

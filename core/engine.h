@@ -59,6 +59,38 @@ int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progre
 
 void kv_result_free(struct kv_result *result);
 
+/*
+ * The patients of one cell, for the office's own follow-up (`kvalind
+ * patients`): every patient in the indicator's denominator for the month,
+ * with what the connector knows of it beside the event model (its origin:
+ * the record system's own key and the list holder at the end of the read).
+ * Held in memory for the run that asks; the engine writes none of it
+ * anywhere and logs none of it. Indicator plugins see none of it.
+ */
+struct kv_member {
+	uint64_t local_ref;   /* the record system's own patient key */
+	uint64_t list_holder; /* the GP whose list holds the patient, 0: none */
+	kv_date birth;
+	uint8_t sex;          /* enum kv_sex */
+	uint8_t flags;        /* KV_IN_DENOMINATOR, KV_IN_NUMERATOR */
+};
+
+struct kv_members {
+	const char *indicator;    /* in: the indicator's ID */
+	kv_month month;           /* in: the month (within the run) */
+	struct kv_member *rows;   /* out: malloc'd, kv_members_free */
+	size_t n, cap;
+	uint64_t without_key;     /* out: patients the connector gave no key */
+};
+
+/* kv_engine_run, also filling m with the patients of m->indicator's cell for
+ * m->month. Fails (-1, result->failure) when the indicator is not computed
+ * by the enabled plugins or the month is outside [first, last]. */
+int kv_engine_run_members(struct kv_setup *s, kv_month first, kv_month last, bool progress,
+			  struct kv_result *result, struct kv_members *m);
+
+void kv_members_free(struct kv_members *m);
+
 /* Open and close the connector once: is the record system reachable and
  * complete? 0, or -1 with err naming the connector and why. */
 int kv_engine_probe(struct kv_setup *s, char *err, size_t errlen);

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{"list-keys", kv_cmd_list_keys, "list every configuration key (core and plugins)"},
 	{"inspect", kv_cmd_inspect, "count what the connector reads from the record system"},
 	{"compute", kv_cmd_compute, "compute indicators for a range of months"},
+	{"patients", kv_cmd_patients, "list the patients behind an indicator, for follow-up"},
 	{"list-relations", kv_cmd_list_relations, "list the relations disclosure control protects"},
 	{"export", kv_cmd_export, "compute, control and put monthly extracts into the outbox"},
 	{"preview", kv_cmd_preview, "show exactly what would leave the office"},

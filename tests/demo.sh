@@ -85,3 +85,11 @@ echo "  ..."
 echo
 echo "demo: what the connector read: $build/kvalind inspect --config $config"
 echo "demo: put extracts into the outbox: $build/kvalind export --config $config --month 2023-04"
+echo
+gp=$("$build/kvalind" patients --config "$config" --month 2023-04 --indicator DM_ANNUAL_CHECK \
+	--format csv | awk -F, 'NR > 1 && $4 != 0 { print $4; exit }')
+echo "demo: the office's own follow-up (never leaves it): the diabetics on GP ${gp:-1}'s list"
+echo "demo: without a Noklus annual check in the 12 months to 2023-04:"
+echo "demo: kvalind patients --config $config --month 2023-04 --indicator DM_ANNUAL_CHECK --gp ${gp:-1}"
+"$build/kvalind" patients --config "$config" --month 2023-04 --indicator DM_ANNUAL_CHECK \
+	--gp "${gp:-1}" | sed -n '1,13p;$p'

@@ -1,0 +1,140 @@
+#!/bin/sh
+# `kvalind patients` against `kvalind compute` on a synthetic practice in
+# SQLite (issue 19, item 1): for every indicator and two months, the listed
+# denominator and numerator are compute's counts; --missing is the one less
+# the other; the lists of every GP and of no GP together are the office's;
+# nothing is written to the state directory; --output makes a new 0600 file
+# and never writes over one; bad arguments are refused.
+# Usage: sh tests/patients.sh BUILD_DIR   (run by `make check-patients`)
+set -u
+build=$(cd "${1:-build}" && pwd)
+src=$(cd "$(dirname "$0")/.." && pwd)
+kv="$build/kvalind"
+. "$src/tests/lib/suite.sh"
+suite_filter patients tests/patients.sh
+
+passed=0
+failed=0
+ok() { echo "ok   $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+
+w=$(mktemp -d /tmp/kvpatients.XXXXXX)
+trap 'rm -rf "$w"' EXIT
+chmod 700 "$w"
+"$build/kvalind-synth" --sqlite "$w/practice.sqlite" --patients 1500 --seed 19 --quiet ||
+	{ echo "FAIL no synthetic practice"; exit 1; }
+umask 077
+cat > "$w/kvalind.ini" <<INI
+[office]
+id = patients-test
+[core]
+connector_dir = $build/connectors
+indicator_dir = $build/indicators
+value_sets = $src/conf/valuesets.txt
+state_dir = $w/state
+log_level = warning
+[connector.reference]
+dsn = Driver=SQLite3;Database=$w/practice.sqlite
+INI
+for plugin in "$build"/indicators/*.so; do
+	echo "[indicator.$(basename "$plugin" .so)]" >> "$w/kvalind.ini"
+done
+mkdir "$w/state"
+cfg="--config $w/kvalind.ini"
+
+# --- every indicator: the list's counts are compute's -----------------------------
+for month in 2019-06 2023-04; do
+	"$kv" compute $cfg --from $month --to $month > "$w/compute.csv" 2>/dev/null ||
+		{ fail "compute $month"; continue; }
+	bad=0
+	n=0
+	tail -n +2 "$w/compute.csv" | while IFS=, read -r _ id _ _ num den _; do
+		"$kv" patients $cfg --month $month --indicator "$id" --denominator --format csv \
+			> "$w/list.csv" 2> "$w/err" || { echo "$id: $(cat "$w/err")"; continue; }
+		lden=$(tail -n +2 "$w/list.csv" | wc -l)
+		lnum=$(tail -n +2 "$w/list.csv" | awk -F, '$5 == 1' | wc -l)
+		[ "$lden" = "$den" ] && [ "$lnum" = "$num" ] ||
+			echo "$id: listed $lnum/$lden, compute $num/$den"
+	done > "$w/mismatch"
+	n=$(tail -n +2 "$w/compute.csv" | wc -l)
+	if [ -s "$w/mismatch" ]; then
+		fail "$month: lists differ from compute: $(head -3 "$w/mismatch")"
+	else
+		ok "$month: for all $n indicators the listed denominator and numerator are compute's"
+	fi
+done
+
+# --- --missing, --numerator, and the GPs' lists ---------------------------------------
+month=2023-04
+id=DM_ANNUAL_CHECK
+"$kv" patients $cfg --month $month --indicator $id --denominator --format csv > "$w/den.csv"
+"$kv" patients $cfg --month $month --indicator $id --numerator --format csv > "$w/num.csv"
+"$kv" patients $cfg --month $month --indicator $id --missing --format csv > "$w/mis.csv"
+"$kv" patients $cfg --month $month --indicator $id --format csv > "$w/default.csv"
+keys() { tail -n +2 "$1" | cut -d, -f1 | sort; }
+keys "$w/den.csv" > "$w/den.k"
+keys "$w/num.csv" > "$w/num.k"
+keys "$w/mis.csv" > "$w/mis.k"
+sort "$w/num.k" "$w/mis.k" > "$w/nummis.k"
+if [ -s "$w/den.k" ] && [ -s "$w/num.k" ] && [ -s "$w/mis.k" ] &&
+	cmp -s "$w/den.k" "$w/nummis.k" && [ -z "$(comm -12 "$w/num.k" "$w/mis.k")" ]; then
+	ok "$id: numerator and --missing split the denominator ($(wc -l < "$w/den.k") patients)"
+else
+	fail "$id: numerator + missing is not the denominator"
+fi
+cmp -s "$w/default.csv" "$w/mis.csv" && ok "$id (higher is better): --missing is the default" ||
+	fail "$id: the default is not --missing"
+gps=$(tail -n +2 "$w/den.csv" | cut -d, -f4 | sort -u)
+: > "$w/gps.k"
+for gp in $gps; do
+	"$kv" patients $cfg --month $month --indicator $id --denominator --gp "$gp" --format csv |
+		tail -n +2 | awk -F, -v gp="$gp" '$4 != gp { print "WRONG GP" } { print $1 }' >> "$w/gps.k"
+done
+sort "$w/gps.k" > "$w/gps.sorted"
+if [ "$(echo "$gps" | wc -w)" -ge 2 ] && cmp -s "$w/gps.sorted" "$w/den.k"; then
+	ok "$id: the lists of the $(echo "$gps" | wc -w) list holders together are the office's"
+else
+	fail "$id: the GPs' lists are not the office's ($(echo "$gps" | wc -w) holders)"
+fi
+if tail -n +2 "$w/den.csv" | awk -F, '$2 < 0 || $2 > 120 || ($3 != "F" && $3 != "M" && $3 != "?") { bad = 1 } END { exit bad }'; then
+	ok "$id: ages and sexes are sane"
+else
+	fail "$id: an age or sex is off"
+fi
+"$kv" patients $cfg --month $month --indicator $id > "$w/table.txt"
+grep -q "^$id 2023-04" "$w/table.txt" && grep -q "patients$" "$w/table.txt" &&
+	ok "the table names the indicator and counts the patients" || fail "the table: $(head -2 "$w/table.txt")"
+
+# --- nothing kept, the output file ----------------------------------------------------
+[ -z "$(ls -A "$w/state")" ] && ok "nothing was written to the state directory" ||
+	fail "the state directory holds: $(ls -A "$w/state")"
+"$kv" patients $cfg --month $month --indicator $id --output "$w/list.txt" &&
+	[ "$(stat -c %a "$w/list.txt")" = 600 ] && cmp -s "$w/list.txt" "$w/table.txt" &&
+	ok "--output writes the same list to a new file readable by its owner only" ||
+	fail "--output: $(stat -c %a "$w/list.txt" 2>&1)"
+echo precious > "$w/other"
+if ! "$kv" patients $cfg --month $month --indicator $id --output "$w/other" 2> "$w/err" &&
+	[ "$(cat "$w/other")" = precious ] && grep -q "never written over" "$w/err"; then
+	ok "--output refuses a file that exists: $(cat "$w/err")"
+else
+	fail "--output wrote over a file"
+fi
+
+# --- bad input --------------------------------------------------------------------
+expect_usage() {
+	what=$1
+	shift
+	"$kv" patients $cfg "$@" > /dev/null 2> "$w/err"
+	rc=$?
+	[ $rc -ne 0 ] && [ -s "$w/err" ] && ok "$what: exit $rc, $(head -1 "$w/err")" ||
+		fail "$what: exit $rc"
+}
+expect_usage "no indicator" --month 2023-04
+expect_usage "unknown indicator" --month 2023-04 --indicator NO_SUCH
+expect_usage "bad month" --month 2023-13 --indicator $id
+expect_usage "two selections" --month 2023-04 --indicator $id --missing --numerator
+expect_usage "bad --gp" --month 2023-04 --indicator $id --gp x
+expect_usage "bad --format" --month 2023-04 --indicator $id --format xml
+
+echo "patients: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
