@@ -31,6 +31,7 @@
 
 #include "atomic.h"
 #include "log.h"
+#include "sha256.h"
 
 /* Far more than a century of monthly entries; anything larger is not ours. */
 #define LEDGER_MAX_BYTES (16u * 1024u * 1024u)
@@ -157,16 +158,6 @@ static bool has_control(const char *p, size_t n)
 	return false;
 }
 
-static bool is_hex64(const char *p, size_t n)
-{
-	if (n != 64)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
-			return false;
-	return true;
-}
-
 /* A whole decimal number as written by PRIu64: digits, no leading zero. */
 static bool parse_u64(const char *p, size_t n, uint64_t *out)
 {
@@ -275,7 +266,7 @@ static int parse_line(const char *line, size_t len, struct kv_ledger_entry *e, s
 			ok = parse_u64(field[i], flen[i], &e->bytes);
 			break;
 		default:
-			ok = is_hex64(field[i], flen[i]);
+			ok = kv_sha256_hex_valid(field[i], flen[i]);
 		}
 		if (!ok)
 			bad = (int)i;
@@ -578,12 +569,13 @@ int kv_ledger_append_sent(const char *path, const char *destination, const char 
 	if (check_text("destination", destination, sizeof e.destination, err, errlen) != 0 ||
 	    check_text("extract id", extract_id, sizeof e.extract_id, err, errlen) != 0)
 		goto done;
-	if (!is_hex64(sha256_hex, strlen(sha256_hex))) {
+	if (!kv_sha256_hex_valid(sha256_hex, strlen(sha256_hex))) {
 		kv_snprintf(err, errlen, "ledger: the payload's sha256 is not 64 lower-case hex "
 					 "digits");
 		goto done;
 	}
-	if (data_sha256_hex != NULL && !is_hex64(data_sha256_hex, strlen(data_sha256_hex))) {
+	if (data_sha256_hex != NULL &&
+	    !kv_sha256_hex_valid(data_sha256_hex, strlen(data_sha256_hex))) {
 		kv_snprintf(err, errlen, "ledger: the data's sha256 is not 64 lower-case hex "
 					 "digits");
 		goto done;

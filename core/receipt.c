@@ -35,6 +35,7 @@
 
 #include "atomic.h"
 #include "ledger.h"
+#include "sha256.h"
 
 #define SIG_B64_MAX 1400 /* an RSA-8192 signature is 1368 characters */
 #define PEM_BEGIN "-----BEGIN CERTIFICATE-----\n"
@@ -53,16 +54,6 @@ struct kv_receipt_trust {
 };
 
 /* ---- parsing -------------------------------------------------------------------- */
-
-static bool is_hex64(const char *p, size_t n)
-{
-	if (n != 64)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
-			return false;
-	return true;
-}
 
 static bool is_digit(char c)
 {
@@ -310,7 +301,7 @@ int kv_receipt_parse(const char *data, size_t len, struct kv_receipt **out, char
 			break;
 		case 2:
 		case 3:
-			ok = is_hex64(v, n);
+			ok = kv_sha256_hex_valid(v, n);
 			if (ok)
 				memcpy(i == 2 ? r->manifest_sha256 : r->data_sha256, v, n);
 			break;

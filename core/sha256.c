@@ -112,3 +112,13 @@ done:
 	EVP_MD_CTX_free(ctx);
 	return ret;
 }
+
+bool kv_sha256_hex_valid(const char *p, size_t n)
+{
+	if (n != 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}

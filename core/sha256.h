@@ -8,6 +8,7 @@
 #ifndef KVALIND_SHA256_H
 #define KVALIND_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,5 +23,9 @@ KV_MUST_CHECK int kv_sha256_hex(const void *data, size_t len, char hex[KV_SHA256
 /* Digest of a whole file; *size (when not NULL) gets its length in bytes. */
 KV_MUST_CHECK int kv_sha256_file_hex(const char *path, char hex[KV_SHA256_HEX_SIZE],
 				     uint64_t *size, char *err, size_t errlen);
+
+/* Whether the n bytes at p are a digest as written here: exactly 64
+ * lower-case hex digits. */
+bool kv_sha256_hex_valid(const char *p, size_t n);
 
 #endif /* KVALIND_SHA256_H */

@@ -333,16 +333,6 @@ static bool get_int(struct json_object *obj, const char *key, int64_t lo, int64_
 	return *out >= lo && *out <= hi;
 }
 
-static bool is_hex64(const char *s)
-{
-	if (s == NULL || strlen(s) != 64)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return false;
-	return true;
-}
-
 static bool is_timestamp(const char *s)
 {
 	/* YYYY-MM-DDTHH:MM:SSZ */
@@ -484,7 +474,7 @@ static int check_manifest(const struct hub_policy *pol, const char *participant,
 	if (!get_int(o, "bytes", 0, INT64_MAX, &v) || (uint64_t)v != csv_len)
 		FAIL("manifest: data.bytes is not the size of data.csv (%zu)", csv_len);
 	s = get_string(o, "sha256", 64);
-	if (!is_hex64(s))
+	if (s == NULL || !kv_sha256_hex_valid(s, strlen(s)))
 		FAIL("manifest: data.sha256 is not 64 lower-case hex digits");
 	if (kv_sha256_hex(csv, csv_len, x->csv_sha256, err, errlen) != 0)
 		goto fail;
