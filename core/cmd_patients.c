@@ -146,17 +146,6 @@ static int parse_args(int argc, char **argv, struct patients_args *a)
 				  &a->month, false);
 }
 
-/* Whole years from birth to date (0 when unknown or later). */
-static int age_at(kv_date birth, kv_date date)
-{
-	int by, bm, bd, y, m, d;
-	if (birth == 0 || birth > date)
-		return 0;
-	kv_date_to_ymd(birth, &by, &bm, &bd);
-	kv_date_to_ymd(date, &y, &m, &d);
-	return y - by - (m < bm || (m == bm && d < bd) ? 1 : 0);
-}
-
 static const char *sex_name(uint8_t sex)
 {
 	return sex == KV_SEX_FEMALE ? "F" : sex == KV_SEX_MALE ? "M" : "?";
@@ -208,11 +197,11 @@ static int print_list(FILE *out, const struct patients_args *a, enum which w,
 		shown++;
 		if (a->csv)
 			fprintf(out, "%" PRIu64 ",%d,%s,%" PRIu64 ",%d\n", p->local_ref,
-				age_at(p->birth, ref), sex_name(p->sex), p->list_holder,
+				kv_age_at(p->birth, ref), sex_name(p->sex), p->list_holder,
 				(p->flags & KV_IN_NUMERATOR) ? 1 : 0);
 		else
 			fprintf(out, "%-20" PRIu64 " %5d %4s %12" PRIu64 "\n", p->local_ref,
-				age_at(p->birth, ref), sex_name(p->sex), p->list_holder);
+				kv_age_at(p->birth, ref), sex_name(p->sex), p->list_holder);
 	}
 	if (!a->csv)
 		fprintf(out, "\n%zu patient%s%s\n", shown, shown == 1 ? "" : "s",
