@@ -183,11 +183,9 @@ static void fill_settings(struct kv_config *cfg)
 		char *base = (char *)cfg->settings + s->offset;
 		for (size_t k = 0; k < s->n_settings; k++) {
 			const struct kv_setting *st = &s->settings[k];
-			const char *v = kv_config_value(cfg, s->name, &st->key);
-			char why[256];
-			if (v != NULL && kv_config_check_value(&st->key, v, why, sizeof why) != 0)
-				v = NULL; /* reported; the config is not used */
-			kv_setting_store(st, v, base);
+			/* a value that failed its check was reported, and a
+			 * config with errors is not used */
+			kv_setting_store(st, kv_config_value(cfg, s->name, &st->key), base);
 		}
 	}
 }

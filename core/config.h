@@ -133,8 +133,8 @@ struct kv_config {
 	bool main_is_private;      /* mode allows secrets in the main file */
 	char *dir;                 /* directory of the main file */
 	/* The schema's settings struct, filled from main file, secrets and
-	 * defaults once everything was read (values that failed their check
-	 * are left at zero: such a config is not used). */
+	 * defaults once everything was read (a value that failed its check is
+	 * stored as kv_setting_store makes it: such a config is not used). */
 	void *settings;
 };
 
