@@ -61,6 +61,11 @@ int hub_open_participant(const char *path, const char *id, struct hub_config *cf
  * [tls] ca_key must be set (else HUB_EXIT_CONFIG). 0, or an exit code after
  * saying why (nothing to free). */
 int hub_open_issuer(const char *path, struct hub_config *cfg, PGconn **db);
+/* Whether a registration is as the command needs: `exists` (1, 0, or -1
+ * with err) of `what` NAME must be 0 for a first registration and 1 with
+ * --reissue. 0, or -1 after logging why. */
+int hub_registration_is(int exists, const char *err, bool reissue, const char *what,
+			const char *name);
 /* Where issued files go: out, else [hub] data_dir/issued/STEM, into dir;
  * its missing parents are made. 0, or -1 after logging why. */
 int hub_issue_dir(const struct hub_config *cfg, const char *out, const char *stem, char *dir,

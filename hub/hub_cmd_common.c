@@ -168,3 +168,19 @@ int hub_mkdir_parents(const char *path)
 	}
 	return 0;
 }
+
+int hub_registration_is(int exists, const char *err, bool reissue, const char *what,
+			const char *name)
+{
+	if (exists < 0)
+		hub_log(KV_LOG_ERROR, "%s", err);
+	else if (exists && !reissue)
+		hub_log(KV_LOG_ERROR,
+			"%s %s is registered already (--reissue for a new certificate)", what,
+			name);
+	else if (!exists && reissue)
+		hub_log(KV_LOG_ERROR, "%s %s is not registered", what, name);
+	else
+		return 0;
+	return -1;
+}

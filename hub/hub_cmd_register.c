@@ -81,21 +81,9 @@ int hub_cmd_register(int argc, char **argv)
 	rc = HUB_EXIT_FAILURE;
 	char err[1024], outdir[4200], serial[80];
 	time_t not_after;
-	int exists = hub_db_participant_exists(db, id, err, sizeof err);
-	if (exists < 0) {
-		hub_log(KV_LOG_ERROR, "%s", err);
+	if (hub_registration_is(hub_db_participant_exists(db, id, err, sizeof err), err, reissue,
+				"participant", id) != 0)
 		goto out;
-	}
-	if (exists && !reissue) {
-		hub_log(KV_LOG_ERROR, "participant %s is registered already (--reissue for a new "
-				      "certificate)",
-			id);
-		goto out;
-	}
-	if (!exists && reissue) {
-		hub_log(KV_LOG_ERROR, "participant %s is not registered", id);
-		goto out;
-	}
 	if (hub_issue_dir(&cfg, out, id, outdir, sizeof outdir) != 0)
 		goto out;
 	if (hub_ca_issue_client(cfg.ca_cert, cfg.ca_key, id, cfg.client_cert_days, outdir, serial,
