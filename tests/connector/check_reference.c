@@ -787,6 +787,9 @@ static void run_read(struct result *res, const char *dsn, const char *password, 
 }
 
 static char dsn_pg[256], dsn_pg_uri[256], dsn_odbc_pg[512], dsn_sqlite[1024];
+/* The generated practice over libpq, psqlODBC and SQLite ODBC. */
+static char dsn_gen_buf[3][1024];
+static const char *const dsn_gen[3] = {dsn_gen_buf[0], dsn_gen_buf[1], dsn_gen_buf[2]};
 
 static void make_dsns(void)
 {
@@ -799,6 +802,13 @@ static void make_dsns(void)
 		 pg_port);
 	snprintf(dsn_sqlite, sizeof(dsn_sqlite), "Driver=%s;Database=%s", odbc_sqlite_driver,
 		 sqlite_path);
+	snprintf(dsn_gen_buf[0], sizeof(dsn_gen_buf[0]),
+		 "host=127.0.0.1 port=%d dbname=generated user=postgres", pg_port);
+	snprintf(dsn_gen_buf[1], sizeof(dsn_gen_buf[1]),
+		 "Driver=%s;Server=127.0.0.1;Port=%d;Database=generated;Uid=postgres;CommLog=0",
+		 odbc_pg_driver, pg_port);
+	snprintf(dsn_gen_buf[2], sizeof(dsn_gen_buf[2]), "Driver=%s;Database=%s",
+		 odbc_sqlite_driver, sqlite_gen_path);
 }
 
 /* The number in "read plan: N patient_id range" of the log. */
@@ -995,16 +1005,9 @@ END_TEST
  * same patients and counts. */
 START_TEST(test_generated)
 {
-	char dsn[3][1024];
+	const char *const *dsn = dsn_gen;
 	const char *label[3] = {"gen-libpq", "gen-psqlodbc", "gen-sqlite"};
 	struct result ref, r;
-	snprintf(dsn[0], sizeof(dsn[0]), "host=127.0.0.1 port=%d dbname=generated user=postgres",
-		 pg_port);
-	snprintf(dsn[1], sizeof(dsn[1]),
-		 "Driver=%s;Server=127.0.0.1;Port=%d;Database=generated;Uid=postgres;CommLog=0",
-		 odbc_pg_driver, pg_port);
-	snprintf(dsn[2], sizeof(dsn[2]), "Driver=%s;Database=%s", odbc_sqlite_driver,
-		 sqlite_gen_path);
 
 	run_read(&ref, dsn[0], NULL, BIG_BUDGET);
 	ck_assert_msg(ref.read_rc == KV_OK, "%s", ref.ctx.error);
@@ -1052,14 +1055,7 @@ END_TEST
  * ranges that fit and delivers what a large one does, on every transport. */
 START_TEST(test_events_from_small_budget)
 {
-	char dsn[3][1024];
-	snprintf(dsn[0], sizeof(dsn[0]), "host=127.0.0.1 port=%d dbname=generated user=postgres",
-		 pg_port);
-	snprintf(dsn[1], sizeof(dsn[1]),
-		 "Driver=%s;Server=127.0.0.1;Port=%d;Database=generated;Uid=postgres;CommLog=0",
-		 odbc_pg_driver, pg_port);
-	snprintf(dsn[2], sizeof(dsn[2]), "Driver=%s;Database=%s", odbc_sqlite_driver,
-		 sqlite_gen_path);
+	const char *const *dsn = dsn_gen;
 	read_events_from = kv_date_from_ymd(2020, 1, 1);
 	for (int i = 0; i < 3; i++) {
 		struct result big, small;
