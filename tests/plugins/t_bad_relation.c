@@ -2,17 +2,8 @@
  * and a space, which the loader must refuse. */
 #include "kvalind/kv_plugin.h"
 
-static int t_init(const struct kv_call *c, const struct kv_run *r, struct kv_init_result *s)
-{
-	(void)c; (void)r; (void)s;
-	return KV_OK;
-}
-static int t_compute(const struct kv_call *c, const struct kv_patient *p, struct kv_result_block *o)
-{
-	(void)c; (void)p; (void)o;
-	return KV_OK;
-}
-static void t_fini(const struct kv_call *c) { (void)c; }
+#include "t_noop.h"
+
 static const struct kv_indicator_def defs[] = {
 	{"T_X", 1, KV_INDICATOR_PROPORTION, 0, "x", "x", "n", "d", KV_HIGHER_IS_BETTER,
 	 .denominator_population = "Listed patients"},
