@@ -1,19 +1,19 @@
 /*
- * check_abi_next.c - the ABI widening path, tested before a 2.1 exists.
+ * check_abi_next.c - the ABI widening path, tested before the next minor exists.
  *
  * This program and the core it links (build/abi-next/libkvcore.a, and the
  * build/abi-next/kvalind it runs) are built with KV_ABI_TEST_NEXT_MINOR
- * (kv_plugin.h): they are ABI 2.1, and every struct that carries its size
+ * (kv_plugin.h): they are ABI 2.2, and every struct that carries its size
  * ends with one field more, abi_test_next. Into that core go the plugins
- * exactly as shipped (build/connectors, build/indicators: ABI 2.0):
+ * exactly as shipped (build/connectors, build/indicators: ABI 2.1):
  *  - they load, and the core's copies of their descriptors and definitions
- *    have abi_test_next NULL / 0, even where a 2.0 definition's tail padding
- *    holds other bytes (t_def_padding);
- *  - a 2.0 connector's patient reaches a 2.1 indicator widened
- *    (t_abi_2_1 beside t_good_connector);
+ *    have abi_test_next NULL / 0; a 2.0 plugin's definitions, whose tail
+ *    padding holds other bytes, read with 2.1's fields NULL (t_def_padding);
+ *  - a 2.1 connector's patient reaches a 2.2 indicator widened
+ *    (t_abi_next beside t_good_connector);
  *  - `kvalind compute` over a synthetic practice and over every indicator
  *    deck prints byte for byte what the normal core prints.
- * The other direction (a 2.1 plugin offered to the 2.0 core) is in
+ * The other direction (a 2.2 plugin offered to the 2.1 core) is in
  * tests/unit/test_plugin.c, newer_abi_minor_is_refused.
  */
 #define _GNU_SOURCE
@@ -29,7 +29,7 @@
 #ifndef KV_ABI_TEST_NEXT_MINOR
 #error "check_abi_next is built with -DKV_ABI_TEST_NEXT_MINOR (Makefile: ABI_NEXT)"
 #endif
-_Static_assert(KV_ABI_MINOR == 1, "the test core is ABI 2.1");
+_Static_assert(KV_ABI_MINOR == 2, "the test core is ABI 2.2");
 
 static char err[2048];
 static char *dir;
@@ -46,7 +46,7 @@ static void teardown(void)
 	dir = NULL;
 }
 
-/* The core's copy of a 2.0 descriptor, next to the plugin's own. */
+/* The core's copy of a shipped (2.1) descriptor, next to the plugin's own. */
 static void check_copy(const struct kv_plugin *p, const struct kv_plugin_header *raw)
 {
 	size_t ours = p->kind == KV_PLUGIN_CONNECTOR ? sizeof(struct kv_connector_plugin) :
@@ -54,9 +54,9 @@ static void check_copy(const struct kv_plugin *p, const struct kv_plugin_header 
 	size_t v2_0 = p->kind == KV_PLUGIN_CONNECTOR ?
 			      offsetof(struct kv_connector_plugin, abi_test_next) :
 			      offsetof(struct kv_indicator_plugin, abi_test_next);
-	/* (a) a 2.0 descriptor, smaller than this core's, was accepted */
+	/* (a) a 2.1 descriptor, smaller than this core's, was accepted */
 	ck_assert_uint_eq(raw->abi_major, 2);
-	ck_assert_uint_eq(raw->abi_minor, 0);
+	ck_assert_uint_eq(raw->abi_minor, KV_ABI_MINOR - 1);
 	ck_assert_uint_eq(raw->struct_size, v2_0);
 	ck_assert_uint_lt(raw->struct_size, ours);
 	/* (b) the core reads a copy: the plugin's bytes, then zeros */
@@ -74,7 +74,7 @@ static void check_copy(const struct kv_plugin *p, const struct kv_plugin_header 
 	for (size_t i = 0; i < ip->n_indicators; i++) {
 		const struct kv_indicator_def *def = kv_plugin_indicator(p, i);
 		const char *theirs = (const char *)ip->indicators + i * ip->indicator_def_size;
-		ck_assert(memcmp(def, theirs, KV_INDICATOR_DEF_V2_0_SIZE) == 0);
+		ck_assert(memcmp(def, theirs, offsetof(struct kv_indicator_def, abi_test_next)) == 0);
 		ck_assert_uint_eq(def->abi_test_next, 0);
 	}
 }
@@ -89,7 +89,7 @@ static void load_shipped(const char *sub, enum kv_plugin_kind kind, const char *
 	for (int i = 0; i < n; i++) {
 		struct kv_plugin *p = NULL;
 		ck_assert_msg(kv_plugin_load(path, names[i], kind, &p, err, sizeof err) == 0,
-			      "the 2.1 core refuses the shipped %s: %s", names[i], err);
+			      "the 2.2 core refuses the shipped %s: %s", names[i], err);
 		const struct kv_plugin_header *raw = dlsym(p->handle, symbol);
 		ck_assert_ptr_nonnull(raw);
 		check_copy(p, raw);
@@ -107,7 +107,7 @@ START_TEST(shipped_plugins_load_with_the_new_fields_empty)
 END_TEST
 
 /* A 2.0 definition's last 4 bytes are padding, counted by its
- * indicator_def_size; the 2.1 field there must not take their value. */
+ * indicator_def_size; no later field there may take their value. */
 START_TEST(tail_padding_of_a_2_0_definition_is_no_field)
 {
 	tu_install_test_plugin(dir, "t_def_padding");
@@ -115,10 +115,14 @@ START_TEST(tail_padding_of_a_2_0_definition_is_no_field)
 	ck_assert_msg(kv_plugin_load(dir, "t_def_padding", KV_PLUGIN_INDICATOR, &p, err,
 				     sizeof err) == 0, "%s", err);
 	const struct kv_indicator_plugin *raw = dlsym(p->handle, "kv_indicator_plugin");
-	ck_assert_uint_eq(raw->indicator_def_size, sizeof(struct kv_indicator_def));
+	ck_assert_uint_eq(raw->abi_minor, 0);
+	ck_assert_uint_eq(raw->indicator_def_size, KV_INDICATOR_DEF_V2_0_SIZE + 4);
 	const unsigned char *pad = (const unsigned char *)raw->indicators +
 				   KV_INDICATOR_DEF_V2_0_SIZE;
 	ck_assert_uint_eq(pad[0], 0xa5); /* the fixture did dirty it */
+	/* 2.1's fields start in the padding; 2.2's follows them */
+	ck_assert_ptr_null(kv_plugin_indicator(p, 0)->decisive);
+	ck_assert_ptr_null(kv_plugin_indicator(p, 0)->decisive_unit);
 	ck_assert_uint_eq(kv_plugin_indicator(p, 0)->abi_test_next, 0);
 	ck_assert_str_eq(kv_plugin_indicator(p, 0)->id, "T_PADDED");
 	kv_plugin_unload(p);
@@ -150,16 +154,16 @@ static const char *write_config(const char *connectors, const char *indicators,
 	return path;
 }
 
-/* t_abi_2_1 fails unless what the core hands it (call, host, run, init
- * result, result block, patient) has the 2.1 size with abi_test_next
- * empty; t_good_connector delivers a 2.0 patient. */
-START_TEST(a_2_0_patient_reaches_a_2_1_indicator_widened)
+/* t_abi_next fails unless what the core hands it (call, host, run, init
+ * result, result block, patient) has the 2.2 size with abi_test_next
+ * empty; t_good_connector delivers a 2.1 patient. */
+START_TEST(a_shipped_patient_reaches_a_next_minor_indicator_widened)
 {
 	tu_install_test_plugin(dir, "t_good_connector");
-	tu_install_test_plugin(dir, "t_abi_2_1");
+	tu_install_test_plugin(dir, "t_abi_next");
 	const char *path = write_config(dir, dir,
 					"[connector.t_good_connector]\ndsn = x\n"
-					"[indicator.t_abi_2_1]\n");
+					"[indicator.t_abi_next]\n");
 	char *out = NULL, *errout = NULL;
 	const char *args[] = {"compute", "--config", path, "--from", "2020-01", "--to", "2020-02",
 			      NULL};
@@ -186,12 +190,12 @@ static void drop_seconds(char *s)
 static void same_output(const char *what, const char *const *args)
 {
 	char *out20 = NULL, *err20 = NULL, *out21 = NULL, *err21 = NULL;
-	ck_assert_msg(run("", &out20, &err20, args) == 0, "%s, ABI 2.0: %s", what, err20);
-	ck_assert_msg(run("abi-next/", &out21, &err21, args) == 0, "%s, ABI 2.1: %s", what, err21);
+	ck_assert_msg(run("", &out20, &err20, args) == 0, "%s, ABI 2.1: %s", what, err20);
+	ck_assert_msg(run("abi-next/", &out21, &err21, args) == 0, "%s, ABI 2.2: %s", what, err21);
 	drop_seconds(out20);
 	drop_seconds(out21);
 	ck_assert_msg(strlen(out20) > 100, "%s printed little: %s", what, out20);
-	ck_assert_msg(strcmp(out20, out21) == 0, "%s: the 2.1 core's output differs", what);
+	ck_assert_msg(strcmp(out20, out21) == 0, "%s: the 2.2 core's output differs", what);
 	free(out20);
 	free(err20);
 	free(out21);
@@ -289,7 +293,7 @@ int main(int argc, char **argv)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, shipped_plugins_load_with_the_new_fields_empty);
 	tcase_add_test(tc, tail_padding_of_a_2_0_definition_is_no_field);
-	tcase_add_test(tc, a_2_0_patient_reaches_a_2_1_indicator_widened);
+	tcase_add_test(tc, a_shipped_patient_reaches_a_next_minor_indicator_widened);
 	tcase_add_test(tc, synthetic_practice_computes_the_same);
 	tcase_add_test(tc, every_deck_computes_the_same);
 	suite_add_tcase(s, tc);

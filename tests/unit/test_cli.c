@@ -49,7 +49,7 @@ START_TEST(version_and_help)
 {
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "version", NULL), 0);
 	ck_assert(strstr(out, "kvalind ") == out);
-	ck_assert(strstr(out, "(plugin ABI 2.0)") != NULL);
+	ck_assert(strstr(out, "(plugin ABI 2.1)") != NULL);
 	reset();
 	ck_assert_int_eq(tu_run_kvalind(&out, &err, "--help", NULL), 0);
 	ck_assert(strstr(out, "check-config") != NULL && strstr(out, "Exit status") != NULL);

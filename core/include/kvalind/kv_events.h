@@ -37,6 +37,8 @@ typedef int32_t kv_date;
 
 /* An open end (valid_to NULL, stop_date NULL, death_date NULL). */
 #define KV_DATE_OPEN INT32_MAX
+/* No date (ABI 2.1): e.g. no decisive date of a listed patient. */
+#define KV_DATE_NONE INT32_MIN
 /* Codes are stored normalised and NUL-terminated; longer codes are bad rows. */
 #define KV_CODE_MAX 16
 /* Form types are short enum-like words ('noklus_diabetes'). */

@@ -31,7 +31,8 @@
  *    definitions and each patient into zero-filled structs of its own size
  *    (KV_INDICATOR_DEF_V2_0_SIZE says why a definition's size alone does
  *    not do). tests/abi/check_abi_next.c loads the shipped plugins into a
- *    core built as a pretend 2.1 (KV_ABI_TEST_NEXT_MINOR, below).
+ *    core built as a pretend next minor (KV_ABI_TEST_NEXT_MINOR, below),
+ *    and tests/abi/ loads 2.0 test plugins into this core.
  * Required callbacks are checked at load time, never when first needed.
  *
  * Plugins never link against the daemon. Everything they may do - log,
@@ -55,6 +56,14 @@
  *    settings struct (struct kv_setting); the core checks and fills it once.
  *    No key is read by string.
  *
+ * ABI 2.1 (appended; a 2.0 plugin still loads): the office's own
+ * follow-up (issue 19). A connector's patient origin carries the record
+ * system's own patient key as text and the list holder of each list period;
+ * a connector may look up display names (patients', practitioners') for the
+ * office's own lists; an indicator may say, per cell, the date and value
+ * that decide a patient's place in it (kv_result_block.decisive_*). None of
+ * it reaches an indicator plugin, and none of it leaves the office.
+ *
  * Roles are separate: a connector reads the EHR and never talks to the
  * outside world; an indicator sees canonical events only; only the core writes
  * anything that leaves the office.
@@ -71,17 +80,17 @@
 #define KV_ABI_MAJOR 2
 /*
  * KV_ABI_TEST_NEXT_MINOR is for tests only and never defined by a shipped
- * build: with it this header pretends to be ABI 2.1, and every struct that
+ * build: with it this header pretends to be ABI 2.2, and every struct that
  * carries struct_size (and struct kv_indicator_def) ends with one more
  * field, abi_test_next (KV_ABI_TEST_FIELD, kv_events.h). The build makes a
- * second core with it (build/abi-next/) to load the shipped 2.0 plugins
- * into, and a test plugin (tests/plugins/t_abi_2_1.c) to offer the normal
+ * second core with it (build/abi-next/) to load the shipped plugins
+ * into, and a test plugin (tests/plugins/t_abi_next.c) to offer the normal
  * core: tests/abi/check_abi_next.c, run by `make check-unit`.
  */
 #ifdef KV_ABI_TEST_NEXT_MINOR
-#define KV_ABI_MINOR 1
+#define KV_ABI_MINOR 2
 #else
-#define KV_ABI_MINOR 0
+#define KV_ABI_MINOR 1
 #endif
 
 #define KV_PUBLIC __attribute__((visibility("default")))
@@ -323,8 +332,24 @@ struct kv_read_request {
 	 * (core/engine.c) only when every indicator's windows fit.
 	 */
 	kv_date events_from;
+
+	/*
+	 * ABI 2.1 (appended): what of the patient origin this run needs
+	 * (KV_ORIGIN_* bits); 0 for a run that computes counts only. A
+	 * connector reads the patient key column and the list holders only
+	 * when asked, so that `compute` costs nothing for them.
+	 */
+	uint32_t origin;
 	KV_ABI_TEST_FIELD(uint32_t)
 };
+
+/* kv_read_request.origin bits (ABI 2.1). */
+#define KV_ORIGIN_KEY 0x1u     /* kv_patient_origin.key */
+#define KV_ORIGIN_HOLDERS 0x2u /* kv_patient_origin.period_holders */
+
+/* The longest patient key, with its terminating NUL. A longer key is a bad
+ * row of the patient table ("patient key too long"), never cut. */
+#define KV_PATIENT_KEY_MAX 64
 
 /*
  * ABI 2.0: what the core, and never an indicator, may know of a patient
@@ -337,6 +362,23 @@ struct kv_patient_origin {
 	uint32_t struct_size;  /* the connector's sizeof */
 	uint64_t local_ref;    /* an opaque per-patient reference; 0: none */
 	uint64_t list_holder;  /* an opaque id of the list's GP at req->to; 0: unknown */
+
+	/*
+	 * ABI 2.1 (appended); both NULL unless the read request asked
+	 * (kv_read_request.origin), and NULL when the connector cannot say.
+	 *
+	 * key: the record system's own patient key as its users type it to open
+	 * the record (a patient number, the OMOP person_source_value), a
+	 * NUL-terminated string shorter than KV_PATIENT_KEY_MAX. NULL: the key
+	 * is local_ref in decimal.
+	 *
+	 * period_holders: the list holder (as list_holder: an opaque
+	 * practitioner id, 0 unknown) of each of the patient's list periods,
+	 * entry i for kv_patient.periods[i], n_periods entries. With it the
+	 * core knows the list holder at every reference date of the run.
+	 */
+	const char *key;
+	const uint64_t *period_holders;
 	KV_ABI_TEST_FIELD(uint64_t)
 };
 
@@ -356,6 +398,15 @@ struct kv_open_result {
 	KV_ABI_TEST_FIELD(uint32_t)
 };
 
+/* What kv_connector_plugin.names looks up (ABI 2.1). */
+enum kv_name_kind {
+	KV_NAME_PATIENT = 1,     /* refs are kv_patient_origin.local_ref */
+	KV_NAME_PRACTITIONER = 2 /* refs are list holder ids */
+};
+
+/* Receives one display name; `name` is borrowed for the call. */
+typedef void (*kv_name_sink)(void *arg, uint64_t ref, const char *name);
+
 struct kv_connector_plugin {
 	KV_PLUGIN_HEADER_FIELDS;
 
@@ -373,6 +424,20 @@ struct kv_connector_plugin {
 
 	/* Required. Disconnect and free call->state and everything in it. */
 	void (*close)(const struct kv_call *call);
+
+	/*
+	 * ABI 2.1 (appended), optional (NULL: the connector cannot name
+	 * anyone). Look up the display names of `n` references of one kind, for
+	 * the office's own lists and report, and call sink once for each one
+	 * found (in any order; a reference with no name is left out). Called
+	 * after read() and before close(), only for the patients being listed
+	 * and only when the office has opted in ([local] show_names), or for the
+	 * list holders of a local list or report. Names go to the person at the
+	 * screen and nowhere else: never log one. KV_OK, or KV_ERROR after
+	 * host->set_error.
+	 */
+	int (*names)(const struct kv_call *call, enum kv_name_kind kind, const uint64_t *refs,
+		     size_t n, kv_name_sink sink, void *sink_arg);
 	KV_ABI_TEST_FIELD(const char *)
 };
 
@@ -453,7 +518,16 @@ struct kv_indicator_def {
 	 * attacker nothing.
 	 */
 	uint32_t hide_priority;
-	KV_ABI_TEST_FIELD(uint32_t) /* lands in 2.0's tail padding */
+
+	/*
+	 * ABI 2.1 (appended), optional: what this indicator writes as the
+	 * decisive date and value of a listed patient (kv_result_block), shown
+	 * as a column heading: decisive "last HbA1c", decisive_unit
+	 * "mmol/mol". NULL decisive: it writes none; NULL unit: a date only.
+	 */
+	const char *decisive;
+	const char *decisive_unit;
+	KV_ABI_TEST_FIELD(uint32_t)
 };
 
 /* The parts of numerator_part_of add up to all of it, not just at most. */
@@ -494,8 +568,27 @@ struct kv_result_block {
 	size_t n_months;
 	uint8_t *flags;  /* KV_IN_* bits; a numerator outside the denominator is an error */
 	double *values;  /* mean-type indicators: the patient's value */
+
+	/*
+	 * ABI 2.1 (appended): NULL unless the run lists patients (`kvalind
+	 * patients`, `report`); then, indexed like flags, where the indicator
+	 * can say it (kv_indicator_def.decisive), the date and value that
+	 * decide the patient's place in the cell: the last annual check, the
+	 * last HbA1c and its value, so a list can be sorted by how overdue a
+	 * patient is. Reset by the core before each compute() to KV_DATE_NONE
+	 * and NAN (none). Write them only when struct_size covers them and
+	 * they are not NULL (KV_RESULT_HAS_DECISIVE).
+	 */
+	kv_date *decisive_dates;
+	double *decisive_values;
 	KV_ABI_TEST_FIELD(const void *)
 };
+
+/* Whether result block b asks for decisive dates and values. */
+#define KV_RESULT_HAS_DECISIVE(b)                                              \
+	((b)->struct_size >= offsetof(struct kv_result_block, decisive_values) +  \
+				 sizeof(double *) &&                           \
+	 (b)->decisive_dates != NULL)
 
 /*
  * What an indicator's init() hands back, as data. Zeroed by the core, which
