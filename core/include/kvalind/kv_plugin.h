@@ -347,8 +347,10 @@ struct kv_read_request {
 #define KV_ORIGIN_KEY 0x1u     /* kv_patient_origin.key */
 #define KV_ORIGIN_HOLDERS 0x2u /* kv_patient_origin.period_holders */
 
-/* The longest patient key, with its terminating NUL. A longer key is a bad
- * row of the patient table ("patient key too long"), never cut. */
+/* The longest patient key, with its terminating NUL. A longer key is never
+ * cut: the connector counts it (count_bad_rows on the patient table,
+ * "patient key too long") and passes key NULL; the patient is still
+ * delivered, so a list run counts exactly what `compute` counts. */
 #define KV_PATIENT_KEY_MAX 64
 
 /*
