@@ -85,12 +85,18 @@ struct kv_schedule_settings {
 	const char *backfill_from;
 };
 
+/* [local]: what the office's own lists show (never anything that leaves). */
+struct kv_local_settings {
+	bool show_names;
+};
+
 struct kv_core_settings {
 	struct kv_office_settings office;
 	struct kv_core_dir_settings core;
 	struct kv_disclosure_settings disclosure;
 	struct kv_push_settings push;
 	struct kv_schedule_settings schedule;
+	struct kv_local_settings local;
 };
 
 extern const struct kv_config_section kv_core_sections[];
