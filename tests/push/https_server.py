@@ -11,6 +11,10 @@ stored" and stores nothing. Every request is a line in WORK/requests.log
 
 When it listens it writes its port to WORK/port (atomically) and stdout.
 
+With --raw, every request as it arrived after TLS (request line, headers,
+body) is also kept whole in WORK/raw/N.req, one file per request, for
+tests that must see every byte a client sent.
+
 It answers as a kvalind hub does (the reply contract): 201 stored, 200
 already stored, 422 with a one-line reason when the extract's content is
 invalid (the data does not match the manifest's SHA-256, the manifest is not
@@ -119,6 +123,19 @@ class State:
         self.args = args
         self.store = os.path.join(args.work, "store")
         os.makedirs(self.store, exist_ok=True)
+        self.n_raw = 0
+        if args.raw:
+            os.makedirs(os.path.join(args.work, "raw"), exist_ok=True)
+
+    def keep_raw(self, head, body):
+        """With --raw: the request's bytes into WORK/raw/N.req."""
+        if not self.args.raw:
+            return
+        with self.lock:
+            self.n_raw += 1
+            n = self.n_raw
+        with open(os.path.join(self.args.work, "raw", "%06d.req" % n), "wb") as f:
+            f.write(head + body)
 
     def log(self, name, line):
         with self.lock, open(os.path.join(self.args.work, name), "a") as f:
@@ -190,7 +207,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
         self.close_connection = True
 
+    def raw_head(self):
+        return (self.requestline + "\r\n" + str(self.headers)).encode("latin-1", "replace")
+
     def do_GET(self):
+        self.server.state.keep_raw(self.raw_head(), b"")
         self.server.state.log("requests.log", "GET %s" % self.path)
         self.reply(405, "POST only")
 
@@ -199,10 +220,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         key = self.headers.get("Idempotency-Key", "")
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():
+            state.keep_raw(self.raw_head(), b"")
             state.log("requests.log", "%s 411" % (key or "-"))
             self.reply(411, "Content-Length required")
             return
         body = self.rfile.read(int(length))
+        state.keep_raw(self.raw_head(), body)
         status, text, headers = self.handle_extract(state, key, body)
         state.log("requests.log", "%s %s" % (key or "-", status))
         if status == "lost":
@@ -311,6 +334,7 @@ def main():
     p.add_argument("--redirect", action="store_true")
     p.add_argument("--hang", action="store_true")
     p.add_argument("--silent", action="store_true")
+    p.add_argument("--raw", action="store_true")
     p.add_argument("--receipt", default="none",
                    choices=("none", "good", "bad-data", "other-server", "other-ca",
                             "garbage", "huge"))
