@@ -298,6 +298,15 @@ demo: all $(B)/kvalind-synth
 check-patients: all $(B)/kvalind-synth
 	sh tests/patients.sh $(B)
 
+# Privacy by construction (issue 19, item 4): a synthetic practice with a
+# canary in every patient key, name, national id and practitioner name;
+# patients, export, push to a directory, the daemon over HTTPS (every
+# request kept whole) and the local report: no canary in the state
+# directory, a log or a pushed byte (tests/canary.sh, about 15 s).
+.PHONY: check-canary
+check-canary: all $(B)/kvalind-synth
+	bash tests/canary.sh $(B)
+
 # No test may depend on the machine's speed. Check kills a test after 4 s
 # (or its test case's limit): under ASan, valgrind or a busy machine that
 # failed correct tests. So every Check binary run from here has no time
@@ -340,7 +349,7 @@ check-preflight:
 	@sh -c '. tests/lib/suite.sh && suite_preflight'
 
 check: check-preflight all $(TEST_BIN) $(TEST_PLUGINS) check-build check-exports check-docs check-man check-unit check-plugins \
-	check-connector check-decks check-omop check-integration check-patients check-push check-extract check-daemon check-attacker check-hub check-hub-did check-hub-unit check-hub-hostile check-analysis check-memory \
+	check-connector check-decks check-omop check-integration check-patients check-canary check-push check-extract check-daemon check-attacker check-hub check-hub-did check-hub-unit check-hub-hostile check-analysis check-memory \
 	check-fuzz-corpus check-chaos check-hostile check-asan-all
 
 # check_abi_next runs both cores' kvalind over SQLite ODBC: under ASan,
