@@ -134,6 +134,8 @@ static uint64_t holder_at(const struct run *r, const struct kv_patient *p,
 {
 	kv_date ref = r->refs[month];
 	*known = true;
+	if (p->n_periods == 0)
+		return 0; /* on no list ever */
 	if (ORIGIN_HAS(o, period_holders) && o->period_holders != NULL) {
 		for (size_t i = 0; i < p->n_periods; i++)
 			if (p->periods[i].from <= ref && ref < p->periods[i].to)

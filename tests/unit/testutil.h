@@ -53,5 +53,6 @@ Suite *suite_disclosure_attack(void);
 Suite *suite_cell_key(void);
 Suite *suite_outbox(void);
 Suite *suite_daemon_parts(void);
+Suite *suite_engine_local(void);
 
 #endif /* KVALIND_TESTUTIL_H */
