@@ -175,7 +175,7 @@ int kv_local_patient_holders(struct run *r, const struct kv_patient *patient,
 		uint64_t id = holder_at(r, patient, origin, m, &known);
 		if (!known) {
 			kv_snprintf(r->bad_patient, sizeof r->bad_patient,
-				    "the connector gives no list holder of each list period (ABI "
+				    "it gives no list holder of each list period (ABI "
 				    "2.1), so counts per GP can not be made");
 			return -1;
 		}
