@@ -13,7 +13,10 @@
  * are left out, under the defaults and changed windows), the list of
  * indicators (37 unique IDs, every definition complete) and the
  * speed of one pass: 30,000 patients x 101 months, printed, never asserted.
- * For diabetes and medication_review also the details tested below.
+ * For diabetes and medication_review also the details tested below. The
+ * decisive dates and values (ABI 2.1, tcase "decisive"): hand-worked cases
+ * of every plugin, and over generated patients the same flags and values
+ * with the arrays as without, none written outside the denominator.
  *
  * The fake host (tests/lib/fake_host.c) serves each plugin's declared
  * defaults unless a test sets a key, and the value sets of
