@@ -268,6 +268,13 @@ static void print_csv_row(FILE *out, const struct kv_members *m, const struct kv
 	fprintf(out, ",%d,%s,%s\n", (row->flags & KV_IN_NUMERATOR) ? 1 : 0, date, value);
 }
 
+/* The decisive date's column: as wide as its heading, at least a date. */
+static int decisive_width(const struct kv_indicator_def *def)
+{
+	size_t n = strlen(def->decisive);
+	return n < 10 ? 10 : n > 40 ? 40 : (int)n;
+}
+
 static void print_table_row(FILE *out, const struct kv_members *m, const struct kv_member *row,
 			    kv_date ref, bool names, const struct kv_indicator_def *def)
 {
@@ -281,7 +288,7 @@ static void print_table_row(FILE *out, const struct kv_members *m, const struct 
 	if (def->decisive != NULL) {
 		format_date(date, sizeof date, row->decisive_date);
 		format_value(value, sizeof value, row->decisive_value);
-		fprintf(out, "  %-10s", date[0] ? date : "never");
+		fprintf(out, "  %-*s", decisive_width(def), date[0] ? date : "never");
 		if (def->decisive_unit != NULL)
 			fprintf(out, " %8s", value);
 	}
@@ -308,7 +315,7 @@ static int print_list(FILE *out, const struct patients_args *a, enum which w,
 			fprintf(out, "%-28s ", "name");
 		fprintf(out, "%5s %4s  %-28s", "age", "sex", "list holder");
 		if (def->decisive != NULL) {
-			fprintf(out, "  %-10s", def->decisive);
+			fprintf(out, "  %-*s", decisive_width(def), def->decisive);
 			if (def->decisive_unit != NULL)
 				fprintf(out, " %8s", def->decisive_unit);
 		}
