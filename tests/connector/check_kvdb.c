@@ -271,7 +271,7 @@ START_TEST(test_deliver)
 	sink_calls = 0;
 	sink_events = 0;
 	sink_stop_at = -1;
-	ck_assert_int_eq(kvdb_deliver(&rc, &ps, by_kind, test_sink, NULL, &delivered), 0);
+	ck_assert_int_eq(kvdb_deliver(&rc, &ps, by_kind, NULL, test_sink, NULL, &delivered), 0);
 	ck_assert_int_eq(sink_calls, 2);
 	ck_assert_uint_eq(sink_events, 2);
 	ck_assert_uint_eq(delivered, 2);
@@ -280,7 +280,7 @@ START_TEST(test_deliver)
 	ck_assert_uint_eq(sink_refs[1], 3);
 	ck_assert_uint_eq(sink_holders[1], 77);
 	sink_stop_at = 3; /* the second call of this run */
-	ck_assert_int_ne(kvdb_deliver(&rc, &ps, by_kind, test_sink, NULL, &delivered), 0);
+	ck_assert_int_ne(kvdb_deliver(&rc, &ps, by_kind, NULL, test_sink, NULL, &delivered), 0);
 	ck_assert_str_eq(fake_host_default.error, "the read was stopped by the patient sink after 3 patients");
 	kvdb_stage_free(&mem, &s);
 	kvdb_pats_free(&mem, &ps);

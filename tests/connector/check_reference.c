@@ -908,7 +908,8 @@ START_TEST(test_descriptor)
 	ck_assert_ptr_nonnull(plugin->open);
 	ck_assert_ptr_nonnull(plugin->read);
 	ck_assert_ptr_nonnull(plugin->close);
-	ck_assert_uint_eq(plugin->n_settings, 3);
+	ck_assert_ptr_nonnull(plugin->names); /* ABI 2.1 */
+	ck_assert_uint_eq(plugin->n_settings, 4);
 	ck_assert_str_eq(plugin->settings[0].key.key, "dsn");
 	ck_assert_int_eq(plugin->settings[0].key.type, KV_CONFIG_CONNSTR);
 	ck_assert(plugin->settings[0].key.required);
@@ -918,6 +919,10 @@ START_TEST(test_descriptor)
 	ck_assert_int_eq(plugin->settings[2].key.type, KV_CONFIG_INT);
 	ck_assert_str_eq(plugin->settings[2].key.default_value, "1024");
 	ck_assert_str_eq(plugin->settings[2].key.allowed, "1..65536");
+	ck_assert_str_eq(plugin->settings[3].key.key, "patient_key");
+	ck_assert_int_eq(plugin->settings[3].key.type, KV_CONFIG_STRING);
+	ck_assert_str_eq(plugin->settings[3].key.default_value, "patient_id");
+	ck_assert(!plugin->settings[3].key.required);
 	for (size_t i = 0; i < plugin->n_settings; i++)
 		ck_assert(plugin->settings[i].key.description != NULL &&
 			  plugin->settings[i].key.description[0] != '\0');
