@@ -6,8 +6,10 @@
  * here, so the libpq and ODBC paths can never disagree on what they read
  * (collectd's db_query layer is the model). Identifying columns
  * (patient.national_id, patient.name, practitioner.name,
- * practitioner.hpr_number) and journal_note.body are never selected; body is
- * only checked for existence and matched inside the database.
+ * practitioner.hpr_number) and journal_note.body are never selected by a
+ * read; body is only checked for existence and matched inside the
+ * database. (ABI 2.1 names(), ref_read.c, selects the two names by bound
+ * ids for the office's own lists, never during a read.)
  *
  * Queries are unordered scans: grouping by patient happens in memory
  * (kvdb_stage.c). Only integer patient_id bounds formatted here, and the
