@@ -274,10 +274,10 @@ $(BAYES_BIN): tests/attacker/bayes.c $(B)/build-flags
 
 # The hub's analysis library (hub/analysis/: panel, difference-in-differences,
 # funnel, SVG, report) and its Check tests, with GSL from Debian.
-ANALYSIS_SRCS := $(wildcard hub/analysis/*.c)
+ANALYSIS_SRCS := $(wildcard hub/analysis/*.c) core/svg_chart.c
 ANALYSIS_TEST_SRCS := $(wildcard tests/analysis/*.c) $(CK_AIM)
 ANALYSIS_TEST_BIN := $(B)/tests/check_analysis
-ANALYSIS_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ihub/analysis \
+ANALYSIS_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ihub/analysis -Icore \
 	-Itests/analysis -Itests/lib $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) --cflags gsl check)
 $(ANALYSIS_TEST_BIN): $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(B)/build-flags
 	@mkdir -p $(dir $@)
