@@ -18,7 +18,7 @@
 
 static const char compute_help[] =
     "Usage: kvalind compute [--config FILE] --from YYYY-MM --to YYYY-MM\n"
-    "                       [--format csv|json] [--output FILE]\n"
+    "                       [--by gp] [--format csv|json] [--output FILE]\n"
     "\n"
     "Compute every enabled indicator for every reference month from --from to\n"
     "--to (inclusive) in one pass over the record system. The results are\n"
@@ -27,6 +27,10 @@ static const char compute_help[] =
     "  -c, --config FILE   the configuration\n"
     "  -f, --from YYYY-MM  first reference month\n"
     "  -t, --to YYYY-MM    last reference month\n"
+    "      --by gp         also count per list holder: a gp column, \"all\" for the\n"
+    "                      office, the GP's number for each GP's list (the GP whose\n"
+    "                      list holds the patient at each month's end), 0 for\n"
+    "                      patients on no list\n"
     "      --format F      csv (default) or json\n"
     "  -o, --output FILE   write the results here instead of standard output\n"
     "\n" KV_EXIT_CODES_HELP;
@@ -36,6 +40,7 @@ struct compute_args {
 	const char *output;
 	int from, to;
 	bool json;
+	bool by_gp;
 };
 
 static int parse_args(int argc, char **argv, struct compute_args *a)
@@ -45,6 +50,7 @@ static int parse_args(int argc, char **argv, struct compute_args *a)
 		{"from", required_argument, NULL, 'f'},
 		{"to", required_argument, NULL, 't'},
 		{"format", required_argument, NULL, 'F'},
+		{"by", required_argument, NULL, 'B'},
 		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -74,6 +80,12 @@ static int parse_args(int argc, char **argv, struct compute_args *a)
 				return kv_cli_usage_error("compute",
 							  "--format is csv or json, not \"%s\"",
 							  optarg);
+			break;
+		case 'B':
+			if (strcmp(optarg, "gp") != 0)
+				return kv_cli_usage_error("compute", "--by takes gp, not \"%s\"",
+							  optarg);
+			a->by_gp = true;
 			break;
 		default:
 			return kv_cli_other_option("compute", compute_help, opt, argv);
@@ -144,7 +156,9 @@ int kv_cmd_compute(int argc, char **argv)
 		rc = KV_EXIT_CONFIG;
 		goto done;
 	}
-	if (kv_engine_run(&s, a.from, a.to, isatty(STDERR_FILENO) == 1, &res) != 0) {
+	struct kv_engine_options opts = {.progress = isatty(STDERR_FILENO) == 1,
+					 .by_holder = a.by_gp};
+	if (kv_engine_run_with(&s, a.from, a.to, &opts, &res) != 0) {
 		fprintf(stderr, "kvalind: error: %s; no results were written\n", res.failure);
 		rc = KV_EXIT_FAILURE;
 		goto done;

@@ -19,12 +19,14 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "engine.h"
 #include "setup.h"
 #include "util.h"
@@ -151,21 +153,42 @@ static const char *sex_name(uint8_t sex)
 	return sex == KV_SEX_FEMALE ? "F" : sex == KV_SEX_MALE ? "M" : "?";
 }
 
-static bool selected(const struct patients_args *a, enum which w, const struct kv_member *p)
+static bool selected(const struct patients_args *a, enum which w, const struct kv_members *m,
+		     const struct kv_member *row)
 {
-	if (a->by_gp && p->list_holder != a->gp)
+	if (a->by_gp && m->patients[row->patient].list_holder != a->gp)
 		return false;
-	bool in_num = (p->flags & KV_IN_NUMERATOR) != 0;
+	bool in_num = (row->flags & KV_IN_NUMERATOR) != 0;
 	return w == WHICH_DENOMINATOR || (w == WHICH_NUMERATOR) == in_num;
 }
 
-/* By list holder, then by patient key. */
-static int compare_members(const void *va, const void *vb)
+/* Patient keys in the order a person expects: numbers by value (shorter
+ * first, as keys have no leading zeros that matter), else as text. */
+static int compare_keys(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	bool num = la > 0 && lb > 0 && strspn(a, "0123456789") == la &&
+		   strspn(b, "0123456789") == lb;
+	if (num && la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+/* For sorting: the rows and their patients. */
+static const struct kv_members *sort_members;
+
+/* By list holder, then the most overdue first (no decisive date, then the
+ * oldest), then by patient key. */
+static int compare_rows(const void *va, const void *vb)
 {
 	const struct kv_member *a = va, *b = vb;
-	if (a->list_holder != b->list_holder)
-		return a->list_holder < b->list_holder ? -1 : 1;
-	return (a->local_ref > b->local_ref) - (a->local_ref < b->local_ref);
+	const struct kv_listed_patient *pa = &sort_members->patients[a->patient];
+	const struct kv_listed_patient *pb = &sort_members->patients[b->patient];
+	if (pa->list_holder != pb->list_holder)
+		return pa->list_holder < pb->list_holder ? -1 : 1;
+	if (a->decisive_date != b->decisive_date)
+		return a->decisive_date < b->decisive_date ? -1 : 1;
+	return compare_keys(pa->key, pb->key);
 }
 
 /* Which patients, in the definition's own words. */
@@ -177,31 +200,129 @@ static void print_which(FILE *out, enum which w, const struct kv_indicator_def *
 			def->numerator);
 }
 
+/* A CSV field: quoted when it holds a separator or quote, and a leading
+ * character a spreadsheet would take for a formula made text. */
+static void csv_field(FILE *out, const char *v)
+{
+	bool quote = strpbrk(v, ",\"\r\n") != NULL || strchr("=+-@", v[0]) != NULL;
+	if (!quote) {
+		fputs(v, out);
+		return;
+	}
+	fputc('"', out);
+	if (v[0] != '\0' && strchr("=+-@", v[0]) != NULL)
+		fputc('\'', out);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', out);
+		fputc(*v, out);
+	}
+	fputc('"', out);
+}
+
+static void format_date(char *buf, size_t n, kv_date d)
+{
+	if (d == KV_DATE_NONE) {
+		kv_snprintf(buf, n, "%s", "");
+		return;
+	}
+	int y, mo, da;
+	kv_date_to_ymd(d, &y, &mo, &da);
+	kv_snprintf(buf, n, "%04d-%02d-%02d", y, mo, da);
+}
+
+static void format_value(char *buf, size_t n, double v)
+{
+	if (isnan(v))
+		kv_snprintf(buf, n, "%s", "");
+	else
+		kv_snprintf(buf, n, "%.10g", v);
+}
+
+/* The list holder as shown: the name when the record system has one. */
+static void format_holder(char *buf, size_t n, const struct kv_members *m, uint64_t id)
+{
+	const char *name = id != 0 ? kv_members_holder_name(m, id) : NULL;
+	if (id == 0)
+		kv_snprintf(buf, n, "%s", "(no list)");
+	else if (name != NULL)
+		kv_snprintf(buf, n, "%s (%" PRIu64 ")", name, id);
+	else
+		kv_snprintf(buf, n, "%" PRIu64, id);
+}
+
+static void print_csv_row(FILE *out, const struct kv_members *m, const struct kv_member *row,
+			  kv_date ref, bool names)
+{
+	const struct kv_listed_patient *p = &m->patients[row->patient];
+	char date[16], value[64];
+	format_date(date, sizeof date, row->decisive_date);
+	format_value(value, sizeof value, row->decisive_value);
+	csv_field(out, p->key);
+	fputc(',', out);
+	csv_field(out, names && p->name != NULL ? p->name : "");
+	fprintf(out, ",%d,%s,%" PRIu64 ",", kv_age_at(p->birth, ref), sex_name(p->sex),
+		p->list_holder);
+	const char *holder = p->list_holder ? kv_members_holder_name(m, p->list_holder) : NULL;
+	csv_field(out, holder != NULL ? holder : "");
+	fprintf(out, ",%d,%s,%s\n", (row->flags & KV_IN_NUMERATOR) ? 1 : 0, date, value);
+}
+
+static void print_table_row(FILE *out, const struct kv_members *m, const struct kv_member *row,
+			    kv_date ref, bool names, const struct kv_indicator_def *def)
+{
+	const struct kv_listed_patient *p = &m->patients[row->patient];
+	char holder[256], date[16], value[64];
+	format_holder(holder, sizeof holder, m, p->list_holder);
+	fprintf(out, "%-20s ", p->key);
+	if (names)
+		fprintf(out, "%-28.28s ", p->name != NULL ? p->name : "");
+	fprintf(out, "%5d %4s  %-28.28s", kv_age_at(p->birth, ref), sex_name(p->sex), holder);
+	if (def->decisive != NULL) {
+		format_date(date, sizeof date, row->decisive_date);
+		format_value(value, sizeof value, row->decisive_value);
+		fprintf(out, "  %-10s", date[0] ? date : "never");
+		if (def->decisive_unit != NULL)
+			fprintf(out, " %8s", value);
+	}
+	fputc('\n', out);
+}
+
 static int print_list(FILE *out, const struct patients_args *a, enum which w,
-		      const struct kv_series *se, const struct kv_members *m)
+		      const struct kv_series *se, const struct kv_members *m, bool names)
 {
 	kv_date ref = kv_month_last_day(a->month);
+	const struct kv_indicator_def *def = se->def;
 	size_t shown = 0;
 	if (a->csv)
-		fprintf(out, "patient_key,age,sex,list_holder,numerator\n");
+		fprintf(out, "patient_key,name,age,sex,list_holder,list_holder_name,numerator,"
+			     "decisive_date,decisive_value\n");
 	else {
 		fprintf(out, "%s %04d-%02d: %s\n", se->id, a->month / 12, a->month % 12 + 1,
-			se->def->title);
-		print_which(out, w, se->def);
-		fprintf(out, "\n%-20s %5s %4s %12s\n", "patient key", "age", "sex", "list holder");
+			def->title);
+		print_which(out, w, def);
+		if (def->decisive != NULL)
+			fprintf(out, "  by %s, the most overdue first\n", def->decisive);
+		fprintf(out, "\n%-20s ", "patient key");
+		if (names)
+			fprintf(out, "%-28s ", "name");
+		fprintf(out, "%5s %4s  %-28s", "age", "sex", "list holder");
+		if (def->decisive != NULL) {
+			fprintf(out, "  %-10s", def->decisive);
+			if (def->decisive_unit != NULL)
+				fprintf(out, " %8s", def->decisive_unit);
+		}
+		fputc('\n', out);
 	}
 	for (size_t i = 0; i < m->n; i++) {
-		const struct kv_member *p = &m->rows[i];
-		if (!selected(a, w, p))
+		const struct kv_member *row = &m->rows[i];
+		if (!selected(a, w, m, row))
 			continue;
 		shown++;
 		if (a->csv)
-			fprintf(out, "%" PRIu64 ",%d,%s,%" PRIu64 ",%d\n", p->local_ref,
-				kv_age_at(p->birth, ref), sex_name(p->sex), p->list_holder,
-				(p->flags & KV_IN_NUMERATOR) ? 1 : 0);
+			print_csv_row(out, m, row, ref, names);
 		else
-			fprintf(out, "%-20" PRIu64 " %5d %4s %12" PRIu64 "\n", p->local_ref,
-				kv_age_at(p->birth, ref), sex_name(p->sex), p->list_holder);
+			print_table_row(out, m, row, ref, names, def);
 	}
 	if (!a->csv)
 		fprintf(out, "\n%zu patient%s%s\n", shown, shown == 1 ? "" : "s",
@@ -250,9 +371,11 @@ int kv_cmd_patients(int argc, char **argv)
 	}
 	m.indicator = a.indicator;
 	m.month = a.month;
+	m.holder_names = true;
+	m.patient_names = kv_core_settings(s.cfg)->local.show_names;
 	rc = KV_EXIT_FAILURE;
-	if (kv_engine_run_members(&s, a.month, a.month, isatty(STDERR_FILENO) == 1, &res, &m) !=
-	    0) {
+	struct kv_engine_options opts = {.progress = isatty(STDERR_FILENO) == 1, .members = &m};
+	if (kv_engine_run_with(&s, a.month, a.month, &opts, &res) != 0) {
 		fprintf(stderr, "kvalind: error: %s\n", res.failure);
 		goto done;
 	}
@@ -276,11 +399,16 @@ int kv_cmd_patients(int argc, char **argv)
 	enum which w = a.which;
 	if (w == WHICH_DEFAULT)
 		w = se->def->direction == KV_HIGHER_IS_BETTER ? WHICH_MISSING : WHICH_NUMERATOR;
-	qsort(m.rows, m.n, sizeof *m.rows, compare_members);
+	sort_members = &m;
+	qsort(m.rows, m.n, sizeof *m.rows, compare_rows);
+	if (m.patient_names && s.connector.plugin->connector->names == NULL)
+		fprintf(stderr, "kvalind: warning: connector \"%s\" can not look up names; the "
+				"list shows patient keys only\n",
+			s.connector.plugin->name);
 	out = a.output != NULL ? open_output(a.output) : stdout;
 	if (out == NULL)
 		goto done;
-	if (print_list(out, &a, w, se, &m) != 0) {
+	if (print_list(out, &a, w, se, &m, m.patient_names) != 0) {
 		fprintf(stderr, "kvalind: error: could not write the list to %s\n",
 			a.output ? a.output : "standard output");
 		if (a.output != NULL)

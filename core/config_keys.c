@@ -34,6 +34,7 @@
 #define PUSH(f, ...) KV_SETTING(struct kv_push_settings, f, __VA_ARGS__)
 #define SCHEDULE(f, ...) KV_SETTING(struct kv_schedule_settings, f, __VA_ARGS__)
 #define LOCAL_REPORT(f, ...) KV_SETTING(struct kv_local_report_settings, f, __VA_ARGS__)
+#define LOCAL(f, ...) KV_SETTING(struct kv_local_settings, f, __VA_ARGS__)
 
 static const struct kv_setting office_keys[] = {
 	OFFICE(id, KV_CONFIG_STRING, NULL, true, NULL,
@@ -113,6 +114,12 @@ static const struct kv_setting local_report_keys[] = {
 	 "how many months, to the month just computed, the report's charts and tables show"),
 };
 
+static const struct kv_setting local_keys[] = {
+	LOCAL(show_names, KV_CONFIG_BOOL, "false", false, NULL,
+	 "show patients' names in the office's own lists and report (read at display "
+	 "time, for the listed patients only; never sent)"),
+};
+
 #define SECTION(name, desc, keys, field)                                       \
 	{name, desc, keys, KV_ARRAY_SIZE(keys), offsetof(struct kv_core_settings, field)}
 
@@ -122,6 +129,7 @@ const struct kv_config_section kv_core_sections[] = {
 	SECTION("disclosure", "disclosure control of everything that leaves", disclosure_keys, disclosure),
 	SECTION("push", "where extracts go", push_keys, push),
 	SECTION("schedule", "when the daemon computes and pushes", schedule_keys, schedule),
+	SECTION("local", "what the office's own follow-up lists show", local_keys, local),
 	SECTION("local_report", "the office's own report pages, never sent", local_report_keys,
 		local_report),
 };
@@ -148,8 +156,8 @@ const struct kv_config_schema kv_core_schema = {
 	.sections = kv_core_sections,
 	.n_sections = KV_ARRAY_SIZE(kv_core_sections),
 	.secrets_section = "core",
-	.sections_allowed = "[office], [core], [disclosure], [push], [schedule], [local_report], "
-			    "[connector.NAME], [indicator.NAME] (NAME of [a-z0-9_])",
+	.sections_allowed = "[office], [core], [disclosure], [push], [schedule], [local], "
+			    "[local_report], [connector.NAME], [indicator.NAME] (NAME of [a-z0-9_])",
 	.more_sections = kv_config_valid_plugin_section,
 	.check = check_office_id,
 	.settings_size = sizeof(struct kv_core_settings),

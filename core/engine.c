@@ -3,7 +3,9 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "engine.h"
+#include "engine_private.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,32 +14,6 @@
 
 #include "log.h"
 #include "util.h"
-
-/* Per loaded indicator plugin, during a run. */
-struct plugin_run {
-	struct kv_loaded *loaded;
-	struct kv_call call;        /* its context; call.state NULL until init */
-	uint32_t lookback;          /* init's lookback_months */
-	bool initialised;           /* init succeeded: fini is due */
-	bool active;                /* initialised and not failed */
-	struct kv_series **series;  /* its indicators, descriptor order */
-	struct kv_result_block block;
-};
-
-struct run {
-	struct kv_setup *setup;
-	struct kv_result *result;
-	struct plugin_run *plugins;
-	size_t n_plugins;
-	bool progress;
-	bool cancelled; /* stopped through setup->cancel */
-	char bad_patient[160]; /* why a patient was refused, or "" */
-	/* the cell whose patients are listed (kv_engine_run_members), or NULL */
-	struct kv_members *members;
-	const struct plugin_run *members_plugin;
-	size_t members_index, members_month;
-	double started, last_progress;
-};
 
 static double now_seconds(void)
 {
@@ -81,34 +57,6 @@ static void show_progress(struct run *r, bool final)
 	fflush(stderr);
 }
 
-/* The listed cell's patient, when in its denominator (the block is the
- * plugin's for this patient, checked by the summing that follows). */
-static void keep_member(struct run *r, const struct plugin_run *p, const struct kv_patient *patient,
-			const struct kv_patient_origin *origin)
-{
-	struct kv_members *m = r->members;
-	uint8_t f = p->block.flags[r->members_index * r->result->n_months + r->members_month];
-	if (!(f & KV_IN_DENOMINATOR))
-		return;
-	bool has_key = origin != NULL &&
-		       origin->struct_size >= offsetof(struct kv_patient_origin, list_holder) +
-						  sizeof origin->list_holder &&
-		       origin->local_ref != 0;
-	if (!has_key) {
-		m->without_key++;
-		return;
-	}
-	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 256;
-		m->rows = kv_xrealloc(m->rows, m->cap, sizeof *m->rows);
-	}
-	m->rows[m->n++] = (struct kv_member){.local_ref = origin->local_ref,
-					     .list_holder = origin->list_holder,
-					     .birth = patient->birth,
-					     .sex = patient->sex,
-					     .flags = f & (KV_IN_DENOMINATOR | KV_IN_NUMERATOR)};
-}
-
 /*
  * The connector's patient as this core's struct: a smaller (older minor)
  * one is copied with the appended fields empty; one smaller than 2.0 is
@@ -119,7 +67,6 @@ static int on_patient(void *arg, const struct kv_patient *in,
 {
 	struct run *r = arg;
 	size_t n_months = r->result->n_months;
-	(void)origin;
 	if (r->setup->cancel != NULL && *r->setup->cancel) {
 		r->cancelled = true;
 		return 1; /* the connector stops reading */
@@ -140,6 +87,8 @@ static int on_patient(void *arg, const struct kv_patient *in,
 		copy.struct_size = sizeof copy;
 		patient = &copy;
 	}
+	if (r->by_holder && kv_local_patient_holders(r, patient, origin) != 0)
+		return 1;
 	for (size_t k = 0; k < r->n_plugins; k++) {
 		struct plugin_run *p = &r->plugins[k];
 		if (!p->active)
@@ -147,13 +96,13 @@ static int on_patient(void *arg, const struct kv_patient *in,
 		size_t cells = p->block.n_indicators * n_months;
 		memset(p->block.flags, 0, cells);
 		memset(p->block.values, 0, cells * sizeof *p->block.values);
+		if (p->block.decisive_dates != NULL)
+			kv_local_reset_block(r, p);
 		kv_ctx_enter(p->loaded->ctx, "compute");
 		if (p->loaded->plugin->indicator->compute(&p->call, patient, &p->block) != KV_OK) {
 			plugin_failed(r, p, kv_ctx_error(p->loaded->ctx));
 			continue;
 		}
-		if (p == r->members_plugin)
-			keep_member(r, p, patient, origin);
 		for (size_t i = 0; i < p->block.n_indicators; i++) {
 			struct kv_cell *out = p->series[i]->cells;
 			const uint8_t *f = p->block.flags + i * n_months;
@@ -185,6 +134,8 @@ static int on_patient(void *arg, const struct kv_patient *in,
 				out[m].value_sum += v[m];
 			}
 		}
+		if (r->by_holder || p->member_index != NULL)
+			kv_local_after_compute(r, p, patient, origin);
 next_plugin:;
 	}
 	r->result->patients++;
@@ -286,80 +237,24 @@ static int check_unique_ids(struct kv_result *res)
 	return 0;
 }
 
-static int engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progress,
-		      struct kv_result *res, struct kv_members *members);
-
-/* The plugin and place of the listed cell: an indicator of an initialised
- * plugin, whose data the connector provides, in a month of the run. */
-static int find_members_cell(struct run *r, kv_month first)
-{
-	struct kv_members *m = r->members;
-	struct kv_result *res = r->result;
-	if (m->month < first || (size_t)(m->month - first) >= res->n_months) {
-		kv_snprintf(res->failure, sizeof res->failure, "the month is outside the run");
-		return -1;
-	}
-	for (size_t k = 0; k < r->n_plugins; k++) {
-		struct plugin_run *p = &r->plugins[k];
-		for (size_t i = 0; i < p->block.n_indicators; i++) {
-			if (strcmp(p->series[i]->id, m->indicator) != 0)
-				continue;
-			if (!p->active) {
-				kv_snprintf(res->failure, sizeof res->failure,
-					    "indicator %s: its plugin \"%s\" failed", m->indicator,
-					    p->loaded->plugin->name);
-				return -1;
-			}
-			if (!p->series[i]->computable) {
-				kv_snprintf(res->failure, sizeof res->failure,
-					    "indicator %s cannot be computed: the record system "
-					    "does not provide what it needs",
-					    m->indicator);
-				return -1;
-			}
-			r->members_plugin = p;
-			r->members_index = i;
-			r->members_month = (size_t)(m->month - first);
-			return 0;
-		}
-	}
-	kv_snprintf(res->failure, sizeof res->failure,
-		    "no enabled indicator plugin computes an indicator %s (kvalind "
-		    "list-indicators lists them)",
-		    m->indicator);
-	return -1;
-}
-
 int kv_engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progress,
 		  struct kv_result *res)
 {
-	return engine_run(s, first, last, progress, res, NULL);
+	struct kv_engine_options o = {.progress = progress};
+	return kv_engine_run_with(s, first, last, &o, res);
 }
 
-int kv_engine_run_members(struct kv_setup *s, kv_month first, kv_month last, bool progress,
-			  struct kv_result *res, struct kv_members *m)
-{
-	m->rows = NULL;
-	m->n = m->cap = 0;
-	m->without_key = 0;
-	return engine_run(s, first, last, progress, res, m);
-}
-
-void kv_members_free(struct kv_members *m)
-{
-	free(m->rows);
-	m->rows = NULL;
-	m->n = m->cap = 0;
-}
-
-static int engine_run(struct kv_setup *s, kv_month first, kv_month last, bool progress,
-		      struct kv_result *res, struct kv_members *members)
+int kv_engine_run_with(struct kv_setup *s, kv_month first, kv_month last,
+		       const struct kv_engine_options *o, struct kv_result *res)
 {
 	int ret = -1;
+	bool progress = o->progress;
+	struct kv_members *members = o->members;
 	struct kv_call conn_call = kv_call_of(s->connector.ctx, NULL);
 	bool conn_open = false;
 	kv_date *refs = NULL;
-	struct run r = {.setup = s, .result = res, .progress = progress, .members = members};
+	struct run r = {.setup = s, .result = res, .progress = progress, .members = members,
+			.by_holder = o->by_holder};
 	const struct kv_connector_plugin *conn = s->connector.plugin->connector;
 	struct kv_ctx *cctx = s->connector.ctx;
 
@@ -385,6 +280,7 @@ static int engine_run(struct kv_setup *s, kv_month first, kv_month last, bool pr
 	refs = kv_xcalloc(res->n_months, sizeof *refs);
 	for (size_t m = 0; m < res->n_months; m++)
 		refs[m] = kv_month_last_day(first + (kv_month)m);
+	r.refs = refs;
 	const char *const *kw_names = NULL, *const *kw_rules = NULL;
 	size_t n_kw = kv_value_sets_keywords(s->value_sets, &kw_names, &kw_rules);
 	/* A record system the connector cannot match notes in gets no rules. */
@@ -430,7 +326,7 @@ static int engine_run(struct kv_setup *s, kv_month first, kv_month last, bool pr
 		p->active = true;
 	}
 
-	if (members != NULL && find_members_cell(&r, first) != 0)
+	if (kv_local_prepare(&r, first) != 0)
 		goto done;
 
 	struct kv_read_request req = {
@@ -440,6 +336,7 @@ static int engine_run(struct kv_setup *s, kv_month first, kv_month last, bool pr
 		.n_note_patterns = n_kw,
 		.memory_budget = kv_setup_memory_budget(s),
 		.events_from = read_events_from(&r, first),
+		.origin = kv_local_origin_wanted(&r),
 	};
 	kv_ctx_enter(cctx, "read");
 	if (conn->read(&conn_call, &req, on_patient, &r) != KV_OK) {
@@ -460,6 +357,8 @@ static int engine_run(struct kv_setup *s, kv_month first, kv_month last, bool pr
 	}
 	if (progress)
 		show_progress(&r, true);
+	if (kv_local_finish(&r, &conn_call) != 0)
+		goto done;
 	ret = 0;
 done:
 	for (size_t k = 0; k < r.n_plugins; k++) {
@@ -471,8 +370,12 @@ done:
 		free(p->series);
 		free(p->block.flags);
 		free(p->block.values);
+		free(p->block.decisive_dates);
+		free(p->block.decisive_values);
+		free(p->member_index);
 	}
 	free(r.plugins);
+	kv_local_free(&r);
 	if (conn_open) {
 		kv_ctx_enter(cctx, "close");
 		conn->close(&conn_call);
@@ -501,8 +404,11 @@ int kv_engine_probe(struct kv_setup *s, char *err, size_t errlen)
 
 void kv_result_free(struct kv_result *res)
 {
-	for (size_t i = 0; i < res->n_series; i++)
+	for (size_t i = 0; i < res->n_series; i++) {
 		free(res->series[i].cells);
+		free(res->series[i].holder_cells);
+	}
+	free(res->holders);
 	free(res->series);
 	memset(res, 0, sizeof *res);
 }

@@ -33,22 +33,37 @@ static void format_double(double v, char *buf, size_t size)
 	}
 }
 
-int kv_results_write_csv(FILE *out, const struct kv_result *res, const struct kv_result_meta *m)
+/* The rows of one series: the office's (gp "all" when by holder), then
+ * each list holder's ("0": on no GP's list). */
+static void csv_rows(FILE *out, const struct kv_result *res, const struct kv_result_meta *m,
+		     const struct kv_series *s, const struct kv_cell *cells, const char *gp)
 {
 	char month[16], value[40];
-	fprintf(out, "office,indicator,indicator_version,month,numerator,denominator,value_sum\n");
+	for (size_t k = 0; k < res->n_months; k++) {
+		const struct kv_cell *c = &cells[k];
+		kv_month_format(res->first_month + (kv_month)k, month, sizeof month);
+		value[0] = '\0';
+		if (s->type == KV_INDICATOR_MEAN)
+			format_double(c->value_sum, value, sizeof value);
+		fprintf(out, "%s,%s%s%s,%" PRIu32 ",%s,%" PRIu64 ",%" PRIu64 ",%s\n", m->office,
+			gp != NULL ? gp : "", gp != NULL ? "," : "", s->id, s->version, month,
+			c->numerator, c->denominator, value);
+	}
+}
+
+int kv_results_write_csv(FILE *out, const struct kv_result *res, const struct kv_result_meta *m)
+{
+	char gp[32];
+	fprintf(out, "office,%sindicator,indicator_version,month,numerator,denominator,value_sum\n",
+		res->by_holder ? "gp," : "");
 	for (size_t i = 0; i < res->n_series; i++) {
 		const struct kv_series *s = &res->series[i];
 		if (!has_rows(s))
 			continue;
-		for (size_t k = 0; k < res->n_months; k++) {
-			const struct kv_cell *c = &s->cells[k];
-			kv_month_format(res->first_month + (kv_month)k, month, sizeof month);
-			value[0] = '\0';
-			if (s->type == KV_INDICATOR_MEAN)
-				format_double(c->value_sum, value, sizeof value);
-			fprintf(out, "%s,%s,%" PRIu32 ",%s,%" PRIu64 ",%" PRIu64 ",%s\n", m->office,
-				s->id, s->version, month, c->numerator, c->denominator, value);
+		csv_rows(out, res, m, s, s->cells, res->by_holder ? "all" : NULL);
+		for (size_t h = 0; res->by_holder && h < res->n_holders; h++) {
+			kv_snprintf(gp, sizeof gp, "%" PRIu64, res->holders[h]);
+			csv_rows(out, res, m, s, s->holder_cells + h * res->n_months, gp);
 		}
 	}
 	return ferror(out) ? -1 : 0;
@@ -90,9 +105,37 @@ static void json_counts(FILE *out, const struct kv_ctx *ctx, bool bad)
 	fputc(']', out);
 }
 
-int kv_results_write_json(FILE *out, const struct kv_result *res, const struct kv_result_meta *m)
+static void json_rows(FILE *out, const struct kv_result *res, const struct kv_series *s,
+		      const struct kv_cell *cells, const char *gp, bool *first)
 {
 	char month[16], value[40];
+	for (size_t k = 0; k < res->n_months; k++) {
+		const struct kv_cell *c = &cells[k];
+		kv_month_format(res->first_month + (kv_month)k, month, sizeof month);
+		fprintf(out, "%s\n{", *first ? "" : ",");
+		if (gp != NULL) {
+			fputs("\"gp\":", out);
+			kv_json_string(out, gp);
+			fputc(',', out);
+		}
+		fputs("\"indicator\":", out);
+		kv_json_string(out, s->id);
+		fprintf(out,
+			",\"indicator_version\":%" PRIu32 ",\"month\":\"%s\",\"numerator\":%" PRIu64
+			",\"denominator\":%" PRIu64,
+			s->version, month, c->numerator, c->denominator);
+		if (s->type == KV_INDICATOR_MEAN) {
+			format_double(c->value_sum, value, sizeof value);
+			fprintf(out, ",\"value_sum\":%s", value);
+		}
+		fputc('}', out);
+		*first = false;
+	}
+}
+
+int kv_results_write_json(FILE *out, const struct kv_result *res, const struct kv_result_meta *m)
+{
+	char month[16];
 	fputs("{\"office\":", out);
 	kv_json_string(out, m->office);
 	fputs(",\"catalogue_version\":", out);
@@ -111,21 +154,11 @@ int kv_results_write_json(FILE *out, const struct kv_result *res, const struct k
 		const struct kv_series *s = &res->series[i];
 		if (!has_rows(s))
 			continue;
-		for (size_t k = 0; k < res->n_months; k++) {
-			const struct kv_cell *c = &s->cells[k];
-			kv_month_format(res->first_month + (kv_month)k, month, sizeof month);
-			fprintf(out, "%s\n{\"indicator\":", first ? "" : ",");
-			kv_json_string(out, s->id);
-			fprintf(out,
-				",\"indicator_version\":%" PRIu32 ",\"month\":\"%s\",\"numerator\":%" PRIu64
-				",\"denominator\":%" PRIu64,
-				s->version, month, c->numerator, c->denominator);
-			if (s->type == KV_INDICATOR_MEAN) {
-				format_double(c->value_sum, value, sizeof value);
-				fprintf(out, ",\"value_sum\":%s", value);
-			}
-			fputc('}', out);
-			first = false;
+		json_rows(out, res, s, s->cells, res->by_holder ? "all" : NULL, &first);
+		for (size_t h = 0; res->by_holder && h < res->n_holders; h++) {
+			char gp[32];
+			kv_snprintf(gp, sizeof gp, "%" PRIu64, res->holders[h]);
+			json_rows(out, res, s, s->holder_cells + h * res->n_months, gp, &first);
 		}
 	}
 	fputs("],\n\"not_computable\":[", out);

@@ -4,7 +4,10 @@
  * CSV: office,indicator,indicator_version,month,numerator,denominator,value_sum
  * one row per indicator and month (value_sum empty unless mean-type), sorted
  * by indicator then month; indicators that are not computable for this office
- * or whose plugin failed have no rows and are named in the summary. JSON holds
+ * or whose plugin failed have no rows and are named in the summary. A run by
+ * list holder (kv_result.by_holder) adds a gp column after office: "all" for
+ * the office's rows, then each holder's rows ("0": patients on no GP's
+ * list), which add up to the office's. JSON holds
  * the same rows plus the summary. These are exact counts for the office's own
  * use: they never leave it as they are.
  */

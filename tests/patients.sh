@@ -52,7 +52,7 @@ for month in 2019-06 2023-04; do
 		"$kv" patients $cfg --month $month --indicator "$id" --denominator --format csv \
 			> "$w/list.csv" 2> "$w/err" || { echo "$id: $(cat "$w/err")"; continue; }
 		lden=$(tail -n +2 "$w/list.csv" | wc -l)
-		lnum=$(tail -n +2 "$w/list.csv" | awk -F, '$5 == 1' | wc -l)
+		lnum=$(tail -n +2 "$w/list.csv" | awk -F, '$7 == 1' | wc -l)
 		[ "$lden" = "$den" ] && [ "$lnum" = "$num" ] ||
 			echo "$id: listed $lnum/$lden, compute $num/$den"
 	done > "$w/mismatch"
@@ -84,11 +84,11 @@ else
 fi
 cmp -s "$w/default.csv" "$w/mis.csv" && ok "$id (higher is better): --missing is the default" ||
 	fail "$id: the default is not --missing"
-gps=$(tail -n +2 "$w/den.csv" | cut -d, -f4 | sort -u)
+gps=$(tail -n +2 "$w/den.csv" | cut -d, -f5 | sort -u)
 : > "$w/gps.k"
 for gp in $gps; do
 	"$kv" patients $cfg --month $month --indicator $id --denominator --gp "$gp" --format csv |
-		tail -n +2 | awk -F, -v gp="$gp" '$4 != gp { print "WRONG GP" } { print $1 }' >> "$w/gps.k"
+		tail -n +2 | awk -F, -v gp="$gp" '$5 != gp { print "WRONG GP" } { print $1 }' >> "$w/gps.k"
 done
 sort "$w/gps.k" > "$w/gps.sorted"
 if [ "$(echo "$gps" | wc -w)" -ge 2 ] && cmp -s "$w/gps.sorted" "$w/den.k"; then
@@ -96,7 +96,7 @@ if [ "$(echo "$gps" | wc -w)" -ge 2 ] && cmp -s "$w/gps.sorted" "$w/den.k"; then
 else
 	fail "$id: the GPs' lists are not the office's ($(echo "$gps" | wc -w) holders)"
 fi
-if tail -n +2 "$w/den.csv" | awk -F, '$2 < 0 || $2 > 120 || ($3 != "F" && $3 != "M" && $3 != "?") { bad = 1 } END { exit bad }'; then
+if tail -n +2 "$w/den.csv" | awk -F, '$3 < 0 || $3 > 120 || ($4 != "F" && $4 != "M" && $4 != "?") { bad = 1 } END { exit bad }'; then
 	ok "$id: ages and sexes are sane"
 else
 	fail "$id: an age or sex is off"
