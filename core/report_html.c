@@ -74,7 +74,7 @@ static void month_str(int m, char *buf, size_t len)
 	snprintf(buf, len, "%04d-%02d", m / 12, m % 12 + 1);
 }
 
-void kv_report_page_name(const struct kv_report_holder *h, char *buf, size_t len)
+void kv_local_report_page_name(const struct kv_local_holder *h, char *buf, size_t len)
 {
 	if (h == NULL)
 		snprintf(buf, len, "index.html");
@@ -85,7 +85,7 @@ void kv_report_page_name(const struct kv_report_holder *h, char *buf, size_t len
 }
 
 /* "Name (GP 17)", "GP 17", "On no GP's list" (escaped). */
-static void holder_label(FILE *out, const struct kv_report_holder *h)
+static void holder_label(FILE *out, const struct kv_local_holder *h)
 {
 	if (h->id == 0) {
 		fputs("On no GP&apos;s list", out);
@@ -100,7 +100,7 @@ static void holder_label(FILE *out, const struct kv_report_holder *h)
 }
 
 /* The same as plain text, for the chart's legend (escaped there). */
-static void holder_text(const struct kv_report_holder *h, char *buf, size_t len)
+static void holder_text(const struct kv_local_holder *h, char *buf, size_t len)
 {
 	if (h->id == 0)
 		snprintf(buf, len, "on no GP's list");
@@ -110,7 +110,7 @@ static void holder_text(const struct kv_report_holder *h, char *buf, size_t len)
 		snprintf(buf, len, "GP %" PRIu64, h->id);
 }
 
-static double value_of(const struct kv_report_indicator *ind, const struct kv_report_cell *c)
+static double value_of(const struct kv_local_indicator *ind, const struct kv_local_cell *c)
 {
 	if (c->den == 0)
 		return NAN;
@@ -118,8 +118,8 @@ static double value_of(const struct kv_report_indicator *ind, const struct kv_re
 }
 
 /* The share as "42.3 %" (a mean as "1.25"), or a dash. */
-static void value_cell(FILE *out, const struct kv_report_indicator *ind,
-		       const struct kv_report_cell *c)
+static void value_cell(FILE *out, const struct kv_local_indicator *ind,
+		       const struct kv_local_cell *c)
 {
 	double v = value_of(ind, c);
 	if (isnan(v))
@@ -130,15 +130,15 @@ static void value_cell(FILE *out, const struct kv_report_indicator *ind,
 		fprintf(out, "%.1f&nbsp;%%", 100 * v);
 }
 
-static const struct kv_report_cell *holder_cells(const struct kv_report_model *m,
-						 const struct kv_report_indicator *ind,
-						 const struct kv_report_holder *h)
+static const struct kv_local_cell *holder_cells(const struct kv_local_report *m,
+						 const struct kv_local_indicator *ind,
+						 const struct kv_local_holder *h)
 {
 	size_t i = (size_t)(h - m->holders);
 	return ind->holders != NULL ? &ind->holders[i * m->n_months] : NULL;
 }
 
-static size_t follow_count(const struct kv_report_indicator *ind, const struct kv_report_holder *h)
+static size_t follow_count(const struct kv_local_indicator *ind, const struct kv_local_holder *h)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < ind->n_follow; i++)
@@ -147,12 +147,12 @@ static size_t follow_count(const struct kv_report_indicator *ind, const struct k
 	return n;
 }
 
-static bool has_follow_up(const struct kv_report_indicator *ind)
+static bool has_follow_up(const struct kv_local_indicator *ind)
 {
 	return ind->direction != 0 && !ind->failed;
 }
 
-static void head(FILE *out, const struct kv_report_model *m, const struct kv_report_holder *h)
+static void head(FILE *out, const struct kv_local_report *m, const struct kv_local_holder *h)
 {
 	char last[16];
 	month_str(m->first_month + (int)m->n_months - 1, last, sizeof last);
@@ -171,7 +171,7 @@ static void head(FILE *out, const struct kv_report_model *m, const struct kv_rep
 		css);
 }
 
-static void header(FILE *out, const struct kv_report_model *m, const struct kv_report_holder *h)
+static void header(FILE *out, const struct kv_local_report *m, const struct kv_local_holder *h)
 {
 	char first[16], last[16], name[64];
 	month_str(m->first_month, first, sizeof first);
@@ -197,8 +197,8 @@ static void header(FILE *out, const struct kv_report_model *m, const struct kv_r
 	fputs("</p>\n</header>\n<nav>", out);
 	fprintf(out, "<a href=\"index.html\"%s>The office</a>", h == NULL ? " class=\"here\"" : "");
 	for (size_t i = 0; i < m->n_holders; i++) {
-		const struct kv_report_holder *o = &m->holders[i];
-		kv_report_page_name(o, name, sizeof name);
+		const struct kv_local_holder *o = &m->holders[i];
+		kv_local_report_page_name(o, name, sizeof name);
 		fprintf(out, "<a href=\"%s\"%s>", name, o == h ? " class=\"here\"" : "");
 		holder_label(out, o);
 		fputs("</a>", out);
@@ -210,7 +210,7 @@ static void header(FILE *out, const struct kv_report_model *m, const struct kv_r
 }
 
 /* The month's figures of every indicator, one row each. */
-static void summary(FILE *out, const struct kv_report_model *m, const struct kv_report_holder *h)
+static void summary(FILE *out, const struct kv_local_report *m, const struct kv_local_holder *h)
 {
 	size_t last = m->n_months - 1;
 	char lm[16];
@@ -220,7 +220,7 @@ static void summary(FILE *out, const struct kv_report_model *m, const struct kv_
 		     "<th>follow-up</th></tr></thead>\n<tbody>\n",
 		lm, h ? "this list" : "share", h ? "<th>office</th>" : "");
 	for (size_t i = 0; i < m->n_indicators; i++) {
-		const struct kv_report_indicator *ind = &m->indicators[i];
+		const struct kv_local_indicator *ind = &m->indicators[i];
 		fputs("<tr><td><a href=\"#", out);
 		esc(out, ind->id);
 		fputs("\">", out);
@@ -232,8 +232,8 @@ static void summary(FILE *out, const struct kv_report_model *m, const struct kv_
 				h ? 5 : 4);
 			continue;
 		}
-		const struct kv_report_cell *hc = h ? holder_cells(m, ind, h) : NULL;
-		const struct kv_report_cell *c = hc ? &hc[last] : &ind->office[last];
+		const struct kv_local_cell *hc = h ? holder_cells(m, ind, h) : NULL;
+		const struct kv_local_cell *c = hc ? &hc[last] : &ind->office[last];
 		fprintf(out, "<td>%" PRIu64 "</td><td>%" PRIu64 "</td><td>", c->num, c->den);
 		value_cell(out, ind, c);
 		fputs("</td>", out);
@@ -250,7 +250,7 @@ static void summary(FILE *out, const struct kv_report_model *m, const struct kv_
 	fputs("</tbody>\n</table>\n", out);
 }
 
-static void definition(FILE *out, const struct kv_report_indicator *ind)
+static void definition(FILE *out, const struct kv_local_indicator *ind)
 {
 	fputs("<h2>", out);
 	esc(out, ind->title);
@@ -277,8 +277,8 @@ static void definition(FILE *out, const struct kv_report_indicator *ind)
 				     : "none: the indicator describes, it sets no target");
 }
 
-static int chart(FILE *out, const struct kv_report_model *m, const struct kv_report_indicator *ind,
-		 const struct kv_report_holder *h, char *err, size_t errlen)
+static int chart(FILE *out, const struct kv_local_report *m, const struct kv_local_indicator *ind,
+		 const struct kv_local_holder *h, char *err, size_t errlen)
 {
 	int rc = -1;
 	double *office = calloc(m->n_months, sizeof *office);
@@ -288,7 +288,7 @@ static int chart(FILE *out, const struct kv_report_model *m, const struct kv_rep
 		fail(err, errlen, "out of memory");
 		goto done;
 	}
-	const struct kv_report_cell *hc = h ? holder_cells(m, ind, h) : NULL;
+	const struct kv_local_cell *hc = h ? holder_cells(m, ind, h) : NULL;
 	for (size_t k = 0; k < m->n_months; k++) {
 		office[k] = value_of(ind, &ind->office[k]);
 		gp[k] = hc ? value_of(ind, &hc[k]) : NAN;
@@ -327,11 +327,11 @@ done:
 }
 
 /* Every month's counts, in tables of 12 months. */
-static void month_table(FILE *out, const struct kv_report_model *m,
-			const struct kv_report_indicator *ind, const struct kv_report_holder *h)
+static void month_table(FILE *out, const struct kv_local_report *m,
+			const struct kv_local_indicator *ind, const struct kv_local_holder *h)
 {
-	const struct kv_report_cell *hc = h ? holder_cells(m, ind, h) : NULL;
-	const struct kv_report_cell *own = hc ? hc : ind->office;
+	const struct kv_local_cell *hc = h ? holder_cells(m, ind, h) : NULL;
+	const struct kv_local_cell *own = hc ? hc : ind->office;
 	char mon[16];
 	for (size_t from = 0; from < m->n_months; from += 12) {
 		size_t to = from + 12 < m->n_months ? from + 12 : m->n_months;
@@ -367,8 +367,8 @@ static void month_table(FILE *out, const struct kv_report_model *m,
 }
 
 /* On the office's page: each GP's figures for the month. */
-static void holder_table(FILE *out, const struct kv_report_model *m,
-			 const struct kv_report_indicator *ind)
+static void holder_table(FILE *out, const struct kv_local_report *m,
+			 const struct kv_local_indicator *ind)
 {
 	size_t last = m->n_months - 1;
 	char name[64];
@@ -378,9 +378,9 @@ static void holder_table(FILE *out, const struct kv_report_model *m,
 	      "<th>denominator</th><th>share</th><th>follow-up</th></tr></thead>\n<tbody>\n",
 	      out);
 	for (size_t i = 0; i < m->n_holders; i++) {
-		const struct kv_report_holder *h = &m->holders[i];
-		const struct kv_report_cell *c = &ind->holders[i * m->n_months + last];
-		kv_report_page_name(h, name, sizeof name);
+		const struct kv_local_holder *h = &m->holders[i];
+		const struct kv_local_cell *c = &ind->holders[i * m->n_months + last];
+		kv_local_report_page_name(h, name, sizeof name);
 		fprintf(out, "<tr><td><a href=\"%s#", name);
 		esc(out, ind->id);
 		fputs("\">", out);
@@ -400,8 +400,8 @@ static const char *sex_name(uint8_t sex)
 	return sex == KV_SEX_FEMALE ? "F" : sex == KV_SEX_MALE ? "M" : "?";
 }
 
-static void follow_list(FILE *out, const struct kv_report_model *m,
-			const struct kv_report_indicator *ind, const struct kv_report_holder *h)
+static void follow_list(FILE *out, const struct kv_local_report *m,
+			const struct kv_local_indicator *ind, const struct kv_local_holder *h)
 {
 	char lm[16];
 	month_str(m->first_month + (int)m->n_months - 1, lm, sizeof lm);
@@ -426,7 +426,7 @@ static void follow_list(FILE *out, const struct kv_report_model *m,
 	}
 	fputs("</tr></thead>\n<tbody>\n", out);
 	for (size_t i = 0; i < ind->n_follow; i++) {
-		const struct kv_report_patient *p = &ind->follow[i];
+		const struct kv_local_patient *p = &ind->follow[i];
 		if (h != NULL && p->holder != h->id)
 			continue;
 		fputs("<tr><td class=\"key\">", out);
@@ -469,7 +469,7 @@ static void follow_list(FILE *out, const struct kv_report_model *m,
 	fputs("</tbody>\n</table>\n", out);
 }
 
-int kv_report_page(FILE *out, const struct kv_report_model *m, const struct kv_report_holder *h,
+int kv_local_report_page(FILE *out, const struct kv_local_report *m, const struct kv_local_holder *h,
 		   char *err, size_t errlen)
 {
 	if (m->n_months == 0)
@@ -478,7 +478,7 @@ int kv_report_page(FILE *out, const struct kv_report_model *m, const struct kv_r
 	header(out, m, h);
 	summary(out, m, h);
 	for (size_t i = 0; i < m->n_indicators; i++) {
-		const struct kv_report_indicator *ind = &m->indicators[i];
+		const struct kv_local_indicator *ind = &m->indicators[i];
 		fputs("<section class=\"ind\" id=\"", out);
 		esc(out, ind->id);
 		fputs("\">\n", out);
@@ -519,17 +519,17 @@ int kv_report_page(FILE *out, const struct kv_report_model *m, const struct kv_r
 }
 
 struct page_arg {
-	const struct kv_report_model *m;
-	const struct kv_report_holder *h;
+	const struct kv_local_report *m;
+	const struct kv_local_holder *h;
 };
 
 static int write_page(FILE *out, void *arg, char *err, size_t errlen)
 {
 	const struct page_arg *a = arg;
-	return kv_report_page(out, a->m, a->h, err, errlen);
+	return kv_local_report_page(out, a->m, a->h, err, errlen);
 }
 
-int kv_report_write(const struct kv_report_model *m, const char *dir, size_t *pages, char *err,
+int kv_local_report_write(const struct kv_local_report *m, const char *dir, size_t *pages, char *err,
 		    size_t errlen)
 {
 	struct kv_report_dir d = {.fd = -1};
@@ -547,9 +547,9 @@ int kv_report_write(const struct kv_report_model *m, const char *dir, size_t *pa
 	}
 	/* the GPs' pages first, so the office's links lead to this run's */
 	for (size_t i = 0; i <= m->n_holders; i++) {
-		const struct kv_report_holder *h = i < m->n_holders ? &m->holders[i] : NULL;
+		const struct kv_local_holder *h = i < m->n_holders ? &m->holders[i] : NULL;
 		struct page_arg a = {m, h};
-		kv_report_page_name(h, names[i], sizeof names[i]);
+		kv_local_report_page_name(h, names[i], sizeof names[i]);
 		keep[i] = names[i];
 		if (kv_report_dir_write(&d, names[i], write_page, &a, err, errlen) != 0)
 			goto done;

@@ -13,7 +13,7 @@
  *
  * Strings are borrowed (from the loaded plugins, the engine's members, the
  * configuration); arrays are owned by whoever made the model
- * (kv_report_model_free for report_build.c's).
+ * (kv_local_report_free for report_build.c's).
  */
 #ifndef KVALIND_REPORT_MODEL_H
 #define KVALIND_REPORT_MODEL_H
@@ -25,20 +25,20 @@
 #include "kvalind/kv_events.h"
 
 /* One month's cell. den == 0: no patient in the denominator (no share). */
-struct kv_report_cell {
+struct kv_local_cell {
 	uint64_t num;
 	uint64_t den;
 	double value_sum;       /* KV_INDICATOR_MEAN: the sum the mean divides */
 };
 
 /* A GP, by the record system's list holder id (0: patients on no GP's list). */
-struct kv_report_holder {
+struct kv_local_holder {
 	uint64_t id;
 	const char *name;       /* NULL: the record system gives none */
 };
 
-/* A patient who needs follow-up in the last month (see kv_report_indicator). */
-struct kv_report_patient {
+/* A patient who needs follow-up in the last month (see kv_local_indicator). */
+struct kv_local_patient {
 	const char *key;        /* the record system's own patient key */
 	const char *name;       /* NULL: not shown */
 	int age;                /* at the month's last day */
@@ -48,7 +48,7 @@ struct kv_report_patient {
 	double decisive_value;  /* NAN: none */
 };
 
-struct kv_report_indicator {
+struct kv_local_indicator {
 	const char *id;
 	const char *title, *title_nb;
 	const char *numerator, *denominator; /* the definition, one line each */
@@ -56,37 +56,37 @@ struct kv_report_indicator {
 	bool mean;              /* KV_INDICATOR_MEAN: value_sum / den, not a share */
 	const char *decisive, *decisive_unit; /* column heading, NULL: none */
 	bool failed;            /* its plugin failed: no counts */
-	struct kv_report_cell *office;  /* n_months */
-	struct kv_report_cell *holders; /* n_holders x n_months, [h * n_months + m] */
+	struct kv_local_cell *office;  /* n_months */
+	struct kv_local_cell *holders; /* n_holders x n_months, [h * n_months + m] */
 	/* Who needs follow-up in the last month: where higher is better the
 	 * denominator less the numerator (without the check), where lower is
 	 * better the numerator; none for a description (neither is better).
 	 * Sorted by list holder, then the decisive date (none first, then the
 	 * oldest: the most overdue), then the key. */
-	struct kv_report_patient *follow;
+	struct kv_local_patient *follow;
 	size_t n_follow;
 };
 
-struct kv_report_model {
+struct kv_local_report {
 	const char *office_name;
 	const char *office_id;
 	int first_month;        /* month ordinal (year * 12 + month - 1) */
 	size_t n_months;        /* the last is the report's month */
 	const char *generated;  /* "YYYY-MM-DD HH:MM", shown in the footer */
-	struct kv_report_holder *holders; /* ascending id, 0 first when present */
+	struct kv_local_holder *holders; /* ascending id, 0 first when present */
 	size_t n_holders;
-	struct kv_report_indicator *indicators; /* by id */
+	struct kv_local_indicator *indicators; /* by id */
 	size_t n_indicators;
 };
 
 /* Which patients need follow-up for an indicator of this direction and
  * membership: the rule of the pages and of `kvalind patients`' default. */
-static inline bool kv_report_needs_follow_up(int32_t direction, bool in_numerator)
+static inline bool kv_local_needs_follow_up(int32_t direction, bool in_numerator)
 {
 	return direction > 0 ? !in_numerator : direction < 0 ? in_numerator : false;
 }
 
 /* Free the arrays of a model made by kv_report_build (report_build.c). */
-void kv_report_model_free(struct kv_report_model *m);
+void kv_local_report_free(struct kv_local_report *m);
 
 #endif /* KVALIND_REPORT_MODEL_H */

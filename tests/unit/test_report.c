@@ -18,13 +18,13 @@ static char err[1024];
 #define HOSTILE "<script>alert(1)</script>&\"'"
 #define N_MONTHS 12
 
-static struct kv_report_cell office[N_MONTHS], holders[3 * N_MONTHS];
-static struct kv_report_holder model_holders[] = {
+static struct kv_local_cell office[N_MONTHS], holders[3 * N_MONTHS];
+static struct kv_local_holder model_holders[] = {
     {.id = 0, .name = NULL},
     {.id = 7, .name = "Dr " HOSTILE},
     {.id = 12, .name = NULL},
 };
-static struct kv_report_patient follow[] = {
+static struct kv_local_patient follow[] = {
     {.key = "K-1 " HOSTILE, .age = 61, .sex = KV_SEX_FEMALE, .holder = 7,
      .decisive_date = KV_DATE_NONE, .decisive_value = NAN},
     {.key = "K-2", .name = "Kari <Nordmann>", .age = 70, .sex = KV_SEX_MALE, .holder = 7,
@@ -34,40 +34,40 @@ static struct kv_report_patient follow[] = {
     {.key = "K-4", .age = 50, .sex = KV_SEX_FEMALE, .holder = 0, .decisive_date = KV_DATE_NONE,
      .decisive_value = NAN},
 };
-static struct kv_report_indicator indicators[2];
-static struct kv_report_model model;
+static struct kv_local_indicator indicators[2];
+static struct kv_local_report model;
 
 static void make_model(void)
 {
 	for (size_t k = 0; k < N_MONTHS; k++) {
-		holders[0 * N_MONTHS + k] = (struct kv_report_cell){.num = 1, .den = 2};
-		holders[1 * N_MONTHS + k] = (struct kv_report_cell){.num = 20 + k, .den = 40};
-		holders[2 * N_MONTHS + k] = (struct kv_report_cell){.num = 30, .den = 38 + k};
+		holders[0 * N_MONTHS + k] = (struct kv_local_cell){.num = 1, .den = 2};
+		holders[1 * N_MONTHS + k] = (struct kv_local_cell){.num = 20 + k, .den = 40};
+		holders[2 * N_MONTHS + k] = (struct kv_local_cell){.num = 30, .den = 38 + k};
 		office[k].num = 1 + 20 + k + 30;
 		office[k].den = 2 + 40 + 38 + k;
 	}
-	indicators[0] = (struct kv_report_indicator){
+	indicators[0] = (struct kv_local_indicator){
 	    .id = "DM_ANNUAL_CHECK", .title = "Diabetics with an annual check " HOSTILE,
 	    .title_nb = "Diabetikere med årskontroll", .numerator = "with a check",
 	    .denominator = "diabetics", .direction = 1, .decisive = "last check",
 	    .decisive_unit = "mmol/mol", .office = office, .holders = holders,
 	    .follow = follow, .n_follow = 4};
-	indicators[1] = (struct kv_report_indicator){
+	indicators[1] = (struct kv_local_indicator){
 	    .id = "LMG_4PLUS", .title = "Medication review", .numerator = "n", .denominator = "d",
 	    .direction = 1, .failed = true};
-	model = (struct kv_report_model){
+	model = (struct kv_local_report){
 	    .office_name = "Legekontor " HOSTILE, .office_id = "demo-office",
 	    .first_month = 2022 * 12 + 4, .n_months = N_MONTHS, .generated = "2023-05-06 03:00",
 	    .holders = model_holders, .n_holders = 3, .indicators = indicators, .n_indicators = 2};
 }
 
-static char *page(const struct kv_report_holder *h)
+static char *page(const struct kv_local_holder *h)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(out);
-	ck_assert_msg(kv_report_page(out, &model, h, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(kv_local_report_page(out, &model, h, err, sizeof err) == 0, "%s", err);
 	fclose(out);
 	return buf;
 }
@@ -164,7 +164,7 @@ START_TEST(the_pages_are_written_0600_into_a_0700_directory_and_old_ones_removed
 	snprintf(dir, sizeof dir, "%s/report", tmp);
 	mode_t old = umask(0);
 	size_t pages;
-	int rc = kv_report_write(&model, dir, &pages, err, sizeof err);
+	int rc = kv_local_report_write(&model, dir, &pages, err, sizeof err);
 	umask(old);
 	ck_assert_msg(rc == 0, "%s", err);
 	ck_assert_uint_eq(pages, 4);
@@ -177,7 +177,7 @@ START_TEST(the_pages_are_written_0600_into_a_0700_directory_and_old_ones_removed
 	tu_write_file(tu_path(dir, ".index.html.tmp.999999999"), "half", 0600);
 	tu_write_file(tu_path(dir, "notes.txt"), "mine", 0600);
 	model.n_holders = 2; /* GP 12 left */
-	ck_assert_msg(kv_report_write(&model, dir, &pages, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(kv_local_report_write(&model, dir, &pages, err, sizeof err) == 0, "%s", err);
 	ck_assert_uint_eq(pages, 3);
 	ck_assert_int_ne(access(tu_path(dir, "gp-99.html"), F_OK), 0);
 	ck_assert_int_ne(access(tu_path(dir, "gp-12.html"), F_OK), 0);
@@ -198,7 +198,7 @@ START_TEST(an_unsafe_directory_is_refused_and_left_untouched)
 	snprintf(open_dir, sizeof open_dir, "%s/open", tmp);
 	ck_assert_int_eq(mkdir(open_dir, 0700), 0);
 	ck_assert_int_eq(chmod(open_dir, 0755), 0);
-	ck_assert_int_eq(kv_report_write(&model, open_dir, &pages, err, sizeof err), -1);
+	ck_assert_int_eq(kv_local_report_write(&model, open_dir, &pages, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, open_dir) && strstr(err, "mode 0755"), "%s", err);
 	ck_assert_uint_eq(mode_of(open_dir), 0755);
 	ck_assert_int_ne(access(tu_path(open_dir, "index.html"), F_OK), 0);
@@ -206,19 +206,19 @@ START_TEST(an_unsafe_directory_is_refused_and_left_untouched)
 	snprintf(link, sizeof link, "%s/link", tmp);
 	ck_assert_int_eq(chmod(open_dir, 0700), 0);
 	ck_assert_int_eq(symlink(open_dir, link), 0);
-	ck_assert_int_eq(kv_report_write(&model, link, &pages, err, sizeof err), -1);
+	ck_assert_int_eq(kv_local_report_write(&model, link, &pages, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, "symbolic link"), "%s", err);
 	snprintf(link + strlen(link), sizeof link - strlen(link), "/");
-	ck_assert_int_eq(kv_report_write(&model, link, &pages, err, sizeof err), -1);
+	ck_assert_int_eq(kv_local_report_write(&model, link, &pages, err, sizeof err), -1);
 	ck_assert_int_ne(access(tu_path(open_dir, "index.html"), F_OK), 0);
 	/* a file */
 	snprintf(file, sizeof file, "%s/file", tmp);
 	tu_write_file(file, "x", 0600);
-	ck_assert_int_eq(kv_report_write(&model, file, &pages, err, sizeof err), -1);
+	ck_assert_int_eq(kv_local_report_write(&model, file, &pages, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, "not a directory"), "%s", err);
 	/* group-readable only is refused too */
 	ck_assert_int_eq(chmod(open_dir, 0750), 0);
-	ck_assert_int_eq(kv_report_write(&model, open_dir, &pages, err, sizeof err), -1);
+	ck_assert_int_eq(kv_local_report_write(&model, open_dir, &pages, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, "mode 0750"), "%s", err);
 	tu_rmtree(tmp);
 	free(tmp);
