@@ -40,7 +40,7 @@ static const char css[] =
     "dt{font-weight:bold}dd{margin:0}\n"
     ".row{display:grid;grid-template-columns:680px 1fr;gap:18px;align-items:start}\n"
     ".chart svg{display:block;width:680px;height:auto}\n"
-    "table.months{font-size:12px}\n"
+    "table.months{font-size:12px;width:100%}\n"
     "table.follow{font-size:13px;min-width:50%}\n"
     "td.key{font-family:monospace;text-align:left}\n"
     ".none{color:#777}\n"
@@ -250,7 +250,7 @@ static void summary(FILE *out, const struct kv_local_report *m, const struct kv_
 	fputs("</tbody>\n</table>\n", out);
 }
 
-static void definition(FILE *out, const struct kv_local_indicator *ind)
+static void heading(FILE *out, const struct kv_local_indicator *ind)
 {
 	fputs("<h2>", out);
 	esc(out, ind->title);
@@ -262,6 +262,10 @@ static void definition(FILE *out, const struct kv_local_indicator *ind)
 		esc(out, ind->title_nb);
 		fputs("</p>\n", out);
 	}
+}
+
+static void definition(FILE *out, const struct kv_local_indicator *ind)
+{
 	fputs("<dl>\n<dt>Numerator</dt><dd>", out);
 	esc(out, ind->numerator);
 	fputs("</dd>\n<dt>Denominator</dt><dd>", out);
@@ -482,8 +486,9 @@ int kv_local_report_page(FILE *out, const struct kv_local_report *m, const struc
 		fputs("<section class=\"ind\" id=\"", out);
 		esc(out, ind->id);
 		fputs("\">\n", out);
-		definition(out, ind);
+		heading(out, ind);
 		if (ind->failed) {
+			definition(out, ind);
 			fputs("<p class=\"none\">Not computed in this run: its plugin failed (see the "
 			      "log).</p>\n</section>\n",
 			      out);
@@ -496,10 +501,11 @@ int kv_local_report_page(FILE *out, const struct kv_local_report *m, const struc
 		else if (chart(out, m, ind, h, err, errlen) != 0)
 			return -1;
 		fputs("<div class=\"side\">\n", out);
-		month_table(out, m, ind, h);
+		definition(out, ind);
 		if (h == NULL)
 			holder_table(out, m, ind);
 		fputs("</div>\n</div>\n", out);
+		month_table(out, m, ind, h);
 		if (has_follow_up(ind))
 			follow_list(out, m, ind, h);
 		fputs("</section>\n", out);
