@@ -423,11 +423,20 @@ check-hub: all $(B)/kvalind-synth
 check-hub-did: all $(B)/kvalind-synth
 	bash tests/hub/did_e2e.sh $(B)
 
-# The hub's report pages in headless Chromium, loaded from the hub with a
-# quality lead's client certificate; screenshots in $(B)/hub-browser/. Not in
-# `check`: skipped (exit 0) without /usr/bin/chromium.
+# The local report's pages (tests/report_browser.sh) and the hub's report
+# pages in headless Chromium, the hub's loaded from the hub with a quality
+# lead's client certificate; screenshots in $(B)/report-browser/ and
+# $(B)/hub-browser/. Not in `check`: skipped (exit 0) without
+# /usr/bin/chromium.
 check-browser: all $(B)/kvalind-synth
+	sh tests/report_browser.sh $(B)
 	bash tests/hub/browser.sh $(B)
+
+# Only the local report in Chromium (tests/report_browser.sh): screenshots
+# of the office's page and a GP's in $(B)/report-browser/.
+.PHONY: check-report-browser
+check-report-browser: all $(B)/kvalind-synth
+	sh tests/report_browser.sh $(B)
 
 # The hub under load and under attack (tests/hub/): hub_load registers
 # simulated offices with the hub's own CA and database code and pushes their

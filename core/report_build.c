@@ -145,6 +145,7 @@ int kv_local_report_run(struct kv_setup *s, kv_month month, int months, const ch
 	struct kv_result res = {0};
 	struct kv_members mem = {0};
 	struct kv_local_report m = {0};
+	struct kv_report_dir d = {.fd = -1};
 	char generated[32] = "";
 	int rc = -1;
 	*pages = *holders = 0;
@@ -153,6 +154,10 @@ int kv_local_report_run(struct kv_setup *s, kv_month month, int months, const ch
 		     KV_LOCAL_REPORT_MONTHS_MAX, months);
 		goto done;
 	}
+	/* the directory first: an unsafe one is refused before the record
+	 * system is read */
+	if (kv_report_dir_open(&d, dir, err, errlen) != 0)
+		goto done;
 	mem.indicator = NULL;
 	mem.month = month;
 	mem.holder_names = true;
@@ -177,11 +182,12 @@ int kv_local_report_run(struct kv_setup *s, kv_month month, int months, const ch
 		fail(err, errlen, "out of memory");
 		goto done;
 	}
-	if (kv_local_report_write(&m, dir, pages, err, errlen) != 0)
+	if (kv_local_report_write_into(&m, &d, pages, err, errlen) != 0)
 		goto done;
 	*holders = m.n_holders;
 	rc = 0;
 done:
+	kv_report_dir_close(&d);
 	kv_local_report_free(&m);
 	kv_members_free(&mem);
 	kv_result_free(&res);

@@ -535,18 +535,13 @@ static int write_page(FILE *out, void *arg, char *err, size_t errlen)
 	return kv_local_report_page(out, a->m, a->h, err, errlen);
 }
 
-int kv_local_report_write(const struct kv_local_report *m, const char *dir, size_t *pages, char *err,
-		    size_t errlen)
+int kv_local_report_write_into(const struct kv_local_report *m, struct kv_report_dir *d,
+			       size_t *pages, char *err, size_t errlen)
 {
-	struct kv_report_dir d = {.fd = -1};
-	char (*names)[64] = NULL;
-	const char **keep = NULL;
+	char (*names)[64] = calloc(m->n_holders + 1, sizeof *names);
+	const char **keep = calloc(m->n_holders + 1, sizeof *keep);
 	int rc = -1;
 	*pages = 0;
-	if (kv_report_dir_open(&d, dir, err, errlen) != 0)
-		goto done;
-	names = calloc(m->n_holders + 1, sizeof *names);
-	keep = calloc(m->n_holders + 1, sizeof *keep);
 	if (names == NULL || keep == NULL) {
 		fail(err, errlen, "out of memory");
 		goto done;
@@ -557,16 +552,27 @@ int kv_local_report_write(const struct kv_local_report *m, const char *dir, size
 		struct page_arg a = {m, h};
 		kv_local_report_page_name(h, names[i], sizeof names[i]);
 		keep[i] = names[i];
-		if (kv_report_dir_write(&d, names[i], write_page, &a, err, errlen) != 0)
+		if (kv_report_dir_write(d, names[i], write_page, &a, err, errlen) != 0)
 			goto done;
 		(*pages)++;
 	}
-	if (kv_report_dir_prune(&d, keep, m->n_holders + 1, err, errlen) < 0)
+	if (kv_report_dir_prune(d, keep, m->n_holders + 1, err, errlen) < 0)
 		goto done;
 	rc = 0;
 done:
 	free(names);
 	free(keep);
+	return rc;
+}
+
+int kv_local_report_write(const struct kv_local_report *m, const char *dir, size_t *pages,
+			  char *err, size_t errlen)
+{
+	struct kv_report_dir d = {.fd = -1};
+	*pages = 0;
+	if (kv_report_dir_open(&d, dir, err, errlen) != 0)
+		return -1;
+	int rc = kv_local_report_write_into(m, &d, pages, err, errlen);
 	kv_report_dir_close(&d);
 	return rc;
 }

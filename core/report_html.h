@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 
+#include "report_dir.h"
 #include "report_model.h"
 
 /* The page name of holder h ("gp-17.html", "no-gp.html"), into buf. */
@@ -30,5 +31,9 @@ int kv_local_report_page(FILE *out, const struct kv_local_report *m, const struc
  * patients as they were). *pages: how many written. 0, or -1 with err. */
 int kv_local_report_write(const struct kv_local_report *m, const char *dir, size_t *pages, char *err,
 		    size_t errlen);
+
+/* The same into a directory already opened (kv_report_dir_open). */
+int kv_local_report_write_into(const struct kv_local_report *m, struct kv_report_dir *d,
+			       size_t *pages, char *err, size_t errlen);
 
 #endif /* KVALIND_REPORT_HTML_H */
