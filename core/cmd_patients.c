@@ -162,18 +162,6 @@ static bool selected(const struct patients_args *a, enum which w, const struct k
 	return w == WHICH_DENOMINATOR || (w == WHICH_NUMERATOR) == in_num;
 }
 
-/* Patient keys in the order a person expects: numbers by value (shorter
- * first, as keys have no leading zeros that matter), else as text. */
-static int compare_keys(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	bool num = la > 0 && lb > 0 && strspn(a, "0123456789") == la &&
-		   strspn(b, "0123456789") == lb;
-	if (num && la != lb)
-		return la < lb ? -1 : 1;
-	return strcmp(a, b);
-}
-
 /* For sorting: the rows and their patients. */
 static const struct kv_members *sort_members;
 
@@ -188,7 +176,7 @@ static int compare_rows(const void *va, const void *vb)
 		return pa->list_holder < pb->list_holder ? -1 : 1;
 	if (a->decisive_date != b->decisive_date)
 		return a->decisive_date < b->decisive_date ? -1 : 1;
-	return compare_keys(pa->key, pb->key);
+	return kv_patient_key_compare(pa->key, pb->key);
 }
 
 /* Which patients, in the definition's own words. */

@@ -40,6 +40,7 @@ int tu_run_kvalind(char **out, char **err, const char *arg, ...);
 int tu_run_argv(const char *const *argv, char **out, char **err);
 
 Suite *suite_util(void);
+Suite *suite_report(void);
 Suite *suite_dates(void);
 Suite *suite_config(void);
 Suite *suite_plugin(void);
