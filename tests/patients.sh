@@ -105,6 +105,40 @@ fi
 grep -q "^$id 2023-04" "$w/table.txt" && grep -q "patients$" "$w/table.txt" &&
 	ok "the table names the indicator and counts the patients" || fail "the table: $(head -2 "$w/table.txt")"
 
+# --- compute --by gp -----------------------------------------------------------------
+# Over many months (a patient who changes GP counts on each list in turn):
+# for every indicator and month the GPs' rows add up to the office's.
+if "$kv" compute $cfg --from 2019-01 --to $month --by gp > "$w/bygp.csv" 2> "$w/err"; then
+	awk -F, 'NR == 1 { if ($2 != "gp") bad = "no gp column"; next }
+		$2 == "all" { n[$3 "," $5] = $6; d[$3 "," $5] = $7; next }
+		{ gn[$3 "," $5] += $6; gd[$3 "," $5] += $7; holders[$2] = 1 }
+		END {
+			for (k in n) { cells++; if (n[k] != gn[k] || d[k] != gd[k]) { bad = bad " " k } }
+			for (h in holders) nh++
+			if (cells < 37 * 52 || nh < 3) bad = bad " only " cells " cells, " nh " holders"
+			if (bad != "") { print bad; exit 1 }
+			print cells " cells, " nh " list holders"
+		}' "$w/bygp.csv" > "$w/bygp.out" &&
+		ok "compute --by gp: the GPs' rows add up to the office's ($(cat "$w/bygp.out"))" ||
+		fail "compute --by gp does not add up:$(head -c 300 "$w/bygp.out")"
+	# and each GP's counts are the sizes of that GP's lists
+	bad=""
+	for gp in $gps 0; do
+		want=$(awk -F, -v gp="$gp" -v m="$month" -v id="$id" \
+			'$2 == gp && $3 == id && $5 == m { print $6 "/" $7 }' "$w/bygp.csv")
+		"$kv" patients $cfg --month $month --indicator $id --denominator --gp "$gp" --format csv \
+			> "$w/gp.csv" 2> /dev/null
+		got="$(tail -n +2 "$w/gp.csv" | awk -F, '$7 == 1' | wc -l)/$(tail -n +2 "$w/gp.csv" | wc -l)"
+		[ "$got" = "${want:-0/0}" ] || bad="$bad gp $gp: list $got, compute ${want:-none}"
+	done
+	[ -z "$bad" ] && ok "$id $month: each GP's counts are the sizes of that GP's lists" ||
+		fail "$id: GP counts and lists differ:$bad"
+else
+	fail "compute --by gp: $(cat "$w/err")"
+fi
+"$kv" compute $cfg --from $month --to $month --by doctor > /dev/null 2> "$w/err" &&
+	fail "--by doctor was accepted" || ok "compute --by takes gp only: $(head -1 "$w/err")"
+
 # --- nothing kept, the output file ----------------------------------------------------
 [ -z "$(ls -A "$w/state")" ] && ok "nothing was written to the state directory" ||
 	fail "the state directory holds: $(ls -A "$w/state")"
