@@ -43,26 +43,37 @@ mkdir "$w/state"
 cfg="--config $w/kvalind.ini"
 
 # --- every indicator: the list's counts are compute's -----------------------------
+# One `patients --all` per month lists every indicator's denominator (with
+# the numerator flag); its counts per indicator must be compute's.
 for month in 2019-06 2023-04; do
 	"$kv" compute $cfg --from $month --to $month > "$w/compute.csv" 2>/dev/null ||
 		{ fail "compute $month"; continue; }
-	bad=0
-	n=0
-	tail -n +2 "$w/compute.csv" | while IFS=, read -r _ id _ _ num den _; do
-		"$kv" patients $cfg --month $month --indicator "$id" --denominator --format csv \
-			> "$w/list.csv" 2> "$w/err" || { echo "$id: $(cat "$w/err")"; continue; }
-		lden=$(tail -n +2 "$w/list.csv" | wc -l)
-		lnum=$(tail -n +2 "$w/list.csv" | awk -F, '$7 == 1' | wc -l)
-		[ "$lden" = "$den" ] && [ "$lnum" = "$num" ] ||
-			echo "$id: listed $lnum/$lden, compute $num/$den"
-	done > "$w/mismatch"
+	"$kv" patients $cfg --month $month --all --denominator --format csv > "$w/all.csv" 2> "$w/err" ||
+		{ fail "patients --all $month: $(cat "$w/err")"; continue; }
+	awk -F, 'NR == FNR { if (FNR > 1) { num[$2] = $5; den[$2] = $6 } next }
+		FNR == 1 { if ($1 != "indicator" || $8 != "numerator") { print "header: " $0; bad = 1 } next }
+		{ lden[$1]++; if ($8 == 1) lnum[$1]++ }
+		END {
+			for (id in den) if (lden[id] + 0 != den[id] || lnum[id] + 0 != num[id]) {
+				printf "%s: listed %d/%d, compute %s/%s\n", id, lnum[id], lden[id], num[id], den[id]; bad = 1 }
+			for (id in lden) if (!(id in den)) { print id ": listed, not computed"; bad = 1 }
+			exit bad
+		}' "$w/compute.csv" "$w/all.csv" > "$w/mismatch"
 	n=$(tail -n +2 "$w/compute.csv" | wc -l)
-	if [ -s "$w/mismatch" ]; then
-		fail "$month: lists differ from compute: $(head -3 "$w/mismatch")"
+	if [ -s "$w/mismatch" ] || [ "$n" -lt 37 ]; then
+		fail "$month: lists differ from compute ($n indicators): $(head -3 "$w/mismatch")"
 	else
 		ok "$month: for all $n indicators the listed denominator and numerator are compute's"
 	fi
 done
+# --all is the single-indicator lists put together
+"$kv" patients $cfg --month 2023-04 --indicator DM_HBA1C_MEASURED --denominator --format csv > "$w/one.csv"
+if [ -n "$(tail -n +2 "$w/one.csv")" ] &&
+	[ "$(awk -F, '$1 == "DM_HBA1C_MEASURED"' "$w/all.csv" | cut -d, -f2-)" = "$(tail -n +2 "$w/one.csv")" ]; then
+	ok "--all holds each indicator's list, row for row"
+else
+	fail "--all and --indicator DM_HBA1C_MEASURED differ"
+fi
 
 # --- --missing, --numerator, and the GPs' lists ---------------------------------------
 month=2023-04
@@ -169,6 +180,7 @@ expect_usage "bad month" --month 2023-13 --indicator $id
 expect_usage "two selections" --month 2023-04 --indicator $id --missing --numerator
 expect_usage "bad --gp" --month 2023-04 --indicator $id --gp x
 expect_usage "bad --format" --month 2023-04 --indicator $id --format xml
+expect_usage "--all and --indicator" --month 2023-04 --indicator $id --all
 
 echo "patients: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
