@@ -160,14 +160,16 @@ members() {
 	'
 }
 
-# check_members EXPECTED MEMBERS -> 0 when the patients runs (MEMBERS: lines
-# "INDICATOR MONTH RUN KEY HOLDER FLAG", RUN "office" or the --gp given) give
+# check_members EXPECTED MEMBERS -> 0 when the patients runs (MEMBERS: a line
+# "INDICATOR MONTH RUN" per run, then "INDICATOR MONTH RUN KEY HOLDER FLAG"
+# per patient listed; RUN "office" or the --gp given) give
 # every patient list exactly, the count lines' numerators and denominators,
 # and GP lists that together are the office list
 check_members() {
 	awk '
 		FILENAME == ARGV[1] {
 			cell = $1 "," $2; run = $3; key = $4; holder = $5; flag = ($6 == 1)
+			if (NF == 3) { if (run == "office") ran[cell] = 1; next }
 			if (run == "office") {
 				ran[cell] = 1; office[cell, key] = flag; holder_of[cell, key] = holder
 				oden[cell]++; onum[cell] += flag
@@ -267,7 +269,7 @@ run_patients() {
 				echo "    patients --month $month --indicator $ind $*:"; sed 's/^/    /' "$out.log"
 				return 1
 			fi
-			sed "s/^/$ind $month $run /" "$out.rows" >> "$out"
+			{ echo "$ind $month $run"; sed "s/^/$ind $month $run /" "$out.rows"; } >> "$out"
 		done
 	done
 }
