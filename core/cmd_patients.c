@@ -204,13 +204,14 @@ static void print_which(FILE *out, enum which w, const struct kv_indicator_def *
  * character a spreadsheet would take for a formula made text. */
 static void csv_field(FILE *out, const char *v)
 {
-	bool quote = strpbrk(v, ",\"\r\n") != NULL || strchr("=+-@", v[0]) != NULL;
+	bool formula = v[0] != '\0' && strchr("=+-@", v[0]) != NULL;
+	bool quote = formula || strpbrk(v, ",\"\r\n") != NULL;
 	if (!quote) {
 		fputs(v, out);
 		return;
 	}
 	fputc('"', out);
-	if (v[0] != '\0' && strchr("=+-@", v[0]) != NULL)
+	if (formula)
 		fputc('\'', out);
 	for (; *v; v++) {
 		if (*v == '"')
@@ -270,6 +271,26 @@ static void print_csv_row(FILE *out, const struct kv_members *m, const struct kv
 	fprintf(out, ",%d,%s,%s\n", (row->flags & KV_IN_NUMERATOR) ? 1 : 0, date, value);
 }
 
+/* s in a column of `width` characters (UTF-8 code points, as a terminal
+ * shows them): cut at a character boundary, padded with spaces. */
+static void print_column(FILE *out, const char *s, int width)
+{
+	int shown = 0;
+	const char *p = s;
+	while (*p != '\0') {
+		const char *next = p + 1;
+		while ((*next & 0xc0) == 0x80)
+			next++;
+		if (shown == width)
+			break;
+		fwrite(p, 1, (size_t)(next - p), out);
+		shown++;
+		p = next;
+	}
+	for (; shown < width; shown++)
+		fputc(' ', out);
+}
+
 /* The decisive date's column: as wide as its heading, at least a date. */
 static int decisive_width(const struct kv_indicator_def *def)
 {
@@ -283,10 +304,14 @@ static void print_table_row(FILE *out, const struct kv_members *m, const struct 
 	const struct kv_listed_patient *p = &m->patients[row->patient];
 	char holder[256], date[16], value[64];
 	format_holder(holder, sizeof holder, m, p->list_holder);
-	fprintf(out, "%-20s ", p->key);
-	if (names)
-		fprintf(out, "%-28.28s ", p->name != NULL ? p->name : "");
-	fprintf(out, "%5d %4s  %-28.28s", kv_age_at(p->birth, ref), sex_name(p->sex), holder);
+	print_column(out, p->key, 20);
+	fputc(' ', out);
+	if (names) {
+		print_column(out, p->name != NULL ? p->name : "", 28);
+		fputc(' ', out);
+	}
+	fprintf(out, "%5d %4s  ", kv_age_at(p->birth, ref), sex_name(p->sex));
+	print_column(out, holder, 28);
 	if (def->decisive != NULL) {
 		format_date(date, sizeof date, row->decisive_date);
 		format_value(value, sizeof value, row->decisive_value);
