@@ -165,6 +165,26 @@ else
 	fail "--output wrote over a file"
 fi
 
+# --- hostile text from the record system -------------------------------------------
+# A GP named like a spreadsheet formula, with a comma and a quote, and a
+# terminal escape: the CSV quotes it as text, the table shows no control
+# character. (On a copy: the practice above stays as it was.)
+cp "$w/practice.sqlite" "$w/hostile.sqlite"
+sqlite3 "$w/hostile.sqlite" "UPDATE practitioner SET name = '=HYPERLINK(\"x\"),Dr' || char(27) || '[2J'
+	WHERE practitioner_id IN (SELECT gp_id FROM list_period)"
+sed "s|$w/practice.sqlite|$w/hostile.sqlite|" "$w/kvalind.ini" > "$w/hostile.ini"
+"$kv" patients --config "$w/hostile.ini" --month $month --indicator $id --denominator --format csv \
+	> "$w/hostile.csv" 2> "$w/err"
+"$kv" patients --config "$w/hostile.ini" --month $month --indicator $id --denominator \
+	> "$w/hostile.txt" 2>> "$w/err"
+if grep -qF '"'"'"'=HYPERLINK(""x""),Dr?[2J"' "$w/hostile.csv" &&
+	! grep -q "$(printf '\033')" "$w/hostile.csv" "$w/hostile.txt" &&
+	[ "$(tail -n +2 "$w/hostile.csv" | wc -l)" = "$(tail -n +2 "$w/den.csv" | wc -l)" ]; then
+	ok "a hostile GP name: quoted as text in CSV, no escape reaches the terminal"
+else
+	fail "a hostile GP name: $(sed -n 2p "$w/hostile.csv") $(cat "$w/err")"
+fi
+
 # --- bad input --------------------------------------------------------------------
 expect_usage() {
 	what=$1
