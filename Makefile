@@ -274,10 +274,10 @@ $(BAYES_BIN): tests/attacker/bayes.c $(B)/build-flags
 
 # The hub's analysis library (hub/analysis/: panel, difference-in-differences,
 # funnel, SVG, report) and its Check tests, with GSL from Debian.
-ANALYSIS_SRCS := $(wildcard hub/analysis/*.c)
+ANALYSIS_SRCS := $(wildcard hub/analysis/*.c) core/svg_chart.c
 ANALYSIS_TEST_SRCS := $(wildcard tests/analysis/*.c) $(CK_AIM)
 ANALYSIS_TEST_BIN := $(B)/tests/check_analysis
-ANALYSIS_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ihub/analysis \
+ANALYSIS_TEST_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ihub/analysis -Icore \
 	-Itests/analysis -Itests/lib $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) --cflags gsl check)
 $(ANALYSIS_TEST_BIN): $(ANALYSIS_SRCS) $(ANALYSIS_TEST_SRCS) $(B)/build-flags
 	@mkdir -p $(dir $@)
@@ -432,11 +432,20 @@ check-hub: all $(B)/kvalind-synth
 check-hub-did: all $(B)/kvalind-synth
 	bash tests/hub/did_e2e.sh $(B)
 
-# The hub's report pages in headless Chromium, loaded from the hub with a
-# quality lead's client certificate; screenshots in $(B)/hub-browser/. Not in
-# `check`: skipped (exit 0) without /usr/bin/chromium.
+# The local report's pages (tests/report_browser.sh) and the hub's report
+# pages in headless Chromium, the hub's loaded from the hub with a quality
+# lead's client certificate; screenshots in $(B)/report-browser/ and
+# $(B)/hub-browser/. Not in `check`: skipped (exit 0) without
+# /usr/bin/chromium.
 check-browser: all $(B)/kvalind-synth
+	sh tests/report_browser.sh $(B)
 	bash tests/hub/browser.sh $(B)
+
+# Only the local report in Chromium (tests/report_browser.sh): screenshots
+# of the office's page and a GP's in $(B)/report-browser/.
+.PHONY: check-report-browser
+check-report-browser: all $(B)/kvalind-synth
+	sh tests/report_browser.sh $(B)
 
 # The hub under load and under attack (tests/hub/): hub_load registers
 # simulated offices with the hub's own CA and database code and pushes their

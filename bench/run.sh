@@ -10,7 +10,11 @@
 #   psqlODBC: the ODBC floor (kv-floor --odbc: row-array fetch, the
 #            connector's driver options) and the same compute over psqlODBC;
 #   the monthly incremental run (2023-04 only), whose rows must equal the
-#   backfill's 2023-04 rows byte for byte.
+#   backfill's 2023-04 rows byte for byte;
+#   the follow-up list of that month (`kvalind patients`, DM_ANNUAL_CHECK's
+#   whole denominator as CSV to a file), whose row count must equal the
+#   incremental run's denominator: a list costs one month's compute plus
+#   the printing.
 # Then the 30,000 practice in SQLite (through the SQLite ODBC driver), the
 # DM_ANNUAL_CHECK indicator written as one plain SQL query over 101 months,
 # and (BENCH_200K=1, the default) the 200,000-patient peak-memory check.
@@ -222,10 +226,12 @@ for n in $sizes; do
 	kv_pg=("$build/kvalind" compute --config "$libpq" --from $FROM --to $TO --output "$tmp/back-$n.csv")
 	kv_odbc=("$build/kvalind" compute --config "$odbc" --from $FROM --to $TO --output "$tmp/odbc-$n.csv")
 	kv_inc=("$build/kvalind" compute --config "$libpq" --from $TO --to $TO --output "$tmp/inc-$n.csv")
+	kv_list=("$build/kvalind" patients --config "$libpq" --month $TO --indicator DM_ANNUAL_CHECK \
+		--denominator --format csv --output "$tmp/list-$n.csv")
 	# warm the cache once (not counted)
 	measure "$tmp/warm" "${floor_pg[@]}" || exit 1
 
-	: > "$tmp/pg-$n.dat"; : > "$tmp/odbc-$n.dat"; : > "$tmp/inc-$n.dat"
+	: > "$tmp/pg-$n.dat"; : > "$tmp/odbc-$n.dat"; : > "$tmp/inc-$n.dat"; : > "$tmp/list-$n.dat"
 	for i in $(seq 1 "$pairs"); do
 		echo "bench: $n patients, pair $i of $pairs" >&2
 		for side in pg odbc; do
@@ -244,7 +250,14 @@ for n in $sizes; do
 		measure "$tmp/i" "${kv_inc[@]}" || exit 1
 		echo "$(tm "$tmp/i")" >> "$tmp/inc-$n.dat"
 		cp "$tmp/i.err" "$tmp/summary-inc-$n.txt"
+		rm -f "$tmp/list-$n.csv" # patients never writes over a file
+		measure "$tmp/l" "${kv_list[@]}" || exit 1
+		echo "$(tm "$tmp/l")" >> "$tmp/list-$n.dat"
 	done
+	# the list holds exactly the incremental run's denominator
+	R[list-rows-$n]=$(($(wc -l < "$tmp/list-$n.csv") - 1))
+	lden=$(awk -F, '$2 == "DM_ANNUAL_CHECK" { print $6 }' "$tmp/inc-$n.csv")
+	[ "${R[list-rows-$n]}" = "$lden" ] && R[listsame-$n]=yes || R[listsame-$n]="NO ($lden)"
 	# the incremental month must equal the backfill's month, byte for byte
 	head -n 1 "$tmp/back-$n.csv" > "$tmp/back-last-$n.csv"
 	grep ",$TO," "$tmp/back-$n.csv" >> "$tmp/back-last-$n.csv"
@@ -269,6 +282,9 @@ for n in $sizes; do
 	R[inc-$n]=$(awk '{ print $1 }' "$tmp/inc-$n.dat" | median)
 	R[inc-cpu-$n]=$(awk '{ print $2 + $3 }' "$tmp/inc-$n.dat" | median)
 	R[inc-rss-$n]=$(awk '{ print $4 }' "$tmp/inc-$n.dat" | maxof)
+	R[list-$n]=$(awk '{ print $1 }' "$tmp/list-$n.dat" | median)
+	R[list-cpu-$n]=$(awk '{ print $2 + $3 }' "$tmp/list-$n.dat" | median)
+	R[list-rss-$n]=$(awk '{ print $4 }' "$tmp/list-$n.dat" | maxof)
 done
 
 # ---- against a baseline revision (BENCH_BASE) ---------------------------------
@@ -404,6 +420,20 @@ finish() { # after the last section: results.md, and the comparison's verdict
 			"$(fmt "${R[inc-$n]}" %.2f)" "$(fmt "${R[pg-kv-$n]}" %.2f)" \
 			"$(fmt "$(awk -v a="${R[inc-$n]}" -v b="${R[pg-kv-$n]}" 'BEGIN { print a / b }')" %.2f)" \
 			"$(fmt "${R[inc-cpu-$n]}" %.2f)" "$(awk -v k="${R[inc-rss-$n]}" 'BEGIN { printf "%.0f", k / 1024 }')" "${R[incsame-$n]}"
+	done
+	echo
+	echo "## Follow-up list (kvalind patients) of one month, $TO, libpq"
+	echo
+	echo "DM_ANNUAL_CHECK's whole denominator with key, age, sex, list holder and name, decisive date and value, as CSV to a file; against the monthly compute of the whole catalogue."
+	echo
+	echo "| patients | month compute s | list s | list / compute | CPU s (list) | peak RSS MB (list) | rows listed | = compute's denominator |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---|"
+	for n in $sizes; do
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$(fmt "${R[inc-$n]}" %.2f)" \
+			"$(fmt "${R[list-$n]}" %.2f)" \
+			"$(fmt "$(awk -v a="${R[list-$n]}" -v b="${R[inc-$n]}" 'BEGIN { print a / b }')" %.2f)" \
+			"$(fmt "${R[list-cpu-$n]}" %.2f)" "$(awk -v k="${R[list-rss-$n]}" 'BEGIN { printf "%.0f", k / 1024 }')" \
+			"${R[list-rows-$n]}" "${R[listsame-$n]}"
 	done
 	echo
 	set -- $sizes

@@ -19,6 +19,7 @@ int kv_cmd_describe_plugin(int argc, char **argv);
 int kv_cmd_list_indicators(int argc, char **argv);
 int kv_cmd_compute(int argc, char **argv);
 int kv_cmd_patients(int argc, char **argv);
+int kv_cmd_report(int argc, char **argv);
 int kv_cmd_inspect(int argc, char **argv);
 int kv_cmd_list_relations(int argc, char **argv);
 int kv_cmd_export(int argc, char **argv);

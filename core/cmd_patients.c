@@ -32,7 +32,7 @@
 #include "util.h"
 
 static const char patients_help[] =
-    "Usage: kvalind patients [--config FILE] --month YYYY-MM --indicator ID\n"
+    "Usage: kvalind patients [--config FILE] --month YYYY-MM (--indicator ID | --all)\n"
     "                        [--missing | --numerator | --denominator] [--gp N]\n"
     "                        [--format table|csv] [--output FILE]\n"
     "\n"
@@ -45,6 +45,8 @@ static const char patients_help[] =
     "  -c, --config FILE     the configuration\n"
     "  -m, --month YYYY-MM   the reference month\n"
     "  -i, --indicator ID    the indicator (kvalind list-indicators)\n"
+    "      --all             every computed indicator in turn (CSV: an indicator\n"
+    "                        column first), from one pass over the record system\n"
     "      --missing         in the denominator, not in the numerator (the default\n"
     "                        where higher is better: who lacks the check)\n"
     "      --numerator       in the numerator (the default otherwise)\n"
@@ -65,6 +67,7 @@ struct patients_args {
 	bool by_gp;
 	uint64_t gp;
 	bool csv;
+	bool all;
 };
 
 static int set_which(struct patients_args *a, enum which w)
@@ -82,6 +85,7 @@ static int parse_args(int argc, char **argv, struct patients_args *a)
 		{"config", required_argument, NULL, 'c'},
 		{"month", required_argument, NULL, 'm'},
 		{"indicator", required_argument, NULL, 'i'},
+		{"all", no_argument, NULL, 'A'},
 		{"missing", no_argument, NULL, 'M'},
 		{"numerator", no_argument, NULL, 'N'},
 		{"denominator", no_argument, NULL, 'D'},
@@ -106,6 +110,9 @@ static int parse_args(int argc, char **argv, struct patients_args *a)
 			break;
 		case 'i':
 			a->indicator = optarg;
+			break;
+		case 'A':
+			a->all = true;
 			break;
 		case 'o':
 			a->output = optarg;
@@ -142,8 +149,11 @@ static int parse_args(int argc, char **argv, struct patients_args *a)
 	}
 	if (optind < argc)
 		return kv_cli_usage_error("patients", "unexpected argument \"%s\"", argv[optind]);
-	if (month == NULL || a->indicator == NULL)
-		return kv_cli_usage_error("patients", "--month and --indicator are required");
+	if (month == NULL || (a->indicator == NULL && !a->all))
+		return kv_cli_usage_error("patients", "--month and --indicator (or --all) are "
+						      "required");
+	if (a->indicator != NULL && a->all)
+		return kv_cli_usage_error("patients", "give --indicator or --all, not both");
 	return kv_cli_month_range("patients", "--month", month, "--month", month, &a->month,
 				  &a->month, false);
 }
@@ -162,33 +172,23 @@ static bool selected(const struct patients_args *a, enum which w, const struct k
 	return w == WHICH_DENOMINATOR || (w == WHICH_NUMERATOR) == in_num;
 }
 
-/* Patient keys in the order a person expects: numbers by value (shorter
- * first, as keys have no leading zeros that matter), else as text. */
-static int compare_keys(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	bool num = la > 0 && lb > 0 && strspn(a, "0123456789") == la &&
-		   strspn(b, "0123456789") == lb;
-	if (num && la != lb)
-		return la < lb ? -1 : 1;
-	return strcmp(a, b);
-}
-
 /* For sorting: the rows and their patients. */
 static const struct kv_members *sort_members;
 
-/* By list holder, then the most overdue first (no decisive date, then the
- * oldest), then by patient key. */
+/* By indicator, list holder, then the most overdue first (no decisive date,
+ * then the oldest), then by patient key. */
 static int compare_rows(const void *va, const void *vb)
 {
 	const struct kv_member *a = va, *b = vb;
 	const struct kv_listed_patient *pa = &sort_members->patients[a->patient];
 	const struct kv_listed_patient *pb = &sort_members->patients[b->patient];
+	if (a->series != b->series)
+		return a->series < b->series ? -1 : 1;
 	if (pa->list_holder != pb->list_holder)
 		return pa->list_holder < pb->list_holder ? -1 : 1;
 	if (a->decisive_date != b->decisive_date)
 		return a->decisive_date < b->decisive_date ? -1 : 1;
-	return compare_keys(pa->key, pb->key);
+	return kv_patient_key_compare(pa->key, pb->key);
 }
 
 /* Which patients, in the definition's own words. */
@@ -204,13 +204,14 @@ static void print_which(FILE *out, enum which w, const struct kv_indicator_def *
  * character a spreadsheet would take for a formula made text. */
 static void csv_field(FILE *out, const char *v)
 {
-	bool quote = strpbrk(v, ",\"\r\n") != NULL || strchr("=+-@", v[0]) != NULL;
+	bool formula = v[0] != '\0' && strchr("=+-@", v[0]) != NULL;
+	bool quote = formula || strpbrk(v, ",\"\r\n") != NULL;
 	if (!quote) {
 		fputs(v, out);
 		return;
 	}
 	fputc('"', out);
-	if (v[0] != '\0' && strchr("=+-@", v[0]) != NULL)
+	if (formula)
 		fputc('\'', out);
 	for (; *v; v++) {
 		if (*v == '"')
@@ -252,10 +253,12 @@ static void format_holder(char *buf, size_t n, const struct kv_members *m, uint6
 }
 
 static void print_csv_row(FILE *out, const struct kv_members *m, const struct kv_member *row,
-			  kv_date ref, bool names)
+			  kv_date ref, bool names, const char *indicator)
 {
 	const struct kv_listed_patient *p = &m->patients[row->patient];
 	char date[16], value[64];
+	if (indicator != NULL)
+		fprintf(out, "%s,", indicator);
 	format_date(date, sizeof date, row->decisive_date);
 	format_value(value, sizeof value, row->decisive_value);
 	csv_field(out, p->key);
@@ -268,36 +271,68 @@ static void print_csv_row(FILE *out, const struct kv_members *m, const struct kv
 	fprintf(out, ",%d,%s,%s\n", (row->flags & KV_IN_NUMERATOR) ? 1 : 0, date, value);
 }
 
+/* s in a column of `width` characters (UTF-8 code points, as a terminal
+ * shows them): cut at a character boundary, padded with spaces. */
+static void print_column(FILE *out, const char *s, int width)
+{
+	int shown = 0;
+	const char *p = s;
+	while (*p != '\0') {
+		const char *next = p + 1;
+		while ((*next & 0xc0) == 0x80)
+			next++;
+		if (shown == width)
+			break;
+		fwrite(p, 1, (size_t)(next - p), out);
+		shown++;
+		p = next;
+	}
+	for (; shown < width; shown++)
+		fputc(' ', out);
+}
+
+/* The decisive date's column: as wide as its heading, at least a date. */
+static int decisive_width(const struct kv_indicator_def *def)
+{
+	size_t n = strlen(def->decisive);
+	return n < 10 ? 10 : n > 40 ? 40 : (int)n;
+}
+
 static void print_table_row(FILE *out, const struct kv_members *m, const struct kv_member *row,
 			    kv_date ref, bool names, const struct kv_indicator_def *def)
 {
 	const struct kv_listed_patient *p = &m->patients[row->patient];
 	char holder[256], date[16], value[64];
 	format_holder(holder, sizeof holder, m, p->list_holder);
-	fprintf(out, "%-20s ", p->key);
-	if (names)
-		fprintf(out, "%-28.28s ", p->name != NULL ? p->name : "");
-	fprintf(out, "%5d %4s  %-28.28s", kv_age_at(p->birth, ref), sex_name(p->sex), holder);
+	print_column(out, p->key, 20);
+	fputc(' ', out);
+	if (names) {
+		print_column(out, p->name != NULL ? p->name : "", 28);
+		fputc(' ', out);
+	}
+	fprintf(out, "%5d %4s  ", kv_age_at(p->birth, ref), sex_name(p->sex));
+	print_column(out, holder, 28);
 	if (def->decisive != NULL) {
 		format_date(date, sizeof date, row->decisive_date);
 		format_value(value, sizeof value, row->decisive_value);
-		fprintf(out, "  %-10s", date[0] ? date : "never");
+		fprintf(out, "  %-*s", decisive_width(def), date[0] ? date : "never");
 		if (def->decisive_unit != NULL)
 			fprintf(out, " %8s", value);
 	}
 	fputc('\n', out);
 }
 
-static int print_list(FILE *out, const struct patients_args *a, enum which w,
-		      const struct kv_series *se, const struct kv_members *m, bool names)
+/* The rows of one indicator (rows [from, to) of m, sorted). */
+static void print_list(FILE *out, const struct patients_args *a, const struct kv_series *se,
+		       const struct kv_members *m, size_t from, size_t to, bool names)
 {
 	kv_date ref = kv_month_last_day(a->month);
 	const struct kv_indicator_def *def = se->def;
+	enum which w = a->which;
+	if (w == WHICH_DEFAULT)
+		w = def->direction == KV_HIGHER_IS_BETTER ? WHICH_MISSING : WHICH_NUMERATOR;
 	size_t shown = 0;
-	if (a->csv)
-		fprintf(out, "patient_key,name,age,sex,list_holder,list_holder_name,numerator,"
-			     "decisive_date,decisive_value\n");
-	else {
+	if (!a->csv) {
 		fprintf(out, "%s %04d-%02d: %s\n", se->id, a->month / 12, a->month % 12 + 1,
 			def->title);
 		print_which(out, w, def);
@@ -308,25 +343,49 @@ static int print_list(FILE *out, const struct patients_args *a, enum which w,
 			fprintf(out, "%-28s ", "name");
 		fprintf(out, "%5s %4s  %-28s", "age", "sex", "list holder");
 		if (def->decisive != NULL) {
-			fprintf(out, "  %-10s", def->decisive);
+			fprintf(out, "  %-*s", decisive_width(def), def->decisive);
 			if (def->decisive_unit != NULL)
 				fprintf(out, " %8s", def->decisive_unit);
 		}
 		fputc('\n', out);
 	}
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = from; i < to; i++) {
 		const struct kv_member *row = &m->rows[i];
 		if (!selected(a, w, m, row))
 			continue;
 		shown++;
 		if (a->csv)
-			print_csv_row(out, m, row, ref, names);
+			print_csv_row(out, m, row, ref, names, a->all ? se->id : NULL);
 		else
 			print_table_row(out, m, row, ref, names, def);
 	}
 	if (!a->csv)
 		fprintf(out, "\n%zu patient%s%s\n", shown, shown == 1 ? "" : "s",
 			a->by_gp ? (a->gp ? " on this GP's list" : " on no GP's list") : "");
+}
+
+/* Every listed indicator's rows (one, or with --all each computed one in
+ * the order of its id). */
+static int print_lists(FILE *out, const struct patients_args *a, const struct kv_result *res,
+		       const struct kv_members *m, bool names)
+{
+	if (a->csv)
+		fprintf(out, "%spatient_key,name,age,sex,list_holder,list_holder_name,numerator,"
+			     "decisive_date,decisive_value\n",
+			a->all ? "indicator," : "");
+	size_t i = 0, blocks = 0;
+	for (size_t se = 0; se < res->n_series; se++) {
+		const struct kv_series *s = &res->series[se];
+		size_t from = i;
+		while (i < m->n && m->rows[i].series == se)
+			i++;
+		bool wanted = a->all ? s->computable && !s->failed : strcmp(s->id, a->indicator) == 0;
+		if (!wanted)
+			continue;
+		if (!a->csv && blocks++ > 0)
+			fputs("\n\n", out);
+		print_list(out, a, s, m, from, i, names);
+	}
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
@@ -369,7 +428,7 @@ int kv_cmd_patients(int argc, char **argv)
 			rc = KV_EXIT_CONFIG;
 		goto done;
 	}
-	m.indicator = a.indicator;
+	m.indicator = a.all ? NULL : a.indicator;
 	m.month = a.month;
 	m.holder_names = true;
 	m.patient_names = kv_core_settings(s.cfg)->local.show_names;
@@ -379,26 +438,26 @@ int kv_cmd_patients(int argc, char **argv)
 		fprintf(stderr, "kvalind: error: %s\n", res.failure);
 		goto done;
 	}
-	const struct kv_series *se = NULL;
-	for (size_t i = 0; i < res.n_series && se == NULL; i++)
-		if (strcmp(res.series[i].id, a.indicator) == 0)
-			se = &res.series[i];
-	if (se == NULL || se->failed) {
-		fprintf(stderr, "kvalind: error: indicator %s failed: %s\n", a.indicator,
-			res.plugin_failures);
-		goto done;
+	for (size_t i = 0; i < res.n_series; i++) {
+		const struct kv_series *se = &res.series[i];
+		bool wanted = a.all || strcmp(se->id, a.indicator) == 0;
+		if (wanted && se->failed && !a.all) {
+			fprintf(stderr, "kvalind: error: indicator %s failed: %s\n", se->id,
+				res.plugin_failures);
+			goto done;
+		}
+		if (wanted && (se->failed || !se->computable))
+			fprintf(stderr, "kvalind: warning: indicator %s is not listed: %s\n", se->id,
+				se->failed ? "its plugin failed" :
+					     "the record system does not provide what it needs");
 	}
 	if (m.without_key > 0) {
 		fprintf(stderr,
 			"kvalind: error: connector \"%s\" gives no patient key for %" PRIu64
-			" patient%s of %s; it cannot list patients\n",
-			s.connector.plugin->name, m.without_key, m.without_key == 1 ? "" : "s",
-			a.indicator);
+			" listed patient%s; it cannot list patients\n",
+			s.connector.plugin->name, m.without_key, m.without_key == 1 ? "" : "s");
 		goto done;
 	}
-	enum which w = a.which;
-	if (w == WHICH_DEFAULT)
-		w = se->def->direction == KV_HIGHER_IS_BETTER ? WHICH_MISSING : WHICH_NUMERATOR;
 	sort_members = &m;
 	qsort(m.rows, m.n, sizeof *m.rows, compare_rows);
 	if (m.patient_names && s.connector.plugin->connector->names == NULL)
@@ -408,7 +467,7 @@ int kv_cmd_patients(int argc, char **argv)
 	out = a.output != NULL ? open_output(a.output) : stdout;
 	if (out == NULL)
 		goto done;
-	if (print_list(out, &a, w, se, &m, m.patient_names) != 0) {
+	if (print_lists(out, &a, &res, &m, m.patient_names) != 0) {
 		fprintf(stderr, "kvalind: error: could not write the list to %s\n",
 			a.output ? a.output : "standard output");
 		if (a.output != NULL)

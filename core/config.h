@@ -28,8 +28,8 @@
 
 /*
  * A section of declared keys (the core's: office, core, disclosure, push,
- * schedule). Each key is bound (KV_SETTING, kv_plugin.h) to a field of the
- * section's settings struct, which lies at `offset` inside the schema's
+ * schedule, local, local_report). Each key is bound (KV_SETTING, kv_plugin.h)
+ * to a field of the section's settings struct, which lies at `offset` inside the schema's
  * settings struct: the loader fills it once, so code reads
  * kv_core_settings(cfg)->push.approval, never a key by its name, and a
  * renamed key renames the field every use must follow.
@@ -90,6 +90,12 @@ struct kv_local_settings {
 	bool show_names;
 };
 
+/* The office's own report pages (report_html.h), refreshed by the daemon. */
+struct kv_local_report_settings {
+	const char *directory; /* NULL or "": no local report */
+	int64_t months;
+};
+
 struct kv_core_settings {
 	struct kv_office_settings office;
 	struct kv_core_dir_settings core;
@@ -97,6 +103,7 @@ struct kv_core_settings {
 	struct kv_push_settings push;
 	struct kv_schedule_settings schedule;
 	struct kv_local_settings local;
+	struct kv_local_report_settings local_report;
 };
 
 extern const struct kv_config_section kv_core_sections[];

@@ -33,6 +33,7 @@
 #define DISCLOSURE(f, ...) KV_SETTING(struct kv_disclosure_settings, f, __VA_ARGS__)
 #define PUSH(f, ...) KV_SETTING(struct kv_push_settings, f, __VA_ARGS__)
 #define SCHEDULE(f, ...) KV_SETTING(struct kv_schedule_settings, f, __VA_ARGS__)
+#define LOCAL_REPORT(f, ...) KV_SETTING(struct kv_local_report_settings, f, __VA_ARGS__)
 #define LOCAL(f, ...) KV_SETTING(struct kv_local_settings, f, __VA_ARGS__)
 
 static const struct kv_setting office_keys[] = {
@@ -104,6 +105,15 @@ static const struct kv_setting schedule_keys[] = {
 	 "first reference month computed on first start"),
 };
 
+static const struct kv_setting local_report_keys[] = {
+	LOCAL_REPORT(directory, KV_CONFIG_PATH, NULL, false, NULL,
+	 "directory the daemon writes the office's own report pages to after each monthly "
+	 "run (kvalind report): exact counts and patient keys, so made 0700 and refused when "
+	 "group or others can enter it; unset: no local report"),
+	LOCAL_REPORT(months, KV_CONFIG_INT, "12", false, "12..24",
+	 "how many months, to the month just computed, the report's charts and tables show"),
+};
+
 static const struct kv_setting local_keys[] = {
 	LOCAL(show_names, KV_CONFIG_BOOL, "false", false, NULL,
 	 "show patients' names in the office's own lists and report (read at display "
@@ -120,6 +130,8 @@ const struct kv_config_section kv_core_sections[] = {
 	SECTION("push", "where extracts go", push_keys, push),
 	SECTION("schedule", "when the daemon computes and pushes", schedule_keys, schedule),
 	SECTION("local", "what the office's own follow-up lists show", local_keys, local),
+	SECTION("local_report", "the office's own report pages, never sent", local_report_keys,
+		local_report),
 };
 const size_t kv_n_core_sections = KV_ARRAY_SIZE(kv_core_sections);
 
@@ -145,7 +157,7 @@ const struct kv_config_schema kv_core_schema = {
 	.n_sections = KV_ARRAY_SIZE(kv_core_sections),
 	.secrets_section = "core",
 	.sections_allowed = "[office], [core], [disclosure], [push], [schedule], [local], "
-			    "[connector.NAME], [indicator.NAME] (NAME of [a-z0-9_])",
+			    "[local_report], [connector.NAME], [indicator.NAME] (NAME of [a-z0-9_])",
 	.more_sections = kv_config_valid_plugin_section,
 	.check = check_office_id,
 	.settings_size = sizeof(struct kv_core_settings),

@@ -134,6 +134,8 @@ static uint64_t holder_at(const struct run *r, const struct kv_patient *p,
 {
 	kv_date ref = r->refs[month];
 	*known = true;
+	if (p->n_periods == 0)
+		return 0; /* on no list ever */
 	if (ORIGIN_HAS(o, period_holders) && o->period_holders != NULL) {
 		for (size_t i = 0; i < p->n_periods; i++)
 			if (p->periods[i].from <= ref && ref < p->periods[i].to)
@@ -173,7 +175,7 @@ int kv_local_patient_holders(struct run *r, const struct kv_patient *patient,
 		uint64_t id = holder_at(r, patient, origin, m, &known);
 		if (!known) {
 			kv_snprintf(r->bad_patient, sizeof r->bad_patient,
-				    "the connector gives no list holder of each list period (ABI "
+				    "it gives no list holder of each list period (ABI "
 				    "2.1), so counts per GP can not be made");
 			return -1;
 		}

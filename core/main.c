@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{"inspect", kv_cmd_inspect, "count what the connector reads from the record system"},
 	{"compute", kv_cmd_compute, "compute indicators for a range of months"},
 	{"patients", kv_cmd_patients, "list the patients behind an indicator, for follow-up"},
+	{"report", kv_cmd_report, "write the office's own report pages: charts, counts, follow-up"},
 	{"list-relations", kv_cmd_list_relations, "list the relations disclosure control protects"},
 	{"export", kv_cmd_export, "compute, control and put monthly extracts into the outbox"},
 	{"preview", kv_cmd_preview, "show exactly what would leave the office"},

@@ -233,3 +233,13 @@ int kv_dirname(const char *path, char *buf, size_t size)
 		return kv_snprintf(buf, size, "/");
 	return kv_snprintf(buf, size, "%.*s", (int)(slash - path), path);
 }
+
+int kv_patient_key_compare(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	bool num = la > 0 && lb > 0 && strspn(a, "0123456789") == la &&
+		   strspn(b, "0123456789") == lb;
+	if (num && la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}

@@ -65,6 +65,9 @@ KV_MUST_CHECK int kv_check_state_dir(const char *path, bool follow, uid_t also_u
 
 /* Parse a whole decimal integer; false on junk, overflow or empty input. */
 bool kv_parse_int64(const char *s, long long *out);
+/* Patient keys in the order a person expects: numbers by value (shorter
+ * first, as keys have no leading zeros that matter), else as text. */
+int kv_patient_key_compare(const char *a, const char *b);
 
 /* Parse YYYY-MM into a month index (year * 12 + month - 1). */
 bool kv_parse_month(const char *s, int *month_index);

@@ -24,10 +24,9 @@
 #include "funnel.h"
 #include "panel.h"
 #include "report.h"
-
-/* From svg.h, which the hub cannot include: its struct kv_series (the
- * analysis library's) shares its name with the core's (disclosure.h). */
-void kv_xml_escape(FILE *out, const char *s);
+/* core/svg_chart.h, not svg.h, which the hub cannot include: its struct
+ * kv_series (the analysis library's) shares its name with the core's. */
+#include "svg_chart.h"
 
 static PGresult *run(PGconn *db, const char *sql, int n, const char *const *p, char *err,
 		     size_t errlen)

@@ -93,3 +93,12 @@ echo "demo: without a Noklus annual check in the 12 months to 2023-04:"
 echo "demo: kvalind patients --config $config --month 2023-04 --indicator DM_ANNUAL_CHECK --gp ${gp:-1}"
 "$build/kvalind" patients --config "$config" --month 2023-04 --indicator DM_ANNUAL_CHECK \
 	--gp "${gp:-1}" | sed -n '1,13p;$p'
+echo
+report="$demo/report"
+echo "demo: the office's own report pages (never leave it): one for the office, one per GP"
+echo "demo: kvalind report --config $config --month 2023-04 --out $report"
+if "$build/kvalind" report --config "$config" --month 2023-04 --out "$report"; then
+	echo "demo: open file://$report/index.html in a browser (the GPs' pages are linked from it)"
+else
+	echo "demo: no local report (see the error above)"
+fi

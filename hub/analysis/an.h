@@ -5,7 +5,9 @@
  * The analysis library (hub/analysis/) turns the monthly counts the hub
  * receives into panels, difference-in-differences estimates, funnel plots,
  * SVG charts and HTML reports. It is self-contained: C11, libc, libm and
- * GSL; nothing of the hub or the daemon.
+ * GSL, and the chart frame it shares with the daemon's local report
+ * (core/svg_chart.c: libc and libm only); nothing else of the hub or the
+ * daemon.
  *
  * Errors: functions return 0, or -1 with a one-line, lower-case message in
  * the caller's err buffer (truncated to errlen, always NUL-terminated when

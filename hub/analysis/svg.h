@@ -24,6 +24,7 @@
 #include "an.h"
 #include "funnel.h"
 #include "series.h"
+#include "svg_chart.h" /* core/: kv_xml_escape, the frame and axes */
 
 /* (a) an office's monthly series against its group's median and IQR band */
 struct kv_svg_series_chart {
@@ -53,9 +54,5 @@ struct kv_svg_funnel_chart {
 
 KV_AN_MUST_CHECK int kv_svg_funnel(FILE *out, const struct kv_svg_funnel_chart *c, char *err,
 				   size_t errlen);
-
-/* Write s XML-escaped (& < > " ' as entities; control characters and
- * invalid UTF-8 as '?'). Safe for element text and attribute values. */
-void kv_xml_escape(FILE *out, const char *s);
 
 #endif /* KVALIND_SVG_H */

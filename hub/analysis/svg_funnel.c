@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "svg.h"
-#include "svg_private.h"
+#include "svg_chart.h"
 
 #define C_95 "#e08a2c"
 #define C_998 "#b2182b"
@@ -39,13 +39,13 @@ static int by_position(const void *a, const void *b)
 	return strcmp(x->office, y->office);
 }
 
-static double clamp(double v, const struct svg_scale *s)
+static double clamp(double v, const struct kv_svg_scale *s)
 {
 	return v < s->lo ? s->lo : v > s->hi ? s->hi : v;
 }
 
-static void curve(FILE *out, const struct kv_funnel *f, const struct svg_scale *xs,
-		  const struct svg_scale *ys, const char *cls, const char *colour, size_t which)
+static void curve(FILE *out, const struct kv_funnel *f, const struct kv_svg_scale *xs,
+		  const struct kv_svg_scale *ys, const char *cls, const char *colour, size_t which)
 {
 	fprintf(out, "<path class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"%s d=\"",
 		cls, colour, strcmp(cls, "limit95") == 0 ? " stroke-dasharray=\"6 3\"" : "");
@@ -53,14 +53,14 @@ static void curve(FILE *out, const struct kv_funnel *f, const struct svg_scale *
 		const struct kv_funnel_limits *l = &f->grid[i].lim;
 		double v = which == 0 ? l->lo95 : which == 1 ? l->hi95 : which == 2 ? l->lo998 : l->hi998;
 		fputs(i ? " L" : "M", out);
-		svg_num(out, svg_map(xs, f->grid[i].n));
+		kv_svg_num(out, kv_svg_map(xs, f->grid[i].n));
 		fputc(',', out);
-		svg_num(out, svg_map(ys, clamp(v, ys)));
+		kv_svg_num(out, kv_svg_map(ys, clamp(v, ys)));
 	}
 	fputs("\"/>\n", out);
 }
 
-static void scales(const struct kv_funnel *f, struct svg_scale *xs, struct svg_scale *ys,
+static void scales(const struct kv_funnel *f, struct kv_svg_scale *xs, struct kv_svg_scale *ys,
 		   double *xstep, double *ystep)
 {
 	double nmax = 1, lo = f->p0, hi = f->p0, nmin = INFINITY;
@@ -82,31 +82,31 @@ static void scales(const struct kv_funnel *f, struct svg_scale *xs, struct svg_s
 	double pad = fmax(0.02, (hi - lo) * 0.05);
 	lo = fmax(0, lo - pad);
 	hi = fmin(1, hi + pad);
-	*ystep = svg_nice_step(lo, hi, 5);
-	svg_nice_range(&lo, &hi, *ystep);
-	*ys = (struct svg_scale){.lo = fmax(0, lo), .hi = fmin(1, hi), .a = SVG_H - SVG_BOTTOM,
-				 .b = SVG_TOP};
+	*ystep = kv_svg_nice_step(lo, hi, 5);
+	kv_svg_nice_range(&lo, &hi, *ystep);
+	*ys = (struct kv_svg_scale){.lo = fmax(0, lo), .hi = fmin(1, hi), .a = KV_SVG_H - KV_SVG_BOTTOM,
+				 .b = KV_SVG_TOP};
 	double x0 = 0, x1 = nmax;
-	*xstep = svg_nice_step(x0, x1, 6);
-	svg_nice_range(&x0, &x1, *xstep);
-	*xs = (struct svg_scale){.lo = x0, .hi = x1, .a = SVG_LEFT, .b = SVG_W - SVG_RIGHT};
+	*xstep = kv_svg_nice_step(x0, x1, 6);
+	kv_svg_nice_range(&x0, &x1, *xstep);
+	*xs = (struct kv_svg_scale){.lo = x0, .hi = x1, .a = KV_SVG_LEFT, .b = KV_SVG_W - KV_SVG_RIGHT};
 }
 
 static void office_point(FILE *out, const struct kv_svg_funnel_chart *c,
-			 const struct kv_funnel_office *o, const struct svg_scale *xs,
-			 const struct svg_scale *ys)
+			 const struct kv_funnel_office *o, const struct kv_svg_scale *xs,
+			 const struct kv_svg_scale *ys)
 {
 	bool named = is_named(c, o->office);
 	bool high = named && c->highlight && strcmp(c->highlight, o->office) == 0;
 	const char *flag = o->flag == KV_FUNNEL_OUT998 ? " out998" : o->flag == KV_FUNNEL_OUT95 ? " out95" : "";
 	const char *fill = high ? C_HIGH : o->flag == KV_FUNNEL_OUT998 ? C_998
 					 : o->flag == KV_FUNNEL_OUT95 ? C_95 : C_POINT;
-	double x = svg_map(xs, o->n), y = svg_map(ys, o->share);
+	double x = kv_svg_map(xs, o->n), y = kv_svg_map(ys, o->share);
 	fprintf(out, "<circle class=\"point%s%s%s\" cx=\"", named ? " named" : "",
 		high ? " highlight" : "", flag);
-	svg_num(out, x);
+	kv_svg_num(out, x);
 	fputs("\" cy=\"", out);
-	svg_num(out, y);
+	kv_svg_num(out, y);
 	fprintf(out, "\" r=\"%s\" fill=\"%s\" fill-opacity=\"0.85\"%s>", high ? "7" : "4.5", fill,
 		high ? " stroke=\"#ffcc00\" stroke-width=\"2.5\"" : "");
 	if (named) {
@@ -120,9 +120,9 @@ static void office_point(FILE *out, const struct kv_svg_funnel_chart *c,
 	fputs("</circle>\n", out);
 	if (named && (c->labels || high)) {
 		fputs("<text class=\"pointlabel\" x=\"", out);
-		svg_num(out, x + 8);
+		kv_svg_num(out, x + 8);
 		fputs("\" y=\"", out);
-		svg_num(out, y - 6);
+		kv_svg_num(out, y - 6);
 		fputs("\" font-size=\"11\">", out);
 		kv_xml_escape(out, o->office);
 		fputs("</text>\n", out);
@@ -148,7 +148,7 @@ int kv_svg_funnel(FILE *out, const struct kv_svg_funnel_chart *c, char *err, siz
 		order[i] = &f->offices[i];
 	qsort(order, f->n_offices, sizeof *order, by_position);
 
-	struct svg_scale xs, ys;
+	struct kv_svg_scale xs, ys;
 	double xstep, ystep;
 	scales(f, &xs, &ys, &xstep, &ystep);
 	char a[KV_AN_PERIOD_MAX], b[KV_AN_PERIOD_MAX], desc[256];
@@ -158,19 +158,19 @@ int kv_svg_funnel(FILE *out, const struct kv_svg_funnel_chart *c, char *err, siz
 		 "Funnel plot, %s to %s: share of %zu offices against the denominator, with exact "
 		 "binomial 95%% and 99.8%% limits around the overall share %.1f%%",
 		 a, b, f->n_offices, f->p0 * 100);
-	svg_begin(out, c->title, desc);
-	svg_axes(out, &xs, &ys, xstep, ystep, count_label,
+	kv_svg_begin(out, c->title, desc);
+	kv_svg_axes(out, &xs, &ys, xstep, ystep, count_label,
 		 f->mode == KV_FUNNEL_N_MEAN ? "mean monthly denominator" : "denominator (summed over 12 months)",
 		 "share");
 
 	fputs("<line class=\"target\" x1=\"", out);
-	svg_num(out, xs.a);
+	kv_svg_num(out, xs.a);
 	fputs("\" y1=\"", out);
-	svg_num(out, svg_map(&ys, f->p0));
+	kv_svg_num(out, kv_svg_map(&ys, f->p0));
 	fputs("\" x2=\"", out);
-	svg_num(out, xs.b);
+	kv_svg_num(out, xs.b);
 	fputs("\" y2=\"", out);
-	svg_num(out, svg_map(&ys, f->p0));
+	kv_svg_num(out, kv_svg_map(&ys, f->p0));
 	fputs("\" stroke=\"" C_TARGET "\" stroke-width=\"1\" stroke-dasharray=\"2 2\"/>\n", out);
 	curve(out, f, &xs, &ys, "limit95", C_95, 0);
 	curve(out, f, &xs, &ys, "limit95", C_95, 1);
@@ -184,12 +184,12 @@ int kv_svg_funnel(FILE *out, const struct kv_svg_funnel_chart *c, char *err, siz
 
 	char label[96];
 	snprintf(label, sizeof label, "overall share %.1f%%", f->p0 * 100);
-	svg_legend(out, 0, SVG_KEY_DASH, C_95, "95% limits");
-	svg_legend(out, 1, SVG_KEY_LINE, C_998, "99.8% limits");
-	svg_legend(out, 2, SVG_KEY_DASH, C_TARGET, label);
+	kv_svg_legend(out, 0, KV_SVG_KEY_DASH, C_95, "95% limits");
+	kv_svg_legend(out, 1, KV_SVG_KEY_LINE, C_998, "99.8% limits");
+	kv_svg_legend(out, 2, KV_SVG_KEY_DASH, C_TARGET, label);
 	snprintf(label, sizeof label, "offices (%zu)", f->n_offices);
-	svg_legend(out, 3, SVG_KEY_POINT, C_POINT, label);
-	svg_end(out);
+	kv_svg_legend(out, 3, KV_SVG_KEY_POINT, C_POINT, label);
+	kv_svg_end(out);
 	if (fflush(out) != 0 || ferror(out)) {
 		kv_an_err(err, errlen, "could not write the funnel chart");
 		goto done;

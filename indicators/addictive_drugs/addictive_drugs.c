@@ -23,6 +23,7 @@
  * month. compute() collects a patient's contact days and ADDICTIVE
  * prescriptions once, sorted, and answers every month by binary search.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "kv_ind.h"
@@ -47,6 +48,7 @@ static const struct kv_indicator_def add_defs[ADD_N_INDICATORS] = {
 		.denominator_population = "contact_w12", .denominator_within = "listed",
 		/* an addictive prescription in the same W12 */
 		.numerator_within = "addictive_rx_w12",
+		.decisive = "last addictive prescription", .decisive_unit = "DDD",
 	},
 	[ADD_DDD_MEAN] = {
 		.id = "ADD_DDD_MEAN", .version = 1, .type = KV_INDICATOR_MEAN,
@@ -60,6 +62,7 @@ static const struct kv_indicator_def add_defs[ADD_N_INDICATORS] = {
 		.denominator = "listed patients with a prescription of an addictive drug in W12",
 		.direction = KV_LOWER_IS_BETTER,
 		.denominator_population = "addictive_rx_w12", .denominator_within = "listed",
+		.decisive = "last addictive prescription", .decisive_unit = "DDD",
 	},
 };
 
@@ -198,6 +201,26 @@ static uint64_t null_ddd_counted(const struct add_state *s)
 
 /* ---- compute ------------------------------------------------------------- */
 
+/* The decisive date and value (ABI 2.1) of both indicators in month m: the
+ * last ADDICTIVE prescription on or before R (the first `upto` of s->rx),
+ * in W12 or not, and the DDD of that day's ADDICTIVE prescriptions summed
+ * (NAN when none of them has a DDD). */
+static void add_decisive(const struct add_state *s, size_t m, size_t upto,
+			 struct kv_result_block *out)
+{
+	if (upto == 0)
+		return;
+	const kv_date day = s->rx[upto - 1].date;
+	double ddd = NAN;
+	for (size_t i = upto; i > 0 && s->rx[i - 1].date == day; i--)
+		if (s->rx[i - 1].has_ddd)
+			ddd = isnan(ddd) ? s->rx[i - 1].ddd : ddd + s->rx[i - 1].ddd;
+	const uint8_t *f = out->flags;
+	for (size_t i = 0; i < ADD_N_INDICATORS; i++)
+		if (f[i * out->n_months + m] & KV_IN_DENOMINATOR)
+			kv_ind_decisive(out, i, m, day, ddd);
+}
+
 static int add_compute(const struct kv_call *call, const struct kv_patient *p,
 		       struct kv_result_block *out)
 {
@@ -225,6 +248,8 @@ static int add_compute(const struct kv_call *call, const struct kv_patient *p,
 			if (hi > lo)
 				kv_ind_mark(out, ADD_PRESCRIBED, m, KV_IN_NUMERATOR);
 		}
+		if (KV_RESULT_HAS_DECISIVE(out))
+			add_decisive(s, m, hi, out);
 	}
 	if (s->count_null_ddd) {
 		uint64_t n = null_ddd_counted(s);

@@ -48,6 +48,7 @@
  */
 #include "kvalind/kv_plugin.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "kv_ind.h"
@@ -82,6 +83,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.denominator_population = "listed", .numerator_population = "anxiety_w12",
 		/* ANXIETY is the CHRONIC category anxiety; W12 ends at R */
 		.numerator_within = "chronic_1plus",
+		.decisive = "last anxiety diagnosis", .decisive_unit = NULL,
 	},
 	[ANX_NEW_SOMATIC] = {
 		.id = "ANX_NEW_SOMATIC", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -93,6 +95,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "anxiety_new_28d",
 		.denominator_within = "anxiety_w12",
+		.decisive = "new anxiety diagnosis", .decisive_unit = NULL,
 	},
 	[ANX_ANTIDEPRESSANT] = {
 		.id = "ANX_ANTIDEPRESSANT", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -106,6 +109,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		/* treated as AD_WITH_DIAGNOSIS's denominator is; ANXIETY in W12 is
 		 * in its W24 (ad_diagnosis_months >= 12) */
 		.numerator_within = "antidepressant_users_dx_w24, antidepressant_users",
+		.decisive = "last antidepressant", .decisive_unit = NULL,
 	},
 	[ANX_FOLLOWUP_NEW] = {
 		.id = "ANX_FOLLOWUP_NEW", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -121,6 +125,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.denominator_population = "anxiety_new_42d",
 		.denominator_within = "anxiety_new_28d, anxiety_w12",
 		.numerator_within = "contact_w12",
+		.decisive = "new anxiety diagnosis", .decisive_unit = NULL,
 	},
 	[ANX_CONTROL_AD_START] = {
 		.id = "ANX_CONTROL_AD_START", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -132,6 +137,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.direction = KV_HIGHER_IS_BETTER,
 		/* ANXIETY up to R: the CHRONIC category anxiety */
 		.denominator_within = "chronic_1plus, listed",
+		.decisive = "antidepressant start", .decisive_unit = NULL,
 	},
 	[ANX_CBT_NEW] = {
 		.id = "ANX_CBT_NEW", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -144,6 +150,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		/* init: cbt_days >= followup_days >= somatic_workup_days */
 		.denominator_population = "anxiety_new_90d",
 		.denominator_within = "anxiety_new_42d, anxiety_new_28d, anxiety_w12",
+		.decisive = "new anxiety diagnosis", .decisive_unit = NULL,
 	},
 	[ANX_BENZODIAZEPINE] = {
 		.id = "ANX_BENZODIAZEPINE", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -154,6 +161,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.denominator = "listed patients with an ANXIETY diagnosis recorded in W12",
 		.direction = KV_LOWER_IS_BETTER,
 		.denominator_population = "anxiety_w12",
+		.decisive = "last benzodiazepine prescription", .decisive_unit = NULL,
 	},
 	[AD_WITH_DIAGNOSIS] = {
 		.id = "AD_WITH_DIAGNOSIS", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -167,6 +175,7 @@ static const struct kv_indicator_def anx_defs[ANX_N_INDICATORS] = {
 		.numerator_population = "antidepressant_users_dx_w24",
 		/* DEPRESSION or ANXIETY up to R: a CHRONIC category */
 		.denominator_within = "listed", .numerator_within = "chronic_1plus",
+		.decisive = "last depression or anxiety diagnosis", .decisive_unit = NULL,
 	},
 };
 
@@ -505,6 +514,8 @@ static void mark_new(const struct anx_state *s, const struct anx_month *a, size_
 	kv_ind_mark(out, ind, m, KV_IN_DENOMINATOR);
 	if (kv_ind_days_any_in(events, d + first, d + days))
 		kv_ind_mark(out, ind, m, KV_IN_NUMERATOR);
+	if (KV_RESULT_HAS_DECISIVE(out)) /* the new diagnosis the window follows */
+		kv_ind_decisive(out, ind, m, d, NAN);
 }
 
 /* ANX_CONTROL_AD_START: the latest start s in months m-23..m-12 of a patient
@@ -517,6 +528,8 @@ static void mark_ad_start(const struct anx_state *s, const struct anx_month *a, 
 	    !kv_ind_days_last_in(&s->ad_start, a->start_from, a->start_to, &start))
 		return;
 	kv_ind_mark(out, ANX_CONTROL_AD_START, m, KV_IN_DENOMINATOR);
+	if (KV_RESULT_HAS_DECISIVE(out)) /* the start the control follows */
+		kv_ind_decisive(out, ANX_CONTROL_AD_START, m, start, NAN);
 	if (kv_ind_days_any_in(&s->f2f, kv_date_add_months(start, s->win.control_from),
 			       kv_date_add_months(start, s->win.control_to)))
 		kv_ind_mark(out, ANX_CONTROL_AD_START, m, KV_IN_NUMERATOR);
@@ -528,8 +541,13 @@ static void mark_month(const struct anx_state *s, size_t m, struct kv_result_blo
 	const struct anx_month *a = &s->months[m];
 	const struct anx_windows *w = &s->win;
 	const bool treated = kv_ind_treated(&s->ad, a->w12_from, a->r);
+	/* Decisive dates: the last event on or before R, in the window or not;
+	 * for the anchored indicators the anchor (mark_new, mark_ad_start). */
+	const bool decisive = KV_RESULT_HAS_DECISIVE(out);
 
 	kv_ind_mark(out, ANX_PREVALENCE, m, KV_IN_DENOMINATOR);
+	if (decisive)
+		kv_ind_decisive(out, ANX_PREVALENCE, m, kv_ind_days_last_upto(&s->anx, a->r), NAN);
 	if (kv_ind_days_any_in(&s->anx, a->w12_from, a->r)) {
 		kv_ind_mark(out, ANX_PREVALENCE, m, KV_IN_NUMERATOR);
 		kv_ind_mark(out, ANX_ANTIDEPRESSANT, m, KV_IN_DENOMINATOR);
@@ -538,6 +556,12 @@ static void mark_month(const struct anx_state *s, size_t m, struct kv_result_blo
 		kv_ind_mark(out, ANX_BENZODIAZEPINE, m, KV_IN_DENOMINATOR);
 		if (kv_ind_days_any_in(&s->bzd_rx, a->w12_from, a->r))
 			kv_ind_mark(out, ANX_BENZODIAZEPINE, m, KV_IN_NUMERATOR);
+		if (decisive) {
+			kv_ind_decisive(out, ANX_ANTIDEPRESSANT, m,
+					kv_ind_treatment_last(&s->ad, a->r), NAN);
+			kv_ind_decisive(out, ANX_BENZODIAZEPINE, m,
+					kv_ind_days_last_upto(&s->bzd_rx, a->r), NAN);
+		}
 	}
 
 	/* Labs in [d - 28, d + 28]; contacts in (d, d + 42]; fees in (d, d + 90]. */
@@ -551,6 +575,9 @@ static void mark_month(const struct anx_state *s, size_t m, struct kv_result_blo
 		kv_ind_mark(out, AD_WITH_DIAGNOSIS, m, KV_IN_DENOMINATOR);
 		if (kv_ind_days_any_in(&s->mood, a->diagnosis_from, a->r))
 			kv_ind_mark(out, AD_WITH_DIAGNOSIS, m, KV_IN_NUMERATOR);
+		if (decisive)
+			kv_ind_decisive(out, AD_WITH_DIAGNOSIS, m,
+					kv_ind_days_last_upto(&s->mood, a->r), NAN);
 	}
 }
 

@@ -13,6 +13,7 @@
  * and the sorted prescription days once, then answers every month by
  * binary search.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "kv_ind.h"
@@ -32,6 +33,7 @@ static const struct kv_indicator_def chd_defs[CHD_N_INDICATORS] = {
 		.direction = KV_HIGHER_IS_BETTER,
 		/* IHD is the CHRONIC category IHD (CHRONIC_IHD, the same codes) */
 		.denominator_within = "chronic_1plus, listed",
+		.decisive = "last beta blocker", .decisive_unit = NULL,
 	},
 };
 
@@ -113,6 +115,10 @@ static int chd_compute(const struct kv_call *call, const struct kv_patient *p,
 		kv_ind_mark(out, CHD_BETA_BLOCKER, m, KV_IN_DENOMINATOR);
 		if (kv_ind_treated(&s->bb, mo->from[m], mo->ref[m]))
 			kv_ind_mark(out, CHD_BETA_BLOCKER, m, KV_IN_NUMERATOR);
+		/* the last day treated on or before R, in W12 or not */
+		if (KV_RESULT_HAS_DECISIVE(out))
+			kv_ind_decisive(out, CHD_BETA_BLOCKER, m,
+					kv_ind_treatment_last(&s->bb, mo->ref[m]), NAN);
 	}
 	return KV_OK;
 }

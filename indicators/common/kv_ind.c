@@ -282,6 +282,20 @@ bool kv_ind_treated(const struct kv_ind_treatment *t, kv_date from, kv_date r)
 	return kv_ind_periods_cover(&t->use, r) || kv_ind_days_any_in(&t->rx, from, r);
 }
 
+kv_date kv_ind_treatment_last(const struct kv_ind_treatment *t, kv_date r)
+{
+	kv_date last = kv_ind_days_last_upto(&t->rx, r);
+	for (size_t i = 0; i < t->use.n; i++) {
+		const struct kv_ind_period *u = &t->use.v[i];
+		if (u->start > r)
+			continue;
+		kv_date end = u->stop <= r ? u->stop - 1 : r;
+		if (end > last)
+			last = end;
+	}
+	return last;
+}
+
 void kv_ind_treatment_free(struct kv_ind_treatment *t)
 {
 	kv_ind_periods_free(&t->use);

@@ -26,6 +26,10 @@
  *  - kv_ind_new_state, kv_ind_config_months, kv_ind_need_set, kv_ind_mark:
  *    init and compute boilerplate, with the host->set_error messages every
  *    plugin gives. (The result block's shape is the core's to check.)
+ *  - kv_ind_decisive and the *_upto / kv_ind_treatment_last searches: the
+ *    decisive date and value of a cell (ABI 2.1), written only when the
+ *    result block asks for them (KV_RESULT_HAS_DECISIVE) and only for a
+ *    cell the patient is in the denominator of.
  *
  * Buffers grow to the largest patient seen and are freed by the plugin's
  * fini(); nothing is allocated per event.
@@ -84,6 +88,13 @@ bool kv_ind_days_any_in(const struct kv_ind_days *d, kv_date from, kv_date to);
 
 /* The latest day in [from, to] into *out: true, or false when there is none. */
 bool kv_ind_days_last_in(const struct kv_ind_days *d, kv_date from, kv_date to, kv_date *out);
+
+/* The latest day on or before r, KV_DATE_NONE when there is none. */
+static inline kv_date kv_ind_days_last_upto(const struct kv_ind_days *d, kv_date r)
+{
+	kv_date last;
+	return kv_ind_days_last_in(d, KV_DATE_NONE, r, &last) ? last : KV_DATE_NONE;
+}
 
 /* How many days of the list lie in [from, to] (0 when from > to); after
  * kv_ind_days_finish, distinct days. */
@@ -186,6 +197,12 @@ int kv_ind_treatment_collect(struct kv_ind_treatment *t, const struct kv_host *h
 /* A regular drug in use at r, or a prescription in [from, r]. */
 bool kv_ind_treated(const struct kv_ind_treatment *t, kv_date from, kv_date r);
 
+/* The last day on or before r the patient was treated: the latest of the
+ * last prescription day and, for regular rows started on or before r, the
+ * last day in use up to r (stop - 1, or r while in use). KV_DATE_NONE when
+ * never treated up to r. */
+kv_date kv_ind_treatment_last(const struct kv_ind_treatment *t, kv_date r);
+
 void kv_ind_treatment_free(struct kv_ind_treatment *t);
 
 /* ---- init and compute boilerplate ----------------------------------------- */
@@ -228,6 +245,17 @@ static inline int kv_ind_out_of_memory(const struct kv_call *call)
 static inline void kv_ind_mark(struct kv_result_block *out, size_t i, size_t m, uint8_t bits)
 {
 	out->flags[i * out->n_months + m] |= bits;
+}
+
+/* The decisive date and value of indicator i in month m (ABI 2.1). Call
+ * only under KV_RESULT_HAS_DECISIVE(out), for a cell the patient is in
+ * the denominator of; value NAN for a date alone. */
+static inline void kv_ind_decisive(struct kv_result_block *out, size_t i, size_t m, kv_date date,
+				   double value)
+{
+	const size_t k = i * out->n_months + m;
+	out->decisive_dates[k] = date;
+	out->decisive_values[k] = value;
 }
 
 void kv_ind_days_free(struct kv_ind_days *d);

@@ -33,6 +33,7 @@
  */
 #include "kvalind/kv_plugin.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "kv_ind.h"
@@ -69,6 +70,7 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 		/* COPD (R95; J43, J44) is within the CHRONIC category COPD/asthma
 		 * (R95, R96; J43-J45), also "ever" up to R among L(R) */
 		.numerator_within = "chronic_1plus",
+		.decisive = "first COPD diagnosis", .decisive_unit = NULL,
 	},
 	[COPD_CONTROL_AFTER_EXAC] = {
 		.id = "COPD_CONTROL_AFTER_EXAC", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -85,6 +87,7 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 		 * face-to-face contact in (e, R], e in the exacerbation window,
 		 * which addictive_drugs' window (at least 12 months) holds */
 		.denominator_within = "copd", .numerator_within = "contact_w12",
+		.decisive = "exacerbation", .decisive_unit = NULL,
 	},
 	[COPD_CONTROL_6W] = {
 		.id = "COPD_CONTROL_6W", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -99,6 +102,7 @@ static const struct kv_indicator_def copd_defs[COPD_N_INDICATORS] = {
 		.denominator_population = "copd_exacerbation_42d",
 		/* (e, e + 42] lies in (e, R]: e <= R - 42 */
 		.denominator_within = "copd", .numerator_within = "copd_control_after_exac",
+		.decisive = "exacerbation", .decisive_unit = NULL,
 	},
 };
 
@@ -293,6 +297,11 @@ static void mark_month(const struct copd_state *s, size_t m, struct kv_result_bl
 		return;
 	kv_ind_mark(out, COPD_CONTROL_AFTER_EXAC, m, KV_IN_DENOMINATOR);
 	kv_ind_mark(out, COPD_CONTROL_6W, m, KV_IN_DENOMINATOR);
+	/* the exacerbation that put the patient in D: a control is due after it */
+	if (KV_RESULT_HAS_DECISIVE(out)) {
+		kv_ind_decisive(out, COPD_CONTROL_AFTER_EXAC, m, e, NAN);
+		kv_ind_decisive(out, COPD_CONTROL_6W, m, e, NAN);
+	}
 	if (kv_ind_days_any_in(&s->controls, e + 1, r))
 		kv_ind_mark(out, COPD_CONTROL_AFTER_EXAC, m, KV_IN_NUMERATOR);
 	if (kv_ind_days_any_in(&s->controls, e + 1, e + s->control_days))
@@ -309,6 +318,10 @@ static int copd_compute(const struct kv_call *call, const struct kv_patient *p,
 	kv_date since = kv_ind_first_diagnosis(call->host, s->sets.copd, p);
 	if (!kv_ind_mark_prevalence(p, since, mo, out, COPD_PREVALENCE))
 		return KV_OK;
+	if (KV_RESULT_HAS_DECISIVE(out))
+		for (size_t m = 0; m < mo->n; m++)
+			if (mo->flag[m]) /* in the numerator: since <= R */
+				kv_ind_decisive(out, COPD_PREVALENCE, m, since, NAN);
 	if (collect(call, s, p) != KV_OK)
 		return KV_ERROR;
 	if (s->exacerbations.n == 0)

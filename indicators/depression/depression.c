@@ -28,6 +28,7 @@
  */
 #include "kvalind/kv_plugin.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "kv_ind.h"
@@ -57,6 +58,7 @@ static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
 		.denominator_population = "listed", .numerator_population = "depression_w12",
 		/* DEPRESSION is the CHRONIC category depression; W12 ends at R */
 		.numerator_within = "chronic_1plus",
+		.decisive = "last depression diagnosis", .decisive_unit = NULL,
 	},
 	[DEP_NEW_SOMATIC] = {
 		.id = "DEP_NEW_SOMATIC", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -67,6 +69,7 @@ static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
 		.denominator = "listed patients whose last new DEPRESSION diagnosis d in W12 has d <= R - 28 days",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_within = "depression_w12",
+		.decisive = "new depression diagnosis", .decisive_unit = NULL,
 	},
 	[DEP_ANTIDEPRESSANT] = {
 		.id = "DEP_ANTIDEPRESSANT", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -80,6 +83,7 @@ static const struct kv_indicator_def dep_defs[DEP_N_INDICATORS] = {
 		/* AD_WITH_DIAGNOSIS (plugin anxiety): treated with ANTIDEPRESSANT as
 		 * here; DEPRESSION in W12 is in its W24 (ad_diagnosis_months >= 12) */
 		.numerator_within = "antidepressant_users_dx_w24, antidepressant_users",
+		.decisive = "last antidepressant", .decisive_unit = NULL,
 	},
 };
 
@@ -186,13 +190,21 @@ static int collect(const struct kv_call *call, struct dep_state *s, const struct
 static void mark_month(const struct dep_state *s, size_t m, struct kv_result_block *out)
 {
 	const kv_date r = s->months.ref[m], from = s->months.from[m];
+	/* Decisive dates: the last event on or before R, in W12 or not; for
+	 * DEP_NEW_SOMATIC the new diagnosis d the work-up belongs to. */
+	const bool decisive = KV_RESULT_HAS_DECISIVE(out);
 
 	kv_ind_mark(out, DEP_PREVALENCE, m, KV_IN_DENOMINATOR);
+	if (decisive)
+		kv_ind_decisive(out, DEP_PREVALENCE, m, kv_ind_days_last_upto(&s->dx, r), NAN);
 	if (kv_ind_days_any_in(&s->dx, from, r)) {
 		kv_ind_mark(out, DEP_PREVALENCE, m, KV_IN_NUMERATOR);
 		kv_ind_mark(out, DEP_ANTIDEPRESSANT, m, KV_IN_DENOMINATOR);
 		if (kv_ind_treated(&s->ad, from, r))
 			kv_ind_mark(out, DEP_ANTIDEPRESSANT, m, KV_IN_NUMERATOR);
+		if (decisive)
+			kv_ind_decisive(out, DEP_ANTIDEPRESSANT, m, kv_ind_treatment_last(&s->ad, r),
+					NAN);
 	}
 
 	kv_date d;
@@ -200,6 +212,8 @@ static void mark_month(const struct dep_state *s, size_t m, struct kv_result_blo
 		kv_ind_mark(out, DEP_NEW_SOMATIC, m, KV_IN_DENOMINATOR);
 		if (kv_ind_days_any_in(&s->labs, d - s->workup_days, d + s->workup_days))
 			kv_ind_mark(out, DEP_NEW_SOMATIC, m, KV_IN_NUMERATOR);
+		if (decisive)
+			kv_ind_decisive(out, DEP_NEW_SOMATIC, m, d, NAN);
 	}
 }
 

@@ -13,6 +13,7 @@
  * events once into sorted per-day series (kv_ind.h, dm_series.h) and
  * answers every month of the run from them by binary search.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "dm_series.h"
@@ -54,6 +55,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		/* DIABETES is the CHRONIC category diabetes (CHRONIC_DIABETES, the
 		 * same codes), also "ever" up to R among L(R) */
 		.numerator_within = "chronic_1plus",
+		.decisive = "first diabetes diagnosis", .decisive_unit = NULL,
 	},
 	[DM_ANNUAL_CHECK] = {
 		.id = "DM_ANNUAL_CHECK", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -64,6 +66,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "diabetes",
+		.decisive = "last annual check", .decisive_unit = NULL,
 	},
 	[DM_HBA1C_MEASURED] = {
 		.id = "DM_HBA1C_MEASURED", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -74,6 +77,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_population = "diabetes_hba1c_measured",
+		.decisive = "last HbA1c", .decisive_unit = "mmol/mol",
 	},
 	[DM_HBA1C_LT52] = {
 		.id = "DM_HBA1C_LT52", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -85,6 +89,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_hba1c_measured",
 		.hide_priority = 1,
+		.decisive = "last HbA1c", .decisive_unit = "mmol/mol",
 	},
 	[DM_HBA1C_52_70] = {
 		.id = "DM_HBA1C_52_70", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -96,6 +101,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_hba1c_measured",
 		.hide_priority = 2,
+		.decisive = "last HbA1c", .decisive_unit = "mmol/mol",
 	},
 	[DM_HBA1C_GT70] = {
 		.id = "DM_HBA1C_GT70", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -107,6 +113,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.direction = KV_LOWER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_hba1c_measured",
 		.hide_priority = 3, /* hidden first: usually the smallest band */
+		.decisive = "last HbA1c", .decisive_unit = "mmol/mol",
 	},
 	[DM_BP_MEASURED] = {
 		.id = "DM_BP_MEASURED", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -117,6 +124,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_population = "diabetes_bp_measured",
+		.decisive = "last blood pressure", .decisive_unit = "mmHg",
 	},
 	[DM_BP_LE140_85] = {
 		.id = "DM_BP_LE140_85", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -128,6 +136,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_bp_measured", .relation_flags = KV_PARTS_COMPLETE,
 		.hide_priority = 1,
+		.decisive = "last blood pressure", .decisive_unit = "mmHg",
 	},
 	[DM_BP_141_149] = {
 		.id = "DM_BP_141_149", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -139,6 +148,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_bp_measured", .relation_flags = KV_PARTS_COMPLETE,
 		.hide_priority = 3, /* hidden first: usually the smallest band */
+		.decisive = "last blood pressure", .decisive_unit = "mmHg",
 	},
 	[DM_BP_GE150_90] = {
 		.id = "DM_BP_GE150_90", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -150,6 +160,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.direction = KV_LOWER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_part_of = "diabetes_bp_measured", .relation_flags = KV_PARTS_COMPLETE,
 		.hide_priority = 2,
+		.decisive = "last blood pressure", .decisive_unit = "mmHg",
 	},
 	[DM_STATIN] = {
 		.id = "DM_STATIN", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -160,6 +171,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "diabetes",
+		.decisive = "last statin", .decisive_unit = NULL,
 	},
 	[DM_UACR_MEASURED] = {
 		.id = "DM_UACR_MEASURED", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -170,6 +182,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator = "listed patients with diabetes",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_population = "diabetes", .numerator_population = "diabetes_uacr_measured",
+		.decisive = "last UACR", .decisive_unit = "mg/mmol",
 	},
 	[DM_ALBUMINURIA] = {
 		.id = "DM_ALBUMINURIA", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -182,6 +195,7 @@ static const struct kv_indicator_def dm_defs[DM_N_INDICATORS] = {
 		.denominator_population = "diabetes",
 		/* a last numeric UACR in W12 is a UACR result in W12 */
 		.numerator_within = "diabetes_uacr_measured",
+		.decisive = "last UACR", .decisive_unit = "mg/mmol",
 	},
 };
 
@@ -460,6 +474,47 @@ static void mark_uacr(const struct dm_state *s, size_t m, kv_date from, kv_date 
 		kv_ind_mark(out, DM_ALBUMINURIA, m, KV_IN_NUMERATOR);
 }
 
+/*
+ * The decisive dates and values (ABI 2.1) of a listed diabetic in month m:
+ * the last event of each kind on or before R, inside W12 or not, so that
+ * a list shows since when a patient is overdue. HbA1c and UACR values are
+ * the day's highest (mmol/mol, mg/mmol), a blood pressure's is the
+ * systolic of the day's worst reading. The "measured" indicators take the
+ * last result of any kind (its value when numeric), the bands and
+ * albuminuria the last numeric one.
+ */
+static void dm_decisive(const struct dm_state *s, size_t m, kv_date r, struct kv_result_block *out)
+{
+	kv_date d = kv_ind_days_last_upto(&s->checks, r);
+	if (d != KV_DATE_NONE)
+		kv_ind_decisive(out, DM_ANNUAL_CHECK, m, d, NAN);
+	d = kv_ind_days_last_upto(&s->hba1c_rows, r);
+	if (d != KV_DATE_NONE) {
+		const struct dm_day_value *v = dm_values_last_in(&s->hba1c, d, d);
+		kv_ind_decisive(out, DM_HBA1C_MEASURED, m, d, v != NULL ? v->value : NAN);
+	}
+	const struct dm_day_value *v = dm_values_last_in(&s->hba1c, KV_DATE_NONE, r);
+	if (v != NULL)
+		for (int i = DM_HBA1C_LT52; i <= DM_HBA1C_GT70; i++)
+			kv_ind_decisive(out, (size_t)i, m, v->date, v->value);
+	const struct dm_day_bp *bp = dm_bps_last_in(&s->bp, KV_DATE_NONE, r);
+	if (bp != NULL)
+		for (int i = DM_BP_MEASURED; i <= DM_BP_GE150_90; i++)
+			kv_ind_decisive(out, (size_t)i, m, bp->date, (double)bp->systolic);
+	d = kv_ind_treatment_last(&s->statin, r);
+	if (d != KV_DATE_NONE)
+		kv_ind_decisive(out, DM_STATIN, m, d, NAN);
+	d = kv_ind_days_last_upto(&s->uacr_rows, r);
+	if (d != KV_DATE_NONE) {
+		v = dm_values_last_in(&s->uacr, d, d);
+		kv_ind_decisive(out, DM_UACR_MEASURED, m, d, v != NULL ? v->value : NAN);
+	}
+	v = dm_values_last_in(&s->uacr, KV_DATE_NONE, r);
+	if (v != NULL)
+		kv_ind_decisive(out, DM_ALBUMINURIA, m, v->date, v->value);
+	/* DM_PREVALENCE: the first diagnosis, written by dm_compute */
+}
+
 /* Every DM_* but DM_PREVALENCE, for a listed diabetic in month m. */
 static void mark_month(const struct dm_state *s, size_t m, struct kv_result_block *out)
 {
@@ -473,6 +528,8 @@ static void mark_month(const struct dm_state *s, size_t m, struct kv_result_bloc
 	if (kv_ind_treated(&s->statin, from, r))
 		kv_ind_mark(out, DM_STATIN, m, KV_IN_NUMERATOR);
 	mark_uacr(s, m, from, r, out);
+	if (KV_RESULT_HAS_DECISIVE(out))
+		dm_decisive(s, m, r, out);
 }
 
 static int dm_compute(const struct kv_call *call, const struct kv_patient *p,
@@ -487,9 +544,14 @@ static int dm_compute(const struct kv_call *call, const struct kv_patient *p,
 		return KV_OK;
 	if (collect(call, s, p) != KV_OK)
 		return KV_ERROR;
-	for (size_t m = 0; m < mo->n; m++)
-		if (mo->flag[m])
-			mark_month(s, m, out);
+	const bool decisive = KV_RESULT_HAS_DECISIVE(out);
+	for (size_t m = 0; m < mo->n; m++) {
+		if (!mo->flag[m])
+			continue;
+		mark_month(s, m, out);
+		if (decisive) /* in DM_PREVALENCE's numerator: since <= R */
+			kv_ind_decisive(out, DM_PREVALENCE, m, since, NAN);
+	}
 	return KV_OK;
 }
 

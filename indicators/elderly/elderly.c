@@ -11,6 +11,7 @@
  * compute() collects the patient's face-to-face days once, sorted, and
  * answers every month by binary search.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "kv_ind.h"
@@ -30,6 +31,7 @@ static const struct kv_indicator_def eld_defs[ELD_N_INDICATORS] = {
 		/* RISK_HIGH_RISK_DRUGS's denominator: its min_age is at most 70,
 		 * this one's at least 70 (the keys' ranges) */
 		.denominator_within = "aged_65plus, listed",
+		.decisive = "last face-to-face contact", .decisive_unit = NULL,
 	},
 };
 
@@ -106,6 +108,10 @@ static int eld_compute(const struct kv_call *call, const struct kv_patient *p,
 		kv_ind_mark(out, ELD70_NO_CONTACT, m, KV_IN_DENOMINATOR);
 		if (!kv_ind_days_any_in(&s->days, mo->from[m], mo->ref[m]))
 			kv_ind_mark(out, ELD70_NO_CONTACT, m, KV_IN_NUMERATOR);
+		/* the last face-to-face day on or before R, in W12 or not */
+		if (KV_RESULT_HAS_DECISIVE(out))
+			kv_ind_decisive(out, ELD70_NO_CONTACT, m,
+					kv_ind_days_last_upto(&s->days, mo->ref[m]), NAN);
 	}
 	return KV_OK;
 }

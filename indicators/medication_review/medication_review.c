@@ -14,6 +14,8 @@
  * counts distinct drugs in one pass; the LMG days are collected once and
  * each month is answered by binary search.
  */
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +33,7 @@ static const struct kv_indicator_def lmg_defs[LMG_N_INDICATORS] = {
 		.denominator = "listed patients with at least 4 regular drugs in use at R",
 		.direction = KV_HIGHER_IS_BETTER,
 		.denominator_within = "listed",
+		.decisive = "last medication review", .decisive_unit = "drugs",
 	},
 };
 
@@ -217,12 +220,19 @@ static int lmg_compute(const struct kv_call *call, const struct kv_patient *p,
 	if (!any)
 		return KV_OK;
 	collect_reviews(call, s, p);
+	const bool decisive = KV_RESULT_HAS_DECISIVE(out);
 	for (size_t m = 0; m < mo->n; m++) {
 		if (!mo->flag[m])
 			continue;
 		kv_ind_mark(out, LMG_4PLUS, m, KV_IN_DENOMINATOR);
 		if (kv_ind_days_any_in(&s->reviews, mo->from[m], mo->ref[m]))
 			kv_ind_mark(out, LMG_4PLUS, m, KV_IN_NUMERATOR);
+		/* The last review on or before R, in W12 or not, with the
+		 * regular drugs in use at R (all of them, not just enough). */
+		if (decisive)
+			kv_ind_decisive(out, LMG_4PLUS, m,
+					kv_ind_days_last_upto(&s->reviews, mo->ref[m]),
+					(double)regular_drugs_at(s, mo->ref[m], INT64_MAX));
 	}
 	return KV_OK;
 }

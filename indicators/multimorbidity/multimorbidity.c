@@ -22,6 +22,7 @@
  * compute() finds the first day of each category once (one pass over the
  * diagnoses) and the face-to-face days, then answers every month.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "kv_ind.h"
@@ -42,6 +43,7 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 		.direction = KV_NEITHER_IS_BETTER,
 		.denominator_population = "chronic_1plus", .numerator_population = "chronic_2plus",
 		.denominator_within = "listed",
+		.decisive = "chronic categories", .decisive_unit = "categories",
 	},
 	[MM_COMORBID_SEEN] = {
 		.id = "MM_COMORBID_SEEN", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -56,6 +58,7 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 		/* a face-to-face contact in W12 (window_months <= 12): a contact in
 		 * addictive_drugs' window (at least 12 months) */
 		.numerator_within = "contact_w12",
+		.decisive = "last face-to-face contact", .decisive_unit = NULL,
 	},
 	[MM_4PLUS] = {
 		.id = "MM_4PLUS", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -69,6 +72,7 @@ static const struct kv_indicator_def mm_defs[MM_N_INDICATORS] = {
 		.denominator_population = "listed",
 		/* init: many_categories >= comorbid_categories */
 		.numerator_within = "chronic_2plus",
+		.decisive = "chronic categories", .decisive_unit = "categories",
 	},
 };
 
@@ -219,16 +223,24 @@ static int mm_compute(const struct kv_call *call, const struct kv_patient *p,
 	const struct kv_ind_months *mo = &s->months;
 	size_t n_categories = p->n_diagnoses ? collect_categories(call, s, p) : 0;
 	bool days_collected = false;
+	const bool decisive = KV_RESULT_HAS_DECISIVE(out);
 	for (size_t m = 0; m < mo->n; m++) {
 		if (!kv_ind_listed_at(p, mo->ref[m]))
 			continue;
 		kv_ind_mark(out, MM_4PLUS, m, KV_IN_DENOMINATOR);
 		int n = categories_at(s, n_categories, mo->ref[m]);
+		/* How many categories at R, and the day the last of them was
+		 * first recorded (none without a category). */
+		const kv_date reached = n > 0 ? s->since[n - 1] : KV_DATE_NONE;
+		if (decisive)
+			kv_ind_decisive(out, MM_4PLUS, m, reached, (double)n);
 		if (n == 0)
 			continue;
 		if (n >= s->many)
 			kv_ind_mark(out, MM_4PLUS, m, KV_IN_NUMERATOR);
 		kv_ind_mark(out, MM_COMORBIDITY, m, KV_IN_DENOMINATOR);
+		if (decisive)
+			kv_ind_decisive(out, MM_COMORBIDITY, m, reached, (double)n);
 		if (n < s->comorbid)
 			continue;
 		kv_ind_mark(out, MM_COMORBIDITY, m, KV_IN_NUMERATOR);
@@ -240,6 +252,10 @@ static int mm_compute(const struct kv_call *call, const struct kv_patient *p,
 		}
 		if (kv_ind_days_any_in(&s->days, mo->from[m], mo->ref[m]))
 			kv_ind_mark(out, MM_COMORBID_SEEN, m, KV_IN_NUMERATOR);
+		/* the last face-to-face day on or before R, in W12 or not */
+		if (decisive)
+			kv_ind_decisive(out, MM_COMORBID_SEEN, m,
+					kv_ind_days_last_upto(&s->days, mo->ref[m]), NAN);
 	}
 	return KV_OK;
 }

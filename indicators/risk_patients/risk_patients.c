@@ -20,6 +20,7 @@
  * compute() collects a patient's face-to-face days once (sorted, distinct)
  * and counts the days of each window by binary search.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "kv_ind.h"
@@ -37,6 +38,7 @@ static const struct kv_indicator_def risk_defs[RISK_N_INDICATORS] = {
 			       "each of months m-35..m-24 and m-23..m-12",
 		.direction = KV_LOWER_IS_BETTER,
 		.denominator_within = "listed",
+		.decisive = "last face-to-face contact", .decisive_unit = NULL,
 	},
 	[RISK_HIGH_RISK_DRUGS] = {
 		.id = "RISK_HIGH_RISK_DRUGS", .version = 1, .type = KV_INDICATOR_PROPORTION,
@@ -49,6 +51,7 @@ static const struct kv_indicator_def risk_defs[RISK_N_INDICATORS] = {
 		.direction = KV_LOWER_IS_BETTER,
 		/* ELD70_NO_CONTACT's denominator is within it (min_age at most 70) */
 		.denominator_population = "aged_65plus", .denominator_within = "listed",
+		.decisive = "high-risk drug since", .decisive_unit = NULL,
 	},
 };
 
@@ -229,7 +232,24 @@ static void mark_lost(struct risk_state *s, struct kv_result_block *out)
 		kv_ind_mark(out, RISK_LOST_TO_FOLLOWUP, m, KV_IN_DENOMINATOR);
 		if (!kv_ind_days_any_in(&s->days, mo->from[m], mo->ref[m]))
 			kv_ind_mark(out, RISK_LOST_TO_FOLLOWUP, m, KV_IN_NUMERATOR);
+		/* the last face-to-face day on or before R, in W12 or not */
+		if (KV_RESULT_HAS_DECISIVE(out))
+			kv_ind_decisive(out, RISK_LOST_TO_FOLLOWUP, m,
+					kv_ind_days_last_upto(&s->days, mo->ref[m]), NAN);
 	}
+}
+
+/* The earliest start of the regular HIGH_RISK_ELDERLY rows in use at r,
+ * KV_DATE_NONE when none is. */
+static kv_date high_risk_since(const struct risk_state *s, kv_date r)
+{
+	kv_date since = KV_DATE_NONE;
+	for (size_t i = 0; i < s->drugs.n; i++) {
+		const struct kv_ind_period *u = &s->drugs.v[i];
+		if (u->start <= r && r < u->stop && (since == KV_DATE_NONE || u->start < since))
+			since = u->start;
+	}
+	return since;
 }
 
 static void mark_drugs(struct risk_state *s, const struct kv_patient *p,
@@ -242,6 +262,9 @@ static void mark_drugs(struct risk_state *s, const struct kv_patient *p,
 		kv_ind_mark(out, RISK_HIGH_RISK_DRUGS, m, KV_IN_DENOMINATOR);
 		if (kv_ind_periods_cover(&s->drugs, mo->ref[m]))
 			kv_ind_mark(out, RISK_HIGH_RISK_DRUGS, m, KV_IN_NUMERATOR);
+		if (KV_RESULT_HAS_DECISIVE(out))
+			kv_ind_decisive(out, RISK_HIGH_RISK_DRUGS, m,
+					high_risk_since(s, mo->ref[m]), NAN);
 	}
 }
 

@@ -22,6 +22,8 @@
  *   kvdb_sql.c    a bounded builder for SQL text; the PostgreSQL casts
  *   kvdb_plan.c   patient-key ranges that fit the memory budget, cut from
  *                 the connector's per-bucket row counts
+ *   kvdb_names.c  display names by id (ABI 2.1 names()), ids bound in
+ *                 chunks
  *
  * Everything here has hidden visibility (connectors are built with
  * -fvisibility=hidden); each plugin still exports only its descriptor.
@@ -324,6 +326,8 @@ struct kvdb_pat {
 	uint8_t bad;     /* a bad row: known (its rows are the patient's), never delivered */
 	uint32_t holder; /* the GP whose list the patient is on at req->to, 0: none known
 			  * (kv_patient_origin.list_holder; set by the connector) */
+	uint32_t key;    /* ABI 2.1: the record system's patient key (kv_patient_origin.key)
+			  * at kvdb_pats.keys + key - 1; 0: none (kvdb_pats_key) */
 };
 
 /* The range's patients and the index from id to slot. A struct copy is a
@@ -337,6 +341,9 @@ struct kvdb_pats {
 	uint64_t dense_span;
 	int64_t last_id;      /* the last id found, and its slot */
 	uint32_t last_slot;
+	char *keys;           /* the patients' keys, NUL-terminated, one after the other
+			       * (only when the read asked for them) */
+	size_t keys_len, keys_cap;
 };
 
 /* Bytes a patient costs in the index (record and index entry). */
@@ -354,6 +361,16 @@ int kvdb_pats_index(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_pats *p
 		    uint64_t *dups, const char *what);
 /* The slot of id, or KVDB_MAP_NONE. */
 uint32_t kvdb_pats_find(struct kvdb_pats *ps, int64_t id);
+/* ABI 2.1: patient p's key (kv_patient_origin.key) from cell c, copied into
+ * ps's key pool (grown within the budget): a text cell as it is, an integer
+ * in decimal. NULL, empty, a NUL inside or another kind: none. A value of
+ * KV_PATIENT_KEY_MAX bytes or more (or c->too_long): none, and *too_long
+ * counts it (the connector reports "patient key too long"); the patient
+ * stays good. 0, or -1 after kvdb_error() (the budget). */
+int kvdb_pats_key(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_pats *ps,
+		  struct kvdb_pat *p, const struct kvdb_cell *c, uint64_t *too_long);
+/* Bytes a patient key costs at most in the pool, for a plan's row cost. */
+#define KVDB_PAT_KEY_COST KV_PATIENT_KEY_MAX
 void kvdb_pats_free(struct kvdb_mem *m, struct kvdb_pats *ps);
 
 /* Every staging record starts with this head. */
@@ -457,15 +474,59 @@ enum kvdb_kind {
 	KVDB_N_KINDS
 };
 
+/* ABI 2.1: what of the origin a read serves beyond local_ref and
+ * list_holder, as the request asked (kvdb_req_origin). */
+struct kvdb_origin_in {
+	uint32_t asked;                 /* KV_ORIGIN_* bits */
+	/* KV_ORIGIN_HOLDERS: the list holder of every record of the period
+	 * stage, indexed as the compacted stage (kvdb_stage.off): patient s's
+	 * periods[i] has period_holders[off[s] + i]. NULL: none known. */
+	const uint64_t *period_holders;
+};
+
+/* The request's KV_ORIGIN_* bits: 0 from a core older than ABI 2.1 (a
+ * request too small to have the field). */
+uint32_t kvdb_req_origin(const struct kv_read_request *req);
+
 /* Hand every good patient of ps (bad rows are skipped) to sink, with the
  * compacted stage of each kind (NULL: none of that kind); the events are
  * slices of the stages, not copies. Each goes with its origin (for the
  * core alone): local_ref = (uint64_t)id (an id of 0 reads as none),
- * list_holder = holder. *delivered counts them. 0, or -1 after
- * kvdb_error() when the sink stops the read. */
+ * list_holder = holder, and as oi asked (NULL: nothing more) the key
+ * (kvdb_pat.key, borrowed from the pool) and the period holders (a slice
+ * of oi->period_holders, parallel to the patient's periods); unasked, both
+ * NULL. *delivered counts them. 0, or -1 after kvdb_error() when the sink
+ * stops the read. */
 int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
-		 const struct kvdb_stage *const by_kind[KVDB_N_KINDS], kv_patient_sink sink,
-		 void *sink_arg, uint64_t *delivered);
+		 const struct kvdb_stage *const by_kind[KVDB_N_KINDS],
+		 const struct kvdb_origin_in *oi, kv_patient_sink sink, void *sink_arg,
+		 uint64_t *delivered);
+
+/* ---- display names (kvdb_names.c) -------------------------------------- */
+
+/* ABI 2.1, kv_connector_plugin.names: ids per statement, and the longest
+ * name passed on (a longer one is left out, as a missing one). */
+#define KVDB_NAMES_CHUNK 500
+#define KVDB_NAME_MAX 1024
+
+/* Where one kind of name is: "SELECT <id>, <name> FROM <from> WHERE <id> IN
+ * (<bound ids>)". Every part is the connector's own fixed text (schema
+ * names checked as identifiers); the ids are always bound parameters. */
+struct kvdb_names_query {
+	const char *what;     /* the table, for messages */
+	const char *from;     /* "patient x", "cdm.provider x" */
+	const char *id_col;   /* "x.patient_id": an integer column */
+	const char *name_col; /* "x.name": a text column */
+};
+
+/* Look up the names of refs[0..n) (each read back as an int64 id; 0 and
+ * repeats are asked once or not at all) in chunks of KVDB_NAMES_CHUNK
+ * bound ids, outside any read's snapshot, and call sink once per ref with
+ * a name (NULL, empty and too long names are left out, as is a second row
+ * for one id). The transport's buffers come from a budget of their own.
+ * Never logs a name. 0, or -1 after kvdb_error(). */
+int kvdb_names(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kvdb_names_query *q,
+	       const uint64_t *refs, size_t n, kv_name_sink sink, void *sink_arg);
 /* host->expect_patients(n), when the host has it. */
 void kvdb_expect_patients(struct kvdb_ctx *rc, uint64_t n);
 /* host->count_rows for table, and count_bad_rows for each reason w with

@@ -98,10 +98,20 @@ void kvdb_report_table(struct kvdb_ctx *rc, const char *table, uint64_t rows, co
 			h->count_bad_rows(rc->ctx, table, reason_text[w], bad[w]);
 }
 
-int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
-		 const struct kvdb_stage *const by_kind[KVDB_N_KINDS], kv_patient_sink sink,
-		 void *sink_arg, uint64_t *delivered)
+uint32_t kvdb_req_origin(const struct kv_read_request *req)
 {
+	size_t need = offsetof(struct kv_read_request, origin) + sizeof req->origin;
+	if (req == NULL || req->struct_size < need)
+		return 0;
+	return req->origin & (KV_ORIGIN_KEY | KV_ORIGIN_HOLDERS);
+}
+
+int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
+		 const struct kvdb_stage *const by_kind[KVDB_N_KINDS],
+		 const struct kvdb_origin_in *oi, kv_patient_sink sink, void *sink_arg,
+		 uint64_t *delivered)
+{
+	uint32_t asked = oi != NULL ? oi->asked : 0;
 	static const struct kvdb_stage none;
 	const struct kvdb_stage *st[KVDB_N_KINDS];
 	for (int k = 0; k < KVDB_N_KINDS; k++)
@@ -126,6 +136,11 @@ int kvdb_deliver(struct kvdb_ctx *rc, const struct kvdb_pats *ps,
 		struct kv_patient_origin origin = {.struct_size = sizeof origin,
 						   .local_ref = (uint64_t)p->id,
 						   .list_holder = p->holder};
+		if ((asked & KV_ORIGIN_KEY) && p->key != 0 && ps->keys != NULL)
+			origin.key = ps->keys + (p->key - 1);
+		if ((asked & KV_ORIGIN_HOLDERS) && oi->period_holders != NULL &&
+		    kp.n_periods > 0)
+			origin.period_holders = oi->period_holders + st[KVDB_K_PERIOD]->off[s];
 		if (sink(sink_arg, &kp, &origin) != 0)
 			return kvdb_error(rc,
 					  "the read was stopped by the patient sink after %" PRIu64

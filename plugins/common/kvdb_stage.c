@@ -24,6 +24,8 @@
  */
 #include "kvdb.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 int kvdb_cmp_head(const struct kvdb_head *a, const struct kvdb_head *b)
@@ -143,8 +145,47 @@ uint32_t kvdb_pats_find(struct kvdb_pats *ps, int64_t id)
 	return s;
 }
 
+int kvdb_pats_key(struct kvdb_ctx *rc, struct kvdb_mem *m, struct kvdb_pats *ps,
+		  struct kvdb_pat *p, const struct kvdb_cell *c, uint64_t *too_long)
+{
+	char num[24];
+	const char *s = NULL;
+	size_t len = 0;
+	p->key = 0;
+	if (c->kind == KVDB_V_TEXT && !c->too_long) {
+		s = c->s;
+		len = c->len;
+	} else if (c->kind == KVDB_V_INT) {
+		int n = snprintf(num, sizeof(num), "%" PRId64, c->i);
+		s = num;
+		len = n > 0 ? (size_t)n : 0;
+	}
+	if (c->too_long || len >= KV_PATIENT_KEY_MAX) {
+		(*too_long)++; /* never cut: none, and the patient stays */
+		return 0;
+	}
+	if (s == NULL || len == 0 || memchr(s, '\0', len) != NULL)
+		return 0;
+	if (ps->keys_len + len + 1 > ps->keys_cap) {
+		size_t cap = ps->keys_cap + ps->keys_cap / 2 + 16 * KV_PATIENT_KEY_MAX;
+		if (cap > (size_t)UINT32_MAX)
+			return kvdb_error(rc, "too many patient keys in one range");
+		char *n = kvdb_realloc(rc, m, ps->keys, cap, "holding the patient keys of a range");
+		if (n == NULL)
+			return -1;
+		ps->keys = n;
+		ps->keys_cap = cap;
+	}
+	memcpy(ps->keys + ps->keys_len, s, len);
+	ps->keys[ps->keys_len + len] = '\0';
+	p->key = (uint32_t)(ps->keys_len + 1);
+	ps->keys_len += len + 1;
+	return 0;
+}
+
 void kvdb_pats_free(struct kvdb_mem *m, struct kvdb_pats *ps)
 {
+	kvdb_free(m, ps->keys);
 	kvdb_free(m, ps->p);
 	kvdb_free(m, ps->dense);
 	kvdb_map_fini(m, &ps->map);

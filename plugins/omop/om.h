@@ -34,12 +34,15 @@
 #define OM_MAX_ANCESTOR_SETS 32
 
 enum om_list_rule { OM_LIST_OBSERVATION_PERIOD = 1, OM_LIST_PERSON };
+/* ABI 2.1: the patient key the office's users know (setting patient_key). */
+enum om_key_rule { OM_KEY_SOURCE_VALUE = 1, OM_KEY_PERSON_ID };
 
 /* The configuration, validated in open(). */
 struct om_config {
 	char schema[OM_IDENT_MAX + 1];       /* "" = the connection's default */
 	char vocab_schema[OM_IDENT_MAX + 1]; /* concept, concept_ancestor; "" = schema */
 	enum om_list_rule list_rule;
+	enum om_key_rule key_rule;
 	bool has_care_site;                  /* false: every person ("all") */
 	int64_t care_site_id;
 	int64_t regular_min_days;
@@ -91,6 +94,12 @@ extern const struct om_query_def om_queries[OM_N_QUERIES];
 /* SELECT <cols> FROM ... WHERE <fixed> [office] [range] [1 = 0 with check]. */
 int om_sql_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
 		  enum om_query q, enum kvdb_dialect d, const struct kvdb_range *range, bool check);
+/* ABI 2.1: the person query (as om_sql_select) with person_source_value
+ * last, as text (om_person_key_col); with `check` WHERE 1 = 0. */
+int om_sql_select_person_key(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf,
+			     size_t size, enum kvdb_dialect d, const struct kvdb_range *range,
+			     bool check);
+extern const struct om_col om_person_key_col;
 /* SELECT count(*), min(person_id), max(person_id) over the same rows
  * (range-less; NULL ids for a query that is not per person). */
 int om_sql_count(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
@@ -109,8 +118,15 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	    uint32_t provides, const struct kv_read_request *req, kv_patient_sink sink,
 	    void *sink_arg);
 
-/* Run one statement through the transport with the types of query q. */
-int om_run_query(struct kvdb_transport *t, enum om_query q, const char *sql, kvdb_row_fn fn,
-		 void *arg, const char *action);
+/* Run one statement through the transport with the types of query q (and,
+ * when not NULL, one more column last: extra). */
+int om_run_query(struct kvdb_transport *t, enum om_query q, const char *sql,
+		 const struct om_col *extra, kvdb_row_fn fn, void *arg, const char *action);
+
+/* ABI 2.1 names() (om_read.c): providers' names by provider_id; OMOP keeps
+ * no patient names (none is found). KV_OK / KV_ERROR. */
+int om_names(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_config *cfg,
+	     enum kv_name_kind kind, const uint64_t *refs, size_t n, kv_name_sink sink,
+	     void *sink_arg);
 
 #endif /* KV_OMOP_OM_H */

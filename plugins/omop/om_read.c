@@ -62,6 +62,7 @@ enum om_reason {
 	R_NO_VISIT,
 	R_UNKNOWN_VISIT,
 	R_UNPAIRED_BP,
+	R_KEY_TOO_LONG, /* the person is still delivered, its key NULL */
 	R_N_REASONS
 };
 
@@ -81,6 +82,7 @@ static const char *const reason_text[R_N_REASONS] = {
 	[R_NO_VISIT] = "no visit",
 	[R_UNKNOWN_VISIT] = "unknown visit",
 	[R_UNPAIRED_BP] = "unpaired blood pressure",
+	[R_KEY_TOO_LONG] = "patient key too long",
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -260,6 +262,7 @@ struct om_reader {
 	/* the plan's inputs (om_plan): rows of the whole read, bytes per row */
 	uint64_t totals[OM_N_QUERIES];
 	uint64_t row_cost[OM_N_QUERIES];
+	uint32_t origin;                       /* ABI 2.1: KV_ORIGIN_* asked */
 };
 _Static_assert(OM_N_QUERIES <= KVDB_PLAN_MAX_TABLES, "too many queries for kvdb_plan");
 
@@ -270,6 +273,7 @@ struct range_state {
 	struct kvdb_stage st[N_KINDS];
 	struct kvdb_map vmap;                  /* visit id -> contact position (or marks) */
 	enum om_query q;                     /* the query being read */
+	uint64_t *holders;                     /* KV_ORIGIN_HOLDERS: per period record */
 };
 
 /* vmap values besides positions */
@@ -417,6 +421,15 @@ static int row_person(void *arg, const struct kvdb_cell *c)
 		 : gender == GENDER_FEMALE ? KV_SEX_FEMALE
 					    : KV_SEX_UNKNOWN;
 	p->holder = kvdb_cell_ref(&c[6]); /* person.provider_id: never a bad row */
+	if (rs->r->origin & KV_ORIGIN_KEY) {
+		/* ABI 2.1: person_source_value (selected last only when asked),
+		 * or person_id itself */
+		const struct kvdb_cell *kc =
+			rs->r->cfg->key_rule == OM_KEY_PERSON_ID ? &c[0] : &c[7];
+		if (kvdb_pats_key(rs->r->rc, &rs->r->mem, &rs->pats, p, kc,
+				  &rs->r->bad[OM_Q_PERSON][R_KEY_TOO_LONG]) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -850,9 +863,17 @@ static int run(struct range_state *rs, enum om_query q, const struct kvdb_range 
 	char sql[KVDB_SQL_MAX];
 	struct om_reader *r = rs->r;
 	rs->q = q;
+	if (q == OM_Q_PERSON && (r->origin & KV_ORIGIN_KEY) &&
+	    r->cfg->key_rule == OM_KEY_SOURCE_VALUE) {
+		/* ABI 2.1: with person_source_value, only when asked */
+		if (om_sql_select_person_key(r->rc, r->cfg, sql, sizeof(sql), r->t->dialect, range,
+					     false) != 0)
+			return -1;
+		return om_run_query(r->t, q, sql, &om_person_key_col, fn, rs, NULL);
+	}
 	if (om_sql_select(r->rc, r->cfg, sql, sizeof(sql), q, r->t->dialect, range, false) != 0)
 		return -1;
-	return om_run_query(r->t, q, sql, fn, rs, NULL);
+	return om_run_query(r->t, q, sql, NULL, fn, rs, NULL);
 }
 
 static void range_free(struct range_state *rs)
@@ -862,6 +883,26 @@ static void range_free(struct range_state *rs)
 		kvdb_stage_free(m, &rs->st[k]);
 	kvdb_pats_free(m, &rs->pats);
 	kvdb_map_fini(m, &rs->vmap);
+	kvdb_free(m, rs->holders);
+	rs->holders = NULL;
+}
+
+/* ABI 2.1, after the periods are grouped: each period's list holder, the
+ * person's provider (OMOP has none per observation period), in the order
+ * compaction keeps. 0 or -1 (the budget). */
+static int period_holders(struct range_state *rs)
+{
+	const struct kvdb_stage *s = &rs->st[K_PERIOD];
+	if (!(rs->r->origin & KV_ORIGIN_HOLDERS) || s->n == 0 || s->off == NULL)
+		return 0;
+	rs->holders = kvdb_calloc(rs->r->rc, rs->mem, s->n, sizeof(uint64_t),
+				  "holding the list holders of a person range");
+	if (rs->holders == NULL)
+		return -1;
+	for (size_t p = 0; p < rs->pats.n; p++)
+		for (size_t i = s->off[p]; i < s->off[p + 1]; i++)
+			rs->holders[i] = rs->pats.p[p].holder;
+	return 0;
 }
 
 /*
@@ -981,6 +1022,8 @@ static int process_range(struct om_reader *r, const struct kvdb_range *range, ui
 	for (int k = 0; k < N_KINDS; k++) {
 		if (k != K_CONTACT && group(&rs, (enum om_kind)k) != 0)
 			goto done;
+		if (k == K_PERIOD && period_holders(&rs) != 0)
+			goto done;
 		if (k == K_BP)
 			pair_bps(&rs);
 		else
@@ -989,7 +1032,8 @@ static int process_range(struct om_reader *r, const struct kvdb_range *range, ui
 	const struct kvdb_stage *by_kind[KVDB_N_KINDS] = {NULL};
 	for (int k = 0; k < N_KINDS; k++)
 		by_kind[k] = &rs.st[k];
-	if (kvdb_deliver(r->rc, &rs.pats, by_kind, r->sink, r->sink_arg, &r->delivered) != 0)
+	const struct kvdb_origin_in oi = {.asked = r->origin, .period_holders = rs.holders};
+	if (kvdb_deliver(r->rc, &rs.pats, by_kind, &oi, r->sink, r->sink_arg, &r->delivered) != 0)
 		goto done;
 	ret = 0;
 done:
@@ -1005,18 +1049,23 @@ done:
 
 /* ---- the read ------------------------------------------------------------ */
 
-int om_run_query(struct kvdb_transport *t, enum om_query q, const char *sql, kvdb_row_fn fn,
-		 void *arg, const char *action)
+int om_run_query(struct kvdb_transport *t, enum om_query q, const char *sql,
+		 const struct om_col *extra, kvdb_row_fn fn, void *arg, const char *action)
 {
 	const struct om_query_def *qd = &om_queries[q];
 	enum kvdb_type types[OM_MAX_COLS];
 	uint16_t text_max[OM_MAX_COLS];
-	for (size_t c = 0; c < qd->n_cols && c < OM_MAX_COLS; c++) {
-		types[c] = qd->cols[c].type;
-		text_max[c] = qd->cols[c].text_max;
+	size_t n = 0;
+	for (size_t c = 0; c < qd->n_cols && n < OM_MAX_COLS; c++, n++) {
+		types[n] = qd->cols[c].type;
+		text_max[n] = qd->cols[c].text_max;
+	}
+	if (extra != NULL && n < OM_MAX_COLS) {
+		types[n] = extra->type;
+		text_max[n++] = extra->text_max;
 	}
 	struct kvdb_select s = {.action = action, .what = qd->table, .sql = sql, .types = types,
-			      .text_max = text_max, .n_cols = qd->n_cols};
+			      .text_max = text_max, .n_cols = n};
 	return t->select(t, &s, fn, arg);
 }
 
@@ -1130,8 +1179,13 @@ static uint64_t om_row_cost(const struct om_reader *r, enum om_query q)
 	case OM_Q_DEATH:
 		return 0; /* held for the read / no record of its own */
 	case OM_Q_PERSON:
-		/* the person, and the list period when the list rule is "person" */
-		return sizeof(struct kvdb_pat) + ROW_COST;
+		/* the person, and the list period when the list rule is "person";
+		 * ABI 2.1, when asked: its key, its period's holder */
+		return sizeof(struct kvdb_pat) + ROW_COST +
+		       (r->origin & KV_ORIGIN_KEY ? KVDB_PAT_KEY_COST : 0) +
+		       (r->origin & KV_ORIGIN_HOLDERS ? sizeof(uint64_t) : 0);
+	case OM_Q_OBSERVATION_PERIOD:
+		return ROW_COST + (r->origin & KV_ORIGIN_HOLDERS ? sizeof(uint64_t) : 0);
 	case OM_Q_VISIT:
 		return ROW_COST + 2 * KVDB_MAP_ENTRY_COST; /* + the visit map */
 	case OM_Q_DRUG:
@@ -1207,6 +1261,7 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	r->req = req;
 	r->sink = sink;
 	r->sink_arg = sink_arg;
+	r->origin = kvdb_req_origin(req); /* 0: nothing more is read */
 	r->mem.budget = req->memory_budget;
 	t->mem = &r->mem;
 	/* keyword rules (req->note_patterns) are not matched: the connector does
@@ -1223,7 +1278,7 @@ int om_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_confi
 	    kvdb_map_init(rc, &r->mem, &r->roles, (size_t)n_prov.n + 16,
 			  "holding the provider roles") != 0 ||
 	    om_sql_select(rc, cfg, sql, sizeof(sql), OM_Q_PROVIDER, t->dialect, NULL, false) != 0 ||
-	    om_run_query(t, OM_Q_PROVIDER, sql, row_provider, r, NULL) != 0)
+	    om_run_query(t, OM_Q_PROVIDER, sql, NULL, row_provider, r, NULL) != 0)
 		goto done;
 
 	/* 2. the counts and the plan */
@@ -1254,4 +1309,23 @@ done:
 	t->mem = NULL;
 	free(r);
 	return ret;
+}
+
+/* ---- names (ABI 2.1) ----------------------------------------------------- */
+
+int om_names(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct om_config *cfg,
+	     enum kv_name_kind kind, const uint64_t *refs, size_t n, kv_name_sink sink,
+	     void *sink_arg)
+{
+	char from[2 * OM_IDENT_MAX + 32];
+	if (kind == KV_NAME_PATIENT)
+		return KV_OK; /* the CDM keeps no names of persons: none is found */
+	if (kind != KV_NAME_PRACTITIONER)
+		return kvdb_error(rc, "names of an unknown kind (%d) were asked for", (int)kind);
+	if (om_sql_expand(rc, cfg, from, sizeof(from), "{S}provider x") != 0)
+		return KV_ERROR;
+	const struct kvdb_names_query q = {.what = "provider", .from = from,
+					   .id_col = "x.provider_id",
+					   .name_col = "x.provider_name"};
+	return kvdb_names(rc, t, &q, refs, n, sink, sink_arg) == 0 ? KV_OK : KV_ERROR;
 }

@@ -8,7 +8,10 @@
  * disagree on what they read (the reference connector's ref_sql.c is the
  * model). Identifying columns (person_source_value, provider_name, npi, dea,
  * provider_source_value, the *_source_value free texts, note_text) are never
- * selected.
+ * selected by a compute run. ABI 2.1, for the office's own lists only:
+ * person_source_value is selected when a read asks for the patient key
+ * (kv_read_request.origin), and provider_name by bound provider_ids in
+ * names() (om_read.c).
  *
  * Only three things are ever spliced into SQL text: schema names (checked to
  * be plain identifiers in omop.c), and integers formatted here (the
@@ -240,8 +243,14 @@ static void sb_where(struct kvdb_sb *b, const struct om_config *cfg, enum om_que
 		sb_cond(b, &first, "1 = 0");
 }
 
-int om_sql_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
-		  enum om_query q, enum kvdb_dialect d, const struct kvdb_range *range, bool check)
+/* ABI 2.1: the patient key, read only when a read asks for it (and the
+ * patient_key setting is person_source_value). */
+const struct om_col om_person_key_col = COL("x.person_source_value", KVDB_T_TEXT,
+					    KV_PATIENT_KEY_MAX - 1);
+
+static int sb_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+		     enum om_query q, enum kvdb_dialect d, const struct kvdb_range *range,
+		     bool check, const struct om_col *extra)
 {
 	const struct om_query_def *qd = &om_queries[q];
 	struct kvdb_sb b;
@@ -252,10 +261,27 @@ int om_sql_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, s
 			kvdb_sb_printf(&b, ", ");
 		sb_column(&b, d, &qd->cols[i]);
 	}
+	if (extra != NULL) {
+		kvdb_sb_printf(&b, ", ");
+		sb_column(&b, d, extra);
+	}
 	kvdb_sb_printf(&b, " FROM ");
 	sb_expand(&b, cfg, qd->from);
 	sb_where(&b, cfg, q, range, NULL, check);
 	return kvdb_sb_done(rc, &b, qd->table, NULL);
+}
+
+int om_sql_select(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,
+		  enum om_query q, enum kvdb_dialect d, const struct kvdb_range *range, bool check)
+{
+	return sb_select(rc, cfg, buf, size, q, d, range, check, NULL);
+}
+
+int om_sql_select_person_key(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf,
+			     size_t size, enum kvdb_dialect d, const struct kvdb_range *range,
+			     bool check)
+{
+	return sb_select(rc, cfg, buf, size, OM_Q_PERSON, d, range, check, &om_person_key_col);
 }
 
 int om_sql_count(struct kvdb_ctx *rc, const struct om_config *cfg, char *buf, size_t size,

@@ -14,7 +14,10 @@
  *            handed to the core as open()'s result. Never: prescription
  *            group, DDD, forms, note matches (OMOP cannot express them; see
  *            README.md).
- * read()     om_read() in om_read.c.
+ * read()     om_read() in om_read.c; the patient key (setting patient_key)
+ *            and the periods' list holders only when the request asks (ABI
+ *            2.1, kv_read_request.origin).
+ * names()    providers' names by provider_id (ABI 2.1, om_names).
  * close()    disconnects and frees everything.
  *
  * The state is owned by the plugin from open() to close(). Errors go to
@@ -49,6 +52,7 @@ struct om_settings {
 	int64_t regular_min_days;
 	const char *ancestor_value_sets;
 	int64_t odbc_row_array_size;
+	const char *patient_key;
 };
 
 static const struct kv_setting omop_keys[] = {
@@ -136,6 +140,11 @@ static const struct kv_setting omop_keys[] = {
 		KV_BIND(struct om_settings, ancestor_value_sets),
 	},
 	KVDB_KEY_ODBC_ROW_ARRAY_SIZE(struct om_settings),
+	KV_SETTING(struct om_settings, patient_key, KV_CONFIG_ENUM, "person_source_value", false,
+		   "person_source_value|person_id",
+		   "The patient number the office's users type to open a record, shown in the "
+		   "office's own patient lists only: person_source_value (the source system's "
+		   "key; a person without one is shown by person_id) or person_id"),
 };
 
 struct om_state {
@@ -174,6 +183,9 @@ static int config_read(struct om_state *st, const struct om_settings *set)
 	const char *rule = set->list_rule;
 	cfg->list_rule = rule != NULL && strcmp(rule, "person") == 0 ? OM_LIST_PERSON
 								     : OM_LIST_OBSERVATION_PERIOD;
+	const char *key = set->patient_key;
+	cfg->key_rule = key != NULL && strcmp(key, "person_id") == 0 ? OM_KEY_PERSON_ID
+								     : OM_KEY_SOURCE_VALUE;
 	const char *cs = set->care_site;
 	if (cs == NULL || cs[0] == '\0' || strcmp(cs, "all") == 0) {
 		cfg->has_care_site = false;
@@ -260,10 +272,17 @@ static int check_schema(struct om_state *st)
 	for (int q = 0; q < OM_N_QUERIES; q++) {
 		if (om_sql_select(&st->c.rc, &st->cfg, sql, sizeof(sql), (enum om_query)q,
 				  t->dialect, NULL, true) != 0 ||
-		    om_run_query(t, (enum om_query)q, sql, kvdb_ignore_rows, NULL,
+		    om_run_query(t, (enum om_query)q, sql, NULL, kvdb_ignore_rows, NULL,
 				 "checking table") != 0)
 			goto done;
 	}
+	/* ABI 2.1: the patient key's column, read only when a read asks */
+	if (st->cfg.key_rule == OM_KEY_SOURCE_VALUE &&
+	    (om_sql_select_person_key(&st->c.rc, &st->cfg, sql, sizeof(sql), t->dialect, NULL,
+				      true) != 0 ||
+	     om_run_query(t, OM_Q_PERSON, sql, &om_person_key_col, kvdb_ignore_rows, NULL,
+			  "checking table") != 0))
+		goto done;
 	if (st->cfg.has_care_site) {
 		int64_t n = 0;
 		char text[256];
@@ -338,6 +357,17 @@ static int omop_read(const struct kv_call *call, const struct kv_read_request *r
 	return ret;
 }
 
+/* ABI 2.1: providers' names (persons have none in the CDM), never logged. */
+static int omop_names(const struct kv_call *call, enum kv_name_kind kind, const uint64_t *refs,
+		      size_t n, kv_name_sink sink, void *sink_arg)
+{
+	struct om_state *st = call->state;
+	kvdb_enter(&st->c, call);
+	int ret = om_names(&st->c.rc, st->c.t, &st->cfg, kind, refs, n, sink, sink_arg);
+	kvdb_leave(&st->c);
+	return ret;
+}
+
 KV_CONNECTOR_PLUGIN = {
 	KV_PLUGIN_HEADER(KV_PLUGIN_CONNECTOR, struct kv_connector_plugin, OM_PLUGIN_NAME, "1.0.0",
 			 "reads an OMOP CDM 5.4 database over libpq or ODBC"),
@@ -345,4 +375,5 @@ KV_CONNECTOR_PLUGIN = {
 	.open = omop_open,
 	.read = omop_read,
 	.close = kvdb_conn_close,
+	.names = omop_names,
 };

@@ -108,6 +108,13 @@ struct ref_note_rules {
  * the check_only columns named in the condition. */
 int ref_sql_select(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
 		   enum kvdb_dialect d, const struct kvdb_range *range, kv_date from, bool check);
+/* ABI 2.1: the patient table's SELECT (as ref_sql_select) with one more
+ * column last, the patient key: key_col (a checked identifier, quoted)
+ * read as text; with `check`, WHERE 1 = 0 and only that column. */
+int ref_sql_select_key(struct kvdb_ctx *rc, char *buf, size_t size, enum kvdb_dialect d,
+		       const struct kvdb_range *range, const char *key_col, bool check);
+/* The longest patient_key column name (a plain identifier). */
+#define REF_IDENT_MAX 63
 /* SELECT count(*), min(patient), max(patient) (NULLs where not split). */
 int ref_sql_totals(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,
 		   enum kvdb_dialect d, kv_date from);
@@ -163,6 +170,7 @@ enum ref_reason {
 	REF_R_BAD_PATIENT,
 	REF_R_UNKNOWN_CONTACT,
 	REF_R_BAD_CONTACT,
+	REF_R_KEY_TOO_LONG, /* the patient is still delivered, its key NULL */
 	REF_N_REASONS
 };
 extern const char *const ref_reason_text[REF_N_REASONS];
@@ -214,11 +222,23 @@ struct ref_reader {
 	uint64_t rows[REF_N_TABLES];
 	uint64_t bad[REF_N_TABLES][REF_N_REASONS];
 	uint64_t delivered;
+	/* ABI 2.1: what of the origin the request asked for (KV_ORIGIN_*), and
+	 * the patient table's key column (read only when KV_ORIGIN_KEY is) */
+	uint32_t origin;
+	const char *key_col;
 };
 
-/* The whole read: snapshot, plan, every range, counts. KV_OK / KV_ERROR. */
+/* The whole read: snapshot, plan, every range, counts. key_col: the
+ * patient key column (the patient_key setting, checked at open; NULL:
+ * patient_id), read only when req asks for KV_ORIGIN_KEY. KV_OK /
+ * KV_ERROR. */
 int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read_request *req,
-	     kv_patient_sink sink, void *sink_arg);
+	     const char *key_col, kv_patient_sink sink, void *sink_arg);
+
+/* ABI 2.1 names() (ref_read.c): patients' names by patient_id,
+ * practitioners' by practitioner_id. KV_OK / KV_ERROR. */
+int ref_names(struct kvdb_ctx *rc, struct kvdb_transport *t, enum kv_name_kind kind,
+	      const uint64_t *refs, size_t n, kv_name_sink sink, void *sink_arg);
 
 /* Run one select through the transport (used by planner and ranges;
  * ref_table.c). */
@@ -238,6 +258,8 @@ struct ref_range_state {
 	struct kvdb_map cmap;             /* contact_id -> position in the contact stage */
 	struct kvdb_stage st[REF_N_TABLES];
 	struct kvdb_mem *mem;             /* the read's, shared with a worker thread */
+	uint64_t *holders;                /* KV_ORIGIN_HOLDERS: the GP of each list period,
+					   * as the compacted period stage (ref_list_holders) */
 };
 
 /* Contact map values besides positions (below KVDB_MAX_POSITION). */
@@ -263,7 +285,10 @@ int ref_row_diagnosis(void *arg, const struct kvdb_cell *c);
  * the final positions (before fees and diagnoses are read). */
 int ref_contacts_done(struct ref_range_state *rs);
 /* After the list periods are grouped: each patient's list holder at req->to
- * (kvdb_pat.holder, for kv_patient_origin), from the periods' gp_id. */
-void ref_list_holders(struct ref_range_state *rs);
+ * (kvdb_pat.holder, for kv_patient_origin), from the periods' gp_id; and
+ * when the request asked for KV_ORIGIN_HOLDERS, rs->holders: every
+ * period's GP, in the grouped order compaction keeps. 0 or -1 (the
+ * budget). */
+int ref_list_holders(struct ref_range_state *rs);
 
 #endif /* KV_REFERENCE_REF_H */

@@ -323,6 +323,11 @@ int ref_plan_make(struct ref_reader *r, const struct ref_totals *tot, struct kvd
 	for (int t = 0; t < REF_N_TABLES; t++)
 		if (histogram_wanted(r, (enum ref_table)t))
 			row_cost[t] = ref_asm_row_cost((enum ref_table)t);
+	/* ABI 2.1, only when asked: a key in the pool, a GP per list period */
+	if (r->origin & KV_ORIGIN_KEY)
+		row_cost[REF_TAB_PATIENT] += KVDB_PAT_KEY_COST;
+	if ((r->origin & KV_ORIGIN_HOLDERS) && row_cost[REF_TAB_LIST_PERIOD] > 0)
+		row_cost[REF_TAB_LIST_PERIOD] += sizeof(uint64_t);
 	struct kvdb_plan_in in = {
 		.n_tables = REF_N_TABLES,
 		.rows = tot->rows,

@@ -33,6 +33,8 @@ static void range_free(struct ref_range_state *rs)
 		kvdb_stage_free(m, &rs->st[t]);
 	kvdb_pats_free(m, &rs->pats);
 	kvdb_map_fini(m, &rs->cmap);
+	kvdb_free(m, rs->holders);
+	rs->holders = NULL;
 }
 
 /* The stage of table t, as large as the plan expects. */
@@ -172,8 +174,8 @@ int ref_process_range(struct ref_reader *r, const struct kvdb_plan_range *pr)
 		if (!s->grouped &&
 		    kvdb_stage_group(r->rc, &r->mem, s, rs.pats.n, "grouping rows by patient") != 0)
 			goto done;
-		if (t == REF_TAB_LIST_PERIOD)
-			ref_list_holders(&rs); /* before compaction drops the GPs */
+		if (t == REF_TAB_LIST_PERIOD && ref_list_holders(&rs) != 0)
+			goto done; /* before compaction drops the GPs */
 		kvdb_stage_compact(s);
 	}
 
@@ -190,7 +192,8 @@ int ref_process_range(struct ref_reader *r, const struct kvdb_plan_range *pr)
 		[KVDB_K_FORM] = &rs.st[REF_TAB_FORM],
 		[KVDB_K_NOTE] = &rs.st[REF_TAB_NOTE],
 	};
-	if (kvdb_deliver(r->rc, &rs.pats, by_kind, r->sink, r->sink_arg, &r->delivered) != 0)
+	const struct kvdb_origin_in oi = {.asked = r->origin, .period_holders = rs.holders};
+	if (kvdb_deliver(r->rc, &rs.pats, by_kind, &oi, r->sink, r->sink_arg, &r->delivered) != 0)
 		goto done;
 	ret = 0;
 done:

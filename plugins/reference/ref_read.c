@@ -34,6 +34,7 @@ const char *const ref_reason_text[REF_N_REASONS] = {
 	[REF_R_BAD_PATIENT] = "patient is a bad row",
 	[REF_R_UNKNOWN_CONTACT] = "unknown contact",
 	[REF_R_BAD_CONTACT] = "contact is a bad row",
+	[REF_R_KEY_TOO_LONG] = "patient key too long",
 };
 
 /* Below this no range plan can work. */
@@ -58,7 +59,7 @@ static void report_counts(struct ref_reader *r)
 }
 
 int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read_request *req,
-	     kv_patient_sink sink, void *sink_arg)
+	     const char *key_col, kv_patient_sink sink, void *sink_arg)
 {
 	struct ref_reader *r = NULL;
 	struct kvdb_plan plan = {0};
@@ -78,6 +79,8 @@ int ref_read(struct kvdb_ctx *rc, struct kvdb_transport *t, const struct kv_read
 	r->req = req;
 	r->sink = sink;
 	r->sink_arg = sink_arg;
+	r->origin = kvdb_req_origin(req); /* 0: nothing more is read */
+	r->key_col = key_col != NULL ? key_col : "patient_id";
 	r->mem.budget = req->memory_budget;
 	t->mem = &r->mem;
 
@@ -125,4 +128,24 @@ done:
 	t->mem = NULL;
 	free(r);
 	return ret;
+}
+
+/* ---- names (ABI 2.1) ----------------------------------------------------- */
+
+/* The identifying columns a read never selects; only names() does, by id,
+ * when the core asks for the office's own list. */
+static const struct kvdb_names_query name_queries[] = {
+	[KV_NAME_PATIENT] = {.what = "patient", .from = "patient x", .id_col = "x.patient_id",
+			     .name_col = "x.name"},
+	[KV_NAME_PRACTITIONER] = {.what = "practitioner", .from = "practitioner x",
+				  .id_col = "x.practitioner_id", .name_col = "x.name"},
+};
+
+int ref_names(struct kvdb_ctx *rc, struct kvdb_transport *t, enum kv_name_kind kind,
+	      const uint64_t *refs, size_t n, kv_name_sink sink, void *sink_arg)
+{
+	if (kind != KV_NAME_PATIENT && kind != KV_NAME_PRACTITIONER)
+		return kvdb_error(rc, "names of an unknown kind (%d) were asked for", (int)kind);
+	return kvdb_names(rc, t, &name_queries[kind], refs, n, sink, sink_arg) == 0 ? KV_OK
+										   : KV_ERROR;
 }

@@ -277,6 +277,10 @@ int ref_row_patient(void *arg, const struct kvdb_cell *c)
 	p->bad = why != KVDB_NO_REASON;
 	if (why != KVDB_NO_REASON)
 		count_bad(rs, REF_TAB_PATIENT, why);
+	else if ((rs->r->origin & KV_ORIGIN_KEY) &&
+		 kvdb_pats_key(rs->r->rc, &rs->r->mem, &rs->pats, p, &c[4],
+			       &rs->r->bad[REF_TAB_PATIENT][REF_R_KEY_TOO_LONG]) != 0)
+		return -1; /* the key (ABI 2.1), selected last only when asked */
 	return 0;
 }
 
@@ -306,20 +310,30 @@ static int row_period(void *arg, const struct kvdb_cell *c)
  * are compacted: each patient's list holder at req->to is the GP of the
  * last period covering it (from <= to < valid_to), 0 when none does. Runs
  * on the reading thread after the worker's join. */
-void ref_list_holders(struct ref_range_state *rs)
+int ref_list_holders(struct ref_range_state *rs)
 {
 	const struct kvdb_stage *s = &rs->st[REF_TAB_LIST_PERIOD];
 	kv_date at = rs->r->req->to;
 	if (!s->grouped)
-		return;
+		return 0;
+	if ((rs->r->origin & KV_ORIGIN_HOLDERS) && s->n > 0) {
+		/* ABI 2.1: every period's GP, in the order compaction keeps */
+		rs->holders = kvdb_calloc(rs->r->rc, rs->mem, s->n, sizeof(uint64_t),
+					  "holding the list holders of a patient range");
+		if (rs->holders == NULL)
+			return -1;
+	}
 	for (size_t p = 0; p < rs->pats.n; p++) {
 		for (size_t i = s->off[p]; i < s->off[p + 1]; i++) {
 			const struct st_period *e =
 				(const struct st_period *)(s->data + i * sizeof(struct st_period));
+			if (rs->holders != NULL)
+				rs->holders[i] = e->gp;
 			if (e->ev.from <= at && at < e->ev.to) /* KV_DATE_OPEN is INT32_MAX */
 				rs->pats.p[p].holder = e->gp;
 		}
 	}
+	return 0;
 }
 
 int ref_row_contact(void *arg, const struct kvdb_cell *c)

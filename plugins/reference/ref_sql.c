@@ -6,12 +6,17 @@
  * here, so the libpq and ODBC paths can never disagree on what they read
  * (collectd's db_query layer is the model). Identifying columns
  * (patient.national_id, patient.name, practitioner.name,
- * practitioner.hpr_number) and journal_note.body are never selected; body is
- * only checked for existence and matched inside the database.
+ * practitioner.hpr_number) and journal_note.body are never selected by a
+ * read; body is only checked for existence and matched inside the
+ * database. (ABI 2.1 names(), ref_read.c, selects the two names by bound
+ * ids for the office's own lists, never during a read.)
  *
  * Queries are unordered scans: grouping by patient happens in memory
- * (kvdb_stage.c). Only integer patient_id bounds formatted here are ever
- * spliced into SQL text; keyword patterns are always bound parameters.
+ * (kvdb_stage.c). Only integer patient_id bounds formatted here, and the
+ * patient_key column's name (checked in reference.c to be a plain
+ * lower-case identifier, and quoted), are ever spliced into SQL text;
+ * keyword patterns are always bound parameters. The patient key column is
+ * selected only when a read asks for it (kv_read_request.origin).
  *
  * All builders write into a caller's buffer and fail with kvdb_error() when
  * the text would not fit.
@@ -238,6 +243,37 @@ int ref_sql_select(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t
 		sb_cut(&b, q, from, range_bounded(range) && q->patient_col != NULL);
 	}
 	return kvdb_sb_done(rc, &b, q->table, "too many keyword rules?");
+}
+
+/* The patient key as text, for every dialect: PostgreSQL and SQLite take
+ * `text`; SQL Server's nvarchar(4000) and the generic varchar(4000) are
+ * long enough that a key too long for the core stays too long. */
+static void sb_key(struct kvdb_sb *b, enum kvdb_dialect d, const char *key_col)
+{
+	const char *type = d == KVDB_DIALECT_POSTGRES || d == KVDB_DIALECT_SQLITE ? "text"
+			   : d == KVDB_DIALECT_MSSQL				  ? "nvarchar(4000)"
+										  : "varchar(4000)";
+	kvdb_sb_printf(b, "CAST(x.\"%s\" AS %s)", key_col, type);
+}
+
+int ref_sql_select_key(struct kvdb_ctx *rc, char *buf, size_t size, enum kvdb_dialect d,
+		       const struct kvdb_range *range, const char *key_col, bool check)
+{
+	const struct ref_query *q = &ref_queries[REF_TAB_PATIENT];
+	struct kvdb_sb b;
+	kvdb_sb_init(&b, buf, size);
+	kvdb_sb_printf(&b, "SELECT ");
+	for (size_t i = 0; !check && i < q->n_cols; i++) {
+		sb_column(&b, d, "x", &q->cols[i]);
+		kvdb_sb_printf(&b, ", ");
+	}
+	sb_key(&b, d, key_col);
+	sb_from(&b, q, false);
+	if (check)
+		kvdb_sb_printf(&b, " WHERE 1 = 0");
+	else
+		sb_range(&b, q, range, false);
+	return kvdb_sb_done(rc, &b, q->table, NULL);
 }
 
 int ref_sql_totals(struct kvdb_ctx *rc, char *buf, size_t size, enum ref_table t,

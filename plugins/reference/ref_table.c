@@ -5,7 +5,8 @@
  * ref_run_table() builds the SELECT of a table of the query table (ref_sql.c)
  * for a patient_id range and the request's events_from (the keyword-rule
  * matches of journal_note with their parameters), and runs it, calling a
- * row decoder (ref_rows.c) per row. ref_run() runs any statement (the
+ * row decoder (ref_rows.c) per row; the patients with their key column
+ * last when the request asked for it (KV_ORIGIN_KEY). ref_run() runs any statement (the
  * planner's counts and histograms too).
  */
 #include "ref.h"
@@ -59,6 +60,13 @@ int ref_run_table(struct ref_reader *r, enum ref_table t, const struct kvdb_rang
 			params[k] = ref_sql_note_param(r->t->params, &r->rules, k);
 		if (ref_sql_notes(r->rc, sql, sizeof(sql), r->t->dialect, r->t->params, &r->rules,
 				  range, r->req->events_from) != 0)
+			goto done;
+	} else if (t == REF_TAB_PATIENT && (r->origin & KV_ORIGIN_KEY)) {
+		/* ABI 2.1: the patient key, last; only when asked */
+		types[n] = KVDB_T_TEXT;
+		text_max[n++] = KV_PATIENT_KEY_MAX - 1; /* longer: too_long, counted */
+		if (ref_sql_select_key(r->rc, sql, sizeof(sql), r->t->dialect, range, r->key_col,
+				       false) != 0)
 			goto done;
 	} else if (ref_sql_select(r->rc, sql, sizeof(sql), t, r->t->dialect, range,
 				  t == REF_TAB_FEE && r->fees_uncut ? 0 : r->req->events_from,

@@ -271,7 +271,7 @@ START_TEST(test_deliver)
 	sink_calls = 0;
 	sink_events = 0;
 	sink_stop_at = -1;
-	ck_assert_int_eq(kvdb_deliver(&rc, &ps, by_kind, test_sink, NULL, &delivered), 0);
+	ck_assert_int_eq(kvdb_deliver(&rc, &ps, by_kind, NULL, test_sink, NULL, &delivered), 0);
 	ck_assert_int_eq(sink_calls, 2);
 	ck_assert_uint_eq(sink_events, 2);
 	ck_assert_uint_eq(delivered, 2);
@@ -280,7 +280,7 @@ START_TEST(test_deliver)
 	ck_assert_uint_eq(sink_refs[1], 3);
 	ck_assert_uint_eq(sink_holders[1], 77);
 	sink_stop_at = 3; /* the second call of this run */
-	ck_assert_int_ne(kvdb_deliver(&rc, &ps, by_kind, test_sink, NULL, &delivered), 0);
+	ck_assert_int_ne(kvdb_deliver(&rc, &ps, by_kind, NULL, test_sink, NULL, &delivered), 0);
 	ck_assert_str_eq(fake_host_default.error, "the read was stopped by the patient sink after 3 patients");
 	kvdb_stage_free(&mem, &s);
 	kvdb_pats_free(&mem, &ps);
@@ -295,6 +295,94 @@ static struct kvdb_cell text(const char *s)
 	struct kvdb_cell c = {.kind = KVDB_V_TEXT, .s = s, .len = strlen(s)};
 	return c;
 }
+
+/* ABI 2.1: keys into the pool, and the origin's key and period holders
+ * only when asked, the holders a slice parallel to each patient's periods. */
+static const char *key_seen[4];
+static const uint64_t *holders_seen[4];
+static size_t periods_seen[4];
+static int key_calls;
+
+static int key_sink(void *arg, const struct kv_patient *p, const struct kv_patient_origin *origin)
+{
+	(void)arg;
+	if (key_calls < 4) {
+		key_seen[key_calls] = origin->key;
+		holders_seen[key_calls] = origin->period_holders;
+		periods_seen[key_calls] = p->n_periods;
+	}
+	key_calls++;
+	return KV_OK;
+}
+
+START_TEST(test_pats_key_and_origin)
+{
+	struct kvdb_mem mem = {.budget = 1u << 20};
+	struct kvdb_pats ps = {0};
+	struct kvdb_stage per = {.d = &test_desc};
+	uint64_t dups = 0, delivered = 0, too_long = 0;
+	char long_key[KV_PATIENT_KEY_MAX + 1];
+	memset(long_key, 'x', sizeof(long_key) - 1);
+	long_key[KV_PATIENT_KEY_MAX] = '\0';
+	struct kvdb_cell cells[4] = {
+		text("J-3"),
+		{.kind = KVDB_V_INT, .i = -42},
+		text(long_key),   /* 64 bytes: too long */
+		{.kind = KVDB_V_NULL},
+	};
+	for (int i = 0; i < 4; i++) {
+		add_pat(&mem, &ps, 3 - i, 0, 0); /* ids 3, 2, 1, 0: sorted in reverse */
+		ck_assert_int_eq(kvdb_pats_key(&rc, &mem, &ps, &ps.p[i], &cells[i], &too_long), 0);
+	}
+	ck_assert_uint_eq(too_long, 1);
+	long_key[KV_PATIENT_KEY_MAX - 1] = '\0'; /* 63 bytes fit */
+	struct kvdb_cell fits = text(long_key);
+	ck_assert_int_eq(kvdb_pats_key(&rc, &mem, &ps, &ps.p[3], &fits, &too_long), 0);
+	ck_assert_uint_eq(too_long, 1);
+	ck_assert_int_eq(kvdb_pats_index(&rc, &mem, &ps, &dups, "testing"), 0);
+	/* periods: patient 0 (slot 0) none, 1 one, 2 none, 3 two */
+	static const uint32_t slots[] = {1, 3, 3};
+	for (size_t i = 0; i < 3; i++) {
+		struct st_test *e = kvdb_stage_push(&rc, &mem, &per, "testing");
+		ck_assert_ptr_nonnull(e);
+		e->h.slot = slots[i];
+		e->h.date = (kv_date)i;
+	}
+	ck_assert_int_eq(kvdb_stage_group(&rc, &mem, &per, ps.n, "testing"), 0);
+	kvdb_stage_compact(&per);
+	const uint64_t holders[3] = {11, 31, 32};
+	const struct kvdb_stage *by_kind[KVDB_N_KINDS] = {[KVDB_K_PERIOD] = &per};
+
+	struct kvdb_origin_in oi = {.asked = KV_ORIGIN_KEY | KV_ORIGIN_HOLDERS,
+				    .period_holders = holders};
+	key_calls = 0;
+	ck_assert_int_eq(kvdb_deliver(&rc, &ps, by_kind, &oi, key_sink, NULL, &delivered), 0);
+	ck_assert_int_eq(key_calls, 4);
+	ck_assert_str_eq(key_seen[0], long_key); /* id 0 */
+	ck_assert_ptr_null(key_seen[1]);          /* id 1: too long */
+	ck_assert_str_eq(key_seen[2], "-42");    /* id 2 */
+	ck_assert_str_eq(key_seen[3], "J-3");    /* id 3 */
+	ck_assert_ptr_null(holders_seen[0]);
+	ck_assert(periods_seen[1] == 1 && holders_seen[1] != NULL && holders_seen[1][0] == 11);
+	ck_assert_ptr_null(holders_seen[2]);
+	ck_assert(periods_seen[3] == 2 && holders_seen[3][0] == 31 && holders_seen[3][1] == 32);
+
+	oi.asked = 0; /* not asked: neither, whatever the connector holds */
+	key_calls = 0;
+	ck_assert_int_eq(kvdb_deliver(&rc, &ps, by_kind, &oi, key_sink, NULL, &delivered), 0);
+	for (int i = 0; i < 4; i++)
+		ck_assert(key_seen[i] == NULL && holders_seen[i] == NULL);
+
+	struct kv_read_request old = {.struct_size = offsetof(struct kv_read_request, origin),
+				      .origin = KV_ORIGIN_KEY};
+	ck_assert_uint_eq(kvdb_req_origin(&old), 0); /* a 2.0 core's request */
+	old.struct_size = sizeof old;
+	ck_assert_uint_eq(kvdb_req_origin(&old), KV_ORIGIN_KEY);
+	kvdb_stage_free(&mem, &per);
+	kvdb_pats_free(&mem, &ps);
+	ck_assert_uint_eq(mem.used, 0);
+}
+END_TEST
 
 START_TEST(test_cells)
 {
@@ -762,6 +850,7 @@ static Suite *kvdb_suite(void)
 	tcase_add_test(tc, test_pats_dense_and_duplicates);
 	tcase_add_test(tc, test_pats_sparse_extremes);
 	tcase_add_test(tc, test_deliver);
+	tcase_add_test(tc, test_pats_key_and_origin);
 	tcase_add_test(tc, test_cells);
 	tcase_add_test(tc, test_codes);
 	tcase_add_test(tc, test_sql_builder);

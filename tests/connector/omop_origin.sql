@@ -34,3 +34,12 @@ INSERT INTO visit_occurrence (visit_occurrence_id, person_id, visit_concept_id, 
 WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 400)
 INSERT INTO visit_occurrence (visit_occurrence_id, person_id, visit_concept_id, visit_start_date, visit_end_date, visit_type_concept_id, provider_id)
 SELECT 100 + n, CASE n % 4 WHEN 0 THEN 11 WHEN 1 THEN 12 WHEN 2 THEN 14 ELSE 18 END, 9202, '2018-04-05', '2018-04-05', 32817, 7 FROM g;
+
+-- ABI 2.1: the patient key (setting patient_key) is person_source_value by
+-- default; 12 has none and 14 an empty one (key NULL: the core shows
+-- person_id); 16 is a bad row.
+UPDATE person SET person_source_value = 'P-11' WHERE person_id = 11;
+UPDATE person SET person_source_value = '' WHERE person_id = 14;
+UPDATE person SET person_source_value = 'P-16' WHERE person_id = 16;
+UPDATE person SET person_source_value = 'Ø-18' WHERE person_id = 18;
+UPDATE person SET person_source_value = 'P-2147483000' WHERE person_id = 2147483000;

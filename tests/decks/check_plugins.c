@@ -13,7 +13,10 @@
  * are left out, under the defaults and changed windows), the list of
  * indicators (37 unique IDs, every definition complete) and the
  * speed of one pass: 30,000 patients x 101 months, printed, never asserted.
- * For diabetes and medication_review also the details tested below.
+ * For diabetes and medication_review also the details tested below. The
+ * decisive dates and values (ABI 2.1, tcase "decisive"): hand-worked cases
+ * of every plugin, and over generated patients the same flags and values
+ * with the arrays as without, none written outside the denominator.
  *
  * The fake host (tests/lib/fake_host.c) serves each plugin's declared
  * defaults unless a test sets a key, and the value sets of
@@ -30,6 +33,7 @@
 #include "ck_aim.h"
 #include "fake_host.h"
 #include <dlfcn.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +88,10 @@ struct run {
 	struct kv_result_block out;
 	uint8_t flags[16 * 128];
 	double values[16 * 128];
+	/* ABI 2.1: the decisive arrays, given to the plugin only after
+	 * run_want_decisive() (as the core does for a run that lists patients) */
+	kv_date decisive_dates[16 * 128];
+	double decisive_values[16 * 128];
 };
 
 static void run_setup(struct run *r, const struct kv_indicator_plugin *p, int y, int m,
@@ -112,6 +120,13 @@ static void run_setup(struct run *r, const struct kv_indicator_plugin *p, int y,
 					  .n_months = n,
 					  .flags = r->flags,
 					  .values = r->values};
+}
+
+/* Give the plugin the decisive arrays, as a run that lists patients does. */
+static void run_want_decisive(struct run *r)
+{
+	r->out.decisive_dates = r->decisive_dates;
+	r->out.decisive_values = r->decisive_values;
 }
 
 /* The context of a callback of r's plugin, as the core makes it. */
@@ -151,6 +166,11 @@ static void run_compute(struct run *r, const struct kv_patient *p)
 {
 	memset(r->flags, 0, sizeof r->flags);
 	memset(r->values, 0, sizeof r->values);
+	/* the core resets the decisive arrays before each call (kv_plugin.h) */
+	for (size_t i = 0; r->out.decisive_dates != NULL && i < 16 * 128; i++) {
+		r->decisive_dates[i] = KV_DATE_NONE;
+		r->decisive_values[i] = NAN;
+	}
 	ck_assert_int_eq(run_compute_rc(r, p), KV_OK);
 }
 
@@ -955,6 +975,420 @@ START_TEST(speed)
 }
 END_TEST
 
+/* ---- decisive dates and values (ABI 2.1, issue 19) ---------------------------- */
+
+/*
+ * With the decisive arrays and without, over generated patients: the flags
+ * and values are the same; a cell outside the denominator, or of an
+ * indicator that declares no decisive, keeps KV_DATE_NONE and NAN; a date
+ * is on or before R; a value only where the indicator declares a unit; and
+ * every indicator that declares a decisive writes one for some patient.
+ */
+START_TEST(all_decisive_only_in_the_denominator)
+{
+	const struct kv_indicator_plugin *p = plugins[_i];
+	static struct run plain, with;
+	run_setup(&plain, p, 2014, 12, 101);
+	run_setup(&with, p, 2014, 12, 101);
+	run_want_decisive(&with);
+	ck_assert_int_eq(run_init(&plain), KV_OK);
+	ck_assert_int_eq(run_init(&with), KV_OK);
+	const size_t n_ind = p->n_indicators, n_mo = with.out.n_months, cells = n_ind * n_mo;
+	struct gen_patient *g = malloc(sizeof *g);
+	ck_assert_ptr_nonnull(g);
+	size_t written[16] = {0};
+	rng_state = 0x2545f4914f6cdd1dull ^ (uint64_t)(_i + 1);
+	for (int k = 0; k < GEN_PATIENTS; k++) {
+		generate(g);
+		run_compute(&plain, &g->p);
+		run_compute(&with, &g->p);
+		if (memcmp(plain.flags, with.flags, cells) != 0 ||
+		    memcmp(plain.values, with.values, cells * sizeof(double)) != 0)
+			ck_abort_msg("%s patient %d: flags or values differ with the decisive "
+				     "arrays", p->name, k);
+		for (size_t c = 0; c < cells; c++) {
+			const struct kv_indicator_def *d = &p->indicators[c / n_mo];
+			const kv_date date = with.decisive_dates[c];
+			const double v = with.decisive_values[c];
+			const bool none = date == KV_DATE_NONE && isnan(v);
+			if (!(with.flags[c] & KV_IN_DENOMINATOR) && !none)
+				ck_abort_msg("%s patient %d month %zu: %s decisive outside D", p->name,
+					     k, c % n_mo, d->id);
+			if (d->decisive == NULL && !none)
+				ck_abort_msg("%s: %s writes a decisive it does not declare", p->name,
+					     d->id);
+			if (date != KV_DATE_NONE && date > with.refs[c % n_mo])
+				ck_abort_msg("%s patient %d month %zu: %s decisive date after R",
+					     p->name, k, c % n_mo, d->id);
+			if (d->decisive_unit == NULL && !isnan(v))
+				ck_abort_msg("%s: %s writes a value without a unit", p->name, d->id);
+			written[c / n_mo] += !none;
+		}
+	}
+	for (size_t i = 0; i < n_ind; i++)
+		ck_assert_msg(p->indicators[i].decisive == NULL || written[i] > 0,
+			      "%s never writes its decisive", p->indicators[i].id);
+	ck_assert_int_eq(with.ctx.errors, 0);
+	free(g);
+	run_fini(&plain);
+	run_fini(&with);
+}
+END_TEST
+
+/* A result block of an ABI 2.0 core (struct_size short of the decisive
+ * arrays) is never written there, whatever the pointers hold. */
+START_TEST(all_decisive_needs_struct_size)
+{
+	const struct kv_indicator_plugin *p = plugins[_i];
+	static struct run r;
+	run_setup(&r, p, 2014, 12, 101);
+	run_want_decisive(&r);
+	r.out.struct_size = (uint32_t)offsetof(struct kv_result_block, decisive_dates);
+	ck_assert_int_eq(run_init(&r), KV_OK);
+	struct gen_patient *g = malloc(sizeof *g);
+	ck_assert_ptr_nonnull(g);
+	rng_state = 0x853c49e6748fea9bull ^ (uint64_t)(_i + 1);
+	for (int k = 0; k < 300; k++) {
+		generate(g);
+		run_compute(&r, &g->p);
+		for (size_t c = 0; c < p->n_indicators * r.out.n_months; c++)
+			if (r.decisive_dates[c] != KV_DATE_NONE || !isnan(r.decisive_values[c]))
+				ck_abort_msg("%s patient %d: decisive written into a 2.0 block",
+					     p->name, k);
+	}
+	free(g);
+	run_fini(&r);
+}
+END_TEST
+
+/* Every indicator says what it writes, in a short lower-case heading (its
+ * first word may be an abbreviation). */
+START_TEST(all_decisive_declared)
+{
+	for (size_t k = 0; k < N_PLUGINS; k++)
+		for (size_t i = 0; i < plugins[k]->n_indicators; i++) {
+			const struct kv_indicator_def *d = &plugins[k]->indicators[i];
+			ck_assert_msg(d->decisive != NULL || d->decisive_unit == NULL,
+				      "%s: a unit without a decisive", d->id);
+			if (d->decisive == NULL)
+				continue;
+			ck_assert_msg(*d->decisive != '\0' && strlen(d->decisive) <= 40,
+				      "%s: decisive \"%s\"", d->id, d->decisive);
+			ck_assert_msg(d->decisive[0] >= 'a' && d->decisive[0] <= 'z',
+				      "%s: decisive \"%s\" not lower case", d->id, d->decisive);
+		}
+}
+END_TEST
+
+/* One run of `plugin` over months y-mo .. (n of them) with the decisive
+ * arrays, one patient. */
+static void dec_run(struct run *r, const char *plugin, int y, int mo, size_t n,
+		    const struct kv_patient *pt)
+{
+	run_setup(r, plugin_named(plugin), y, mo, n);
+	run_want_decisive(r);
+	ck_assert_int_eq(run_init(r), KV_OK);
+	run_compute(r, pt);
+	ck_assert_int_eq(r->ctx.errors, 0);
+}
+
+/* The decisive date of `id` in month m equals `date` (KV_DATE_NONE: none)
+ * and its value `value` (NAN: none). */
+#define ck_decisive(r, id, m, date, value)                                             \
+	do {                                                                           \
+		const size_t c_ = index_of((r)->plugin, (id)) * (r)->out.n_months + (m); \
+		const kv_date d_ = (r)->decisive_dates[c_];                            \
+		const double v_ = (r)->decisive_values[c_], w_ = (value);               \
+		ck_assert_msg(d_ == (date), "%s month %d: decisive date %d, not %d",   \
+			      (id), (int)(m), (int)d_, (int)(date));                   \
+		ck_assert_msg(isnan(w_) ? isnan(v_) : fabs(v_ - w_) < 1e-9,             \
+			      "%s month %d: decisive value %g, not %g", (id), (int)(m),  \
+			      v_, w_);                                                 \
+	} while (0)
+
+START_TEST(dm_decisive)
+{
+	/* HbA1c 58 on 2023-03-01 and 61 on 2023-09-10, a text-only HbA1c on
+	 * 2023-10-01; two readings on 2023-06-01, the worse 152/70; a Noklus
+	 * fee on 2022-05-02 (outside W12 at 2023-12); a statin in regular use
+	 * until 2023-01-31 (stop exclusive) and prescribed on 2022-12-01; UACR
+	 * 2.5 on 2021-04-04 (outside every W12 here). */
+	const struct kv_lab_result labs[] = {{D(2021, 4, 4), true, 2.5, "NOR15260"},
+					     {D(2023, 3, 1), true, 58.0, "NPU27300"},
+					     {D(2023, 9, 10), true, 61.0, "NPU27300"},
+					     {D(2023, 10, 1), false, 0.0, "NPU27300"}};
+	const struct kv_blood_pressure bps[] = {{D(2023, 6, 1), 130, 80}, {D(2023, 6, 1), 152, 70}};
+	const struct kv_contact contacts[] = {{D(2022, 5, 2), KV_CONTACT_CONSULTATION, KV_ROLE_GP}};
+	const struct kv_fee fees[] = {{D(2022, 5, 2), 0, "105"}};
+	const struct kv_medication meds[] = {{D(2020, 1, 1), D(2023, 2, 1), KV_USE_REGULAR, "C10AA05"}};
+	const struct kv_prescription rx[] = {{D(2022, 12, 1), KV_RX_GROUP_C, false, 0, "C10AA05"}};
+	struct kv_patient p = diabetic();
+	p.labs = labs, p.n_labs = 4, p.bps = bps, p.n_bps = 2;
+	p.contacts = contacts, p.n_contacts = 1, p.fees = fees, p.n_fees = 1;
+	p.medications = meds, p.n_medications = 1, p.prescriptions = rx, p.n_prescriptions = 1;
+	static struct run r;
+	dec_run(&r, "diabetes", 2023, 2, 11, &p); /* 2023-02 .. 2023-12 */
+	const size_t feb = 0, dec = 10;
+	ck_decisive(&r, "DM_PREVALENCE", dec, 0, NAN); /* T90 on 1970-01-01 */
+	ck_decisive(&r, "DM_ANNUAL_CHECK", dec, D(2022, 5, 2), NAN);
+	ck_assert_int_eq(nd(&r, "DM_ANNUAL_CHECK", dec), 'D'); /* overdue since then */
+	ck_assert_int_eq(nd(&r, "DM_ANNUAL_CHECK", feb), 'N');
+	/* the last result of any kind, its value when numeric ... */
+	ck_decisive(&r, "DM_HBA1C_MEASURED", dec, D(2023, 10, 1), NAN);
+	ck_decisive(&r, "DM_HBA1C_MEASURED", dec - 1, D(2023, 10, 1), NAN);
+	ck_decisive(&r, "DM_HBA1C_MEASURED", dec - 3, D(2023, 9, 10), 61.0); /* 2023-09 */
+	/* ... the last numeric one for the bands, in whichever band */
+	ck_decisive(&r, "DM_HBA1C_52_70", dec, D(2023, 9, 10), 61.0);
+	ck_decisive(&r, "DM_HBA1C_LT52", dec, D(2023, 9, 10), 61.0);
+	ck_decisive(&r, "DM_HBA1C_GT70", dec, D(2023, 9, 10), 61.0);
+	ck_assert_int_eq(nd(&r, "DM_HBA1C_52_70", dec), 'N');
+	ck_decisive(&r, "DM_HBA1C_52_70", 5, D(2023, 3, 1), 58.0); /* 2023-07 */
+	ck_decisive(&r, "DM_HBA1C_52_70", feb, KV_DATE_NONE, NAN);  /* none yet */
+	ck_decisive(&r, "DM_HBA1C_MEASURED", feb, KV_DATE_NONE, NAN);
+	/* the worse reading of the day, its systolic */
+	ck_decisive(&r, "DM_BP_MEASURED", dec, D(2023, 6, 1), 152.0);
+	ck_decisive(&r, "DM_BP_GE150_90", dec, D(2023, 6, 1), 152.0);
+	ck_decisive(&r, "DM_BP_LE140_85", dec, D(2023, 6, 1), 152.0);
+	ck_decisive(&r, "DM_BP_MEASURED", feb, KV_DATE_NONE, NAN);
+	/* the last day on the statin: regular use ended 2023-01-31 */
+	ck_decisive(&r, "DM_STATIN", feb, D(2023, 1, 31), NAN);
+	ck_decisive(&r, "DM_STATIN", dec, D(2023, 1, 31), NAN);
+	ck_assert_int_eq(nd(&r, "DM_STATIN", feb), 'N');
+	ck_assert_int_eq(nd(&r, "DM_STATIN", dec), 'D');
+	/* UACR outside W12: still shown, not in N */
+	ck_decisive(&r, "DM_UACR_MEASURED", dec, D(2021, 4, 4), 2.5);
+	ck_decisive(&r, "DM_ALBUMINURIA", dec, D(2021, 4, 4), 2.5);
+	ck_assert_int_eq(nd(&r, "DM_UACR_MEASURED", dec), 'D');
+	run_fini(&r);
+
+	/* Not diabetic: in DM_PREVALENCE's D only, and no decisive anywhere. */
+	struct kv_patient q = p;
+	q.diagnoses = NULL, q.n_diagnoses = 0;
+	dec_run(&r, "diabetes", 2023, 12, 1, &q);
+	for (size_t i = 0; i < r.out.n_indicators; i++)
+		ck_assert(r.decisive_dates[i] == KV_DATE_NONE && isnan(r.decisive_values[i]));
+	ck_assert_int_eq(nd(&r, "DM_PREVALENCE", 0), 'D');
+	ck_assert_int_eq(nd(&r, "DM_ANNUAL_CHECK", 0), '-');
+	run_fini(&r);
+
+	/* HbA1c in % converted (7.0 % = 53.01 mmol/mol), the higher of a day. */
+	const struct kv_lab_result pct[] = {{D(2023, 5, 5), true, 7.0, "NPU03835"},
+					    {D(2023, 5, 5), true, 50.0, "NPU27300"}};
+	q = diabetic();
+	q.labs = pct, q.n_labs = 2;
+	dec_run(&r, "diabetes", 2023, 12, 1, &q);
+	ck_decisive(&r, "DM_HBA1C_MEASURED", 0, D(2023, 5, 5), 10.93 * 7.0 - 23.5);
+	ck_decisive(&r, "DM_HBA1C_52_70", 0, D(2023, 5, 5), 10.93 * 7.0 - 23.5);
+	run_fini(&r);
+}
+END_TEST
+
+START_TEST(lmg_decisive)
+{
+	/* four regular drugs and two more of one ATC (counted once): 5; the
+	 * last review a fee on 2019-01-10, outside W12 at 2020-02 */
+	const struct kv_medication meds[] = {
+		{0, KV_DATE_OPEN, KV_USE_REGULAR, "A10BA02"}, {0, KV_DATE_OPEN, KV_USE_REGULAR, "B01AC06"},
+		{0, KV_DATE_OPEN, KV_USE_REGULAR, "C09AA05"}, {0, KV_DATE_OPEN, KV_USE_REGULAR, "C10AA05"},
+		{5, KV_DATE_OPEN, KV_USE_REGULAR, "C10AA05"}, {0, KV_DATE_OPEN, KV_USE_REGULAR, ""}};
+	const struct kv_fee fees[] = {{D(2018, 3, 1), 0, "2LD"}, {D(2019, 1, 10), 1, "2LD"}};
+	struct kv_patient p = listed(D(1940, 1, 1));
+	p.medications = meds, p.n_medications = 6, p.fees = fees, p.n_fees = 2;
+	static struct run r;
+	dec_run(&r, "medication_review", 2020, 2, 1, &p);
+	ck_assert_int_eq(nd(&r, "LMG_4PLUS", 0), 'D');
+	ck_decisive(&r, "LMG_4PLUS", 0, D(2019, 1, 10), 5.0);
+	run_fini(&r);
+	/* no review ever: no date, still the count */
+	p.n_fees = 0;
+	dec_run(&r, "medication_review", 2020, 2, 1, &p);
+	ck_decisive(&r, "LMG_4PLUS", 0, KV_DATE_NONE, 5.0);
+	run_fini(&r);
+}
+END_TEST
+
+START_TEST(add_decisive)
+{
+	/* two addictive prescriptions on 2020-02-01 (10 DDD and unknown), one
+	 * on 2018-06-15 (30 DDD), a group C one later (not addictive) */
+	const struct kv_contact contacts[] = {{D(2020, 1, 15), KV_CONTACT_PHONE, KV_ROLE_GP}};
+	const struct kv_prescription rx[] = {{D(2018, 6, 15), KV_RX_GROUP_A, true, 30.0, "N05CF01"},
+					     {D(2020, 2, 1), KV_RX_GROUP_B, true, 10.0, "N05BA01"},
+					     {D(2020, 2, 1), KV_RX_GROUP_A, false, 0.0, "N02AA01"},
+					     {D(2020, 3, 1), KV_RX_GROUP_C, true, 99.0, "N05BA01"}};
+	struct kv_patient p = listed(D(1960, 1, 1));
+	p.contacts = contacts, p.n_contacts = 1, p.prescriptions = rx, p.n_prescriptions = 4;
+	static struct run r;
+	dec_run(&r, "addictive_drugs", 2020, 3, 1, &p);
+	ck_decisive(&r, "ADD_PRESCRIBED", 0, D(2020, 2, 1), 10.0);
+	ck_decisive(&r, "ADD_DDD_MEAN", 0, D(2020, 2, 1), 10.0);
+	run_fini(&r);
+	/* only the old one: ADD_PRESCRIBED shows it (D, not N); ADD_DDD_MEAN's
+	 * D is empty, so nothing there */
+	p.n_prescriptions = 1;
+	dec_run(&r, "addictive_drugs", 2020, 3, 1, &p);
+	ck_assert_int_eq(nd(&r, "ADD_PRESCRIBED", 0), 'D');
+	ck_decisive(&r, "ADD_PRESCRIBED", 0, D(2018, 6, 15), 30.0);
+	ck_decisive(&r, "ADD_DDD_MEAN", 0, KV_DATE_NONE, NAN);
+	run_fini(&r);
+}
+END_TEST
+
+START_TEST(anx_dep_decisive)
+{
+	/* anxiety new on 2020-01-10 (and 2017-05-05, more than 24 months
+	 * before), a phone call on 2020-02-15, a benzodiazepine prescribed on
+	 * 2019-01-01 (outside W12 at 2020-05), antidepressant prescriptions on
+	 * 2018-01-10 (a start) and 2019-08-01 */
+	const struct kv_contact contacts[] = {{D(2020, 1, 10), KV_CONTACT_CONSULTATION, KV_ROLE_GP},
+					      {D(2020, 2, 15), KV_CONTACT_PHONE, KV_ROLE_NURSE}};
+	const struct kv_diagnosis dx[] = {{D(2017, 5, 5), -1, KV_CODE_ICPC2, "P74"},
+					  {D(2020, 1, 10), 0, KV_CODE_ICPC2, "P74"}};
+	const struct kv_prescription rx[] = {{D(2018, 1, 10), KV_RX_GROUP_C, false, 0, "N06AB04"},
+					     {D(2019, 1, 1), KV_RX_GROUP_B, false, 0, "N05BA01"},
+					     {D(2019, 8, 1), KV_RX_GROUP_C, false, 0, "N06AB04"}};
+	struct kv_patient p = listed(D(1980, 5, 5));
+	p.contacts = contacts, p.n_contacts = 2, p.diagnoses = dx, p.n_diagnoses = 2;
+	p.prescriptions = rx, p.n_prescriptions = 3;
+	static struct run r;
+	dec_run(&r, "anxiety", 2020, 5, 1, &p); /* R = 2020-05-31 */
+	ck_decisive(&r, "ANX_PREVALENCE", 0, D(2020, 1, 10), NAN);
+	ck_decisive(&r, "ANX_NEW_SOMATIC", 0, D(2020, 1, 10), NAN);
+	ck_decisive(&r, "ANX_FOLLOWUP_NEW", 0, D(2020, 1, 10), NAN);
+	ck_assert_int_eq(nd(&r, "ANX_FOLLOWUP_NEW", 0), 'N');
+	ck_decisive(&r, "ANX_CBT_NEW", 0, D(2020, 1, 10), NAN); /* 2020-01-10 + 90 <= R */
+	ck_decisive(&r, "ANX_BENZODIAZEPINE", 0, D(2019, 1, 1), NAN);
+	ck_assert_int_eq(nd(&r, "ANX_BENZODIAZEPINE", 0), 'D');
+	ck_decisive(&r, "ANX_ANTIDEPRESSANT", 0, D(2019, 8, 1), NAN);
+	ck_decisive(&r, "AD_WITH_DIAGNOSIS", 0, D(2020, 1, 10), NAN);
+	/* the start 2018-01-10 is in month m-28, before m-23: not in D */
+	ck_decisive(&r, "ANX_CONTROL_AD_START", 0, KV_DATE_NONE, NAN);
+	run_fini(&r);
+	/* 2019-04: ANXIETY in W24 (2017-05 ..), the start in m-23..m-12
+	 * (2017-05 .. 2018-04) */
+	dec_run(&r, "anxiety", 2019, 4, 1, &p);
+	ck_assert_int_eq(nd(&r, "ANX_CONTROL_AD_START", 0), 'D');
+	ck_decisive(&r, "ANX_CONTROL_AD_START", 0, D(2018, 1, 10), NAN);
+	ck_decisive(&r, "ANX_PREVALENCE", 0, D(2017, 5, 5), NAN); /* outside W12: D only */
+	ck_assert_int_eq(nd(&r, "ANX_PREVALENCE", 0), 'D');
+	ck_decisive(&r, "ANX_FOLLOWUP_NEW", 0, KV_DATE_NONE, NAN); /* not in D */
+	run_fini(&r);
+
+	/* depression: new on 2020-01-10, an antidepressant in regular use
+	 * 2019-01-01 .. 2020-03-01 (stop exclusive) */
+	const struct kv_diagnosis ddx[] = {{D(2020, 1, 10), -1, KV_CODE_ICPC2, "P76"}};
+	const struct kv_medication meds[] = {{D(2019, 1, 1), D(2020, 3, 1), KV_USE_REGULAR, "N06AB04"}};
+	struct kv_patient q = listed(D(1980, 1, 1));
+	q.diagnoses = ddx, q.n_diagnoses = 1, q.medications = meds, q.n_medications = 1;
+	dec_run(&r, "depression", 2020, 3, 1, &q);
+	ck_decisive(&r, "DEP_PREVALENCE", 0, D(2020, 1, 10), NAN);
+	ck_decisive(&r, "DEP_NEW_SOMATIC", 0, D(2020, 1, 10), NAN);
+	ck_decisive(&r, "DEP_ANTIDEPRESSANT", 0, D(2020, 2, 29), NAN);
+	ck_assert_int_eq(nd(&r, "DEP_ANTIDEPRESSANT", 0), 'D'); /* not in use at R */
+	run_fini(&r);
+}
+END_TEST
+
+START_TEST(chd_copd_decisive)
+{
+	/* chd: a regular beta blocker until 2019-03-15 (stop exclusive), a
+	 * prescription on 2019-06-01; R = 2020-12-31: neither in W12 */
+	const struct kv_diagnosis dx[] = {{D(2019, 1, 1), -1, KV_CODE_ICD10, "I252"}};
+	const struct kv_medication meds[] = {{D(2018, 1, 1), D(2019, 3, 15), KV_USE_REGULAR, "C07AB02"}};
+	const struct kv_prescription rx[] = {{D(2019, 6, 1), KV_RX_GROUP_C, false, 0, "C07AB02"}};
+	struct kv_patient p = listed(D(1950, 1, 1));
+	p.diagnoses = dx, p.n_diagnoses = 1, p.medications = meds, p.n_medications = 1;
+	p.prescriptions = rx, p.n_prescriptions = 1;
+	static struct run r;
+	dec_run(&r, "chd", 2020, 12, 1, &p);
+	ck_assert_int_eq(nd(&r, "CHD_BETA_BLOCKER", 0), 'D');
+	ck_decisive(&r, "CHD_BETA_BLOCKER", 0, D(2019, 6, 1), NAN);
+	run_fini(&r);
+	p.n_prescriptions = 0;
+	dec_run(&r, "chd", 2020, 12, 1, &p);
+	ck_decisive(&r, "CHD_BETA_BLOCKER", 0, D(2019, 3, 14), NAN);
+	run_fini(&r);
+	dec_run(&r, "chd", 2018, 12, 1, &p); /* IHD from 2019: not in D */
+	ck_decisive(&r, "CHD_BETA_BLOCKER", 0, KV_DATE_NONE, NAN);
+	run_fini(&r);
+
+	/* copd: COPD since 2019-01-01, exacerbation 2020-01-10, control
+	 * 2020-02-15 */
+	const struct kv_contact contacts[] = {{D(2020, 2, 15), KV_CONTACT_CONSULTATION, KV_ROLE_GP}};
+	const struct kv_diagnosis cdx[] = {{D(2019, 1, 1), -1, KV_CODE_ICPC2, "R95"},
+					   {D(2020, 1, 10), -1, KV_CODE_ICD10, "J440"},
+					   {D(2020, 2, 15), 0, KV_CODE_ICPC2, "R95"}};
+	struct kv_patient q = listed(D(1950, 1, 1));
+	q.contacts = contacts, q.n_contacts = 1, q.diagnoses = cdx, q.n_diagnoses = 3;
+	dec_run(&r, "copd", 2020, 1, 3, &q); /* 2020-01 .. 2020-03 */
+	ck_decisive(&r, "COPD_PREVALENCE", 2, D(2019, 1, 1), NAN);
+	ck_decisive(&r, "COPD_CONTROL_AFTER_EXAC", 2, D(2020, 1, 10), NAN);
+	ck_decisive(&r, "COPD_CONTROL_6W", 2, D(2020, 1, 10), NAN);
+	/* 2020-01: the exacerbation less than 42 days before R, not in D */
+	ck_decisive(&r, "COPD_CONTROL_6W", 0, KV_DATE_NONE, NAN);
+	ck_decisive(&r, "COPD_CONTROL_AFTER_EXAC", 0, KV_DATE_NONE, NAN);
+	ck_decisive(&r, "COPD_CONTROL_6W", 1, D(2020, 1, 10), NAN);
+	run_fini(&r);
+}
+END_TEST
+
+START_TEST(eld_mm_risk_decisive)
+{
+	/* elderly: a home visit on 2019-03-01, 13 months before R */
+	const struct kv_contact visit[] = {{D(2019, 3, 1), KV_CONTACT_HOME_VISIT, KV_ROLE_NURSE},
+					   {D(2020, 1, 1), KV_CONTACT_PHONE, KV_ROLE_GP}};
+	struct kv_patient p = listed(D(1945, 6, 1));
+	p.contacts = visit, p.n_contacts = 2;
+	static struct run r;
+	dec_run(&r, "elderly", 2020, 3, 1, &p);
+	ck_assert_int_eq(nd(&r, "ELD70_NO_CONTACT", 0), 'N');
+	ck_decisive(&r, "ELD70_NO_CONTACT", 0, D(2019, 3, 1), NAN); /* the phone call is not one */
+	run_fini(&r);
+
+	/* multimorbidity: diabetes 2015-01-01, hypertension 2016-01-01 */
+	const struct kv_diagnosis dx[] = {{D(2015, 1, 1), -1, KV_CODE_ICPC2, "T90"},
+					  {D(2016, 1, 1), -1, KV_CODE_ICD10, "I10"}};
+	struct kv_patient q = listed(D(1950, 1, 1));
+	q.diagnoses = dx, q.n_diagnoses = 2, q.contacts = visit, q.n_contacts = 2;
+	dec_run(&r, "multimorbidity", 2020, 3, 1, &q);
+	ck_decisive(&r, "MM_COMORBIDITY", 0, D(2016, 1, 1), 2.0);
+	ck_decisive(&r, "MM_4PLUS", 0, D(2016, 1, 1), 2.0);
+	ck_decisive(&r, "MM_COMORBID_SEEN", 0, D(2019, 3, 1), NAN);
+	run_fini(&r);
+	dec_run(&r, "multimorbidity", 2015, 6, 1, &q); /* one category */
+	ck_decisive(&r, "MM_COMORBIDITY", 0, D(2015, 1, 1), 1.0);
+	ck_decisive(&r, "MM_COMORBID_SEEN", 0, KV_DATE_NONE, NAN); /* not in D */
+	run_fini(&r);
+	dec_run(&r, "multimorbidity", 2014, 6, 1, &q); /* none: MM_4PLUS's D only */
+	ck_decisive(&r, "MM_4PLUS", 0, KV_DATE_NONE, 0.0);
+	ck_decisive(&r, "MM_COMORBIDITY", 0, KV_DATE_NONE, NAN);
+	run_fini(&r);
+
+	/* risk_patients: two high-risk drugs in use, from 2019-01-01 and
+	 * 2018-05-05, one that stopped earlier; regular contacts up to 2018 */
+	const struct kv_medication meds[] = {{D(2016, 1, 1), D(2017, 1, 1), KV_USE_REGULAR, "M01AE01"},
+					     {D(2018, 5, 5), KV_DATE_OPEN, KV_USE_REGULAR, "N05CD02"},
+					     {D(2019, 1, 1), KV_DATE_OPEN, KV_USE_REGULAR, "N05BA01"}};
+	const struct kv_contact contacts[] = {{D(2017, 6, 1), KV_CONTACT_CONSULTATION, KV_ROLE_GP},
+					      {D(2017, 7, 1), KV_CONTACT_CONSULTATION, KV_ROLE_GP},
+					      {D(2018, 6, 1), KV_CONTACT_CONSULTATION, KV_ROLE_GP},
+					      {D(2018, 7, 1), KV_CONTACT_VIDEO, KV_ROLE_GP},
+					      {D(2019, 2, 1), KV_CONTACT_PHONE, KV_ROLE_GP}};
+	struct kv_patient s = listed(D(1950, 1, 1));
+	s.medications = meds, s.n_medications = 3, s.contacts = contacts, s.n_contacts = 5;
+	dec_run(&r, "risk_patients", 2020, 3, 1, &s);
+	ck_assert_int_eq(nd(&r, "RISK_HIGH_RISK_DRUGS", 0), 'N');
+	ck_decisive(&r, "RISK_HIGH_RISK_DRUGS", 0, D(2018, 5, 5), NAN);
+	ck_assert_int_eq(nd(&r, "RISK_LOST_TO_FOLLOWUP", 0), 'N');
+	ck_decisive(&r, "RISK_LOST_TO_FOLLOWUP", 0, D(2018, 7, 1), NAN);
+	run_fini(&r);
+	s.n_medications = 1; /* only the stopped one */
+	dec_run(&r, "risk_patients", 2020, 3, 1, &s);
+	ck_decisive(&r, "RISK_HIGH_RISK_DRUGS", 0, KV_DATE_NONE, NAN);
+	run_fini(&r);
+}
+END_TEST
+
 /* ---- lookback_months: the declared lookback covers every window --------------- */
 
 /*
@@ -1395,6 +1829,18 @@ static Suite *plugins_suite(void)
 	tcase_add_test(tc, eld_age_and_window_from_config);
 	tcase_add_test(tc, mm_categories_from_config);
 	tcase_add_test(tc, risk_from_config);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("decisive");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, all_decisive_declared);
+	tcase_add_loop_test(tc, all_decisive_only_in_the_denominator, 0, (int)N_PLUGINS);
+	tcase_add_loop_test(tc, all_decisive_needs_struct_size, 0, (int)N_PLUGINS);
+	tcase_add_test(tc, dm_decisive);
+	tcase_add_test(tc, lmg_decisive);
+	tcase_add_test(tc, add_decisive);
+	tcase_add_test(tc, anx_dep_decisive);
+	tcase_add_test(tc, chd_copd_decisive);
+	tcase_add_test(tc, eld_mm_risk_decisive);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("speed");
 	tcase_set_timeout(tc, 600);

@@ -188,7 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.in = (struct fz_input){.data = data, .len = size, .pos = 1};
 	fz_request(opt);
 	fz_host_reset();
-	int r = ref_read(&rc, &f.o.base, &fz_req, fz_sink, NULL);
+	int r = ref_read(&rc, &f.o.base, &fz_req, NULL, fz_sink, NULL);
 	if (r != KV_OK && r != KV_ERROR)
 		abort();
 	if (r == KV_ERROR && fake_host_default.error[0] == '\0')

@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.chunk = fz_chunks[FZ_OPT_CHUNK(opt)];
 	fz_request(opt);
 	fz_host_reset();
-	int r = ref_read(&rc, &f.pg.base, &fz_req, fz_sink, NULL);
+	int r = ref_read(&rc, &f.pg.base, &fz_req, NULL, fz_sink, NULL);
 	if (r != KV_OK && r != KV_ERROR)
 		abort();
 	if (r == KV_ERROR && fake_host_default.error[0] == '\0')

@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 	r.base.buffer_bytes = rec_buffer_bytes;
 	fz_request(opt);
 	fz_put(&r.out, &opt, 1);
-	int ret = ref_read(&rc, &r.base, &fz_req, fz_sink, NULL);
+	int ret = ref_read(&rc, &r.base, &fz_req, NULL, fz_sink, NULL);
 	r.real->close(r.real);
 	if (ret != KV_OK) {
 		fprintf(stderr, "record_seeds: %s\n", fake_host_default.error);

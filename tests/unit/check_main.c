@@ -21,6 +21,8 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, suite_cell_key());
 	srunner_add_suite(sr, suite_outbox());
 	srunner_add_suite(sr, suite_daemon_parts());
+	srunner_add_suite(sr, suite_engine_local());
+	srunner_add_suite(sr, suite_report());
 	int rc = ck_aim(sr, argc, argv, "check_unit");
 	if (rc < 0)
 		rc = ck_aim_run(sr);

@@ -40,6 +40,7 @@ int tu_run_kvalind(char **out, char **err, const char *arg, ...);
 int tu_run_argv(const char *const *argv, char **out, char **err);
 
 Suite *suite_util(void);
+Suite *suite_report(void);
 Suite *suite_dates(void);
 Suite *suite_config(void);
 Suite *suite_plugin(void);
@@ -53,5 +54,6 @@ Suite *suite_disclosure_attack(void);
 Suite *suite_cell_key(void);
 Suite *suite_outbox(void);
 Suite *suite_daemon_parts(void);
+Suite *suite_engine_local(void);
 
 #endif /* KVALIND_TESTUTIL_H */

@@ -1,13 +1,11 @@
 /*
- * svg.c - escaping, numbers, scales, frame, axes and legend for the charts
- * (see svg.h and svg_private.h)
+ * svg_chart.c - escaping, numbers, scales, frame, axes, legend and line
+ * paths for the charts, and the line chart of monthly shares (svg_chart.h)
  */
-#include "svg.h"
+#include "svg_chart.h"
 
 #include <math.h>
 #include <string.h>
-
-#include "svg_private.h"
 
 #define FONT "font-family=\"sans-serif\""
 
@@ -70,14 +68,14 @@ void kv_xml_escape(FILE *out, const char *s)
 	}
 }
 
-double svg_map(const struct svg_scale *s, double v)
+double kv_svg_map(const struct kv_svg_scale *s, double v)
 {
 	if (s->hi == s->lo)
 		return (s->a + s->b) / 2;
 	return s->a + (v - s->lo) / (s->hi - s->lo) * (s->b - s->a);
 }
 
-void svg_num(FILE *out, double v)
+void kv_svg_num(FILE *out, double v)
 {
 	char buf[64];
 	if (!isfinite(v))
@@ -91,7 +89,7 @@ void svg_num(FILE *out, double v)
 	fputs(buf, out);
 }
 
-double svg_nice_step(double lo, double hi, int ticks)
+double kv_svg_nice_step(double lo, double hi, int ticks)
 {
 	double range = hi - lo;
 	if (!(range > 0))
@@ -102,7 +100,7 @@ double svg_nice_step(double lo, double hi, int ticks)
 	return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
 }
 
-void svg_nice_range(double *lo, double *hi, double step)
+void kv_svg_nice_range(double *lo, double *hi, double step)
 {
 	*lo = floor(*lo / step + 1e-9) * step;
 	*hi = ceil(*hi / step - 1e-9) * step;
@@ -110,28 +108,28 @@ void svg_nice_range(double *lo, double *hi, double step)
 		*hi = *lo + step;
 }
 
-void svg_begin(FILE *out, const char *title, const char *desc)
+void kv_svg_begin(FILE *out, const char *title, const char *desc)
 {
 	fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ", out);
-	svg_num(out, SVG_W);
+	kv_svg_num(out, KV_SVG_W);
 	fputc(' ', out);
-	svg_num(out, SVG_H);
+	kv_svg_num(out, KV_SVG_H);
 	fputs("\" width=\"100%\" role=\"img\" " FONT " font-size=\"12\">\n<title>", out);
 	kv_xml_escape(out, title);
 	fputs("</title>\n<desc>", out);
 	kv_xml_escape(out, desc);
 	fputs("</desc>\n<rect class=\"background\" x=\"0\" y=\"0\" width=\"", out);
-	svg_num(out, SVG_W);
+	kv_svg_num(out, KV_SVG_W);
 	fputs("\" height=\"", out);
-	svg_num(out, SVG_H);
+	kv_svg_num(out, KV_SVG_H);
 	fputs("\" fill=\"#ffffff\"/>\n<text class=\"title\" x=\"", out);
-	svg_num(out, SVG_LEFT);
+	kv_svg_num(out, KV_SVG_LEFT);
 	fputs("\" y=\"24\" font-size=\"15\" font-weight=\"bold\">", out);
 	kv_xml_escape(out, title);
 	fputs("</text>\n", out);
 }
 
-void svg_end(FILE *out)
+void kv_svg_end(FILE *out)
 {
 	fputs("</svg>\n", out);
 }
@@ -140,13 +138,13 @@ static void line(FILE *out, const char *cls, double x1, double y1, double x2, do
 		 const char *stroke)
 {
 	fprintf(out, "<line class=\"%s\" x1=\"", cls);
-	svg_num(out, x1);
+	kv_svg_num(out, x1);
 	fputs("\" y1=\"", out);
-	svg_num(out, y1);
+	kv_svg_num(out, y1);
 	fputs("\" x2=\"", out);
-	svg_num(out, x2);
+	kv_svg_num(out, x2);
 	fputs("\" y2=\"", out);
-	svg_num(out, y2);
+	kv_svg_num(out, y2);
 	fprintf(out, "\" stroke=\"%s\" stroke-width=\"1\"/>\n", stroke);
 }
 
@@ -154,15 +152,15 @@ static void text(FILE *out, const char *cls, double x, double y, const char *anc
 		 const char *s)
 {
 	fprintf(out, "<text class=\"%s\" x=\"", cls);
-	svg_num(out, x);
+	kv_svg_num(out, x);
 	fputs("\" y=\"", out);
-	svg_num(out, y);
+	kv_svg_num(out, y);
 	fprintf(out, "\" text-anchor=\"%s\">", anchor);
 	kv_xml_escape(out, s);
 	fputs("</text>\n", out);
 }
 
-void svg_axes(FILE *out, const struct svg_scale *x, const struct svg_scale *y, double xstep,
+void kv_svg_axes(FILE *out, const struct kv_svg_scale *x, const struct kv_svg_scale *y, double xstep,
 	      double ystep, void (*xlabel)(double v, char *buf, size_t len), const char *xtitle,
 	      const char *ytitle)
 {
@@ -173,7 +171,7 @@ void svg_axes(FILE *out, const struct svg_scale *x, const struct svg_scale *y, d
 	/* y: gridlines, ticks, percentages */
 	int ydec = ystep * 100 < 0.999 ? 1 : 0;
 	for (long k = lround(ceil(y->lo / ystep - 1e-9)); k * ystep <= y->hi + ystep * 1e-9; k++) {
-		double v = (double)k * ystep, py = svg_map(y, v);
+		double v = (double)k * ystep, py = kv_svg_map(y, v);
 		line(out, "grid", x0, py, x1, py, "#e4e4e4");
 		line(out, "tick", x0 - 5, py, x0, py, "#333333");
 		snprintf(buf, sizeof buf, "%.*f%%", ydec, fabs(v * 100) < 1e-9 ? 0.0 : v * 100);
@@ -181,7 +179,7 @@ void svg_axes(FILE *out, const struct svg_scale *x, const struct svg_scale *y, d
 	}
 	/* x: ticks and labels */
 	for (long k = lround(ceil(x->lo / xstep - 1e-9)); k * xstep <= x->hi + xstep * 1e-9; k++) {
-		double v = (double)k * xstep, px = svg_map(x, v);
+		double v = (double)k * xstep, px = kv_svg_map(x, v);
 		line(out, "tick", px, y0, px, y0 + 5, "#333333");
 		xlabel(v, buf, sizeof buf);
 		text(out, "ticklabel", px, y0 + 18, "middle", buf);
@@ -191,49 +189,172 @@ void svg_axes(FILE *out, const struct svg_scale *x, const struct svg_scale *y, d
 	text(out, "axistitle", (x0 + x1) / 2, y0 + 36, "middle", xtitle);
 	fputs("<text class=\"axistitle\" x=\"0\" y=\"0\" text-anchor=\"middle\" transform=\"translate(16 ",
 	      out);
-	svg_num(out, (y0 + y1) / 2);
+	kv_svg_num(out, (y0 + y1) / 2);
 	fputs(") rotate(-90)\">", out);
 	kv_xml_escape(out, ytitle);
 	fputs("</text>\n</g>\n", out);
 }
 
-void svg_legend(FILE *out, int i, int kind, const char *stroke, const char *label)
+void kv_svg_legend(FILE *out, int i, int kind, const char *stroke, const char *label)
 {
-	double x = SVG_LEFT + (i % 2) * 320.0, y = SVG_H - 26 + (i / 2) * 16.0;
+	double x = KV_SVG_LEFT + (i % 2) * 320.0, y = KV_SVG_H - 26 + (i / 2) * 16.0;
 	fputs("<g class=\"legend\">", out);
 	switch (kind) {
-	case SVG_KEY_BAND:
+	case KV_SVG_KEY_BAND:
 		fputs("<rect x=\"", out);
-		svg_num(out, x);
+		kv_svg_num(out, x);
 		fputs("\" y=\"", out);
-		svg_num(out, y - 9);
+		kv_svg_num(out, y - 9);
 		fprintf(out, "\" width=\"24\" height=\"10\" fill=\"%s\" fill-opacity=\"0.35\"/>", stroke);
 		break;
-	case SVG_KEY_POINT:
+	case KV_SVG_KEY_POINT:
 		fputs("<circle cx=\"", out);
-		svg_num(out, x + 12);
+		kv_svg_num(out, x + 12);
 		fputs("\" cy=\"", out);
-		svg_num(out, y - 4);
+		kv_svg_num(out, y - 4);
 		fprintf(out, "\" r=\"4\" fill=\"%s\"/>", stroke);
 		break;
 	default:
 		fputs("<line x1=\"", out);
-		svg_num(out, x);
+		kv_svg_num(out, x);
 		fputs("\" y1=\"", out);
-		svg_num(out, y - 4);
+		kv_svg_num(out, y - 4);
 		fputs("\" x2=\"", out);
-		svg_num(out, x + 24);
+		kv_svg_num(out, x + 24);
 		fputs("\" y2=\"", out);
-		svg_num(out, y - 4);
+		kv_svg_num(out, y - 4);
 		fprintf(out, "\" stroke=\"%s\" stroke-width=\"2\"%s/>", stroke,
-			kind == SVG_KEY_DASH ? " stroke-dasharray=\"5 3\"" : "");
+			kind == KV_SVG_KEY_DASH ? " stroke-dasharray=\"5 3\"" : "");
 		break;
 	}
 	fputs("<text x=\"", out);
-	svg_num(out, x + 30);
+	kv_svg_num(out, x + 30);
 	fputs("\" y=\"", out);
-	svg_num(out, y);
+	kv_svg_num(out, y);
 	fputs("\">", out);
 	kv_xml_escape(out, label);
 	fputs("</text></g>\n", out);
+}
+
+void kv_svg_month_label(double v, bool year_in_january, char *buf, size_t len)
+{
+	long m = lround(v);
+	if (year_in_january && m % 12 == 0)
+		snprintf(buf, len, "%04ld", m / 12);
+	else
+		snprintf(buf, len, "%04ld-%02ld", m / 12, m % 12 + 1);
+}
+
+static void point(FILE *out, double x, double y)
+{
+	kv_svg_num(out, x);
+	fputc(',', out);
+	kv_svg_num(out, y);
+}
+
+size_t kv_svg_runs(FILE *out, int first_month, size_t n, const double *v,
+		   const struct kv_svg_scale *xs, const struct kv_svg_scale *ys)
+{
+	size_t pts = 0;
+	for (size_t k = 0; k < n;) {
+		if (!isfinite(v[k])) {
+			k++;
+			continue;
+		}
+		size_t end = k;
+		while (end + 1 < n && isfinite(v[end + 1]))
+			end++;
+		double y = kv_svg_map(ys, v[k]);
+		double x = kv_svg_map(xs, first_month + (double)k);
+		fputs(pts ? " M" : "M", out);
+		if (end == k) {
+			point(out, x - 3, y);
+			fputs(" L", out);
+			point(out, x + 3, y);
+		} else {
+			for (size_t j = k; j <= end; j++) {
+				if (j > k)
+					fputs(" L", out);
+				point(out, kv_svg_map(xs, first_month + (double)j), kv_svg_map(ys, v[j]));
+			}
+		}
+		pts += end - k + 1;
+		k = end + 1;
+	}
+	return pts;
+}
+
+static void month_label(double v, char *buf, size_t len)
+{
+	kv_svg_month_label(v, true, buf, len);
+}
+
+static int chart_err(char *err, size_t errlen, const char *msg)
+{
+	if (errlen > 0)
+		snprintf(err, errlen, "%s", msg);
+	return -1;
+}
+
+/* A share axis from 0 to a little above the highest value (at least 10%),
+ * so that a GP's line and the office's are read against the same zero. */
+static void share_scale(const struct kv_svg_line_chart *c, struct kv_svg_scale *ys, double *step)
+{
+	double hi = 0;
+	for (size_t l = 0; l < c->n_lines; l++)
+		for (size_t k = 0; k < c->n; k++)
+			if (isfinite(c->lines[l].v[k]))
+				hi = fmax(hi, c->lines[l].v[k]);
+	hi = fmin(1, fmax(0.1, hi * 1.08));
+	double lo = 0;
+	*step = kv_svg_nice_step(lo, hi, 5);
+	kv_svg_nice_range(&lo, &hi, *step);
+	ys->lo = 0;
+	ys->hi = fmin(1, hi);
+	ys->a = KV_SVG_H - KV_SVG_BOTTOM;
+	ys->b = KV_SVG_TOP;
+}
+
+int kv_svg_lines(FILE *out, const struct kv_svg_line_chart *c, char *err, size_t errlen)
+{
+	if (c->n == 0)
+		return chart_err(err, errlen, "a chart of no months");
+	if (c->n_lines > KV_SVG_LINES_MAX)
+		return chart_err(err, errlen, "too many lines for one chart");
+	struct kv_svg_scale xs = {.lo = c->first_month,
+				  .hi = c->first_month + (double)c->n - 1,
+				  .a = KV_SVG_LEFT + 8,
+				  .b = KV_SVG_W - KV_SVG_RIGHT - 8};
+	if (c->n == 1) {
+		xs.lo -= 0.5;
+		xs.hi += 0.5;
+	}
+	double xstep = c->n > 36 ? 12 : c->n > 12 ? 3 : 1, ystep;
+	struct kv_svg_scale ys;
+	share_scale(c, &ys, &ystep);
+	kv_svg_begin(out, c->title, c->desc);
+	kv_svg_axes(out, &xs, &ys, xstep, ystep, month_label, "month", "share");
+	size_t drawn = 0;
+	for (size_t l = 0; l < c->n_lines; l++) {
+		const struct kv_svg_line *ln = &c->lines[l];
+		fprintf(out, "<path class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"%s d=\"",
+			ln->cls, ln->stroke, ln->dashed ? " stroke-dasharray=\"6 4\"" : "");
+		drawn += kv_svg_runs(out, c->first_month, c->n, ln->v, &xs, &ys);
+		fputs("\"/>\n", out);
+		kv_svg_legend(out, (int)l, ln->dashed ? KV_SVG_KEY_DASH : KV_SVG_KEY_LINE, ln->stroke,
+			      ln->label);
+	}
+	if (drawn == 0 && c->empty != NULL) {
+		fputs("<text class=\"nodata\" x=\"", out);
+		kv_svg_num(out, (xs.a + xs.b) / 2);
+		fputs("\" y=\"", out);
+		kv_svg_num(out, KV_SVG_TOP + 16);
+		fputs("\" text-anchor=\"middle\" fill=\"#666666\">", out);
+		kv_xml_escape(out, c->empty);
+		fputs("</text>\n", out);
+	}
+	kv_svg_end(out);
+	if (fflush(out) != 0 || ferror(out))
+		return chart_err(err, errlen, "could not write the chart");
+	return 0;
 }
