@@ -302,7 +302,7 @@ check-patients: all $(B)/kvalind-synth
 # canary in every patient key, name, national id and practitioner name;
 # patients, export, push to a directory, the daemon over HTTPS (every
 # request kept whole) and the local report: no canary in the state
-# directory, a log or a pushed byte (tests/canary.sh, about 15 s).
+# directory, a log or a pushed byte (tests/canary.sh, about 10 s).
 .PHONY: check-canary
 check-canary: all $(B)/kvalind-synth
 	bash tests/canary.sh $(B)
