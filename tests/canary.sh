@@ -30,6 +30,8 @@
 #     outside the state directory, and refuses a directory others (0755) or
 #     its group (0710) can enter, and a symbolic link, leaving them as they
 #     were;
+#  then every log, standard output and error kept, and the (empty) working
+#  directory and TMPDIR every run had, are scanned as well;
 #  5. the scanner itself: a canary planted in a state file, a numeric key
 #     in another, and a file named after one are each found.
 #
@@ -166,6 +168,12 @@ scan() {
 	return 0
 }
 
+# Every kvalind below runs from an empty working directory with its own
+# TMPDIR, both scanned at the end: no stray file anywhere else either.
+mkdir -m 1777 "$w/cwd" "$w/tmpdir"
+export TMPDIR="$w/tmpdir"
+cd "$w/cwd" || exit 1
+
 # --- 1. the canaries are read: the office's own list -----------------------------
 cli=$(config cli "transport = directory
 drop_dir = $w/drop
@@ -243,9 +251,9 @@ fi
 
 # --- 3. the daemon, pushing over HTTPS -------------------------------------------
 if suite_want "3 the daemon backfills and pushes over HTTPS"; then
-	sh tests/push/make_certs.sh "$w/certs" > /dev/null 2>&1 || { fail "certificates"; finish; }
+	sh "$src/tests/push/make_certs.sh" "$w/certs" > /dev/null 2>&1 || { fail "certificates"; finish; }
 	mkdir -p "$w/recv"
-	/usr/bin/python3 tests/push/https_server.py --certs "$w/certs" --work "$w/recv" --port 0 --raw \
+	/usr/bin/python3 "$src/tests/push/https_server.py" --certs "$w/certs" --work "$w/recv" --port 0 --raw \
 		--receipt good \
 		> "$w/recv/server.out" 2>&1 &
 	server_pid=$!
@@ -389,6 +397,7 @@ fi
 
 # --- what is left: every log, every stdout, both state directories ------------------
 scan "every log and standard output and error kept (logs/)" "$w/logs"
+scan "the working directory and TMPDIR of every run" "$w/cwd" "$w/tmpdir"
 
 # --- 5. the scanner finds what is there ----------------------------------------------
 if suite_want "5 self-test: a planted canary is found"; then
