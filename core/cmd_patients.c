@@ -459,7 +459,8 @@ int kv_cmd_patients(int argc, char **argv)
 		goto done;
 	}
 	sort_members = &m;
-	qsort(m.rows, m.n, sizeof *m.rows, compare_rows);
+	if (m.n > 0)
+		qsort(m.rows, m.n, sizeof *m.rows, compare_rows);
 	if (m.patient_names && s.connector.plugin->connector->names == NULL)
 		fprintf(stderr, "kvalind: warning: connector \"%s\" can not look up names; the "
 				"list shows patient keys only\n",

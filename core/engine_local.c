@@ -302,7 +302,8 @@ static void holders_to_result(struct run *r)
 {
 	struct kv_result *res = r->result;
 	size_t n_months = res->n_months, nh = r->n_holders;
-	qsort(r->holders, nh, sizeof *r->holders, compare_holder_acc);
+	if (nh > 0)
+		qsort(r->holders, nh, sizeof *r->holders, compare_holder_acc);
 	res->by_holder = true;
 	res->n_holders = nh;
 	res->holders = kv_xcalloc(nh ? nh : 1, sizeof *res->holders);
@@ -327,7 +328,8 @@ static int compare_u64(const void *a, const void *b)
 /* Sorted distinct non-zero values of ids[0..n), in place; their count. */
 static size_t sort_unique(uint64_t *ids, size_t n)
 {
-	qsort(ids, n, sizeof *ids, compare_u64);
+	if (n > 0)
+		qsort(ids, n, sizeof *ids, compare_u64);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
 		if (ids[i] != 0 && (k == 0 || ids[k - 1] != ids[i]))

@@ -108,7 +108,8 @@ static int build_indicator(struct kv_local_indicator *ind, const struct kv_serie
 		    .decisive_date = row->decisive_date,
 		    .decisive_value = row->decisive_value};
 	}
-	qsort(ind->follow, ind->n_follow, sizeof *ind->follow, compare_follow);
+	if (ind->n_follow > 0)
+		qsort(ind->follow, ind->n_follow, sizeof *ind->follow, compare_follow);
 	return 0;
 }
 
