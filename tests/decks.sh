@@ -19,23 +19,33 @@
 # Every deck is loaded into SQLite and into a throwaway PostgreSQL and
 # computed through three transports (SQLite ODBC, libpq, psqlODBC); every
 # count line must match kvalind's output exactly. Then, through the same
-# transport, for every month that has a patient list and every indicator
-# counted that month: one `kvalind patients --denominator --format csv` run
-# for the office and one per list holder (every gp_id of the deck's
-# list_period, and 0: on no list). Its columns are read by their header's
-# names (patient_key, list_holder, numerator: the patient's flag, so one run
-# gives both sides). The office list must give every list line's patients
-# exactly (missing and unexpected keys are reported) and the count line's
-# numerator and denominator; the GP lists must hold only their own GP's
-# patients, together be the office list, and their sizes add up to the
-# office's numerator and denominator.
+# transport:
+#  - `kvalind compute --by gp` over the deck's months: for every count line
+#    the "all" rows give it, and for every indicator and month the GPs' rows
+#    add up to the "all" row;
+#  - one `kvalind patients --month M --all --denominator --format csv` per
+#    month M that has a patient list (a deck with none: its last month),
+#    every indicator's patients from one run. Its columns are read by their
+#    header's names (indicator, patient_key, list_holder, numerator: the
+#    patient's flag, so one run gives both sides). It must give every list
+#    line's patients exactly (missing and unexpected keys are reported), the
+#    count lines of its month as the lists' sizes, and for every indicator
+#    each GP's counts in `compute --by gp` (a second code path) as the
+#    number of its patients with that list holder;
+#  - `patients --all --denominator --gp N` for the deck's first list holder
+#    N and its first such month: exactly the office run's rows with list
+#    holder N (the --gp filter itself; tests/patients.sh has --gp 0).
+# The decks run in parallel (KV_DECK_JOBS at a time, default twice the
+# CPUs), their reports printed in deck order.
 #
 # Finally the harness checks itself: a deck with one deliberately wrong
-# count, one with a wrong patient in a list, and one whose list does not
-# match its count line must each fail. FILTER=re (make check-decks
-# FILTER=diabetes; KV_FILTER here) runs only the decks whose PLUGIN/NAME
-# matches (and the self-test, on the first of them, when "harness self-test"
-# matches too).
+# count, one with a wrong patient in a list, one whose list does not match
+# its count line, a patient on another GP's list, GP counts that do not add
+# up and a --gp list short of a patient must each fail.
+#
+# FILTER=re (make check-decks FILTER=diabetes; KV_FILTER here) runs only the
+# decks whose PLUGIN/NAME matches (and the self-test, on the first of them,
+# when "harness self-test" matches too).
 #
 # Usage: bash tests/decks.sh BUILD_DIR
 set -u
@@ -114,88 +124,123 @@ lint() {
 	' "$1"
 }
 
-# list_cells EXPECTED -> "INDICATOR MONTH" for every count line in a month
-# that has a patient list: the cells `patients` is run for
-list_cells() {
+# list_months EXPECTED -> the months the patients lists are run for: every
+# month that has a patient list, in order; a deck without any, its last month
+# (so that its GP counts are still held against its lists)
+list_months() {
 	awk -F, '
+		NR == 1 { split($0, w, " "); last = w[4]; next }
 		/^#/ || NF == 0 { next }
-		$1 == "patients" { listed[$3] = 1; next }
-		{ cell[++n] = $1 " " $2; month[n] = $2 }
-		END { for (i = 1; i <= n; i++) if (month[i] in listed) print cell[i] }
+		$1 == "patients" && !($3 in seen) { seen[$3] = 1; order[++n] = $3 }
+		END { if (n == 0) print last; for (i = 1; i <= n; i++) print order[i] }
 	' "$1"
 }
 
-# members < PATIENTS_CSV -> "KEY HOLDER FLAG" per patient, the columns found
-# by their header names (more columns may come, in any order, quoted)
-members() {
-	awk '
-		function fields(line, f,   n, i, c, q, cur) {
-			n = 0; cur = ""; q = 0
-			for (i = 1; i <= length(line); i++) {
-				c = substr(line, i, 1)
-				if (q) {
-					if (c == "\"" && substr(line, i + 1, 1) == "\"") { cur = cur c; i++ }
-					else if (c == "\"") q = 0
-					else cur = cur c
-				} else if (c == "\"") q = 1
-				else if (c == ",") { f[++n] = cur; cur = "" }
+# An awk function: fields(LINE, F) splits one CSV line into F[1..n] (quoted
+# fields, "" inside quotes) and returns n
+csv_fields='
+	function fields(line, f,   n, i, c, q, cur) {
+		n = 0; cur = ""; q = 0
+		for (i = 1; i <= length(line); i++) {
+			c = substr(line, i, 1)
+			if (q) {
+				if (c == "\"" && substr(line, i + 1, 1) == "\"") { cur = cur c; i++ }
+				else if (c == "\"") q = 0
 				else cur = cur c
-			}
-			f[++n] = cur
-			return n
+			} else if (c == "\"") q = 1
+			else if (c == ",") { f[++n] = cur; cur = "" }
+			else cur = cur c
 		}
+		f[++n] = cur
+		return n
+	}'
+
+# members [HOLDER] < PATIENTS_CSV -> "INDICATOR KEY HOLDER FLAG" per row of a
+# `patients --all` CSV, the columns found by their header names (more columns
+# may come, in any order, quoted); with HOLDER, the raw rows of that list
+# holder's patients instead
+members() {
+	awk -v only="${1-}" "$csv_fields"'
 		{ sub(/\r$/, "") }
 		NR == 1 {
 			n = fields($0, h)
 			for (i = 1; i <= n; i++) col[h[i]] = i
-			key = ("patient_key" in col) ? col["patient_key"] : col["key"]
-			gp = ("list_holder" in col) ? col["list_holder"] : col["gp"]
-			num = col["numerator"]
-			if (!key || !gp || !num) {
-				print "no patient_key, list_holder or numerator column in: " $0 > "/dev/stderr"; exit 2
+			ind = col["indicator"]; key = col["patient_key"]; gp = col["list_holder"]; num = col["numerator"]
+			if (!ind || !key || !gp || !num) {
+				print "no indicator, patient_key, list_holder or numerator column in: " $0 > "/dev/stderr"; exit 2
 			}
 			next
 		}
-		{ fields($0, f); print f[key], f[gp], f[num] }
+		{ fields($0, f) }
+		only == "" { print f[ind], f[key], f[gp], f[num]; next }
+		f[gp] == only { print }
 	'
 }
 
-# check_members EXPECTED MEMBERS -> 0 when the patients runs (MEMBERS: a line
-# "INDICATOR MONTH RUN" per run, then "INDICATOR MONTH RUN KEY HOLDER FLAG"
-# per patient listed; RUN "office" or the --gp given) give
-# every patient list exactly, the count lines' numerators and denominators,
-# and GP lists that together are the office list
-check_members() {
-	awk '
-		FILENAME == ARGV[1] {
-			cell = $1 "," $2; run = $3; key = $4; holder = $5; flag = ($6 == 1)
-			if (NF == 3) { if (run == "office") ran[cell] = 1; next }
-			if (run == "office") {
-				ran[cell] = 1; office[cell, key] = flag; holder_of[cell, key] = holder
-				oden[cell]++; onum[cell] += flag
-			} else {
-				if (holder != run) { printf "    %s --gp %s: lists %s, of list holder %s\n", cell, run, key, holder; bad = 1 }
-				if ((cell SUBSEP key) in by_gp) { printf "    %s: %s is listed for GP %s and GP %s\n", cell, key, by_gp[cell, key], run; bad = 1 }
-				by_gp[cell, key] = run; gflag[cell, key] = flag
-				gden[cell]++; gnum[cell] += flag
+# by_gp < COMPUTE_BY_GP_CSV -> "GP INDICATOR MONTH NUMERATOR DENOMINATOR
+# [VALUE_SUM]" per row of a `compute --by gp` CSV, columns by header name
+by_gp() {
+	awk "$csv_fields"'
+		{ sub(/\r$/, "") }
+		NR == 1 {
+			n = fields($0, h)
+			for (i = 1; i <= n; i++) col[h[i]] = i
+			if (!col["gp"] || !col["indicator"] || !col["month"] || !col["numerator"] || !col["denominator"]) {
+				print "no gp, indicator, month, numerator or denominator column in: " $0 > "/dev/stderr"; exit 2
 			}
 			next
 		}
+		{
+			fields($0, f)
+			print f[col["gp"]], f[col["indicator"]], f[col["month"]], f[col["numerator"]], f[col["denominator"]],
+				col["value_sum"] ? f[col["value_sum"]] : ""
+		}
+	'
+}
+
+# check_members EXPECTED MEMBERS BYGP -> 0 when
+#  - BYGP (by_gp's lines of `compute --by gp` over the deck's months) has
+#    an "all" row equal to every count line, and for every indicator and
+#    month the GPs' rows add up to it;
+#  - MEMBERS (a line "MONTH" per `patients --all` run, then "MONTH
+#    INDICATOR KEY HOLDER FLAG" per row) gives every patient list exactly,
+#    the count lines' numerators and denominators as the office lists'
+#    sizes, and, for every indicator of every month run, each GP's counts in
+#    BYGP as the number of its list's patients with that list holder (so the
+#    GPs' lists together are the office's, counted by a second code path).
+check_members() {
+	awk '
+		function abs(x) { return x < 0 ? -x : x }
+		FILENAME == ARGV[1] {
+			cell = $2 "," $3
+			if ($1 == "all") { all[cell] = 1; anum[cell] = $4; aden[cell] = $5; avs[cell] = $6; next }
+			gcell[cell] = 1; gnum[cell] += $4; gden[cell] += $5; gvs[cell] += $6
+			gp[cell, $1] = $4 "/" $5
+			next
+		}
+		FILENAME == ARGV[2] {
+			if (NF == 1) { ran[$1] = 1; next }
+			cell = $2 "," $1; key = $3; flag = ($5 == 1)
+			if ((cell SUBSEP key) in office) { printf "    %s: patient %s is listed twice\n", cell, key; bad = 1; next }
+			lcell[cell] = 1; office[cell, key] = flag; keys[cell] = keys[cell] " " key
+			onum[cell] += flag; oden[cell]++
+			hnum[cell, $4] += flag; hden[cell, $4]++
+			next
+		}
 		/^#/ || NF == 0 { next }
-		{ split($0, f, ","); cell = f[2] "," f[3] }
+		{ nf = split($0, f, ",") }
 		f[1] == "patients" {
-			lists++
-			if (!(cell in ran)) { printf "    %s: no patients run\n", cell; bad = 1; next }
+			cell = f[2] "," f[3]
+			if (!(f[3] in ran)) { printf "    %s: no patients run\n", cell; bad = 1; next }
 			want_num = (f[4] == "numerator")
 			split("", want)
 			if (f[5] != "-") { k = split(f[5], ids, " "); for (i = 1; i <= k; i++) want[ids[i]] = 1 }
 			miss = ""; extra = ""
 			for (id in want)
 				if (!((cell SUBSEP id) in office) || (want_num && !office[cell, id])) miss = miss " " id
-			for (ck in office) {
-				split(ck, p, SUBSEP)
-				if (p[1] == cell && (!want_num || office[ck]) && !(p[2] in want)) extra = extra " " p[2]
-			}
+			k = split(keys[cell], lk, " ")
+			for (i = 1; i <= k; i++)
+				if ((!want_num || office[cell, lk[i]]) && !(lk[i] in want)) extra = extra " " lk[i]
 			if (miss != "" || extra != "") {
 				printf "    patients,%s,%s:%s%s\n", cell, f[4], (miss != "") ? " missing" miss : "",
 					(extra != "") ? (miss != "" ? ";" : "") " unexpected" extra : ""
@@ -203,27 +248,70 @@ check_members() {
 			}
 			next
 		}
-		cell in ran {
-			cells++
-			if (onum[cell] != f[3] || oden[cell] != f[4]) {
+		{
+			cell = f[1] "," f[2]
+			if (!(cell in all)) { printf "    %s: compute --by gp has no \"all\" row\n", cell; bad = 1 }
+			else if (anum[cell] != f[3] || aden[cell] != f[4] || (nf >= 5 && avs[cell] != f[5])) {
+				printf "    %s: compute --by gp gives %s,%s%s for the office, the count is %s\n", cell, anum[cell], aden[cell],
+					(nf >= 5) ? "," avs[cell] : "", substr($0, length(f[1]) + length(f[2]) + 3); bad = 1
+			}
+			if (f[2] in ran && (onum[cell] != f[3] || oden[cell] != f[4])) {
 				printf "    %s: patients lists %d of %d, the count is %s of %s\n", cell, onum[cell], oden[cell], f[3], f[4]; bad = 1
 			}
-			if (gnum[cell] != f[3] || gden[cell] != f[4]) {
-				printf "    %s: the GP lists add up to %d of %d, the count is %s of %s\n", cell, gnum[cell], gden[cell], f[3], f[4]; bad = 1
-			}
-			for (ck in office) {
-				split(ck, p, SUBSEP)
-				if (p[1] != cell) continue
-				if (!(ck in by_gp)) { printf "    %s: %s (list holder %s) is on no GP list\n", cell, p[2], holder_of[ck]; bad = 1 }
-				else if (gflag[ck] != office[ck]) { printf "    %s: %s is in the numerator for the office, not for GP %s, or the other way\n", cell, p[2], by_gp[ck]; bad = 1 }
-			}
-			for (ck in by_gp) {
-				split(ck, p, SUBSEP)
-				if (p[1] == cell && !(ck in office)) { printf "    %s: %s is on GP %s list, not the office list\n", cell, p[2], by_gp[ck]; bad = 1 }
-			}
 		}
-		END { exit bad }
-	' "$2" "$1"
+		END {
+			for (cell in gcell)
+				if (!(cell in all)) { printf "    %s: compute --by gp has GP rows, no \"all\" row\n", cell; bad = 1 }
+			for (cell in all) {
+				if (gnum[cell] != anum[cell] || gden[cell] != aden[cell] ||
+				    abs(gvs[cell] - avs[cell]) > 1e-9 * (abs(avs[cell]) + 1)) {
+					printf "    %s: the GPs add up to %d,%d,%s, the office is %s,%s,%s\n", cell, gnum[cell], gden[cell], gvs[cell],
+						anum[cell], aden[cell], avs[cell]; bad = 1
+				}
+				split(cell, c, ",")
+				if (!(c[2] in ran)) continue
+				if (onum[cell] != anum[cell] || oden[cell] != aden[cell]) {
+					printf "    %s: patients lists %d of %d, compute --by gp counts %s of %s\n", cell, onum[cell], oden[cell],
+						anum[cell], aden[cell]; bad = 1
+				}
+			}
+			for (cell in lcell)
+				if (!(cell in all)) { printf "    %s: patients lists %d, compute --by gp has no row\n", cell, oden[cell]; bad = 1 }
+			# each GP: its compute row against its patients in the list
+			for (k in gp) {
+				split(k, p, SUBSEP); split(p[1], c, ",")
+				if (!(c[2] in ran)) continue
+				got = (hnum[k] + 0) "/" (hden[k] + 0)
+				if (gp[k] != got) {
+					printf "    %s GP %s: compute --by gp counts %s, the list has %s with that list holder\n", p[1], p[2], gp[k], got; bad = 1
+				}
+			}
+			for (k in hden)
+				if (!(k in gp)) {
+					split(k, p, SUBSEP)
+					printf "    %s GP %s: the list has %d/%d with that list holder, compute --by gp no row\n", p[1], p[2],
+						hnum[k], hden[k]; bad = 1
+				}
+			exit bad
+		}
+	' "$3" "$2" "$1"
+}
+
+# check_gp OFFICE_CSV GP_CSV N -> 0 when GP_CSV (`patients --all --gp N`) is
+# exactly OFFICE_CSV's (the same month's `patients --all`) rows with list
+# holder N: the same header, the same rows, whole, in any order
+check_gp() {
+	local office=$1 gp=$2 n=$3
+	if [ "$(head -n 1 "$office")" != "$(head -n 1 "$gp")" ]; then
+		echo "    the headers differ: $(head -n 1 "$gp")"; return 1
+	fi
+	members "$n" < "$office" | sort > "$gp.want" || return 1
+	tail -n +2 "$gp" | sort > "$gp.got"
+	if ! cmp -s "$gp.want" "$gp.got"; then
+		comm -23 "$gp.want" "$gp.got" | sed 's/^/    missing: /'
+		comm -13 "$gp.want" "$gp.got" | sed 's/^/    unexpected: /'
+		return 1
+	fi
 }
 
 # write_conf PLUGIN DSN -> $conf, the configuration for one deck and transport
@@ -254,85 +342,134 @@ run_deck() {
 		2> "$out.log"
 }
 
-# run_patients EXPECTED GPS OUT -> 0 when every patients run of the deck's
-# list months succeeded, over $conf; OUT gets check_members's MEMBERS
-run_patients() {
-	local expected=$1 gps=$2 out=$3 ind month run
-	: > "$out"
-	list_cells "$expected" | while read -r ind month; do
-		for run in office $gps; do
-			set -- --denominator
-			[ "$run" = office ] || set -- --denominator --gp "$run"
-			if ! "$build/kvalind" patients --config "$conf" --month "$month" --indicator "$ind" \
-				--format csv "$@" > "$out.csv" 2> "$out.log" ||
-			   ! members < "$out.csv" > "$out.rows" 2>> "$out.log"; then
-				echo "    patients --month $month --indicator $ind $*:"; sed 's/^/    /' "$out.log"
-				return 1
-			fi
-			{ echo "$ind $month $run"; sed "s/^/$ind $month $run /" "$out.rows"; } >> "$out"
-		done
+# run_lists EXPECTED GP OUT -> 0 when kvalind's runs for the deck's lists
+# succeeded, over $conf: `compute --by gp` over the deck's months (OUT.bygp:
+# by_gp's lines), one `patients --all --denominator` per list_months month
+# (OUT.MONTH.csv; OUT.members: check_members's MEMBERS) and, for the first of
+# them, the same with --gp GP (OUT.gp.csv)
+run_lists() {
+	local expected=$1 gp=$2 out=$3 from to month first=
+	read -r _ _ from to < "$expected"
+	rm -f "$out.bygp.csv"
+	if ! "$build/kvalind" compute --config "$conf" --from "$from" --to "$to" --by gp \
+		--output "$out.bygp.csv" 2> "$out.log" ||
+	   ! by_gp < "$out.bygp.csv" > "$out.bygp" 2>> "$out.log"; then
+		echo "    compute --from $from --to $to --by gp:"; sed 's/^/    /' "$out.log"
+		return 1
+	fi
+	: > "$out.members"
+	for month in $(list_months "$expected"); do
+		[ -n "$first" ] || first=$month
+		if ! "$build/kvalind" patients --config "$conf" --month "$month" --all --denominator \
+			--format csv > "$out.$month.csv" 2> "$out.log" ||
+		   ! members < "$out.$month.csv" > "$out.rows" 2>> "$out.log"; then
+			echo "    patients --month $month --all --denominator:"; sed 's/^/    /' "$out.log"
+			return 1
+		fi
+		{ echo "$month"; sed "s/^/$month /" "$out.rows"; } >> "$out.members"
 	done
+	if ! "$build/kvalind" patients --config "$conf" --month "$first" --all --denominator --gp "$gp" \
+		--format csv > "$out.gp.csv" 2> "$out.log"; then
+		echo "    patients --month $first --all --denominator --gp $gp:"; sed 's/^/    /' "$out.log"
+		return 1
+	fi
 }
 
-first=
-first_listed=
-for sql in $decks; do
+# deck SQL -> the deck's report: loaded into SQLite and PostgreSQL, linted,
+# and run through each transport, "ok   ..." or "FAIL ..." (and indented
+# detail) per transport, or one FAIL line for the deck. Runs in a subshell of
+# its own (its files are named after the deck), several at once.
+deck() {
+	local sql=$1 plugin deck expected d db pgdb lists months month1 gp transport dsn out l
 	plugin=$(basename "$(dirname "$sql")")
 	deck=$(basename "$sql" .sql)
-	suite_want "$plugin/$deck" || continue
-	[ -n "$first" ] || first=$sql
 	expected=${sql%.sql}.expected
 	if [ ! -f "$expected" ]; then
-		echo "FAIL $plugin/$deck: no $expected"; failed=$((failed + 1)); continue
+		echo "FAIL $plugin/$deck: no $expected"; return
 	fi
-	db="$tmp/$plugin-$deck.sqlite"
+	d="$tmp/$plugin-$deck"
+	db="$d.sqlite"
 	pgdb=$(echo "deck_${plugin}_${deck}" | tr -c 'a-z0-9_\n' '_')
-	if ! { sqlite3 -bail "$db" < "$schema" && sqlite3 -bail "$db" < "$sql"; } 2> "$tmp/load.log" ||
-	   ! { pg_sql postgres "CREATE DATABASE $pgdb" &&
+	# CREATE DATABASE one at a time: copying template1 wants no one else in it
+	if ! { sqlite3 -bail "$db" < "$schema" && sqlite3 -bail "$db" < "$sql"; } 2> "$d.load.log" ||
+	   ! { flock "$tmp/createdb.lock" psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $pgdb" &&
 	       psql -X -q -v ON_ERROR_STOP=1 -d "$pgdb" -f "$schema" &&
-	       psql -X -q -v ON_ERROR_STOP=1 -d "$pgdb" -f "$sql"; } >> "$tmp/load.log" 2>&1; then
-		echo "FAIL $plugin/$deck: the deck does not load:"; sed 's/^/    /' "$tmp/load.log"
-		failed=$((failed + 1)); continue
+	       psql -X -q -v ON_ERROR_STOP=1 -d "$pgdb" -f "$sql"; } >> "$d.load.log" 2>&1; then
+		echo "FAIL $plugin/$deck: the deck does not load:"; sed 's/^/    /' "$d.load.log"
+		return
 	fi
-	if ! lint "$expected" > "$tmp/diff"; then
-		echo "FAIL $plugin/$deck: the patient lists do not agree with the count lines:"; cat "$tmp/diff"
-		failed=$((failed + 1)); continue
+	if ! lint "$expected" > "$d.diff"; then
+		echo "FAIL $plugin/$deck: the patient lists do not agree with the count lines:"; cat "$d.diff"
+		return
 	fi
 	lists=$(grep -c '^patients,' "$expected")
-	[ "$lists" -eq 0 ] || [ -n "$first_listed" ] || first_listed=$sql
-	gps=$(sqlite3 "$db" "SELECT DISTINCT gp_id FROM list_period UNION SELECT 0 ORDER BY 1")
+	months=$(list_months "$expected")
+	month1=$(echo "$months" | head -n 1)
+	# the one GP whose --gp list is run: the first list holder
+	gp=$(sqlite3 "$db" "SELECT MIN(gp_id) FROM list_period")
 	for transport in sqlite-odbc libpq psqlodbc; do
 		case $transport in
 		sqlite-odbc) dsn="Driver=SQLite3;Database=$db" ;;
 		libpq) dsn="postgresql://postgres@127.0.0.1:$PGPORT/$pgdb" ;;
 		psqlodbc) dsn="Driver=PostgreSQL Unicode;Server=127.0.0.1;Port=$PGPORT;Database=$pgdb;Uid=postgres" ;;
 		esac
-		out="$tmp/$plugin-$deck-$transport.csv"
+		l="$d-$transport"
+		out="$l.csv"
+		conf="$l.ini"
 		write_conf "$plugin" "$dsn"
 		if ! run_deck "$expected" "$out"; then
 			echo "FAIL $plugin/$deck via $transport: kvalind failed:"; sed 's/^/    /' "$out.log"
-			failed=$((failed + 1)); continue
-		fi
-		members="$tmp/$plugin-$deck-$transport.members"
-		if ! compare "$expected" "$out" > "$tmp/diff"; then
-			echo "FAIL $plugin/$deck via $transport:"; cat "$tmp/diff"
-			failed=$((failed + 1))
-		elif ! run_patients "$expected" "$gps" "$members" > "$tmp/diff"; then
-			echo "FAIL $plugin/$deck via $transport: kvalind patients failed:"; cat "$tmp/diff"
-			failed=$((failed + 1))
-		elif ! check_members "$expected" "$members" > "$tmp/diff"; then
-			echo "FAIL $plugin/$deck via $transport: the patients:"; cat "$tmp/diff"
-			failed=$((failed + 1))
+		elif ! compare "$expected" "$out" > "$d.diff"; then
+			echo "FAIL $plugin/$deck via $transport:"; cat "$d.diff"
+		elif ! run_lists "$expected" "$gp" "$l" > "$d.diff"; then
+			echo "FAIL $plugin/$deck via $transport: kvalind failed:"; cat "$d.diff"
+		elif ! check_members "$expected" "$l.members" "$l.bygp" > "$d.diff"; then
+			echo "FAIL $plugin/$deck via $transport: the patients and counts by GP:"; cat "$d.diff"
+		elif ! check_gp "$l.$month1.csv" "$l.gp.csv" "$gp" > "$d.diff"; then
+			echo "FAIL $plugin/$deck via $transport: patients --month $month1 --all --gp $gp is not the office list's GP $gp:"
+			cat "$d.diff"
 		else
 			echo "ok   $plugin/$deck via $transport ($(grep -v '^#' "$expected" | grep -vc '^patients,') counts," \
-				"$lists patient lists, $(list_cells "$expected" | wc -l) cells by GP)"
-			passed=$((passed + 1))
+				"$lists patient lists, $(grep -c '^all ' "$l.bygp") cells by GP," \
+				"lists of $(echo "$months" | wc -l) months, GP $gp's of $month1)"
 		fi
 	done
+}
+
+# The decks run KV_DECK_JOBS at a time (default: twice the CPUs: much of a
+# run is waiting for PostgreSQL); their reports are printed in deck order,
+# each when it and those before it are done, and their ok and FAIL lines
+# counted.
+max_jobs=${KV_DECK_JOBS:-$(($(nproc 2>/dev/null || echo 1) * 2))}
+n=0
+shown=1
+show() {
+	while [ -f "$tmp/report.$shown.done" ]; do
+		cat "$tmp/report.$shown"
+		passed=$((passed + $(grep -c '^ok ' "$tmp/report.$shown")))
+		failed=$((failed + $(grep -c '^FAIL ' "$tmp/report.$shown")))
+		shown=$((shown + 1))
+	done
+}
+first=
+first_listed=
+for sql in $decks; do
+	suite_want "$(basename "$(dirname "$sql")")/$(basename "$sql" .sql)" || continue
+	[ -n "$first" ] || first=$sql
+	[ -n "$first_listed" ] || ! grep -q '^patients,' "${sql%.sql}.expected" 2>/dev/null || first_listed=$sql
+	if [ "$n" -ge "$max_jobs" ]; then
+		wait -n
+		show
+	fi
+	n=$((n + 1))
+	{ deck "$sql" > "$tmp/report.$n" 2>&1; touch "$tmp/report.$n.done"; } &
 done
+wait
+show
 
 # The harness can fail: change one expected numerator, one patient of a list,
-# the length of a list, and expect each to be caught.
+# the length of a list, one patient's list holder, one GP's count, one row of
+# the --gp list, and expect each to be caught.
 self_test() {
 	if "$@" > /dev/null; then
 		echo "FAIL harness self-test: $what passed"
@@ -350,7 +487,18 @@ elif [ -n "$first" ]; then
 	wrong="$tmp/wrong.expected"
 	awk -F, 'BEGIN { OFS = "," } !/^#/ && $1 != "patients" && NF >= 4 && !done { $3 = $3 + 1; done = 1 } { print }' \
 		"${first%.sql}.expected" > "$wrong"
-	what="a deliberately wrong count" self_test compare "$wrong" "$tmp/$plugin-$deck-sqlite-odbc.csv"
+	l="$tmp/$plugin-$deck-sqlite-odbc"
+	# (a deck that failed before its runs leaves nothing to fail with)
+	ran() {
+		[ -s "$l.csv" ] && [ -s "$l.members" ] && [ -s "$l.bygp" ] && [ -s "$l.gp.csv" ] && return 0
+		echo "FAIL harness self-test: $plugin/$deck via sqlite-odbc left no runs to test with"
+		failed=$((failed + 1))
+		return 1
+	}
+	ran &&
+	what="a deliberately wrong count" self_test compare "$wrong" "$l.csv" &&
+	what="a deliberately wrong count, against compute --by gp and the lists" self_test \
+		check_members "$wrong" "$l.members" "$l.bygp"
 	if [ -n "$first_listed" ]; then
 		plugin=$(basename "$(dirname "$first_listed")")
 		deck=$(basename "$first_listed" .sql)
@@ -364,8 +512,30 @@ elif [ -n "$first" ]; then
 			echo "FAIL harness self-test: the swapped patient does not pass the lint"
 			failed=$((failed + 1))
 		fi
-		what="a deliberately wrong patient" self_test \
-			check_members "$wrong" "$tmp/$plugin-$deck-sqlite-odbc.members"
+		l="$tmp/$plugin-$deck-sqlite-odbc"
+		expected=${first_listed%.sql}.expected
+		if ran; then
+			what="a deliberately wrong patient" self_test check_members "$wrong" "$l.members" "$l.bygp"
+			# the first patient listed on a list holder that compute --by gp
+			# does not know: only the GP-by-GP comparison sees it
+			awk 'NF > 1 && !done { $4 = 999999999; done = 1 } { print }' "$l.members" > "$tmp/wrong.members"
+			what="a patient on another GP's list" self_test check_members "$expected" "$tmp/wrong.members" "$l.bygp"
+			# one GP's denominator one higher in a month without lists: only
+			# the GPs' sum sees it
+			list_months "$expected" | awk 'NR == FNR { listed[$1] = 1; next }
+				$1 != "all" && !($3 in listed) && !done { $5 = $5 + 1; done = 1 } { print }' - "$l.bygp" > "$tmp/wrong.bygp"
+			what="GP counts that do not add up" self_test check_members "$expected" "$l.members" "$tmp/wrong.bygp"
+			# the --gp list short of its last row
+			month1=$(list_months "$expected" | head -n 1)
+			sed '$d' "$l.gp.csv" > "$tmp/wrong.gp.csv"
+			if [ "$(wc -l < "$l.gp.csv")" -lt 2 ]; then
+				echo "FAIL harness self-test: the --gp list of $plugin/$deck is empty"
+				failed=$((failed + 1))
+			else
+				what="a --gp list short of a patient" self_test check_gp "$l.$month1.csv" "$tmp/wrong.gp.csv" \
+					"$(sqlite3 "$tmp/$plugin-$deck.sqlite" "SELECT MIN(gp_id) FROM list_period")"
+			fi
+		fi
 		# one patient too many
 		awk -F, 'BEGIN { OFS = "," } $1 == "patients" && !done { $5 = ($5 == "-") ? "999999999" : $5 " 999999999"; done = 1 } { print }' \
 			"${first_listed%.sql}.expected" > "$wrong"
