@@ -349,7 +349,7 @@ check-preflight:
 	@sh -c '. tests/lib/suite.sh && suite_preflight'
 
 check: check-preflight all $(TEST_BIN) $(TEST_PLUGINS) check-build check-exports check-docs check-man check-unit check-plugins \
-	check-connector check-decks check-omop check-integration check-patients check-canary check-push check-extract check-daemon check-attacker check-hub check-hub-did check-hub-unit check-hub-hostile check-analysis check-memory \
+	check-connector check-decks check-omop check-integration check-patients check-canary check-push check-extract check-daemon check-attacker check-hub check-hub-did check-hub-unit check-hub-hostile check-analysis check-report-browser check-memory \
 	check-fuzz-corpus check-chaos check-hostile check-asan-all
 
 # check_abi_next runs both cores' kvalind over SQLite ODBC: under ASan,
@@ -435,14 +435,17 @@ check-hub-did: all $(B)/kvalind-synth
 # The local report's pages (tests/report_browser.sh) and the hub's report
 # pages in headless Chromium, the hub's loaded from the hub with a quality
 # lead's client certificate; screenshots in $(B)/report-browser/ and
-# $(B)/hub-browser/. Not in `check`: skipped (exit 0) without
-# /usr/bin/chromium.
+# $(B)/hub-browser/. About 40 s, so only its local-report half is in
+# `check`; without /usr/bin/chromium or certutil (libnss3-tools) it fails,
+# saying to run packaging/install-deps.sh.
 check-browser: all $(B)/kvalind-synth
 	sh tests/report_browser.sh $(B)
 	bash tests/hub/browser.sh $(B)
 
 # Only the local report in Chromium (tests/report_browser.sh): screenshots
-# of the office's page and a GP's in $(B)/report-browser/.
+# of the office's page and a GP's in $(B)/report-browser/. In `check`
+# (about 15 s); without /usr/bin/chromium it fails, saying to run
+# packaging/install-deps.sh.
 .PHONY: check-report-browser
 check-report-browser: all $(B)/kvalind-synth
 	sh tests/report_browser.sh $(B)

@@ -28,7 +28,11 @@ static const char daemon_help[] =
     "outbox and pushes the outbox. On first start it backfills from [schedule]\n"
     "backfill_from; after downtime it catches up every missed month. Extracts\n"
     "that could not be sent are retried on their own backoff. State is kept in\n"
-    "[core] state_dir/daemon.state.\n"
+    "[core] state_dir/daemon.state. With [local_report] directory set, after each\n"
+    "monthly run's push it writes the office's own report pages for the month\n"
+    "just computed (as `kvalind report`); a report that fails is logged and\n"
+    "tried again at the next monthly run, after SIGHUP or at a restart, and\n"
+    "never holds back the export or the push.\n"
     "\n"
     "Signals: SIGHUP reloads the configuration (an invalid one is logged and the\n"
     "old one kept) and tries waiting extracts at once; SIGTERM stops cleanly,\n"
@@ -47,8 +51,8 @@ static const char status_help[] =
     "exported, the last run and its result, the next run, the months pending,\n"
     "the outbox by state, what keeps ready extracts waiting (the receiver's\n"
     "reply, what to check, the next try), refused and quarantined extracts,\n"
-    "and the last push's result. Reads only the state directory; works\n"
-    "whether the daemon runs or not.\n"
+    "the last push's result, and the local report's last writing ([local_report]).\n"
+    "Reads only the state directory; works whether the daemon runs or not.\n"
     "\n" KV_EXIT_CODES_HELP;
 
 int kv_cmd_daemon(int argc, char **argv)
@@ -202,6 +206,17 @@ int kv_cmd_status(int argc, char **argv)
 	when(st.last_push, t, sizeof t);
 	printf("  last push:      %s%s%s\n", t, st.last_push_result[0] ? ": " : "",
 	       st.last_push_result);
+	const char *report_dir = kv_core_settings(cfg)->local_report.directory;
+	if ((report_dir != NULL && report_dir[0] != '\0') || st.last_report != 0) {
+		when(st.last_report, t, sizeof t);
+		printf("  local report:   %s%s%s", t, st.last_report_result[0] ? ": " : "",
+		       st.last_report_result);
+		if (st.report_pending) {
+			kv_month_format(st.report_month, m1, sizeof m1);
+			printf(" (the report of %s is still to be written)", m1);
+		}
+		printf("\n");
+	}
 	/* a state directory the daemon would refuse */
 	const char *user = kv_core_settings(cfg)->core.user;
 	uid_t daemon_uid = (uid_t)-1;

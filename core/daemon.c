@@ -18,6 +18,7 @@
 #include "daemon_state.h"
 #include "engine.h"
 #include "export_run.h"
+#include "local_report.h"
 #include "log.h"
 #include "notify.h"
 #include "outbox.h"
@@ -64,6 +65,8 @@ struct daemon {
 	bool push_all;          /* the next push step tries every ready extract (after a reload) */
 	char outbox_error[1024]; /* the last outbox error logged, so it is logged once */
 	char save_error[1024];   /* the same for daemon.state */
+	bool report_held;        /* the pending local report failed: not tried again
+				  * until the next monthly run, SIGHUP or a restart */
 	long tick_ms;
 };
 
@@ -137,6 +140,12 @@ static bool open_outbox(struct daemon *d, struct kv_outbox *ob)
 	return true;
 }
 
+static bool report_configured(const struct kv_config *cfg)
+{
+	const char *dir = kv_core_settings(cfg)->local_report.directory;
+	return dir != NULL && dir[0] != '\0';
+}
+
 static void export_step(struct daemon *d, kv_month from, kv_month to, time_t now)
 {
 	struct kv_outbox ob = {.lock_fd = -1};
@@ -170,6 +179,12 @@ static void export_step(struct daemon *d, kv_month from, kv_month to, time_t now
 			    sum.unchanged, sum.plugin_failures[0] ? "; some indicators failed" : "");
 		kv_log(KV_LOG_INFO, "%s", d->st.last_run_result);
 		d->next_push_at = 0; /* push what was just added */
+		if (report_configured(d->s.cfg)) {
+			/* the month just computed; written after the push */
+			d->st.report_pending = true;
+			d->st.report_month = to;
+			d->report_held = false;
+		}
 	} else {
 		if (rc == 0)
 			kv_snprintf(err, sizeof err, "%zu of %zu months could not be exported",
@@ -249,6 +264,57 @@ static void push_step(struct daemon *d, time_t now)
 	save_state(d);
 }
 
+/* The office's own report pages ([local_report], local_report.h) for the
+ * month last exported, after its push: the aggregates leave first, and a
+ * report that fails leaves them alone. It runs as the daemon's user (the
+ * privileges are dropped at the start), so the directory it makes is that
+ * user's. A failure is logged with the directory and why (never a patient:
+ * the report's errors carry none) and tried again at the next monthly run
+ * (for that month), after SIGHUP or at a restart, not at every tick: each
+ * try reads the record system for 12 to 24 months. */
+static void report_step(struct daemon *d, time_t now)
+{
+	const struct kv_local_report_settings *lr = &kv_core_settings(d->s.cfg)->local_report;
+	char err[2048], m[8];
+	size_t pages = 0, holders = 0;
+	if (!report_configured(d->s.cfg)) {
+		/* unset by a reload: nothing to write */
+		d->st.report_pending = false;
+		save_state(d);
+		return;
+	}
+	const char *dir = lr->directory;
+	month_text(d->st.report_month, m, sizeof m);
+	kv_notify_status("writing the local report for %s", m);
+	int rc = kv_local_report_run(&d->s, d->st.report_month, (int)lr->months, dir, false,
+				     &pages, &holders, err, sizeof err);
+	if (stop_flag) {
+		kv_log(KV_LOG_INFO, "stopped during the local report for %s; it is written at "
+				    "the next start",
+		       m);
+		return;
+	}
+	d->st.last_report = kv_clock_now();
+	if (rc == 0) {
+		d->st.report_pending = false;
+		d->report_held = false;
+		kv_snprintf(d->st.last_report_result, sizeof d->st.last_report_result,
+			    "ok: %s, %zu page%s in %s", m, pages, pages == 1 ? "" : "s", dir);
+		kv_log(KV_LOG_INFO, "local report for %s: %zu page%s written to %s", m, pages,
+		       pages == 1 ? "" : "s", dir);
+	} else {
+		d->report_held = true;
+		kv_snprintf(d->st.last_report_result, sizeof d->st.last_report_result,
+			    "failed: %s: %s", dir, err);
+		kv_log(KV_LOG_ERROR, "local report for %s not written to %s: %s; the export and "
+				     "push go on; it is tried again at the next monthly run, after "
+				     "SIGHUP or at a restart",
+		       m, dir, err);
+	}
+	save_state(d);
+	notify_status(d, now);
+}
+
 static struct kv_push_target *open_push(const struct kv_config *cfg, struct kv_diags *diags)
 {
 	const char *transport = kv_core_settings(cfg)->push.transport;
@@ -307,6 +373,7 @@ static void reload(struct daemon *d)
 		kv_push_set_cancel(d->push, &stop_flag);
 	kv_schedule_from_config(d->s.cfg, &d->sched);
 	d->retry_at = 0; /* a fixed database address is tried at once */
+	d->report_held = false; /* and a fixed report directory */
 	/* a fixed URL or certificate too: every waiting extract, now */
 	d->next_push_at = 0;
 	d->push_all = true;
@@ -487,6 +554,8 @@ int kv_daemon_run(const char *config_path)
 		}
 		if (!stop_flag && d.push != NULL && now >= d.next_push_at)
 			push_step(&d, now);
+		if (!stop_flag && d.st.report_pending && !d.report_held && d.failures == 0)
+			report_step(&d, now);
 		if (stop_flag)
 			break;
 		struct timespec ts = {d.tick_ms / 1000, (d.tick_ms % 1000) * 1000000L};

@@ -70,9 +70,21 @@ static bool parse_time(const char *s, time_t *out)
 }
 
 /* Known keys, for the at-most-once rule. */
-enum state_key { K_VERSION, K_EXPORTED, K_LAST_RUN, K_RUN_RESULT, K_LAST_PUSH, K_PUSH_RESULT, K_N };
+enum state_key {
+	K_VERSION,
+	K_EXPORTED,
+	K_LAST_RUN,
+	K_RUN_RESULT,
+	K_LAST_PUSH,
+	K_PUSH_RESULT,
+	K_LAST_REPORT,
+	K_REPORT_RESULT,
+	K_REPORT_PENDING,
+	K_N
+};
 static const char *const key_names[K_N] = {
-    "version", "exported_through", "last_run", "last_run_result", "last_push", "last_push_result",
+    "version", "exported_through", "last_run", "last_run_result", "last_push",
+    "last_push_result", "last_report", "last_report_result", "report_pending",
 };
 
 int kv_daemon_state_load(const char *path, struct kv_daemon_state *st, char *err, size_t errlen)
@@ -160,12 +172,25 @@ int kv_daemon_state_load(const char *path, struct kv_daemon_state *st, char *err
 		case K_PUSH_RESULT:
 			one_line(s.last_push_result, sizeof s.last_push_result, val);
 			break;
+		case K_LAST_REPORT:
+			ok = parse_time(val, &s.last_report);
+			break;
+		case K_REPORT_RESULT:
+			one_line(s.last_report_result, sizeof s.last_report_result, val);
+			break;
+		case K_REPORT_PENDING:
+			ok = kv_parse_month(val, &month);
+			if (ok) {
+				s.report_pending = true;
+				s.report_month = (kv_month)month;
+			}
+			break;
 		case K_N:
 			break;
 		}
 		if (!ok) {
 			kv_snprintf(err, errlen, "%s:%ld: bad %s \"%.40s\"%s", path, lineno, key, val,
-				    k == K_EXPORTED ? " (expected YYYY-MM)"
+				    k == K_EXPORTED || k == K_REPORT_PENDING ? " (expected YYYY-MM)"
 				    : k == K_VERSION ? " (expected a positive integer)"
 						     : " (expected seconds since 1970)");
 			goto done;
@@ -190,7 +215,7 @@ done:
 int kv_daemon_state_save(const char *path, const struct kv_daemon_state *st, char *err,
 			 size_t errlen)
 {
-	char month[16];
+	char month[16], pending[16];
 	char text[KV_STATE_TEXT_MAX + 1];
 	int dummy;
 	struct kv_atomic_file f;
@@ -203,7 +228,15 @@ int kv_daemon_state_save(const char *path, const struct kv_daemon_state *st, cha
 			return -1;
 		}
 	}
-	if (st->last_run < 0 || st->last_push < 0) {
+	if (st->report_pending) {
+		kv_month_format(st->report_month, pending, sizeof pending);
+		if (!kv_parse_month(pending, &dummy)) {
+			kv_snprintf(err, errlen, "state file \"%s\": month index %ld is out of range",
+				    path, (long)st->report_month);
+			return -1;
+		}
+	}
+	if (st->last_run < 0 || st->last_push < 0 || st->last_report < 0) {
 		kv_snprintf(err, errlen, "state file \"%s\": negative time", path);
 		return -1;
 	}
@@ -225,6 +258,13 @@ int kv_daemon_state_save(const char *path, const struct kv_daemon_state *st, cha
 	fprintf(f.fp, "last_push=%lld\n", (long long)st->last_push);
 	one_line(text, sizeof text, st->last_push_result);
 	fprintf(f.fp, "last_push_result=%s\n", text);
+	if (st->last_report != 0) {
+		fprintf(f.fp, "last_report=%lld\n", (long long)st->last_report);
+		one_line(text, sizeof text, st->last_report_result);
+		fprintf(f.fp, "last_report_result=%s\n", text);
+	}
+	if (st->report_pending)
+		fprintf(f.fp, "report_pending=%s\n", pending);
 	/* kv_atomic_commit checks ferror, fsyncs, renames, syncs the directory,
 	 * and removes the temporary file when anything failed. */
 	return kv_atomic_commit(&f, err, errlen);

@@ -13,7 +13,14 @@
  *   last_run_result=TEXT         "ok: 2023-04 exported" / the error
  *   last_push=EPOCH              when the outbox was last pushed
  *   last_push_result=TEXT        "3 delivered, 0 waiting" / the error
+ *   last_report=EPOCH            when the local report ([local_report]) was
+ *                                last tried (absent: never)
+ *   last_report_result=TEXT      "ok: 2023-04, 4 pages in DIR" / the error
+ *   report_pending=2023-04       the local report of this month is still to
+ *                                be written (absent: none)
  *
+ * The last three are written only when set, so a state without a local
+ * report reads the same in an older kvalind (which skips unknown keys).
  * Unknown keys are ignored (a newer version may add some); a malformed line
  * (no '=', a key other than [a-z0-9_]+, a bad value, a known key twice) is
  * an error naming the file and line, and so is a file without version=.
@@ -39,6 +46,10 @@ struct kv_daemon_state {
 	char last_run_result[512];
 	time_t last_push;
 	char last_push_result[512];
+	time_t last_report;
+	char last_report_result[512];
+	bool report_pending;
+	kv_month report_month; /* with report_pending */
 };
 
 /* A missing file is a fresh state (all zero), not an error. */

@@ -13,6 +13,7 @@ packages="
   libmicrohttpd-dev libgnutls28-dev libjson-c-dev curl
   libgsl-dev python3-statsmodels python3-scipy
   groff-base man-db dpkg-dev systemd adduser
+  chromium libnss3-tools
 "
 
 missing=""

@@ -28,7 +28,13 @@
 #  9. the receiver refuses the office's certificate (401): the month waits
 #     (never refused), its wait grows with each attempt, `kvalind outbox`
 #     says why; once fixed, `kvalind retry --all` has the daemon send it at
-#     its next look (a minute), not after the grown wait.
+#     its next look (a minute), not after the grown wait;
+# 10. [local_report] directory set: after the monthly run's export and push
+#     the daemon writes the report for the month just computed into a 0700
+#     directory of its user (index.html, gp-N.html, each 0600), says so in
+#     one line and in `kvalind status`; a directory others can enter (0755)
+#     fails the report, logged with the directory and why, while the export
+#     and the push happen all the same, and a SIGHUP after the fix writes it.
 #
 # Runs as root (it tests the switch to an unprivileged user). KEEP=1 keeps
 # the temporary directory (logs, state, the receiver's store). FILTER=re
@@ -476,6 +482,73 @@ if suite_want "9 a 401, then retry"; then
 		ok "401: the month waits (3 attempts, never refused); after the fix 'kvalind retry --all' has the daemon send it within a minute"
 	else
 		fail "401 and retry"; tail -5 "$tmp/d9.log"; cat "$tmp/d9-outbox.out" "$tmp/d9-retry.out"
+	fi
+	stop
+fi
+
+# --- 10. the local report after the monthly run -------------------------------------
+if suite_want "10 the local report after the monthly run; an unsafe report directory"; then
+	# config NAME, then [local_report] directory = DIR; the parent is nobody's
+	report_config() {
+		local c
+		c=$(config "$1")
+		sed -i 's/^backfill_from = .*/backfill_from = 2023-01/' "$c"
+		printf '[local_report]\ndirectory = %s\n' "$2" >> "$c"
+		echo "$c"
+	}
+	mkdir -p "$tmp/reports"
+	chown nobody "$tmp/reports"
+	chmod 755 "$tmp/reports"
+	conf=$(report_config report "$tmp/reports/good")
+	set_clock "2023-05-06 03:00"
+	start "$conf" "$tmp/d10.log"
+	r="$tmp/reports/good"
+	if wait_for "$tmp/d10.log" "local report for 2023-04: [0-9]* pages written to $r\$" 120 &&
+	   grep -q "ok: 2023-01..2023-04 exported" "$tmp/d10.log" && grep -q "push: 4 delivered" "$tmp/d10.log" &&
+	   [ -f "$r/index.html" ] && ls "$r"/gp-*.html > /dev/null 2>&1 &&
+	   [ "$(stat -c %a:%U "$r")" = 700:nobody ] &&
+	   [ -z "$(find "$r" -mindepth 1 \( ! -type f -o ! -perm 600 -o ! -user nobody \))" ] &&
+	   grep -q "2023-04" "$r/index.html"; then
+		ok "[local_report]: after the export and push, $(ls "$r" | wc -l) pages for 2023-04 in a 0700 directory of nobody's, each 0600"
+	else
+		fail "the daemon's local report"; tail -5 "$tmp/d10.log"; ls -la "$r" 2> /dev/null
+	fi
+	"$kvalind" status --config "$conf" > "$tmp/status10.out" 2>&1
+	if grep -q "local report:   .*: ok: 2023-04, [0-9]* pages in $r\$" "$tmp/status10.out" &&
+	   ! grep -q "^report_pending" "$tmp/report/state/daemon.state"; then
+		ok "status shows the local report's last writing"
+	else
+		fail "status after the report"; cat "$tmp/status10.out" "$tmp/report/state/daemon.state"
+	fi
+	stop
+
+	open="$tmp/reports/open"
+	mkdir -m 755 "$open"
+	chown nobody "$open"
+	conf=$(report_config report-open "$open")
+	start "$conf" "$tmp/d10b.log"
+	if wait_for "$tmp/d10b.log" "local report for 2023-04 not written to $open: \"$open\" has mode 0755" 120 &&
+	   grep -q "ok: 2023-01..2023-04 exported" "$tmp/d10b.log" && grep -q "push: 4 delivered" "$tmp/d10b.log" &&
+	   [ -z "$(ls -A "$open")" ] && kill -0 "$daemon_pid" 2> /dev/null &&
+	   grep -q "^report_pending=2023-04$" "$tmp/report-open/state/daemon.state"; then
+		ok "a 0755 report directory: the report fails, logged with the directory and why; the export and push happen, the daemon runs on"
+	else
+		fail "an unsafe report directory"; tail -5 "$tmp/d10b.log"; ls -la "$open"
+	fi
+	# not tried again at every tick: one error line while nothing changes
+	sleep 1
+	if [ "$(grep -c "local report for" "$tmp/d10b.log")" = 1 ]; then
+		ok "the failed report is not retried at every tick"
+	else
+		fail "the failed report retried $(grep -c "local report for" "$tmp/d10b.log") times"
+	fi
+	chmod 700 "$open"
+	kill -HUP "$daemon_pid"
+	if wait_for "$tmp/d10b.log" "local report for 2023-04: [0-9]* pages written to $open\$" 60 &&
+	   [ -f "$open/index.html" ] && ! grep -q "^report_pending" "$tmp/report-open/state/daemon.state"; then
+		ok "fixed (chmod 700) and SIGHUP: the report is written"
+	else
+		fail "the report after the fix and SIGHUP"; tail -3 "$tmp/d10b.log"
 	fi
 	stop
 fi

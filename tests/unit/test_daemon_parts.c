@@ -12,6 +12,7 @@
  *                 changes (a skipped and a repeated hour), agreement of
  *                 last_due and due_time over years; the test clock file
  *   daemon_state  fresh, round trip, the written format, unknown keys,
+ *                 the local report's keys (written only when set),
  *                 malformed lines named by file:line, atomic 0600 saves
  *
  * Every test restores the environment variables it changes (the suite also
@@ -664,6 +665,50 @@ START_TEST(state_round_trip_and_format)
 }
 END_TEST
 
+/* The local report's keys: absent until a report is tried, then round trip;
+ * a pending month is kept until it is written. */
+START_TEST(state_local_report_keys)
+{
+	struct kv_daemon_state st, back;
+	char err[512] = "";
+	memset(&st, 0, sizeof st);
+	st.has_exported = true;
+	st.exported_through = MONTH(2023, 4);
+	st.report_pending = true;
+	st.report_month = MONTH(2023, 4);
+	ck_assert_msg(kv_daemon_state_save(state_path, &st, err, sizeof err) == 0, "%s", err);
+	char *text = tu_read_file(state_path);
+	ck_assert_ptr_null(strstr(text, "last_report"));
+	ck_assert_ptr_nonnull(strstr(text, "\nreport_pending=2023-04\n"));
+	free(text);
+	memset(&back, 0x5a, sizeof back);
+	ck_assert_msg(kv_daemon_state_load(state_path, &back, err, sizeof err) == 0, "%s", err);
+	ck_assert(back.report_pending);
+	ck_assert_int_eq(back.report_month, MONTH(2023, 4));
+	ck_assert_int_eq((long long)back.last_report, 0);
+	ck_assert_str_eq(back.last_report_result, "");
+
+	st.report_pending = false;
+	st.last_report = 1700000456;
+	snprintf(st.last_report_result, sizeof st.last_report_result,
+		 "failed: /srv/report: mode\n0755");
+	ck_assert_msg(kv_daemon_state_save(state_path, &st, err, sizeof err) == 0, "%s", err);
+	text = tu_read_file(state_path);
+	ck_assert_ptr_nonnull(strstr(text, "\nlast_report=1700000456\n"
+					   "last_report_result=failed: /srv/report: mode 0755\n"));
+	ck_assert_ptr_null(strstr(text, "report_pending"));
+	free(text);
+	ck_assert_msg(kv_daemon_state_load(state_path, &back, err, sizeof err) == 0, "%s", err);
+	ck_assert(!back.report_pending);
+	ck_assert_int_eq((long long)back.last_report, 1700000456LL);
+	ck_assert_str_eq(back.last_report_result, "failed: /srv/report: mode 0755");
+
+	tu_write_file(state_path, "version=1\nreport_pending=2023-13\n", 0600);
+	ck_assert_int_eq(kv_daemon_state_load(state_path, &back, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":2: bad report_pending"));
+}
+END_TEST
+
 START_TEST(state_ignores_unknown_keys)
 {
 	tu_write_file(state_path,
@@ -816,6 +861,7 @@ Suite *suite_daemon_parts(void)
 	tcase_add_checked_fixture(tc, state_setup, state_teardown);
 	tcase_add_test(tc, state_missing_file_is_fresh);
 	tcase_add_test(tc, state_round_trip_and_format);
+	tcase_add_test(tc, state_local_report_keys);
 	tcase_add_test(tc, state_ignores_unknown_keys);
 	tcase_add_test(tc, state_malformed_lines_are_named);
 	tcase_add_test(tc, state_save_is_atomic_and_private);
