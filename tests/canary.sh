@@ -24,8 +24,7 @@
 #     whole (and gives signed receipts): nothing in its state directory, its
 #     log, its sd_notify STATUS lines or any byte it sent; [local_report]
 #     directory is set (outside the state directory), where the daemon's
-#     report must show the canaries once the daemon writes one (a note
-#     says when it wrote none);
+#     report must show the canaries;
 #  4. `kvalind report` writes the canaries to its own new 0700 directory
 #     outside the state directory, and refuses a directory others (0755) or
 #     its group (0710) can enter, and a symbolic link, leaving them as they
@@ -338,11 +337,7 @@ backfill_from = 2022-06" "$user_line")
 		ok "the daemon's log ($(wc -l < "$w/logs/daemon.log") lines, debug) and its sd_notify STATUS lines are kept" ||
 		fail "no debug log or no STATUS line from the daemon"
 	if [ -z "$(ls -A "$w/daemon-report")" ]; then
-		# TODO(daemon local report): the README says the daemon writes the
-		# report after each monthly run with [local_report] directory set;
-		# this build's daemon writes nothing there. Once it does, this note
-		# goes and an empty directory is a failure.
-		note "TODO: [local_report] directory is set but the daemon wrote no report there (README: it writes the report after each monthly run)"
+		fail "[local_report] directory is set but the daemon wrote no report there"
 	else
 		grep -rqE "$canary_re" "$w/daemon-report" &&
 			ok "the daemon's local report (outside the state directory) shows the canaries" ||
