@@ -86,13 +86,20 @@ echo
 echo "demo: what the connector read: $build/kvalind inspect --config $config"
 echo "demo: put extracts into the outbox: $build/kvalind export --config $config --month 2023-04"
 echo
-gp=$("$build/kvalind" patients --config "$config" --month 2023-04 --indicator DM_ANNUAL_CHECK \
-	--format csv | awk -F, 'NR > 1 && $4 != 0 { print $4; exit }')
-echo "demo: the office's own follow-up (never leaves it): the diabetics on GP ${gp:-1}'s list"
-echo "demo: without a Noklus annual check in the 12 months to 2023-04:"
-echo "demo: kvalind patients --config $config --month 2023-04 --indicator DM_ANNUAL_CHECK --gp ${gp:-1}"
+# the first GP with such a patient (the CSV's list_holder column, by name)
 "$build/kvalind" patients --config "$config" --month 2023-04 --indicator DM_ANNUAL_CHECK \
-	--gp "${gp:-1}" | sed -n '1,13p;$p'
+	--format csv > "$demo/missing.csv" || { echo "demo: kvalind patients failed" >&2; exit 1; }
+gp=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "list_holder") c = i; next }
+	c && $c != 0 { print $c; exit }' "$demo/missing.csv")
+rm -f "$demo/missing.csv"
+[ -n "$gp" ] || { echo "demo: no GP's list has a diabetic without an annual check" >&2; exit 1; }
+echo "demo: the office's own follow-up (never leaves it): the diabetics on GP $gp's list"
+echo "demo: without a Noklus annual check in the 12 months to 2023-04, the most overdue first:"
+echo "demo: kvalind patients --config $config --month 2023-04 --indicator DM_ANNUAL_CHECK --gp $gp"
+"$build/kvalind" patients --config "$config" --month 2023-04 --indicator DM_ANNUAL_CHECK \
+	--gp "$gp" > "$demo/list.txt" || { echo "demo: kvalind patients failed" >&2; exit 1; }
+sed -n '1,14p;$p' "$demo/list.txt"
+rm -f "$demo/list.txt"
 echo
 report="$demo/report"
 echo "demo: the office's own report pages (never leave it): one for the office, one per GP"
@@ -100,5 +107,6 @@ echo "demo: kvalind report --config $config --month 2023-04 --out $report"
 if "$build/kvalind" report --config "$config" --month 2023-04 --out "$report"; then
 	echo "demo: open file://$report/index.html in a browser (the GPs' pages are linked from it)"
 else
-	echo "demo: no local report (see the error above)"
+	echo "demo: no local report (see the error above)" >&2
+	exit 1
 fi
