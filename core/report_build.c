@@ -16,18 +16,6 @@
 #include "report_model.h"
 #include "util.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (errlen > 0)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 void kv_local_report_free(struct kv_local_report *m)
 {
 	for (size_t i = 0; m->indicators != NULL && i < m->n_indicators; i++) {
@@ -151,7 +139,7 @@ int kv_local_report_run(struct kv_setup *s, kv_month month, int months, const ch
 	int rc = -1;
 	*pages = *holders = 0;
 	if (months < KV_LOCAL_REPORT_MONTHS_MIN || months > KV_LOCAL_REPORT_MONTHS_MAX) {
-		fail(err, errlen, "a report shows %d to %d months, not %d", KV_LOCAL_REPORT_MONTHS_MIN,
+		kv_fail(err, errlen, "a report shows %d to %d months, not %d", KV_LOCAL_REPORT_MONTHS_MIN,
 		     KV_LOCAL_REPORT_MONTHS_MAX, months);
 		goto done;
 	}
@@ -165,11 +153,11 @@ int kv_local_report_run(struct kv_setup *s, kv_month month, int months, const ch
 	mem.patient_names = kv_core_settings(s->cfg)->local.show_names;
 	struct kv_engine_options opts = {.progress = progress, .by_holder = true, .members = &mem};
 	if (kv_engine_run_with(s, month - months + 1, month, &opts, &res) != 0) {
-		fail(err, errlen, "%s", res.failure);
+		kv_fail(err, errlen, "%s", res.failure);
 		goto done;
 	}
 	if (mem.without_key > 0) {
-		fail(err, errlen,
+		kv_fail(err, errlen,
 		     "connector \"%s\" gives no patient key for %" PRIu64 " patient%s; it cannot "
 		     "list patients for follow-up",
 		     s->connector.plugin->name, mem.without_key, mem.without_key == 1 ? "" : "s");
@@ -180,7 +168,7 @@ int kv_local_report_run(struct kv_setup *s, kv_month month, int months, const ch
 	if (localtime_r(&now, &tm) != NULL)
 		strftime(generated, sizeof generated, "%Y-%m-%d %H:%M", &tm);
 	if (build(&m, s, &res, &mem, month, generated) != 0) {
-		fail(err, errlen, "out of memory");
+		kv_fail(err, errlen, "out of memory");
 		goto done;
 	}
 	if (kv_local_report_write_into(&m, &d, pages, err, errlen) != 0)

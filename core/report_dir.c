@@ -16,31 +16,19 @@
 
 #define TMP_MARK ".tmp."
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (errlen > 0)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Why path, which open() with O_NOFOLLOW | O_DIRECTORY refused, is no
  * directory to write into. */
 static int refuse_kind(const char *path, int open_errno, char *err, size_t errlen)
 {
 	struct stat st;
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		return fail(err, errlen,
+		return kv_fail(err, errlen,
 			    "\"%s\" is a symbolic link; the report is written only into a real "
 			    "directory",
 			    path);
 	if (open_errno == ENOTDIR)
-		return fail(err, errlen, "\"%s\" is not a directory", path);
-	return fail(err, errlen, "could not open the directory \"%s\": %s", path,
+		return kv_fail(err, errlen, "\"%s\" is not a directory", path);
+	return kv_fail(err, errlen, "could not open the directory \"%s\": %s", path,
 		    strerror(open_errno));
 }
 
@@ -55,14 +43,14 @@ int kv_report_dir_open(struct kv_report_dir *d, const char *path, char *err, siz
 	while (len > 1 && path[len - 1] == '/')
 		len--;
 	if (len == 0 || len >= sizeof d->path)
-		return fail(err, errlen, "the report's directory \"%s\": %s", path,
+		return kv_fail(err, errlen, "the report's directory \"%s\": %s", path,
 			    len == 0 ? "empty" : "too long");
 	memcpy(d->path, path, len);
 	d->path[len] = '\0';
 	int fd = open(d->path, flags);
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdir(d->path, 0700) != 0 && errno != EEXIST)
-			return fail(err, errlen, "could not create the directory \"%s\": %s",
+			return kv_fail(err, errlen, "could not create the directory \"%s\": %s",
 				    d->path, strerror(errno));
 		d->created = errno != EEXIST;
 		fd = open(d->path, flags);
@@ -72,20 +60,20 @@ int kv_report_dir_open(struct kv_report_dir *d, const char *path, char *err, siz
 	if (fstat(fd, &st) != 0) {
 		int e = errno;
 		close(fd);
-		return fail(err, errlen, "could not examine \"%s\": %s", d->path, strerror(e));
+		return kv_fail(err, errlen, "could not examine \"%s\": %s", d->path, strerror(e));
 	}
 	/* made by us: exactly 0700, whatever the umask */
 	if (d->created && fchmod(fd, 0700) == 0)
 		st.st_mode = (st.st_mode & ~(mode_t)07777) | 0700;
 	if (st.st_uid != geteuid()) {
 		close(fd);
-		return fail(err, errlen,
+		return kv_fail(err, errlen,
 			    "\"%s\" belongs to user %ld, not to the user writing the report (%ld)",
 			    d->path, (long)st.st_uid, (long)geteuid());
 	}
 	if ((st.st_mode & 077) != 0) {
 		close(fd);
-		return fail(err, errlen,
+		return kv_fail(err, errlen,
 			    "\"%s\" has mode %04o: others could read the patients in the report; "
 			    "make it 0700 (chmod 700) or name another directory",
 			    d->path, (unsigned)(st.st_mode & 07777));
@@ -109,34 +97,34 @@ int kv_report_dir_write(struct kv_report_dir *d, const char *name,
 	int rc = -1, fd = -1;
 	bool made = false;
 	if (d->fd < 0 || !plain_name(name))
-		return fail(err, errlen, "no page name \"%s\"", name);
+		return kv_fail(err, errlen, "no page name \"%s\"", name);
 	snprintf(tmp, sizeof tmp, ".%s" TMP_MARK "%ld", name, (long)getpid());
 	fd = openat(d->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		fail(err, errlen, "could not create \"%s/%s\": %s", d->path, tmp, strerror(errno));
+		kv_fail(err, errlen, "could not create \"%s/%s\": %s", d->path, tmp, strerror(errno));
 		goto done;
 	}
 	made = true;
 	if (fchmod(fd, 0600) != 0 || (out = fdopen(fd, "w")) == NULL) {
-		fail(err, errlen, "could not write \"%s/%s\": %s", d->path, tmp, strerror(errno));
+		kv_fail(err, errlen, "could not write \"%s/%s\": %s", d->path, tmp, strerror(errno));
 		goto done;
 	}
 	fd = -1; /* out owns it */
 	if (fill(out, arg, err, errlen) != 0)
 		goto done;
 	if (fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0) {
-		fail(err, errlen, "could not write \"%s/%s\": %s", d->path, tmp, strerror(errno));
+		kv_fail(err, errlen, "could not write \"%s/%s\": %s", d->path, tmp, strerror(errno));
 		goto done;
 	}
 	int c = fclose(out);
 	out = NULL;
 	if (c != 0 || renameat(d->fd, tmp, d->fd, name) != 0) {
-		fail(err, errlen, "could not write \"%s/%s\": %s", d->path, name, strerror(errno));
+		kv_fail(err, errlen, "could not write \"%s/%s\": %s", d->path, name, strerror(errno));
 		goto done;
 	}
 	made = false;
 	if (fsync(d->fd) != 0) {
-		fail(err, errlen, "could not sync \"%s\": %s", d->path, strerror(errno));
+		kv_fail(err, errlen, "could not sync \"%s\": %s", d->path, strerror(errno));
 		goto done;
 	}
 	rc = 0;
@@ -186,7 +174,7 @@ int kv_report_dir_prune(struct kv_report_dir *d, const char *const *keep, size_t
 	if (dir == NULL) {
 		if (fd >= 0)
 			close(fd);
-		return fail(err, errlen, "could not read \"%s\": %s", d->path, strerror(errno));
+		return kv_fail(err, errlen, "could not read \"%s\": %s", d->path, strerror(errno));
 	}
 	rewinddir(dir);
 	struct dirent *e;
@@ -200,7 +188,7 @@ int kv_report_dir_prune(struct kv_report_dir *d, const char *const *keep, size_t
 		if (unlinkat(d->fd, e->d_name, 0) != 0 && errno != ENOENT) {
 			int e2 = errno;
 			closedir(dir);
-			return fail(err, errlen, "could not remove \"%s/%s\": %s", d->path,
+			return kv_fail(err, errlen, "could not remove \"%s/%s\": %s", d->path,
 				    e->d_name, strerror(e2));
 		}
 		removed++;

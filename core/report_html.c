@@ -55,18 +55,6 @@ static const char css[] =
 static const char csp[] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 			  "base-uri 'none'; form-action 'none'";
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (errlen > 0)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 #define esc kv_xml_escape
 
 static void month_str(int m, char *buf, size_t len)
@@ -289,7 +277,7 @@ static int chart(FILE *out, const struct kv_local_report *m, const struct kv_loc
 	double *gp = calloc(m->n_months, sizeof *gp);
 	char title[256], label[160];
 	if (office == NULL || gp == NULL) {
-		fail(err, errlen, "out of memory");
+		kv_fail(err, errlen, "out of memory");
 		goto done;
 	}
 	const struct kv_local_cell *hc = h ? holder_cells(m, ind, h) : NULL;
@@ -477,7 +465,7 @@ int kv_local_report_page(FILE *out, const struct kv_local_report *m, const struc
 		   char *err, size_t errlen)
 {
 	if (m->n_months == 0)
-		return fail(err, errlen, "a report of no months");
+		return kv_fail(err, errlen, "a report of no months");
 	head(out, m, h);
 	header(out, m, h);
 	summary(out, m, h);
@@ -520,7 +508,7 @@ int kv_local_report_page(FILE *out, const struct kv_local_report *m, const struc
 	      "end.</footer>\n</main>\n</body>\n</html>\n",
 	      out);
 	if (fflush(out) != 0 || ferror(out))
-		return fail(err, errlen, "could not write the page");
+		return kv_fail(err, errlen, "could not write the page");
 	return 0;
 }
 
@@ -543,7 +531,7 @@ int kv_local_report_write_into(const struct kv_local_report *m, struct kv_report
 	int rc = -1;
 	*pages = 0;
 	if (names == NULL || keep == NULL) {
-		fail(err, errlen, "out of memory");
+		kv_fail(err, errlen, "out of memory");
 		goto done;
 	}
 	/* the GPs' pages first, so the office's links lead to this run's */

@@ -243,3 +243,13 @@ int kv_patient_key_compare(const char *a, const char *b)
 		return la < lb ? -1 : 1;
 	return strcmp(a, b);
 }
+
+int kv_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (errlen > 0)
+		vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}

@@ -65,6 +65,10 @@ KV_MUST_CHECK int kv_check_state_dir(const char *path, bool follow, uid_t also_u
 
 /* Parse a whole decimal integer; false on junk, overflow or empty input. */
 bool kv_parse_int64(const char *s, long long *out);
+/* Write the message into err (cut to errlen) and return -1: for the
+ * `return kv_fail(err, errlen, "...")` of functions that report why. */
+int kv_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Patient keys in the order a person expects: numbers by value (shorter
  * first, as keys have no leading zeros that matter), else as text. */
 int kv_patient_key_compare(const char *a, const char *b);
