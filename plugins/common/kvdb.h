@@ -60,6 +60,14 @@ struct kvdb_ctx {
 	 * (malloc'd), freed by kvdb_ctx_fini(). */
 	char *secrets[KVDB_MAX_SECRETS];
 	size_t n_secrets;
+	/* While set (by the thread that called the callback), kvdb_error()
+	 * keeps the first message here instead of reporting it: for a caller
+	 * that says the error in its own words (reference.c, check_key). Not
+	 * the thread-local kvdb_tl_capture: that one is for worker threads, and
+	 * touching it on the main thread allocates dynamic TLS of this plugin
+	 * there, on which LeakSanitizer's exit-time tracer has been seen to
+	 * crash. */
+	struct kvdb_error_capture *capture;
 };
 
 /* Remember a secret to scrub; empty or NULL strings are ignored. 0 or -1. */

@@ -112,6 +112,13 @@ int kvdb_error(struct kvdb_ctx *rc, const char *fmt, ...)
 		memcpy(buf + sizeof(buf) - 4, "...", 4);
 	}
 	kvdb_scrub(rc, buf, sizeof(buf));
+	if (rc->capture != NULL) {
+		if (!rc->capture->set) {
+			memcpy(rc->capture->msg, buf, sizeof(rc->capture->msg));
+			rc->capture->set = true;
+		}
+		return -1;
+	}
 	if (kvdb_tl_capture != NULL) {
 		if (!kvdb_tl_capture->set) {
 			memcpy(kvdb_tl_capture->msg, buf, sizeof(kvdb_tl_capture->msg));

@@ -99,10 +99,9 @@ static int check_key(struct ref_state *st)
 	struct kvdb_select s = {.action = "checking table", .what = "patient", .sql = sql,
 				.types = types, .text_max = text_max, .n_cols = 1};
 	t->mem = &mem;
-	struct kvdb_error_capture *outer = kvdb_tl_capture;
-	kvdb_tl_capture = &cap;
+	st->c.rc.capture = &cap;
 	int ret = t->select(t, &s, kvdb_ignore_rows, NULL);
-	kvdb_tl_capture = outer;
+	st->c.rc.capture = NULL;
 	t->mem = NULL;
 	if (ret != 0)
 		return kvdb_error(&st->c.rc,
