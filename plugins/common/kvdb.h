@@ -88,7 +88,11 @@ struct kvdb_error_capture {
 	bool set;
 	char msg[2048];
 };
-extern _Thread_local struct kvdb_error_capture *kvdb_tl_capture;
+/* initial-exec: one pointer in glibc's static TLS surplus, not a block of
+ * dynamic TLS per thread; LeakSanitizer's exit-time tracer has crashed
+ * (signal 11) on the dynamic TLS of dlopen()ed plugins. */
+extern _Thread_local struct kvdb_error_capture *kvdb_tl_capture
+	__attribute__((tls_model("initial-exec")));
 
 /* Log through host->log (never pass row values or connection strings). */
 #define kvdb_log(rc, level, ...) (rc)->host->log((rc)->ctx, (level), __VA_ARGS__)

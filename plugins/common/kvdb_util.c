@@ -131,7 +131,7 @@ int kvdb_error(struct kvdb_ctx *rc, const char *fmt, ...)
 	return -1;
 }
 
-_Thread_local struct kvdb_error_capture *kvdb_tl_capture;
+_Thread_local struct kvdb_error_capture *kvdb_tl_capture __attribute__((tls_model("initial-exec")));
 
 /* ---- memory accounting ------------------------------------------------- */
 
