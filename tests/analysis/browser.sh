@@ -34,8 +34,10 @@ check_page() {
 	html="$DIR/$page.html"
 	chrome --dump-dom "file://$html" > "$PROFILE/$page.dom"
 	chrome --window-size=1100,3600 --screenshot="$DIR/$page.png" "file://$html" >/dev/null
-	if /usr/bin/python3 - "$PROFILE/$page.dom" "$DIR/$page.png" "$charts" "$named" <<'PY'
-import re, struct, sys, zlib
+	if PYTHONPATH="$(cd "$(dirname "$0")/../lib" && pwd)" \
+		/usr/bin/python3 - "$PROFILE/$page.dom" "$DIR/$page.png" "$charts" "$named" <<'PY'
+import re, sys
+from png_colour import pixels
 
 dom_path, png_path, charts, named = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 dom = open(dom_path, encoding="utf-8").read()
@@ -50,43 +52,13 @@ assert len(re.findall(r"<circle class=\"point", funnel)) == 23, "not one circle 
 assert len(re.findall(r"<circle class=\"point[^\"]*named", funnel)) == named, "named points"
 assert "<script" not in dom.lower(), "script in the page"
 
-# The screenshot: decode the PNG (8-bit RGB/RGBA, what Chromium writes).
-data = open(png_path, "rb").read()
-assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-pos, idat, w = 8, b"", 0
-while pos < len(data):
-    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-    body = data[pos + 8:pos + 8 + n]
-    if kind == b"IHDR":
-        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
-        assert depth == 8 and ctype in (2, 6), f"PNG depth {depth} type {ctype}"
-        bpp = 3 if ctype == 2 else 4
-    elif kind == b"IDAT":
-        idat += body
-    pos += 12 + n
-raw = zlib.decompress(idat)
-stride = w * bpp
-prev = bytearray(stride)
+# The screenshot (tests/lib/png_colour.py decodes it).
 colours, office_red, ink = set(), 0, 0
-for y in range(h):
-    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for i in range(stride):
-        a = line[i - bpp] if i >= bpp else 0
-        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-        if f == 1: line[i] = (line[i] + a) & 255
-        elif f == 2: line[i] = (line[i] + b) & 255
-        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    for x in range(0, stride, bpp * 2):
-        px = tuple(line[x:x + 3])
-        colours.add(px)
-        if px != (255, 255, 255): ink += 1
-        if abs(px[0] - 0xd1) < 12 and abs(px[1] - 0x49) < 12 and abs(px[2] - 0x5b) < 12:
-            office_red += 1
-    prev = line
+for px in pixels(png_path, step=2):
+    colours.add(px)
+    if px != (255, 255, 255): ink += 1
+    if abs(px[0] - 0xd1) < 12 and abs(px[1] - 0x49) < 12 and abs(px[2] - 0x5b) < 12:
+        office_red += 1
 assert len(colours) > 20, f"screenshot nearly blank ({len(colours)} colours)"
 if charts > 1:
     assert office_red > 50, f"office series not drawn ({office_red} pixels)"

@@ -102,8 +102,9 @@ else
 	fail "the hub did not serve the page to the lead"; tail -5 "$tmp/hub.log"; tail -5 "$tmp/chromium.err"
 fi
 
-if /usr/bin/python3 - "$tmp/page.dom" "$png" <<'PY'
-import re, struct, sys, zlib
+if PYTHONPATH="$src/tests/lib" /usr/bin/python3 - "$tmp/page.dom" "$png" <<'PY'
+import re, sys
+from png_colour import pixels, size
 
 dom_path, png_path = sys.argv[1], sys.argv[2]
 dom = open(dom_path, encoding="utf-8").read()
@@ -126,41 +127,12 @@ assert not re.search(r"nord-\d", dom), "a control office is named"
 assert "<script" not in dom.lower(), "script in the page"
 assert "mean monthly denominator" in dom and "about 12 times" in dom, "x-axis not explained"
 
-data = open(png_path, "rb").read()
-assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-pos, idat = 8, b""
-while pos < len(data):
-    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-    body = data[pos + 8:pos + 8 + n]
-    if kind == b"IHDR":
-        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
-        assert depth == 8 and ctype in (2, 6), f"PNG depth {depth} type {ctype}"
-        bpp = 3 if ctype == 2 else 4
-    elif kind == b"IDAT":
-        idat += body
-    pos += 12 + n
-raw = zlib.decompress(idat)
-stride = w * bpp
-prev = bytearray(stride)
+w, h = size(png_path)
 colours, office_red = set(), 0
-for y in range(h):
-    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for i in range(stride):
-        a = line[i - bpp] if i >= bpp else 0
-        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-        if f == 1: line[i] = (line[i] + a) & 255
-        elif f == 2: line[i] = (line[i] + b) & 255
-        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    for x in range(0, stride, bpp * 2):
-        px = tuple(line[x:x + 3])
-        colours.add(px)
-        if abs(px[0] - 0xd1) < 12 and abs(px[1] - 0x49) < 12 and abs(px[2] - 0x5b) < 12:
-            office_red += 1
-    prev = line
+for px in pixels(png_path, step=2):
+    colours.add(px)
+    if abs(px[0] - 0xd1) < 12 and abs(px[1] - 0x49) < 12 and abs(px[2] - 0x5b) < 12:
+        office_red += 1
 assert len(colours) > 20, f"screenshot nearly blank ({len(colours)} colours)"
 assert office_red > 50, f"the offices' series not drawn ({office_red} pixels)"
 print(f"     {len(svgs)} charts, {len(colours)} colours, {office_red} office-line samples, {w}x{h}")

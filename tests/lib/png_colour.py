@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """png_colour.py PNG office|gp: exit 0 when the screenshot is not blank and
 shows the report's chart lines: the office's (#2b5c9e) always, the GP's
-(#d1495b) for "gp". Decodes the PNG with zlib alone (8-bit RGB or RGBA)."""
+(#d1495b) for "gp". Decodes the PNG with zlib alone (8-bit RGB or RGBA).
+As a module (tests/hub/browser.sh, tests/analysis/browser.sh): size(path)
+and pixels(path, step), the (r, g, b) of every step-th pixel of each row."""
 import struct
 import sys
 import zlib
@@ -9,7 +11,14 @@ import zlib
 COLOURS = {"office": (0x2b, 0x5c, 0x9e), "gp": (0xd1, 0x49, 0x5b)}
 
 
-def pixels(path):
+def size(path):
+    """(width, height) from the PNG's IHDR."""
+    data = open(path, "rb").read(24)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", "not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def pixels(path, step=1):
     data = open(path, "rb").read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat = 8, b""
@@ -42,7 +51,7 @@ def pixels(path):
                 p = a + b - c
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        for x in range(0, stride, bpp):
+        for x in range(0, stride, bpp * step):
             yield tuple(line[x:x + 3])
         prev = line
 
@@ -65,4 +74,5 @@ def main():
         sys.exit("a chart line is missing")
 
 
-main()
+if __name__ == "__main__":
+    main()
