@@ -5,7 +5,6 @@
 #include "engine.h"
 #include "engine_private.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -260,7 +260,6 @@ void kv_local_after_compute(struct run *r, struct plugin_run *p,
 	size_t n_months = r->result->n_months;
 	const uint8_t *flags = p->block.flags;
 	if (r->by_holder) {
-		size_t n_series_months = n_months;
 		for (size_t i = 0; i < p->block.n_indicators; i++) {
 			size_t s = (size_t)(p->series[i] - r->result->series);
 			const uint8_t *f = flags + i * n_months;
@@ -268,8 +267,8 @@ void kv_local_after_compute(struct run *r, struct plugin_run *p,
 			for (size_t mo = 0; mo < n_months; mo++) {
 				if (f[mo] == 0)
 					continue;
-				struct kv_cell *c = &r->holders[r->holder_of_month[mo]]
-							 .cells[s * n_series_months + mo];
+				struct kv_cell *c =
+					&r->holders[r->holder_of_month[mo]].cells[s * n_months + mo];
 				c->denominator++;
 				if (f[mo] & KV_IN_NUMERATOR)
 					c->numerator++;
