@@ -14,7 +14,7 @@
  * not touched. Whoever may run this can read the configuration and the
  * database password, so can read the record system itself.
  */
-#define _GNU_SOURCE /* getopt_long */
+#define _GNU_SOURCE /* getopt_long, qsort_r */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -172,16 +172,14 @@ static bool selected(const struct patients_args *a, enum which w, const struct k
 	return w == WHICH_DENOMINATOR || (w == WHICH_NUMERATOR) == in_num;
 }
 
-/* For sorting: the rows and their patients. */
-static const struct kv_members *sort_members;
-
 /* By indicator, list holder, then the most overdue first (no decisive date,
  * then the oldest), then by patient key. */
-static int compare_rows(const void *va, const void *vb)
+static int compare_rows(const void *va, const void *vb, void *arg)
 {
 	const struct kv_member *a = va, *b = vb;
-	const struct kv_listed_patient *pa = &sort_members->patients[a->patient];
-	const struct kv_listed_patient *pb = &sort_members->patients[b->patient];
+	const struct kv_members *m = arg;
+	const struct kv_listed_patient *pa = &m->patients[a->patient];
+	const struct kv_listed_patient *pb = &m->patients[b->patient];
 	if (a->series != b->series)
 		return a->series < b->series ? -1 : 1;
 	if (pa->list_holder != pb->list_holder)
@@ -458,9 +456,8 @@ int kv_cmd_patients(int argc, char **argv)
 			s.connector.plugin->name, m.without_key, m.without_key == 1 ? "" : "s");
 		goto done;
 	}
-	sort_members = &m;
 	if (m.n > 0)
-		qsort(m.rows, m.n, sizeof *m.rows, compare_rows);
+		qsort_r(m.rows, m.n, sizeof *m.rows, compare_rows, &m);
 	if (m.patient_names && s.connector.plugin->connector->names == NULL)
 		fprintf(stderr, "kvalind: warning: connector \"%s\" can not look up names; the "
 				"list shows patient keys only\n",
